@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install everything the tests need, then run the whole suite (lint, types, tests).
+# Usage: bash scripts/test.sh [extra pytest arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# System packages: a PostgreSQL server (the tests start their own on a free port).
+missing=()
+if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing system packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+echo "== ruff"
+python3 -m ruff check src tests bench
+echo "== mypy --strict"
+python3 -m mypy src
+echo "== pytest"
+set +e
+python3 -m pytest "$@"
+status=$?
+set -e
+# pytest exits 5 when it collected no tests: that is a broken suite, not a pass.
+if [ "$status" -eq 5 ]; then
+  echo "pytest collected no tests" >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,41 @@
+"""The application factory: settings in, app out; nothing connects until a request."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from fansipan import __version__
+from fansipan.api.errors import install_error_handlers
+from fansipan.api.routes import (
+    changes,
+    datavalues,
+    health,
+    indicators,
+    periods,
+    targets,
+    units,
+)
+from fansipan.settings import Settings
+from fansipan.store.engine import make_engine, make_session_factory
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="Fansipan",
+        version=__version__,
+        summary="Intelligent operations centre: the warehouse API",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    engine = make_engine(settings.store_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    install_error_handlers(app)
+    app.include_router(health.router)
+    for module in (units, indicators, periods, datavalues, targets, changes):
+        app.include_router(module.router, prefix=API_PREFIX)
+    return app

@@ -1,0 +1,22 @@
+"""The change feed: `/api/v1/changes?after=N`, for the engine and mirroring systems."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from fansipan.api.deps import SessionDep
+from fansipan.services.datavalues import ChangePublic, list_changes
+
+router = APIRouter(prefix="/changes", tags=["changes"])
+
+
+@router.get("")
+def changes_index(
+    session: SessionDep,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> list[ChangePublic]:
+    """Every write after change number `after`, oldest first; page by the last `change`."""
+    return list_changes(session=session, after=after, limit=limit)

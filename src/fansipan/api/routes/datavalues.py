@@ -1,0 +1,98 @@
+"""Data values: `/api/v1/datavalues`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from fansipan.api.deps import ActorDep, SessionDep
+from fansipan.services.datavalues import (
+    DataValuePublic,
+    DataValueWrite,
+    ValueQuery,
+    WriteStrategy,
+    WriteSummary,
+    get_value,
+    list_values,
+    write_values,
+)
+
+router = APIRouter(prefix="/datavalues", tags=["data values"])
+
+
+class ValueBody(BaseModel):
+    value: float | str
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class ValueBatch(BaseModel):
+    values: list[DataValueWrite] = Field(max_length=100_000)
+
+
+@router.get("")
+def datavalues_index(
+    session: SessionDep,
+    indicator: Annotated[list[str] | None, Query()] = None,
+    unit: Annotated[list[str] | None, Query()] = None,
+    period: Annotated[list[str] | None, Query()] = None,
+    start: date | None = None,
+    end: date | None = None,
+    changed_after: Annotated[int | None, Query(ge=0)] = None,
+    include_deleted: bool = False,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[DataValuePublic]:
+    query = ValueQuery(
+        indicators=indicator or (), units=unit or (), periods=period or (), start=start,
+        end=end, changed_after=changed_after, include_deleted=include_deleted, limit=limit,
+        offset=offset,
+    )
+    return list_values(session=session, query=query)
+
+
+@router.post("")
+def datavalues_write(
+    session: SessionDep,
+    actor: ActorDep,
+    batch: ValueBatch,
+    strategy: WriteStrategy = WriteStrategy.CREATE_AND_UPDATE,
+    dry_run: bool = False,
+) -> WriteSummary:
+    """Write many values at once: all are checked first, then all are saved or none."""
+    return write_values(session=session, items=batch.values, actor=actor, source="api",
+                        strategy=strategy, dry_run=dry_run)
+
+
+@router.get("/{indicator}/{unit}/{period}")
+def datavalue_show(
+    session: SessionDep, indicator: str, unit: str, period: str, include_deleted: bool = False
+) -> DataValuePublic:
+    return get_value(session=session, indicator=indicator, unit=unit, period=period,
+                     include_deleted=include_deleted)
+
+
+@router.put("/{indicator}/{unit}/{period}")
+def datavalue_put(
+    session: SessionDep, actor: ActorDep, indicator: str, unit: str, period: str,
+    body: ValueBody,
+) -> DataValuePublic:
+    item = DataValueWrite(indicator=indicator, unit=unit, period=period, value=body.value,
+                          comment=body.comment)
+    write_values(session=session, items=[item], actor=actor, source="api")
+    return get_value(session=session, indicator=indicator, unit=unit, period=period)
+
+
+@router.delete("/{indicator}/{unit}/{period}")
+def datavalue_delete(
+    session: SessionDep, actor: ActorDep, indicator: str, unit: str, period: str
+) -> DataValuePublic:
+    """Soft delete: the value is kept, marked deleted, and the change is audited."""
+    get_value(session=session, indicator=indicator, unit=unit, period=period)
+    item = DataValueWrite(indicator=indicator, unit=unit, period=period)
+    write_values(session=session, items=[item], actor=actor, source="api",
+                 strategy=WriteStrategy.DELETE)
+    return get_value(session=session, indicator=indicator, unit=unit, period=period,
+                     include_deleted=True)

@@ -1,0 +1,41 @@
+"""Targets: `/api/v1/targets`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from fansipan.api.deps import ActorDep, SessionDep
+from fansipan.services.targets import (
+    EvaluationReport,
+    TargetPublic,
+    TargetWrite,
+    evaluate_targets,
+    list_targets,
+    set_target,
+)
+
+router = APIRouter(prefix="/targets", tags=["targets"])
+Year = Annotated[int, Query(ge=1900, le=2200)]
+
+
+@router.get("")
+def targets_index(session: SessionDep, year: Year | None = None) -> list[TargetPublic]:
+    return list_targets(session=session, year=year)
+
+
+@router.put("")
+def target_put(session: SessionDep, actor: ActorDep, data: TargetWrite) -> TargetPublic:
+    """Create or replace the target for indicator × unit × period."""
+    return set_target(session=session, data=data, actor=actor)
+
+
+@router.get("/evaluation")
+def targets_evaluation(
+    session: SessionDep, year: Year, as_of: date | None = None, lang: str = "vi"
+) -> EvaluationReport:
+    """Each target of the year: met (đạt), exceeded (vượt), missed, or progress so far."""
+    return evaluate_targets(session=session, year=year, as_of=as_of,
+                            lang="en" if lang == "en" else "vi")

@@ -1,0 +1,1 @@
+"""The pure core: periods, units, indicators and formulas, targets. No I/O here."""

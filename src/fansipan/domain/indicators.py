@@ -1,0 +1,105 @@
+"""Indicators (chỉ tiêu): what is measured, how it adds up, and which way is better."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from fansipan.domain.formulas import Formula, check_formulas
+from fansipan.domain.periods import PeriodType
+from fansipan.domain.targets import Direction
+from fansipan.errors import FieldError, ValidationError
+
+
+class ValueType(StrEnum):
+    INTEGER = "integer"
+    NUMBER = "number"
+    PERCENT = "percent"
+
+
+class Aggregation(StrEnum):
+    """How values combine, over units or over time."""
+
+    SUM = "sum"
+    AVERAGE = "average"
+    LAST = "last"
+    MIN = "min"
+    MAX = "max"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name_vi: str
+    name_en: str
+    sector: str
+    unit_vi: str = ""
+    unit_en: str = ""
+    value_type: ValueType = ValueType.NUMBER
+    agg_units: Aggregation = Aggregation.SUM
+    agg_time: Aggregation = Aggregation.SUM
+    direction: Direction = Direction.UP
+    decimals: int = 0
+    periodicity: PeriodType = PeriodType.MONTH
+    levels: tuple[str, ...] = ()
+    formula: str | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    description_vi: str = ""
+    description_en: str = ""
+
+    @property
+    def is_derived(self) -> bool:
+        return self.formula is not None
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_vi
+
+    def check_value(self, value: float) -> str | None:
+        """Why `value` cannot be stored for this indicator, or None if it can."""
+        if self.is_derived:
+            return f"{self.code} is computed from a formula and cannot be entered"
+        if math.isnan(value) or math.isinf(value):
+            return "the value must be a finite number"
+        if self.value_type is ValueType.INTEGER and value != int(value):
+            return f"{self.code} counts whole things; {value:g} is not a whole number"
+        if self.min_value is not None and value < self.min_value:
+            return f"{value:g} is below the smallest allowed value {self.min_value:g}"
+        if self.max_value is not None and value > self.max_value:
+            return f"{value:g} is above the largest allowed value {self.max_value:g}"
+        return None
+
+    def accepts_period_type(self, period_type: PeriodType) -> bool:
+        """Values are entered at the indicator's periodicity or any coarser one."""
+        return period_type.rank >= self.periodicity.rank
+
+
+def check_catalogue(indicators: Iterable[Indicator]) -> dict[str, Formula]:
+    """Check a whole catalogue at once; every problem is reported together."""
+    items = list(indicators)
+    errors: list[FieldError] = []
+    seen: set[str] = set()
+    for ind in items:
+        if ind.code in seen:
+            errors.append(FieldError(field="code", message="appears twice", value=ind.code))
+        seen.add(ind.code)
+        if not ind.name_vi.strip() or not ind.name_en.strip():
+            errors.append(
+                FieldError(field="name", message="needs a Vietnamese and an English name",
+                           value=ind.code)
+            )
+        if (
+            ind.min_value is not None
+            and ind.max_value is not None
+            and ind.min_value > ind.max_value
+        ):
+            errors.append(
+                FieldError(field="min_value", message="is above max_value", value=ind.code)
+            )
+    if errors:
+        raise ValidationError("The indicator catalogue has problems", errors)
+    formulas = {i.code: i.formula for i in items if i.formula is not None}
+    return check_formulas(formulas, seen)

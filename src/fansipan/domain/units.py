@@ -1,0 +1,234 @@
+"""Units (đơn vị) and their effective-dated hierarchy.
+
+Vietnam reorganises its administrative units: on 2025-07-01 districts were
+abolished and provinces merged, and codes were reused. So a unit is a *version*
+with `valid_from`/`valid_to` (both inclusive, `None` = open), its parent link is
+dated too, and succession links say which unit took over an ended one. Every
+question about the tree is asked "as of" a date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from fansipan.errors import FieldError, NotFound, ValidationError
+
+
+class UnitLevel(StrEnum):
+    COUNTRY = "country"
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+    AGENCY = "agency"
+
+
+def in_force(valid_from: date | None, valid_to: date | None, on: date) -> bool:
+    return (valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One version of a unit; `id` is the store's key, stable across code reuse."""
+
+    id: int
+    code: str
+    name: str
+    level: UnitLevel
+    valid_from: date | None = None
+    valid_to: date | None = None
+    name_en: str | None = None
+
+    def in_force(self, on: date) -> bool:
+        return in_force(self.valid_from, self.valid_to, on)
+
+
+@dataclass(frozen=True)
+class ParentLink:
+    child_id: int
+    parent_id: int
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    def in_force(self, on: date) -> bool:
+        return in_force(self.valid_from, self.valid_to, on)
+
+
+@dataclass(frozen=True)
+class Succession:
+    """`old_id` ended and `new_id` took over its territory from `effective`.
+
+    A split names several successors; `share` says which part of the old unit's
+    additive values each one takes (1.0 for a merge).
+    """
+
+    old_id: int
+    new_id: int
+    effective: date
+    change: str = "merged"
+    share: float = 1.0
+
+
+class Hierarchy:
+    """The whole tree through time, answering questions as of a date."""
+
+    def __init__(
+        self,
+        units: Iterable[Unit],
+        links: Iterable[ParentLink],
+        successions: Iterable[Succession] = (),
+    ) -> None:
+        self._units = {u.id: u for u in units}
+        self._parent_links: dict[int, list[ParentLink]] = defaultdict(list)
+        self._child_links: dict[int, list[ParentLink]] = defaultdict(list)
+        for link in links:
+            for end in (link.child_id, link.parent_id):
+                if end not in self._units:
+                    raise ValidationError(
+                        "A parent link names a unit that does not exist",
+                        [FieldError(field="unit", message=f"no unit with id {end}")],
+                    )
+            self._parent_links[link.child_id].append(link)
+            self._child_links[link.parent_id].append(link)
+        self._successions: dict[int, list[Succession]] = defaultdict(list)
+        for s in successions:
+            self._successions[s.old_id].append(s)
+        self._by_code: dict[str, list[Unit]] = defaultdict(list)
+        for u in self._units.values():
+            self._by_code[u.code].append(u)
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+    def __iter__(self) -> Iterator[Unit]:
+        return iter(self._units.values())
+
+    def unit(self, unit_id: int) -> Unit:
+        try:
+            return self._units[unit_id]
+        except KeyError:
+            raise NotFound(f"No unit with id {unit_id}") from None
+
+    def versions(self, code: str) -> list[Unit]:
+        """Every unit that has carried this code, oldest first."""
+        return sorted(self._by_code.get(code, []), key=_start_key)
+
+    def find(self, code: str, on: date) -> Unit:
+        """The unit carrying `code` on the given day (codes are reused across reforms)."""
+        matches = [u for u in self._by_code.get(code, []) if u.in_force(on)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            known = self.versions(code)
+            if not known:
+                raise NotFound(f"No unit has the code {code!r}")
+            spans = ", ".join(_span(u) for u in known)
+            raise NotFound(
+                f"No unit carries the code {code!r} on {on.isoformat()}; "
+                f"it was used by: {spans}"
+            )
+        names = ", ".join(f"{u.name} (id {u.id})" for u in matches)
+        raise ValidationError(f"The code {code!r} is ambiguous on {on.isoformat()}: {names}")
+
+    def in_force(self, on: date) -> list[Unit]:
+        return [u for u in self._units.values() if u.in_force(on)]
+
+    def parent(self, unit_id: int, on: date) -> Unit | None:
+        for link in self._parent_links.get(unit_id, ()):
+            if link.in_force(on) and self._units[link.parent_id].in_force(on):
+                return self._units[link.parent_id]
+        return None
+
+    def children(self, unit_id: int, on: date) -> list[Unit]:
+        kids = [
+            self._units[link.child_id]
+            for link in self._child_links.get(unit_id, ())
+            if link.in_force(on) and self._units[link.child_id].in_force(on)
+        ]
+        return sorted(kids, key=lambda u: (u.code, u.id))
+
+    def ancestors(self, unit_id: int, on: date) -> list[Unit]:
+        """Parent first, root last."""
+        chain: list[Unit] = []
+        seen = {unit_id}
+        current = self.parent(unit_id, on)
+        while current is not None:
+            if current.id in seen:
+                raise ValidationError(f"The unit tree has a cycle through {current.code}")
+            seen.add(current.id)
+            chain.append(current)
+            current = self.parent(current.id, on)
+        return chain
+
+    def descendants(self, unit_id: int, on: date, *, level: int | None = None) -> list[Unit]:
+        """All units below, breadth first; with `level`, only those at that depth."""
+        out: list[Unit] = []
+        frontier = self.children(unit_id, on)
+        while frontier:
+            out.extend(frontier)
+            frontier = [kid for u in frontier for kid in self.children(u.id, on)]
+        if level is not None:
+            out = [u for u in out if self.depth(u.id, on) == level]
+        return out
+
+    def roots(self, on: date) -> list[Unit]:
+        return sorted(
+            (u for u in self.in_force(on) if self.parent(u.id, on) is None),
+            key=lambda u: (u.code, u.id),
+        )
+
+    def depth(self, unit_id: int, on: date) -> int:
+        """1 for a root (the province in a provincial instance), 2 below it, and so on."""
+        return len(self.ancestors(unit_id, on)) + 1
+
+    def at_level(self, level: int, on: date) -> list[Unit]:
+        units = (u for u in self.in_force(on) if self.depth(u.id, on) == level)
+        return sorted(units, key=lambda u: (u.code, u.id))
+
+    def successors(self, unit_id: int, on: date) -> list[tuple[Unit, float]]:
+        """The units in force on `on` that carry `unit_id`'s territory, with shares.
+
+        A unit in force is its own successor. An ended unit with no succession link
+        (a district abolished in 2025) is carried by its last parent's successors,
+        so its values still land inside today's province.
+        """
+        return self._successors(unit_id, on, 1.0, frozenset())
+
+    def _successors(
+        self, unit_id: int, on: date, share: float, seen: frozenset[int]
+    ) -> list[tuple[Unit, float]]:
+        unit = self.unit(unit_id)
+        if unit.in_force(on):
+            return [(unit, share)]
+        if unit_id in seen:
+            raise ValidationError(f"Succession links form a cycle through {unit.code}")
+        seen = seen | {unit_id}
+        links = [s for s in self._successions.get(unit_id, ()) if s.effective <= on]
+        if links:
+            out: list[tuple[Unit, float]] = []
+            for s in links:
+                out.extend(self._successors(s.new_id, on, share * s.share, seen))
+            return out
+        if unit.valid_to is None or unit.valid_to >= on:
+            return []  # not yet in force: nothing to carry it
+        last_parent = self.parent(unit_id, unit.valid_to)
+        if last_parent is None:
+            return []
+        return self._successors(last_parent.id, on, share, seen)
+
+    def predecessors(self, unit_id: int) -> list[Succession]:
+        """Succession links that end in this unit."""
+        return [s for links in self._successions.values() for s in links if s.new_id == unit_id]
+
+
+def _start_key(unit: Unit) -> tuple[date, int]:
+    return (unit.valid_from or date.min, unit.id)
+
+
+def _span(unit: Unit) -> str:
+    start = unit.valid_from.isoformat() if unit.valid_from else "…"
+    end = unit.valid_to.isoformat() if unit.valid_to else "…"
+    return f"{unit.name} ({start} – {end})"

@@ -1,0 +1,90 @@
+"""Domain errors: raised by the domain and the services, translated at the edges.
+
+The API turns them into one JSON shape, the CLI into one line and a non-zero exit.
+Every message is meant for a person: it says what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one field, optionally of one row of a batch."""
+
+    field: str
+    message: str
+    row: int | None = None
+    value: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"field": self.field, "message": self.message}
+        if self.row is not None:
+            out["row"] = self.row
+        if self.value is not None:
+            out["value"] = self.value
+        return out
+
+    def __str__(self) -> str:
+        where = f"row {self.row}, " if self.row is not None else ""
+        return f"{where}{self.field}: {self.message}"
+
+
+@dataclass
+class FansipanError(Exception):
+    """Base of every error that a user can be shown as is."""
+
+    message: str
+    errors: list[FieldError] = field(default_factory=list)
+
+    status = 400
+    code = "bad_request"
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        if not self.errors:
+            return self.message
+        details = "; ".join(str(e) for e in self.errors[:5])
+        more = f" (and {len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
+        return f"{self.message}: {details}{more}"
+
+
+class ValidationError(FansipanError):
+    """Input that cannot be accepted; nothing was changed."""
+
+    status = 422
+    code = "validation_error"
+
+
+class NotFound(FansipanError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(FansipanError):
+    """The request clashes with the current state (a duplicate, a locked period)."""
+
+    status = 409
+    code = "conflict"
+
+
+class PermissionDenied(FansipanError):
+    status = 403
+    code = "forbidden"
+
+
+class ConfigurationError(FansipanError):
+    """The settings cannot work; raised at start-up, before anything is served."""
+
+    status = 500
+    code = "configuration_error"
+
+
+class StoreUnavailable(FansipanError):
+    """The database cannot be reached or written (down, full, read-only)."""
+
+    status = 503
+    code = "store_unavailable"

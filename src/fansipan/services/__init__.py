@@ -1,0 +1,1 @@
+"""The one entry point for the API, the web pages and the CLI; the only layer that commits."""

@@ -1,0 +1,134 @@
+"""The metadata snapshot every service works from: the unit tree and the indicators.
+
+Reading it is a handful of small queries; services load it once per call so a
+change of metadata is seen by the next request without any cache to invalidate.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cached_property
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fansipan.domain.indicators import Aggregation, Indicator, ValueType
+from fansipan.domain.periods import PeriodType
+from fansipan.domain.targets import Direction
+from fansipan.domain.uids import is_uid
+from fansipan.domain.units import Hierarchy, ParentLink, Succession, Unit, UnitLevel
+from fansipan.errors import FieldError, NotFound
+from fansipan.store.tables import (
+    IndicatorRow,
+    SectorRow,
+    UnitParentRow,
+    UnitRow,
+    UnitSuccessionRow,
+)
+
+
+@dataclass(frozen=True)
+class Sector:
+    code: str
+    name_vi: str
+    name_en: str
+
+
+@dataclass(frozen=True, eq=False)
+class Catalog:
+    hierarchy: Hierarchy
+    indicators: dict[str, Indicator]
+    indicator_ids: dict[str, int]
+    indicator_uids: dict[str, str]
+    unit_uids: dict[int, str]
+    sectors: dict[str, Sector]
+
+    def indicator(self, code: str, *, field: str = "indicator", row: int | None = None) -> Indicator:
+        found = self.indicators.get(code)
+        if found is None:
+            by_uid = {uid: c for c, uid in self.indicator_uids.items()}
+            if code in by_uid:
+                return self.indicators[by_uid[code]]
+            raise NotFound(
+                "Unknown indicator",
+                [FieldError(field=field, row=row, value=code,
+                            message=unknown_message("indicator code", code, self.indicators))],
+            )
+        return found
+
+    def unit(self, ref: str, on: date, *, field: str = "unit", row: int | None = None) -> Unit:
+        """A unit by code (as in force on `on`) or by uid."""
+        if is_uid(ref):
+            for unit_id, uid in self.unit_uids.items():
+                if uid == ref:
+                    return self.hierarchy.unit(unit_id)
+        try:
+            return self.hierarchy.find(ref, on)
+        except NotFound as exc:
+            codes = {u.code for u in self.hierarchy}
+            message = exc.message if ref in codes else unknown_message("unit code", ref, codes)
+            raise NotFound(
+                "Unknown unit", [FieldError(field=field, row=row, value=ref, message=message)]
+            ) from None
+
+    @cached_property
+    def indicator_codes(self) -> dict[int, str]:
+        return {i: c for c, i in self.indicator_ids.items()}
+
+    def uid_of(self, unit: Unit) -> str:
+        return self.unit_uids[unit.id]
+
+
+def unknown_message(what: str, given: str, known: object) -> str:
+    choices = [str(k) for k in known]  # type: ignore[attr-defined]
+    close = difflib.get_close_matches(given, choices, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return f"there is no {what} {given!r}{hint}"
+
+
+def load_catalog(session: Session) -> Catalog:
+    unit_rows = session.scalars(select(UnitRow)).all()
+    units = [
+        Unit(
+            id=r.id, code=r.code, name=r.name_vi, name_en=r.name_en,
+            level=UnitLevel(r.level), valid_from=r.valid_from, valid_to=r.valid_to,
+        )
+        for r in unit_rows
+    ]
+    links = [
+        ParentLink(child_id=r.child_id, parent_id=r.parent_id,
+                   valid_from=r.valid_from, valid_to=r.valid_to)
+        for r in session.scalars(select(UnitParentRow))
+    ]
+    successions = [
+        Succession(old_id=r.old_id, new_id=r.new_id, effective=r.effective,
+                   change=r.change, share=r.share)
+        for r in session.scalars(select(UnitSuccessionRow))
+    ]
+    indicator_rows = session.scalars(select(IndicatorRow).order_by(IndicatorRow.code)).all()
+    return Catalog(
+        hierarchy=Hierarchy(units, links, successions),
+        indicators={r.code: indicator_from_row(r) for r in indicator_rows},
+        indicator_ids={r.code: r.id for r in indicator_rows},
+        indicator_uids={r.code: r.uid for r in indicator_rows},
+        unit_uids={r.id: r.uid for r in unit_rows},
+        sectors={
+            r.code: Sector(r.code, r.name_vi, r.name_en)
+            for r in session.scalars(select(SectorRow).order_by(SectorRow.sort))
+        },
+    )
+
+
+def indicator_from_row(r: IndicatorRow) -> Indicator:
+    return Indicator(
+        code=r.code, name_vi=r.name_vi, name_en=r.name_en, sector=r.sector,
+        unit_vi=r.unit_vi, unit_en=r.unit_en, value_type=ValueType(r.value_type),
+        agg_units=Aggregation(r.agg_units), agg_time=Aggregation(r.agg_time),
+        direction=Direction(r.direction), decimals=r.decimals,
+        periodicity=PeriodType(r.periodicity),
+        levels=tuple(x for x in r.levels.split("|") if x), formula=r.formula,
+        min_value=r.min_value, max_value=r.max_value,
+        description_vi=r.description_vi, description_en=r.description_en,
+    )

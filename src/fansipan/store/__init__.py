@@ -1,0 +1,1 @@
+"""Tables, the engine factory, migrations and the change log."""

@@ -1,0 +1,100 @@
+"""Shared fixtures: stores on SQLite and on a real PostgreSQL server, apps, sessions.
+
+`store_url` is parametrised over both backends, so every test that uses it runs on
+SQLite and on PostgreSQL. Each test gets its own fresh database.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
+
+    from tests.support.stores import PostgresTemplates, SqliteTemplates
+
+from fansipan.settings import Settings
+from fansipan.store.engine import make_engine, make_session_factory
+from tests.support.pgserver import PgServer, start_server
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session")
+def pg_base_url() -> Iterator[str]:
+    given = os.environ.get("FANSIPAN_TEST_POSTGRES_URL")
+    if given:
+        yield given.rstrip("/")
+        return
+    server: PgServer = start_server()
+    try:
+        yield server.base_url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplates:
+    from tests.support.stores import SqliteTemplates
+
+    return SqliteTemplates(tmp_path_factory.mktemp("templates"))
+
+
+@pytest.fixture(scope="session")
+def pg_templates(pg_base_url: str) -> PostgresTemplates:
+    from tests.support.stores import PostgresTemplates
+
+    return PostgresTemplates(pg_base_url)
+
+
+def _store(request: pytest.FixtureRequest, kind: str, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        templates: SqliteTemplates = request.getfixturevalue("sqlite_templates")
+        yield templates.new(kind, tmp_path)
+    else:
+        pg: PostgresTemplates = request.getfixturevalue("pg_templates")
+        yield from pg.new(kind)
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated store with the reference data loaded, on each backend."""
+    yield from _store(request, "reference", tmp_path)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated store with no data at all, on each backend."""
+    yield from _store(request, "empty", tmp_path)
+
+
+@pytest.fixture
+def session(store_url: str) -> Iterator[Session]:
+    engine = make_engine(store_url)
+    with make_session_factory(engine)() as s:
+        yield s
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(store_url: str, tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path, database_url=store_url)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    # Imported here so the pure domain tests run without the web stack.
+    from fastapi.testclient import TestClient
+
+    from fansipan.api.app import create_app
+
+    app = create_app(settings)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+    app.state.engine.dispose()
