@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import total_ordering
 from typing import Final
@@ -141,7 +141,7 @@ def _problem(ptype: PeriodType, year: int, index: int) -> str | None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         return "year must be 0001–9999"
     if ptype is PeriodType.YEAR:
-        return None if index == 1 else "a year has no sub-index"
+        return None if index == 1 else "a year's index must be 1"
     if ptype is PeriodType.SIX_MONTH:
         return None if 1 <= index <= 2 else "half-year must be S1 or S2"
     if ptype is PeriodType.QUARTER:
@@ -269,6 +269,9 @@ class Period:
         """Whether every day of `other` (a period or a single day) lies in this period."""
         if isinstance(other, Period):
             return self.start <= other.start and other.end <= self.end
+        if isinstance(other, datetime):
+            # date and datetime refuse to compare; a timestamp counts as its calendar day.
+            other = other.date()
         return self.start <= other <= self.end
 
     def roll_up(self, ptype: PeriodType) -> Period:

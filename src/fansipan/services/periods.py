@@ -6,7 +6,8 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from fansipan.domain.periods import Period, parse_periods
+from fansipan.domain.periods import Period
+from fansipan.domain.relative_periods import parse_periods
 
 
 class PeriodPublic(BaseModel):
