@@ -93,6 +93,8 @@ class Number:
     value: float
 
     def __post_init__(self) -> None:
+        # An int is a float to the type checker; store a float so text and maths agree.
+        object.__setattr__(self, "value", float(self.value))
         if not math.isfinite(self.value) or math.copysign(1.0, self.value) < 0:
             raise ValueError(f"a Number literal must be finite and >= 0, not {self.value!r}")
 
@@ -421,8 +423,7 @@ class _Parser:
         wanted = "a number, an indicator code, a function or '('"
         if tok.kind == "end":
             return (
-                f"Formula '{self.text}' ends too early: expected {wanted} "
-                f"at position {tok.pos + 1}"
+                f"Formula '{self.text}' ends too early: expected {wanted} at position {tok.pos + 1}"
             )
         return (
             f"Formula '{self.text}' has an unexpected {_describe(tok)} at position "
@@ -581,7 +582,8 @@ def _sql(expr: Expr, column: Callable[[str], str], dialect: str) -> tuple[str, i
         prec = _ADD if expr.op in "+-" else _MUL
         text = f"{_wrap(left, left[1] < prec)} {expr.op} {_wrap(right, right[1] <= prec)}"
         return text, prec
-    args = [_sql(a, column, dialect)[0] for a in expr.args]
+    rendered = [_sql(a, column, dialect) for a in expr.args]
+    args = [text for text, _ in rendered]
     joined = ", ".join(args)
     if expr.name == "coalesce":
         return f"COALESCE({joined})", _ATOM
@@ -600,10 +602,9 @@ def _sql(expr: Expr, column: Callable[[str], str], dialect: str) -> tuple[str, i
     # LEAST/GREATEST skip NULLs in DuckDB and PostgreSQL; evaluate does not, so guard.
     function = "LEAST" if expr.name == "min" else "GREATEST"
     nullable = [
-        _wrap((text, prec), prec < _ATOM)
-        for a in expr.args
+        _wrap(r, r[1] < _ATOM)
+        for a, r in zip(expr.args, rendered, strict=True)
         if not isinstance(a, Number)
-        for text, prec in [_sql(a, column, dialect)]
     ]
     if not nullable:
         return f"{function}({joined})", _ATOM
@@ -625,7 +626,10 @@ def _normalize_dialect(dialect: str) -> str:
 
 @dataclass(frozen=True)
 class Formula:
-    """A parsed formula. Two formulas are equal when their trees are, whatever the spacing."""
+    """A parsed formula: from `parse_formula`, or `Formula.of` for a tree built in code.
+
+    Two formulas are equal when their trees are, whatever the spacing of their text.
+    """
 
     text: str = field(compare=False)
     expr: Expr
@@ -880,4 +884,3 @@ def expand(code: str, formulas: Mapping[str, Formula]) -> Formula:
     for derived in evaluation_order(needed):
         inline[derived] = _substitute(needed[derived].expr, inline)
     return Formula.of(inline[code])
-

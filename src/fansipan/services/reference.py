@@ -132,14 +132,19 @@ def _load_units(session: Session) -> tuple[int, int]:
 
 def _version_at(rows: list[UnitRow], code: str, on: date | None) -> UnitRow | None:
     """The version of `code` in force on `on` (codes are reused across the reform)."""
-    candidates = [r for r in rows if r.code == code and r.level != "agency"]
-    if on is not None:
-        candidates = [
-            r for r in candidates
-            if (r.valid_from is None or r.valid_from <= on)
-            and (r.valid_to is None or on <= r.valid_to)
-        ]
-    return candidates[0] if len(candidates) == 1 else None
+    versions = [r for r in rows if r.code == code and r.level != "agency"]
+    if on is None:
+        return versions[0] if len(versions) == 1 else None
+    live = [
+        r for r in versions
+        if (r.valid_from is None or r.valid_from <= on) and (r.valid_to is None or on <= r.valid_to)
+    ]
+    if len(live) == 1:
+        return live[0]
+    # A unit that ended earlier (Tà Chải, merged in 2024) is still the one the code names.
+    ended = sorted((r for r in versions if r.valid_to is not None and r.valid_to < on),
+                   key=lambda r: r.valid_to or on)
+    return ended[-1] if not live and ended else None
 
 
 def _link_parents(session: Session, rows: list[tuple[UnitRow, str | None]]) -> None:
