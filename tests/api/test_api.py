@@ -23,7 +23,8 @@ def test_units_before_and_after_the_reform(client: TestClient) -> None:
     communes = client.get("/api/v1/units", params={"as_of": "2025-06-30", "parent": "10",
                                                    "level": "commune"}).json()
     assert len(communes) == 151
-    after = client.get("/api/v1/units", params={"as_of": "2025-07-01", "parent": "15"}).json()
+    after = client.get("/api/v1/units", params={"as_of": "2025-07-01", "parent": "15",
+                                                "level": "commune"}).json()
     assert len(after) == 99
     assert {u["depth"] for u in after} == {2}
 

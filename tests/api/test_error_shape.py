@@ -34,7 +34,8 @@ def test_bad_query_parameter(client: TestClient) -> None:
 
 def test_bad_period(client: TestClient) -> None:
     body = check(client.get("/api/v1/periods/2022Q5"), 422)
-    assert "2022Q5" in body["errors"][0]["message"]  # type: ignore[index]
+    [error] = body["errors"]  # type: ignore[misc]
+    assert error["value"] == "2022Q5" and "Q1–Q4" in error["message"]
 
 
 def test_bad_json_body(client: TestClient) -> None:

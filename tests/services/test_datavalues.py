@@ -42,7 +42,7 @@ def test_write_read_update_delete_with_numbered_audited_changes(session: Session
     stored = get_value(session=session, indicator="VT_TRAM_5G", unit="02647", period="2024-03")
     assert stored.value == 3.0 and stored.unit_name == "Phường Kim Tân"
 
-    second = write(session, v(value="4,5", comment="sửa số"))
+    second = write(session, v(value="5,0", comment="sửa số"))
     assert second.updated == 1  # type: ignore[attr-defined]
     assert second.first_change > first.last_change  # type: ignore[attr-defined,operator]
 
@@ -51,11 +51,11 @@ def test_write_read_update_delete_with_numbered_audited_changes(session: Session
         get_value(session=session, indicator="VT_TRAM_5G", unit="02647", period="2024-03")
     gone = get_value(session=session, indicator="VT_TRAM_5G", unit="02647", period="2024-03",
                      include_deleted=True)
-    assert gone.deleted and gone.value == 4.5  # soft: the value is kept
+    assert gone.deleted and gone.value == 5.0  # soft: the value is kept
 
     trail = list_changes(session=session)
     assert [(c.operation, c.old_value, c.new_value) for c in trail] == [
-        ("create", None, 3.0), ("update", 3.0, 4.5), ("delete", 4.5, None)]
+        ("create", None, 3.0), ("update", 3.0, 5.0), ("delete", 5.0, None)]
     assert [c.change for c in trail] == sorted(c.change for c in trail)
     assert all(c.actor == "tester" and c.source == "test" for c in trail)
     assert list_changes(session=session, after=trail[1].change)[0].operation == "delete"

@@ -77,6 +77,17 @@ class Catalog:
     def indicator_codes(self) -> dict[int, str]:
         return {i: c for c, i in self.indicator_ids.items()}
 
+    def units_named(self, ref: str, *, field: str = "unit") -> list[Unit]:
+        """Every unit a code has named through time, or the one unit a uid names."""
+        if is_uid(ref):
+            return [self.unit(ref, date.today(), field=field)]
+        versions = self.hierarchy.versions(ref)
+        if not versions:
+            codes = {u.code for u in self.hierarchy}
+            raise NotFound("Unknown unit", [FieldError(
+                field=field, value=ref, message=unknown_message("unit code", ref, codes))])
+        return versions
+
     def uid_of(self, unit: Unit) -> str:
         return self.unit_uids[unit.id]
 

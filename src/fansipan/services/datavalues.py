@@ -159,16 +159,17 @@ def _resolve_one(
                 message=f"{indicator.code} is reported by {indicator.periodicity.value} or "
                         f"coarser; {period.id} is a {period.type.value}",
             ))
-        if value is not None:
+        if indicator.is_derived:
+            problems.append(FieldError(
+                field="indicator", row=row, value=indicator.code,
+                message=f"{indicator.code} is computed from a formula and cannot be entered; "
+                        f"enter its parts ({indicator.formula})",
+            ))
+        elif value is not None:
             why = indicator.check_value(value)
             if why:
                 problems.append(FieldError(field="value", row=row, value=str(item.value),
                                            message=why))
-        elif indicator.is_derived:
-            problems.append(FieldError(
-                field="indicator", row=row, value=indicator.code,
-                message=f"{indicator.code} is computed from a formula and cannot be entered",
-            ))
     if indicator is not None and unit is not None and indicator.levels:
         if unit.level.value not in indicator.levels:
             problems.append(FieldError(
@@ -364,8 +365,10 @@ def _filtered(catalog: Catalog, query: ValueQuery) -> Select[tuple[DataValueRow]
         ids = [catalog.indicator_ids[catalog.indicator(c).code] for c in query.indicators]
         stmt = stmt.where(DataValueRow.indicator_id.in_(ids))
     if query.units:
-        on = query.end or date.today()
-        stmt = stmt.where(DataValueRow.unit_id.in_([catalog.unit(u, on).id for u in query.units]))
+        # A code filters on every unit that has carried it: each value already names
+        # the version in force in its own period.
+        ids = [u.id for ref in query.units for u in catalog.units_named(ref)]
+        stmt = stmt.where(DataValueRow.unit_id.in_(ids))
     if query.periods:
         stmt = stmt.where(DataValueRow.period.in_([parse_period(p).id for p in query.periods]))
     if query.start is not None:
