@@ -17,8 +17,6 @@ DEFAULT_DATA_DIR = Path("fansipan-data")
 SQLITE_FILE_NAME = "fansipan.sqlite3"
 LANGUAGES = ("vi", "en")
 ENVIRONMENTS = ("development", "production")
-# A placeholder that `serve` refuses in production; the demo uses it knowingly.
-DEVELOPMENT_SECRET = "development-only-secret-do-not-deploy"
 
 
 @dataclass(frozen=True)
@@ -83,10 +81,10 @@ class Settings:
         )
 
     def check_can_serve(self) -> None:
-        """Refuse to serve production with a missing or placeholder secret."""
+        """Refuse to serve production with a missing or short secret (there is no default)."""
         if self.environment != "production":
             return
-        if not self.secret or self.secret == DEVELOPMENT_SECRET or len(self.secret) < 32:
+        if not self.secret or len(self.secret) < 32:
             raise ConfigurationError(
                 "FANSIPAN_SECRET must be set to a random value of at least 32 characters "
                 "in production (for example: python -c 'import secrets; "

@@ -33,7 +33,9 @@ class ErrorBody(BaseModel):
     errors: list[ErrorItem] = []
 
 
-def error_response(status: int, message: str, errors: list[FieldError] | None = None) -> JSONResponse:
+def error_response(
+    status: int, message: str, errors: list[FieldError] | None = None
+) -> JSONResponse:
     body = ErrorBody(
         status=status, error=message,
         errors=[ErrorItem(**e.as_dict()) for e in (errors or [])],  # type: ignore[arg-type]

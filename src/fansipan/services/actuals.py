@@ -58,7 +58,8 @@ def _load(session: Session, catalog: Catalog, indicator: Indicator, period: Peri
     ).all()
     out: Values = defaultdict(list)
     for unit_id, start, pid, value in rows:
-        out[unit_id].append((start, pid, float(value)))
+        if value is not None:
+            out[unit_id].append((start, pid, float(value)))
     return out
 
 

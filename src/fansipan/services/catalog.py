@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,7 +45,9 @@ class Catalog:
     unit_uids: dict[int, str]
     sectors: dict[str, Sector]
 
-    def indicator(self, code: str, *, field: str = "indicator", row: int | None = None) -> Indicator:
+    def indicator(
+        self, code: str, *, field: str = "indicator", row: int | None = None
+    ) -> Indicator:
         found = self.indicators.get(code)
         if found is None:
             by_uid = {uid: c for c, uid in self.indicator_uids.items()}

@@ -170,13 +170,14 @@ def _resolve_one(
             if why:
                 problems.append(FieldError(field="value", row=row, value=str(item.value),
                                            message=why))
-    if indicator is not None and unit is not None and indicator.levels:
-        if unit.level.value not in indicator.levels:
-            problems.append(FieldError(
-                field="unit", row=row, value=item.unit,
-                message=f"{indicator.code} is entered for {', '.join(indicator.levels)}; "
-                        f"{unit.code} ({unit.name}) is a {unit.level.value}",
-            ))
+    if indicator is not None and unit is not None and indicator.levels and (
+        unit.level.value not in indicator.levels
+    ):
+        problems.append(FieldError(
+            field="unit", row=row, value=item.unit,
+            message=f"{indicator.code} is entered for {', '.join(indicator.levels)}; "
+                    f"{unit.code} ({unit.name}) is a {unit.level.value}",
+        ))
     if problems or indicator is None or unit is None or period is None:
         raise ValidationError("invalid row", problems)
     return ResolvedValue(
@@ -359,7 +360,7 @@ def list_values(*, session: Session, query: ValueQuery) -> list[DataValuePublic]
         return [_public(catalog, r) for r in rows]
 
 
-def _filtered(catalog: Catalog, query: ValueQuery) -> Select[tuple[DataValueRow]]:
+def _filtered(catalog: Catalog, query: ValueQuery) -> Select[DataValueRow]:
     stmt = select(DataValueRow).order_by(DataValueRow.id)
     if query.indicators:
         ids = [catalog.indicator_ids[catalog.indicator(c).code] for c in query.indicators]

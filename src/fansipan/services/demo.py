@@ -12,9 +12,11 @@ value is validated, numbered and audited like any other; values carry source "de
 
 The 2021 targets reproduce what the 2022 plan reports for that year: "all 10
 socio-economic targets met, 5 of them exceeded". After the values are in, 2021's
-planned values are derived from the actuals the target evaluation computes: five
-exactly equal to the actual (met), five a few per cent short of it (exceeded). The load
-then checks the outcome with `evaluate_targets` and refuses to finish otherwise.
+planned values are derived from the actuals the target evaluation computes: five equal
+to the actual (met; the actual itself, or its rounded form when the evaluation judges
+that equal), five a few per cent below it (exceeded). The load then checks the outcome
+with `evaluate_targets`, re-plans from the actuals it reports if needed, and fails
+loudly rather than finish with another outcome.
 """
 
 from __future__ import annotations
@@ -32,11 +34,11 @@ from sqlalchemy.orm import Session
 from fansipan.data import reference as ref
 from fansipan.domain.indicators import Aggregation, Indicator, ValueType
 from fansipan.domain.periods import Period
-from fansipan.domain.targets import Direction, TargetStatus
+from fansipan.domain.targets import Direction, TargetStatus, elapsed_fraction, evaluate_target
 from fansipan.services.actuals import actual_value
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.datavalues import DataValueWrite, write_values
-from fansipan.services.demo_values import FIRST_YEAR, SEED, demo_periods, generate_values, scope_at
+from fansipan.services.demo_values import FIRST_YEAR, SEED, generate_values, scope_at
 from fansipan.services.targets import TargetWrite, evaluate_targets, set_target
 from fansipan.store.tables import ChangeRow
 
@@ -98,11 +100,11 @@ def load_demo_data(
     total = len(items) + len(codes) * len(years)
     report = progress or (lambda done, total: None)
     report(0, total)
-    written = _write_values(session, catalog, items, lambda n: report(n, total))
-    targets = _set_targets(session, catalog, today, years, codes,
-                           lambda n: report(len(items) + n, total))
-    if today > date(PLAN_YEAR, 12, 31) and PLAN_YEAR in years and codes:
-        check_plan_year(session, today, codes)
+    written = _write_values(session, items, lambda n: report(n, total))
+    targets, design = _set_targets(session, catalog, today, years, codes,
+                                   lambda n: report(len(items) + n, total))
+    if design:
+        check_plan_year(session, today, design)
     report(total, total)
     return DemoSummary(values=written, targets=targets, years=years, skipped=False,
                        seconds=time.perf_counter() - started)
@@ -113,13 +115,12 @@ def plan_target_codes(catalog: Catalog) -> list[str]:
     return [r.code for r in ref.read_indicators() if r.plan_target and r.code in catalog.indicators]
 
 
-def _write_values(session: Session, catalog: Catalog, items: Sequence[DataValueWrite],
+def _write_values(session: Session, items: Sequence[DataValueWrite],
                   done: Callable[[int], None]) -> int:
     written = 0
     for start in range(0, len(items), BATCH_SIZE):
         batch = items[start:start + BATCH_SIZE]
-        summary = write_values(session=session, items=batch, actor=ACTOR, source=SOURCE,
-                               catalog=catalog)
+        summary = write_values(session=session, items=batch, actor=ACTOR, source=SOURCE)
         written += summary.created + summary.updated
         done(start + len(batch))
     return written
@@ -132,33 +133,53 @@ def plan_document(year: int) -> str:
     """An invented plan reference for the year, marked as illustrative."""
     if year == PLAN_YEAR:
         return f"Kế hoạch số 15/KH-UBND ngày 20/01/{year} {_ILLUSTRATIVE}"
-    rng = random.Random(f"{SEED}:document:{year}")  # noqa: S311 - demo data
+    rng = _rng("document", year)
     number, day = rng.randint(8, 40), rng.randint(12, 28)
     # The new province adopted its plan after the merger of 1 July 2025.
     month = 7 if year == 2025 else 1
     return f"Kế hoạch số {number:02d}/KH-UBND ngày {day:02d}/{month:02d}/{year} {_ILLUSTRATIVE}"
 
 
-def _set_targets(session: Session, catalog: Catalog, today: date, years: tuple[int, ...],
-                 codes: list[str], done: Callable[[int], None]) -> int:
-    months, _ = demo_periods(today)
+def _rng(*key: object) -> random.Random:
+    return random.Random(":".join(str(k) for k in (SEED, *key)))  # noqa: S311 - demo data
+
+
+def _set_targets(
+    session: Session, catalog: Catalog, today: date, years: tuple[int, ...], codes: list[str],
+    done: Callable[[int], None],
+) -> tuple[int, dict[str, TargetStatus]]:
+    """Set every year's targets; returns their number and the plan year's intended outcome."""
     count = 0
     previous: dict[str, float] = {}
+    design: dict[str, TargetStatus] = {}
     for year in years:
-        for target in _targets_of_year(session, catalog, year, codes):
-            planned = _planned(target, year, today, months, previous.get(target.indicator.code))
+        targets = _targets_of_year(session, catalog, year, codes)
+        if year == PLAN_YEAR and targets and today > targets[0].period.end:
+            design = plan_year_design(targets)
+        for target in targets:
+            code = target.indicator.code
+            planned: float | None
+            if code in design and year == PLAN_YEAR:
+                planned = _planned_for(target.indicator, target.actual, design[code])
+            else:
+                planned = _planned(target, today, previous.get(code))
             if planned is not None:
-                set_target(session=session, actor=ACTOR, data=TargetWrite(
-                    indicator=target.indicator.code, unit=target.unit, period=target.period.id,
-                    planned=planned, document=plan_document(year)))
-                previous[target.indicator.code] = planned
+                _save_target(session, target.indicator.code, target.unit, year, planned)
+                previous[code] = planned
                 count += 1
             done(count)
-    return count
+    return count, design
+
+
+def _save_target(session: Session, code: str, unit: str, year: int, planned: float) -> None:
+    set_target(session=session, actor=ACTOR, data=TargetWrite(
+        indicator=code, unit=unit, period=str(year), planned=planned,
+        document=plan_document(year)))
 
 
 def _targets_of_year(session: Session, catalog: Catalog, year: int,
                      codes: list[str]) -> list[_PlanTarget]:
+    """The province's plan targets for the year, with their actuals as evaluation sees them."""
     period = Period.year_of(year)
     province = scope_at(catalog.hierarchy, period.end).province
     with session.begin():
@@ -169,46 +190,59 @@ def _targets_of_year(session: Session, catalog: Catalog, year: int,
         ]
 
 
-def _planned(target: _PlanTarget, year: int, today: date, months: list[Period],
-             last_planned: float | None) -> float | None:
-    ind, actual = target.indicator, target.actual
-    rng = random.Random(f"{SEED}:target:{ind.code}:{year}")  # noqa: S311 - demo data
-    if today <= target.period.end:  # still running: a plan for the whole year
-        if actual is None:
+def _planned(target: _PlanTarget, today: date, last_planned: float | None) -> float | None:
+    """A plausible plan: mostly met or exceeded, about one in five missed."""
+    ind, actual, period = target.indicator, target.actual, target.period
+    rng = _rng("target", ind.code, period.id)
+    if today <= period.end:  # still running: a whole-year plan judged on progress
+        if actual is None:  # nothing reported yet: a little more than last year's plan
             if last_planned is None:
                 return None
-            return _fit(ind, last_planned * rng.uniform(1.02, 1.08))
-        elapsed = sum(1 for m in months if m.year == year)
-        if ind.agg_time is Aggregation.SUM and elapsed:
-            actual = actual * 12 / elapsed
-        return _fit(ind, actual * rng.uniform(0.95, 1.06), up=True)
+            return _fit(ind, _beaten_by(ind, last_planned, -rng.uniform(0.02, 0.06)))
+        if ind.agg_time is Aggregation.SUM:
+            elapsed = elapsed_fraction(period.start, period.end, today)
+            actual = actual / elapsed if elapsed > 0 else actual
+        return _fit(ind, _beaten_by(ind, actual, rng.uniform(-0.04, 0.05)))
     if actual is None:
         return None
-    if year == PLAN_YEAR:
-        return actual  # provisional: check_plan_year sets it from the evaluation
     draw = rng.random()
-    if draw < 0.2:  # missed
-        return _fit(ind, _toward(ind, actual, -rng.uniform(0.03, 0.08)), up=_good_is_up(ind))
-    if _is_round(ind, actual):  # a round figure (100 %) was planned and met exactly
-        return _fit(ind, actual)
-    return _fit(ind, _toward(ind, actual, rng.uniform(0.015, 0.06)), up=not _good_is_up(ind))
+    full = ind.max_value is not None and actual >= ind.max_value
+    if full or (0.2 <= draw < 0.4 and _close(ind, actual)):  # a round figure, met exactly
+        return _planned_for(ind, actual, TargetStatus.MET)
+    if draw < 0.2:
+        return _planned_for(ind, actual, TargetStatus.MISSED, rng.uniform(0.03, 0.08))
+    return _planned_for(ind, actual, TargetStatus.EXCEEDED, rng.uniform(0.015, 0.06))
+
+
+def _planned_for(ind: Indicator, actual: float | None, status: TargetStatus,
+                 margin: float | None = None) -> float:
+    """A planned value that `actual` meets exactly, exceeds or misses by about `margin`."""
+    if actual is None:
+        raise RuntimeError(f"The demo data gives no actual for {ind.code}; cannot plan it")
+    if status is TargetStatus.MET:
+        # Equal to the evaluated actual; its rounded form when the evaluation agrees that
+        # is still exactly met (a float sum such as 59.370000000000005 shows as 59.37).
+        clean = _fit(ind, actual)
+        met = evaluate_target(actual=actual, planned=clean, direction=ind.direction)
+        return clean if met is TargetStatus.MET else actual
+    margin = margin if margin is not None else _rng("margin", ind.code).uniform(0.02, 0.06)
+    up = _good_is_up(ind)
+    if status is TargetStatus.EXCEEDED:
+        return _fit(ind, _beaten_by(ind, actual, margin), up=not up)
+    return _fit(ind, _beaten_by(ind, actual, -margin), up=up)
 
 
 def _good_is_up(ind: Indicator) -> bool:
     return ind.direction is not Direction.DOWN
 
 
-def _toward(ind: Indicator, actual: float, beaten_by: float) -> float:
-    """A planned value that `actual` beats by `beaten_by` (a share; negative: falls short)."""
-    return actual * (1 - beaten_by) if _good_is_up(ind) else actual * (1 + beaten_by)
+def _beaten_by(ind: Indicator, actual: float, margin: float) -> float:
+    """The planned value that `actual` beats by `margin` (a share; negative: falls short)."""
+    return actual * (1 - margin) if _good_is_up(ind) else actual * (1 + margin)
 
 
 def _decimals(ind: Indicator) -> int:
     return 0 if ind.value_type is ValueType.INTEGER else ind.decimals
-
-
-def _is_round(ind: Indicator, value: float) -> bool:
-    return math.isclose(value, round(value, _decimals(ind)), rel_tol=1e-12, abs_tol=1e-12)
 
 
 def _fit(ind: Indicator, value: float, *, up: bool | None = None) -> float:
@@ -227,57 +261,49 @@ def _fit(ind: Indicator, value: float, *, up: bool | None = None) -> float:
     return value
 
 
-def _plan_year_planned(targets: list[_PlanTarget]) -> dict[str, float]:
-    """2021: every target met, `PLAN_EXCEEDED` of them exceeded.
+def plan_year_design(targets: list[_PlanTarget]) -> dict[str, TargetStatus]:
+    """Which plan-year targets were met exactly and which exceeded (`PLAN_EXCEEDED` of them).
 
-    Met means planned equal to the actual the evaluation computes; round actuals
-    (a 100 % coverage) and rates are the natural ones to have been planned exactly.
+    The natural ones to have been met exactly come first: a full coverage (100 %), then
+    figures whose actual is a round number at the indicator's decimals.
     """
-    ranked = sorted(targets, key=lambda t: (
-        t.actual is None or not _is_round(t.indicator, t.actual),
-        t.indicator.value_type is not ValueType.PERCENT, t.indicator.code))
-    exceeded = {t.indicator.code for t in ranked[len(ranked) - PLAN_EXCEEDED:]}
-    out: dict[str, float] = {}
-    for t in targets:
-        if t.actual is None:
-            raise RuntimeError(f"The demo data gives no {PLAN_YEAR} actual for "
-                               f"{t.indicator.code}; the plan year cannot be reproduced")
-        if t.indicator.code in exceeded:
-            rng = random.Random(f"{SEED}:target:{t.indicator.code}:{PLAN_YEAR}")  # noqa: S311
-            ind = t.indicator
-            planned = _fit(ind, _toward(ind, t.actual, rng.uniform(0.02, 0.06)),
-                           up=not _good_is_up(ind))
-            out[ind.code] = planned
-        else:
-            out[t.indicator.code] = t.actual
-    return out
+    def rank(t: _PlanTarget) -> tuple[bool, bool, str]:
+        ind, actual = t.indicator, t.actual
+        if actual is None:
+            raise RuntimeError(f"The demo data gives no {PLAN_YEAR} actual for {ind.code}; "
+                               "the plan year's outcome cannot be reproduced")
+        full = ind.max_value is not None and actual >= ind.max_value
+        return (not full, not _close(ind, actual), ind.code)
+
+    ranked = sorted(targets, key=rank)
+    exceeded = max(0, len(ranked) - PLAN_EXCEEDED)
+    return {t.indicator.code: TargetStatus.MET if n < exceeded else TargetStatus.EXCEEDED
+            for n, t in enumerate(ranked)}
 
 
-def check_plan_year(session: Session, today: date, codes: list[str]) -> None:
-    """Set the plan year's targets from its evaluated actuals and check the outcome.
+def _close(ind: Indicator, actual: float) -> bool:
+    return math.isclose(actual, _fit(ind, actual), rel_tol=1e-12, abs_tol=1e-12)
 
-    The actuals are taken from `evaluate_targets` itself (first against a provisional
-    plan), so "met" compares a planned value with exactly the number it is judged on.
+
+def check_plan_year(session: Session, today: date, design: dict[str, TargetStatus]) -> None:
+    """Check the plan year with `evaluate_targets`; re-plan from its actuals if they differ.
+
+    The planned values were derived from `actual_value`, the function the evaluation
+    uses; should the two ever disagree, the evaluation's own actuals win. If the outcome
+    is still not the designed one, the load fails loudly rather than show a wrong story.
     """
     report = evaluate_targets(session=session, year=PLAN_YEAR, as_of=today)
     with session.begin():
         catalog = load_catalog(session)
-    targets = [
-        _PlanTarget(catalog.indicators[i.indicator], i.unit, Period.year_of(PLAN_YEAR), i.actual)
-        for i in report.items if i.indicator in codes
-    ]
-    for code, planned in _plan_year_planned(targets).items():
-        unit = next(t.unit for t in targets if t.indicator.code == code)
-        set_target(session=session, actor=ACTOR, data=TargetWrite(
-            indicator=code, unit=unit, period=str(PLAN_YEAR), planned=planned,
-            document=plan_document(PLAN_YEAR)))
+    for item in report.items:
+        wanted = design.get(item.indicator)
+        if wanted is not None and item.status is not wanted:
+            ind = catalog.indicators[item.indicator]
+            _save_target(session, ind.code, item.unit, PLAN_YEAR,
+                         _planned_for(ind, item.actual, wanted))
     final = evaluate_targets(session=session, year=PLAN_YEAR, as_of=today)
-    ours = [i for i in final.items if i.indicator in codes]
-    met = sum(1 for i in ours if i.status in (TargetStatus.MET, TargetStatus.EXCEEDED))
-    exceeded = sum(1 for i in ours if i.status is TargetStatus.EXCEEDED)
-    wanted = min(PLAN_EXCEEDED, len(ours))
-    if met != len(ours) or exceeded != wanted:
-        raise RuntimeError(
-            f"The demo {PLAN_YEAR} targets evaluate to {met}/{len(ours)} met and {exceeded} "
-            f"exceeded instead of {len(ours)}/{len(ours)} and {wanted}"
-        )
+    got = {i.indicator: i.status for i in final.items if i.indicator in design}
+    if got != design:
+        wrong = ", ".join(f"{c}: {got.get(c)} instead of {s}" for c, s in design.items()
+                          if got.get(c) is not s)
+        raise RuntimeError(f"The demo {PLAN_YEAR} targets do not evaluate as planned: {wrong}")

@@ -288,16 +288,12 @@ def commune_year(p: Place, year: int, rng: random.Random) -> dict[str, float]:
         "TTBC_DAI_TT_XA": radio,
         "TTBC_DAI_TT_CNTT": radio * int(year >= p.smart_radio_year),
     }
-    if p.markets and year >= 2021:
+    values["CDS_CHO_CDS"] = p.markets if year >= p.market_year else 0
+    if p.markets and year >= 2021:  # traders are counted once a market joins the plan
         traders = round(p.traders * (1 + 0.03 * (year - 2021)))
         ready = _s(x, 0.04, 0.85, p.market_year + 0.3, 2.0) if year >= p.market_year - 1 else 0.03
-        values |= {
-            "CDS_CHO_CDS": p.markets if year >= p.market_year else 0,
-            "CDS_TIEU_THUONG_CHO": traders,
-            "CDS_TIEU_THUONG_KTM": _portion(traders, ready, rng, 0.05),
-        }
-    elif not p.markets:
-        values["CDS_CHO_CDS"] = 0
+        values["CDS_TIEU_THUONG_CHO"] = traders
+        values["CDS_TIEU_THUONG_KTM"] = _portion(traders, ready, rng, 0.05)
     return values
 
 

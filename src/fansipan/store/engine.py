@@ -19,7 +19,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     """An engine with the settings Fansipan relies on for each backend."""
     try:
         parsed = make_url(url)
-    except Exception as exc:  # noqa: BLE001 - any parse failure is a settings problem
+    except Exception as exc:
         raise ConfigurationError(f"FANSIPAN_DATABASE_URL is not a database URL: {exc}") from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":

@@ -1,0 +1,212 @@
+"""The demo dataset: illustrative values on both sides of the 2025 reform and the 2021 plan.
+
+Loading takes a while (about 90,000 values through the ordinary write service), so the
+store is loaded once for the module; the determinism test loads a second fresh store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fansipan.domain.units import UnitLevel
+from fansipan.errors import NotFound
+from fansipan.services.catalog import load_catalog
+from fansipan.services.datavalues import get_value
+from fansipan.services.demo import DemoSummary, load_demo_data
+from fansipan.services.demo_values import demo_periods, generate_values
+from fansipan.services.reference import load_reference_data
+from fansipan.services.targets import evaluate_targets, list_targets
+from fansipan.store.engine import make_engine, make_session_factory
+from fansipan.store.migrate import upgrade_store
+from fansipan.store.tables import ChangeRow, DataValueRow, TargetRow
+
+TODAY = date(2026, 11, 26)
+
+
+@dataclass
+class Loaded:
+    session: Session
+    summary: DemoSummary
+    calls: list[tuple[int, int]]
+
+
+@contextmanager
+def _fresh_store(folder: Path) -> Iterator[Session]:
+    engine = make_engine(f"sqlite:///{folder}/t.sqlite3")
+    upgrade_store(engine)
+    try:
+        with make_session_factory(engine)() as session:
+            load_reference_data(session=session)
+            yield session
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _load(folder: Path) -> Iterator[Loaded]:
+    with _fresh_store(folder) as session:
+        calls: list[tuple[int, int]] = []
+
+        def progress(done: int, total: int) -> None:
+            calls.append((done, total))
+
+        summary = load_demo_data(session=session, today=TODAY, progress=progress)
+        yield Loaded(session, summary, calls)
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
+    with _load(tmp_path_factory.mktemp("demo")) as done:
+        yield done
+
+
+def _totals(session: Session) -> tuple[int, float, list[tuple[str, str, float]]]:
+    with session.begin():
+        count, total = session.execute(
+            select(func.count(), func.sum(DataValueRow.value))
+        ).one()
+    targets = [(t.indicator, t.period, t.planned) for t in list_targets(session=session)]
+    return int(count), float(total or 0), sorted(targets)
+
+
+def test_the_2021_plan_is_met_as_the_plan_reports(loaded: Loaded) -> None:
+    report = evaluate_targets(session=loaded.session, year=2021, as_of=TODAY)
+    assert len(report.items) == 10
+    assert report.summary.met_or_better == 10
+    assert report.summary.exceeded == 5
+    assert report.sentence == "10/10 chỉ tiêu đạt, 5 vượt kế hoạch"
+    assert {i.unit for i in report.items} == {"10"}
+    assert all("minh họa" in i.document for i in report.items)
+
+
+def test_targets_every_year_for_the_province_in_force(loaded: Loaded) -> None:
+    targets = list_targets(session=loaded.session)
+    years = {int(t.period) for t in targets}
+    assert years == set(range(2019, 2027))
+    assert loaded.summary.targets == len(targets)
+    assert {t.unit for t in targets if int(t.period) <= 2024} == {"10"}
+    assert {t.unit for t in targets if int(t.period) >= 2025} == {"15"}
+    assert all(t.document.endswith("(minh họa)") for t in targets)
+    for year in (2019, 2020, 2022, 2023, 2024, 2025):
+        summary = evaluate_targets(session=loaded.session, year=year, as_of=TODAY).summary
+        assert summary.no_data == 0
+        assert summary.met_or_better >= summary.total // 2  # mostly met
+
+
+def test_values_on_both_sides_of_the_reform(loaded: Loaded) -> None:
+    s = loaded.session
+    old = get_value(session=s, indicator="CNTT_HO_SO_TIEP_NHAN", unit="02644", period="2024-12")
+    assert old.unit_name == "Phường Cốc Lếu"
+    assert old.source == "demo"
+    new = get_value(session=s, indicator="CNTT_HO_SO_TIEP_NHAN", unit="02647", period="2025-08")
+    assert new.unit_name == "Phường Lào Cai"
+    yearly = get_value(session=s, indicator="CDS_DAN_SO", unit="02647", period="2025")
+    assert yearly.unit_name == "Phường Lào Cai"  # a 2025 value belongs to the new unit
+    assert get_value(session=s, indicator="BC_DOANH_THU", unit="10", period="2025-06").value
+    assert get_value(session=s, indicator="BC_DOANH_THU", unit="15", period="2025-07").value
+
+
+def test_ta_chai_reports_until_it_ends(loaded: Loaded) -> None:
+    s = loaded.session
+    assert get_value(session=s, indicator="CNTT_HO_SO_TIEP_NHAN", unit="02872",
+                     period="2024-10").value is not None
+    assert get_value(session=s, indicator="CDS_DAN_SO", unit="02872", period="2023").value
+    with pytest.raises(NotFound):
+        get_value(session=s, indicator="CNTT_HO_SO_TIEP_NHAN", unit="02872", period="2024-11")
+
+
+def test_every_value_belongs_to_lao_cai_never_to_yen_bai(loaded: Loaded) -> None:
+    s = loaded.session
+    with s.begin():
+        catalog = load_catalog(s)
+        unit_ids = set(s.scalars(select(DataValueRow.unit_id).distinct()))
+    h = catalog.hierarchy
+    old_lao_cai = h.find("10", date(2025, 6, 30))
+    yen_bai = h.find("15", date(2025, 6, 30))
+    new_lao_cai = h.find("15", date(2025, 7, 1))
+    roots = set()
+    for unit_id in unit_ids:
+        unit = h.unit(unit_id)
+        day = unit.valid_to or TODAY
+        roots.add(([unit, *h.ancestors(unit_id, day)])[-1].id)
+    assert roots == {old_lao_cai.id, new_lao_cai.id}
+    assert yen_bai.id not in roots
+    levels = {h.unit(u).level for u in unit_ids}
+    assert UnitLevel.DISTRICT not in levels  # district totals come from their communes
+
+
+def test_months_up_to_the_last_complete_one(loaded: Loaded) -> None:
+    s = loaded.session
+    with s.begin():
+        periods = set(s.scalars(select(DataValueRow.period).distinct()))
+    assert "2026-10" in periods
+    assert "2026-11" not in periods
+    assert "2025" in periods
+    assert "2026" not in periods  # the current year is not over
+    assert min(periods) == "2019"
+    months, years = demo_periods(TODAY)
+    assert (months[0].id, months[-1].id) == ("2019-01", "2026-10")
+    assert [y.id for y in years] == [str(y) for y in range(2019, 2026)]
+
+
+def test_every_base_indicator_gets_values(loaded: Loaded) -> None:
+    s = loaded.session
+    with s.begin():
+        catalog = load_catalog(s)
+        with_values = set(s.scalars(select(DataValueRow.indicator_id).distinct()))
+    base = {catalog.indicator_ids[c] for c, i in catalog.indicators.items() if not i.is_derived}
+    assert base <= with_values
+
+
+def test_summary_and_progress(loaded: Loaded) -> None:
+    summary, calls = loaded.summary, loaded.calls
+    assert not summary.skipped
+    assert summary.years == tuple(range(2019, 2027))
+    assert summary.values > 50_000
+    assert summary.seconds > 0
+    with loaded.session.begin():
+        stored = loaded.session.scalar(select(func.count()).select_from(DataValueRow))
+    assert stored == summary.values
+    assert calls[0][0] == 0
+    assert calls[-1][0] == calls[-1][1]
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_a_second_load_is_skipped_and_changes_nothing(loaded: Loaded) -> None:
+    s = loaded.session
+    with s.begin():
+        changes = s.scalar(select(func.count()).select_from(ChangeRow))
+        targets = s.scalar(select(func.count()).select_from(TargetRow))
+    again = load_demo_data(session=s, today=date(2026, 12, 31))
+    assert again.skipped
+    assert (again.values, again.targets) == (0, 0)
+    with s.begin():
+        assert s.scalar(select(func.count()).select_from(ChangeRow)) == changes
+        assert s.scalar(select(func.count()).select_from(TargetRow)) == targets
+
+
+def test_the_generator_is_deterministic(loaded: Loaded) -> None:
+    with loaded.session.begin():
+        catalog = load_catalog(loaded.session)
+    first = generate_values(catalog, TODAY)
+    second = generate_values(catalog, TODAY)
+    assert first == second
+    earlier = generate_values(catalog, date(2025, 1, 15))
+    later = {(v.indicator, v.unit, v.period): v.value for v in first}
+    # Moving `today` on adds values and changes none of the earlier ones.
+    assert all(later[(v.indicator, v.unit, v.period)] == v.value for v in earlier)
+
+
+def test_two_fresh_stores_hold_the_same_data(
+    loaded: Loaded, tmp_path: Path
+) -> None:
+    with _load(tmp_path) as other:
+        assert _totals(other.session) == _totals(loaded.session)
