@@ -6,7 +6,9 @@ from fastapi import FastAPI
 
 from fansipan import __version__
 from fansipan.api.errors import install_error_handlers
+from fansipan.analytics.warehouse import Warehouse
 from fansipan.api.routes import (
+    analytics,
     changes,
     datavalues,
     health,
@@ -34,8 +36,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    # Built empty; it loads from the store on the first question, not at start-up.
+    app.state.warehouse = Warehouse()
     install_error_handlers(app)
     app.include_router(health.router)
-    for module in (units, indicators, periods, datavalues, targets, changes):
+    for module in (units, indicators, periods, datavalues, targets, changes, analytics):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

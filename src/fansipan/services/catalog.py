@@ -44,6 +44,9 @@ class Catalog:
     indicator_uids: dict[str, str]
     unit_uids: dict[int, str]
     sectors: dict[str, Sector]
+    # Changes whenever a unit, a parent link or a succession changes: the engine
+    # rebuilds its tree tables when it does.
+    tree_fingerprint: int = 0
 
     def indicator(
         self, code: str, *, field: str = "indicator", row: int | None = None
@@ -121,6 +124,7 @@ def load_catalog(session: Session) -> Catalog:
         for r in session.scalars(select(UnitSuccessionRow))
     ]
     indicator_rows = session.scalars(select(IndicatorRow).order_by(IndicatorRow.code)).all()
+    fingerprint = hash((tuple(units), tuple(links), tuple(successions)))
     return Catalog(
         hierarchy=Hierarchy(units, links, successions),
         indicators={r.code: indicator_from_row(r) for r in indicator_rows},
@@ -131,6 +135,7 @@ def load_catalog(session: Session) -> Catalog:
             r.code: Sector(r.code, r.name_vi, r.name_en)
             for r in session.scalars(select(SectorRow).order_by(SectorRow.sort))
         },
+        tree_fingerprint=fingerprint,
     )
 
 

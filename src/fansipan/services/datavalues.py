@@ -197,6 +197,7 @@ def write_values(
     catalog: Catalog | None = None,
 ) -> WriteSummary:
     """Validate all items, then write them in one transaction, or write nothing."""
+    strategy = WriteStrategy(strategy)
     session.begin()
     try:
         # Lock first: later reads then see every earlier writer's committed values.

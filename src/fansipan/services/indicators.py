@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from fansipan.domain.indicators import Indicator
-from fansipan.services.catalog import load_catalog
+from fansipan.domain.indicators import Aggregation, Indicator, ValueType, check_catalogue
+from fansipan.domain.periods import PeriodType
+from fansipan.domain.targets import Direction
+from fansipan.errors import Conflict, FieldError, ValidationError
+from fansipan.services.catalog import load_catalog, unknown_message
+from fansipan.services.reference import indicator_uid
+from fansipan.store.tables import IndicatorRow
 
 
 class IndicatorPublic(BaseModel):
@@ -57,3 +62,52 @@ def get_indicator(*, session: Session, code: str) -> IndicatorPublic:
         catalog = load_catalog(session)
     ind = catalog.indicator(code)
     return _public(catalog.indicator_uids[ind.code], ind)
+
+
+class IndicatorCreate(BaseModel):
+    """A new catalogue entry; rules are checked against the whole catalogue first."""
+
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=60)
+    name_vi: str = Field(min_length=1, max_length=300)
+    name_en: str = Field(min_length=1, max_length=300)
+    sector: str
+    unit_vi: str = ""
+    unit_en: str = ""
+    value_type: ValueType = ValueType.NUMBER
+    agg_units: Aggregation = Aggregation.SUM
+    agg_time: Aggregation = Aggregation.SUM
+    direction: Direction = Direction.UP
+    decimals: int = Field(default=0, ge=0, le=6)
+    periodicity: PeriodType = PeriodType.MONTH
+    levels: list[str] = Field(default_factory=list)
+    formula: str | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    description_vi: str = ""
+    description_en: str = ""
+
+
+def create_indicator(*, session: Session, data: IndicatorCreate) -> IndicatorPublic:
+    """Add an indicator to the catalogue (its formula and rules checked with the rest)."""
+    with session.begin():
+        catalog = load_catalog(session)
+        if data.code in catalog.indicators:
+            raise Conflict("The indicator exists already", [FieldError(
+                field="code", value=data.code, message=f"{data.code} is already in the catalogue")])
+        if data.sector not in catalog.sectors:
+            raise ValidationError("Unknown sector", [FieldError(
+                field="sector", value=data.sector,
+                message=unknown_message("sector", data.sector, catalog.sectors))])
+        new = Indicator(**{**data.model_dump(), "levels": tuple(data.levels)})
+        check_catalogue([*catalog.indicators.values(), new])
+        session.add(IndicatorRow(
+            uid=indicator_uid(new.code), code=new.code, name_vi=new.name_vi,
+            name_en=new.name_en, unit_vi=new.unit_vi, unit_en=new.unit_en, sector=new.sector,
+            value_type=new.value_type.value, agg_units=new.agg_units.value,
+            agg_time=new.agg_time.value, direction=new.direction.value,
+            decimals=new.decimals, periodicity=new.periodicity.value,
+            levels="|".join(new.levels), formula=new.formula, min_value=new.min_value,
+            max_value=new.max_value, description_vi=new.description_vi,
+            description_en=new.description_en,
+        ))
+    return _public(indicator_uid(new.code), new)

@@ -1,0 +1,92 @@
+"""The engine interface: Arrow tables in, SQL from `analytics.sql`, Arrow tables out.
+
+Everything engine-specific lives behind `Engine`, so a distributed engine (Spark SQL)
+can run the same statements later. The statements use only SQL that DuckDB and Spark
+SQL share (`arg_max`, `GROUP BY`, `NOT EXISTS`, `UNION ALL`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Protocol
+
+import duckdb
+import pyarrow as pa
+
+
+class Engine(Protocol):
+    name: str
+
+    def create(self, table: str, data: pa.Table) -> None:
+        """Create or replace a stored table from Arrow data."""
+
+    def append(self, table: str, data: pa.Table) -> None:
+        """Append rows to a stored table (never rewrite it)."""
+
+    def execute(self, sql: str) -> None:
+        """Run a statement that returns nothing (maintenance)."""
+
+    def query(self, sql: str, inputs: Mapping[str, pa.Table] | None = None) -> pa.Table:
+        """Run a query; `inputs` are small per-query tables visible by name."""
+
+    def memory_bytes(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+class DuckDBEngine:
+    """In-process DuckDB: the embedded default."""
+
+    name = "duckdb"
+
+    def __init__(self, *, threads: int | None = None, memory_limit: str | None = None) -> None:
+        self._con = duckdb.connect(":memory:")
+        if threads:
+            self._con.execute(f"SET threads = {int(threads)}")
+        if memory_limit:
+            self._con.execute(f"SET memory_limit = '{memory_limit}'")
+        self._write = threading.Lock()
+
+    def create(self, table: str, data: pa.Table) -> None:
+        with self._write:
+            self._con.register("_incoming", data)
+            try:
+                self._con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _incoming")
+            finally:
+                self._con.unregister("_incoming")
+
+    def append(self, table: str, data: pa.Table) -> None:
+        if data.num_rows == 0:
+            return
+        with self._write:
+            self._con.register("_incoming", data)
+            try:
+                self._con.execute(f"INSERT INTO {table} SELECT * FROM _incoming")
+            finally:
+                self._con.unregister("_incoming")
+
+    def execute(self, sql: str) -> None:
+        with self._write:
+            self._con.execute(sql)
+
+    def query(self, sql: str, inputs: Mapping[str, pa.Table] | None = None) -> pa.Table:
+        # A cursor per query: DuckDB connections are not shared between threads, and
+        # registered inputs stay private to the query that made them.
+        cur = self._con.cursor()
+        try:
+            for name, table in (inputs or {}).items():
+                cur.register(name, table)
+            result = cur.sql(sql)
+            return result.to_arrow_table() if result is not None else pa.table({})
+        finally:
+            cur.close()
+
+    def memory_bytes(self) -> int:
+        row = self._con.execute(
+            "SELECT COALESCE(SUM(memory_usage_bytes), 0) FROM duckdb_memory()"
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def close(self) -> None:
+        self._con.close()

@@ -1,0 +1,436 @@
+"""The engine's state, kept current from the store's change numbers.
+
+Before every answer the warehouse reads the changes committed after the last one it
+absorbed (one indexed query) and appends them as rows, so a value committed through
+any path is in the very next answer. Nothing is ever updated in place: updates become
+a retraction row and an insertion row, which costs the same at 4M values as at 40M.
+Month rollups of additive indicators (the cube) are maintained the same way.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import pyarrow as pa
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fansipan.analytics import sql
+from fansipan.analytics.engine import DuckDBEngine, Engine
+from fansipan.analytics.trees import (
+    boundaries,
+    epoch_of,
+    ever_above,
+    rollup_as_of,
+    rollup_mapped,
+)
+from fansipan.domain.indicators import Aggregation, Indicator
+from fansipan.domain.periods import Period, PeriodType, parse_period
+from fansipan.domain.units import Hierarchy
+from fansipan.store.tables import ChangeRow, DataValueRow
+
+FACT_SCHEMA = pa.schema([
+    ("ind", pa.int32()), ("unit", pa.int32()), ("ptype", pa.int8()),
+    ("pstart", pa.date32()), ("pend", pa.date32()), ("value", pa.float64()),
+    ("n", pa.int8()), ("chg", pa.int64()),
+])
+MONTH = PeriodType.MONTH.rank
+_LOAD_CHUNK = 200_000
+
+
+@lru_cache(maxsize=100_000)
+def _period(pid: str) -> Period:
+    return parse_period(pid)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of time asked about: a period, or a cumulative stretch (year to date).
+
+    `rank` is the period type's rank when a value stored for exactly this stretch
+    should win over its parts, and -2 when no stored period can equal it.
+    """
+
+    id: str
+    start: date
+    end: date
+    rank: int
+
+    @classmethod
+    def of(cls, period: Period) -> Span:
+        return cls(period.id, period.start, period.end, period.type.rank)
+
+
+@dataclass(frozen=True)
+class Cell:
+    ind: int
+    unit: int
+    pid: str
+    value: float | None
+    sources: int
+
+
+@dataclass(frozen=True)
+class IndicatorRule:
+    """What the engine needs to know of an indicator: its id and how it combines."""
+
+    id: int
+    agg_time: Aggregation
+    agg_units: Aggregation
+    periodicity: PeriodType
+
+    @classmethod
+    def of(cls, ind_id: int, indicator: Indicator) -> IndicatorRule:
+        return cls(ind_id, indicator.agg_time, indicator.agg_units, indicator.periodicity)
+
+
+class FactRows:
+    """Accumulates fact rows column by column (cheaper than a list of tuples)."""
+
+    def __init__(self) -> None:
+        self.cols: dict[str, list[object]] = {name: [] for name in FACT_SCHEMA.names}
+
+    def add(self, ind: int, unit: int, pid: str, value: float, n: int, chg: int) -> None:
+        p = _period(pid)
+        c = self.cols
+        c["ind"].append(ind)
+        c["unit"].append(unit)
+        c["ptype"].append(p.type.rank)
+        c["pstart"].append(p.start)
+        c["pend"].append(p.end)
+        c["value"].append(value)
+        c["n"].append(n)
+        c["chg"].append(chg)
+
+    def table(self) -> pa.Table:
+        return pa.table(self.cols, schema=FACT_SCHEMA)
+
+    def __len__(self) -> int:
+        return len(self.cols["ind"])
+
+
+@dataclass
+class _Trees:
+    fingerprint: tuple[object, ...]
+    marks: list[date]
+    names: dict[tuple[str, date], str] = field(default_factory=dict)
+
+
+class Warehouse:
+    """One per process: the columnar copy of the store's values, plus the cube."""
+
+    def __init__(self, engine: Engine | None = None, *, compact_ratio: float = 0.25,
+                 use_cube: bool = True) -> None:
+        self.engine: Engine = engine or DuckDBEngine()
+        self.use_cube = use_cube
+        self.engine.execute(sql.create_facts())
+        self.engine.execute(sql.create_cube())
+        self.last_change = -1  # -1: nothing loaded yet
+        self.base_rows = 0
+        self.appended_rows = 0
+        self.compact_ratio = compact_ratio
+        self._lock = threading.RLock()
+        self._trees: _Trees | None = None
+        self._cube_date: date | None = None
+        self._cube_inds: set[int] = set()
+        self._cube_ancs: set[int] = set()
+        # Indicators with values coarser than a month: the cube cannot total their
+        # quarters and years, since a stored quarter value wins over its months.
+        self._coarser: set[int] = set()
+        self._pairs: set[tuple[int, int]] = set()
+        self._counter = 0
+
+    # -- keeping current ---------------------------------------------------------
+
+    def sync(self, session: Session) -> int:
+        """Absorb every change committed after the last one seen; returns how many."""
+        with self._lock:
+            if self.last_change < 0:
+                return self._load_all(session)
+            return self._absorb(session)
+
+    def _load_all(self, session: Session) -> int:
+        with session.begin():
+            last = session.scalar(select(func.coalesce(func.max(ChangeRow.id), 0))) or 0
+            stmt = (
+                select(DataValueRow.indicator_id, DataValueRow.unit_id, DataValueRow.period,
+                       DataValueRow.value, DataValueRow.change_id)
+                .where(DataValueRow.deleted.is_(False), DataValueRow.value.is_not(None),
+                       DataValueRow.change_id <= last)
+            )
+            rows = FactRows()
+            chunks: list[pa.Table] = []
+            for ind, unit, pid, value, chg in session.execute(stmt).yield_per(_LOAD_CHUNK):
+                rows.add(ind, unit, pid, float(value), 1, chg)
+                if len(rows) >= _LOAD_CHUNK:
+                    chunks.append(rows.table())
+                    rows = FactRows()
+            chunks.append(rows.table())
+        self.load_facts(pa.concat_tables(chunks), last_change=int(last))
+        return self.base_rows
+
+    def load_facts(self, facts: pa.Table, *, last_change: int) -> None:
+        """Replace everything with `facts` (also how benchmarks load big synthetic sets)."""
+        with self._lock:
+            self.engine.create("facts", facts.cast(FACT_SCHEMA))
+            self.engine.execute(sql.compact_facts())
+            self.base_rows = facts.num_rows
+            self.appended_rows = 0
+            self.last_change = last_change
+            self._cube_date = None
+            pairs = self.engine.query("SELECT DISTINCT ind, unit FROM facts")
+            self._pairs = set(zip(pairs.column("ind").to_pylist(),
+                                  pairs.column("unit").to_pylist(), strict=True))
+
+    def _absorb(self, session: Session) -> int:
+        with session.begin():
+            changes = session.execute(
+                select(ChangeRow.id, ChangeRow.record_kind, ChangeRow.indicator_id,
+                       ChangeRow.unit_id, ChangeRow.period, ChangeRow.old_value,
+                       ChangeRow.new_value)
+                .where(ChangeRow.id > self.last_change).order_by(ChangeRow.id)
+            ).all()
+        if not changes:
+            return 0
+        rows = FactRows()
+        for chg, kind, ind, unit, pid, old, new in changes:
+            if kind != "data_value":
+                continue
+            if old is not None:
+                rows.add(ind, unit, pid, -float(old), -1, chg)
+            if new is not None:
+                rows.add(ind, unit, pid, float(new), 1, chg)
+        self.append_facts(rows.table(), last_change=int(changes[-1][0]))
+        return len(changes)
+
+    def append_facts(self, rows: pa.Table, *, last_change: int) -> None:
+        """Append already-built fact rows (insertions and retractions)."""
+        with self._lock:
+            self.engine.append("facts", rows)
+            self.appended_rows += rows.num_rows
+            self.last_change = max(self.last_change, last_change)
+            new_pairs = set(zip(rows.column("ind").to_pylist(),
+                                rows.column("unit").to_pylist(), strict=True)) - self._pairs
+            self._pairs |= new_pairs
+            ptypes = rows.column("ptype").to_pylist()
+            self._coarser |= {i for i, t in zip(rows.column("ind").to_pylist(), ptypes,
+                                                 strict=True) if t != MONTH}
+            if self._cube_date is not None and self._trees is not None:
+                if any(ind in self._cube_inds for ind, _ in new_pairs):
+                    self._cube_date = None  # new places of data: layering may have changed
+                else:
+                    roll = self._trees.names[("mapped", self._cube_date)]
+                    delta = self.engine.query(sql.cube_from("newrows", roll, MONTH),
+                                              {"newrows": rows})
+                    self.engine.append("cube", delta)
+            if self.appended_rows > self.compact_ratio * max(self.base_rows, 1):
+                self.compact()
+
+    def compact(self) -> None:
+        """Fold retractions away; runs when appended rows pass a share of the table."""
+        with self._lock:
+            self.engine.execute(sql.compact_facts())
+            if self._cube_date is not None:
+                self.engine.execute(sql.compact_cube())
+            count = self.engine.query("SELECT COUNT(*) AS n FROM facts")
+            self.base_rows = int(count.column("n")[0].as_py())
+            self.appended_rows = 0
+
+    # -- trees ---------------------------------------------------------------------
+
+    def _tree(self, h: Hierarchy, fingerprint: tuple[object, ...], mode: str, on: date) -> str:
+        if self._trees is None or self._trees.fingerprint != fingerprint:
+            self._trees = _Trees(fingerprint=fingerprint, marks=boundaries(h))
+            self.engine.create("above", ever_above(h))
+            self._cube_date = None
+        key = (mode, epoch_of(h, on, self._trees.marks))
+        name = self._trees.names.get(key)
+        if name is None:
+            self._counter += 1
+            name = f"roll_{mode}_{self._counter}"
+            table = rollup_mapped(h, key[1]) if mode == "mapped" else rollup_as_of(h, key[1])
+            self.engine.create(name, table)
+            self._trees.names[key] = name
+        return name
+
+    def _ensure_cube(self, h: Hierarchy, fingerprint: tuple[object, ...],
+                     rules: Iterable[IndicatorRule], today: date) -> str:
+        roll = self._tree(h, fingerprint, "mapped", today)
+        epoch = epoch_of(h, today, self._trees.marks if self._trees else None)
+        if self._cube_date == epoch:
+            return roll
+        layered = set(self.engine.query(sql.layered_indicators()).column("ind").to_pylist())
+        self._coarser = set(
+            self.engine.query(sql.non_month_indicators(MONTH)).column("ind").to_pylist())
+        self._cube_inds = {
+            r.id for r in rules
+            if r.agg_units in (Aggregation.SUM, Aggregation.AVERAGE)
+            and r.periodicity is PeriodType.MONTH and r.id not in layered
+        }
+        ancs = {u.id for u in h.in_force(epoch) if h.children(u.id, epoch)}
+        self.engine.create("cube_ancs", pa.table({"anc": pa.array(sorted(ancs), pa.int32())}))
+        self.engine.create("cube_inds", pa.table(
+            {"ind": pa.array(sorted(self._cube_inds), pa.int32())}))
+        self.engine.execute("DELETE FROM cube")
+        self.engine.append("cube", self.engine.query(sql.cube_from("facts", roll, MONTH)))
+        self._cube_date = epoch
+        self._cube_ancs = ancs
+        return roll
+
+    # -- answers -------------------------------------------------------------------
+
+    def cells(
+        self,
+        *,
+        hierarchy: Hierarchy,
+        fingerprint: tuple[object, ...],
+        rules: Sequence[IndicatorRule],
+        all_rules: Sequence[IndicatorRule],
+        unit_ids: Sequence[int],
+        periods: Sequence[Span],
+        mapped: bool,
+        on: date | None,
+        today: date,
+    ) -> list[Cell]:
+        """Values for every requested (indicator, unit, period) that has data."""
+        with self._lock:
+            groups = self._plan(hierarchy, fingerprint, rules, all_rules, unit_ids, periods,
+                                mapped, on, today)
+        out: list[Cell] = []
+        for query, inputs in groups:
+            table = self.engine.query(query, inputs)
+            for ind, unit, pid, value, sources in zip(
+                *(table.column(c).to_pylist() for c in ("ind", "unit", "pid", "value",
+                                                         "sources")), strict=True):
+                out.append(Cell(ind, unit, pid, value, int(sources or 0)))
+        return out
+
+    def _plan(
+        self,
+        h: Hierarchy,
+        fingerprint: tuple[object, ...],
+        rules: Sequence[IndicatorRule],
+        all_rules: Sequence[IndicatorRule],
+        unit_ids: Sequence[int],
+        periods: Sequence[Span],
+        mapped: bool,
+        on: date | None,
+        today: date,
+    ) -> list[tuple[str, dict[str, pa.Table]]]:
+        if self.use_cube:
+            self._ensure_cube(h, fingerprint, all_rules, today)
+        current = epoch_of(h, today, self._trees.marks if self._trees else None)
+        by_roll: dict[str, list[Span]] = {}
+        cube_periods: list[Span] = []
+        marks = self._trees.marks if self._trees else None
+        for p in periods:
+            when = on or (today if mapped else p.end)
+            by_roll.setdefault(self._tree(h, fingerprint, "mapped" if mapped else "as_of",
+                                          when), []).append(p)
+            # The cube holds history mapped into today's tree. A period wholly inside
+            # the current stretch has values only at units in force today, so there
+            # the tree as it was and the mapped tree agree.
+            if epoch_of(h, when, marks) == current and (
+                mapped or epoch_of(h, p.start, marks) == current
+            ):
+                cube_periods.append(p)
+        plans: list[tuple[str, dict[str, pa.Table]]] = []
+        cube_units = [u for u in unit_ids if u in self._cube_ancs] if self.use_cube else []
+        cube_cells: set[tuple[int, str]] = set()  # (ind, pid) served by the cube
+        cube_rules = [r for r in rules if r.id in self._cube_inds]
+        if cube_units and cube_rules and cube_periods:
+            served = [
+                (r, p) for r in cube_rules for p in cube_periods
+                if p.rank == MONTH
+                or (r.agg_time is Aggregation.SUM and r.agg_units is Aggregation.SUM
+                    and r.id not in self._coarser)
+            ]
+            for r, p in served:
+                cube_cells.add((r.id, p.id))
+            for group_rules, group_periods in _rectangles(served):
+                plans.append((sql.cells_by_cube(), {
+                    "req": _req(group_periods), "tgt": _tgt(cube_units),
+                    "inds": _inds(group_rules),
+                }))
+        rest_units = [u for u in unit_ids if u not in set(cube_units)]
+        for roll, ps in by_roll.items():
+            for r in rules:
+                todo_all = [p for p in ps if (r.id, p.id) not in cube_cells]
+                todo_cube_units = [p for p in ps if (r.id, p.id) in cube_cells]
+                if todo_all:
+                    plans.append(_scan(roll, [r], todo_all, unit_ids))
+                if todo_cube_units and rest_units:
+                    plans.append(_scan(roll, [r], todo_cube_units, rest_units))
+        return _merge_scans(plans)
+
+
+def _rectangles(
+    served: list[tuple[IndicatorRule, Span]],
+) -> list[tuple[list[IndicatorRule], list[Span]]]:
+    by_periods: dict[tuple[str, ...], list[IndicatorRule]] = {}
+    periods_of: dict[int, list[Span]] = {}
+    rules: dict[int, IndicatorRule] = {}
+    for r, p in served:
+        periods_of.setdefault(r.id, []).append(p)
+        rules[r.id] = r
+    key_periods: dict[tuple[str, ...], list[Span]] = {}
+    for ind, ps in periods_of.items():
+        key = tuple(sorted(p.id for p in ps))
+        by_periods.setdefault(key, []).append(rules[ind])
+        key_periods[key] = ps
+    return [(rs, key_periods[k]) for k, rs in by_periods.items()]
+
+
+def _scan(roll: str, rules: list[IndicatorRule], periods: list[Span],
+          unit_ids: Sequence[int]) -> tuple[str, dict[str, pa.Table]]:
+    return sql.cells_by_scan(roll), {
+        "req": _req(periods), "tgt": _tgt(unit_ids), "inds": _inds(rules),
+    }
+
+
+def _merge_scans(
+    plans: list[tuple[str, dict[str, pa.Table]]],
+) -> list[tuple[str, dict[str, pa.Table]]]:
+    """Scans over the same tree, periods and units become one query for all indicators."""
+    merged: dict[tuple[str, bytes, bytes], tuple[str, dict[str, pa.Table]]] = {}
+    out: list[tuple[str, dict[str, pa.Table]]] = []
+    for query, inputs in plans:
+        if "cube" in query:
+            out.append((query, inputs))
+            continue
+        key = (query, _digest(inputs["req"]), _digest(inputs["tgt"]))
+        if key in merged:
+            _, prev = merged[key]
+            prev["inds"] = pa.concat_tables([prev["inds"], inputs["inds"]])
+        else:
+            merged[key] = (query, dict(inputs))
+    return out + list(merged.values())
+
+
+def _digest(table: pa.Table) -> bytes:
+    return repr(table.to_pydict()).encode()
+
+
+def _req(periods: Sequence[Span]) -> pa.Table:
+    return pa.table({
+        "pid": pa.array([p.id for p in periods], pa.string()),
+        "rstart": pa.array([p.start for p in periods], pa.date32()),
+        "rend": pa.array([p.end for p in periods], pa.date32()),
+        "rtype": pa.array([p.rank for p in periods], pa.int8()),
+    })
+
+
+def _tgt(unit_ids: Sequence[int]) -> pa.Table:
+    return pa.table({"anc": pa.array(list(unit_ids), pa.int32())})
+
+
+def _inds(rules: Sequence[IndicatorRule]) -> pa.Table:
+    return pa.table({
+        "ind": pa.array([r.id for r in rules], pa.int32()),
+        "agg_time": pa.array([r.agg_time.value for r in rules], pa.string()),
+        "agg_units": pa.array([r.agg_units.value for r in rules], pa.string()),
+    })
