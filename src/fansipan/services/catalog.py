@@ -7,11 +7,12 @@ change of metadata is seen by the next request without any cache to invalidate.
 from __future__ import annotations
 
 import difflib
+import threading
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fansipan.domain.indicators import Aggregation, Indicator, ValueType
@@ -104,7 +105,43 @@ def unknown_message(what: str, given: str, known: object) -> str:
     return f"there is no {what} {given!r}{hint}"
 
 
+# The last catalogue read per database, with the version it was read at. Building the
+# tree of a national instance (thousands of units) costs tens of milliseconds; the
+# version check costs one small query.
+_CACHE: dict[str, tuple[tuple[object, ...], Catalog]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _metadata_version(session: Session) -> tuple[object, ...]:
+    parts = []
+    for table in (UnitRow, UnitParentRow, UnitSuccessionRow, IndicatorRow):
+        parts += [select(func.count()).select_from(table).scalar_subquery(),
+                  select(func.max(table.id)).scalar_subquery()]
+    parts.append(select(func.count()).select_from(SectorRow).scalar_subquery())
+    return tuple(session.execute(select(*parts)).one())
+
+
 def load_catalog(session: Session) -> Catalog:
+    """The catalogue, read again only when units, links or indicators were added."""
+    version = _metadata_version(session)
+    key = str(session.get_bind().engine.url)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    catalog = _read_catalog(session)
+    with _CACHE_LOCK:
+        _CACHE[key] = (version, catalog)
+    return catalog
+
+
+def forget_catalog() -> None:
+    """Drop cached catalogues (after an edit that adds no row, such as a rename)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def _read_catalog(session: Session) -> Catalog:
     unit_rows = session.scalars(select(UnitRow)).all()
     units = [
         Unit(

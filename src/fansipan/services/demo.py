@@ -22,7 +22,6 @@ loudly rather than finish with another outcome.
 from __future__ import annotations
 
 import math
-import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ from fansipan.domain.targets import Direction, TargetStatus, elapsed_fraction, e
 from fansipan.services.actuals import actual_value
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.datavalues import DataValueWrite, write_values
-from fansipan.services.demo_values import FIRST_YEAR, SEED, generate_values, scope_at
+from fansipan.services.demo_values import FIRST_YEAR, generate_values, scope_at, seeded_rng
 from fansipan.services.targets import TargetWrite, evaluate_targets, set_target
 from fansipan.store.tables import ChangeRow
 
@@ -133,15 +132,11 @@ def plan_document(year: int) -> str:
     """An invented plan reference for the year, marked as illustrative."""
     if year == PLAN_YEAR:
         return f"Kế hoạch số 15/KH-UBND ngày 20/01/{year} {_ILLUSTRATIVE}"
-    rng = _rng("document", year)
+    rng = seeded_rng("document", year)
     number, day = rng.randint(8, 40), rng.randint(12, 28)
     # The new province adopted its plan after the merger of 1 July 2025.
     month = 7 if year == 2025 else 1
     return f"Kế hoạch số {number:02d}/KH-UBND ngày {day:02d}/{month:02d}/{year} {_ILLUSTRATIVE}"
-
-
-def _rng(*key: object) -> random.Random:
-    return random.Random(":".join(str(k) for k in (SEED, *key)))  # noqa: S311 - demo data
 
 
 def _set_targets(
@@ -193,7 +188,7 @@ def _targets_of_year(session: Session, catalog: Catalog, year: int,
 def _planned(target: _PlanTarget, today: date, last_planned: float | None) -> float | None:
     """A plausible plan: mostly met or exceeded, about one in five missed."""
     ind, actual, period = target.indicator, target.actual, target.period
-    rng = _rng("target", ind.code, period.id)
+    rng = seeded_rng("target", ind.code, period.id)
     if today <= period.end:  # still running: a whole-year plan judged on progress
         if actual is None:  # nothing reported yet: a little more than last year's plan
             if last_planned is None:
@@ -225,7 +220,7 @@ def _planned_for(ind: Indicator, actual: float | None, status: TargetStatus,
         clean = _fit(ind, actual)
         met = evaluate_target(actual=actual, planned=clean, direction=ind.direction)
         return clean if met is TargetStatus.MET else actual
-    margin = margin if margin is not None else _rng("margin", ind.code).uniform(0.02, 0.06)
+    margin = margin if margin is not None else seeded_rng("margin", ind.code).uniform(0.02, 0.06)
     up = _good_is_up(ind)
     if status is TargetStatus.EXCEEDED:
         return _fit(ind, _beaten_by(ind, actual, margin), up=not up)

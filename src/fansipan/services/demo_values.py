@@ -16,6 +16,11 @@ wards from 2025-07 (a yearly 2025 value belongs to the new units). A commune tha
 merged keeps its territory's size: its successor's profile is the sum of its
 predecessors' (Tà Chải into Bắc Hà in November 2024, every commune in July 2025, with
 Yên Bái's communes contributing to the new units but getting no values themselves).
+
+What is left out, on purpose: district values (a district's figures are its communes'
+totals, and a value of its own would hide them); yearly values of the running year
+(they describe the year's end); and after 2025-06 the broadcast hours, whose station
+has no version after the reform in the agency list.
 """
 
 from __future__ import annotations
@@ -31,10 +36,10 @@ from fansipan.domain.periods import Period, PeriodType, periods_in_range
 from fansipan.domain.units import Hierarchy, Succession, Unit, UnitLevel
 from fansipan.services.catalog import Catalog
 from fansipan.services.datavalues import DataValueWrite
+from fansipan.services.reference import REFORM_DATE
 
 SEED = 2022
 FIRST_YEAR = 2019
-REFORM_DATE = date(2025, 7, 1)
 OLD_PROVINCE = "10"  # Tỉnh Lào Cai until 2025-06-30
 NEW_PROVINCE = "15"  # Tỉnh Lào Cai from 2025-07-01 (the code was Yên Bái's before)
 
@@ -46,7 +51,8 @@ _SEASON = (0.97, 0.78, 1.0, 1.0, 1.02, 1.0, 0.97, 0.99, 1.0, 1.03, 1.05, 1.19)
 _NEVER = 9999
 
 
-def _rng(*key: object) -> random.Random:
+def seeded_rng(*key: object) -> random.Random:
+    """A generator of its own for `key` (a unit, a period...), seeded from `SEED`."""
     return random.Random(":".join(str(k) for k in (SEED, *key)))  # noqa: S311 - demo data
 
 
@@ -181,7 +187,8 @@ class Places:
                 continue  # made of its predecessors
             parent = hierarchy.parent(unit.id, unit.valid_to or REFORM_DATE)
             district = parent.code if parent else ""
-            self._base[unit.id] = new_place(unit, district, _rng("place", *_unit_key(unit)))
+            rng = seeded_rng("place", *_unit_key(unit))
+            self._base[unit.id] = new_place(unit, district, rng)
 
     def at(self, unit: Unit, on: date) -> Place:
         """The territory of `unit` on `on`: its own plus that of units merged into it."""
@@ -193,7 +200,7 @@ class Places:
                 if s.effective <= on and old.valid_to is not None and old.valid_to < on:
                     parts.append(self.at(old, old.valid_to))
             if not parts:  # a unit with no known history gets a profile of its own
-                parts = [new_place(unit, "", _rng("place", *_unit_key(unit)))]
+                parts = [new_place(unit, "", seeded_rng("place", *_unit_key(unit)))]
             self._memo[key] = parts[0] if len(parts) == 1 else merge_places(parts)
         return self._memo[key]
 
@@ -366,7 +373,7 @@ def agency_month(agency: Unit, period: Period, merged: bool,
         return {"TTBC_THOI_LUONG_PHAT_SONG": round(rng.uniform(280, 340) * 1.02 ** t, 1)}
     if not agency.code.startswith(("so-", "ubnd-")):
         return {}
-    base = _rng("agency", agency.code).uniform(60, 700) * (1.8 if merged else 1.0)
+    base = seeded_rng("agency", agency.code).uniform(60, 700) * (1.8 if merged else 1.0)
     received = round(base * 1.05 ** t * _SEASON[period.index - 1] * _wobble(rng, 0.08))
     resolved = round(received * rng.uniform(0.92, 1.0))
     return {
@@ -394,22 +401,22 @@ def _generate(catalog: Catalog, today: date) -> Iterator[DataValueWrite]:
         scope = scope_at(h, period.end)
         factor = scale if period.end >= REFORM_DATE else 1.0
         for c in scope.communes:
-            values = commune_month(places.at(c, period.end), period, _rng("m", *_unit_key(c),
-                                                                          period.id))
+            rng = seeded_rng("m", *_unit_key(c), period.id)
+            values = commune_month(places.at(c, period.end), period, rng)
             yield from _items(catalog, c, period, values)
-        values = province_month(period, factor, _rng("m", "province", period.id))
+        values = province_month(period, factor, seeded_rng("m", "province", period.id))
         yield from _items(catalog, scope.province, period, values)
         for a in scope.agencies:
-            values = agency_month(a, period, factor > 1, _rng("m", *_unit_key(a), period.id))
+            values = agency_month(a, period, factor > 1, seeded_rng("m", *_unit_key(a), period.id))
             yield from _items(catalog, a, period, values)
     for period in years:
         scope = scope_at(h, period.end)
         factor = scale if period.end >= REFORM_DATE else 1.0
         for c in scope.communes:
             values = commune_year(places.at(c, period.end), period.year,
-                                  _rng("y", *_unit_key(c), period.id))
+                                  seeded_rng("y", *_unit_key(c), period.id))
             yield from _items(catalog, c, period, values)
-        values = province_year(period.year, factor, _rng("y", "province", period.id))
+        values = province_year(period.year, factor, seeded_rng("y", "province", period.id))
         yield from _items(catalog, scope.province, period, values)
 
 
