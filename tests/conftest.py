@@ -7,7 +7,7 @@ SQLite and on PostgreSQL. Each test gets its own fresh database.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
 
+    from tests.support.accounts import Account
     from tests.support.stores import PostgresTemplates, SqliteTemplates
 
 from fansipan.settings import Settings
@@ -98,3 +99,21 @@ def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
     app.state.engine.dispose()
+
+
+@pytest.fixture
+def make_account(session: Session, settings: Settings) -> Callable[..., Account]:
+    """A factory of ready accounts (roles, scopes, a token), made through the services."""
+    from functools import partial
+
+    from tests.support.accounts import make_account as make
+
+    return partial(make, session, settings)
+
+
+@pytest.fixture
+def officer(make_account: Callable[..., Account]) -> Account:
+    """An officer who may also read everything: every unit, every indicator."""
+    from fansipan.domain.access import Role
+
+    return make_account(Role.OFFICER, Role.LEADER, username="officer")

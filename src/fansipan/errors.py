@@ -40,6 +40,7 @@ class FansipanError(Exception):
 
     status = 400
     code = "bad_request"
+    audited = False  # set when the service has already written the audit event
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -71,9 +72,23 @@ class Conflict(FansipanError):
     code = "conflict"
 
 
+class Unauthenticated(FansipanError):
+    """No valid sign-in or token came with a request that needs one."""
+
+    status = 401
+    code = "unauthenticated"
+
+
 class PermissionDenied(FansipanError):
     status = 403
     code = "forbidden"
+
+
+class TooManyRequests(FansipanError):
+    """Throttled: too many attempts in a short time (failed sign-ins)."""
+
+    status = 429
+    code = "too_many_requests"
 
 
 class ConfigurationError(FansipanError):

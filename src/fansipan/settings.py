@@ -6,6 +6,7 @@ whoever starts the program, and `create_app(settings)` takes the result.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -30,6 +31,20 @@ class Settings:
     secret: str | None = None
     language: str = "vi"
     environment: str = "development"
+    # Security and operations; each is documented in docs/operations.md.
+    tls: bool | None = None  # None: on in production, off in development
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    password_min_length: int = 12
+    password_character_classes: int = 0  # ASVS: no composition rules by default
+    password_max_age_days: int = 0  # 0: no forced rotation (ASVS 6.2.10; 742 may ask for it)
+    login_max_failures: int = 5
+    lockout_minutes: int = 15
+    login_ip_max_failures: int = 30
+    admin_networks: tuple[str, ...] = ()  # empty: administration from anywhere
+    metrics_networks: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
+    trusted_proxies: str = "127.0.0.1"
+    shutdown_timeout: int = 30
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -43,6 +58,30 @@ class Settings:
             )
         if not 0 < self.port < 65536:
             raise ConfigurationError(f"FANSIPAN_PORT must be 1–65535, not {self.port}")
+        _check_range("FANSIPAN_SESSION_IDLE_MINUTES", self.session_idle_minutes, 1, 24 * 60)
+        _check_range("FANSIPAN_SESSION_ABSOLUTE_HOURS", self.session_absolute_hours, 1, 24 * 30)
+        _check_range("FANSIPAN_PASSWORD_MIN_LENGTH", self.password_min_length, 8, 64)
+        _check_range("FANSIPAN_PASSWORD_CHARACTER_CLASSES", self.password_character_classes, 0, 4)
+        _check_range("FANSIPAN_PASSWORD_MAX_AGE_DAYS", self.password_max_age_days, 0, 3650)
+        _check_range("FANSIPAN_LOGIN_MAX_FAILURES", self.login_max_failures, 1, 100)
+        _check_range("FANSIPAN_LOCKOUT_MINUTES", self.lockout_minutes, 1, 24 * 60)
+        _check_range("FANSIPAN_LOGIN_IP_MAX_FAILURES", self.login_ip_max_failures, 1, 10_000)
+        _check_range("FANSIPAN_SHUTDOWN_TIMEOUT", self.shutdown_timeout, 1, 3600)
+        for name, nets in (("FANSIPAN_ADMIN_NETWORKS", self.admin_networks),
+                           ("FANSIPAN_METRICS_NETWORKS", self.metrics_networks)):
+            for net in nets:
+                try:
+                    ipaddress.ip_network(net, strict=False)
+                except ValueError:
+                    raise ConfigurationError(
+                        f"{name} takes networks such as 10.0.0.0/8,192.168.1.5; "
+                        f"{net!r} is not one"
+                    ) from None
+
+    @property
+    def behind_tls(self) -> bool:
+        """Whether cookies get `Secure` and responses HSTS (production unless told otherwise)."""
+        return self.environment == "production" if self.tls is None else self.tls
 
     @property
     def store_url(self) -> str:
@@ -70,7 +109,18 @@ class Settings:
             raise ConfigurationError(
                 f"FANSIPAN_PORT must be a whole number, not {port_text!r}"
             ) from None
+        numbers = {
+            name: _int_env(env, f"FANSIPAN_{name.upper()}", default)
+            for name, default in _INT_SETTINGS.items()
+        }
+        tls_text = env.get("FANSIPAN_TLS", "").strip().lower()
         return cls(
+            **numbers,
+            tls=None if not tls_text else tls_text in ("1", "true", "yes", "on"),
+            admin_networks=_list_env(env, "FANSIPAN_ADMIN_NETWORKS", ()),
+            metrics_networks=_list_env(env, "FANSIPAN_METRICS_NETWORKS",
+                                       ("127.0.0.0/8", "::1/128")),
+            trusted_proxies=env.get("FANSIPAN_TRUSTED_PROXIES", "127.0.0.1"),
             data_dir=Path(env.get("FANSIPAN_DATA_DIR", str(DEFAULT_DATA_DIR))),
             database_url=env.get("FANSIPAN_DATABASE_URL") or None,
             host=env.get("FANSIPAN_HOST", "127.0.0.1"),
@@ -84,9 +134,53 @@ class Settings:
         """Refuse to serve production with a missing or short secret (there is no default)."""
         if self.environment != "production":
             return
-        if not self.secret or len(self.secret) < 32:
+        if not self.secret or len(self.secret) < 32 or _looks_default(self.secret):
             raise ConfigurationError(
                 "FANSIPAN_SECRET must be set to a random value of at least 32 characters "
                 "in production (for example: python -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))')"
             )
+
+
+# Whole-number settings read from FANSIPAN_<NAME>, with their defaults.
+_INT_SETTINGS = {
+    "session_idle_minutes": 30,
+    "session_absolute_hours": 12,
+    "password_min_length": 12,
+    "password_character_classes": 0,
+    "password_max_age_days": 0,
+    "login_max_failures": 5,
+    "lockout_minutes": 15,
+    "login_ip_max_failures": 30,
+    "shutdown_timeout": 30,
+}
+
+# Values people copy from examples; a secret made of them is no secret.
+_DEFAULT_WORDS = ("change", "secret", "default", "example", "password", "fansipan", "xxxx")
+
+
+def _looks_default(secret: str) -> bool:
+    lowered = secret.lower()
+    return len(set(secret)) < 8 or any(word in lowered for word in _DEFAULT_WORDS)
+
+
+def _check_range(name: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise ConfigurationError(f"{name} must be between {low} and {high}, not {value}")
+
+
+def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not {text!r}") from None
+
+
+def _list_env(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    text = env.get(name)
+    if text is None:
+        return default
+    return tuple(part.strip() for part in text.split(",") if part.strip())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from tests.support.accounts import Account
+
 
 def test_health(client: TestClient) -> None:
     r = client.get("/healthz")
@@ -38,7 +40,8 @@ def test_units_before_and_after_the_reform(client: TestClient) -> None:
     assert client.get(f"/api/v1/units/{lao_cai['uid']}").json()["code"] == "02647"
 
 
-def test_indicators(client: TestClient) -> None:
+def test_indicators(client: TestClient, officer: Account) -> None:
+    client.headers.update(officer.headers)
     items = client.get("/api/v1/indicators").json()
     assert len(items) >= 40
     one = client.get("/api/v1/indicators/BC_TY_LE_XA_CO_DIEM").json()
@@ -55,12 +58,13 @@ def test_periods(client: TestClient) -> None:
     assert [m["id"] for m in months][:2] == ["2021-03", "2021-04"] and len(months) == 12
 
 
-def test_write_and_read_one_value(client: TestClient) -> None:
+def test_write_and_read_one_value(client: TestClient, officer: Account) -> None:
+    client.headers.update(officer.headers)
     path = "/api/v1/datavalues/VT_TRAM_5G/02647/2024-03"
     assert client.get(path).status_code == 404
     r = client.put(path, json={"value": 5, "comment": "trạm mới"})
     assert r.status_code == 200, r.text
-    assert r.json()["value"] == 5 and r.json()["stored_by"].startswith("api:")
+    assert r.json()["value"] == 5 and r.json()["stored_by"] == "officer"
     assert client.get(path).json()["comment"] == "trạm mới"
     assert client.get("/api/v1/datavalues", params={"unit": "02647"}).json()[0]["value"] == 5
     deleted = client.delete(path).json()
@@ -70,7 +74,8 @@ def test_write_and_read_one_value(client: TestClient) -> None:
     assert [c["operation"] for c in feed] == ["create", "delete"]
 
 
-def test_batch_write_is_all_or_nothing(client: TestClient) -> None:
+def test_batch_write_is_all_or_nothing(client: TestClient, officer: Account) -> None:
+    client.headers.update(officer.headers)
     good = {"indicator": "VT_TRAM_5G", "unit": "02647", "period": "2024-01", "value": 1}
     bad = {"indicator": "VT_TRAM_5G", "unit": "02647", "period": "2024-02", "value": -3}
     r = client.post("/api/v1/datavalues", json={"values": [good, bad]})
@@ -81,7 +86,8 @@ def test_batch_write_is_all_or_nothing(client: TestClient) -> None:
     assert r.json()["created"] == 1
 
 
-def test_targets_set_list_and_evaluate(client: TestClient) -> None:
+def test_targets_set_list_and_evaluate(client: TestClient, officer: Account) -> None:
+    client.headers.update(officer.headers)
     for m in range(1, 13):
         client.put(f"/api/v1/datavalues/BC_DOANH_THU/10/2021-{m:02d}", json={"value": 10})
     r = client.put("/api/v1/targets", json={"indicator": "BC_DOANH_THU", "unit": "10",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from tests.support.accounts import Account
+
 SHAPE = {"ok", "status", "error", "errors"}
 
 
@@ -38,13 +40,15 @@ def test_bad_period(client: TestClient) -> None:
     assert error["value"] == "2022Q5" and "Q1–Q4" in error["message"]
 
 
-def test_bad_json_body(client: TestClient) -> None:
+def test_bad_json_body(client: TestClient, officer: Account) -> None:
+    client.headers.update(officer.headers)
     r = client.post("/api/v1/datavalues", content=b"{not json",
                     headers={"content-type": "application/json"})
     check(r, 422)
 
 
-def test_validation_error_names_row_field_and_fix(client: TestClient) -> None:
+def test_validation_error_names_row_field_and_fix(client: TestClient, officer: Account) -> None:
+    client.headers.update(officer.headers)
     r = client.post("/api/v1/datavalues", json={"values": [
         {"indicator": "VT_TRAM_5G", "unit": "02647", "period": "2024-03", "value": "x"}]})
     body = check(r, 422)

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from fansipan import __version__
-from fansipan.api.errors import install_error_handlers
 from fansipan.analytics.warehouse import Warehouse
+from fansipan.api.errors import ERROR_RESPONSES, install_error_handlers
+from fansipan.api.metrics import Metrics
+from fansipan.api.middleware import OperationsMiddleware
 from fansipan.api.routes import (
     analytics,
+    approvals,
+    audit,
+    auth,
     changes,
+    clients,
     datavalues,
     health,
     indicators,
     periods,
     targets,
     units,
+    users,
 )
 from fansipan.settings import Settings
 from fansipan.store.engine import make_engine, make_session_factory
@@ -24,6 +34,12 @@ API_PREFIX = "/api/v1"
 
 
 def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # Graceful shutdown: requests in flight have finished; close the pool cleanly.
+        app.state.engine.dispose()
+
     app = FastAPI(
         title="Fansipan",
         version=__version__,
@@ -31,6 +47,8 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        responses=ERROR_RESPONSES,
+        lifespan=lifespan,
     )
     engine = make_engine(settings.store_url)
     app.state.settings = settings
@@ -38,8 +56,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
     # Built empty; it loads from the store on the first question, not at start-up.
     app.state.warehouse = Warehouse()
+    app.state.metrics = Metrics()
+    app.add_middleware(OperationsMiddleware, metrics=app.state.metrics,
+                       behind_tls=settings.behind_tls)
     install_error_handlers(app)
     app.include_router(health.router)
     for module in (units, indicators, periods, datavalues, targets, changes, analytics):
+        app.include_router(module.router, prefix=API_PREFIX)
+    for module in (auth, users, clients, approvals, audit):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

@@ -11,10 +11,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from fansipan.errors import FansipanError, FieldError
+from fansipan.domain.access import Principal
+from fansipan.errors import FansipanError, FieldError, StoreUnavailable
 
 log = logging.getLogger("fansipan.api")
 
@@ -33,6 +35,14 @@ class ErrorBody(BaseModel):
     errors: list[ErrorItem] = []
 
 
+# Declared on every operation, so the OpenAPI schema tells clients the one error shape.
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    "4XX": {"model": ErrorBody, "description": "The request cannot be served as sent; the "
+                                               "body says why and how to fix it"},
+    503: {"model": ErrorBody, "description": "The database is unavailable or full"},
+}
+
+
 def error_response(
     status: int, message: str, errors: list[FieldError] | None = None
 ) -> JSONResponse:
@@ -40,7 +50,44 @@ def error_response(
         status=status, error=message,
         errors=[ErrorItem(**e.as_dict()) for e in (errors or [])],  # type: ignore[arg-type]
     )
-    return JSONResponse(body.model_dump(exclude_none=True), status_code=status)
+    headers = {"WWW-Authenticate": 'Bearer realm="fansipan"'} if status == 401 else None
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status,
+                        headers=headers)
+
+
+def store_error(exc: OperationalError) -> StoreUnavailable:
+    """A message for people about why the database could not be used; nothing was saved."""
+    text = str(exc.orig).lower()
+    if "full" in text or "no space" in text:
+        return StoreUnavailable("The database disk is full; nothing was saved. Free disk space "
+                                "on the database server, then send the request again")
+    if "read-only" in text or "readonly" in text:
+        return StoreUnavailable("The database is read-only; nothing was saved. Check the "
+                                "permissions of the data folder, then try again")
+    return StoreUnavailable("The database is unavailable (the connection failed or was "
+                            "dropped); nothing was saved. Try again shortly")
+
+
+async def _audit_refusal(request: Request, exc: FansipanError) -> None:
+    """Log every refused request in the audit log (who, what, when, from where)."""
+    from fansipan.services.audit import record_alone
+
+    principal = getattr(request.state, "principal", None)
+    if not isinstance(principal, Principal):
+        host = request.client.host if request.client else None
+        principal = Principal.anonymous(host)
+    factory = request.app.state.session_factory
+
+    def write() -> None:
+        with factory() as session:
+            record_alone(session, principal, "authz.denied", outcome="denied",
+                         target=f"{request.method} {request.url.path}"[:200],
+                         detail={"status": exc.status, "reason": exc.message[:300]})
+
+    try:
+        await run_in_threadpool(write)
+    except Exception:  # the refusal stands even when it cannot be logged
+        log.exception("could not audit a refused request")
 
 
 def _field_name(loc: tuple[object, ...]) -> str:
@@ -50,7 +97,9 @@ def _field_name(loc: tuple[object, ...]) -> str:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(FansipanError)
-    async def _domain(_: Request, exc: FansipanError) -> JSONResponse:
+    async def _domain(request: Request, exc: FansipanError) -> JSONResponse:
+        if exc.status in (401, 403) and not exc.audited:
+            await _audit_refusal(request, exc)
         return error_response(exc.status, exc.message, exc.errors)
 
     @app.exception_handler(RequestValidationError)
@@ -68,7 +117,17 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     async def _store(_: Request, exc: OperationalError) -> JSONResponse:
         log.error("store error: %s", exc.orig)
-        return error_response(503, "The database is unavailable; try again shortly")
+        problem = store_error(exc)
+        return error_response(problem.status, problem.message)
+
+    @app.exception_handler(DataError)
+    async def _data(_: Request, exc: DataError) -> JSONResponse:
+        # Input the checks let through but the database refuses (a NUL character, a
+        # number out of range): bad input, and nothing was saved.
+        log.warning("database refused a value: %s", exc.orig)
+        return error_response(422, "A value cannot be stored: it is too long, out of range "
+                                   "or holds a character that is not allowed (such as NUL); "
+                                   "nothing was saved. Correct it and send it again")
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

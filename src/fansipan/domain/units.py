@@ -99,6 +99,7 @@ class Hierarchy:
         self._by_code: dict[str, list[Unit]] = defaultdict(list)
         for u in self._units.values():
             self._by_code[u.code].append(u)
+        self._views: dict[date, _View] = {}
 
     def __len__(self) -> int:
         return len(self._units)
@@ -137,18 +138,21 @@ class Hierarchy:
         return [u for u in self._units.values() if u.in_force(on)]
 
     def parent(self, unit_id: int, on: date) -> Unit | None:
-        for link in self._parent_links.get(unit_id, ()):
-            if link.in_force(on) and self._units[link.parent_id].in_force(on):
-                return self._units[link.parent_id]
-        return None
+        parent_id = self._view(on).parent.get(unit_id)
+        return None if parent_id is None else self._units[parent_id]
 
     def children(self, unit_id: int, on: date) -> list[Unit]:
-        kids = [
-            self._units[link.child_id]
-            for link in self._child_links.get(unit_id, ())
-            if link.in_force(on) and self._units[link.child_id].in_force(on)
-        ]
-        return sorted(kids, key=lambda u: (u.code, u.id))
+        return list(self._view(on).children.get(unit_id, ()))
+
+    def _view(self, on: date) -> _View:
+        """The tree on one day, built once: national trees have thousands of units."""
+        view = self._views.get(on)
+        if view is None:
+            view = _View.build(self, on)
+            if len(self._views) >= _MAX_VIEWS:
+                self._views.pop(next(iter(self._views)))
+            self._views[on] = view
+        return view
 
     def ancestors(self, unit_id: int, on: date) -> list[Unit]:
         """Parent first, root last."""
@@ -174,6 +178,18 @@ class Hierarchy:
             out = [u for u in out if self.depth(u.id, on) == level]
         return out
 
+    def below_ever(self, unit_id: int) -> set[int]:
+        """Ids of the unit and every unit that was below it on any day (a unit scope)."""
+        found = {unit_id}
+        frontier = [unit_id]
+        while frontier:
+            current = frontier.pop()
+            for link in self._child_links.get(current, ()):
+                if link.child_id not in found:
+                    found.add(link.child_id)
+                    frontier.append(link.child_id)
+        return found
+
     def roots(self, on: date) -> list[Unit]:
         return sorted(
             (u for u in self.in_force(on) if self.parent(u.id, on) is None),
@@ -182,7 +198,11 @@ class Hierarchy:
 
     def depth(self, unit_id: int, on: date) -> int:
         """1 for a root (the province in a provincial instance), 2 below it, and so on."""
-        return len(self.ancestors(unit_id, on)) + 1
+        view = self._view(on)
+        found = view.depth.get(unit_id)
+        if found is None:
+            found = view.depth[unit_id] = len(self.ancestors(unit_id, on)) + 1
+        return found
 
     def at_level(self, level: int, on: date) -> list[Unit]:
         units = (u for u in self.in_force(on) if self.depth(u.id, on) == level)
@@ -222,6 +242,32 @@ class Hierarchy:
     def predecessors(self, unit_id: int) -> list[Succession]:
         """Succession links that end in this unit."""
         return [s for links in self._successions.values() for s in links if s.new_id == unit_id]
+
+
+_MAX_VIEWS = 256
+
+
+@dataclass
+class _View:
+    parent: dict[int, int]
+    children: dict[int, list[Unit]]
+    depth: dict[int, int]
+
+    @classmethod
+    def build(cls, h: Hierarchy, on: date) -> _View:
+        parent: dict[int, int] = {}
+        children: dict[int, list[Unit]] = defaultdict(list)
+        for child_id, links in h._parent_links.items():
+            if not h._units[child_id].in_force(on):
+                continue
+            for link in links:
+                if link.in_force(on) and h._units[link.parent_id].in_force(on):
+                    parent[child_id] = link.parent_id
+                    children[link.parent_id].append(h._units[child_id])
+                    break
+        for kids in children.values():
+            kids.sort(key=lambda u: (u.code, u.id))
+        return cls(parent=parent, children=dict(children), depth={})
 
 
 def _start_key(unit: Unit) -> tuple[date, int]:

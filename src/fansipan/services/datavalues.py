@@ -16,10 +16,15 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Select, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from fansipan.domain.access import Permission, Principal
 from fansipan.domain.numbers import parse_number
 from fansipan.domain.periods import Period, parse_period
 from fansipan.errors import FansipanError, FieldError, NotFound, ValidationError
+from fansipan.services.access import Scope, data_scope, require
+from fansipan.services.approvals import check_not_locked
+from fansipan.services.audit import record_for
 from fansipan.services.catalog import Catalog, load_catalog
+from fansipan.store.audit import AuditRecord, append_events, changes_digest
 from fansipan.store.changes import reserve_changes
 from fansipan.store.tables import ChangeLockRow, ChangeRow, DataValueRow
 
@@ -190,14 +195,26 @@ def write_values(
     *,
     session: Session,
     items: Sequence[DataValueWrite],
-    actor: str,
+    actor: str | None = None,
     source: str,
     strategy: WriteStrategy = WriteStrategy.CREATE_AND_UPDATE,
     dry_run: bool = False,
     catalog: Catalog | None = None,
+    principal: Principal | None = None,
 ) -> WriteSummary:
-    """Validate all items, then write them in one transaction, or write nothing."""
+    """Validate all items, then write them in one transaction, or write nothing.
+
+    With a `principal` the write needs role officer and every row must lie in its scope;
+    without one the caller is trusted (the CLI, the demo loader) and names the `actor`.
+    Rows in approved, locked periods are refused either way. Each batch that changes
+    anything is one audit event carrying the digest of its change rows.
+    """
     strategy = WriteStrategy(strategy)
+    if principal is not None:
+        require(principal, Permission.WRITE_DATA)
+        actor = principal.actor
+    if not actor:
+        raise ValueError("write_values needs a principal or an actor")
     session.begin()
     try:
         # Lock first: later reads then see every earlier writer's committed values.
@@ -205,8 +222,16 @@ def write_values(
                         .values(last_change=ChangeLockRow.last_change))
         catalog = catalog or load_catalog(session)
         resolved = resolve_values(catalog, items, strategy=strategy)
+        if principal is not None:
+            data_scope(session, catalog, principal).check_rows(
+                catalog, ((r.row, r.indicator_id, r.unit_id) for r in resolved))
+        check_not_locked(session, catalog, ((r.row, r.unit_id, r.period.start, r.period.end)
+                                            for r in resolved))
         summary = _apply(session, resolved, actor=actor, source=source, strategy=strategy,
                          dry_run=dry_run)
+        if summary.first_change is not None:
+            append_events(session, [_audit_record(principal, actor, source, summary,
+                                                  session.info.pop("change_rows", []))])
     except BaseException:
         session.rollback()
         raise
@@ -320,17 +345,39 @@ def _apply(
     session.execute(insert(ChangeRow), change_rows)
     session.flush()
     summary.first_change, summary.last_change = first, next_id - 1
+    session.info["change_rows"] = change_rows  # digested into the batch's audit event
     return summary
 
 
+def _audit_record(principal: Principal | None, actor: str, source: str,
+                  summary: WriteSummary, change_rows: list[dict[str, object]]) -> AuditRecord:
+    detail = {
+        "source": source, "batch": summary.batch, "created": summary.created,
+        "updated": summary.updated, "deleted": summary.deleted,
+        "first_change": summary.first_change, "last_change": summary.last_change,
+        "changes_digest": changes_digest(sorted(change_rows, key=lambda r: int(str(r["id"])))),
+    }
+    if principal is not None:
+        return record_for(principal, "data.write", target=source, detail=detail)
+    return AuditRecord(action="data.write", actor=actor, actor_kind="system", target=source,
+                       detail=detail)
+
+
 def get_value(
-    *, session: Session, indicator: str, unit: str, period: str, include_deleted: bool = False
+    *, session: Session, indicator: str, unit: str, period: str, include_deleted: bool = False,
+    principal: Principal | None = None,
 ) -> DataValuePublic:
+    if principal is not None:
+        require(principal, Permission.READ_DATA)
     with session.begin():
         catalog = load_catalog(session)
         p = parse_period(period)
         ind = catalog.indicator(indicator)
         u = catalog.unit(unit, p.end)
+        if principal is not None:
+            scope = data_scope(session, catalog, principal)
+            scope.check_indicator(catalog, catalog.indicator_ids[ind.code])
+            scope.check_unit(catalog, u.id)
         row = session.scalars(select(DataValueRow).where(
             DataValueRow.indicator_id == catalog.indicator_ids[ind.code],
             DataValueRow.unit_id == u.id, DataValueRow.period == p.id,
@@ -353,12 +400,30 @@ class ValueQuery:
     offset: int = 0
 
 
-def list_values(*, session: Session, query: ValueQuery) -> list[DataValuePublic]:
+def list_values(*, session: Session, query: ValueQuery,
+                principal: Principal | None = None) -> list[DataValuePublic]:
+    if principal is not None:
+        require(principal, Permission.READ_DATA)
     with session.begin():
         catalog = load_catalog(session)
         stmt = _filtered(catalog, query)
+        if principal is not None:
+            scope = data_scope(session, catalog, principal)
+            _check_asked(catalog, scope, query)
+            stmt = scope.where(stmt, unit=DataValueRow.unit_id,
+                               indicator=DataValueRow.indicator_id)
         rows = session.scalars(stmt.limit(query.limit).offset(query.offset)).all()
         return [_public(catalog, r) for r in rows]
+
+
+def _check_asked(catalog: Catalog, scope: Scope, query: ValueQuery) -> None:
+    """Asking by name for a unit or indicator wholly outside the scope is refused."""
+    for ref in query.units:
+        units = catalog.units_named(ref)
+        if not any(scope.allows_unit(u.id) for u in units):
+            scope.check_unit(catalog, units[0].id)
+    for code in query.indicators:
+        scope.check_indicator(catalog, catalog.indicator_ids[catalog.indicator(code).code])
 
 
 def _filtered(catalog: Catalog, query: ValueQuery) -> Select[DataValueRow]:
@@ -410,14 +475,22 @@ class ChangePublic(BaseModel):
     at: datetime
 
 
-def list_changes(*, session: Session, after: int = 0, limit: int = 1000) -> list[ChangePublic]:
-    """The change feed: every write after change number `after`, oldest first."""
+def list_changes(*, session: Session, after: int = 0, limit: int = 1000,
+                 principal: Principal | None = None) -> list[ChangePublic]:
+    """The change feed: every write after change number `after`, oldest first.
+
+    With a principal, only the changes inside its scope (numbers then have gaps).
+    """
+    if principal is not None:
+        require(principal, Permission.READ_CHANGES)
     with session.begin():
         catalog = load_catalog(session)
         codes = catalog.indicator_codes
-        rows = session.scalars(
-            select(ChangeRow).where(ChangeRow.id > after).order_by(ChangeRow.id).limit(limit)
-        ).all()
+        stmt = select(ChangeRow).where(ChangeRow.id > after).order_by(ChangeRow.id)
+        if principal is not None:
+            stmt = data_scope(session, catalog, principal).where(
+                stmt, unit=ChangeRow.unit_id, indicator=ChangeRow.indicator_id)
+        rows = session.scalars(stmt.limit(limit)).all()
         out = []
         for r in rows:
             unit = catalog.hierarchy.unit(r.unit_id)

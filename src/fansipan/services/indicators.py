@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fansipan.domain.access import Permission, Principal
 from fansipan.domain.indicators import Aggregation, Indicator, ValueType, check_catalogue
 from fansipan.domain.periods import PeriodType
 from fansipan.domain.targets import Direction
 from fansipan.errors import Conflict, FieldError, ValidationError
+from fansipan.services.access import data_scope, require
+from fansipan.services.audit import record, record_for
 from fansipan.services.catalog import load_catalog, unknown_message
 from fansipan.services.reference import indicator_uid
+from fansipan.store.audit import AuditRecord, append_events, lock_chain
 from fansipan.store.tables import IndicatorRow
 
 
@@ -34,34 +39,75 @@ class IndicatorPublic(BaseModel):
     max_value: float | None
     description_vi: str
     description_en: str
+    public: bool = False
 
 
-def _public(uid: str, i: Indicator) -> IndicatorPublic:
+class IndicatorVisibility(BaseModel):
+    public: bool = Field(description="Anyone, signed in or not, may read its values")
+
+
+def _public(uid: str, i: Indicator, public: bool = False) -> IndicatorPublic:
     return IndicatorPublic(
         uid=uid, code=i.code, name_vi=i.name_vi, name_en=i.name_en, unit_vi=i.unit_vi,
         unit_en=i.unit_en, sector=i.sector, value_type=i.value_type.value,
         agg_units=i.agg_units.value, agg_time=i.agg_time.value, direction=i.direction.value,
         decimals=i.decimals, periodicity=i.periodicity.value, levels=list(i.levels),
         formula=i.formula, min_value=i.min_value, max_value=i.max_value,
-        description_vi=i.description_vi, description_en=i.description_en,
+        description_vi=i.description_vi, description_en=i.description_en, public=public,
     )
 
 
-def list_indicators(*, session: Session, sector: str | None = None) -> list[IndicatorPublic]:
+def _public_codes(session: Session) -> set[str]:
+    return set(session.scalars(select(IndicatorRow.code).where(IndicatorRow.public.is_(True))))
+
+
+def list_indicators(*, session: Session, sector: str | None = None,
+                    principal: Principal | None = None) -> list[IndicatorPublic]:
+    """The catalogue; with a principal, only the indicators in its scope (public ones for
+    anonymous visitors)."""
     with session.begin():
         catalog = load_catalog(session)
+        public = _public_codes(session)
+        scope = data_scope(session, catalog, principal) if principal is not None else None
     return [
-        _public(catalog.indicator_uids[code], ind)
+        _public(catalog.indicator_uids[code], ind, code in public)
         for code, ind in catalog.indicators.items()
-        if sector is None or ind.sector == sector
+        if (sector is None or ind.sector == sector)
+        and (scope is None or scope.allows_indicator(catalog.indicator_ids[code]))
     ]
 
 
-def get_indicator(*, session: Session, code: str) -> IndicatorPublic:
+def get_indicator(*, session: Session, code: str,
+                  principal: Principal | None = None) -> IndicatorPublic:
     with session.begin():
         catalog = load_catalog(session)
-    ind = catalog.indicator(code)
-    return _public(catalog.indicator_uids[ind.code], ind)
+        public = _public_codes(session)
+        ind = catalog.indicator(code)
+        if principal is not None:
+            data_scope(session, catalog, principal).check_indicator(
+                catalog, catalog.indicator_ids[ind.code])
+    return _public(catalog.indicator_uids[ind.code], ind, ind.code in public)
+
+
+def set_visibility(*, session: Session, principal: Principal, code: str,
+                   data: IndicatorVisibility) -> IndicatorPublic:
+    """An administrator marks an indicator public (or not); audited."""
+    require(principal, Permission.MANAGE_METADATA)
+    session.begin()
+    try:
+        lock_chain(session)
+        catalog = load_catalog(session)
+        ind = catalog.indicator(code)
+        row = session.scalars(select(IndicatorRow).where(IndicatorRow.code == ind.code)).one()
+        before, row.public = row.public, data.public
+        record(session, principal, "indicator.visibility", target=ind.code,
+               detail={"public": data.public, "was": before})
+        result = _public(catalog.indicator_uids[ind.code], ind, data.public)
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    return result
 
 
 class IndicatorCreate(BaseModel):
@@ -87,9 +133,16 @@ class IndicatorCreate(BaseModel):
     description_en: str = ""
 
 
-def create_indicator(*, session: Session, data: IndicatorCreate) -> IndicatorPublic:
-    """Add an indicator to the catalogue (its formula and rules checked with the rest)."""
+def create_indicator(*, session: Session, data: IndicatorCreate,
+                     principal: Principal | None = None) -> IndicatorPublic:
+    """Add an indicator to the catalogue (its formula and rules checked with the rest).
+
+    With a principal it needs role admin; either way the addition is audited.
+    """
+    if principal is not None:
+        require(principal, Permission.MANAGE_METADATA)
     with session.begin():
+        lock_chain(session)
         catalog = load_catalog(session)
         if data.code in catalog.indicators:
             raise Conflict("The indicator exists already", [FieldError(
@@ -110,4 +163,9 @@ def create_indicator(*, session: Session, data: IndicatorCreate) -> IndicatorPub
             max_value=new.max_value, description_vi=new.description_vi,
             description_en=new.description_en,
         ))
+        append_events(session, [
+            record_for(principal, "indicator.create", target=new.code)
+            if principal is not None else
+            AuditRecord(action="indicator.create", actor="system", actor_kind="system",
+                        target=new.code)])
     return _public(indicator_uid(new.code), new)

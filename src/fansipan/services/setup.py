@@ -28,3 +28,16 @@ def upgrade(settings: Settings, *, create_dir: bool = True) -> tuple[str | None,
         raise StoreUnavailable(f"Cannot open the database: {exc.orig}") from None
     finally:
         engine.dispose()
+
+
+def check_ready(engine: Engine) -> str | None:
+    """None when the store answers and its schema is current; else what is wrong."""
+    try:
+        revision = current_revision(engine)
+    except OperationalError as exc:
+        return f"the database cannot be reached: {str(exc.orig).strip()[:200]}"
+    head = head_revision()
+    if revision != head:
+        return (f"the database schema is at {revision or 'nothing'}, not {head}; "
+                "run 'fansipan db upgrade'")
+    return None

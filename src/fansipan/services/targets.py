@@ -8,6 +8,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from fansipan.analytics.warehouse import Warehouse
+from fansipan.domain.access import Permission, Principal
 from fansipan.domain.indicators import Aggregation
 from fansipan.domain.numbers import parse_number
 from fansipan.domain.periods import Period, parse_period
@@ -20,8 +22,11 @@ from fansipan.domain.targets import (
     summarize_statuses,
 )
 from fansipan.errors import FieldError, NotFound, ValidationError
-from fansipan.services.actuals import actual_value
+from fansipan.services.access import Scope, data_scope, require
+from fansipan.services.analytics import AnalyticsRequest, run_analytics
+from fansipan.services.audit import record_for
 from fansipan.services.catalog import Catalog, load_catalog
+from fansipan.store.audit import AuditRecord, append_events, changes_digest
 from fansipan.store.changes import reserve_changes
 from fansipan.store.tables import ChangeLockRow, ChangeRow, TargetRow
 
@@ -70,14 +75,26 @@ class EvaluationReport(BaseModel):
     items: list[TargetEvaluation]
 
 
-def set_target(*, session: Session, data: TargetWrite, actor: str) -> TargetPublic:
-    """Create or replace the target for indicator × unit × period (audited)."""
+def set_target(*, session: Session, data: TargetWrite, actor: str | None = None,
+               principal: Principal | None = None) -> TargetPublic:
+    """Create or replace the target for indicator × unit × period (audited).
+
+    With a `principal`, it needs role officer and the target must lie in its scope.
+    """
+    if principal is not None:
+        require(principal, Permission.WRITE_TARGETS)
+        actor = principal.actor
+    if not actor:
+        raise ValueError("set_target needs a principal or an actor")
     session.begin()
     try:
         session.execute(update(ChangeLockRow).where(ChangeLockRow.id == 1)
                         .values(last_change=ChangeLockRow.last_change))
         catalog = load_catalog(session)
         period, indicator_id, unit_id = _resolve(catalog, data)
+        if principal is not None:
+            data_scope(session, catalog, principal).check_rows(
+                catalog, [(1, indicator_id, unit_id)])
         planned = parse_number(data.planned, field="planned")
         row = session.scalars(select(TargetRow).where(
             TargetRow.indicator_id == indicator_id, TargetRow.unit_id == unit_id,
@@ -95,12 +112,22 @@ def set_target(*, session: Session, data: TargetWrite, actor: str) -> TargetPubl
             row.planned, row.tolerance, row.document = planned, data.tolerance, data.document
             row.deleted, row.updated_at, row.change_id = False, now, change_id
         session.flush()
-        session.add(ChangeRow(
-            id=change_id, record_kind="target", record_id=row.id,
-            operation="create" if old is None else "update", indicator_id=indicator_id,
-            unit_id=unit_id, period=period.id, old_value=old, new_value=planned,
-            source="targets", actor=actor, at=now, batch=None,
-        ))
+        change = {
+            "id": change_id, "record_kind": "target", "record_id": row.id,
+            "operation": "create" if old is None else "update", "indicator_id": indicator_id,
+            "unit_id": unit_id, "period": period.id, "old_value": old, "new_value": planned,
+            "source": "targets", "actor": actor, "at": now, "batch": None,
+        }
+        session.add(ChangeRow(**change))
+        session.flush()
+        detail = {"first_change": change_id, "last_change": change_id,
+                  "changes_digest": changes_digest([change]), "document": data.document}
+        target = f"{data.indicator}/{data.unit}/{period.id}"
+        append_events(session, [
+            record_for(principal, "target.set", target=target, detail=detail)
+            if principal is not None else
+            AuditRecord(action="target.set", actor=actor, actor_kind="system", target=target,
+                        detail=detail)])
         result = _public(catalog, row)
     except BaseException:
         session.rollback()
@@ -121,10 +148,20 @@ def _resolve(catalog: Catalog, data: TargetWrite) -> tuple[Period, int, int]:
     return period, catalog.indicator_ids[indicator.code], unit.id
 
 
-def list_targets(*, session: Session, year: int | None = None) -> list[TargetPublic]:
+def _scope(session: Session, catalog: Catalog, principal: Principal | None) -> Scope | None:
+    return None if principal is None else data_scope(session, catalog, principal)
+
+
+def list_targets(*, session: Session, year: int | None = None,
+                 principal: Principal | None = None) -> list[TargetPublic]:
+    if principal is not None:
+        require(principal, Permission.READ_DATA)
     with session.begin():
         catalog = load_catalog(session)
         stmt = select(TargetRow).where(TargetRow.deleted.is_(False)).order_by(TargetRow.id)
+        scope = _scope(session, catalog, principal)
+        if scope is not None:
+            stmt = scope.where(stmt, unit=TargetRow.unit_id, indicator=TargetRow.indicator_id)
         rows = session.scalars(stmt).all()
         out = [_public(catalog, r) for r in rows]
     if year is not None:
@@ -141,36 +178,60 @@ def _public(catalog: Catalog, row: TargetRow) -> TargetPublic:
     )
 
 
+def actuals_for(
+    *, session: Session, warehouse: Warehouse, indicators: list[str], unit: str, period: str
+) -> dict[str, float | None]:
+    """What the indicators came to at a unit (code or uid) over a period.
+
+    History is mapped into the units in force at the period's end, so the new
+    province's 2025 includes what its predecessors reported before the July reform.
+    """
+    p = parse_period(period)
+    result = run_analytics(session=session, warehouse=warehouse, request=AnalyticsRequest(
+        indicators=indicators, units=[unit], periods=[p.id], hierarchy="mapped", as_of=p.end))
+    found: dict[str, float | None] = dict.fromkeys(indicators)
+    for row in result.rows:
+        found[row.indicator] = row.value
+    return found
+
+
 def evaluate_targets(
-    *, session: Session, year: int, as_of: date | None = None, lang: str = "vi"
+    *, session: Session, warehouse: Warehouse, year: int, as_of: date | None = None,
+    lang: str = "vi",
 ) -> EvaluationReport:
     """Every target of a year against its actual: đạt / vượt / không đạt, or progress."""
     today = as_of or date.today()
     with session.begin():
         catalog = load_catalog(session)
-        rows = session.scalars(
+        rows = [r for r in session.scalars(
             select(TargetRow).where(TargetRow.deleted.is_(False)).order_by(TargetRow.id)
-        ).all()
-        items: list[TargetEvaluation] = []
-        for row in rows:
-            period = parse_period(row.period)
-            if period.start.year != year:
-                continue
-            items.append(_evaluate(session, catalog, row, period, today, lang))
-    if not items:
+        ).all() if parse_period(r.period).start.year == year]
+    if not rows:
         raise NotFound(f"No targets are set for {year}")
+    asked: dict[tuple[str, str], list[TargetRow]] = {}
+    for row in rows:
+        unit = catalog.hierarchy.unit(row.unit_id)
+        asked.setdefault((catalog.uid_of(unit), row.period), []).append(row)
+    items: list[TargetEvaluation] = []
+    for (uid, period), group in asked.items():
+        codes = [catalog.indicator_codes[r.indicator_id] for r in group]
+        actuals = actuals_for(session=session, warehouse=warehouse, indicators=codes,
+                              unit=uid, period=period)
+        for row, code in zip(group, codes, strict=True):
+            items.append(_evaluate(catalog, row, actuals[code], today, lang))
+    items.sort(key=lambda i: (i.period, i.sector, i.indicator))
     summary = summarize_statuses(i.status for i in items)
     return EvaluationReport(year=year, as_of=today, summary=summary,
                             sentence=summary.sentence(lang), items=items)
 
 
 def _evaluate(
-    session: Session, catalog: Catalog, row: TargetRow, period: Period, today: date, lang: str
+    catalog: Catalog, row: TargetRow, actual: float | None, today: date, lang: str
 ) -> TargetEvaluation:
     code = catalog.indicator_codes[row.indicator_id]
     indicator = catalog.indicators[code]
     unit = catalog.hierarchy.unit(row.unit_id)
-    actual = actual_value(session, catalog, indicator, unit, period)
+    period = parse_period(row.period)
     if actual is None:
         status = TargetStatus.NO_DATA
     elif today > period.end:

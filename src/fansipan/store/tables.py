@@ -25,6 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 # Stable constraint names so migrations behave the same on SQLite and PostgreSQL.
 NAMING = {
@@ -111,6 +112,8 @@ class IndicatorRow(Base):
     max_value: Mapped[float | None] = mapped_column(Float)
     description_vi: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
+    # Marked by an administrator: anyone, signed in or not, may read its values.
+    public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class DataValueRow(Base):

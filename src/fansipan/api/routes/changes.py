@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from fansipan.api.deps import SessionDep
+from fansipan.api.deps import PrincipalDep, SessionDep
 from fansipan.services.datavalues import ChangePublic, list_changes
 
 router = APIRouter(prefix="/changes", tags=["changes"])
@@ -15,8 +15,9 @@ router = APIRouter(prefix="/changes", tags=["changes"])
 @router.get("")
 def changes_index(
     session: SessionDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    principal: PrincipalDep,
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> list[ChangePublic]:
     """Every write after change number `after`, oldest first; page by the last `change`."""
-    return list_changes(session=session, after=after, limit=limit)
+    return list_changes(session=session, after=after, limit=limit, principal=principal)

@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from fansipan.api.deps import ActorDep, SessionDep
+from fansipan.api.deps import PrincipalDep, SessionDep
+from fansipan.api.metrics import MetricsDep
 from fansipan.services.datavalues import (
     DataValuePublic,
     DataValueWrite,
@@ -35,64 +36,70 @@ class ValueBatch(BaseModel):
 @router.get("")
 def datavalues_index(
     session: SessionDep,
+    principal: PrincipalDep,
     indicator: Annotated[list[str] | None, Query()] = None,
     unit: Annotated[list[str] | None, Query()] = None,
     period: Annotated[list[str] | None, Query()] = None,
     start: date | None = None,
     end: date | None = None,
-    changed_after: Annotated[int | None, Query(ge=0)] = None,
+    changed_after: Annotated[int | None, Query(ge=0, le=2**62)] = None,
     include_deleted: bool = False,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
 ) -> list[DataValuePublic]:
     query = ValueQuery(
         indicators=indicator or (), units=unit or (), periods=period or (), start=start,
         end=end, changed_after=changed_after, include_deleted=include_deleted, limit=limit,
         offset=offset,
     )
-    return list_values(session=session, query=query)
+    return list_values(session=session, query=query, principal=principal)
 
 
 @router.post("")
 def datavalues_write(
     session: SessionDep,
-    actor: ActorDep,
+    principal: PrincipalDep,
+    metrics: MetricsDep,
     batch: ValueBatch,
     strategy: WriteStrategy = WriteStrategy.CREATE_AND_UPDATE,
     dry_run: bool = False,
 ) -> WriteSummary:
     """Write many values at once: all are checked first, then all are saved or none."""
-    return write_values(session=session, items=batch.values, actor=actor, source="api",
-                        strategy=strategy, dry_run=dry_run)
+    with metrics.track_import():
+        summary = write_values(session=session, items=batch.values, principal=principal,
+                               source="api", strategy=strategy, dry_run=dry_run)
+    metrics.values_written.inc(summary.created + summary.updated + summary.deleted)
+    return summary
 
 
 @router.get("/{indicator}/{unit}/{period}")
 def datavalue_show(
-    session: SessionDep, indicator: str, unit: str, period: str, include_deleted: bool = False
+    session: SessionDep, principal: PrincipalDep, indicator: str, unit: str, period: str,
+    include_deleted: bool = False,
 ) -> DataValuePublic:
     return get_value(session=session, indicator=indicator, unit=unit, period=period,
-                     include_deleted=include_deleted)
+                     include_deleted=include_deleted, principal=principal)
 
 
 @router.put("/{indicator}/{unit}/{period}")
 def datavalue_put(
-    session: SessionDep, actor: ActorDep, indicator: str, unit: str, period: str,
+    session: SessionDep, principal: PrincipalDep, indicator: str, unit: str, period: str,
     body: ValueBody,
 ) -> DataValuePublic:
     item = DataValueWrite(indicator=indicator, unit=unit, period=period, value=body.value,
                           comment=body.comment)
-    write_values(session=session, items=[item], actor=actor, source="api")
-    return get_value(session=session, indicator=indicator, unit=unit, period=period)
+    write_values(session=session, items=[item], principal=principal, source="api")
+    return get_value(session=session, indicator=indicator, unit=unit, period=period,
+                     principal=principal)
 
 
 @router.delete("/{indicator}/{unit}/{period}")
 def datavalue_delete(
-    session: SessionDep, actor: ActorDep, indicator: str, unit: str, period: str
+    session: SessionDep, principal: PrincipalDep, indicator: str, unit: str, period: str
 ) -> DataValuePublic:
     """Soft delete: the value is kept, marked deleted, and the change is audited."""
-    get_value(session=session, indicator=indicator, unit=unit, period=period)
     item = DataValueWrite(indicator=indicator, unit=unit, period=period)
-    write_values(session=session, items=[item], actor=actor, source="api",
+    write_values(session=session, items=[item], principal=principal, source="api",
                  strategy=WriteStrategy.DELETE)
     return get_value(session=session, indicator=indicator, unit=unit, period=period,
-                     include_deleted=True)
+                     include_deleted=True, principal=principal)

@@ -4,17 +4,34 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fansipan.api.deps import SessionDep
-from fansipan.services.indicators import IndicatorPublic, get_indicator, list_indicators
+from fansipan.api.deps import AdminNetwork, PrincipalDep, SessionDep
+from fansipan.services.indicators import (
+    IndicatorPublic,
+    IndicatorVisibility,
+    get_indicator,
+    list_indicators,
+    set_visibility,
+)
 
 router = APIRouter(prefix="/indicators", tags=["indicators"])
 
 
 @router.get("")
-def indicators_index(session: SessionDep, sector: str | None = None) -> list[IndicatorPublic]:
-    return list_indicators(session=session, sector=sector)
+def indicators_index(
+    session: SessionDep, principal: PrincipalDep, sector: str | None = None
+) -> list[IndicatorPublic]:
+    """The catalogue as far as you may see it (anonymous visitors: public indicators)."""
+    return list_indicators(session=session, sector=sector, principal=principal)
 
 
 @router.get("/{code}")
-def indicator_show(session: SessionDep, code: str) -> IndicatorPublic:
-    return get_indicator(session=session, code=code)
+def indicator_show(session: SessionDep, principal: PrincipalDep, code: str) -> IndicatorPublic:
+    return get_indicator(session=session, code=code, principal=principal)
+
+
+@router.put("/{code}/visibility", dependencies=[AdminNetwork])
+def indicator_visibility(
+    session: SessionDep, principal: PrincipalDep, code: str, data: IndicatorVisibility
+) -> IndicatorPublic:
+    """Mark an indicator public (anyone may read its values) or not; administrators only."""
+    return set_visibility(session=session, principal=principal, code=code, data=data)

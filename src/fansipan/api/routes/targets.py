@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
-from fansipan.api.deps import ActorDep, SessionDep
+from fansipan.api.deps import PrincipalDep, SessionDep
 from fansipan.services.targets import (
     EvaluationReport,
     TargetPublic,
@@ -22,20 +22,24 @@ Year = Annotated[int, Query(ge=1900, le=2200)]
 
 
 @router.get("")
-def targets_index(session: SessionDep, year: Year | None = None) -> list[TargetPublic]:
-    return list_targets(session=session, year=year)
+def targets_index(
+    session: SessionDep, principal: PrincipalDep, year: Year | None = None
+) -> list[TargetPublic]:
+    return list_targets(session=session, year=year, principal=principal)
 
 
 @router.put("")
-def target_put(session: SessionDep, actor: ActorDep, data: TargetWrite) -> TargetPublic:
+def target_put(session: SessionDep, principal: PrincipalDep, data: TargetWrite) -> TargetPublic:
     """Create or replace the target for indicator × unit × period."""
-    return set_target(session=session, data=data, actor=actor)
+    return set_target(session=session, data=data, principal=principal)
 
 
 @router.get("/evaluation")
 def targets_evaluation(
-    session: SessionDep, year: Year, as_of: date | None = None, lang: str = "vi"
+    session: SessionDep, request: Request, year: Year, as_of: date | None = None,
+    lang: str = "vi",
 ) -> EvaluationReport:
     """Each target of the year: met (đạt), exceeded (vượt), missed, or progress so far."""
-    return evaluate_targets(session=session, year=year, as_of=as_of,
+    return evaluate_targets(session=session, warehouse=request.app.state.warehouse, year=year,
+                            as_of=as_of,
                             lang="en" if lang == "en" else "vi")

@@ -1,0 +1,129 @@
+"""Who may do what: roles, permissions and the principal behind a request.
+
+Pure: no SQL, no HTTP. A `Principal` is a signed-in user, an API client (a connected
+system with a token), an anonymous visitor, or the system itself (the CLI, the demo
+loader). Roles grant permissions; scopes (units and their descendants, indicators
+and sectors) limit the data the permissions reach. Services enforce both; see
+`fansipan.services.access`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # quản trị: accounts, metadata, audit, backups
+    LEADER = "leader"  # lãnh đạo: reads everything in scope
+    OFFICER = "officer"  # cán bộ nhập liệu: enters and imports for their units
+    APPROVER = "approver"  # người phê duyệt: approves and locks a unit's period
+    INTEGRATOR = "integrator"  # quản trị kết nối: manages connected systems
+
+
+class Permission(StrEnum):
+    READ_DATA = "data.read"
+    READ_CHANGES = "changes.read"
+    WRITE_DATA = "data.write"
+    WRITE_TARGETS = "targets.write"
+    SUBMIT = "approval.submit"
+    APPROVE = "approval.decide"
+    MANAGE_USERS = "users.manage"
+    MANAGE_CLIENTS = "clients.manage"
+    MANAGE_METADATA = "metadata.manage"
+    READ_AUDIT = "audit.read"
+
+
+# Least privilege: an administrator manages the system but does not enter data; a
+# person who needs both holds both roles, and granting a role is audited.
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset({
+        Permission.READ_DATA, Permission.READ_CHANGES, Permission.MANAGE_USERS,
+        Permission.MANAGE_CLIENTS, Permission.MANAGE_METADATA, Permission.READ_AUDIT,
+    }),
+    Role.LEADER: frozenset({Permission.READ_DATA, Permission.READ_CHANGES}),
+    Role.OFFICER: frozenset({
+        Permission.READ_DATA, Permission.READ_CHANGES, Permission.WRITE_DATA,
+        Permission.WRITE_TARGETS, Permission.SUBMIT,
+    }),
+    Role.APPROVER: frozenset({Permission.READ_DATA, Permission.READ_CHANGES,
+                              Permission.APPROVE}),
+    Role.INTEGRATOR: frozenset({Permission.READ_DATA, Permission.MANAGE_CLIENTS}),
+}
+
+# What anyone may do without signing in: read the indicators an administrator
+# marked public, for every unit.
+ANONYMOUS_PERMISSIONS = frozenset({Permission.READ_DATA})
+
+# Roles an integrator may give the connected systems it manages.
+CLIENT_ROLES = frozenset({Role.OFFICER, Role.LEADER})
+
+
+class PrincipalKind(StrEnum):
+    USER = "user"
+    CLIENT = "client"
+    ANONYMOUS = "anonymous"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The one behind a request, with the roles and scopes it holds."""
+
+    kind: PrincipalKind
+    name: str
+    id: int | None = None
+    roles: frozenset[Role] = frozenset()
+    all_units: bool = False
+    unit_ids: frozenset[int] = frozenset()  # roots; their descendants are included
+    all_indicators: bool = False
+    indicators: frozenset[str] = frozenset()
+    sectors: frozenset[str] = frozenset()
+    must_change_password: bool = False
+    via: str = ""  # "session:<id>" or "token:<id>": how it signed in, for the audit log
+    ip: str | None = None
+    extra_permissions: frozenset[Permission] = field(default_factory=frozenset)
+
+    @classmethod
+    def anonymous(cls, ip: str | None = None) -> Principal:
+        return cls(kind=PrincipalKind.ANONYMOUS, name="anonymous", all_units=True, ip=ip,
+                   extra_permissions=ANONYMOUS_PERMISSIONS)
+
+    @classmethod
+    def system(cls, name: str = "system") -> Principal:
+        """The CLI and internal loaders: every permission, every unit and indicator."""
+        return cls(kind=PrincipalKind.SYSTEM, name=name, roles=frozenset(Role),
+                   all_units=True, all_indicators=True)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.kind is PrincipalKind.ANONYMOUS
+
+    @property
+    def public_only(self) -> bool:
+        """Anonymous visitors see public indicators only."""
+        return self.is_anonymous
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        granted: set[Permission] = set(self.extra_permissions)
+        for role in self.roles:
+            granted |= ROLE_PERMISSIONS[role]
+        return frozenset(granted)
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    @property
+    def actor(self) -> str:
+        """The name written into the audit trail and the change log."""
+        if self.kind is PrincipalKind.CLIENT:
+            return f"client:{self.name}"
+        return self.name
+
+
+def parse_roles(names: list[str] | tuple[str, ...] | str) -> frozenset[Role]:
+    """Roles from their names (a list, or one string joined with '|'); unknown ones raise."""
+    if isinstance(names, str):
+        names = [n for n in names.split("|") if n]
+    return frozenset(Role(n) for n in names)

@@ -1,0 +1,146 @@
+"""Enforcing roles and scopes in the services: the one place every front end passes.
+
+`require(principal, permission)` refuses what a role does not grant. `data_scope`
+turns a principal's scope roots into the unit and indicator ids it may touch, and
+`Scope.where` / `Scope.check` apply them to a query or to the rows of a write. A new
+router protects its data by calling these through its service, never by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import Session
+
+from fansipan.domain.access import Permission, Principal
+from fansipan.errors import FieldError, PermissionDenied, Unauthenticated
+from fansipan.services.catalog import Catalog
+from fansipan.store.tables import IndicatorRow
+
+S = TypeVar("S", bound=Select[Any])
+
+_WHAT = {
+    Permission.READ_DATA: "read data",
+    Permission.READ_CHANGES: "read the change feed",
+    Permission.WRITE_DATA: "enter or import data (role officer)",
+    Permission.WRITE_TARGETS: "set targets (role officer)",
+    Permission.SUBMIT: "submit a period for approval (role officer)",
+    Permission.APPROVE: "approve or reopen a period (role approver)",
+    Permission.MANAGE_USERS: "manage accounts (role admin)",
+    Permission.MANAGE_CLIENTS: "manage connected systems (role integrator or admin)",
+    Permission.MANAGE_METADATA: "change indicators and units (role admin)",
+    Permission.READ_AUDIT: "read the audit log (role admin)",
+}
+
+
+def require(principal: Principal, permission: Permission) -> None:
+    """Raise unless the principal holds `permission` and may act at all."""
+    if principal.must_change_password:
+        raise PermissionDenied(
+            "Change your initial password first (POST /api/v1/auth/password, or sign in to "
+            "the web interface); until then this account can do nothing else"
+        )
+    if principal.can(permission):
+        return
+    if principal.is_anonymous:
+        raise Unauthenticated(
+            f"Sign in to {_WHAT[permission]}: POST /api/v1/auth/login, or send an API token "
+            "as 'Authorization: Bearer <token>'"
+        )
+    raise PermissionDenied(f"Your account ({principal.name}) may not {_WHAT[permission]}")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The units and indicators a principal reaches; `None` means every one."""
+
+    principal: Principal
+    unit_ids: frozenset[int] | None
+    indicator_ids: frozenset[int] | None
+
+    def allows(self, indicator_id: int, unit_id: int) -> bool:
+        return self.allows_unit(unit_id) and self.allows_indicator(indicator_id)
+
+    def allows_unit(self, unit_id: int) -> bool:
+        return self.unit_ids is None or unit_id in self.unit_ids
+
+    def allows_indicator(self, indicator_id: int) -> bool:
+        return self.indicator_ids is None or indicator_id in self.indicator_ids
+
+    def where(self, stmt: S, *, unit: ColumnElement[int] | Any = None,
+              indicator: ColumnElement[int] | Any = None) -> S:
+        """`stmt` limited to the scope through the given unit and indicator columns."""
+        if unit is not None and self.unit_ids is not None:
+            stmt = stmt.where(unit.in_(sorted(self.unit_ids)))
+        if indicator is not None and self.indicator_ids is not None:
+            stmt = stmt.where(indicator.in_(sorted(self.indicator_ids)))
+        return stmt
+
+    def check_rows(self, catalog: Catalog, rows: Iterable[tuple[int, int, int]]) -> None:
+        """Refuse a write when any (row, indicator id, unit id) lies outside the scope."""
+        errors: list[FieldError] = []
+        for row, indicator_id, unit_id in rows:
+            if not self.allows_unit(unit_id):
+                unit = catalog.hierarchy.unit(unit_id)
+                errors.append(FieldError(
+                    field="unit", row=row, value=unit.code,
+                    message=f"{unit.code} ({unit.name}) is outside the units of your account",
+                ))
+            elif not self.allows_indicator(indicator_id):
+                code = catalog.indicator_codes[indicator_id]
+                errors.append(FieldError(
+                    field="indicator", row=row, value=code,
+                    message=f"{code} is outside the indicators of your account",
+                ))
+        if errors:
+            raise PermissionDenied(
+                f"{len(errors)} row(s) are outside what {self.principal.name} may write; "
+                "nothing was saved. Ask an administrator to extend your scope, or remove "
+                "those rows", errors,
+            )
+
+    def check_unit(self, catalog: Catalog, unit_id: int) -> None:
+        if not self.allows_unit(unit_id):
+            unit = catalog.hierarchy.unit(unit_id)
+            raise self._denied(f"{unit.code} ({unit.name}) is outside the units of your account")
+
+    def check_indicator(self, catalog: Catalog, indicator_id: int) -> None:
+        if not self.allows_indicator(indicator_id):
+            code = catalog.indicator_codes[indicator_id]
+            what = ("is not public" if self.principal.public_only
+                    else "is outside the indicators of your account")
+            raise self._denied(f"{code} {what}")
+
+    def _denied(self, message: str) -> Exception:
+        if self.principal.is_anonymous:
+            return Unauthenticated(f"{message}; sign in to see it")
+        return PermissionDenied(message)
+
+
+def data_scope(session: Session, catalog: Catalog, principal: Principal) -> Scope:
+    """The principal's scope, resolved against the catalogue (inside the caller's txn)."""
+    unit_ids = units_in_scope(catalog, principal)
+    indicator_ids: frozenset[int] | None = None
+    if principal.public_only:
+        codes = session.scalars(select(IndicatorRow.code).where(IndicatorRow.public.is_(True)))
+        indicator_ids = frozenset(catalog.indicator_ids[c] for c in codes)
+    elif not principal.all_indicators:
+        indicator_ids = frozenset(
+            catalog.indicator_ids[code] for code, ind in catalog.indicators.items()
+            if code in principal.indicators or ind.sector in principal.sectors
+        )
+    return Scope(principal=principal, unit_ids=unit_ids, indicator_ids=indicator_ids)
+
+
+def units_in_scope(catalog: Catalog, principal: Principal) -> frozenset[int] | None:
+    """The unit ids a principal reaches: its roots and all ever below them (None: all)."""
+    if principal.all_units:
+        return None
+    found: set[int] = set()
+    for root in principal.unit_ids:
+        if root in catalog.unit_uids:  # a unit removed from the store reaches nothing
+            found |= catalog.hierarchy.below_ever(root)
+    return frozenset(found)

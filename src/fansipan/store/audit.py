@@ -1,0 +1,158 @@
+"""The hash-chained audit log: append events, and the canonical form that is hashed.
+
+Each event's hash is SHA-256 over the previous event's hash and the event's own
+fields in a canonical JSON form, so changing, removing or inserting an event breaks
+every later link. A data write's event carries a digest of its change rows, which
+extends the chain over the `changes` table without an event per value.
+
+Appending takes the chain lock (an UPDATE of the single `audit_head` row) and holds
+it to commit, so events are chained in commit order. Transactions that also take the
+change lock take it first, so the two locks are always taken in the same order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import event, insert, update
+from sqlalchemy.orm import Session
+
+from fansipan.store.security_tables import AuditEventRow, AuditHeadRow
+
+GENESIS = "0" * 64
+log = logging.getLogger("fansipan.audit")
+
+# The change-log columns a data write's digest covers, in this order.
+CHANGE_FIELDS = ("id", "record_kind", "record_id", "operation", "indicator_id", "unit_id",
+                 "period", "old_value", "new_value", "source", "actor", "at", "batch")
+_FLOAT_FIELDS = {"old_value", "new_value"}
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    action: str
+    actor: str
+    actor_kind: str
+    outcome: str = "ok"
+    target: str = ""
+    ip: str | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+def canonical_time(value: datetime) -> str:
+    """UTC, microseconds, no zone suffix: what both stores give back for a stored time."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(timespec="microseconds")
+
+
+def canonical(value: object) -> object:
+    if isinstance(value, datetime):
+        return canonical_time(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, Mapping):
+        return {str(k): canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [canonical(v) for v in value]
+    return value
+
+
+def dumps(value: object) -> str:
+    return json.dumps(canonical(value), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False)
+
+
+def event_fields(event_id: int, at: datetime, r: AuditRecord | AuditEventRow,
+                 detail: str) -> dict[str, object]:
+    return {"id": event_id, "at": canonical_time(at), "actor": r.actor,
+            "actor_kind": r.actor_kind, "action": r.action, "target": r.target or "",
+            "outcome": r.outcome, "ip": r.ip or "", "detail": detail}
+
+
+def event_hash(prev_hash: str, fields: Mapping[str, object]) -> str:
+    return hashlib.sha256(f"{prev_hash}\n{dumps(fields)}".encode()).hexdigest()
+
+
+def changes_digest(rows: Iterable[Mapping[str, object]]) -> str:
+    """SHA-256 over change rows (dicts of CHANGE_FIELDS) in the order given."""
+    h = hashlib.sha256()
+    for row in rows:
+        values = []
+        for name in CHANGE_FIELDS:
+            v = row[name]
+            if name in _FLOAT_FIELDS and v is not None:
+                v = float(v)  # type: ignore[arg-type]
+            values.append(v)
+        h.update(dumps(values).encode())
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def lock_chain(session: Session) -> None:
+    """Take the chain lock now (first in a transaction that will append later).
+
+    On SQLite this also takes the write lock before any read, so the transaction never
+    has to upgrade a stale read snapshot (which fails at once instead of waiting).
+    """
+    session.execute(update(AuditHeadRow).where(AuditHeadRow.id == 1)
+                    .values(last_id=AuditHeadRow.last_id))
+
+
+def append_events(session: Session, records: Sequence[AuditRecord],
+                  at: datetime | None = None) -> list[int]:
+    """Chain `records` onto the log inside the caller's transaction; returns their ids."""
+    if not records:
+        return []
+    when = at or datetime.now(UTC)
+    last_id, prev = session.execute(
+        update(AuditHeadRow).where(AuditHeadRow.id == 1)
+        .values(last_id=AuditHeadRow.last_id)
+        .returning(AuditHeadRow.last_id, AuditHeadRow.last_hash)
+    ).one()
+    rows: list[dict[str, object]] = []
+    next_id = int(last_id) + 1
+    for r in records:
+        # Clip to the column sizes before hashing, so what is stored is what was hashed.
+        clipped = AuditRecord(action=r.action[:40], actor=r.actor[:100],
+                              actor_kind=r.actor_kind[:12], outcome=r.outcome[:10],
+                              target=(r.target or "")[:200], ip=(r.ip or "")[:64])
+        detail = dumps(dict(r.detail))
+        digest = event_hash(prev, event_fields(next_id, when, clipped, detail))
+        rows.append({"id": next_id, "at": when, "actor": clipped.actor,
+                     "actor_kind": clipped.actor_kind, "action": clipped.action,
+                     "target": clipped.target, "outcome": clipped.outcome,
+                     "ip": clipped.ip, "detail": detail, "prev_hash": prev, "hash": digest})
+        prev, next_id = digest, next_id + 1
+    session.execute(insert(AuditEventRow), rows)
+    session.execute(update(AuditHeadRow).where(AuditHeadRow.id == 1)
+                    .values(last_id=next_id - 1, last_hash=prev))
+    _log_after_commit(session, rows)
+    return [int(str(r["id"])) for r in rows]
+
+
+def _log_after_commit(session: Session, rows: list[dict[str, object]]) -> None:
+    """Ship each event to the `fansipan.audit` log once it is committed (never before)."""
+    pending: list[dict[str, object]] = session.info.setdefault("audit_pending", [])
+    pending.extend(rows)
+    if session.info.get("audit_listening"):
+        return
+    session.info["audit_listening"] = True
+
+    def committed(s: Session) -> None:
+        for row in s.info.pop("audit_pending", []):
+            log.info("audit", extra={"audit": {k: canonical(v) for k, v in row.items()}})
+
+    def rolled_back(s: Session) -> None:
+        s.info.pop("audit_pending", None)
+
+    event.listen(session, "after_commit", committed)
+    event.listen(session, "after_soft_rollback", lambda s, _tx: rolled_back(s))
