@@ -113,6 +113,11 @@ def demo(
         out.print(f"Loaded {ready.reference.units} units, {ready.reference.indicators} "
                   f"indicators and {ready.demo.values} illustrative values "
                   f"(not official figures).")
+    out.print("Every demo indicator is public: the API reads without signing in.")
+    if ready.admin_password:
+        out.print(f"Demo administrator: [bold]admin[/bold], initial password "
+                  f"[bold]{ready.admin_password}[/bold] (shown only now; you must change it "
+                  "at first sign-in).", highlight=False)
     if not no_serve:
         _serve(settings)
 
@@ -130,11 +135,17 @@ def _serve(settings: Settings) -> None:
     import uvicorn
 
     from fansipan.api.app import create_app
+    from fansipan.logs import configure_logging
 
     out.print(f"Fansipan is at [bold]http://{settings.host}:{settings.port}/[/bold] "
               f"(API docs: http://{settings.host}:{settings.port}/api/docs). Ctrl+C stops it.")
+    configure_logging()
+    # SIGTERM or Ctrl+C: stop accepting, let requests in flight finish (up to the
+    # shutdown timeout), then close the database pool in the app's lifespan.
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_level="warning")
+                log_config=None, access_log=False, proxy_headers=True,
+                forwarded_allow_ips=settings.trusted_proxies,
+                timeout_graceful_shutdown=settings.shutdown_timeout)
 
 
 @units_app.command("list")
@@ -208,11 +219,13 @@ def targets_evaluate(
     lang: Annotated[str, typer.Option(help="vi or en.")] = "vi",
 ) -> None:
     """Evaluate the year's targets: met (đạt), exceeded (vượt), missed (không đạt)."""
+    from fansipan.analytics.warehouse import Warehouse
     from fansipan.domain.numbers import format_number
     from fansipan.services.targets import evaluate_targets
 
     with _session(_settings(data_dir)) as session:
-        report = evaluate_targets(session=session, year=year, as_of=_date(as_of, "--as-of"),
+        report = evaluate_targets(session=session, warehouse=Warehouse(), year=year,
+                                  as_of=_date(as_of, "--as-of"),
                                   lang="en" if lang == "en" else "vi")
     table = Table("indicator", "unit", "planned", "actual", "status",
                   title=f"Targets {year}")
@@ -236,6 +249,9 @@ def _date(text: str | None, option: str) -> date | None:
 
 def _dmy(d: date | None) -> str:
     return d.strftime("%d/%m/%Y") if d else ""
+
+
+from fansipan import cli_trust  # noqa: E402, F401 - registers accounts, audit, backup commands
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from fansipan.services.demo import DemoSummary, load_demo_data
+from fansipan.services.demo_access import prepare_demo_access
 from fansipan.services.reference import LoadSummary, load_reference_data
 from fansipan.services.setup import open_store, upgrade
 from fansipan.settings import Settings
@@ -19,6 +20,7 @@ Progress = Callable[[int, int], None]
 class DemoReady:
     reference: LoadSummary
     demo: DemoSummary
+    admin_password: str | None = None  # shown once, when the demo administrator is created
 
 
 def prepare_demo(
@@ -32,6 +34,7 @@ def prepare_demo(
             reference = load_reference_data(session=session)
             demo = load_demo_data(session=session, today=today or date.today(),
                                   progress=progress)
+            password = prepare_demo_access(session=session, settings=settings)
     finally:
         engine.dispose()
-    return DemoReady(reference=reference, demo=demo)
+    return DemoReady(reference=reference, demo=demo, admin_password=password)

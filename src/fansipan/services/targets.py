@@ -190,22 +190,30 @@ def actuals_for(
     result = run_analytics(session=session, warehouse=warehouse, request=AnalyticsRequest(
         indicators=indicators, units=[unit], periods=[p.id], hierarchy="mapped", as_of=p.end))
     found: dict[str, float | None] = dict.fromkeys(indicators)
-    for row in result.rows:
-        found[row.indicator] = row.value
+    for (code, _, _), value in result.values().items():
+        found[code] = value
     return found
 
 
 def evaluate_targets(
     *, session: Session, warehouse: Warehouse, year: int, as_of: date | None = None,
-    lang: str = "vi",
+    lang: str = "vi", principal: Principal | None = None,
 ) -> EvaluationReport:
-    """Every target of a year against its actual: đạt / vượt / không đạt, or progress."""
+    """Every target of a year against its actual: đạt / vượt / không đạt, or progress.
+
+    With a principal, only the targets inside its scope are evaluated.
+    """
+    if principal is not None:
+        require(principal, Permission.READ_DATA)
     today = as_of or date.today()
     with session.begin():
         catalog = load_catalog(session)
-        rows = [r for r in session.scalars(
-            select(TargetRow).where(TargetRow.deleted.is_(False)).order_by(TargetRow.id)
-        ).all() if parse_period(r.period).start.year == year]
+        stmt = select(TargetRow).where(TargetRow.deleted.is_(False)).order_by(TargetRow.id)
+        scope = _scope(session, catalog, principal)
+        if scope is not None:
+            stmt = scope.where(stmt, unit=TargetRow.unit_id, indicator=TargetRow.indicator_id)
+        rows = [r for r in session.scalars(stmt).all()
+                if parse_period(r.period).start.year == year]
     if not rows:
         raise NotFound(f"No targets are set for {year}")
     asked: dict[tuple[str, str], list[TargetRow]] = {}

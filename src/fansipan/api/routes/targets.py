@@ -36,10 +36,10 @@ def target_put(session: SessionDep, principal: PrincipalDep, data: TargetWrite) 
 
 @router.get("/evaluation")
 def targets_evaluation(
-    session: SessionDep, request: Request, year: Year, as_of: date | None = None,
-    lang: str = "vi",
+    session: SessionDep, principal: PrincipalDep, request: Request, year: Year,
+    as_of: date | None = None, lang: str = "vi",
 ) -> EvaluationReport:
     """Each target of the year: met (đạt), exceeded (vượt), missed, or progress so far."""
     return evaluate_targets(session=session, warehouse=request.app.state.warehouse, year=year,
-                            as_of=as_of,
-                            lang="en" if lang == "en" else "vi")
+                            as_of=as_of, lang="en" if lang == "en" else "vi",
+                            principal=principal)
