@@ -39,7 +39,18 @@ def ask(session: Session, warehouse: Warehouse, **kw: Any) -> AnalyticsResult:
 
 
 def grid(result: AnalyticsResult) -> dict[tuple[str, str, str], float | None]:
-    return {(r.indicator, r.unit, r.period): r.value for r in result.rows}
+    return result.values()
+
+
+class Row:
+    """An answer row with its columns as attributes, for readable assertions."""
+
+    def __init__(self, record: dict[str, Any]) -> None:
+        self.__dict__.update(record)
+
+
+def rows(result: AnalyticsResult) -> list[Any]:
+    return [Row(r) for r in result.records()]
 
 
 def new_indicator(session: Session, code: str, units: Aggregation, time: Aggregation) -> None:
@@ -141,9 +152,9 @@ def test_the_2025_reform_as_of_and_mapped(session: Session, warehouse: Warehouse
     as_of = ask(session, warehouse, indicators=[RECEIVED], units=[KIM_TAN],
                 periods=["2025-01"], today=date(2026, 1, 1))
     assert grid(as_of) == {(RECEIVED, KIM_TAN, "2025-01"): 40}
-    assert as_of.rows[0].unit_uid != ask(
+    assert rows(as_of)[0].unit_uid != rows(ask(
         session, warehouse, indicators=[RECEIVED], units=[KIM_TAN],
-        periods=["2025-08"]).rows[0].unit_uid
+        periods=["2025-08"]))[0].unit_uid
     year = ask(session, warehouse, indicators=[RECEIVED], units=[KIM_TAN, "15"],
                periods=["2025"])
     assert grid(year) == {(RECEIVED, KIM_TAN, "2025"): 70, (RECEIVED, "15", "2025"): 70}
@@ -178,26 +189,26 @@ def test_relative_periods_and_year_to_date(data: Session, warehouse: Warehouse) 
 def test_change_share_and_rank(data: Session, warehouse: Warehouse) -> None:
     result = ask(data, warehouse, indicators=[RECEIVED], units=["082/children"],
                  periods=["2024-02"], compare=True, share_of_parent=True, rank=True)
-    rows = {r.unit: r for r in result.rows}
-    a = rows[A]
+    by_unit = {r.unit: r for r in rows(result)}
+    a = by_unit[A]
     assert a.value == 20
     assert a.last_year == 12
     assert a.change == 8
     assert a.change_pct == pytest.approx(66.6667, rel=1e-4)
     assert a.share_of_parent == pytest.approx(80)  # 20 of 25
     assert (a.rank, a.rank_of) == (1, 2)
-    assert (rows[B].rank, rows[B].rank_of) == (2, 2)
-    assert rows[B].last_year is None
+    assert (by_unit[B].rank, by_unit[B].rank_of) == (2, 2)
+    assert by_unit[B].last_year is None
 
 
 def test_selectors(data: Session, warehouse: Warehouse) -> None:
     result = ask(data, warehouse, indicators=[RECEIVED], units=["LEVEL-2"],
                  periods=["2024-01"], as_of=date(2024, 6, 30))
-    assert {r.unit for r in result.rows} == {"082", "080"}
+    assert {r.unit for r in rows(result)} == {"082", "080"}
     result = ask(data, warehouse, indicators=[RECEIVED], units=["10/level-3"],
                  periods=["2024-01"])
-    assert {r.unit for r in result.rows} == {A, B, C}
-    assert result.meta.units[result.rows[0].unit_uid].level == "commune"
+    assert {r.unit for r in rows(result)} == {A, B, C}
+    assert result.meta.units[rows(result)[0].unit_uid].level == "commune"
 
 
 def test_values_are_visible_to_the_very_next_question(data: Session,

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.units import UnitLevel
 from fansipan.errors import NotFound
 from fansipan.services.catalog import load_catalog
@@ -78,7 +79,7 @@ def _totals(session: Session) -> tuple[int, float, list[tuple[str, str, float]]]
 
 
 def test_the_2021_plan_is_met_as_the_plan_reports(loaded: Loaded) -> None:
-    report = evaluate_targets(session=loaded.session, year=2021, as_of=TODAY)
+    report = evaluate_targets(session=loaded.session, warehouse=Warehouse(), year=2021, as_of=TODAY)
     assert len(report.items) == 10
     assert report.summary.met_or_better == 10
     assert report.summary.exceeded == 5
@@ -96,7 +97,8 @@ def test_targets_every_year_for_the_province_in_force(loaded: Loaded) -> None:
     assert {t.unit for t in targets if int(t.period) >= 2025} == {"15"}
     assert all(t.document.endswith("(minh họa)") for t in targets)
     for year in (2019, 2020, 2022, 2023, 2024, 2025):
-        summary = evaluate_targets(session=loaded.session, year=year, as_of=TODAY).summary
+        summary = evaluate_targets(session=loaded.session, warehouse=Warehouse(), year=year,
+                                   as_of=TODAY).summary
         assert summary.no_data == 0
         assert summary.met_or_better >= summary.total // 2  # mostly met
 

@@ -78,7 +78,10 @@ class DuckDBEngine:
             for name, table in (inputs or {}).items():
                 cur.register(name, table)
             result = cur.sql(sql)
-            return result.to_arrow_table() if result is not None else pa.table({})
+            if result is None:
+                return pa.table({})
+            answer: pa.Table = result.to_arrow_table()
+            return answer
         finally:
             cur.close()
 

@@ -1,9 +1,10 @@
 """Every statement the engine runs, in SQL that DuckDB and Spark SQL both accept.
 
 Stored tables:
-  facts(ind, unit, ptype, pstart, pend, value, n, chg)  append-only: an update adds a
-      retraction row (value = -old, n = -1) and an insertion row (value = new, n = +1),
-      so the current value of a key is SUM(value) where SUM(n) > 0
+  facts(ind, unit, ptype, pstart, pend, value, n, chg)  one row per key, as last compacted
+  delta(same columns)  appended since: an update adds a retraction row (value = -old,
+      n = -1) and an insertion row (value = new, n = +1), so the current value of a key
+      is SUM(value) over facts and delta where SUM(n) > 0
   cube(ind, anc, mstart, s, c)  append-only month rollups for additive indicators:
       s = sum of values below `anc`, c = how many values (shares for mapped history)
   roll_<name>(anc, src, share)  which unit's data counts at which unit (analytics.trees)
@@ -16,11 +17,15 @@ Per-query inputs:
 
 from __future__ import annotations
 
-def create_facts() -> str:
+
+def create_facts(name: str) -> str:
     return (
-        "CREATE TABLE IF NOT EXISTS facts (ind INTEGER, unit INTEGER, ptype TINYINT, "
+        f"CREATE TABLE IF NOT EXISTS {name} (ind INTEGER, unit INTEGER, ptype TINYINT, "
         "pstart DATE, pend DATE, value DOUBLE, n TINYINT, chg BIGINT)"
     )
+
+
+ALL_FACTS = "(SELECT * FROM facts UNION ALL SELECT * FROM delta)"
 
 
 def create_cube() -> str:
@@ -54,38 +59,69 @@ def compact_cube() -> str:
 
 
 def compact_facts() -> str:
-    """Fold retractions into the rows they cancel; sorted so scans skip row groups."""
-    return """
+    """Fold the delta into facts; sorted so that scans skip whole row groups."""
+    return f"""
         CREATE OR REPLACE TABLE facts AS
         SELECT ind, unit, ptype, pstart, pend, SUM(value) AS value,
                CAST(1 AS TINYINT) AS n, MAX(chg) AS chg
-        FROM facts GROUP BY ind, unit, ptype, pstart, pend HAVING SUM(n) > 0
+        FROM {ALL_FACTS} GROUP BY ind, unit, ptype, pstart, pend HAVING SUM(n) > 0
         ORDER BY ind, pstart, unit
     """
 
 
-def cells_by_scan(roll: str) -> str:
+def _current(with_delta: bool) -> str:
+    """The current value of each key inside the asked ranges, retractions netted out.
+
+    Only keys touched since the last compaction are grouped; the rest of `facts` is
+    read as it is, which keeps the common case a plain filtered scan.
+    """
+    where = """ind IN (SELECT ind FROM inds)
+          AND pstart >= (SELECT MIN(rstart) FROM req)
+          AND pend <= (SELECT MAX(rend) FROM req)
+          AND unit IN (SELECT src FROM scope)"""
+    if not with_delta:
+        return f"SELECT ind, unit, ptype, pstart, pend, value FROM facts WHERE {where}"
+    return f"""
+        SELECT f.ind, f.unit, f.ptype, f.pstart, f.pend, f.value FROM facts f
+        WHERE {where}
+          AND NOT EXISTS (SELECT 1 FROM delta d WHERE d.ind = f.ind AND d.unit = f.unit
+                          AND d.ptype = f.ptype AND d.pstart = f.pstart)
+        UNION ALL
+        SELECT ind, unit, ptype, pstart, pend, SUM(value) AS value FROM (
+            SELECT f.* FROM facts f
+            WHERE EXISTS (SELECT 1 FROM delta d WHERE d.ind = f.ind AND d.unit = f.unit
+                          AND d.ptype = f.ptype AND d.pstart = f.pstart)
+            UNION ALL SELECT * FROM delta
+        ) t
+        WHERE {where}
+        GROUP BY ind, unit, ptype, pstart, pend
+        HAVING SUM(n) > 0
+    """
+
+
+def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool) -> str:
     """The exact answer for every (indicator, unit, period) asked for.
 
     Per source unit, values inside the period are combined over time by the
     indicator's rule, using the stored value of exactly that period if there is one,
     else the finest kind present. Then sources are combined over units by the unit
-    rule, where a unit's own value shadows those of the units below it.
+    rule, where a unit's own value shadows those of the units below it (`shadow`:
+    only needed when some indicator asked has values at two levels of one branch).
     """
+    frontier = """
+    frontier AS (
+        SELECT p.* FROM placed p
+        WHERE NOT EXISTS (
+            SELECT 1 FROM placed q JOIN above a ON a.anc = q.unit AND a.src = p.unit
+            WHERE q.anc = p.anc AND q.ind = p.ind AND q.pid = p.pid
+        )
+    )""" if shadow else """
+    frontier AS (SELECT * FROM placed)"""
     return f"""
     WITH scope AS (
         SELECT r.anc, r.src, r.share FROM {roll} r JOIN tgt t ON t.anc = r.anc
     ),
-    cur AS (
-        SELECT f.ind, f.unit, f.ptype, f.pstart, f.pend, SUM(f.value) AS value
-        FROM facts f
-        WHERE f.ind IN (SELECT ind FROM inds)
-          AND f.pstart >= (SELECT MIN(rstart) FROM req)
-          AND f.pend <= (SELECT MAX(rend) FROM req)
-          AND f.unit IN (SELECT src FROM scope)
-        GROUP BY f.ind, f.unit, f.ptype, f.pstart, f.pend
-        HAVING SUM(f.n) > 0
-    ),
+    cur AS ({_current(with_delta)}),
     inp AS (
         SELECT c.ind, c.unit, c.pstart, c.value, r.pid,
                CASE WHEN c.ptype = r.rtype THEN -1 ELSE c.ptype END AS grain
@@ -114,14 +150,7 @@ def cells_by_scan(roll: str) -> str:
         SELECT s.anc, t.ind, t.pid, t.unit, t.value, s.share
         FROM timed t JOIN scope s ON s.src = t.unit
         WHERE t.value IS NOT NULL
-    ),
-    frontier AS (
-        SELECT p.* FROM placed p
-        WHERE NOT EXISTS (
-            SELECT 1 FROM placed q JOIN above a ON a.anc = q.unit AND a.src = p.unit
-            WHERE q.anc = p.anc AND q.ind = p.ind AND q.pid = p.pid
-        )
-    )
+    ),{frontier}
     SELECT f.ind, f.anc AS unit, f.pid,
         CASE d.agg_units
             WHEN 'sum' THEN SUM(f.value * f.share)
@@ -136,10 +165,25 @@ def cells_by_scan(roll: str) -> str:
     """
 
 
+def cube_sources(roll: str, month_type: int) -> str:
+    """How many sources (share-weighted) have ever had month values below each unit."""
+    return f"""
+        SELECT p.ind, r.anc, SUM(r.share) AS n
+        FROM (SELECT DISTINCT ind, unit FROM {ALL_FACTS} x WHERE ptype = {month_type}) p
+        JOIN {roll} r ON r.src = p.unit
+        JOIN cube_ancs a ON a.anc = r.anc
+        JOIN cube_inds ci ON ci.ind = p.ind
+        GROUP BY p.ind, r.anc
+    """
+
+
 def cells_by_cube() -> str:
     """Answers from the month rollups, for additive indicators at units with children.
 
-    `req` here lists, for each period asked for, the months it is made of.
+    A month is read as it is. A longer period is a sum of its months when values add
+    up over time; for a last value or an average over time it can be read from the
+    months only when every source that has ever reported reported in each month that
+    has data (`ok`); other cells are left to an exact scan.
     """
     return """
     WITH m AS (
@@ -149,25 +193,42 @@ def cells_by_cube() -> str:
         WHERE c.ind IN (SELECT ind FROM inds) AND c.anc IN (SELECT anc FROM tgt)
         GROUP BY c.ind, c.anc, r.pid, c.mstart
         HAVING SUM(c.c) > 1e-9
+    ),
+    a AS (
+        SELECT ind, anc, pid, SUM(s) AS s_all, arg_max(s, mstart) AS s_last,
+               COUNT(*) AS k, MIN(c) AS cmin, MAX(c) AS cmax
+        FROM m GROUP BY ind, anc, pid
+    ),
+    judged AS (
+        SELECT a.*, d.agg_time, d.agg_units,
+            (a.k = 1 OR (d.agg_time = 'sum' AND d.agg_units = 'sum')
+             OR (a.cmax - a.cmin < 1e-9 AND ABS(a.cmax - COALESCE(n.n, -1)) < 1e-9)) AS ok
+        FROM a JOIN inds d ON d.ind = a.ind
+        LEFT JOIN cube_src n ON n.ind = a.ind AND n.anc = a.anc
+    ),
+    summed AS (
+        SELECT j.*,
+            CASE j.agg_time WHEN 'last' THEN j.s_last WHEN 'average' THEN j.s_all / j.k
+                 ELSE j.s_all END AS total
+        FROM judged j
     )
-    SELECT m.ind, m.anc AS unit, m.pid,
-        CASE d.agg_units WHEN 'sum' THEN SUM(m.s) ELSE SUM(m.s) / SUM(m.c) END AS value,
-        CAST(MAX(m.c) AS BIGINT) AS sources
-    FROM m JOIN inds d ON d.ind = m.ind
-    GROUP BY m.ind, m.anc, m.pid, d.agg_units
+    SELECT ind, anc AS unit, pid,
+        CASE agg_units WHEN 'sum' THEN total ELSE total / cmax END AS value,
+        CAST(ROUND(cmax) AS BIGINT) AS sources, ok
+    FROM summed
     """
 
 
 def layered_indicators() -> str:
     """Indicators with values at a unit and at a unit below it (the cube cannot serve
-    them: the upper value shadows the lower ones)."""
-    return """
-        SELECT DISTINCT f.ind FROM
-            (SELECT DISTINCT ind, unit FROM facts) f
+    them, and scans must let the upper value shadow the lower ones)."""
+    return f"""
+        WITH placed AS (SELECT DISTINCT ind, unit FROM {ALL_FACTS} x)
+        SELECT DISTINCT f.ind FROM placed f
             JOIN above a ON a.src = f.unit
-            JOIN (SELECT DISTINCT ind, unit FROM facts) g ON g.ind = f.ind AND g.unit = a.anc
+            JOIN placed g ON g.ind = f.ind AND g.unit = a.anc
     """
 
 
 def non_month_indicators(month_type: int) -> str:
-    return f"SELECT DISTINCT ind FROM facts WHERE ptype <> {month_type}"
+    return f"SELECT DISTINCT ind FROM {ALL_FACTS} x WHERE ptype <> {month_type}"

@@ -8,13 +8,15 @@ own descendants' data) and *mapped* into a date's units through succession links
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pyarrow as pa
 
 from fansipan.domain.units import Hierarchy
 
-ROLLUP_SCHEMA = pa.schema([("anc", pa.int32()), ("src", pa.int32()), ("share", pa.float64())])
-LINK_SCHEMA = pa.schema([("anc", pa.int32()), ("src", pa.int32())])
+_PAIR: list[pa.Field[Any]] = [pa.field("anc", pa.int32()), pa.field("src", pa.int32())]
+ROLLUP_SCHEMA = pa.schema([*_PAIR, pa.field("share", pa.float64())])
+LINK_SCHEMA = pa.schema(_PAIR)
 
 
 def boundaries(h: Hierarchy) -> list[date]:

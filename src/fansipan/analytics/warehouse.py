@@ -10,10 +10,11 @@ Month rollups of additive indicators (the cube) are maintained the same way.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import pyarrow as pa
 from sqlalchemy import func, select
@@ -33,11 +34,12 @@ from fansipan.domain.periods import Period, PeriodType, parse_period
 from fansipan.domain.units import Hierarchy
 from fansipan.store.tables import ChangeRow, DataValueRow
 
-FACT_SCHEMA = pa.schema([
-    ("ind", pa.int32()), ("unit", pa.int32()), ("ptype", pa.int8()),
-    ("pstart", pa.date32()), ("pend", pa.date32()), ("value", pa.float64()),
-    ("n", pa.int8()), ("chg", pa.int64()),
-])
+_FACT_FIELDS: list[pa.Field[Any]] = [
+    pa.field("ind", pa.int32()), pa.field("unit", pa.int32()), pa.field("ptype", pa.int8()),
+    pa.field("pstart", pa.date32()), pa.field("pend", pa.date32()),
+    pa.field("value", pa.float64()), pa.field("n", pa.int8()), pa.field("chg", pa.int64()),
+]
+FACT_SCHEMA = pa.schema(_FACT_FIELDS)
 MONTH = PeriodType.MONTH.rank
 _LOAD_CHUNK = 200_000
 
@@ -127,7 +129,8 @@ class Warehouse:
                  use_cube: bool = True) -> None:
         self.engine: Engine = engine or DuckDBEngine()
         self.use_cube = use_cube
-        self.engine.execute(sql.create_facts())
+        self.engine.execute(sql.create_facts("facts"))
+        self.engine.execute(sql.create_facts("delta"))
         self.engine.execute(sql.create_cube())
         self.last_change = -1  # -1: nothing loaded yet
         self.base_rows = 0
@@ -142,6 +145,7 @@ class Warehouse:
         # quarters and years, since a stored quarter value wins over its months.
         self._coarser: set[int] = set()
         self._pairs: set[tuple[int, int]] = set()
+        self._layered: set[int] | None = None  # None: to be worked out again
         self._counter = 0
 
     # -- keeping current ---------------------------------------------------------
@@ -165,7 +169,7 @@ class Warehouse:
             rows = FactRows()
             chunks: list[pa.Table] = []
             for ind, unit, pid, value, chg in session.execute(stmt).yield_per(_LOAD_CHUNK):
-                rows.add(ind, unit, pid, float(value), 1, chg)
+                rows.add(ind, unit, pid, float(value or 0.0), 1, chg)
                 if len(rows) >= _LOAD_CHUNK:
                     chunks.append(rows.table())
                     rows = FactRows()
@@ -177,14 +181,15 @@ class Warehouse:
         """Replace everything with `facts` (also how benchmarks load big synthetic sets)."""
         with self._lock:
             self.engine.create("facts", facts.cast(FACT_SCHEMA))
+            self.engine.execute("DELETE FROM delta")
             self.engine.execute(sql.compact_facts())
             self.base_rows = facts.num_rows
             self.appended_rows = 0
             self.last_change = last_change
             self._cube_date = None
+            self._layered = None
             pairs = self.engine.query("SELECT DISTINCT ind, unit FROM facts")
-            self._pairs = set(zip(pairs.column("ind").to_pylist(),
-                                  pairs.column("unit").to_pylist(), strict=True))
+            self._pairs = set(zip(ints(pairs, "ind"), ints(pairs, "unit"), strict=True))
 
     def _absorb(self, session: Session) -> int:
         with session.begin():
@@ -210,14 +215,14 @@ class Warehouse:
     def append_facts(self, rows: pa.Table, *, last_change: int) -> None:
         """Append already-built fact rows (insertions and retractions)."""
         with self._lock:
-            self.engine.append("facts", rows)
+            self.engine.append("delta", rows)
             self.appended_rows += rows.num_rows
             self.last_change = max(self.last_change, last_change)
-            new_pairs = set(zip(rows.column("ind").to_pylist(),
-                                rows.column("unit").to_pylist(), strict=True)) - self._pairs
+            new_pairs = set(zip(ints(rows, "ind"), ints(rows, "unit"), strict=True)) - self._pairs
             self._pairs |= new_pairs
-            ptypes = rows.column("ptype").to_pylist()
-            self._coarser |= {i for i, t in zip(rows.column("ind").to_pylist(), ptypes,
+            if new_pairs:
+                self._layered = None
+            self._coarser |= {i for i, t in zip(ints(rows, "ind"), ints(rows, "ptype"),
                                                  strict=True) if t != MONTH}
             if self._cube_date is not None and self._trees is not None:
                 if any(ind in self._cube_inds for ind, _ in new_pairs):
@@ -234,6 +239,7 @@ class Warehouse:
         """Fold retractions away; runs when appended rows pass a share of the table."""
         with self._lock:
             self.engine.execute(sql.compact_facts())
+            self.engine.execute("DELETE FROM delta")
             if self._cube_date is not None:
                 self.engine.execute(sql.compact_cube())
             count = self.engine.query("SELECT COUNT(*) AS n FROM facts")
@@ -263,9 +269,8 @@ class Warehouse:
         epoch = epoch_of(h, today, self._trees.marks if self._trees else None)
         if self._cube_date == epoch:
             return roll
-        layered = set(self.engine.query(sql.layered_indicators()).column("ind").to_pylist())
-        self._coarser = set(
-            self.engine.query(sql.non_month_indicators(MONTH)).column("ind").to_pylist())
+        layered = self._layered_now()
+        self._coarser = set(ints(self.engine.query(sql.non_month_indicators(MONTH)), "ind"))
         self._cube_inds = {
             r.id for r in rules
             if r.agg_units in (Aggregation.SUM, Aggregation.AVERAGE)
@@ -276,10 +281,16 @@ class Warehouse:
         self.engine.create("cube_inds", pa.table(
             {"ind": pa.array(sorted(self._cube_inds), pa.int32())}))
         self.engine.execute("DELETE FROM cube")
-        self.engine.append("cube", self.engine.query(sql.cube_from("facts", roll, MONTH)))
+        self.engine.append("cube", self.engine.query(sql.cube_from(sql.ALL_FACTS, roll, MONTH)))
+        self.engine.create("cube_src", self.engine.query(sql.cube_sources(roll, MONTH)))
         self._cube_date = epoch
         self._cube_ancs = ancs
         return roll
+
+    def _layered_now(self) -> set[int]:
+        if self._layered is None:
+            self._layered = set(ints(self.engine.query(sql.layered_indicators()), "ind"))
+        return self._layered
 
     # -- answers -------------------------------------------------------------------
 
@@ -298,16 +309,40 @@ class Warehouse:
     ) -> list[Cell]:
         """Values for every requested (indicator, unit, period) that has data."""
         with self._lock:
-            groups = self._plan(hierarchy, fingerprint, rules, all_rules, unit_ids, periods,
-                                mapped, on, today)
+            cube_plans, scan_plans, roll_of = self._plan(
+                hierarchy, fingerprint, rules, all_rules, unit_ids, periods, mapped, on, today)
         out: list[Cell] = []
-        for query, inputs in groups:
+        unsure: dict[int, tuple[set[int], dict[str, Span]]] = {}
+        spans = {p.id: p for p in periods}
+        for query, inputs in cube_plans:
             table = self.engine.query(query, inputs)
-            for ind, unit, pid, value, sources in zip(
-                *(table.column(c).to_pylist() for c in ("ind", "unit", "pid", "value",
-                                                         "sources")), strict=True):
+            cols = (table.column(c).to_pylist()
+                    for c in ("ind", "unit", "pid", "value", "sources", "ok"))
+            for ind, unit, pid, value, sources, ok in zip(*cols, strict=True):
+                if ok:
+                    out.append(Cell(ind, unit, pid, value, int(sources or 0)))
+                else:
+                    units, ps = unsure.setdefault(ind, (set(), {}))
+                    units.add(unit)
+                    ps[pid] = spans[pid]
+        by_id = {r.id: r for r in rules}
+        for ind, (units, ps) in unsure.items():
+            for roll, group in roll_of(list(ps.values())).items():
+                scan_plans.append(self._scan(roll, [by_id[ind]], group, sorted(units)))
+        for query, inputs in _merge_scans(scan_plans):
+            table = self.engine.query(query, inputs)
+            cols = (table.column(c).to_pylist()
+                    for c in ("ind", "unit", "pid", "value", "sources"))
+            for ind, unit, pid, value, sources in zip(*cols, strict=True):
                 out.append(Cell(ind, unit, pid, value, int(sources or 0)))
         return out
+
+    def _scan(self, roll: str, rules: list[IndicatorRule], periods: list[Span],
+              unit_ids: Sequence[int]) -> tuple[str, dict[str, pa.Table]]:
+        shadow = any(r.id in self._layered_now() for r in rules)
+        return sql.cells_by_scan(roll, with_delta=self.appended_rows > 0, shadow=shadow), {
+            "req": _req(periods), "tgt": _tgt(unit_ids), "inds": _inds(rules),
+        }
 
     def _plan(
         self,
@@ -320,17 +355,24 @@ class Warehouse:
         mapped: bool,
         on: date | None,
         today: date,
-    ) -> list[tuple[str, dict[str, pa.Table]]]:
+    ) -> tuple[list[Plan], list[Plan], Callable[[list[Span]], dict[str, list[Span]]]]:
+        """Which cells the cube answers and which need a scan, and over which tree."""
         if self.use_cube:
             self._ensure_cube(h, fingerprint, all_rules, today)
-        current = epoch_of(h, today, self._trees.marks if self._trees else None)
-        by_roll: dict[str, list[Span]] = {}
-        cube_periods: list[Span] = []
         marks = self._trees.marks if self._trees else None
+        current = epoch_of(h, today, marks)
+
+        def roll_of(spans: list[Span]) -> dict[str, list[Span]]:
+            groups: dict[str, list[Span]] = {}
+            for p in spans:
+                when = on or (today if mapped else p.end)
+                roll = self._tree(h, fingerprint, "mapped" if mapped else "as_of", when)
+                groups.setdefault(roll, []).append(p)
+            return groups
+
+        cube_periods: list[Span] = []
         for p in periods:
             when = on or (today if mapped else p.end)
-            by_roll.setdefault(self._tree(h, fingerprint, "mapped" if mapped else "as_of",
-                                          when), []).append(p)
             # The cube holds history mapped into today's tree. A period wholly inside
             # the current stretch has values only at units in force today, so there
             # the tree as it was and the mapped tree agree.
@@ -338,34 +380,42 @@ class Warehouse:
                 mapped or epoch_of(h, p.start, marks) == current
             ):
                 cube_periods.append(p)
-        plans: list[tuple[str, dict[str, pa.Table]]] = []
+        cube_plans: list[Plan] = []
         cube_units = [u for u in unit_ids if u in self._cube_ancs] if self.use_cube else []
-        cube_cells: set[tuple[int, str]] = set()  # (ind, pid) served by the cube
+        cube_cells: set[tuple[int, str]] = set()  # (ind, pid) the cube answers
         cube_rules = [r for r in rules if r.id in self._cube_inds]
         if cube_units and cube_rules and cube_periods:
             served = [
                 (r, p) for r in cube_rules for p in cube_periods
                 if p.rank == MONTH
-                or (r.agg_time is Aggregation.SUM and r.agg_units is Aggregation.SUM
-                    and r.id not in self._coarser)
+                or (r.id not in self._coarser and (
+                    (r.agg_time is Aggregation.SUM and r.agg_units is Aggregation.SUM)
+                    or r.agg_time in (Aggregation.LAST, Aggregation.AVERAGE)))
             ]
-            for r, p in served:
-                cube_cells.add((r.id, p.id))
+            cube_cells = {(r.id, p.id) for r, p in served}
             for group_rules, group_periods in _rectangles(served):
-                plans.append((sql.cells_by_cube(), {
+                cube_plans.append((sql.cells_by_cube(), {
                     "req": _req(group_periods), "tgt": _tgt(cube_units),
                     "inds": _inds(group_rules),
                 }))
+        scan_plans: list[Plan] = []
         rest_units = [u for u in unit_ids if u not in set(cube_units)]
-        for roll, ps in by_roll.items():
+        for roll, ps in roll_of(list(periods)).items():
             for r in rules:
                 todo_all = [p for p in ps if (r.id, p.id) not in cube_cells]
-                todo_cube_units = [p for p in ps if (r.id, p.id) in cube_cells]
+                todo_rest = [p for p in ps if (r.id, p.id) in cube_cells]
                 if todo_all:
-                    plans.append(_scan(roll, [r], todo_all, unit_ids))
-                if todo_cube_units and rest_units:
-                    plans.append(_scan(roll, [r], todo_cube_units, rest_units))
-        return _merge_scans(plans)
+                    scan_plans.append(self._scan(roll, [r], todo_all, unit_ids))
+                if todo_rest and rest_units:
+                    scan_plans.append(self._scan(roll, [r], todo_rest, rest_units))
+        return cube_plans, scan_plans, roll_of
+
+
+Plan = tuple[str, dict[str, pa.Table]]
+
+
+def ints(table: pa.Table, column: str) -> list[int]:
+    return [int(x) for x in table.column(column).to_pylist() if x is not None]
 
 
 def _rectangles(
@@ -385,13 +435,6 @@ def _rectangles(
     return [(rs, key_periods[k]) for k, rs in by_periods.items()]
 
 
-def _scan(roll: str, rules: list[IndicatorRule], periods: list[Span],
-          unit_ids: Sequence[int]) -> tuple[str, dict[str, pa.Table]]:
-    return sql.cells_by_scan(roll), {
-        "req": _req(periods), "tgt": _tgt(unit_ids), "inds": _inds(rules),
-    }
-
-
 def _merge_scans(
     plans: list[tuple[str, dict[str, pa.Table]]],
 ) -> list[tuple[str, dict[str, pa.Table]]]:
@@ -399,9 +442,6 @@ def _merge_scans(
     merged: dict[tuple[str, bytes, bytes], tuple[str, dict[str, pa.Table]]] = {}
     out: list[tuple[str, dict[str, pa.Table]]] = []
     for query, inputs in plans:
-        if "cube" in query:
-            out.append((query, inputs))
-            continue
         key = (query, _digest(inputs["req"]), _digest(inputs["tgt"]))
         if key in merged:
             _, prev = merged[key]

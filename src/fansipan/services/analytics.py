@@ -8,6 +8,7 @@ the share of the parent unit and the rank among sibling units.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -56,19 +57,31 @@ class AnalyticsRequest(BaseModel):
     lang: Literal["vi", "en"] = "vi"
 
 
-class AnalyticsRow(BaseModel):
-    indicator: str
-    unit: str
-    unit_uid: str
-    period: str
-    value: float | None
-    sources: int
-    last_year: float | None = None
-    change: float | None = None
-    change_pct: float | None = None
-    share_of_parent: float | None = None
-    rank: int | None = None
-    rank_of: int | None = None
+COLUMNS = (
+    "indicator", "unit", "unit_uid", "period", "value", "sources", "last_year", "change",
+    "change_pct", "share_of_parent", "rank", "rank_of",
+)
+Cell = str | float | int | None
+
+
+class _Row:
+    """One answer line while it is being put together (cheap to make by thousands)."""
+
+    __slots__ = COLUMNS
+
+    def __init__(self, indicator: str, unit: str, unit_uid: str, period: str,
+                 value: float | None, sources: int) -> None:
+        self.indicator, self.unit, self.unit_uid, self.period = indicator, unit, unit_uid, period
+        self.value, self.sources = value, sources
+        self.last_year: float | None = None
+        self.change: float | None = None
+        self.change_pct: float | None = None
+        self.share_of_parent: float | None = None
+        self.rank: int | None = None
+        self.rank_of: int | None = None
+
+    def as_list(self) -> list[Cell]:
+        return [getattr(self, c) for c in COLUMNS]
 
 
 class IndicatorMeta(BaseModel):
@@ -104,8 +117,24 @@ class AnalyticsMeta(BaseModel):
 
 
 class AnalyticsResult(BaseModel):
-    rows: list[AnalyticsRow]
+    """A tidy table: one row per indicator × unit × period that has a value."""
+
+    columns: list[str] = Field(default_factory=lambda: list(COLUMNS))
+    rows: list[list[Cell]]
     meta: AnalyticsMeta
+
+    def records(self) -> list[dict[str, Cell]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def values(self) -> dict[tuple[str, str, str], float | None]:
+        """(indicator, unit code, period) → value, for callers that want a lookup."""
+        at = {c: i for i, c in enumerate(self.columns)}
+        out: dict[tuple[str, str, str], float | None] = {}
+        for row in self.rows:
+            value = row[at["value"]]
+            out[(str(row[at["indicator"]]), str(row[at["unit"]]), str(row[at["period"]]))] = (
+                None if value is None else float(value))
+        return out
 
 
 @dataclass(frozen=True)
@@ -133,7 +162,7 @@ def run_analytics(
     today = request.today or date.today()
     ask = _resolve(catalog, request, today, user_units)
     values = _values(catalog, warehouse, ask, request, today, ask.spans)
-    rows: list[AnalyticsRow] = []
+    rows: list[_Row] = []
     for ind in ask.indicators:
         for unit in ask.units:
             for period in ask.periods:
@@ -141,17 +170,18 @@ def run_analytics(
                 found = values.get((ind.code, unit.id, span.id))
                 if found is None or found[0] is None:
                     continue
-                rows.append(AnalyticsRow(
-                    indicator=ind.code, unit=unit.code, unit_uid=catalog.uid_of(unit),
-                    period=span.id, value=_round(found[0], ind), sources=found[1],
-                ))
+                rows.append(_Row(ind.code, unit.code, catalog.uid_of(unit), span.id,
+                                 _round(found[0], ind), found[1]))
     if request.compare:
         _add_last_year(catalog, warehouse, ask, request, today, rows)
     if request.share_of_parent:
         _add_share(catalog, warehouse, ask, request, today, rows)
     if request.rank:
         _add_rank(catalog, warehouse, ask, request, today, rows)
-    return AnalyticsResult(rows=rows, meta=_meta(catalog, ask, request, warehouse))
+    # Built without validation: thousands of rows, every one made just above.
+    return AnalyticsResult.model_construct(
+        columns=list(COLUMNS), rows=[r.as_list() for r in rows],
+        meta=_meta(catalog, ask, request, warehouse))
 
 
 def _round(value: float | None, ind: Indicator) -> float | None:
@@ -173,7 +203,7 @@ def _resolve(catalog: Catalog, request: AnalyticsRequest, today: date,
     periods: list[Period] = []
     for spec in request.periods:
         try:
-            periods.extend(p for p in parse_periods(spec, today) if p not in periods)
+            periods.extend(parse_periods(spec, today))
         except FansipanError as exc:
             errors.extend(FieldError(field="periods", value=spec, message=e.message)
                           for e in exc.errors)
@@ -186,13 +216,14 @@ def _resolve(catalog: Catalog, request: AnalyticsRequest, today: date,
     units: list[Unit] = []
     for spec in request.units:
         try:
-            units.extend(u for u in _select(catalog, spec, tree_date, user_units)
-                         if u not in units)
+            units.extend(_select(catalog, spec, tree_date, user_units))
         except FansipanError as exc:
             errors.extend(exc.errors or [FieldError(field="units", value=spec,
                                                     message=exc.message)])
     if errors:
         raise ValidationError("The analytics request cannot be answered", errors)
+    periods = list(dict.fromkeys(periods))
+    units = list({u.id: u for u in units}.values())
     if request.cumulative:
         for p in periods:
             if p.type in (PeriodType.DAY, PeriodType.WEEK):
@@ -304,7 +335,7 @@ def _values(
 
 
 def _add_last_year(catalog: Catalog, warehouse: Warehouse, ask: _Ask,
-                   request: AnalyticsRequest, today: date, rows: list[AnalyticsRow]) -> None:
+                   request: AnalyticsRequest, today: date, rows: list[_Row]) -> None:
     shifted: dict[str, Span] = {}
     for p in ask.periods:
         s = _span(p.same_period_last_year(), request.cumulative)
@@ -328,10 +359,10 @@ def _by_uid(catalog: Catalog, ask: _Ask) -> dict[str, Unit]:
 
 
 def _add_share(catalog: Catalog, warehouse: Warehouse, ask: _Ask,
-               request: AnalyticsRequest, today: date, rows: list[AnalyticsRow]) -> None:
+               request: AnalyticsRequest, today: date, rows: list[_Row]) -> None:
     h = catalog.hierarchy
     parents = {u.id: h.parent(u.id, ask.tree_date) for u in ask.units}
-    parent_units = [p for p in {p.id: p for p in parents.values() if p}.values()]
+    parent_units = list({p.id: p for p in parents.values() if p}.values())
     if not parent_units:
         return
     above = _values(catalog, warehouse, ask, request, today, ask.spans, parent_units)
@@ -347,30 +378,38 @@ def _add_share(catalog: Catalog, warehouse: Warehouse, ask: _Ask,
 
 
 def _add_rank(catalog: Catalog, warehouse: Warehouse, ask: _Ask,
-              request: AnalyticsRequest, today: date, rows: list[AnalyticsRow]) -> None:
+              request: AnalyticsRequest, today: date, rows: list[_Row]) -> None:
+    """Rank each unit among all its siblings (asked for or not), best first."""
     h = catalog.hierarchy
     on = ask.tree_date
-    groups: dict[int | None, list[Unit]] = {}
+    parent_of: dict[int, int | None] = {}
+    families: dict[int | None, list[Unit]] = {}
     for u in ask.units:
         parent = h.parent(u.id, on)
-        siblings = h.children(parent.id, on) if parent else h.roots(on)
-        groups[parent.id if parent else None] = siblings
-    everyone = list({u.id: u for sib in groups.values() for u in sib}.values())
+        key = parent.id if parent else None
+        parent_of[u.id] = key
+        if key not in families:
+            families[key] = h.children(key, on) if key is not None else h.roots(on)
+    everyone = list({u.id: u for fam in families.values() for u in fam}.values())
     values = _values(catalog, warehouse, ask, request, today, ask.spans, everyone)
+    family_of = {u.id: key for key, family in families.items() for u in family}
+    ranked: dict[tuple[str, int | None, str], list[float]] = {}
+    for (code, unit_id, pid), (value, _) in values.items():
+        if value is not None and unit_id in family_of:
+            ranked.setdefault((code, family_of[unit_id], pid), []).append(value)
+    for scores in ranked.values():
+        scores.sort()
     by_uid = _by_uid(catalog, ask)
     for row in rows:
-        unit = by_uid[row.unit_uid]
-        parent = h.parent(unit.id, on)
-        siblings = groups[parent.id if parent else None]
-        ind = catalog.indicators[row.indicator]
-        scores = [v[0] for s in siblings
-                  if (v := values.get((row.indicator, s.id, row.period))) and v[0] is not None]
         if row.value is None:
             continue
+        scores = ranked.get((row.indicator, parent_of[by_uid[row.unit_uid].id], row.period), [])
         # Lower is better only where the indicator says so; otherwise larger ranks first.
-        better = [x for x in scores
-                  if (x < row.value if ind.direction is Direction.DOWN else x > row.value)]
-        row.rank, row.rank_of = len(better) + 1, len(scores)
+        if catalog.indicators[row.indicator].direction is Direction.DOWN:
+            better = bisect.bisect_left(scores, row.value)
+        else:
+            better = len(scores) - bisect.bisect_right(scores, row.value)
+        row.rank, row.rank_of = better + 1, len(scores)
 
 
 def _meta(catalog: Catalog, ask: _Ask, request: AnalyticsRequest,

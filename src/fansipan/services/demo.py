@@ -30,15 +30,15 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fansipan.analytics.warehouse import Warehouse
 from fansipan.data import reference as ref
 from fansipan.domain.indicators import Aggregation, Indicator, ValueType
 from fansipan.domain.periods import Period
 from fansipan.domain.targets import Direction, TargetStatus, elapsed_fraction, evaluate_target
-from fansipan.services.actuals import actual_value
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.datavalues import DataValueWrite, write_values
 from fansipan.services.demo_values import FIRST_YEAR, generate_values, scope_at, seeded_rng
-from fansipan.services.targets import TargetWrite, evaluate_targets, set_target
+from fansipan.services.targets import TargetWrite, actuals_for, evaluate_targets, set_target
 from fansipan.store.tables import ChangeRow
 
 __all__ = ["ACTOR", "PLAN_YEAR", "SOURCE", "DemoSummary", "has_demo_data", "load_demo_data"]
@@ -80,7 +80,8 @@ def has_demo_data(session: Session) -> bool:
 
 
 def load_demo_data(
-    *, session: Session, today: date, progress: Progress | None = None
+    *, session: Session, today: date, progress: Progress | None = None,
+    warehouse: Warehouse | None = None,
 ) -> DemoSummary:
     """Fill a store holding the reference data with ILLUSTRATIVE demo values and targets.
 
@@ -100,10 +101,11 @@ def load_demo_data(
     report = progress or (lambda done, total: None)
     report(0, total)
     written = _write_values(session, items, lambda n: report(n, total))
-    targets, design = _set_targets(session, catalog, today, years, codes,
+    warehouse = warehouse or Warehouse()
+    targets, design = _set_targets(session, warehouse, catalog, today, years, codes,
                                    lambda n: report(len(items) + n, total))
     if design:
-        check_plan_year(session, today, design)
+        check_plan_year(session, warehouse, today, design)
     report(total, total)
     return DemoSummary(values=written, targets=targets, years=years, skipped=False,
                        seconds=time.perf_counter() - started)
@@ -140,15 +142,15 @@ def plan_document(year: int) -> str:
 
 
 def _set_targets(
-    session: Session, catalog: Catalog, today: date, years: tuple[int, ...], codes: list[str],
-    done: Callable[[int], None],
+    session: Session, warehouse: Warehouse, catalog: Catalog, today: date,
+    years: tuple[int, ...], codes: list[str], done: Callable[[int], None],
 ) -> tuple[int, dict[str, TargetStatus]]:
     """Set every year's targets; returns their number and the plan year's intended outcome."""
     count = 0
     previous: dict[str, float] = {}
     design: dict[str, TargetStatus] = {}
     for year in years:
-        targets = _targets_of_year(session, catalog, year, codes)
+        targets = _targets_of_year(session, warehouse, catalog, year, codes)
         if year == PLAN_YEAR and targets and today > targets[0].period.end:
             design = plan_year_design(targets)
         for target in targets:
@@ -172,17 +174,15 @@ def _save_target(session: Session, code: str, unit: str, year: int, planned: flo
         document=plan_document(year)))
 
 
-def _targets_of_year(session: Session, catalog: Catalog, year: int,
+def _targets_of_year(session: Session, warehouse: Warehouse, catalog: Catalog, year: int,
                      codes: list[str]) -> list[_PlanTarget]:
     """The province's plan targets for the year, with their actuals as evaluation sees them."""
     period = Period.year_of(year)
     province = scope_at(catalog.hierarchy, period.end).province
-    with session.begin():
-        return [
-            _PlanTarget(catalog.indicators[code], province.code, period,
-                        actual_value(session, catalog, catalog.indicators[code], province, period))
-            for code in codes
-        ]
+    actuals = actuals_for(session=session, warehouse=warehouse, indicators=codes,
+                          unit=catalog.uid_of(province), period=period.id)
+    return [_PlanTarget(catalog.indicators[code], province.code, period, actuals[code])
+            for code in codes]
 
 
 def _planned(target: _PlanTarget, today: date, last_planned: float | None) -> float | None:
@@ -280,14 +280,16 @@ def _close(ind: Indicator, actual: float) -> bool:
     return math.isclose(actual, _fit(ind, actual), rel_tol=1e-12, abs_tol=1e-12)
 
 
-def check_plan_year(session: Session, today: date, design: dict[str, TargetStatus]) -> None:
+def check_plan_year(session: Session, warehouse: Warehouse, today: date,
+                    design: dict[str, TargetStatus]) -> None:
     """Check the plan year with `evaluate_targets`; re-plan from its actuals if they differ.
 
-    The planned values were derived from `actual_value`, the function the evaluation
+    The planned values were derived from `actuals_for`, which the evaluation also
     uses; should the two ever disagree, the evaluation's own actuals win. If the outcome
     is still not the designed one, the load fails loudly rather than show a wrong story.
     """
-    report = evaluate_targets(session=session, year=PLAN_YEAR, as_of=today)
+    report = evaluate_targets(session=session, warehouse=warehouse, year=PLAN_YEAR,
+                              as_of=today)
     with session.begin():
         catalog = load_catalog(session)
     for item in report.items:
@@ -296,7 +298,8 @@ def check_plan_year(session: Session, today: date, design: dict[str, TargetStatu
             ind = catalog.indicators[item.indicator]
             _save_target(session, ind.code, item.unit, PLAN_YEAR,
                          _planned_for(ind, item.actual, wanted))
-    final = evaluate_targets(session=session, year=PLAN_YEAR, as_of=today)
+    final = evaluate_targets(session=session, warehouse=warehouse, year=PLAN_YEAR,
+                             as_of=today)
     got = {i.indicator: i.status for i in final.items if i.indicator in design}
     if got != design:
         wrong = ", ".join(f"{c}: {got.get(c)} instead of {s}" for c, s in design.items()

@@ -27,7 +27,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, echo=echo, pool_pre_ping=True)
+        # Server-side prepared statements would freeze a plan chosen while a table was
+        # nearly empty (a sequential scan) for every later batch; plan each statement.
+        return create_engine(parsed, echo=echo, pool_pre_ping=True,
+                             connect_args={"prepare_threshold": None})
     raise ConfigurationError(
         f"Fansipan stores data in SQLite or PostgreSQL; {backend!r} is not supported"
     )
