@@ -183,7 +183,7 @@ def test_relative_periods_and_year_to_date(data: Session, warehouse: Warehouse) 
     assert got[(RECEIVED, "082", "2024-02:ytd")] == 40  # January 15 + February 25
     assert got[(RECEIVED, "082", "2024Q1:ytd")] == 75
     assert got[(STATIONS, "082", "2024-02:ytd")] == 5  # A's last 3 + B's last 2
-    assert ytd.meta.periods["2024-02:ytd"].label_vi == "2 tháng đầu năm 2024"
+    assert ytd.meta.periods["2024-02:ytd"]["label_vi"] == "2 tháng đầu năm 2024"
 
 
 def test_change_share_and_rank(data: Session, warehouse: Warehouse) -> None:
@@ -208,7 +208,7 @@ def test_selectors(data: Session, warehouse: Warehouse) -> None:
     result = ask(data, warehouse, indicators=[RECEIVED], units=["10/level-3"],
                  periods=["2024-01"])
     assert {r.unit for r in rows(result)} == {A, B, C}
-    assert result.meta.units[rows(result)[0].unit_uid].level == "commune"
+    assert result.meta.units[rows(result)[0].unit_uid]["level"] == "commune"
 
 
 def test_values_are_visible_to_the_very_next_question(data: Session,

@@ -99,7 +99,7 @@ def _current(with_delta: bool) -> str:
     """
 
 
-def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool) -> str:
+def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool = False) -> str:
     """The exact answer for every (indicator, unit, period) asked for.
 
     Per source unit, values inside the period are combined over time by the
@@ -107,7 +107,19 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool) -> str:
     else the finest kind present. Then sources are combined over units by the unit
     rule, where a unit's own value shadows those of the units below it (`shadow`:
     only needed when some indicator asked has values at two levels of one branch).
+    `one_grain`: every value of the indicators asked is of one period type, so there
+    is no finer-or-exact choice to make.
     """
+    chosen = """
+    chosen AS (SELECT * FROM inp),""" if one_grain else """
+    best AS (
+        SELECT ind, unit, pid, MIN(grain) AS grain FROM inp GROUP BY ind, unit, pid
+    ),
+    chosen AS (
+        SELECT i.* FROM inp i
+        JOIN best b ON b.ind = i.ind AND b.unit = i.unit AND b.pid = i.pid
+                   AND b.grain = i.grain
+    ),"""
     frontier = """
     frontier AS (
         SELECT p.* FROM placed p
@@ -126,10 +138,7 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool) -> str:
         SELECT c.ind, c.unit, c.pstart, c.value, r.pid,
                CASE WHEN c.ptype = r.rtype THEN -1 ELSE c.ptype END AS grain
         FROM cur c JOIN req r ON c.pstart >= r.rstart AND c.pend <= r.rend
-    ),
-    best AS (
-        SELECT ind, unit, pid, MIN(grain) AS grain FROM inp GROUP BY ind, unit, pid
-    ),
+    ),{chosen}
     timed AS (
         SELECT i.ind, i.unit, i.pid,
             CASE d.agg_time
@@ -140,9 +149,7 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool) -> str:
                 WHEN 'max' THEN MAX(i.value)
                 ELSE MAX(CASE WHEN i.grain = -1 THEN i.value END)
             END AS value
-        FROM inp i
-        JOIN best b ON b.ind = i.ind AND b.unit = i.unit AND b.pid = i.pid
-                   AND b.grain = i.grain
+        FROM chosen i
         JOIN inds d ON d.ind = i.ind
         GROUP BY i.ind, i.unit, i.pid, d.agg_time
     ),

@@ -143,7 +143,7 @@ class Warehouse:
         self._cube_ancs: set[int] = set()
         # Indicators with values coarser than a month: the cube cannot total their
         # quarters and years, since a stored quarter value wins over its months.
-        self._coarser: set[int] = set()
+        self._coarser: set[int] | None = None  # None: to be worked out again
         self._pairs: set[tuple[int, int]] = set()
         self._layered: set[int] | None = None  # None: to be worked out again
         self._counter = 0
@@ -188,6 +188,7 @@ class Warehouse:
             self.last_change = last_change
             self._cube_date = None
             self._layered = None
+            self._coarser = None
             pairs = self.engine.query("SELECT DISTINCT ind, unit FROM facts")
             self._pairs = set(zip(ints(pairs, "ind"), ints(pairs, "unit"), strict=True))
 
@@ -222,8 +223,9 @@ class Warehouse:
             self._pairs |= new_pairs
             if new_pairs:
                 self._layered = None
-            self._coarser |= {i for i, t in zip(ints(rows, "ind"), ints(rows, "ptype"),
-                                                 strict=True) if t != MONTH}
+            if self._coarser is not None:
+                self._coarser |= {i for i, t in zip(ints(rows, "ind"), ints(rows, "ptype"),
+                                                     strict=True) if t != MONTH}
             if self._cube_date is not None and self._trees is not None:
                 if any(ind in self._cube_inds for ind, _ in new_pairs):
                     self._cube_date = None  # new places of data: layering may have changed
@@ -270,7 +272,6 @@ class Warehouse:
         if self._cube_date == epoch:
             return roll
         layered = self._layered_now()
-        self._coarser = set(ints(self.engine.query(sql.non_month_indicators(MONTH)), "ind"))
         self._cube_inds = {
             r.id for r in rules
             if r.agg_units in (Aggregation.SUM, Aggregation.AVERAGE)
@@ -286,6 +287,12 @@ class Warehouse:
         self._cube_date = epoch
         self._cube_ancs = ancs
         return roll
+
+    def _coarser_now(self) -> set[int]:
+        if self._coarser is None:
+            table = self.engine.query(sql.non_month_indicators(MONTH))
+            self._coarser = set(ints(table, "ind"))
+        return self._coarser
 
     def _layered_now(self) -> set[int]:
         if self._layered is None:
@@ -340,7 +347,10 @@ class Warehouse:
     def _scan(self, roll: str, rules: list[IndicatorRule], periods: list[Span],
               unit_ids: Sequence[int]) -> tuple[str, dict[str, pa.Table]]:
         shadow = any(r.id in self._layered_now() for r in rules)
-        return sql.cells_by_scan(roll, with_delta=self.appended_rows > 0, shadow=shadow), {
+        one_grain = not any(r.id in self._coarser_now() for r in rules)
+        query = sql.cells_by_scan(roll, with_delta=self.appended_rows > 0, shadow=shadow,
+                                  one_grain=one_grain)
+        return query, {
             "req": _req(periods), "tgt": _tgt(unit_ids), "inds": _inds(rules),
         }
 
@@ -388,7 +398,7 @@ class Warehouse:
             served = [
                 (r, p) for r in cube_rules for p in cube_periods
                 if p.rank == MONTH
-                or (r.id not in self._coarser and (
+                or (r.id not in self._coarser_now() and (
                     (r.agg_time is Aggregation.SUM and r.agg_units is Aggregation.SUM)
                     or r.agg_time in (Aggregation.LAST, Aggregation.AVERAGE)))
             ]

@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
+from typing_extensions import TypedDict
 
 from fansipan.analytics.warehouse import Cell, IndicatorRule, Span, Warehouse
 from fansipan.domain.formulas import Formula, expand, parse_formula
@@ -61,7 +62,7 @@ COLUMNS = (
     "indicator", "unit", "unit_uid", "period", "value", "sources", "last_year", "change",
     "change_pct", "share_of_parent", "rank", "rank_of",
 )
-Cell = str | float | int | None
+CellValue = str | float | int | None
 
 
 class _Row:
@@ -80,11 +81,11 @@ class _Row:
         self.rank: int | None = None
         self.rank_of: int | None = None
 
-    def as_list(self) -> list[Cell]:
+    def as_list(self) -> list[CellValue]:
         return [getattr(self, c) for c in COLUMNS]
 
 
-class IndicatorMeta(BaseModel):
+class IndicatorMeta(TypedDict):
     name_vi: str
     name_en: str
     unit_vi: str
@@ -93,14 +94,14 @@ class IndicatorMeta(BaseModel):
     direction: str
 
 
-class UnitMeta(BaseModel):
+class UnitMeta(TypedDict):
     code: str
     name: str
     level: str
     parent: str | None
 
 
-class PeriodMeta(BaseModel):
+class PeriodMeta(TypedDict):
     label_vi: str
     label_en: str
     start: date
@@ -120,10 +121,10 @@ class AnalyticsResult(BaseModel):
     """A tidy table: one row per indicator × unit × period that has a value."""
 
     columns: list[str] = Field(default_factory=lambda: list(COLUMNS))
-    rows: list[list[Cell]]
+    rows: list[list[CellValue]]
     meta: AnalyticsMeta
 
-    def records(self) -> list[dict[str, Cell]]:
+    def records(self) -> list[dict[str, CellValue]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
     def values(self) -> dict[tuple[str, str, str], float | None]:
@@ -163,21 +164,21 @@ def run_analytics(
     ask = _resolve(catalog, request, today, user_units)
     values = _values(catalog, warehouse, ask, request, today, ask.spans)
     rows: list[_Row] = []
+    span_ids = [ask.spans[p.id].id for p in ask.periods]
     for ind in ask.indicators:
         for unit in ask.units:
-            for period in ask.periods:
-                span = ask.spans[period.id]
-                found = values.get((ind.code, unit.id, span.id))
+            for span_id in span_ids:
+                found = values.get((ind.code, unit.id, span_id))
                 if found is None or found[0] is None:
                     continue
-                rows.append(_Row(ind.code, unit.code, catalog.uid_of(unit), span.id,
+                rows.append(_Row(ind.code, unit.code, catalog.uid_of(unit), span_id,
                                  _round(found[0], ind), found[1]))
     if request.compare:
         _add_last_year(catalog, warehouse, ask, request, today, rows)
     if request.share_of_parent:
         _add_share(catalog, warehouse, ask, request, today, rows)
     if request.rank:
-        _add_rank(catalog, warehouse, ask, request, today, rows)
+        _add_rank(catalog, warehouse, ask, request, today, rows, values)
     # Built without validation: thousands of rows, every one made just above.
     return AnalyticsResult.model_construct(
         columns=list(COLUMNS), rows=[r.as_list() for r in rows],
@@ -378,7 +379,8 @@ def _add_share(catalog: Catalog, warehouse: Warehouse, ask: _Ask,
 
 
 def _add_rank(catalog: Catalog, warehouse: Warehouse, ask: _Ask,
-              request: AnalyticsRequest, today: date, rows: list[_Row]) -> None:
+              request: AnalyticsRequest, today: date, rows: list[_Row],
+              known: Values) -> None:
     """Rank each unit among all its siblings (asked for or not), best first."""
     h = catalog.hierarchy
     on = ask.tree_date
@@ -390,8 +392,12 @@ def _add_rank(catalog: Catalog, warehouse: Warehouse, ask: _Ask,
         parent_of[u.id] = key
         if key not in families:
             families[key] = h.children(key, on) if key is not None else h.roots(on)
-    everyone = list({u.id: u for fam in families.values() for u in fam}.values())
-    values = _values(catalog, warehouse, ask, request, today, ask.spans, everyone)
+    asked = {u.id for u in ask.units}
+    missing = list({u.id: u for fam in families.values() for u in fam
+                    if u.id not in asked}.values())
+    values = dict(known)
+    if missing:
+        values.update(_values(catalog, warehouse, ask, request, today, ask.spans, missing))
     family_of = {u.id: key for key, family in families.items() for u in family}
     ranked: dict[tuple[str, int | None, str], list[float]] = {}
     for (code, unit_id, pid), (value, _) in values.items():
@@ -426,7 +432,7 @@ def _meta(catalog: Catalog, ask: _Ask, request: AnalyticsRequest,
         parent = h.parent(u.id, ask.tree_date) if u.in_force(ask.tree_date) else None
         units[catalog.uid_of(u)] = UnitMeta(code=u.code, name=u.name, level=u.level.value,
                                             parent=parent.code if parent else None)
-    return AnalyticsMeta(
+    return AnalyticsMeta.model_construct(
         indicators={i.code: IndicatorMeta(name_vi=i.name_vi, name_en=i.name_en,
                                           unit_vi=i.unit_vi, unit_en=i.unit_en,
                                           decimals=i.decimals, direction=i.direction.value)
