@@ -16,7 +16,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from fansipan.domain.access import Principal
-from fansipan.errors import FansipanError, FieldError, StoreUnavailable
+from fansipan.errors import FansipanError, FieldError
+from fansipan.store.failures import store_unavailable
 
 log = logging.getLogger("fansipan.api")
 
@@ -53,19 +54,6 @@ def error_response(
     headers = {"WWW-Authenticate": 'Bearer realm="fansipan"'} if status == 401 else None
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status,
                         headers=headers)
-
-
-def store_error(exc: OperationalError) -> StoreUnavailable:
-    """A message for people about why the database could not be used; nothing was saved."""
-    text = str(exc.orig).lower()
-    if "full" in text or "no space" in text:
-        return StoreUnavailable("The database disk is full; nothing was saved. Free disk space "
-                                "on the database server, then send the request again")
-    if "read-only" in text or "readonly" in text:
-        return StoreUnavailable("The database is read-only; nothing was saved. Check the "
-                                "permissions of the data folder, then try again")
-    return StoreUnavailable("The database is unavailable (the connection failed or was "
-                            "dropped); nothing was saved. Try again shortly")
 
 
 async def _audit_refusal(request: Request, exc: FansipanError) -> None:
@@ -117,7 +105,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     async def _store(_: Request, exc: OperationalError) -> JSONResponse:
         log.error("store error: %s", exc.orig)
-        problem = store_error(exc)
+        problem = store_unavailable(exc)
         return error_response(problem.status, problem.message)
 
     @app.exception_handler(DataError)

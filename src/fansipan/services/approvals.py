@@ -111,7 +111,8 @@ def change_state(*, session: Session, principal: Principal, unit: str, period: s
 
 def list_approvals(*, session: Session, principal: Principal, state: ApprovalState | None = None,
                    period: str | None = None) -> list[ApprovalPublic]:
-    require(principal, Permission.READ_DATA)
+    # Who submitted and approved is part of the data trail: the change feed's permission.
+    require(principal, Permission.READ_CHANGES)
     with session.begin():
         catalog = load_catalog(session)
         scope = data_scope(session, catalog, principal)

@@ -6,6 +6,7 @@ every value gets the same checks, a change number and an audit row.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Select, insert, select, tuple_, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
@@ -26,6 +28,7 @@ from fansipan.services.audit import record_for
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.store.audit import AuditRecord, append_events, changes_digest
 from fansipan.store.changes import reserve_changes
+from fansipan.store.failures import store_unavailable
 from fansipan.store.tables import ChangeLockRow, ChangeRow, DataValueRow
 
 _KEY_CHUNK = 300  # row-value IN lists stay well under SQLite's variable limit
@@ -232,13 +235,20 @@ def write_values(
         if summary.first_change is not None:
             append_events(session, [_audit_record(principal, actor, source, summary,
                                                   session.info.pop("change_rows", []))])
+        if not dry_run:
+            session.commit()
+    except OperationalError as exc:
+        # A full disk or a dropped connection: the transaction is gone, and with it
+        # every row of the batch; say so in words. (On a dropped connection the
+        # rollback can fail too; the server has rolled back already.)
+        with contextlib.suppress(Exception):
+            session.rollback()
+        raise store_unavailable(exc) from None
     except BaseException:
         session.rollback()
         raise
     if dry_run:
         session.rollback()
-    else:
-        session.commit()
     return summary
 
 

@@ -82,7 +82,7 @@ def auth_login(session: SessionDep, settings: SettingsDep, request: Request,
 def auth_logout(session: SessionDep, settings: SettingsDep, principal: PrincipalDep,
                 request: Request, response: Response) -> Me:
     token = request.cookies.get(session_cookie_name(settings))
-    if token is None or principal.is_anonymous:
+    if token is None or not principal.via.startswith("session:"):
         raise Unauthenticated("You are not signed in with a session")
     logout(session=session, settings=settings, token=token, principal=principal)
     response.delete_cookie(session_cookie_name(settings), path="/",

@@ -1,0 +1,211 @@
+"""The authorisation matrix: every route, with every role and a foreign-scope officer.
+
+The officer, approver and integrator work for Bát Xát district (082, before the 2025
+reform); `foreign` is an officer of Sa Pa (088). Every case asks about Bát Xát data,
+so `foreign` must be refused wherever data is named. A route that is not listed here
+fails the test: adding a route means deciding who may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+from starlette.routing import Route
+
+from fansipan.api.app import create_app
+from fansipan.domain.access import PrincipalKind, Role
+from fansipan.services.audit import AuditQuery, search_events
+from fansipan.services.datavalues import DataValueWrite, write_values
+from fansipan.settings import Settings
+from tests.support.accounts import Account
+
+ALL = frozenset({"anonymous", "admin", "leader", "officer", "approver", "integrator",
+                 "foreign"})
+SIGNED_IN = ALL - {"anonymous"}
+READERS = frozenset({"admin", "leader", "officer", "approver", "integrator"})  # of Bát Xát
+FEED = frozenset({"admin", "leader", "officer", "approver", "foreign"})
+ADMIN = frozenset({"admin"})
+OFFICER = frozenset({"officer"})
+APPROVER = frozenset({"approver"})
+CLIENTS = frozenset({"admin", "integrator"})
+NOBODY: frozenset[str] = frozenset()
+
+VALUE = "/api/v1/datavalues/VT_TRAM_5G/02683/2024-03"
+NEW_USER = {"username": "matrix.new", "roles": ["leader"], "all_units": True}
+NEW_CLIENT = {"username": "matrix.client2", "roles": ["officer"], "units": ["082"],
+              "units_as_of": "2025-01-01"}
+
+
+@dataclass(frozen=True)
+class Case:
+    path: str
+    allowed: frozenset[str]
+    json: Any = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+MATRIX: dict[tuple[str, str], list[Case]] = {
+    ("GET", "/healthz"): [Case("/healthz", ALL)],
+    ("GET", "/readyz"): [Case("/readyz", ALL)],
+    # Served by network, not by role: the test client comes from 127.0.0.1.
+    ("GET", "/metrics"): [Case("/metrics", ALL)],
+    ("GET", "/api/openapi.json"): [Case("/api/openapi.json", ALL)],
+    ("GET", "/api/docs"): [Case("/api/docs", ALL)],
+    ("GET", "/docs/oauth2-redirect"): [Case("/docs/oauth2-redirect", ALL)],
+    ("GET", "/api/v1/units"): [Case("/api/v1/units", ALL)],
+    ("GET", "/api/v1/units/{ref}"): [Case("/api/v1/units/082", ALL,
+                                          params={"as_of": "2025-01-01"})],
+    ("GET", "/api/v1/periods/{spec}"): [Case("/api/v1/periods/2024Q1", ALL)],
+    ("GET", "/api/v1/indicators"): [Case("/api/v1/indicators", ALL)],
+    ("GET", "/api/v1/indicators/{code}"): [Case("/api/v1/indicators/VT_TRAM_5G", SIGNED_IN)],
+    ("PUT", "/api/v1/indicators/{code}/visibility"): [
+        Case("/api/v1/indicators/VT_TRAM_5G/visibility", ADMIN, json={"public": False})],
+    ("GET", "/api/v1/datavalues"): [
+        Case("/api/v1/datavalues", READERS,
+             params={"unit": "02683", "indicator": "VT_TRAM_5G"})],
+    ("POST", "/api/v1/datavalues"): [
+        Case("/api/v1/datavalues", OFFICER, json={"values": [
+            {"indicator": "VT_TRAM_5G", "unit": "02683", "period": "2024-04", "value": 2}]})],
+    ("GET", "/api/v1/datavalues/{indicator}/{unit}/{period}"): [Case(VALUE, READERS)],
+    ("PUT", "/api/v1/datavalues/{indicator}/{unit}/{period}"): [
+        Case(VALUE, OFFICER, json={"value": 4})],
+    ("DELETE", "/api/v1/datavalues/{indicator}/{unit}/{period}"): [
+        Case("/api/v1/datavalues/VT_TRAM_5G/02683/2024-05", OFFICER)],
+    ("GET", "/api/v1/targets"): [Case("/api/v1/targets", ALL)],
+    ("PUT", "/api/v1/targets"): [
+        Case("/api/v1/targets", OFFICER, json={"indicator": "VT_TRAM_5G", "unit": "082",
+                                               "period": "2024", "planned": 10})],
+    ("GET", "/api/v1/targets/evaluation"): [
+        Case("/api/v1/targets/evaluation", ALL, params={"year": 2024})],
+    ("GET", "/api/v1/changes"): [Case("/api/v1/changes", FEED)],
+    # The analytics engine does not apply scopes yet; until it does, it is open to all.
+    ("POST", "/api/v1/analytics"): [
+        Case("/api/v1/analytics", ALL, json={"indicators": ["VT_TRAM_5G"],
+                                             "units": ["082"], "periods": ["2024"]})],
+    ("POST", "/api/v1/auth/login"): [
+        Case("/api/v1/auth/login", ALL, json={"username": "matrix.target",
+                                              "password": "a long enough test passphrase"})],
+    # Ends a cookie session; token holders have none to end.
+    ("POST", "/api/v1/auth/logout"): [Case("/api/v1/auth/logout", NOBODY)],
+    ("GET", "/api/v1/auth/me"): [Case("/api/v1/auth/me", ALL)],
+    ("POST", "/api/v1/auth/password"): [
+        Case("/api/v1/auth/password", SIGNED_IN,
+             json={"current_password": "wrong", "new_password": "another long passphrase"})],
+    ("POST", "/api/v1/auth/totp/setup"): [
+        Case("/api/v1/auth/totp/setup", SIGNED_IN, json={"password": "wrong"})],
+    ("POST", "/api/v1/auth/totp/enable"): [
+        Case("/api/v1/auth/totp/enable", SIGNED_IN, json={"code": "123456"})],
+    ("POST", "/api/v1/auth/totp/disable"): [
+        Case("/api/v1/auth/totp/disable", SIGNED_IN, json={"password": "x", "code": "123456"})],
+    ("GET", "/api/v1/auth/tokens"): [Case("/api/v1/auth/tokens", SIGNED_IN)],
+    ("POST", "/api/v1/auth/tokens"): [
+        Case("/api/v1/auth/tokens", SIGNED_IN, json={"name": "matrix"})],
+    ("DELETE", "/api/v1/auth/tokens/{token_id}"): [
+        Case("/api/v1/auth/tokens/999999", SIGNED_IN)],
+    ("GET", "/api/v1/users"): [Case("/api/v1/users", ADMIN)],
+    ("POST", "/api/v1/users"): [Case("/api/v1/users", ADMIN, json=NEW_USER)],
+    ("GET", "/api/v1/users/{username}"): [Case("/api/v1/users/matrix.target", ADMIN)],
+    ("PATCH", "/api/v1/users/{username}"): [
+        Case("/api/v1/users/matrix.target", ADMIN, json={"display_name": "Người thử"})],
+    ("POST", "/api/v1/users/{username}/password-reset"): [
+        Case("/api/v1/users/matrix.other/password-reset", ADMIN)],
+    ("POST", "/api/v1/users/{username}/unlock"): [
+        Case("/api/v1/users/matrix.target/unlock", ADMIN)],
+    ("DELETE", "/api/v1/users/{username}/sessions"): [
+        Case("/api/v1/users/matrix.other/sessions", ADMIN)],
+    ("GET", "/api/v1/clients"): [Case("/api/v1/clients", CLIENTS)],
+    ("POST", "/api/v1/clients"): [Case("/api/v1/clients", CLIENTS, json=NEW_CLIENT)],
+    ("GET", "/api/v1/clients/{name}/tokens"): [
+        Case("/api/v1/clients/matrix.client/tokens", CLIENTS)],
+    ("POST", "/api/v1/clients/{name}/tokens"): [
+        Case("/api/v1/clients/matrix.client/tokens", CLIENTS, json={"name": "lgsp"})],
+    ("DELETE", "/api/v1/clients/{name}/tokens/{token_id}"): [
+        Case("/api/v1/clients/matrix.client/tokens/999999", CLIENTS)],
+    ("GET", "/api/v1/approvals"): [Case("/api/v1/approvals", FEED)],
+    ("POST", "/api/v1/approvals/{unit}/{period}/{action}"): [
+        Case("/api/v1/approvals/082/2024-06/submit", OFFICER),
+        Case("/api/v1/approvals/082/2024-06/approve", APPROVER),
+        Case("/api/v1/approvals/082/2024-06/reopen", APPROVER),
+    ],
+    ("GET", "/api/v1/audit"): [Case("/api/v1/audit", ADMIN)],
+    ("GET", "/api/v1/audit/verify"): [Case("/api/v1/audit/verify", ADMIN)],
+}
+
+
+def app_routes(app: Any) -> set[tuple[str, str]]:
+    """Every method × path the app answers: the OpenAPI schema, pages and hidden routes."""
+    found = {(m.upper(), path) for path, ops in app.openapi()["paths"].items() for m in ops}
+    _walk(app.routes, "", found)
+    return found
+
+
+def _walk(routes: list[Any], prefix: str, found: set[tuple[str, str]]) -> None:
+    for route in routes:
+        if isinstance(route, Route):
+            found.update((m, prefix + route.path) for m in route.methods or () if m != "HEAD")
+        elif hasattr(route, "original_router"):  # FastAPI's included routers
+            _walk(route.original_router.routes, prefix + route.include_context.prefix, found)
+        elif hasattr(route, "routes"):  # mounts
+            _walk(route.routes, prefix + getattr(route, "path", ""), found)
+
+
+@pytest.fixture
+def world(settings: Settings, session: Session,
+          make_account: Callable[..., Account]) -> Iterator[tuple[TestClient, dict[str, Any]]]:
+    bat_xat = {"units": ["082"], "units_as_of": "2025-01-01"}
+    accounts: dict[str, Any] = {
+        "admin": make_account(Role.ADMIN),
+        "leader": make_account(Role.LEADER),
+        "officer": make_account(Role.OFFICER, **bat_xat),
+        "approver": make_account(Role.APPROVER, **bat_xat),
+        "integrator": make_account(Role.INTEGRATOR, **bat_xat),
+        "foreign": make_account(Role.OFFICER, units=["088"], units_as_of="2025-01-01"),
+    }
+    for name in ("matrix.target", "matrix.other"):
+        make_account(Role.LEADER, username=name)
+    make_account(Role.OFFICER, username="matrix.client", kind=PrincipalKind.CLIENT,
+                 **bat_xat)
+    write_values(session=session, actor="tests", source="tests", items=[DataValueWrite(
+        indicator="VT_TRAM_5G", unit="02683", period="2024-03", value=3)])
+    app = create_app(settings)
+    with TestClient(app, raise_server_exceptions=False, client=("127.0.0.1", 40000)) as c:
+        yield c, accounts
+    app.state.engine.dispose()
+
+
+def test_every_route_is_in_the_matrix(settings: Settings) -> None:
+    app = create_app(settings)
+    missing = app_routes(app) - set(MATRIX)
+    assert not missing, f"routes with no row in the authorisation matrix: {sorted(missing)}"
+    stale = set(MATRIX) - app_routes(app)
+    assert not stale, f"matrix rows for routes that no longer exist: {sorted(stale)}"
+    app.state.engine.dispose()
+
+
+def test_each_role_is_allowed_or_denied_as_designed(
+    world: tuple[TestClient, dict[str, Any]], session: Session
+) -> None:
+    client, accounts = world
+    wrong: list[str] = []
+    for (method, _template), cases in MATRIX.items():
+        for case in cases:
+            for who in sorted(ALL):
+                headers = accounts[who].headers if who in accounts else {}
+                r = client.request(method, case.path, json=case.json, params=case.params,
+                                   headers=headers)
+                client.cookies.clear()  # a sign-in case must not lend its session to others
+                assert r.status_code < 500, (method, case.path, who, r.text)
+                allowed = r.status_code not in (401, 403)
+                if allowed != (who in case.allowed):
+                    wrong.append(f"{method} {case.path} as {who}: {r.status_code} "
+                                 f"{r.text[:160]}")
+    assert not wrong, "\n".join(wrong)
+    denied = search_events(session=session, principal=accounts["admin"].principal,
+                           query=AuditQuery(action="authz.denied", limit=1000))
+    assert len(denied) > 50  # every refusal is in the audit log
+    assert {e.actor for e in denied} >= {"anonymous", accounts["foreign"].username}
