@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 from sqlalchemy import func, select
@@ -67,8 +67,9 @@ class Span:
         return cls(period.id, period.start, period.end, period.type.rank)
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """One answer: indicator id, unit id, period (or stretch) id, value, sources."""
+
     ind: int
     unit: int
     pid: str

@@ -25,7 +25,15 @@ from fansipan.domain.periods import Period, PeriodType, cumulative_label, year_t
 from fansipan.domain.relative_periods import parse_periods
 from fansipan.domain.targets import Direction
 from fansipan.domain.units import Unit
-from fansipan.errors import FansipanError, FieldError, ValidationError
+from fansipan.domain.access import Permission, Principal
+from fansipan.errors import (
+    FansipanError,
+    FieldError,
+    PermissionDenied,
+    Unauthenticated,
+    ValidationError,
+)
+from fansipan.services.access import Scope, data_scope, require
 from fansipan.services.catalog import Catalog, load_catalog
 
 MAX_CELLS = 200_000
@@ -154,25 +162,38 @@ def run_analytics(
     session: Session,
     warehouse: Warehouse,
     request: AnalyticsRequest,
-    user_units: Sequence[str] = (),
+    principal: Principal | None = None,
 ) -> AnalyticsResult:
-    """Answer a request; every change committed before the call is included."""
+    """Answer a request; every change committed before the call is included.
+
+    `principal` limits the answer to its units and indicators (None: the system).
+    """
+    principal = principal or Principal.system()
+    require(principal, Permission.READ_DATA)
     warehouse.sync(session)
     with session.begin():
         catalog = load_catalog(session)
+        scope = data_scope(session, catalog, principal)
     today = request.today or date.today()
+    user_units = [catalog.uid_of(catalog.hierarchy.unit(u)) for u in sorted(principal.unit_ids)
+                  if u in catalog.unit_uids]
     ask = _resolve(catalog, request, today, user_units)
+    _check_scope(catalog, scope, ask)
     values = _values(catalog, warehouse, ask, request, today, ask.spans)
     rows: list[_Row] = []
     span_ids = [ask.spans[p.id].id for p in ask.periods]
+    units = [(u.id, u.code, catalog.uid_of(u)) for u in ask.units]
     for ind in ask.indicators:
-        for unit in ask.units:
+        places = max(ind.decimals, 6)
+        code = ind.code
+        for unit_id, unit_code, uid in units:
             for span_id in span_ids:
-                found = values.get((ind.code, unit.id, span_id))
+                found = values.get((code, unit_id, span_id))
                 if found is None or found[0] is None:
                     continue
-                rows.append(_Row(ind.code, unit.code, catalog.uid_of(unit), span_id,
-                                 _round(found[0], ind), found[1]))
+                # Rounded to drop float noise (0.30000000000000004), never real digits.
+                rows.append(_Row(code, unit_code, uid, span_id, round(found[0], places),
+                                 found[1]))
     if request.compare:
         _add_last_year(catalog, warehouse, ask, request, today, rows)
     if request.share_of_parent:
@@ -183,6 +204,27 @@ def run_analytics(
     return AnalyticsResult.model_construct(
         columns=list(COLUMNS), rows=[r.as_list() for r in rows],
         meta=_meta(catalog, ask, request, warehouse))
+
+
+def _check_scope(catalog: Catalog, scope: Scope, ask: _Ask) -> None:
+    """Every unit and indicator asked must be the principal's; totals of a unit in scope
+    only ever include units below it, which are in scope too."""
+    errors: list[FieldError] = []
+    for unit in ask.units:
+        if not scope.allows_unit(unit.id):
+            errors.append(FieldError(field="units", value=unit.code,
+                                     message=f"{unit.code} ({unit.name}) is outside the "
+                                             "units of your account"))
+    for ind in ask.indicators:
+        if not scope.allows_indicator(catalog.indicator_ids[ind.code]):
+            what = "is not public" if scope.principal.public_only else (
+                "is outside the indicators of your account")
+            errors.append(FieldError(field="indicators", value=ind.code,
+                                     message=f"{ind.code} {what}"))
+    if errors:
+        if scope.principal.is_anonymous:
+            raise Unauthenticated("Sign in to see these figures", errors)
+        raise PermissionDenied("Some of what you asked for is outside your account", errors)
 
 
 def _round(value: float | None, ind: Indicator) -> float | None:
@@ -320,10 +362,9 @@ def _values(
         periods=list(spans.values()), mapped=request.hierarchy == "mapped",
         on=request.as_of, today=today,
     ) if rules and unit_list else []
-    out: Values = {}
     codes = catalog.indicator_codes
-    for c in cells:
-        out[(codes[c.ind], c.unit, c.pid)] = (c.value, c.sources)
+    out: Values = {(codes[ind], unit, pid): (value, sources)
+                   for ind, unit, pid, value, sources in cells}
     for code, formula in expanded.items():
         for unit in unit_list:
             for span in spans.values():
