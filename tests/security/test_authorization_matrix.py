@@ -83,10 +83,16 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("GET", "/api/v1/targets/evaluation"): [
         Case("/api/v1/targets/evaluation", ALL, params={"year": 2024})],
     ("GET", "/api/v1/changes"): [Case("/api/v1/changes", FEED)],
-    # The analytics engine does not apply scopes yet; until it does, it is open to all.
     ("POST", "/api/v1/analytics"): [
-        Case("/api/v1/analytics", ALL, json={"indicators": ["VT_TRAM_5G"],
-                                             "units": ["082"], "periods": ["2024"]})],
+        Case("/api/v1/analytics", READERS, json={"indicators": ["VT_TRAM_5G"],
+                                                 "units": ["082"], "periods": ["2024"],
+                                                 "as_of": "2024-12-31"})],
+    ("GET", "/api/v1/analytics"): [
+        Case("/api/v1/analytics", READERS, params={
+            "indicator": "VT_TRAM_5G", "unit": "082", "period": "2024", "as_of": "2024-12-31"})],
+    ("GET", "/api/v1/analytics.{fmt}"): [
+        Case("/api/v1/analytics.csv", READERS, params={
+            "indicator": "VT_TRAM_5G", "unit": "082", "period": "2024", "as_of": "2024-12-31"})],
     ("POST", "/api/v1/auth/login"): [
         Case("/api/v1/auth/login", ALL, json={"username": "matrix.target",
                                               "password": "a long enough test passphrase"})],

@@ -1,1 +1,1 @@
-"""reports."""
+"""Writers of files people open: spreadsheets and CSV (later DOCX and PDF reports)."""

@@ -481,3 +481,32 @@ def _meta(catalog: Catalog, ask: _Ask, request: AnalyticsRequest,
         units=units, periods=periods, hierarchy=request.hierarchy,
         as_of=ask.tree_date, last_change=warehouse.last_change,
     )
+
+
+LABELLED = {
+    "vi": ("chỉ tiêu", "tên chỉ tiêu", "đơn vị tính", "mã đơn vị", "đơn vị", "kỳ", "tên kỳ",
+           "giá trị", "cùng kỳ năm trước", "thay đổi", "thay đổi (%)", "tỷ trọng trong cấp trên (%)",
+           "xếp hạng", "trong số"),
+    "en": ("indicator", "indicator name", "unit of measure", "unit code", "unit", "period",
+           "period name", "value", "same period last year", "change", "change (%)",
+           "share of parent (%)", "rank", "out of"),
+}
+
+
+def labelled_table(result: AnalyticsResult, lang: str) -> tuple[list[str], list[list[CellValue]]]:
+    """The answer with names and labels beside the codes, for CSV and spreadsheets."""
+    lang = "en" if lang == "en" else "vi"
+    meta = result.meta
+    out: list[list[CellValue]] = []
+    for r in result.records():
+        ind = meta.indicators[str(r["indicator"])]
+        unit = meta.units[str(r["unit_uid"])]
+        period = meta.periods[str(r["period"])]
+        out.append([
+            r["indicator"], ind["name_en"] if lang == "en" else ind["name_vi"],
+            ind["unit_en"] if lang == "en" else ind["unit_vi"], r["unit"], unit["name"],
+            r["period"], period["label_en"] if lang == "en" else period["label_vi"],
+            r["value"], r["last_year"], r["change"], r["change_pct"], r["share_of_parent"],
+            r["rank"], r["rank_of"],
+        ])
+    return list(LABELLED[lang]), out
