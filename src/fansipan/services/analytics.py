@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 from typing_extensions import TypedDict
 
 from fansipan.analytics.warehouse import Cell, IndicatorRule, Span, Warehouse
+from fansipan.domain.access import Permission, Principal
 from fansipan.domain.formulas import Formula, expand, parse_formula
 from fansipan.domain.indicators import Aggregation, Indicator
 from fansipan.domain.periods import Period, PeriodType, cumulative_label, year_to_date
 from fansipan.domain.relative_periods import parse_periods
 from fansipan.domain.targets import Direction
 from fansipan.domain.units import Unit
-from fansipan.domain.access import Permission, Principal
 from fansipan.errors import (
     FansipanError,
     FieldError,
@@ -485,8 +485,8 @@ def _meta(catalog: Catalog, ask: _Ask, request: AnalyticsRequest,
 
 LABELLED = {
     "vi": ("chỉ tiêu", "tên chỉ tiêu", "đơn vị tính", "mã đơn vị", "đơn vị", "kỳ", "tên kỳ",
-           "giá trị", "cùng kỳ năm trước", "thay đổi", "thay đổi (%)", "tỷ trọng trong cấp trên (%)",
-           "xếp hạng", "trong số"),
+           "giá trị", "cùng kỳ năm trước", "thay đổi", "thay đổi (%)",
+           "tỷ trọng trong cấp trên (%)", "xếp hạng", "trong số"),
     "en": ("indicator", "indicator name", "unit of measure", "unit code", "unit", "period",
            "period name", "value", "same period last year", "change", "change (%)",
            "share of parent (%)", "rank", "out of"),
