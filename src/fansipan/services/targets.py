@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, Field
@@ -67,11 +68,22 @@ class TargetEvaluation(BaseModel):
     document: str
 
 
+class GroupSummary(BaseModel):
+    """The counts of one sector or one unit, with their sentence ("3/4 chỉ tiêu đạt")."""
+
+    key: str
+    name: str
+    summary: TargetSummary
+    sentence: str
+
+
 class EvaluationReport(BaseModel):
     year: int
     as_of: date
     summary: TargetSummary
     sentence: str
+    by_sector: list[GroupSummary]
+    by_unit: list[GroupSummary]
     items: list[TargetEvaluation]
 
 
@@ -198,10 +210,12 @@ def actuals_for(
 def evaluate_targets(
     *, session: Session, warehouse: Warehouse, year: int, as_of: date | None = None,
     lang: str = "vi", principal: Principal | None = None,
+    indicators: Sequence[str] = (), units: Sequence[str] = (),
 ) -> EvaluationReport:
     """Every target of a year against its actual: đạt / vượt / không đạt, or progress.
 
-    With a principal, only the targets inside its scope are evaluated.
+    With a principal, only the targets inside its scope are evaluated; `indicators`
+    and `units` (codes) narrow the set further.
     """
     if principal is not None:
         require(principal, Permission.READ_DATA)
@@ -213,7 +227,9 @@ def evaluate_targets(
         if scope is not None:
             stmt = scope.where(stmt, unit=TargetRow.unit_id, indicator=TargetRow.indicator_id)
         rows = [r for r in session.scalars(stmt).all()
-                if parse_period(r.period).start.year == year]
+                if parse_period(r.period).start.year == year
+                and (not indicators or catalog.indicator_codes[r.indicator_id] in indicators)
+                and (not units or catalog.hierarchy.unit(r.unit_id).code in units)]
     if not rows:
         raise NotFound(f"No targets are set for {year}")
     asked: dict[tuple[str, str], list[TargetRow]] = {}
@@ -229,8 +245,28 @@ def evaluate_targets(
             items.append(_evaluate(catalog, row, actuals[code], today, lang))
     items.sort(key=lambda i: (i.period, i.sector, i.indicator))
     summary = summarize_statuses(i.status for i in items)
-    return EvaluationReport(year=year, as_of=today, summary=summary,
-                            sentence=summary.sentence(lang), items=items)
+    sectors = {code: (s.name_en if lang == "en" else s.name_vi)
+               for code, s in catalog.sectors.items()}
+    return EvaluationReport(
+        year=year, as_of=today, summary=summary, sentence=summary.sentence(lang),
+        by_sector=_groups(items, lambda i: i.sector, lambda i: sectors.get(i.sector, i.sector),
+                          lang),
+        by_unit=_groups(items, lambda i: i.unit, lambda i: i.unit_name, lang),
+        items=items,
+    )
+
+
+def _groups(items: list[TargetEvaluation], key: Callable[[TargetEvaluation], str],
+            name: Callable[[TargetEvaluation], str], lang: str) -> list[GroupSummary]:
+    grouped: dict[str, list[TargetEvaluation]] = {}
+    for item in items:
+        grouped.setdefault(key(item), []).append(item)
+    out = []
+    for k, group in grouped.items():
+        summary = summarize_statuses(i.status for i in group)
+        out.append(GroupSummary(key=k, name=name(group[0]), summary=summary,
+                                sentence=summary.sentence(lang)))
+    return out
 
 
 def _evaluate(

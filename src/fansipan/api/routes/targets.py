@@ -38,8 +38,12 @@ def target_put(session: SessionDep, principal: PrincipalDep, data: TargetWrite) 
 def targets_evaluation(
     session: SessionDep, principal: PrincipalDep, request: Request, year: Year,
     as_of: date | None = None, lang: str = "vi",
+    indicator: Annotated[list[str] | None, Query()] = None,
+    unit: Annotated[list[str] | None, Query()] = None,
 ) -> EvaluationReport:
-    """Each target of the year: met (đạt), exceeded (vượt), missed, or progress so far."""
+    """Each target of the year: met (đạt), exceeded (vượt), missed, or progress so far,
+    with counts per sector and per unit; `indicator` and `unit` narrow the set."""
     return evaluate_targets(session=session, warehouse=request.app.state.warehouse, year=year,
                             as_of=as_of, lang="en" if lang == "en" else "vi",
-                            principal=principal)
+                            principal=principal, indicators=indicator or (),
+                            units=unit or ())
