@@ -94,5 +94,17 @@ class OperationsMiddleware:
 def _route_of(scope: MutableMapping[str, Any]) -> str:
     """The route's template (`/api/v1/units/{ref}`), so metrics do not explode per id."""
     route = scope.get("route")
-    template = getattr(route, "path", None)
-    return str(template) if template else "unmatched"
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if not template:
+        return "unmatched"
+    # An included router's route knows its path without the prefix it was mounted at:
+    # render it with the request's parameters and take the prefix from the request path.
+    path = str(scope.get("path", ""))
+    try:
+        rendered = str(template).format(**{k: str(v) for k, v in
+                                           scope.get("path_params", {}).items()})
+    except (KeyError, IndexError, ValueError):
+        return str(template)
+    if path.endswith(rendered):
+        return path[: len(path) - len(rendered)] + str(template)
+    return str(template)

@@ -26,6 +26,7 @@ from fansipan.services.access import require, units_in_scope
 from fansipan.services.audit import record
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.passwords import check_password, hash_password, random_password
+from fansipan.services.stamps import UtcDateTime
 from fansipan.settings import Settings
 from fansipan.store.audit import lock_chain
 from fansipan.store.security_tables import AuthSessionRow, UserRow, UserScopeRow
@@ -82,9 +83,9 @@ class UserPublic(BaseModel):
     active: bool
     must_change_password: bool
     totp_enabled: bool
-    locked_until: datetime | None
-    password_changed_at: datetime | None
-    created_at: datetime
+    locked_until: UtcDateTime | None
+    password_changed_at: UtcDateTime | None
+    created_at: UtcDateTime
     created_by: str
 
 

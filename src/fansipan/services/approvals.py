@@ -22,6 +22,7 @@ from fansipan.errors import Conflict, FieldError
 from fansipan.services.access import data_scope, require
 from fansipan.services.audit import record
 from fansipan.services.catalog import Catalog, load_catalog
+from fansipan.services.stamps import UtcDateTime
 from fansipan.store.security_tables import ApprovalRow
 from fansipan.store.tables import ChangeLockRow
 
@@ -43,11 +44,11 @@ class ApprovalPublic(BaseModel):
     period: str
     state: ApprovalState
     submitted_by: str | None
-    submitted_at: datetime | None
+    submitted_at: UtcDateTime | None
     decided_by: str | None
-    decided_at: datetime | None
+    decided_at: UtcDateTime | None
     comment: str
-    updated_at: datetime
+    updated_at: UtcDateTime
 
 
 # action: (permission, states it may start from, state it leads to, audit action)

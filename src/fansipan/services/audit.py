@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
 from fansipan.services.access import require
+from fansipan.services.stamps import UtcDateTime
 from fansipan.store.audit import (
     CHANGE_FIELDS,
     GENESIS,
@@ -64,7 +65,7 @@ def record_alone(session: Session, principal: Principal, action: str, *, target:
 
 class AuditEventPublic(BaseModel):
     id: int
-    at: datetime
+    at: UtcDateTime
     actor: str
     actor_kind: str
     action: str

@@ -26,6 +26,7 @@ from fansipan.services.access import Scope, data_scope, require
 from fansipan.services.approvals import check_not_locked
 from fansipan.services.audit import record_for
 from fansipan.services.catalog import Catalog, load_catalog
+from fansipan.services.stamps import UtcDateTime
 from fansipan.store.audit import AuditRecord, append_events, changes_digest
 from fansipan.store.changes import reserve_changes
 from fansipan.store.failures import store_unavailable
@@ -63,8 +64,8 @@ class DataValuePublic(BaseModel):
     comment: str | None
     source: str
     stored_by: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
     deleted: bool
     change: int
 
@@ -482,7 +483,7 @@ class ChangePublic(BaseModel):
     new_value: float | None
     source: str
     actor: str
-    at: datetime
+    at: UtcDateTime
 
 
 def list_changes(*, session: Session, after: int = 0, limit: int = 1000,

@@ -27,6 +27,7 @@ from fansipan.services.access import Scope, data_scope, require
 from fansipan.services.analytics import AnalyticsRequest, run_analytics
 from fansipan.services.audit import record_for
 from fansipan.services.catalog import Catalog, load_catalog
+from fansipan.services.stamps import UtcDateTime
 from fansipan.store.audit import AuditRecord, append_events, changes_digest
 from fansipan.store.changes import reserve_changes
 from fansipan.store.tables import ChangeLockRow, ChangeRow, TargetRow
@@ -50,7 +51,7 @@ class TargetPublic(BaseModel):
     planned: float
     tolerance: float
     document: str
-    updated_at: datetime
+    updated_at: UtcDateTime
     change: int
 
 

@@ -19,6 +19,7 @@ from fansipan.services.access import require
 from fansipan.services.accounts import principal_of
 from fansipan.services.audit import record
 from fansipan.services.digests import API_TOKEN_PREFIX, digest, new_api_token
+from fansipan.services.stamps import UtcDateTime
 from fansipan.settings import Settings
 from fansipan.store.audit import lock_chain
 from fansipan.store.security_tables import ApiTokenRow, UserRow
@@ -39,9 +40,9 @@ class TokenPublic(BaseModel):
     prefix: str
     owner: str
     created_by: str
-    created_at: datetime
-    expires_at: datetime | None
-    last_used_at: datetime | None
+    created_at: UtcDateTime
+    expires_at: UtcDateTime | None
+    last_used_at: UtcDateTime | None
     revoked: bool
 
 

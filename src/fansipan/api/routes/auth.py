@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
@@ -19,6 +17,7 @@ from fansipan.errors import Unauthenticated
 from fansipan.services.accounts import UserPublic, get_user
 from fansipan.services.auth import LoginRequest, PasswordChange, change_password, login, logout
 from fansipan.services.mfa import TotpSetup, disable_totp, enable_totp, start_totp
+from fansipan.services.stamps import UtcDateTime
 from fansipan.services.tokens import (
     TokenCreate,
     TokenIssued,
@@ -37,7 +36,7 @@ class SignInResult(BaseModel):
     must_change_password: bool
     csrf_token: str = Field(description="Send it back as the X-CSRF-Token header with every "
                                         "change made with this session")
-    expires_at: datetime
+    expires_at: UtcDateTime
 
 
 class Me(BaseModel):

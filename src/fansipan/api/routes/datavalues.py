@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from fansipan.api.deps import PrincipalDep, SessionDep
@@ -22,6 +22,10 @@ from fansipan.services.datavalues import (
 )
 
 router = APIRouter(prefix="/datavalues", tags=["data values"])
+# The same limits as the write model, so an over-long path segment is a 422, not a crash.
+IndicatorCode = Annotated[str, Path(min_length=1, max_length=60)]
+UnitRef = Annotated[str, Path(min_length=1, max_length=40)]
+PeriodId = Annotated[str, Path(min_length=1, max_length=12)]
 
 
 class ValueBody(BaseModel):
@@ -74,7 +78,8 @@ def datavalues_write(
 
 @router.get("/{indicator}/{unit}/{period}")
 def datavalue_show(
-    session: SessionDep, principal: PrincipalDep, indicator: str, unit: str, period: str,
+    session: SessionDep, principal: PrincipalDep,
+    indicator: IndicatorCode, unit: UnitRef, period: PeriodId,
     include_deleted: bool = False,
 ) -> DataValuePublic:
     return get_value(session=session, indicator=indicator, unit=unit, period=period,
@@ -83,7 +88,8 @@ def datavalue_show(
 
 @router.put("/{indicator}/{unit}/{period}")
 def datavalue_put(
-    session: SessionDep, principal: PrincipalDep, indicator: str, unit: str, period: str,
+    session: SessionDep, principal: PrincipalDep,
+    indicator: IndicatorCode, unit: UnitRef, period: PeriodId,
     body: ValueBody,
 ) -> DataValuePublic:
     item = DataValueWrite(indicator=indicator, unit=unit, period=period, value=body.value,
@@ -95,7 +101,8 @@ def datavalue_put(
 
 @router.delete("/{indicator}/{unit}/{period}")
 def datavalue_delete(
-    session: SessionDep, principal: PrincipalDep, indicator: str, unit: str, period: str
+    session: SessionDep, principal: PrincipalDep,
+    indicator: IndicatorCode, unit: UnitRef, period: PeriodId
 ) -> DataValuePublic:
     """Soft delete: the value is kept, marked deleted, and the change is audited."""
     item = DataValueWrite(indicator=indicator, unit=unit, period=period)
