@@ -145,7 +145,9 @@ class Warehouse:
         # Indicators with values coarser than a month: the cube cannot total their
         # quarters and years, since a stored quarter value wins over its months.
         self._coarser: set[int] | None = None  # None: to be worked out again
-        self._pairs: set[tuple[int, int]] = set()
+        # (indicator, unit) pairs that have values, packed into one int each: a set of
+        # hundreds of thousands of tuples would make every garbage collection crawl.
+        self._pairs: set[int] = set()
         self._layered: set[int] | None = None  # None: to be worked out again
         self._counter = 0
 
@@ -191,7 +193,7 @@ class Warehouse:
             self._layered = None
             self._coarser = None
             pairs = self.engine.query("SELECT DISTINCT ind, unit FROM facts")
-            self._pairs = set(zip(ints(pairs, "ind"), ints(pairs, "unit"), strict=True))
+            self._pairs = set(_pack(ints(pairs, "ind"), ints(pairs, "unit")))
 
     def _absorb(self, session: Session) -> int:
         with session.begin():
@@ -220,7 +222,7 @@ class Warehouse:
             self.engine.append("delta", rows)
             self.appended_rows += rows.num_rows
             self.last_change = max(self.last_change, last_change)
-            new_pairs = set(zip(ints(rows, "ind"), ints(rows, "unit"), strict=True)) - self._pairs
+            new_pairs = set(_pack(ints(rows, "ind"), ints(rows, "unit"))) - self._pairs
             self._pairs |= new_pairs
             if new_pairs:
                 self._layered = None
@@ -228,7 +230,7 @@ class Warehouse:
                 self._coarser |= {i for i, t in zip(ints(rows, "ind"), ints(rows, "ptype"),
                                                      strict=True) if t != MONTH}
             if self._cube_date is not None and self._trees is not None:
-                if any(ind in self._cube_inds for ind, _ in new_pairs):
+                if any(pair >> 32 in self._cube_inds for pair in new_pairs):
                     self._cube_date = None  # new places of data: layering may have changed
                 else:
                     roll = self._trees.names[("mapped", self._cube_date)]
@@ -423,6 +425,10 @@ class Warehouse:
 
 
 Plan = tuple[str, dict[str, pa.Table]]
+
+
+def _pack(inds: list[int], units: list[int]) -> list[int]:
+    return [(i << 32) | u for i, u in zip(inds, units, strict=True)]
 
 
 def ints(table: pa.Table, column: str) -> list[int]:

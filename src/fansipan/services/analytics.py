@@ -9,7 +9,9 @@ the share of the parent unit and the rank among sibling units.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -179,6 +181,29 @@ def run_analytics(
                   if u in catalog.unit_uids]
     ask = _resolve(catalog, request, today, user_units)
     _check_scope(catalog, scope, ask)
+    with _no_collection_pauses():
+        return _answer(catalog, warehouse, ask, request, today)
+
+
+@contextmanager
+def _no_collection_pauses() -> Iterator[None]:
+    """Hold the cycle collector while tens of thousands of small rows are made.
+
+    The rows hold no reference cycles, and each automatic collection would walk every
+    long-lived object of the process (the catalogue, the trees): in a busy server that
+    tripled the time of a 13,000-cell answer. Collection resumes afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _answer(catalog: Catalog, warehouse: Warehouse, ask: _Ask, request: AnalyticsRequest,
+            today: date) -> AnalyticsResult:
     values = _values(catalog, warehouse, ask, request, today, ask.spans)
     rows: list[_Row] = []
     span_ids = [ask.spans[p.id].id for p in ask.periods]
