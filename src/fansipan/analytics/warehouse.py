@@ -162,6 +162,10 @@ class Warehouse:
 
     def _load_all(self, session: Session) -> int:
         with session.begin():
+            if session.get_bind().dialect.name == "postgresql":
+                # One snapshot for both reads: a value updated between them would
+                # otherwise be missing here and then retracted when absorbed.
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             last = session.scalar(select(func.coalesce(func.max(ChangeRow.id), 0))) or 0
             stmt = (
                 select(DataValueRow.indicator_id, DataValueRow.unit_id, DataValueRow.period,
