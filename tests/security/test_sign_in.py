@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Annotated
 
 import pyotp
 import pytest
+from fastapi import Form
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from fansipan.api.app import create_app
+from fansipan.api.deps import PrincipalDep
 from fansipan.domain.access import Principal, Role
 from fansipan.errors import ConfigurationError, ValidationError
 from fansipan.services.accounts import UserCreate, create_user
@@ -211,3 +214,23 @@ def test_production_refuses_a_missing_or_default_secret() -> None:
              secret="pX3v9Qk2Lw7Zr5Ty1Bn8Mc4Hd6Jf0Ga2Se").check_can_serve()
     with pytest.raises(ConfigurationError, match="FANSIPAN_PASSWORD_MIN_LENGTH"):
         Settings.from_env({"FANSIPAN_PASSWORD_MIN_LENGTH": "4"})
+
+
+def test_an_html_form_carries_its_csrf_token_in_a_field(
+    settings: Settings, make_account: Callable[..., Account]
+) -> None:
+    make_account(Role.LEADER, username="form.user")
+    app = create_app(settings)
+
+    # The shape every web form will have: the session cookie and a csrf_token field.
+    @app.post("/form-check")
+    def form_check(principal: PrincipalDep, note: Annotated[str, Form()]) -> dict[str, str]:
+        return {"by": principal.name, "note": note}
+
+    with TestClient(app) as c:
+        csrf = _login(c, "form.user", PASSWORD)["csrf_token"]
+        refused = c.post("/form-check", data={"note": "x"})
+        assert refused.status_code == 403
+        ok = c.post("/form-check", data={"note": "ghi chú", "csrf_token": csrf})
+        assert ok.json() == {"by": "form.user", "note": "ghi chú"}
+    app.state.engine.dispose()

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from fansipan.domain.access import Principal
 from fansipan.errors import PermissionDenied, Unauthenticated
@@ -45,11 +46,14 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def get_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal:
+async def get_principal(request: Request, session: SessionDep,
+                        settings: SettingsDep) -> Principal:
     """Who is asking: an API token, else a session cookie, else an anonymous visitor.
 
     Credentials that were sent but are no good are refused (401) rather than ignored,
-    so a client learns at once that its token or session has ended.
+    so a client learns at once that its token or session has ended. A change made with
+    the cookie must carry the session's CSRF token: the X-CSRF-Token header, or for an
+    HTML form its `csrf_token` field.
     """
     from fansipan.services.auth import session_principal
     from fansipan.services.tokens import token_principal
@@ -61,14 +65,19 @@ def get_principal(request: Request, session: SessionDep, settings: SettingsDep) 
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("Send the API token as 'Authorization: Bearer <token>'")
-        principal = token_principal(session=session, settings=settings, token=token.strip(),
-                                    ip=ip)
+        principal = await run_in_threadpool(
+            lambda: token_principal(session=session, settings=settings, token=token.strip(),
+                                    ip=ip))
     elif cookie:
-        principal = session_principal(
-            session=session, settings=settings, token=cookie, ip=ip,
-            csrf=request.headers.get("x-csrf-token"),
-            needs_csrf=request.method not in SAFE_METHODS,
-        )
+        unsafe = request.method not in SAFE_METHODS
+        csrf = request.headers.get("x-csrf-token")
+        if unsafe and csrf is None and request.headers.get("content-type", "").startswith(
+                ("application/x-www-form-urlencoded", "multipart/form-data")):
+            field = (await request.form()).get("csrf_token")  # parsed once, kept for the route
+            csrf = field if isinstance(field, str) else None
+        principal = await run_in_threadpool(
+            lambda: session_principal(session=session, settings=settings, token=cookie, ip=ip,
+                                      csrf=csrf, needs_csrf=unsafe))
     else:
         principal = Principal.anonymous(ip)
     request.state.principal = principal

@@ -63,6 +63,13 @@ def record_alone(session: Session, principal: Principal, action: str, *, target:
     session.commit()
 
 
+def record_export(session: Session, principal: Principal, what: str, *, rows: int,
+                  detail: Mapping[str, Any] | None = None) -> None:
+    """Audit an export (a file or table taken out of the system): call it once per export."""
+    record_alone(session, principal, "export", target=what[:200],
+                 detail={"rows": rows, **(detail or {})})
+
+
 class AuditEventPublic(BaseModel):
     id: int
     at: UtcDateTime

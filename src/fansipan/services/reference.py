@@ -13,6 +13,7 @@ from fansipan.domain.indicators import Aggregation, Indicator, ValueType, check_
 from fansipan.domain.periods import PeriodType
 from fansipan.domain.targets import Direction
 from fansipan.domain.uids import make_uid
+from fansipan.store.audit import AuditRecord, append_events
 from fansipan.store.tables import (
     IndicatorRow,
     SectorRow,
@@ -68,6 +69,12 @@ def load_reference_data(*, session: Session) -> LoadSummary:
         sectors = _load_sectors(session)
         indicators = _load_indicators(session)
         units, successions = _load_units(session)
+        if sectors or indicators or units or successions:
+            append_events(session, [AuditRecord(
+                action="reference.load", actor="reference", actor_kind="system",
+                target="shipped reference data",
+                detail={"sectors": sectors, "indicators": indicators, "units": units,
+                        "successions": successions})])
     return LoadSummary(units=units, successions=successions,
                        indicators=indicators, sectors=sectors)
 
