@@ -209,14 +209,13 @@ def _answer(catalog: Catalog, warehouse: Warehouse, ask: _Ask, request: Analytic
     span_ids = [ask.spans[p.id].id for p in ask.periods]
     units = [(u.id, u.code, catalog.uid_of(u)) for u in ask.units]
     for ind in ask.indicators:
-        places = max(ind.decimals, 6)
+        places = _places(ind)
         code = ind.code
         for unit_id, unit_code, uid in units:
             for span_id in span_ids:
                 found = values.get((code, unit_id, span_id))
                 if found is None or found[0] is None:
                     continue
-                # Rounded to drop float noise (0.30000000000000004), never real digits.
                 rows.append(_Row(code, unit_code, uid, span_id, round(found[0], places),
                                  found[1]))
     if request.compare:
@@ -229,6 +228,11 @@ def _answer(catalog: Catalog, warehouse: Warehouse, ask: _Ask, request: Analytic
     return AnalyticsResult.model_construct(
         columns=list(COLUMNS), rows=[r.as_list() for r in rows],
         meta=_meta(catalog, ask, request, warehouse))
+
+
+def _places(ind: Indicator) -> int:
+    """Digits kept in answers: enough to drop float noise (0.30000000000000004)."""
+    return max(ind.decimals, 6)
 
 
 def _check_scope(catalog: Catalog, scope: Scope, ask: _Ask) -> None:
@@ -250,11 +254,6 @@ def _check_scope(catalog: Catalog, scope: Scope, ask: _Ask) -> None:
         if scope.principal.is_anonymous:
             raise Unauthenticated("Sign in to see these figures", errors)
         raise PermissionDenied("Some of what you asked for is outside your account", errors)
-
-
-def _round(value: float | None, ind: Indicator) -> float | None:
-    # Keep full precision for sums of money; round only what is shown as a rate.
-    return None if value is None else round(value, max(ind.decimals, 6))
 
 
 def _resolve(catalog: Catalog, request: AnalyticsRequest, today: date,
@@ -415,7 +414,7 @@ def _add_last_year(catalog: Catalog, warehouse: Warehouse, ask: _Ask,
         prev = before.get((row.indicator, unit.id, shifted[row.period].id))
         if prev is None or prev[0] is None:
             continue
-        row.last_year = _round(prev[0], catalog.indicators[row.indicator])
+        row.last_year = round(prev[0], _places(catalog.indicators[row.indicator]))
         if row.value is not None:
             row.change = row.value - prev[0]
             row.change_pct = None if prev[0] == 0 else 100 * row.change / abs(prev[0])
@@ -468,7 +467,9 @@ def _add_rank(catalog: Catalog, warehouse: Warehouse, ask: _Ask,
     ranked: dict[tuple[str, int | None, str], list[float]] = {}
     for (code, unit_id, pid), (value, _) in values.items():
         if value is not None and unit_id in family_of:
-            ranked.setdefault((code, family_of[unit_id], pid), []).append(value)
+            # Rounded as the rows are, so a value shown equal to another ranks equal.
+            shown = round(value, _places(catalog.indicators[code]))
+            ranked.setdefault((code, family_of[unit_id], pid), []).append(shown)
     for scores in ranked.values():
         scores.sort()
     by_uid = _by_uid(catalog, ask)
