@@ -1,0 +1,91 @@
+"""The `fansipan` command as a user types it, on a real demo store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fansipan.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = runner.invoke(app, list(args), env={"FANSIPAN_DATABASE_URL": "", **(env or {})})
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("demo")
+    code, out = run("demo", "--no-serve", "--data-dir", str(folder))
+    assert code == 0, out
+    assert "illustrative" in out
+    yield folder
+
+
+def test_demo_twice_reuses_the_store(demo_dir: Path) -> None:
+    code, out = run("demo", "--no-serve", "--data-dir", str(demo_dir))
+    assert code == 0, out
+    assert "already loaded" in out
+
+
+def test_the_2021_targets_read_as_the_plan_reports(demo_dir: Path) -> None:
+    code, out = run("targets", "evaluate", "--year", "2021", "--data-dir", str(demo_dir),
+                    "--as-of", "2026-11-26")
+    assert code == 0, out
+    assert out.strip().splitlines()[-1] == "10/10 chỉ tiêu đạt, 5 vượt kế hoạch"
+    code, out = run("targets", "evaluate", "--year", "2021", "--lang", "en",
+                    "--data-dir", str(demo_dir), "--as-of", "2026-11-26")
+    assert out.strip().splitlines()[-1] == "10/10 targets met, 5 exceeded"
+
+
+def test_units_across_the_reform(demo_dir: Path) -> None:
+    code, out = run("units", "list", "--as-of", "2025-06-30", "--tree",
+                    "--data-dir", str(demo_dir))
+    assert code == 0, out
+    assert "Huyện Bát Xát" in out
+    assert "Phường Kim Tân" in out
+    code, out = run("units", "list", "--as-of", "2025-07-01", "--data-dir", str(demo_dir))
+    assert "Phường Lào Cai" in out
+    assert "Huyện Bát Xát" not in out
+
+
+def test_indicators(demo_dir: Path) -> None:
+    code, out = run("indicators", "list", "--sector", "postal", "--data-dir", str(demo_dir))
+    assert code == 0, out
+    assert "BC_DOANH_THU" in out
+    code, out = run("indicators", "show", "BC_TY_LE_XA_CO_DIEM", "--data-dir", str(demo_dir))
+    assert "100 * BC_XA_CO_DIEM / BC_TONG_XA" in out
+
+
+def test_errors_are_one_line_and_a_non_zero_exit(demo_dir: Path, tmp_path: Path) -> None:
+    code, out = run("indicators", "show", "BC_DOANH_THUU", "--data-dir", str(demo_dir))
+    assert code == 1
+    assert out.strip().startswith("error:")
+    assert "did you mean 'BC_DOANH_THU'" in out
+    assert "Traceback" not in out
+    code, out = run("units", "list", "--as-of", "30/06/2025", "--data-dir", str(demo_dir))
+    assert code == 2
+    assert "YYYY-MM-DD" in out
+    code, out = run("units", "list", "--data-dir", str(tmp_path / "missing"))
+    assert code == 1
+    assert "does not exist" in out
+
+
+def test_db_upgrade_is_idempotent(tmp_path: Path) -> None:
+    code, out = run("db", "upgrade", "--data-dir", str(tmp_path))
+    assert code == 0, out
+    assert "Upgraded the database from empty" in out
+    code, out = run("db", "upgrade", "--data-dir", str(tmp_path))
+    assert "up to date" in out
+
+
+def test_serve_refuses_production_without_a_secret(tmp_path: Path) -> None:
+    code, out = run("serve", "--data-dir", str(tmp_path),
+                    env={"FANSIPAN_ENVIRONMENT": "production", "FANSIPAN_SECRET": ""})
+    assert code == 1
+    assert "FANSIPAN_SECRET" in out
