@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,12 +18,12 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo")
     code, out = run("demo", "--no-serve", "--data-dir", str(folder))
     assert code == 0, out
     assert "illustrative" in out
-    yield folder
+    return folder
 
 
 def test_demo_twice_reuses_the_store(demo_dir: Path) -> None:
