@@ -234,3 +234,30 @@ def test_an_html_form_carries_its_csrf_token_in_a_field(
         ok = c.post("/form-check", data={"note": "ghi chú", "csrf_token": csrf})
         assert ok.json() == {"by": "form.user", "note": "ghi chú"}
     app.state.engine.dispose()
+
+
+def test_an_integrator_cannot_borrow_a_wider_reach(
+    client: TestClient, make_account: Callable[..., Account]
+) -> None:
+    from fansipan.domain.access import PrincipalKind
+
+    bat_xat = {"units": ["082"], "units_as_of": "2025-01-01"}
+    integrator = make_account(Role.INTEGRATOR, **bat_xat)
+    make_account(Role.OFFICER, username="lgsp.all", kind=PrincipalKind.CLIENT)
+    make_account(Role.OFFICER, username="lgsp.batxat", kind=PrincipalKind.CLIENT, **bat_xat)
+    h = integrator.headers
+    wide = client.post("/api/v1/clients/lgsp.all/tokens", json={"name": "x"}, headers=h)
+    assert wide.status_code == 403 and "only an administrator" in wide.json()["error"]
+    own = client.post("/api/v1/clients/lgsp.batxat/tokens", json={"name": "x"}, headers=h)
+    assert own.status_code == 200
+    assert [c["username"] for c in client.get("/api/v1/clients", headers=h).json()] == [
+        "lgsp.batxat"]
+    everyone = client.post("/api/v1/clients", headers=h, json={
+        "username": "lgsp.new", "roles": ["officer"], "all_units": True})
+    assert everyone.status_code == 403
+    admin_role = client.post("/api/v1/clients", headers=h, json={
+        "username": "lgsp.new", "roles": ["admin"], **bat_xat})
+    assert admin_role.status_code == 422
+    me = client.get("/api/v1/auth/me", headers=make_account(
+        Role.OFFICER, username="lgsp.self", kind=PrincipalKind.CLIENT).headers)
+    assert me.status_code == 200 and me.json()["kind"] == "client"

@@ -107,6 +107,30 @@ def _manage(principal: Principal, kind: str) -> None:
     require(principal, Permission.MANAGE_USERS)
 
 
+def _may_manage_some(principal: Principal) -> None:
+    """Refuse before looking anything up, so a refusal does not tell which names exist."""
+    if not principal.can(Permission.MANAGE_CLIENTS):
+        require(principal, Permission.MANAGE_USERS)
+
+
+def manage_account(session: Session, principal: Principal, user: UserRow) -> None:
+    """May `principal` manage this account? An integrator only a connected system that
+    reaches no unit beyond the integrator's own (else it could borrow its reach)."""
+    _manage(principal, user.kind)
+    if principal.can(Permission.MANAGE_USERS):
+        return
+    if user.all_units and not principal.all_units:
+        raise PermissionDenied(f"{user.username} reaches every unit; only an administrator "
+                               "may manage it")
+    mine = units_in_scope(load_catalog(session), principal)
+    theirs = principal_of(session, user).unit_ids
+    catalog = load_catalog(session)
+    if mine is not None and not {u for r in theirs for u in catalog.hierarchy.below_ever(r)
+                                 } <= mine:
+        raise PermissionDenied(f"{user.username} reaches units outside yours; only an "
+                               "administrator may manage it")
+
+
 def _scope_rows(catalog: Catalog, scope: ScopeWrite) -> list[tuple[str, str]]:
     """(kind, value) pairs for the scope, every reference checked against the catalogue."""
     on = scope.units_as_of or date.today()
@@ -210,8 +234,9 @@ def update_user(*, session: Session, settings: Settings, principal: Principal, u
     session.begin()
     try:
         lock_chain(session)
+        _may_manage_some(principal)
         user = _get(session, username)
-        _manage(principal, user.kind)
+        manage_account(session, principal, user)
         catalog = load_catalog(session)
         changed: dict[str, object] = {}
         if data.display_name is not None:
@@ -259,8 +284,8 @@ def reset_password(*, session: Session, principal: Principal, username: str) -> 
     session.begin()
     try:
         lock_chain(session)
-        user = _get(session, username)
         require(principal, Permission.MANAGE_USERS)
+        user = _get(session, username)
         if user.kind != PrincipalKind.USER.value:
             raise ValidationError("A connected system has no password; issue it a new token")
         user.password_hash, user.must_change_password = hash_password(password), True
@@ -328,14 +353,27 @@ def list_users(*, session: Session, principal: Principal,
         stmt = select(UserRow).order_by(UserRow.username)
         if kind is not None:
             stmt = stmt.where(UserRow.kind == kind.value)
-        return [_public(session, catalog, u) for u in session.scalars(stmt)]
+        users = list(session.scalars(stmt))
+        if not principal.can(Permission.MANAGE_USERS):  # an integrator: its own reach only
+            users = [u for u in users if _manageable(session, principal, u)]
+        return [_public(session, catalog, u) for u in users]
+
+
+def _manageable(session: Session, principal: Principal, user: UserRow) -> bool:
+    try:
+        manage_account(session, principal, user)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def get_user(*, session: Session, principal: Principal, username: str) -> UserPublic:
     with session.begin():
+        if username != principal.name:
+            _may_manage_some(principal)
         user = _get(session, username)
-        if user.username != principal.name or principal.kind is not PrincipalKind.USER:
-            _manage(principal, user.kind)
+        if user.username != principal.name:
+            manage_account(session, principal, user)
         return _public(session, load_catalog(session), user)
 
 

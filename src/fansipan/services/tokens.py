@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from fansipan.domain.access import Permission, Principal, PrincipalKind
 from fansipan.errors import FieldError, NotFound, PermissionDenied, Unauthenticated
 from fansipan.services.access import require
-from fansipan.services.accounts import principal_of
+from fansipan.services.accounts import manage_account, principal_of
 from fansipan.services.audit import record
 from fansipan.services.digests import API_TOKEN_PREFIX, digest, new_api_token
 from fansipan.services.stamps import UtcDateTime
@@ -73,6 +73,10 @@ def _owner(session: Session, principal: Principal, owner: str | None) -> UserRow
         if user is not None and user.kind != PrincipalKind.CLIENT.value:
             raise PermissionDenied("Tokens of a person are managed by that person; you can "
                                    "manage the tokens of connected systems")
+        if user is not None:
+            # A token acts with its system's reach: an integrator may not mint one for a
+            # system that reaches further than the integrator itself.
+            manage_account(session, principal, user)
     if user is None:
         raise NotFound("No such account", [FieldError(field="owner", value=owner,
                                                       message="there is no account by that "
