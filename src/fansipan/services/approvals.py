@@ -139,8 +139,14 @@ def _public(catalog: Catalog, row: ApprovalRow) -> ApprovalPublic:
 def check_not_locked(session: Session, catalog: Catalog,
                      rows: Iterable[tuple[int, int, date, date]]) -> None:
     """Refuse a write touching approved data: rows are (row, unit id, start, end)."""
+    rows = list(rows)
+    if not rows:
+        return
+    # Only locks whose period overlaps the batch's span can matter.
+    first, last = min(r[2] for r in rows), max(r[3] for r in rows)
     locks = session.scalars(select(ApprovalRow).where(
-        ApprovalRow.state == ApprovalState.APPROVED.value)).all()
+        ApprovalRow.state == ApprovalState.APPROVED.value,
+        ApprovalRow.period_end >= first, ApprovalRow.period_start <= last)).all()
     if not locks:
         return
     h = catalog.hierarchy
