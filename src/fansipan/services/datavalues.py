@@ -6,42 +6,30 @@ every value gets the same checks, a change number and an audit row.
 
 from __future__ import annotations
 
-import contextlib
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from enum import StrEnum
+from datetime import date
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, insert, select, tuple_, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
-from fansipan.domain.numbers import parse_number
-from fansipan.domain.periods import Period, parse_period
-from fansipan.errors import FansipanError, FieldError, NotFound, ValidationError
+from fansipan.domain.periods import parse_period
+from fansipan.errors import Conflict as Conflict_
+from fansipan.errors import (
+    FansipanError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from fansipan.services.access import Scope, data_scope, require
-from fansipan.services.approvals import check_not_locked
-from fansipan.services.audit import record_for
 from fansipan.services.catalog import Catalog, load_catalog
+from fansipan.services.checks import Conflict, Problem, RawValue
 from fansipan.services.stamps import UtcDateTime
-from fansipan.store.audit import AuditRecord, append_events, changes_digest
-from fansipan.store.changes import reserve_changes
-from fansipan.store.failures import store_unavailable
-from fansipan.store.tables import ChangeLockRow, ChangeRow, DataValueRow
-
-_KEY_CHUNK = 300  # row-value IN lists stay well under SQLite's variable limit
-
-
-class WriteStrategy(StrEnum):
-    """DHIS2's import strategies."""
-
-    CREATE_AND_UPDATE = "create_and_update"
-    CREATE = "create"
-    UPDATE = "update"
-    DELETE = "delete"
+from fansipan.services.writes import ValueWriter
+from fansipan.services.writes import WriteStrategy as WriteStrategy
+from fansipan.store.tables import ChangeRow, DataValueRow
 
 
 class DataValueWrite(BaseModel):
@@ -80,121 +68,6 @@ class WriteSummary(BaseModel):
     batch: str | None = None
 
 
-@dataclass(frozen=True)
-class ResolvedValue:
-    row: int
-    indicator_id: int
-    unit_id: int
-    period: Period
-    value: float | None
-    comment: str | None
-
-    @property
-    def key(self) -> tuple[int, int, str]:
-        return (self.indicator_id, self.unit_id, self.period.id)
-
-
-def resolve_values(
-    catalog: Catalog,
-    items: Sequence[DataValueWrite],
-    *,
-    strategy: WriteStrategy = WriteStrategy.CREATE_AND_UPDATE,
-    first_row: int = 1,
-) -> list[ResolvedValue]:
-    """Check every item against the catalogue; raise one error listing every problem."""
-    errors: list[FieldError] = []
-    out: list[ResolvedValue] = []
-    seen: dict[tuple[int, int, str], int] = {}
-    for offset, item in enumerate(items):
-        row = first_row + offset
-        try:
-            resolved = _resolve_one(catalog, item, row, strategy)
-        except FansipanError as exc:
-            errors.extend(exc.errors or [FieldError(field="value", row=row, message=exc.message)])
-            continue
-        if resolved.key in seen:
-            errors.append(FieldError(
-                field="period", row=row, value=item.period,
-                message=f"repeats row {seen[resolved.key]} (same indicator, unit and period)",
-            ))
-            continue
-        seen[resolved.key] = row
-        out.append(resolved)
-    if errors:
-        raise ValidationError(
-            f"{len(errors)} problem(s) found; nothing was saved. Fix the rows named and send "
-            "them again.",
-            errors,
-        )
-    return out
-
-
-def _resolve_one(
-    catalog: Catalog, item: DataValueWrite, row: int, strategy: WriteStrategy
-) -> ResolvedValue:
-    problems: list[FieldError] = []
-    indicator = None
-    try:
-        indicator = catalog.indicator(item.indicator, row=row)
-    except FansipanError as exc:
-        problems.extend(exc.errors)
-    period = None
-    try:
-        period = parse_period(item.period)
-    except FansipanError as exc:
-        problems.extend(FieldError(field="period", row=row, value=item.period, message=e.message)
-                        for e in exc.errors)
-    unit = None
-    if period is not None:
-        try:
-            # A code names the unit in force at the end of the period: a 2025 yearly
-            # report comes from the province as it stood after the July reform.
-            unit = catalog.unit(item.unit, period.end, row=row)
-        except FansipanError as exc:
-            problems.extend(exc.errors)
-    value: float | None = None
-    if strategy is not WriteStrategy.DELETE:
-        if item.value is None or (isinstance(item.value, str) and not item.value.strip()):
-            problems.append(FieldError(field="value", row=row, message="a value is required"))
-        else:
-            try:
-                value = parse_number(item.value, row=row)
-            except FansipanError as exc:
-                problems.extend(exc.errors)
-    if indicator is not None and period is not None:
-        if not indicator.accepts_period_type(period.type):
-            problems.append(FieldError(
-                field="period", row=row, value=item.period,
-                message=f"{indicator.code} is reported by {indicator.periodicity.value} or "
-                        f"coarser; {period.id} is a {period.type.value}",
-            ))
-        if indicator.is_derived:
-            problems.append(FieldError(
-                field="indicator", row=row, value=indicator.code,
-                message=f"{indicator.code} is computed from a formula and cannot be entered; "
-                        f"enter its parts ({indicator.formula})",
-            ))
-        elif value is not None:
-            why = indicator.check_value(value)
-            if why:
-                problems.append(FieldError(field="value", row=row, value=str(item.value),
-                                           message=why))
-    if indicator is not None and unit is not None and indicator.levels and (
-        unit.level.value not in indicator.levels
-    ):
-        problems.append(FieldError(
-            field="unit", row=row, value=item.unit,
-            message=f"{indicator.code} is entered for {', '.join(indicator.levels)}; "
-                    f"{unit.code} ({unit.name}) is a {unit.level.value}",
-        ))
-    if problems or indicator is None or unit is None or period is None:
-        raise ValidationError("invalid row", problems)
-    return ResolvedValue(
-        row=row, indicator_id=catalog.indicator_ids[indicator.code], unit_id=unit.id,
-        period=period, value=value, comment=item.comment,
-    )
-
-
 def write_values(
     *,
     session: Session,
@@ -213,165 +86,43 @@ def write_values(
     Rows in approved, locked periods are refused either way. Each batch that changes
     anything is one audit event carrying the digest of its change rows.
     """
-    strategy = WriteStrategy(strategy)
-    if principal is not None:
-        require(principal, Permission.WRITE_DATA)
-        actor = principal.actor
-    if not actor:
-        raise ValueError("write_values needs a principal or an actor")
-    session.begin()
-    try:
-        # Lock first: later reads then see every earlier writer's committed values.
-        session.execute(update(ChangeLockRow).where(ChangeLockRow.id == 1)
-                        .values(last_change=ChangeLockRow.last_change))
-        catalog = catalog or load_catalog(session)
-        resolved = resolve_values(catalog, items, strategy=strategy)
-        if principal is not None:
-            data_scope(session, catalog, principal).check_rows(
-                catalog, ((r.row, r.indicator_id, r.unit_id) for r in resolved))
-        check_not_locked(session, catalog, ((r.row, r.unit_id, r.period.start, r.period.end)
-                                            for r in resolved))
-        summary = _apply(session, resolved, actor=actor, source=source, strategy=strategy,
-                         dry_run=dry_run)
-        if summary.first_change is not None:
-            append_events(session, [_audit_record(principal, actor, source, summary,
-                                                  session.info.pop("change_rows", []))])
-        if not dry_run:
-            session.commit()
-    except OperationalError as exc:
-        # A full disk or a dropped connection: the transaction is gone, and with it
-        # every row of the batch; say so in words. (On a dropped connection the
-        # rollback can fail too; the server has rolled back already.)
-        with contextlib.suppress(Exception):
-            session.rollback()
-        raise store_unavailable(exc) from None
-    except BaseException:
-        session.rollback()
-        raise
-    if dry_run:
-        session.rollback()
-    return summary
+    writer = ValueWriter(session=session, source=source, actor=actor, principal=principal,
+                         strategy=strategy, dry_run=dry_run, catalog=catalog)
+    with writer:
+        writer.add(RawValue(n, i.indicator, i.unit, i.period, i.value, i.comment)
+                   for n, i in enumerate(items, start=1))
+    out = writer.outcome
+    if out.conflict_count:
+        raise refusal(out.conflicts, out.conflict_count)
+    return WriteSummary(created=out.created, updated=out.updated, deleted=out.deleted,
+                        unchanged=out.unchanged, first_change=out.first_change,
+                        last_change=out.last_change, batch=out.batch)
 
 
-def _existing(session: Session, resolved: list[ResolvedValue]) -> dict[tuple[int, int, str],
-                                                                      DataValueRow]:
-    found: dict[tuple[int, int, str], DataValueRow] = {}
-    keys = [r.key for r in resolved]
-    for start in range(0, len(keys), _KEY_CHUNK):
-        chunk = keys[start:start + _KEY_CHUNK]
-        query = select(DataValueRow).where(
-            tuple_(DataValueRow.indicator_id, DataValueRow.unit_id, DataValueRow.period)
-            .in_(chunk)
-        )
-        for row in session.scalars(query):
-            found[(row.indicator_id, row.unit_id, row.period)] = row
-    return found
+def refusal(conflicts: Sequence[Conflict], count: int) -> FansipanError:
+    """One error for a refused batch, of the kind of its most basic problem.
 
-
-def _apply(
-    session: Session,
-    resolved: list[ResolvedValue],
-    *,
-    actor: str,
-    source: str,
-    strategy: WriteStrategy,
-    dry_run: bool,
-) -> WriteSummary:
-    existing = _existing(session, resolved)
-    summary = WriteSummary(batch=uuid.uuid4().hex)
-    creates: list[ResolvedValue] = []
-    updates: list[tuple[ResolvedValue, DataValueRow]] = []
-    deletes: list[tuple[ResolvedValue, DataValueRow]] = []
-    errors: list[FieldError] = []
-    for r in resolved:
-        current = existing.get(r.key)
-        live = current is not None and not current.deleted
-        if strategy is WriteStrategy.DELETE:
-            if current is not None and live:
-                deletes.append((r, current))
-            else:
-                summary.unchanged += 1
-        elif current is not None and live:
-            if strategy is WriteStrategy.CREATE:
-                errors.append(FieldError(field="period", row=r.row, value=r.period.id,
-                                         message="a value exists already (strategy CREATE)"))
-            elif current.value == r.value and current.comment == r.comment:
-                summary.unchanged += 1
-            else:
-                updates.append((r, current))
-        elif strategy is WriteStrategy.UPDATE:
-            errors.append(FieldError(field="period", row=r.row, value=r.period.id,
-                                     message="there is no value to update (strategy UPDATE)"))
-        elif current is not None:
-            updates.append((r, current))  # a deleted value comes back
-        else:
-            creates.append(r)
-    if errors:
-        raise ValidationError(f"{len(errors)} row(s) clash with stored values; nothing was saved",
-                              errors)
-    summary.created, summary.updated, summary.deleted = len(creates), len(updates), len(deletes)
-    total = len(creates) + len(updates) + len(deletes)
-    if total == 0 or dry_run:
-        return summary
-    first = reserve_changes(session, total)
-    now = datetime.now(UTC)
-    next_id = first
-    change_rows: list[dict[str, object]] = []
-
-    def change(r: ResolvedValue, record_id: int, op: str, old: float | None,
-               new: float | None) -> int:
-        nonlocal next_id
-        change_rows.append({
-            "id": next_id, "record_kind": "data_value", "record_id": record_id,
-            "operation": op, "indicator_id": r.indicator_id, "unit_id": r.unit_id,
-            "period": r.period.id, "old_value": old, "new_value": new, "source": source,
-            "actor": actor, "at": now, "batch": summary.batch,
-        })
-        next_id += 1
-        return next_id - 1
-
-    if creates:
-        new_rows = [
-            {
-                "indicator_id": r.indicator_id, "unit_id": r.unit_id, "period": r.period.id,
-                "period_type": r.period.type.value, "period_start": r.period.start,
-                "period_end": r.period.end, "value": r.value, "comment": r.comment,
-                "source": source, "stored_by": actor, "created_at": now, "updated_at": now,
-                "deleted": False, "change_id": 0,
-            }
-            for r in creates
-        ]
-        session.execute(insert(DataValueRow), new_rows)
-        ids = _existing(session, creates)
-        for r in creates:
-            row = ids[r.key]
-            row.change_id = change(r, row.id, "create", None, r.value)
-    for r, row in updates:
-        row.change_id = change(r, row.id, "update", None if row.deleted else row.value, r.value)
-        row.value, row.comment, row.deleted = r.value, r.comment, False
-        row.source, row.stored_by, row.updated_at = source, actor, now
-    for r, row in deletes:
-        row.change_id = change(r, row.id, "delete", row.value, None)
-        row.deleted, row.source, row.stored_by, row.updated_at = True, source, actor, now
-    session.execute(insert(ChangeRow), change_rows)
-    session.flush()
-    summary.first_change, summary.last_change = first, next_id - 1
-    session.info["change_rows"] = change_rows  # digested into the batch's audit event
-    return summary
-
-
-def _audit_record(principal: Principal | None, actor: str, source: str,
-                  summary: WriteSummary, change_rows: list[dict[str, object]]) -> AuditRecord:
-    detail = {
-        "source": source, "batch": summary.batch, "created": summary.created,
-        "updated": summary.updated, "deleted": summary.deleted,
-        "first_change": summary.first_change, "last_change": summary.last_change,
-        "changes_digest": changes_digest(sorted(change_rows, key=lambda r: int(str(r["id"])))),
-    }
-    if principal is not None:
-        return record_for(principal, "data.write", target=source, detail=detail)
-    return AuditRecord(action="data.write", actor=actor, actor_kind="system", target=source,
-                       detail=detail)
+    Invalid rows come first (422), then rows outside the sender's scope (403), then
+    approved, locked data (409), then rows that do not fit the strategy (422).
+    """
+    for problem in (Problem.INVALID, Problem.SCOPE, Problem.LOCKED, Problem.CLASH):
+        errors = [c.field_error() for c in conflicts if c.problem is problem]
+        if not errors:
+            continue
+        if problem is Problem.INVALID:
+            return ValidationError(
+                f"{count} problem(s) found; nothing was saved. Fix the rows named and send "
+                "them again.", errors)
+        if problem is Problem.SCOPE:
+            return PermissionDenied(
+                f"{len(errors)} row(s) are outside what you may write; nothing was saved. "
+                "Ask an administrator to extend your scope, or remove those rows", errors)
+        if problem is Problem.LOCKED:
+            return Conflict_(f"{len(errors)} row(s) fall in approved, locked data; nothing "
+                             "was saved", errors)
+        return ValidationError(f"{len(errors)} row(s) clash with stored values; nothing was "
+                               "saved", errors)
+    return ValidationError(f"{count} problem(s) found; nothing was saved")
 
 
 def get_value(
