@@ -29,6 +29,7 @@ from fansipan.api.routes import (
 )
 from fansipan.settings import Settings
 from fansipan.store.engine import make_engine, make_session_factory
+from fansipan.web.app import install_web
 
 API_PREFIX = "/api/v1"
 
@@ -65,4 +66,5 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     for module in (auth, users, clients, approvals, audit):
         app.include_router(module.router, prefix=API_PREFIX)
+    install_web(app)  # the dashboard's pages: HTML for people, outside the OpenAPI schema
     return app

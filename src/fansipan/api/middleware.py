@@ -18,8 +18,11 @@ from fansipan.api.metrics import Metrics
 
 log = logging.getLogger("fansipan.access")
 
-# No inline scripts or styles, nothing from another origin, never framed.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+# No inline scripts or styles, nothing from another origin, never framed. The one
+# allowance: the maps' renderer (MapLibre, inside plotly.min.js) starts its web worker
+# from a blob of its own code, so workers may come from blob: URLs.
+CSP = ("default-src 'self'; script-src 'self'; worker-src 'self' blob:; style-src 'self'; "
+       "img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'")
 # FastAPI's interactive docs page is the one exception: its script comes inline and

@@ -1,0 +1,148 @@
+// Fansipan dashboard: charts, drill-down, keyboard helpers and live refresh.
+// No inline scripts anywhere (the Content-Security-Policy forbids them); data comes
+// from <script type="application/json"> blocks that are never executed.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function onReady(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  function drawCharts() {
+    if (!window.Plotly) return;
+    document.querySelectorAll("[data-figure]").forEach(function (el) {
+      var source = document.getElementById(el.getAttribute("data-figure"));
+      if (!source) return;
+      var fig = JSON.parse(source.textContent);
+      var config = { displayModeBar: false, responsive: true, scrollZoom: false };
+      var draw = function () {
+        return window.Plotly.newPlot(el, fig.data, fig.layout, config).then(function () {
+          el.setAttribute("data-ready", "1");
+          el.on("plotly_click", function (ev) {
+            var p = ev && ev.points && ev.points[0];
+            if (p && typeof p.customdata === "string") window.location.href = p.customdata;
+          });
+        });
+      };
+      var geo = el.getAttribute("data-geojson");
+      if (geo) {
+        fetch(geo).then(function (r) { return r.json(); }).then(function (g) {
+          fig.data.forEach(function (t) { t.geojson = g; });
+          return draw();
+        });
+      } else {
+        draw();
+      }
+    });
+  }
+
+  // Choosing a year or a period shows it at once.
+  function autoSubmit() {
+    document.querySelectorAll("select.autosubmit").forEach(function (s) {
+      s.addEventListener("change", function () { s.form.submit(); });
+    });
+  }
+
+  // In the entry grid, Enter moves to the next field instead of sending the form,
+  // and a number out of the indicator's range is pointed out before saving (the
+  // server checks again with the same rules).
+  function entryGrid() {
+    var form = document.getElementById("entry-form");
+    if (!form) return;
+    var inputs = Array.prototype.slice.call(form.querySelectorAll("input[name^='v:'], input[name^='c:']"));
+    inputs.forEach(function (input, i) {
+      input.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" && !e.ctrlKey) {
+          e.preventDefault();
+          var next = inputs[i + 1];
+          if (next) next.focus(); else form.querySelector("button[type=submit]").focus();
+        }
+      });
+      if (input.name.indexOf("v:") === 0) input.addEventListener("blur", function () { check(input); });
+    });
+  }
+
+  function parseNumber(text) {
+    var s = text.replace(/\s/g, "");
+    if (s === "") return null;
+    if (/^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$/.test(s)) s = s.replace(/\./g, "").replace(",", ".");
+    else if (/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) s = s.replace(/,/g, "");
+    else s = s.replace(",", ".");
+    var n = Number(s);
+    return isFinite(n) ? n : NaN;
+  }
+
+  function check(input) {
+    var n = parseNumber(input.value);
+    var lang = document.documentElement.lang;
+    var msg = "";
+    var lo = input.getAttribute("data-min"), hi = input.getAttribute("data-max");
+    if (Number.isNaN(n)) msg = lang === "en" ? "not a number" : "không phải là số";
+    else if (n !== null && lo !== null && n < Number(lo)) msg = (lang === "en" ? "below " : "nhỏ hơn ") + lo;
+    else if (n !== null && hi !== null && n > Number(hi)) msg = (lang === "en" ? "above " : "lớn hơn ") + hi;
+    var id = "hint-" + input.id;
+    var hint = document.getElementById(id);
+    if (msg) {
+      if (!hint) {
+        hint = document.createElement("span");
+        hint.id = id; hint.className = "field-error"; hint.setAttribute("role", "status");
+        input.parentNode.appendChild(hint);
+      }
+      hint.textContent = msg;
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", id);
+    } else if (hint) {
+      hint.remove();
+      input.removeAttribute("aria-invalid");
+    }
+  }
+
+  // Pages that show figures reload themselves when new data lands (wall screen, overview).
+  function live() {
+    if (!document.body.hasAttribute("data-live")) return;
+    var seen = null;
+    var every = document.body.classList.contains("wall") ? 10000 : 30000;
+    setInterval(function () {
+      fetch("/live", { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (d) {
+        if (seen !== null && d.last_change !== seen) window.location.reload();
+        seen = d.last_change;
+      }).catch(function () { /* the next tick tries again */ });
+    }, every);
+  }
+
+  function rotate() {
+    var box = document.querySelector("[data-rotate]");
+    if (!box) return;
+    var slides = box.querySelectorAll(".slide");
+    if (!slides.length) return;
+    var i = 0;
+    slides[0].classList.add("current");
+    var seconds = Number(box.getAttribute("data-rotate")) || 15;
+    setInterval(function () {
+      slides[i].classList.remove("current");
+      i = (i + 1) % slides.length;
+      slides[i].classList.add("current");
+    }, seconds * 1000);
+    var clock = document.getElementById("wall-clock");
+    if (clock) {
+      var tick = function () {
+        var d = new Date();
+        var two = function (n) { return (n < 10 ? "0" : "") + n; };
+        clock.textContent = two(d.getHours()) + ":" + two(d.getMinutes()) + " " +
+          two(d.getDate()) + "/" + two(d.getMonth() + 1) + "/" + d.getFullYear();
+      };
+      tick();
+      setInterval(tick, 20000);
+    }
+  }
+
+  onReady(function () {
+    autoSubmit();
+    entryGrid();
+    live();
+    rotate();
+    drawCharts();
+  });
+})();

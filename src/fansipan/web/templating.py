@@ -1,0 +1,53 @@
+"""Jinja2 templates with the page helpers every template may use."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from fansipan.web import formatting
+from fansipan.web.assets import Assets
+from fansipan.web.i18n import translate
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+
+def json_script(value: object) -> Markup:
+    """JSON safe inside `<script type="application/json">`: no `</script>` can close it."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e")  # noqa: S704
+                  .replace("&", "\\u0026"))
+
+
+def make_environment(assets: Assets) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,  # a misspelt variable fails the tests, not the viewer
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["static"] = assets.url
+    env.globals["plotly_map_style_id"] = lambda: assets.plotly_map_style_id or ""
+    env.filters["json_script"] = json_script
+    return env
+
+
+def helpers(lang: str) -> dict[str, Any]:
+    """The functions a template calls, bound to the page's language."""
+    return {
+        "t": lambda key, **kw: translate(key, lang, **kw),
+        "num": lambda v, d=0: formatting.number(v, formatting.value_decimals(v, d), lang),
+        "pct": lambda v, d=1: formatting.percent(v, lang, d),
+        "signed": lambda v, d=0: formatting.signed(v, d, lang),
+        "signed_pct": lambda v: formatting.signed_percent(v, lang),
+        "day": lambda v: formatting.day(v, lang),
+        "moment": lambda v: formatting.moment(v, lang),
+        "trend_class": formatting.trend_class,
+        "plain": lambda v: formatting.plain(v, lang),
+        "lang": lang,
+    }

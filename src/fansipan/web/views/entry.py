@@ -1,0 +1,85 @@
+"""Data entry for officers: a grid of one unit × one period × one indicator group."""
+
+from __future__ import annotations
+
+from fastapi import Query, Request
+from fastapi.responses import Response
+
+from fansipan.api.deps import SessionDep
+from fansipan.errors import FansipanError, FieldError
+from fansipan.services.approvals import change_state
+from fansipan.services.entry import entry_grid, save_entry
+from fansipan.web.deps import Lang, Viewer, page_router
+from fansipan.web.i18n import translate
+from fansipan.web.pages import render
+
+router = page_router()
+
+PeriodQuery = Query(default=None, max_length=24, description="A month, quarter or year")
+UnitQuery = Query(default=None, max_length=40, description="A unit code or uid")
+SectorQuery = Query(default=None, max_length=40, description="An indicator group (sector)")
+MAX_FIELDS = 500
+
+
+def _render(request: Request, session: SessionDep, viewer: Viewer, lang: str,
+            unit: str | None, period: str | None, sector: str | None, *, status: int = 200,
+            message: str = "", errors: list[FieldError] | None = None,
+            typed: dict[str, str] | None = None) -> Response:
+    grid = entry_grid(session=session, principal=viewer, unit=unit, period=period,
+                      sector=sector, lang=lang)
+    by_field: dict[str, list[str]] = {}
+    general: list[FieldError] = []
+    for e in errors or []:
+        if e.field.startswith("value."):
+            by_field.setdefault(e.field[6:], []).append(e.message)
+        else:
+            general.append(e)
+    return render(request, "entry.html", status=status, title=translate("entry_title", lang),
+                  grid=grid, message=message, field_errors=by_field, errors=general,
+                  typed=typed or {})
+
+
+@router.get("/entry")
+def entry_page(request: Request, session: SessionDep, viewer: Viewer, lang: Lang,
+               unit: str | None = UnitQuery, period: str | None = PeriodQuery,
+               sector: str | None = SectorQuery) -> Response:
+    return _render(request, session, viewer, lang, unit, period, sector)
+
+
+@router.post("/entry")
+async def entry_save(request: Request, session: SessionDep, viewer: Viewer,
+                     lang: Lang) -> Response:
+    form = await request.form()
+    fields = {str(k): str(v) for k, v in list(form.multi_items())[:MAX_FIELDS * 2 + 10]
+              if isinstance(v, str)}
+    unit, period, sector = fields.get("unit", ""), fields.get("period", ""), fields.get("sector")
+    action = fields.get("action", "save")
+    values = {k[2:]: v for k, v in fields.items() if k.startswith("v:")}
+    comments = {k[2:]: v for k, v in fields.items() if k.startswith("c:")}
+    if not unit or not period:
+        return _render(request, session, viewer, lang, unit or None, period or None, sector,
+                       status=422, errors=[FieldError(field="unit", message=translate(
+                           "entry_pick", lang))])
+    from starlette.concurrency import run_in_threadpool
+
+    def work() -> Response:
+        try:
+            summary = save_entry(session=session, principal=viewer, unit=unit, period=period,
+                                 values=values, comments=comments)
+            message = translate("saved", lang, created=summary.created,
+                                updated=summary.updated, unchanged=summary.unchanged)
+            if action == "submit":
+                done = change_state(session=session, principal=viewer, unit=unit,
+                                    period=period, action="submit")
+                message += " " + translate("submitted", lang, unit=done.unit_name,
+                                           period=done.period)
+        except FansipanError as exc:
+            if exc.status in (401, 403) and not exc.errors:
+                raise
+            errors = exc.errors or [FieldError(field="form", message=exc.message)]
+            return _render(request, session, viewer, lang, unit, period, sector,
+                           status=exc.status, message=exc.message, errors=errors,
+                           typed=values)
+        return _render(request, session, viewer, lang, unit, period, sector, message=message)
+
+    return await run_in_threadpool(work)

@@ -1,0 +1,177 @@
+"""The indicator list and each indicator's page: definition, trend, map, table by unit."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from fastapi import Query, Request
+from fastapi.responses import Response
+
+from fansipan.api.deps import SessionDep
+from fansipan.domain.indicators import Indicator
+from fansipan.domain.periods import Period
+from fansipan.services.dashboard import IndicatorPage, indicator_page, viewpoint
+from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
+from fansipan.web.formatting import number, value_decimals
+from fansipan.web.i18n import translate
+from fansipan.web.pages import render
+from fansipan.web.tables import Table, check_format, download, split_format
+
+router = page_router()
+
+PeriodQuery = Query(default=None, max_length=24, description="A period: 2024, 2024Q1, 2024-03")
+UnitQuery = Query(default=None, max_length=40, description="A unit code or uid")
+
+
+def _list_table(indicators: list[Indicator], sectors: dict[str, str], lang: str) -> Table:
+    t = partial(translate, lang=lang)
+    table = Table(name="indicators", title=t("indicators"),
+                  keys=["code", "name", "sector", "unit_of_measure", "periodicity", "formula"],
+                  labels=[t("code"), t("name"), t("sector"), t("unit_of_measure"),
+                          t("periodicity"), t("formula")])
+    for ind in indicators:
+        table.rows.append([ind.code, ind.name(lang), sectors.get(ind.sector, ind.sector),
+                           ind.unit_en if lang == "en" else ind.unit_vi,
+                           ind.periodicity.value, ind.formula or ""])
+    return table
+
+
+@router.get("/indicators")
+def indicator_list(request: Request, session: SessionDep, viewer: Viewer,
+                   lang: Lang) -> Response:
+    view = viewpoint(session, viewer)
+    sectors = {c: (s.name_en if lang == "en" else s.name_vi)
+               for c, s in view.catalog.sectors.items()}
+    groups = [(code, name, view.indicators(code)) for code, name in sectors.items()]
+    return render(request, "indicators.html", title=translate("indicators", lang),
+                  groups=[g for g in groups if g[2]])
+
+
+@router.get("/indicators.{fmt}")
+def indicator_list_table(fmt: str, session: SessionDep, viewer: Viewer, lang: Lang) -> Response:
+    view = viewpoint(session, viewer)
+    sectors = {c: (s.name_en if lang == "en" else s.name_vi)
+               for c, s in view.catalog.sectors.items()}
+    return download(_list_table(view.indicators(), sectors, lang), check_format(fmt))
+
+
+@router.get("/indicators/{ref}")
+def indicator_view(ref: str, request: Request, session: SessionDep, warehouse: WarehouseDep,
+                   viewer: Viewer, lang: Lang, unit: str | None = UnitQuery,
+                   period: str | None = PeriodQuery) -> Response:
+    code, fmt = split_format(ref)
+    data = indicator_page(session=session, warehouse=warehouse, principal=viewer, code=code,
+                          unit=unit, period=period, lang=lang)
+    if fmt is not None:
+        return download(unit_table(data, lang), check_format(fmt))
+    ind = data.indicator
+    return render(request, "indicator.html", title=ind.name(lang), data=data, charts=True,
+                  trend_figure=trend_figure(data, lang), map_figure=map_figure(data, lang),
+                  tiles=tiles(data), periods=period_choices(data.period))
+
+
+def unit_table(data: IndicatorPage, lang: str) -> Table:
+    t = partial(translate, lang=lang)
+    table = Table(
+        name=f"{data.indicator.code}-{data.unit.code}-{data.period.id}",
+        title=data.indicator.code,
+        keys=["rank", "rank_of", "unit_code", "unit", "level", "value", "last_year", "change",
+              "change_pct", "share_of_parent"],
+        labels=[t("rank"), "/", t("code"), t("unit"), "level", t("value"), t("last_year"),
+                t("change"), t("change_pct"), t("share")],
+        note=f"{data.indicator.name(lang)} — {data.period.label(lang)} — "
+             f"{translate('illustrative_short', lang)}")
+    for f in [*([data.total] if data.total else []), *data.children]:
+        table.rows.append([f.rank, f.rank_of, f.unit.code, f.unit.name, f.unit.level, f.value,
+                           f.last_year, f.change, f.change_pct, f.share])
+    return table
+
+
+def period_choices(current: Period) -> list[str]:
+    """Years around the one shown, newest first, for the period picker."""
+    from datetime import date
+
+    this = date.today().year
+    years = [str(y) for y in range(this, this - 8, -1)]
+    return years if current.id in years else [current.id, *years]
+
+
+def trend_figure(data: IndicatorPage, lang: str) -> dict[str, Any] | None:
+    points = [p for p in data.trend if p.value is not None or p.target is not None]
+    if not points:
+        return None
+    ind = data.indicator
+    labels = [(p.label_en if lang == "en" else p.label_vi)
+              + (" " + translate("partial_year", lang) if p.partial else "") for p in points]
+    values = [p.value for p in points]
+    shown = [number(v, value_decimals(v, ind.decimals), lang) for v in values]
+    traces: list[dict[str, Any]] = [{
+        "type": "scatter", "mode": "lines+markers+text", "name": translate("actual", lang),
+        "x": labels, "y": values, "text": shown, "textposition": "top center",
+        "hovertemplate": "%{x}: %{text}<extra></extra>", "cliponaxis": False,
+        "line": {"color": "#0b5394", "width": 3},
+        "marker": {"size": 9, "symbol": ["circle-open" if p.partial else "circle"
+                                         for p in points]},
+    }]
+    if any(p.target is not None for p in points):
+        traces.append({
+            "type": "scatter", "mode": "lines+markers", "name": translate("planned", lang),
+            "x": labels, "y": [p.target for p in points], "connectgaps": True,
+            "line": {"color": "#b45f06", "dash": "dash", "width": 2},
+            "marker": {"symbol": "diamond", "size": 8},
+            "hovertemplate": "%{x}: %{y}<extra>" + translate("planned", lang) + "</extra>",
+        })
+    unit = ind.unit_en if lang == "en" else ind.unit_vi
+    return {"data": traces, "layout": {
+        "margin": {"t": 30, "r": 20, "b": 50, "l": 60}, "height": 320,
+        "yaxis": {"title": {"text": unit}, "rangemode": "tozero",
+                  "separatethousands": True, "automargin": True},
+        "xaxis": {"type": "category"}, "legend": {"orientation": "h", "y": -0.2},
+        "separators": ",." if lang == "vi" else ".,", "font": {"size": 14},
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+    }}
+
+
+def map_figure(data: IndicatorPage, lang: str) -> dict[str, Any] | None:
+    layer = data.map
+    if layer is None:
+        return None
+    ind = data.indicator
+    shown = [number(v, value_decimals(v, ind.decimals), lang) for v in layer.values]
+    link = f"/indicators/{ind.code}?period={data.period.id}&unit="
+    return {
+        "geojson": layer.geojson,
+        "data": [{
+            "type": "choroplethmap", "featureidkey": "properties.code",
+            "locations": layer.codes, "z": layer.values,
+            "text": [f"{name}: {value}" for name, value in zip(layer.names, shown, strict=True)],
+            "customdata": [link + uid for uid in layer.uids],
+            "hovertemplate": "%{text}<extra></extra>",
+            # Light to dark as the figure gets better (reversed where lower is better).
+            "colorscale": [[0, "#e3eef9"], [0.5, "#5b9bd5"], [1, "#0b3d6e"]],
+            "reversescale": ind.direction.value == "down",
+            "marker": {"line": {"color": "#333", "width": 1}},
+            "colorbar": {"thickness": 14, "len": 0.8,
+                         "separatethousands": True},
+        }],
+        "layout": {
+            "map": {"style": "white-bg", "center": {"lon": 104.03, "lat": 22.33}, "zoom": 8.3},
+            "margin": {"t": 0, "r": 0, "b": 0, "l": 0}, "height": 440,
+            "separators": ",." if lang == "vi" else ".,",
+            "paper_bgcolor": "rgba(0,0,0,0)",
+        },
+    }
+
+
+def tiles(data: IndicatorPage) -> list[dict[str, Any]]:
+    """The children as a tile grid, each coloured by its value's fifth (quintile)."""
+    figures = [f for f in data.children if f.value is not None]
+    ordered = sorted(f.value for f in figures if f.value is not None)
+    out = []
+    for f in figures:
+        position = ordered.index(f.value) / max(1, len(ordered) - 1) if f.value is not None else 0
+        if data.indicator.direction.value == "down":
+            position = 1 - position
+        out.append({"figure": f, "shade": min(4, int(position * 5))})
+    return sorted(out, key=lambda x: x["figure"].unit.name)

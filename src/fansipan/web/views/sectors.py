@@ -1,0 +1,46 @@
+"""Sector pages: postal, telecom, IT application and digital transformation, press."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from fastapi import Query, Request
+from fastapi.responses import Response
+
+from fansipan.api.deps import SessionDep
+from fansipan.services.dashboard import SectorPage, sector_page
+from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
+from fansipan.web.i18n import translate
+from fansipan.web.pages import render
+from fansipan.web.tables import Table, check_format, download, split_format
+
+router = page_router()
+
+YearQuery = Query(default=None, ge=2000, le=2100, description="The plan year")
+
+
+@router.get("/sectors/{ref}")
+def sector_view(ref: str, request: Request, session: SessionDep, warehouse: WarehouseDep,
+                viewer: Viewer, lang: Lang, year: int | None = YearQuery) -> Response:
+    code, fmt = split_format(ref)
+    data = sector_page(session=session, warehouse=warehouse, principal=viewer, code=code,
+                       year=year, lang=lang)
+    if fmt is not None:
+        return download(sector_table(data, lang), check_format(fmt))
+    return render(request, "sector.html", title=data.name, data=data)
+
+
+def sector_table(data: SectorPage, lang: str) -> Table:
+    t = partial(translate, lang=lang)
+    table = Table(name=f"sector-{data.code}", title=data.code,
+                  keys=["indicator", "name", "unit_of_measure", "period", "value", "last_year",
+                        "change", "change_pct"],
+                  labels=[t("code"), t("indicator"), t("unit_of_measure"), t("period"),
+                          t("value"), t("last_year"), t("change"), t("change_pct")],
+                  note=f"{data.name} — {translate('illustrative_short', lang)}")
+    for item in data.latest:
+        ind = item.indicator
+        table.rows.append([ind.code, ind.name(lang), ind.unit_en if lang == "en" else ind.unit_vi,
+                           item.label_en if lang == "en" else item.label_vi, item.value,
+                           item.last_year, item.change, item.change_pct])
+    return table

@@ -1,0 +1,49 @@
+"""A unit's page: every indicator it has, with its status against target and its rank."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from fastapi import Query, Request
+from fastapi.responses import Response
+
+from fansipan.api.deps import SessionDep
+from fansipan.services.dashboard import UnitPage, unit_page
+from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
+from fansipan.web.i18n import translate
+from fansipan.web.pages import render
+from fansipan.web.tables import Table, check_format, download, split_format
+
+router = page_router()
+
+PeriodQuery = Query(default=None, max_length=24, description="A period: 2024, 2024Q1, 2024-03")
+
+
+@router.get("/units/{ref}")
+def unit_view(ref: str, request: Request, session: SessionDep, warehouse: WarehouseDep,
+              viewer: Viewer, lang: Lang, period: str | None = PeriodQuery) -> Response:
+    code, fmt = split_format(ref)
+    data = unit_page(session=session, warehouse=warehouse, principal=viewer, ref=code,
+                     period=period, lang=lang)
+    if fmt is not None:
+        return download(unit_indicators_table(data, lang), check_format(fmt))
+    return render(request, "unit.html", title=data.unit.name, data=data)
+
+
+def unit_indicators_table(data: UnitPage, lang: str) -> Table:
+    t = partial(translate, lang=lang)
+    table = Table(name=f"{data.unit.code}-{data.period.id}", title=data.unit.code,
+                  keys=["indicator", "name", "sector", "unit_of_measure", "value", "last_year",
+                        "change_pct", "rank", "rank_of", "planned", "status"],
+                  labels=[t("code"), t("indicator"), t("sector"), t("unit_of_measure"),
+                          t("value"), t("last_year"), t("change_pct"), t("rank"), "/",
+                          t("planned"), t("status")],
+                  note=f"{data.unit.name} — {data.period.label(lang)} — "
+                       f"{translate('illustrative_short', lang)}")
+    for r in data.rows:
+        ind = r.indicator
+        table.rows.append([ind.code, ind.name(lang), data.sector_names.get(ind.sector, ""),
+                           ind.unit_en if lang == "en" else ind.unit_vi, r.value, r.last_year,
+                           r.change_pct, r.rank, r.rank_of, r.planned,
+                           r.status.label(lang) if r.status else None])
+    return table
