@@ -375,14 +375,18 @@ def unit_figures(*, session: Session, warehouse: Warehouse, principal: Principal
                  view: Viewpoint, codes: list[str], unit: Unit,
                  period: Period) -> list[UnitFigure]:
     """The unit itself, then each of its children (as the tree stood at the period's end)
-    that has a value, best rank first; for the first indicator of `codes`."""
+    that has a value, best rank first; for the first indicator of `codes`.
+
+    History is counted in the units of the period's end (mapped), so a commune created
+    by the 2025 reform still compares with what its predecessors reported a year before.
+    """
     catalog = view.catalog
     uid = catalog.uid_of(unit)
     result = run_analytics(session=session, warehouse=warehouse, principal=principal,
                            request=AnalyticsRequest(
                                indicators=codes, units=[uid, f"{uid}/children"],
-                               periods=[period.id], as_of=period.end, compare=True, rank=True,
-                               share_of_parent=True))
+                               periods=[period.id], hierarchy="mapped", as_of=period.end,
+                               compare=True, rank=True, share_of_parent=True))
     h = catalog.hierarchy
     by_uid = {catalog.uid_of(u): u for u in [unit, *h.children(unit.id, period.end)]}
     out: list[UnitFigure] = []

@@ -13,17 +13,13 @@ from fansipan.domain.access import Permission, Principal
 from fansipan.domain.indicators import Indicator
 from fansipan.domain.periods import Period, PeriodType, parse_period
 from fansipan.domain.units import Unit
-from fansipan.errors import FansipanError, FieldError, ValidationError
+from fansipan.errors import FieldError, ValidationError
 from fansipan.services.access import require
 from fansipan.services.approvals import ApprovalPublic, ApprovalState, list_approvals
+from fansipan.services.checks import RawValue
 from fansipan.services.dashboard import UnitRef, Viewpoint, unit_ref, viewpoint
-from fansipan.services.datavalues import (
-    DataValueWrite,
-    ValueQuery,
-    WriteSummary,
-    list_values,
-    write_values,
-)
+from fansipan.services.datavalues import ValueQuery, list_values
+from fansipan.services.writes import ValueWriter, WriteOutcome
 
 SOURCE = "web"
 MAX_UNITS = 400  # choices in the unit picker
@@ -119,22 +115,34 @@ def approval_state(*, session: Session, principal: Principal, unit: Unit,
     return next((a.state for a in found if a.unit == unit.code), ApprovalState.OPEN)
 
 
+@dataclass(frozen=True)
+class EntryResult:
+    """What saving the grid did; `errors` maps an indicator code to its messages."""
+
+    outcome: WriteOutcome
+    errors: dict[str, list[str]]
+
+    @property
+    def saved(self) -> bool:
+        return not self.errors
+
+
 def save_entry(*, session: Session, principal: Principal, unit: str, period: str,
-               values: Mapping[str, str], comments: Mapping[str, str]) -> WriteSummary:
+               values: Mapping[str, str], comments: Mapping[str, str],
+               lang: str = "vi") -> EntryResult:
     """Write the filled fields (a blank field changes nothing), all or nothing.
 
-    Errors name the indicator in `field` (`value.<CODE>`) so the form can show each
-    message beside its own field.
+    Each refused field comes back under its indicator, in the page's language, so the
+    form can show the message beside the field.
     """
     codes = [c for c, v in values.items() if v.strip()]
-    items = [DataValueWrite(indicator=c, unit=unit, period=period, value=values[c].strip(),
-                            comment=comments.get(c, "").strip() or None) for c in codes]
-    if not items:
-        return WriteSummary()
-    try:
-        return write_values(session=session, items=items, source=SOURCE, principal=principal)
-    except FansipanError as exc:
-        exc.errors = [FieldError(field=f"value.{codes[e.row - 1]}"
-                                 if e.row is not None and 0 < e.row <= len(codes) else e.field,
-                                 message=e.message, value=e.value) for e in exc.errors]
-        raise
+    writer = ValueWriter(session=session, source=SOURCE, principal=principal)
+    with writer:
+        writer.add(RawValue(n, code, unit, period, values[code].strip(),
+                            comments.get(code, "").strip() or None)
+                   for n, code in enumerate(codes, start=1))
+    errors: dict[str, list[str]] = {}
+    for c in writer.outcome.conflicts:
+        code = codes[c.row - 1] if 0 < c.row <= len(codes) else "*"
+        errors.setdefault(code, []).append(c.message if lang == "en" else c.message_vi)
+    return EntryResult(writer.outcome, errors)

@@ -40,7 +40,9 @@ def signed(value: float | None, decimals: int = 0, lang: str = "vi") -> str:
     if value is None:
         return "—"
     text = number(value, decimals, lang)
-    return text if text.startswith("−") or text == "0" else "+" + text
+    if text.startswith("−") or not any(c in "123456789" for c in text):
+        return text.lstrip("−")  # nothing to sign: no "+0,0"
+    return "+" + text
 
 
 def signed_percent(value: float | None, lang: str = "vi") -> str:
@@ -81,5 +83,5 @@ def plain(value: float | None, lang: str = "vi") -> str:
         return ""
     text = repr(float(value)).removesuffix(".0") if value == int(value) else repr(float(value))
     if "e" in text:
-        text = f"{value:f}".rstrip("0").rstrip(".")
+        text = f"{value:.15f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") if lang == "vi" else text

@@ -95,7 +95,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "trend": ("Diễn biến theo năm", "Trend by year"),
     "trend_note_mapped": ("Số liệu các năm trước được quy về đơn vị hành chính hiện nay.",
                           "Earlier years are counted in today's administrative units."),
-    "partial_year": ("(đến nay)", "(so far)"),
+    "partial_year": ("năm đang diễn ra, số liệu đến nay", "the running year, figures so far"),
     "by_unit": ("Theo đơn vị — {period}", "By unit — {period}"),
     "map": ("Bản đồ", "Map"),
     "map_alt": ("Bản đồ các huyện của {unit}: {indicator}, {period}",

@@ -3,9 +3,9 @@
 `FileImporter` is what the page calls: check a file and write it all or nothing,
 and give the XLSX template. Until the exchange hub (`fansipan.exchange`,
 `services/imports.py`) provides it, `BasicImporter` stands in: it reads a flat CSV or
-XLSX (indicator, unit, period, value, comment) and writes through `write_values`, so
-validation, scopes, locks and audit are the ordinary ones. Replace it by the hub's
-importer in `install_web` once that exists; the page does not change.
+XLSX (indicator, unit, period, value, comment) and writes through the one write path
+(`ValueWriter`), so validation, scopes, locks and audit are the ordinary ones. Replace
+it by the hub's importer in `install_web` once that exists; the page does not change.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Principal
-from fansipan.errors import FansipanError, FieldError, ValidationError
+from fansipan.errors import FieldError, ValidationError
 from fansipan.reports.tables import to_xlsx
-from fansipan.services.datavalues import DataValueWrite, write_values
+from fansipan.services.checks import RawValue
+from fansipan.services.writes import ValueWriter
 
 COLUMNS = ("indicator", "unit", "period", "value", "comment")
 MAX_ROWS = 50_000
@@ -56,13 +57,13 @@ class ImportOutcome:
 
 class FileImporter(Protocol):
     def import_file(self, *, session: Session, principal: Principal, file_name: str,
-                    content: bytes) -> ImportOutcome: ...
+                    content: bytes, lang: str = "vi") -> ImportOutcome: ...
 
     def template(self) -> bytes: ...
 
 
 class BasicImporter:
-    """Flat CSV or XLSX files through `write_values` (stand-in for the exchange hub)."""
+    """Flat CSV or XLSX files through `ValueWriter` (stand-in for the exchange hub)."""
 
     source = "import"
 
@@ -72,36 +73,27 @@ class BasicImporter:
                                           "kỳ (2025, 2025Q1, 2025-05); xóa dòng ví dụ")
 
     def import_file(self, *, session: Session, principal: Principal, file_name: str,
-                    content: bytes) -> ImportOutcome:
+                    content: bytes, lang: str = "vi") -> ImportOutcome:
         try:
             rows = _read(file_name, content)
         except ValidationError as exc:
-            return ImportOutcome(file_name, 0, message=exc.message, rejected=_rejected(exc))
-        items = [DataValueWrite(indicator=r.get("indicator", ""), unit=r.get("unit", ""),
-                                period=r.get("period", ""), value=r.get("value") or None,
-                                comment=r.get("comment") or None) for r in rows]
-        try:
-            summary = write_values(session=session, items=items, source=self.source,
-                                   principal=principal)
-        except FansipanError as exc:
-            if exc.status in (401, 403) and not exc.errors:
-                raise
-            lines = [int(r[LINE]) for r in rows]
-            return ImportOutcome(file_name, len(items), message=exc.message,
-                                 rejected=_rejected(exc, lines))
-        return ImportOutcome(file_name, len(items), summary.created, summary.updated,
-                             summary.unchanged, summary.deleted)
-
-
-def _rejected(exc: FansipanError, lines: list[int] | None = None) -> list[RejectedRow]:
-    """Each problem with the file's own line number (write_values counts items from 1)."""
-    def line(row: int | None) -> int | None:
-        if row is None or lines is None:
-            return row
-        return lines[row - 1] if 0 < row <= len(lines) else row
-
-    return [RejectedRow(line(e.row), e.field, e.message, e.value)
-            for e in exc.errors] or [RejectedRow(None, "file", exc.message, None)]
+            return ImportOutcome(file_name, 0, message=exc.message, rejected=[
+                RejectedRow(None, e.field, e.message, e.value) for e in exc.errors])
+        writer = ValueWriter(session=session, source=self.source, principal=principal)
+        with writer:
+            # Rows are numbered by their line in the file, so messages point at it.
+            writer.add(RawValue(int(r[LINE]), r.get("indicator", ""), r.get("unit", ""),
+                                r.get("period", ""), r.get("value", ""),
+                                r.get("comment") or None) for r in rows)
+        out = writer.outcome
+        rejected = [RejectedRow(c.row, c.field, c.message if lang == "en" else c.message_vi,
+                                c.value) for c in out.conflicts]
+        more = out.conflict_count - len(out.conflicts)
+        message = "" if not rejected else (
+            f"{out.conflict_count} problem(s) in {out.rejected_rows} row(s); nothing was "
+            "written" + (f" ({more} more not listed)" if more > 0 else ""))
+        return ImportOutcome(file_name, out.rows, out.created, out.updated, out.unchanged,
+                             out.deleted, message=message, rejected=rejected)
 
 
 def _bad(message: str) -> ValidationError:

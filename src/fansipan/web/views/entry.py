@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from fansipan.api.deps import SessionDep
 from fansipan.errors import FansipanError, FieldError
@@ -24,18 +25,12 @@ MAX_FIELDS = 500
 def _render(request: Request, session: SessionDep, viewer: Viewer, lang: str,
             unit: str | None, period: str | None, sector: str | None, *, status: int = 200,
             message: str = "", errors: list[FieldError] | None = None,
+            field_errors: dict[str, list[str]] | None = None,
             typed: dict[str, str] | None = None) -> Response:
     grid = entry_grid(session=session, principal=viewer, unit=unit, period=period,
                       sector=sector, lang=lang)
-    by_field: dict[str, list[str]] = {}
-    general: list[FieldError] = []
-    for e in errors or []:
-        if e.field.startswith("value."):
-            by_field.setdefault(e.field[6:], []).append(e.message)
-        else:
-            general.append(e)
     return render(request, "entry.html", status=status, title=translate("entry_title", lang),
-                  grid=grid, message=message, field_errors=by_field, errors=general,
+                  grid=grid, message=message, field_errors=field_errors or {}, errors=errors or [],
                   typed=typed or {})
 
 
@@ -60,26 +55,27 @@ async def entry_save(request: Request, session: SessionDep, viewer: Viewer,
         return _render(request, session, viewer, lang, unit or None, period or None, sector,
                        status=422, errors=[FieldError(field="unit", message=translate(
                            "entry_pick", lang))])
-    from starlette.concurrency import run_in_threadpool
-
     def work() -> Response:
-        try:
-            summary = save_entry(session=session, principal=viewer, unit=unit, period=period,
-                                 values=values, comments=comments)
-            message = translate("saved", lang, created=summary.created,
-                                updated=summary.updated, unchanged=summary.unchanged)
-            if action == "submit":
+        result = save_entry(session=session, principal=viewer, unit=unit, period=period,
+                            values=values, comments=comments, lang=lang)
+        if not result.saved:
+            general = [FieldError(field="*", message=m) for m in result.errors.pop("*", [])]
+            return _render(request, session, viewer, lang, unit, period, sector, status=422,
+                           field_errors=result.errors, errors=general, typed=values)
+        out = result.outcome
+        message = translate("saved", lang, created=out.created, updated=out.updated,
+                            unchanged=out.unchanged)
+        if action == "submit":
+            try:
                 done = change_state(session=session, principal=viewer, unit=unit,
                                     period=period, action="submit")
-                message += " " + translate("submitted", lang, unit=done.unit_name,
-                                           period=done.period)
-        except FansipanError as exc:
-            if exc.status in (401, 403) and not exc.errors:
-                raise
-            errors = exc.errors or [FieldError(field="form", message=exc.message)]
-            return _render(request, session, viewer, lang, unit, period, sector,
-                           status=exc.status, message=exc.message, errors=errors,
-                           typed=values)
+            except FansipanError as exc:
+                return _render(request, session, viewer, lang, unit, period, sector,
+                               status=exc.status, message=message,
+                               errors=exc.errors or [FieldError(field="approval",
+                                                                message=exc.message)])
+            message += " " + translate("submitted", lang, unit=done.unit_name,
+                                       period=done.period)
         return _render(request, session, viewer, lang, unit, period, sector, message=message)
 
     return await run_in_threadpool(work)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import File, Request, UploadFile
+from fastapi import Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from fansipan.api.deps import SessionDep
 from fansipan.domain.access import Permission
+from fansipan.errors import FieldError, ValidationError
 from fansipan.services.access import require
 from fansipan.web.deps import Lang, Viewer, page_router
 from fansipan.web.i18n import translate
@@ -31,15 +31,20 @@ def imports_page(request: Request, viewer: Viewer, lang: Lang) -> Response:
 
 
 @router.post("/imports")
-async def imports_upload(request: Request, session: SessionDep, viewer: Viewer, lang: Lang,
-                         file: Annotated[UploadFile, File()]) -> Response:
-    require(viewer, Permission.WRITE_DATA)
-    content = await file.read(MAX_BYTES + 1)
-    name = (file.filename or "upload")[:200]
+async def imports_upload(request: Request, session: SessionDep, viewer: Viewer,
+                         lang: Lang) -> Response:
+    require(viewer, Permission.WRITE_DATA)  # before reading a byte of the upload
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, StarletteUpload):
+        raise ValidationError("Choose a file to upload", [FieldError(
+            field="file", message="send a CSV or XLSX file in the field 'file'")])
+    content = await upload.read(MAX_BYTES + 1)
+    name = (upload.filename or "upload")[:200]
 
     def work() -> ImportOutcome:
         return _importer(request).import_file(session=session, principal=viewer,
-                                              file_name=name, content=content)
+                                              file_name=name, content=content, lang=lang)
 
     outcome = await run_in_threadpool(work)
     return render(request, "imports.html", status=200 if outcome.ok else 422,

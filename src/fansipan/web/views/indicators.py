@@ -102,8 +102,8 @@ def trend_figure(data: IndicatorPage, lang: str) -> dict[str, Any] | None:
     if not points:
         return None
     ind = data.indicator
-    labels = [(p.label_en if lang == "en" else p.label_vi)
-              + (" " + translate("partial_year", lang) if p.partial else "") for p in points]
+    # Bare years keep the axis short; the running year is marked and explained below.
+    labels = [p.period + ("*" if p.partial else "") for p in points]
     values = [p.value for p in points]
     shown = [number(v, value_decimals(v, ind.decimals), lang) for v in values]
     traces: list[dict[str, Any]] = [{
