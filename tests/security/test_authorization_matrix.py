@@ -47,6 +47,7 @@ class Case:
     allowed: frozenset[str]
     json: Any = None
     params: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, str] | None = None  # a web form
 
 
 MATRIX: dict[tuple[str, str], list[Case]] = {
@@ -140,6 +141,42 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ],
     ("GET", "/api/v1/audit"): [Case("/api/v1/audit", ADMIN)],
     ("GET", "/api/v1/audit/verify"): [Case("/api/v1/audit/verify", ADMIN)],
+    # The dashboard's pages. Reference pages are open to all and show each viewer only
+    # the indicators it may read; pages that name Bát Xát data follow the API's rules.
+    ("GET", "/static/{digest}/{name:path}"): [Case("/static/0/app.css", ALL)],
+    ("GET", "/"): [Case("/", ALL)],
+    ("GET", "/overview.{fmt}"): [Case("/overview.csv", ALL)],
+    ("GET", "/wall"): [Case("/wall", ALL)],
+    ("GET", "/live"): [Case("/live", ALL)],
+    ("GET", "/indicators"): [Case("/indicators", ALL)],
+    ("GET", "/indicators.{fmt}"): [Case("/indicators.json", ALL)],
+    ("GET", "/indicators/{ref}"): [
+        Case("/indicators/VT_TRAM_5G", READERS, params={"unit": "082", "period": "2024"}),
+        Case("/indicators/VT_TRAM_5G.xlsx", READERS, params={"unit": "082", "period": "2024"})],
+    # A unit's name and its units below are public reference data, as in /api/v1/units.
+    ("GET", "/units/{ref}"): [
+        Case("/units/082", READERS | {"anonymous"}, params={"period": "2024"})],
+    ("GET", "/sectors/{ref}"): [Case("/sectors/telecom", ALL)],
+    ("GET", "/targets"): [Case("/targets", ALL)],
+    ("GET", "/targets.{fmt}"): [Case("/targets.csv", ALL)],
+    ("POST", "/targets"): [Case("/targets", OFFICER, data={
+        "indicator": "VT_TRAM_5G", "unit": "082", "period": "2024", "planned": "10"})],
+    ("GET", "/entry"): [
+        Case("/entry", OFFICER, params={"unit": "082", "period": "2024-04"})],
+    ("POST", "/entry"): [Case("/entry", OFFICER, data={
+        "unit": "02683", "period": "2024-04", "sector": "telecom", "v:VT_TRAM_5G": "2"})],
+    ("GET", "/imports"): [Case("/imports", OFFICER | {"foreign"})],
+    ("POST", "/imports"): [Case("/imports", OFFICER | {"foreign"})],
+    ("GET", "/imports/template.xlsx"): [Case("/imports/template.xlsx", OFFICER | {"foreign"})],
+    ("GET", "/login"): [Case("/login", ALL)],
+    ("POST", "/login"): [Case("/login", ALL, data={"username": "matrix.target",
+                                                  "password": "a long enough test passphrase"})],
+    # Ends a cookie session; token holders have none to end.
+    ("POST", "/logout"): [Case("/logout", NOBODY)],
+    ("GET", "/password"): [Case("/password", SIGNED_IN)],
+    ("POST", "/password"): [Case("/password", SIGNED_IN, data={
+        "current_password": "wrong", "new_password": "another long passphrase"})],
+    ("GET", "/lang/{code}"): [Case("/lang/en", ALL)],
 }
 
 
@@ -203,7 +240,7 @@ def test_each_role_is_allowed_or_denied_as_designed(
             for who in sorted(ALL):
                 headers = accounts[who].headers if who in accounts else {}
                 r = client.request(method, case.path, json=case.json, params=case.params,
-                                   headers=headers)
+                                   data=case.data, headers=headers)
                 client.cookies.clear()  # a sign-in case must not lend its session to others
                 assert r.status_code < 500, (method, case.path, who, r.text)
                 allowed = r.status_code not in (401, 403)
