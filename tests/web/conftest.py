@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
@@ -41,5 +39,5 @@ def filled(session: Session) -> Session:
 
 
 @pytest.fixture
-def web(client: TestClient, filled: Session) -> Iterator[TestClient]:
-    yield client
+def web(client: TestClient, filled: Session) -> TestClient:
+    return client
