@@ -140,6 +140,13 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         Case("/api/v1/approvals/082/2024-06/reopen", APPROVER),
     ],
     ("GET", "/api/v1/audit"): [Case("/api/v1/audit", ADMIN)],
+    # Exchange hub. An officer of another district may import, but its rows for Bát Xát
+    # are refused in the import summary (409), not by role.
+    ("POST", "/api/v1/imports"): [
+        Case("/api/v1/imports", frozenset({"officer", "foreign"}), json={"values": [
+            {"indicator": "VT_TRAM_5G", "unit": "02683", "period": "2024-07", "value": 2}]})],
+    ("GET", "/api/v1/jobs"): [Case("/api/v1/jobs", SIGNED_IN)],
+    ("GET", "/api/v1/jobs/{job_id}"): [Case("/api/v1/jobs/0123456789abcdef", SIGNED_IN)],
     ("GET", "/api/v1/audit/verify"): [Case("/api/v1/audit/verify", ADMIN)],
     # The dashboard's pages. Reference pages are open to all and show each viewer only
     # the indicators it may read; pages that name Bát Xát data follow the API's rules.

@@ -18,7 +18,7 @@ import contextlib
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -164,13 +164,19 @@ class ValueWriter:
         with contextlib.suppress(Exception):
             self.session.rollback()
 
+    def set_schemes(self, indicator: IdScheme, unit: IdScheme) -> None:
+        """How rows name indicators and units, when the payload says so (DHIS2's idScheme)."""
+        if self._checker is not None:
+            raise RuntimeError("set the id schemes before the write begins")
+        self._schemes = (indicator, unit)
+
     @property
     def failed(self) -> bool:
         return self.atomic and self.outcome.conflict_count > 0
 
     # -- rows -----------------------------------------------------------------------------------
 
-    def add(self, rows: Iterable[RawValue]) -> None:
+    def add(self, rows: Iterable[RawValue | tuple[Any, ...] | Conflict]) -> None:
         """Check and write rows; may be called many times inside one write."""
         iterator = iter(rows)
         while chunk := list(islice(iterator, CHUNK)):
@@ -185,7 +191,7 @@ class ValueWriter:
                 out.conflicts.append(c)
         out.rejected_rows = len(self._rejected_rows)
 
-    def _chunk(self, raws: list[RawValue]) -> None:
+    def _chunk(self, raws: list[RawValue | tuple[Any, ...] | Conflict]) -> None:
         checker = self._checker
         if checker is None:
             raise RuntimeError("use ValueWriter as a context manager")
@@ -194,6 +200,9 @@ class ValueWriter:
         seen: dict[tuple[int, int, str], int] = {}
         problems: list[Conflict] = []
         for raw in raws:
+            if isinstance(raw, Conflict):  # a row its reader could not make sense of
+                problems.append(raw)
+                continue
             found = checker.check(raw)
             if isinstance(found, list):
                 problems.extend(found)
@@ -367,9 +376,3 @@ class ValueWriter:
 def _num(value: float | None) -> str:
     """A change row's number as the audit log's canonical JSON writes it."""
     return "null" if value is None else f'"{float(value)!r}"'
-
-
-def chunks(items: Iterable[RawValue], size: int = CHUNK) -> Iterator[list[RawValue]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk

@@ -1,0 +1,19 @@
+"""The exchange hub's part of the app: its routers, and the log of connected systems."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from fansipan.api.exchange_log import ExchangeLogMiddleware
+from fansipan.api.routes import imports, jobs
+from fansipan.services.exchange_log import LogWriter
+
+API_PREFIX = "/api/v1"
+
+
+def install_exchange(app: FastAPI) -> None:
+    """Imports, jobs, exports, DHIS2 compatibility, clients' log and connectors."""
+    for module in (imports, jobs):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.state.exchange_log = LogWriter(app.state.session_factory)
+    app.add_middleware(ExchangeLogMiddleware, writer=app.state.exchange_log)

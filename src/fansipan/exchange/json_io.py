@@ -1,0 +1,89 @@
+"""Our own JSON (`{"values": [{indicator, unit, period, value, comment}]}`) and DHIS2's
+dataValueSet JSON, read into rows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import IO, Any
+
+from fansipan.exchange.csv_io import DEFAULT_COMBOS, _combination, file_problem
+from fansipan.services.checks import Conflict
+
+
+def load_json(stream: IO[bytes]) -> Any:
+    try:
+        return json.load(stream)
+    except UnicodeDecodeError:
+        raise file_problem("the JSON is not UTF-8 text", "JSON không phải văn bản UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise file_problem(f"the JSON cannot be read: {exc.msg} at line {exc.lineno}, column "
+                           f"{exc.colno}",
+                           f"không đọc được JSON: lỗi tại dòng {exc.lineno}, cột {exc.colno} "
+                           f"({exc.msg})") from None
+
+
+def _text(item: Mapping[str, Any], *names: str) -> Any:
+    for name in names:
+        value = item.get(name)
+        if value is not None:
+            return value if isinstance(value, str | int | float) else json.dumps(value)[:60]
+    return ""
+
+
+def _not_an_object(row: int) -> Conflict:
+    return Conflict(row, "value", None, "each value must be a JSON object with indicator, unit, "
+                    "period and value", "mỗi số liệu phải là một đối tượng JSON có indicator, "
+                    "unit, period và value", "bad_row")
+
+
+def read_values(doc: Any) -> Iterator[tuple[Any, ...] | Conflict]:
+    """Rows of our JSON: `{"values": [...]}` or a bare list; row n is item n (from 1)."""
+    items = doc.get("values") if isinstance(doc, dict) else doc
+    if not isinstance(items, list):
+        raise file_problem('send {"values": [{"indicator": …, "unit": …, "period": …, '
+                           '"value": …}]}', 'gửi {"values": [{"indicator": …, "unit": …, '
+                           '"period": …, "value": …}]}')
+    for n, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            yield _not_an_object(n)
+            continue
+        comment = item.get("comment")
+        yield (n, _text(item, "indicator"), _text(item, "unit"), _text(item, "period"),
+               item.get("value"), str(comment) if comment is not None else None)
+
+
+def schemes_of(doc: Any) -> dict[str, str]:
+    """Id schemes named inside a DHIS2 payload (they override the URL's)."""
+    if not isinstance(doc, dict):
+        return {}
+    return {k: str(doc[k]) for k in ("idScheme", "dataElementIdScheme", "orgUnitIdScheme")
+            if isinstance(doc.get(k), str)}
+
+
+def read_data_value_set(doc: Any) -> Iterator[tuple[Any, ...] | Conflict]:
+    """Rows of a DHIS2 dataValueSet; row n is data value n (from 1).
+
+    The set's `period`, `orgUnit` and `attributeOptionCombo` are defaults for its values.
+    """
+    if not isinstance(doc, dict) or not isinstance(doc.get("dataValues"), list):
+        raise file_problem('a dataValueSet needs "dataValues": [{"dataElement", "period", '
+                           '"orgUnit", "value"}]', 'dataValueSet cần có "dataValues": '
+                           '[{"dataElement", "period", "orgUnit", "value"}]')
+    period = doc.get("period")
+    unit = doc.get("orgUnit")
+    aoc = doc.get("attributeOptionCombo")
+    for n, item in enumerate(doc["dataValues"], start=1):
+        if not isinstance(item, dict):
+            yield _not_an_object(n)
+            continue
+        combo = item.get("categoryOptionCombo") or ""
+        attribute = item.get("attributeOptionCombo") or aoc or ""
+        odd = next((str(c) for c in (combo, attribute) if str(c) not in DEFAULT_COMBOS), None)
+        if odd is not None:
+            yield _combination(n, odd)
+            continue
+        comment = item.get("comment")
+        yield (n, _text(item, "dataElement"), _text(item, "orgUnit") or unit or "",
+               _text(item, "period") or period or "", item.get("value"),
+               str(comment) if comment is not None else None)
