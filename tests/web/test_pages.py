@@ -177,3 +177,13 @@ def test_the_language_switch_is_one_click_and_stays_on_the_site(web: TestClient)
     for bad in ("https://example.org/", "//example.org", "/\\example.org"):
         r = web.get("/lang/vi", params={"next": bad}, follow_redirects=False)
         assert r.headers["location"] == "/"
+
+
+def test_changes_carry_their_sign_in_both_languages() -> None:
+    from fansipan.web.formatting import number, plain, signed, signed_percent
+
+    assert signed(-0.4, 1) == "−0,4" and signed(0.4, 1) == "+0,4" and signed(0.0, 1) == "0,0"
+    assert signed(-0.01, 1) == "0,0"
+    assert signed_percent(-12.34, "en") == "−12.3%" and signed_percent(5, "vi") == "+5,0 %"
+    assert number(1234567.891, 2) == "1.234.567,89" and number(1234.5, 1, "en") == "1,234.5"
+    assert plain(3456789.0) == "3456789" and plain(12.5) == "12,5" and plain(12.5, "en") == "12.5"

@@ -156,11 +156,13 @@ class Overview:
 def overview(*, session: Session, warehouse: Warehouse, principal: Principal, lang: str,
              year: int | None = None, unit: str | None = None,
              today: date | None = None) -> Overview:
+    """The year's targets, headline figures and freshness; a past year is seen from its end."""
     today = today or date.today()
     year = year or today.year
+    on = min(today, date(year, 12, 31))
     view = viewpoint(session, principal)
-    homes = home_units(view, principal, today)
-    home = resolve_unit(view, unit, today) if unit else (homes[0] if homes else None)
+    homes = home_units(view, principal, on)
+    home = resolve_unit(view, unit, on) if unit else (homes[0] if homes else None)
     report = evaluation(session, warehouse, principal, year, lang, today)
     sectors: list[SectorTargets] = []
     headline_codes: list[str] = []
@@ -171,7 +173,8 @@ def overview(*, session: Session, warehouse: Warehouse, principal: Principal, la
     if not headline_codes:
         headline_codes = [i.code for i in visible if i.formula is None][:HEADLINE_FALLBACK]
     latest = (latest_values(session=session, warehouse=warehouse, principal=principal,
-                            view=view, codes=headline_codes, unit=home, today=today)
+                            view=view, codes=headline_codes, unit=home,
+                            today=today if year >= today.year else date(year + 1, 1, 1))
               if home is not None and headline_codes else [])
     return Overview(
         unit=unit_ref(view.catalog, home) if home else None,
@@ -197,23 +200,28 @@ def evaluation(session: Session, warehouse: Warehouse, principal: Principal, yea
 def latest_values(*, session: Session, warehouse: Warehouse, principal: Principal,
                   view: Viewpoint, codes: Sequence[str], unit: Unit,
                   today: date) -> list[Latest]:
-    """Each indicator's year-to-date figure at its latest month with data, else last year's.
+    """Each indicator's year-to-date figure at its latest month with data, else the last
+    complete year's, as things stood on `today` (exclusive).
 
-    History is counted in today's units (mapped), so a year-on-year change across the
-    2025 reform compares like with like.
+    History is counted in the units in force then (mapped), so a year-on-year change
+    across the 2025 reform compares like with like.
     """
     uid = view.catalog.uid_of(unit)
-    this_month = Period.month_of(today.year, today.month)
-    months = [this_month.shift(-n) for n in (3, 2, 1)]
-    months = [m for m in months if m.start.year == today.year] or [months[-1]]
+    last_month = Period.month_of(today.year, today.month).previous()
+    months = [m for m in (last_month.shift(-2), last_month.shift(-1), last_month)
+              if m.start.year == last_month.start.year]
+    on = last_month.end
     ytd = run_analytics(session=session, warehouse=warehouse, principal=principal,
                         request=AnalyticsRequest(
                             indicators=list(codes), units=[uid], periods=[m.id for m in months],
-                            hierarchy="mapped", cumulative=True, compare=True, today=today))
+                            hierarchy="mapped", as_of=on, cumulative=True, compare=True,
+                            today=today))
+    last_year = today.year - 1
     years = run_analytics(session=session, warehouse=warehouse, principal=principal,
                           request=AnalyticsRequest(
-                              indicators=list(codes), units=[uid],
-                              periods=[str(today.year - 1)], hierarchy="mapped",
+                              indicators=list(codes), units=[uid], periods=[str(last_year)],
+                              hierarchy="mapped", as_of=min(on, date(last_year, 12, 31))
+                              if unit.in_force(date(last_year, 12, 31)) else on,
                               compare=True, today=today))
     best: dict[str, Latest] = {}
     for result in (years, ytd):  # later rows overwrite: the latest month wins over the year
@@ -464,10 +472,11 @@ def _trend(session: Session, warehouse: Warehouse, principal: Principal, view: V
             s.id == unit.id for s, _ in h.successors(target_unit.id, today)))
         if same:
             planned[tp.id] = t.planned
-    first = next((i for i, y in enumerate(years) if values.get(y.id) is not None
-                  or y.id in planned), len(years))
+    known = [i for i, y in enumerate(years) if values.get(y.id) is not None
+             or y.id in planned]
+    shown = years[known[0]:known[-1] + 1] if known else []
     return [TrendPoint(y.id, y.label("vi"), y.label("en"), values.get(y.id), planned.get(y.id),
-                       partial=y.end >= today) for y in years[first:]], mapped
+                       partial=y.end >= today) for y in shown], mapped
 
 
 # --- Unit page ----------------------------------------------------------------------------
@@ -508,8 +517,8 @@ def unit_page(*, session: Session, warehouse: Warehouse, principal: Principal, r
     if codes and unit.in_force(p.end):
         result = run_analytics(session=session, warehouse=warehouse, principal=principal,
                                request=AnalyticsRequest(
-                                   indicators=codes, units=[uid], periods=[p.id], as_of=p.end,
-                                   compare=True, rank=True))
+                                   indicators=codes, units=[uid], periods=[p.id],
+                                   hierarchy="mapped", as_of=p.end, compare=True, rank=True))
         report = evaluation(session, warehouse, principal, p.start.year, lang, today,
                              units=[unit.code])
         status: dict[str, TargetEvaluation] = {

@@ -40,9 +40,9 @@ def signed(value: float | None, decimals: int = 0, lang: str = "vi") -> str:
     if value is None:
         return "—"
     text = number(value, decimals, lang)
-    if text.startswith("−") or not any(c in "123456789" for c in text):
-        return text.lstrip("−")  # nothing to sign: no "+0,0"
-    return "+" + text
+    if not any(c in "123456789" for c in text):
+        return text.lstrip("−")  # nothing to sign: no "+0,0" nor "−0,0"
+    return text if text.startswith("−") else "+" + text
 
 
 def signed_percent(value: float | None, lang: str = "vi") -> str:

@@ -34,13 +34,13 @@ def imports_page(request: Request, viewer: Viewer, lang: Lang) -> Response:
 async def imports_upload(request: Request, session: SessionDep, viewer: Viewer,
                          lang: Lang) -> Response:
     require(viewer, Permission.WRITE_DATA)  # before reading a byte of the upload
-    form = await request.form()
-    upload = form.get("file")
-    if not isinstance(upload, StarletteUpload):
-        raise ValidationError("Choose a file to upload", [FieldError(
-            field="file", message="send a CSV or XLSX file in the field 'file'")])
-    content = await upload.read(MAX_BYTES + 1)
-    name = (upload.filename or "upload")[:200]
+    async with request.form() as form:  # closes the upload's temporary file
+        upload = form.get("file")
+        if not isinstance(upload, StarletteUpload):
+            raise ValidationError("Choose a file to upload", [FieldError(
+                field="file", message="send a CSV or XLSX file in the field 'file'")])
+        content = await upload.read(MAX_BYTES + 1)
+        name = (upload.filename or "upload")[:200]
 
     def work() -> ImportOutcome:
         return _importer(request).import_file(session=session, principal=viewer,
