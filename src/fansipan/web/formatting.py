@@ -17,7 +17,9 @@ def number(value: float | int | None, decimals: int = 0, lang: str = "vi") -> st
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     shown = format_number(float(value), decimals, lang)
-    return "0" if shown in ("-0", "-0,0", "-0.0") else shown.replace("-", "−")
+    if not any(c in "123456789" for c in shown):
+        return shown.lstrip("-")  # a tiny negative rounds to 0, never to "−0,0"
+    return shown.replace("-", "−")
 
 
 def value_decimals(value: float | None, decimals: int) -> int:
