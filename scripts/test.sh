@@ -6,14 +6,19 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# System packages: a PostgreSQL server (the tests start their own on a free port), and
-# its client tools pg_dump and pg_restore (the backup tests use them).
+# System packages: a PostgreSQL server (the tests start their own on a free port), its
+# client tools pg_dump and pg_restore (the backup tests use them), and a browser.
 missing=()
 if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
 if ! command -v pg_dump >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_dump >/dev/null 2>&1; then
   missing+=(postgresql-client)
+fi
+# Debian's chromium and a font with Vietnamese letters for the browser tests; Playwright
+# (a Python package) only drives it and never downloads a browser of its own.
+if [ ! -x /usr/bin/chromium ]; then
+  missing+=(chromium fonts-dejavu-core)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing system packages: ${missing[*]}"
