@@ -56,7 +56,7 @@ def test_drill_from_province_to_district_to_commune(page: Any, demo_server: Serv
     district = page.locator(".crumbs [aria-current=page]").inner_text()
     assert page.locator(".tile-grid li").count() > 5, "a district shows its communes as tiles"
     assert "ranh giới" in page.locator("#no-map").inner_text()
-    shoot(page, demo_server, "indicator-district", full=True)
+    shoot(page, demo_server, "indicator-district")
     # In the table: a commune.
     commune_link = page.locator("#unit-table tbody tr th a").first
     commune = commune_link.inner_text()
@@ -80,7 +80,7 @@ def test_after_the_reform_the_page_says_why_there_is_no_map(page: Any,
     assert page.locator("#map").count() == 0
     assert "01/7/2025" in page.locator("#no-map").inner_text()
     assert page.locator(".tile-grid li").count() > 90  # the new province's communes
-    shoot(page, demo_server, "indicator-after-reform", full=True)
+    shoot(page, demo_server, "indicator-after-reform")
 
 
 def test_an_officer_enters_a_value_and_the_overview_changes(page: Any,
@@ -91,7 +91,7 @@ def test_an_officer_enters_a_value_and_the_overview_changes(page: Any,
     before = kpi.inner_text()
     page.goto(demo_server.url + "/entry?sector=telecom")
     page.wait_for_selector("#entry-form")
-    shoot(page, demo_server, "entry", full=True)
+    shoot(page, demo_server, "entry")
     field = page.locator(f"#v-{code}")
     assert field.count() == 1, "the province's monthly telecom grid has the field"
     # A wrong value is refused beside its field, and nothing is saved.
@@ -148,7 +148,7 @@ def test_other_pages_render(page: Any, demo_server: Server) -> None:
                        ("unit", "/units/15"), ("indicators", "/indicators")]:
         page.goto(demo_server.url + path)
         assert page.locator("main h1").count() == 1
-        shoot(page, demo_server, name, full=True)
+        shoot(page, demo_server, name, full=name == "targets")
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(demo_server.url + "/wall")
     assert page.locator(".slide.current").count() == 1

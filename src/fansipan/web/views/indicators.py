@@ -156,7 +156,7 @@ def map_figure(data: IndicatorPage, lang: str) -> dict[str, Any] | None:
                          "separatethousands": True},
         }],
         "layout": {
-            "map": {"style": "white-bg", "center": {"lon": 104.03, "lat": 22.33}, "zoom": 8.3},
+            "map": {"style": "white-bg", "center": {"lon": 104.03, "lat": 22.36}, "zoom": 8.05},
             "margin": {"t": 0, "r": 0, "b": 0, "l": 0}, "height": 440,
             "separators": ",." if lang == "vi" else ".,",
             "paper_bgcolor": "rgba(0,0,0,0)",
