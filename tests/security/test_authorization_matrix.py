@@ -36,6 +36,8 @@ CLIENTS = frozenset({"admin", "integrator"})
 NOBODY: frozenset[str] = frozenset()
 
 VALUE = "/api/v1/datavalues/VT_TRAM_5G/02683/2024-03"
+DVS = {"dataElement": "VT_TRAM_5G", "orgUnit": "082", "period": "202403", "idScheme": "CODE"}
+DV = {"de": "VT_TRAM_5G", "ou": "02683", "pe": "202403"}
 NEW_USER = {"username": "matrix.new", "roles": ["leader"], "all_units": True}
 NEW_CLIENT = {"username": "matrix.client2", "roles": ["officer"], "units": ["082"],
               "units_as_of": "2025-01-01"}
@@ -147,6 +149,29 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
             {"indicator": "VT_TRAM_5G", "unit": "02683", "period": "2024-07", "value": 2}]})],
     ("GET", "/api/v1/jobs"): [Case("/api/v1/jobs", SIGNED_IN)],
     ("GET", "/api/v1/jobs/{job_id}"): [Case("/api/v1/jobs/0123456789abcdef", SIGNED_IN)],
+    ("GET", "/api/v1/exports"): [
+        Case("/api/v1/exports", READERS, params={"unit": "082", "indicator": "VT_TRAM_5G"})],
+    ("POST", "/dhis2/api/dataValueSets"): [
+        Case("/dhis2/api/dataValueSets", frozenset({"officer", "foreign"}),
+             params={"idScheme": "CODE"}, json={"dataValues": [
+                 {"dataElement": "VT_TRAM_5G", "orgUnit": "02683", "period": "202408",
+                  "value": "2"}]})],
+    ("GET", "/dhis2/api/dataValueSets"): [Case("/dhis2/api/dataValueSets", READERS, params=DVS)],
+    ("GET", "/dhis2/api/dataValueSets.{fmt}"): [
+        Case("/dhis2/api/dataValueSets.csv", READERS, params=DVS)],
+    ("GET", "/dhis2/api/system/info"): [Case("/dhis2/api/system/info", SIGNED_IN)],
+    ("GET", "/dhis2/api/system/info.json"): [Case("/dhis2/api/system/info.json", SIGNED_IN)],
+    ("GET", "/dhis2/api/system/tasks/DATAVALUE_IMPORT/{job_id}"): [
+        Case("/dhis2/api/system/tasks/DATAVALUE_IMPORT/0123456789abcdef", SIGNED_IN)],
+    ("GET", "/dhis2/api/system/taskSummaries/DATAVALUE_IMPORT/{job_id}"): [
+        Case("/dhis2/api/system/taskSummaries/DATAVALUE_IMPORT/0123456789abcdef", SIGNED_IN)],
+    ("GET", "/dhis2/api/dataValues"): [Case("/dhis2/api/dataValues", READERS, params=DV)],
+    ("GET", "/dhis2/api/dataValues.json"): [
+        Case("/dhis2/api/dataValues.json", READERS, params=DV)],
+    ("POST", "/dhis2/api/dataValues"): [
+        Case("/dhis2/api/dataValues", OFFICER, params={**DV, "pe": "202409", "value": "3"})],
+    ("DELETE", "/dhis2/api/dataValues"): [
+        Case("/dhis2/api/dataValues", OFFICER, params={**DV, "pe": "202410"})],
     ("GET", "/api/v1/audit/verify"): [Case("/api/v1/audit/verify", ADMIN)],
     # The dashboard's pages. Reference pages are open to all and show each viewer only
     # the indicators it may read; pages that name Bát Xát data follow the API's rules.

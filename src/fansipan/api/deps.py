@@ -63,11 +63,19 @@ async def get_principal(request: Request, session: SessionDep,
     cookie = request.cookies.get(session_cookie_name(settings))
     if header:
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        if scheme.lower() == "basic" and token.strip():
+            # DHIS2-style: a connected system's id and key (services.clients).
+            from fansipan.services.clients import basic_principal
+
+            principal = await run_in_threadpool(
+                lambda: basic_principal(session=session, settings=settings,
+                                        credentials=token, ip=ip))
+        elif scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("Send the API token as 'Authorization: Bearer <token>'")
-        principal = await run_in_threadpool(
-            lambda: token_principal(session=session, settings=settings, token=token.strip(),
-                                    ip=ip))
+        else:
+            principal = await run_in_threadpool(
+                lambda: token_principal(session=session, settings=settings,
+                                        token=token.strip(), ip=ip))
     elif cookie:
         unsafe = request.method not in SAFE_METHODS
         csrf = request.headers.get("x-csrf-token")

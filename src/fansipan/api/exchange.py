@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from fansipan.api.exchange_log import ExchangeLogMiddleware
-from fansipan.api.routes import imports, jobs
+from fansipan.api.routes import dhis2, exports, imports, jobs
 from fansipan.services.exchange_log import LogWriter
 
 API_PREFIX = "/api/v1"
@@ -13,7 +13,8 @@ API_PREFIX = "/api/v1"
 
 def install_exchange(app: FastAPI) -> None:
     """Imports, jobs, exports, DHIS2 compatibility, clients' log and connectors."""
-    for module in (imports, jobs):
+    for module in (imports, jobs, exports):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(dhis2.router)
     app.state.exchange_log = LogWriter(app.state.session_factory)
     app.add_middleware(ExchangeLogMiddleware, writer=app.state.exchange_log)

@@ -8,20 +8,20 @@ turns it into store filters; `export_batches` streams the rows; the writers in
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.periods import parse_period
 from fansipan.errors import FansipanError, FieldError, NotFound, ValidationError
-from fansipan.services.access import data_scope, require
+from fansipan.services.access import Scope, data_scope, require
 from fansipan.services.audit import record_alone
-from fansipan.services.catalog import load_catalog, unknown_message
+from fansipan.services.catalog import Catalog, load_catalog, unknown_message
 from fansipan.services.checks import IdScheme
 from fansipan.store.export_sql import Filters, export_cursor
 
@@ -106,6 +106,7 @@ def prepare_export(*, session: Session, principal: Principal, query: ExportQuery
         raise NotFound("The export names things that do not exist", errors) if all(
             e.field in ("indicator", "unit", "sector") for e in errors) else ValidationError(
             "The export request is not valid", errors)
+    _check_asked(catalog, scope, query, indicator_ids if query.indicators else None)
     if scope.indicator_ids is not None:
         indicator_ids = (set(scope.indicator_ids) if indicator_ids is None
                          else indicator_ids & scope.indicator_ids)
@@ -117,6 +118,17 @@ def prepare_export(*, session: Session, principal: Principal, query: ExportQuery
         start=query.start, end=query.end, updated_since=query.last_updated,
         changed_after=query.changed_after, include_deleted=query.include_deleted,
         limit=query.limit)
+
+
+def _check_asked(catalog: Catalog, scope: Scope, query: ExportQuery,
+                 named_indicators: set[int] | None) -> None:
+    """Naming a unit or an indicator wholly outside the scope is refused, as reads are."""
+    for ref in query.units:
+        units = catalog.units_named(ref)
+        if not any(scope.allows_unit(u.id) for u in units):
+            scope.check_unit(catalog, units[0].id)
+    for indicator_id in sorted(named_indicators or ()):
+        scope.check_indicator(catalog, indicator_id)
 
 
 def export_batches(*, session: Session, filters: Filters) -> Iterator[Sequence[Any]]:
@@ -136,3 +148,48 @@ def audit_export(*, session: Session, principal: Principal, fmt: str, filters: F
         "units": len(filters.unit_ids or []) or "all", "periods": list(filters.periods)[:50],
         "changed_after": filters.changed_after,
         "updated_since": filters.updated_since.isoformat() if filters.updated_since else None})
+
+
+MEDIA = {
+    ExportFormat.JSON: ("application/json", "json"),
+    ExportFormat.CSV: ("text/csv; charset=utf-8", "csv"),
+    ExportFormat.XLSX: ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        "xlsx"),
+    ExportFormat.DHIS2: ("application/json", "json"),
+    ExportFormat.DHIS2_CSV: ("application/csv; charset=utf-8", "csv"),
+    ExportFormat.SDMX_ML: ("application/vnd.sdmx.structurespecificdata+xml; version=2.1",
+                           "xml"),
+    ExportFormat.SDMX_CSV: ("application/vnd.sdmx.data+csv; version=1.0.0", "csv"),
+}
+
+
+def write_export(fmt: ExportFormat, batches: Iterable[Sequence[Sequence[Any]]], out: IO[bytes],
+                 progress: Callable[[int], None] | None = None, *, uids: bool = True) -> int:
+    """Write rows in a format; returns how many values were written."""
+    from fansipan.exchange import sdmx_io, writers
+
+    if fmt is ExportFormat.CSV:
+        return writers.write_csv(batches, out, progress)
+    if fmt is ExportFormat.JSON:
+        return writers.write_json(batches, out, progress)
+    if fmt is ExportFormat.XLSX:
+        return writers.write_xlsx(batches, out, progress)
+    if fmt is ExportFormat.DHIS2:
+        return writers.write_dhis2_json(batches, out, progress, uids=uids)
+    if fmt is ExportFormat.DHIS2_CSV:
+        return writers.write_dhis2_csv(batches, out, progress, uids=uids)
+    if fmt is ExportFormat.SDMX_ML:
+        return sdmx_io.write_sdmx_ml(batches, out, progress)
+    return sdmx_io.write_sdmx_csv(batches, out, progress)
+
+
+def export_to(*, session: Session, principal: Principal, query: ExportQuery,
+              fmt: ExportFormat, out: IO[bytes], progress: Callable[[int], None] | None = None,
+              uids: bool = True) -> int:
+    """Check, write and audit one export; returns how many values it holds."""
+    filters = prepare_export(session=session, principal=principal, query=query)
+    rows = write_export(fmt, export_batches(session=session, filters=filters), out, progress,
+                        uids=uids)
+    audit_export(session=session, principal=principal, fmt=fmt.value, filters=filters,
+                 rows=rows)
+    return rows

@@ -35,8 +35,7 @@ class Filters:
 
 def _sql(pg: bool, f: Filters) -> tuple[str, dict[str, Any]]:
     if pg:
-        value = ("CASE WHEN dv.value = trunc(dv.value) AND abs(dv.value) < 1e15 THEN "
-                 "dv.value::bigint::text ELSE dv.value::text END")
+        value = "dv.value"  # made whole in Python below: PostgreSQL has no mixed column
         stamp = ("to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')")
         deleted = "dv.deleted"
     else:
@@ -92,6 +91,13 @@ def _bindable(value: object, pg: bool) -> object:
     return value.isoformat()
 
 
+def _whole(row: Sequence[Any]) -> tuple[Any, ...]:
+    value = row[3]
+    if value is not None and value.is_integer() and abs(value) < 1e15:
+        return (*row[:3], int(value), *row[4:])
+    return tuple(row)
+
+
 def export_cursor(session: Session, filters: Filters) -> Iterator[Sequence[Any]]:
     """Batches of export rows, read through the driver's own cursor.
 
@@ -107,6 +113,6 @@ def export_cursor(session: Session, filters: Filters) -> Iterator[Sequence[Any]]
     try:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(FETCH):
-            yield batch
+            yield [_whole(row) for row in batch] if pg else batch
     finally:
         cursor.close()
