@@ -170,6 +170,14 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         Case("/dhis2/api/dataValues.json", READERS, params=DV)],
     ("POST", "/dhis2/api/dataValues"): [
         Case("/dhis2/api/dataValues", OFFICER, params={**DV, "pe": "202409", "value": "3"})],
+    ("GET", "/api/v1/templates"): [Case("/api/v1/templates", OFFICER, params={
+        "sector": "telecom", "unit": "082", "period": "2024-03"})],
+    ("GET", "/api/v1/exchange/clients"): [Case("/api/v1/exchange/clients", CLIENTS)],
+    ("POST", "/api/v1/exchange/clients"): [Case("/api/v1/exchange/clients", CLIENTS, json={
+        "name": "matrix.lgsp", "agency": "so-tttt", "units": ["082"],
+        "units_as_of": "2025-01-01", "write": True})],
+    ("GET", "/api/v1/exchange/log"): [Case("/api/v1/exchange/log", ADMIN)],
+    ("GET", "/api/v1/exchange/log.csv"): [Case("/api/v1/exchange/log.csv", ADMIN)],
     ("DELETE", "/dhis2/api/dataValues"): [
         Case("/dhis2/api/dataValues", OFFICER, params={**DV, "pe": "202410"})],
     ("GET", "/api/v1/audit/verify"): [Case("/api/v1/audit/verify", ADMIN)],
