@@ -252,6 +252,7 @@ def _dmy(d: date | None) -> str:
 
 
 from fansipan import cli_trust  # noqa: E402, F401 - registers accounts, audit, backup commands
+from fansipan import cli_exchange  # noqa: E402, F401 - registers clients, import, export, connectors
 
 
 def main() -> None:

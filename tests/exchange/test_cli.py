@@ -1,0 +1,37 @@
+"""The exchange commands: register a client, import with a progress bar, export, template."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from fansipan.cli import app
+
+
+def run(store_url: str, *args: str) -> str:
+    result = CliRunner().invoke(app, list(args), env={"FANSIPAN_DATABASE_URL": store_url})
+    assert result.exit_code in (0, 1), result.output
+    return result.output
+
+
+def test_clients_import_export_and_template(store_url: str, tmp_path: Path) -> None:
+    shown = run(store_url, "clients", "add", "lgsp-cli", "--agency", "so-tttt", "--units",
+                "080,082", "--as-of", "2025-01-01", "--write")
+    assert "Client id: lgsp-cli" in shown and re.search(r"Key:\s+fsp_", shown)
+    data = tmp_path / "values.csv"
+    data.write_text("indicator;unit;period;value\nVT_TRAM_5G;02647;2024-03;3\n",
+                    encoding="utf-8-sig")
+    assert "imported 1" in run(store_url, "import", str(data))
+    assert "ignored 1" in run(store_url, "import", str(data))
+    target = tmp_path / "out.json"
+    run(store_url, "export", "--format", "dhis2", "--unit", "02647", "-o", str(target))
+    [value] = json.loads(target.read_text())["dataValues"]
+    assert value["dataElement"] == "VT_TRAM_5G" and value["period"] == "202403"
+    book = tmp_path / "t.xlsx"
+    run(store_url, "template", "--sector", "telecom", "--unit", "080", "--period", "2024-03",
+        "-o", str(book))
+    assert book.stat().st_size > 1000
+    assert "lgsp-cli" in run(store_url, "clients", "list")
