@@ -82,8 +82,10 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         thread.join(timeout=30)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(demo_server: Server) -> Iterator[Any]:
+    # Module scope: Playwright's sync API runs an event loop on the main thread while it
+    # is open, and tests after these (asyncio.run in the load test) need it closed.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
