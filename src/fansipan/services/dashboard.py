@@ -200,15 +200,16 @@ def evaluation(session: Session, warehouse: Warehouse, principal: Principal, yea
 def latest_values(*, session: Session, warehouse: Warehouse, principal: Principal,
                   view: Viewpoint, codes: Sequence[str], unit: Unit,
                   today: date) -> list[Latest]:
-    """Each indicator's year-to-date figure at its latest month with data, else the last
-    complete year's, as things stood on `today` (exclusive).
+    """Each indicator's year-to-date figure up to the last or the month before (the later
+    with data), else the last complete year's, as things stood on `today` (exclusive).
+    Two months, not more: each month asked is a scan, and a report is rarely later.
 
     History is counted in the units in force then (mapped), so a year-on-year change
     across the 2025 reform compares like with like.
     """
     uid = view.catalog.uid_of(unit)
     last_month = Period.month_of(today.year, today.month).previous()
-    months = [m for m in (last_month.shift(-2), last_month.shift(-1), last_month)
+    months = [m for m in (last_month.shift(-1), last_month)
               if m.start.year == last_month.start.year]
     on = last_month.end
     ytd = run_analytics(session=session, warehouse=warehouse, principal=principal,
