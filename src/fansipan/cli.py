@@ -251,8 +251,8 @@ def _dmy(d: date | None) -> str:
     return d.strftime("%d/%m/%Y") if d else ""
 
 
-from fansipan import cli_trust  # noqa: E402, F401 - registers accounts, audit, backup commands
-from fansipan import cli_exchange  # noqa: E402, F401 - registers clients, import, export, connectors
+# Each registers its commands: clients, import, export, connectors; accounts, audit, backups.
+from fansipan import cli_exchange, cli_trust  # noqa: E402, F401
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ in the audit log.
 from __future__ import annotations
 
 import getpass
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -330,5 +329,80 @@ def template(
               f"'fansipan import {output}'.")
 
 
-def _print_json(value: object) -> None:
-    out.print_json(json.dumps(value, ensure_ascii=False, default=str))
+# -- connectors -------------------------------------------------------------------------------
+
+
+@connectors_app.command("add")
+@friendly
+def connectors_add(
+    spec: Annotated[Path, typer.Argument(
+        exists=True, dir_okay=False,
+        help="A JSON file describing the connector (see docs/exchange.md).")],
+    data_dir: DataDir = None,
+) -> None:
+    """Register a pull source or a push target from its JSON description."""
+    from fansipan.services.connectors import ConnectorCreate, create_connector
+
+    data = ConnectorCreate.model_validate_json(spec.read_text(encoding="utf-8"))
+    with _session(_settings(data_dir)) as session:
+        made = create_connector(session=session, principal=_cli(), data=data)
+    every = f"every {made.schedule_minutes} min" if made.schedule_minutes else "by hand"
+    out.print(f"Registered {made.kind.value} connector {made.name} ({made.url}), run {every}.")
+
+
+@connectors_app.command("list")
+@friendly
+def connectors_list(data_dir: DataDir = None) -> None:
+    from fansipan.services.connectors import list_connectors
+
+    with _session(_settings(data_dir)) as session:
+        found = list_connectors(session=session, principal=_cli())
+    table = Table("name", "kind", "url", "schedule", "next run", title="Connectors")
+    for c in found:
+        table.add_row(c.name, c.kind.value, c.url,
+                      f"{c.schedule_minutes} min" if c.schedule_minutes else "by hand",
+                      f"{c.next_run_at:%d/%m/%Y %H:%M}" if c.next_run_at else "")
+    out.print(table)
+
+
+@connectors_app.command("run")
+@friendly
+def connectors_run(name: str, data_dir: DataDir = None) -> None:
+    """Run a connector now, with its retries; prints the run."""
+    from fansipan.analytics.warehouse import Warehouse
+    from fansipan.services.connectors import Runtime, run_connector
+    from fansipan.services.setup import open_store
+    from fansipan.store.engine import make_session_factory
+
+    settings = _settings(data_dir)
+    engine = open_store(settings)
+    try:
+        run = run_connector(session_factory=make_session_factory(engine), principal=_cli(),
+                            name=name, runtime=Runtime(spool=settings.data_dir / "spool",
+                                                       warehouse=Warehouse()))
+    finally:
+        engine.dispose()
+    out.print(f"{name}: {run.status} after {run.attempts} attempt(s); sent {run.values_sent}, "
+              f"imported {run.imported}, updated {run.updated}, ignored {run.ignored}, "
+              f"conflicts {run.conflicts}", highlight=False)
+    if run.message:
+        out.print(run.message, highlight=False)
+    if run.status == "failed":
+        raise typer.Exit(1)
+
+
+@connectors_app.command("runs")
+@friendly
+def connectors_runs(name: str, data_dir: DataDir = None) -> None:
+    """A connector's run history, newest first."""
+    from fansipan.services.connectors import list_runs
+
+    with _session(_settings(data_dir)) as session:
+        runs = list_runs(session=session, principal=_cli(), name=name)
+    table = Table("run", "started (UTC)", "trigger", "status", "attempts", "sent", "imported",
+                  "updated", "conflicts", title=f"Runs of {name}")
+    for r in runs:
+        table.add_row(str(r.id), f"{r.started_at:%d/%m/%Y %H:%M:%S}", r.trigger, r.status,
+                      str(r.attempts), str(r.values_sent), str(r.imported), str(r.updated),
+                      str(r.conflicts))
+    out.print(table)

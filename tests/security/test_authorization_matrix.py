@@ -177,6 +177,13 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         "name": "matrix.lgsp", "agency": "so-tttt", "units": ["082"],
         "units_as_of": "2025-01-01", "write": True})],
     ("GET", "/api/v1/exchange/log"): [Case("/api/v1/exchange/log", ADMIN)],
+    ("GET", "/api/v1/connectors"): [Case("/api/v1/connectors", CLIENTS)],
+    ("POST", "/api/v1/connectors"): [Case("/api/v1/connectors", CLIENTS, json={
+        "name": "matrix.pull", "kind": "pull", "url": "http://127.0.0.1:9/none.json"})],
+    ("POST", "/api/v1/connectors/{name}/run"): [
+        Case("/api/v1/connectors/matrix.none/run", CLIENTS)],
+    ("GET", "/api/v1/connectors/{name}/runs"): [
+        Case("/api/v1/connectors/matrix.none/runs", CLIENTS)],
     ("GET", "/api/v1/exchange/log.csv"): [Case("/api/v1/exchange/log.csv", ADMIN)],
     ("DELETE", "/dhis2/api/dataValues"): [
         Case("/dhis2/api/dataValues", OFFICER, params={**DV, "pe": "202410"})],
