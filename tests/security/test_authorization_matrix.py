@@ -214,7 +214,8 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         "unit": "02683", "period": "2024-04", "sector": "telecom", "v:VT_TRAM_5G": "2"})],
     ("GET", "/imports"): [Case("/imports", OFFICER | {"foreign"})],
     ("POST", "/imports"): [Case("/imports", OFFICER | {"foreign"})],
-    ("GET", "/imports/template.xlsx"): [Case("/imports/template.xlsx", OFFICER | {"foreign"})],
+    ("GET", "/imports/template.xlsx"): [Case("/imports/template.xlsx", OFFICER, params={
+        "sector": "telecom", "unit": "082", "period": "2024-04"})],
     ("GET", "/login"): [Case("/login", ALL)],
     ("POST", "/login"): [Case("/login", ALL, data={"username": "matrix.target",
                                                   "password": "a long enough test passphrase"})],

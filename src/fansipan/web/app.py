@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from fansipan.web.assets import Assets
-from fansipan.web.importing import BasicImporter
+from fansipan.web.importing import HubImporter
 from fansipan.web.templating import make_environment
 from fansipan.web.views import (
     account,
@@ -24,8 +24,7 @@ def install_web(app: FastAPI) -> None:
     assets = Assets()
     app.state.web_assets = assets
     app.state.web_templates = make_environment(assets)
-    # The exchange hub's importer replaces this stand-in once it exists.
-    app.state.web_importer = BasicImporter()
+    app.state.web_importer = HubImporter()
     for module in (static, account, overview, indicators, units, sectors, targets, entry,
                    imports):
         app.include_router(module.router)

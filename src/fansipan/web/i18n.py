@@ -159,16 +159,25 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "range": ("từ {lo} đến {hi}", "from {lo} to {hi}"),
     # Imports
     "imports_title": ("Nhập số liệu từ tệp", "Import data from a file"),
-    "file": ("Tệp CSV hoặc XLSX", "CSV or XLSX file"),
+    "file": ("Tệp (CSV, XLSX, JSON)", "File (CSV, XLSX, JSON)"),
     "upload": ("Tải lên và kiểm tra", "Upload and check"),
-    "template": ("Tải mẫu XLSX", "Download the XLSX template"),
-    "import_help": ("Cột: chỉ tiêu (mã), đơn vị (mã), kỳ, giá trị, ghi chú. Tệp được kiểm tra "
-                    "toàn bộ: nếu có dòng sai, không dòng nào được ghi.",
-                    "Columns: indicator (code), unit (code), period, value, comment. The whole "
-                    "file is checked: if any row is wrong, nothing is written."),
-    "import_ok": ("Đã nhập {rows} dòng: {created} mới, {updated} sửa, {unchanged} không đổi.",
-                  "Imported {rows} rows: {created} new, {updated} changed, {unchanged} "
-                  "unchanged."),
+    "template": ("Mẫu nhập liệu XLSX", "XLSX entry template"),
+    "template_get": ("Tải mẫu", "Download the template"),
+    "template_help": ("Mẫu có sẵn các chỉ tiêu của nhóm cho đơn vị và các đơn vị trực thuộc, "
+                      "kèm số liệu đã có; điền rồi tải lên ở trên.",
+                      "The template lists the group's indicators for the unit and the units "
+                      "below it, with the figures already stored; fill it in and upload it "
+                      "above."),
+    "import_more": ("… và {more} lỗi khác không liệt kê.", "… and {more} more not listed."),
+    "import_help": ("Cột: mã chỉ tiêu, mã đơn vị, kỳ, giá trị, ghi chú (tiêu đề tiếng Việt "
+                    "hoặc tiếng Anh). Tệp CSV, XLSX, JSON hoặc DHIS2. Tệp được kiểm tra toàn "
+                    "bộ: nếu có dòng sai, không dòng nào được ghi.",
+                    "Columns: indicator code, unit code, period, value, comment (headers in "
+                    "Vietnamese or English). CSV, XLSX, JSON or DHIS2 files. The whole file is "
+                    "checked: if any row is wrong, nothing is written."),
+    "import_ok": ("Đã nhập {rows} dòng: {created} mới, {updated} sửa, {ignored} bỏ qua "
+                  "(không đổi).", "Imported {rows} rows: {created} new, {updated} changed, "
+                                  "{ignored} ignored (unchanged)."),
     "import_rejected": ("Tệp {file} có {count} lỗi; không dòng nào được ghi.",
                         "{file} has {count} problems; nothing was written."),
     "row": ("Dòng", "Row"),

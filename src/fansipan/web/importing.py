@@ -1,34 +1,27 @@
-"""The one interface the imports page needs from the exchange hub.
+"""What the imports page needs from the exchange hub, in the page's terms.
 
-`FileImporter` is what the page calls: check a file and write it all or nothing,
-and give the XLSX template. Until the exchange hub (`fansipan.exchange`,
-`services/imports.py`) provides it, `BasicImporter` stands in: it reads a flat CSV or
-XLSX (indicator, unit, period, value, comment) and writes through the one write path
-(`ValueWriter`), so validation, scopes, locks and audit are the ordinary ones. Replace
-it by the hub's importer in `install_web` once that exists; the page does not change.
+`FileImporter` is the page's whole dependency: import a file all or nothing, and give
+an entry template. `HubImporter` implements it with the exchange hub's services
+(`services.imports.run_import`, `services.templates.entry_template`), so files go
+through the same readers (CSV with Vietnamese or English headers, XLSX, JSON, DHIS2),
+the one write path, scopes, locks and audit as `POST /api/v1/imports`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
-from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Principal
-from fansipan.errors import FieldError, ValidationError
-from fansipan.reports.tables import to_xlsx
-from fansipan.services.checks import RawValue
-from fansipan.services.writes import ValueWriter
+from fansipan.services.imports import ImportOptions, ImportStatus, run_import
+from fansipan.services.templates import TemplateRequest, entry_template
 
-COLUMNS = ("indicator", "unit", "period", "value", "comment")
-MAX_ROWS = 50_000
-MAX_BYTES = 20 * 2**20
-LINE = "\x00line"  # where a row was in the file, kept beside its cells
+MAX_BYTES = 50 * 2**20
+SOURCE = "web-import"
 
 
 @dataclass(frozen=True)
@@ -45,10 +38,11 @@ class ImportOutcome:
     rows: int
     created: int = 0
     updated: int = 0
-    unchanged: int = 0
+    ignored: int = 0
     deleted: int = 0
     message: str = ""
     rejected: list[RejectedRow] = field(default_factory=list)
+    more: int = 0  # problems counted but not listed
 
     @property
     def ok(self) -> bool:
@@ -59,97 +53,37 @@ class FileImporter(Protocol):
     def import_file(self, *, session: Session, principal: Principal, file_name: str,
                     content: bytes, lang: str = "vi") -> ImportOutcome: ...
 
-    def template(self) -> bytes: ...
+    def template(self, *, session: Session, principal: Principal, sector: str, unit: str,
+                 period: str) -> bytes: ...
 
 
-class BasicImporter:
-    """Flat CSV or XLSX files through `ValueWriter` (stand-in for the exchange hub)."""
-
-    source = "import"
-
-    def template(self) -> bytes:
-        return to_xlsx(list(COLUMNS), [["VT_TRAM_5G", "02647", "2025-05", 12, ""]],
-                       title="data", note="indicator = mã chỉ tiêu, unit = mã đơn vị, period = "
-                                          "kỳ (2025, 2025Q1, 2025-05); xóa dòng ví dụ")
+class HubImporter:
+    """The exchange hub's import and template services."""
 
     def import_file(self, *, session: Session, principal: Principal, file_name: str,
                     content: bytes, lang: str = "vi") -> ImportOutcome:
-        try:
-            rows = _read(file_name, content)
-        except ValidationError as exc:
-            return ImportOutcome(file_name, 0, message=exc.message, rejected=[
-                RejectedRow(None, e.field, e.message, e.value) for e in exc.errors])
-        writer = ValueWriter(session=session, source=self.source, principal=principal)
-        with writer:
-            # Rows are numbered by their line in the file, so messages point at it.
-            writer.add(RawValue(int(r[LINE]), r.get("indicator", ""), r.get("unit", ""),
-                                r.get("period", ""), r.get("value", ""),
-                                r.get("comment") or None) for r in rows)
-        out = writer.outcome
-        rejected = [RejectedRow(c.row, c.field, c.message if lang == "en" else c.message_vi,
-                                c.value) for c in out.conflicts]
-        more = out.conflict_count - len(out.conflicts)
-        message = "" if not rejected else (
-            f"{out.conflict_count} problem(s) in {out.rejected_rows} row(s); nothing was "
-            "written" + (f" ({more} more not listed)" if more > 0 else ""))
-        return ImportOutcome(file_name, out.rows, out.created, out.updated, out.unchanged,
-                             out.deleted, message=message, rejected=rejected)
+        if len(content) > MAX_BYTES:
+            message = (f"the file is larger than {MAX_BYTES // 2**20} MB; split it" if lang ==
+                       "en" else f"tệp lớn hơn {MAX_BYTES // 2**20} MB; hãy chia nhỏ")
+            return ImportOutcome(file_name, 0, message=message,
+                                 rejected=[RejectedRow(None, "file", message, None)])
+        with tempfile.TemporaryDirectory(prefix="fansipan-upload-") as folder:
+            path = Path(folder) / "upload"
+            path.write_bytes(content)
+            summary = run_import(session=session, path=path, principal=principal,
+                                 options=ImportOptions(source=SOURCE), file_name=file_name)
+        en = lang == "en"
+        rejected = [RejectedRow(c.row, c.field, c.message if en else c.message_vi, c.value)
+                    for c in summary.conflicts]
+        count = summary.import_count
+        ok = summary.status is ImportStatus.SUCCESS
+        return ImportOutcome(
+            file_name, summary.rows, count.imported, count.updated, count.ignored,
+            count.deleted, message="" if ok else (
+                summary.description if en else summary.description_vi),
+            rejected=rejected, more=summary.conflict_count - len(rejected))
 
-
-def _bad(message: str) -> ValidationError:
-    return ValidationError(message, [FieldError(field="file", message=message)])
-
-
-def _read(file_name: str, content: bytes) -> list[dict[str, str]]:
-    if len(content) > MAX_BYTES:
-        raise _bad(f"the file is larger than {MAX_BYTES // 2**20} MB; split it")
-    if not content.strip():
-        raise _bad("the file is empty")
-    name = file_name.lower()
-    if name.endswith(".xlsx"):
-        table = _xlsx(content)
-    elif name.endswith((".csv", ".txt")):
-        table = _csv(content)
-    else:
-        raise _bad("send a .csv or .xlsx file")
-    if not table:
-        raise _bad("the file has no header row")
-    header = [h.strip().lower() for h in table[0]]
-    missing = [c for c in COLUMNS[:4] if c not in header]
-    if missing:
-        raise _bad(f"the header lacks the column(s) {', '.join(missing)}; the columns are "
-                   f"{', '.join(COLUMNS)}")
-    body = [(n, r) for n, r in enumerate(table[1:], start=2) if any(c.strip() for c in r)]
-    if len(body) > MAX_ROWS:
-        raise _bad(f"the file has {len(body)} rows; send at most {MAX_ROWS} at a time")
-    return [{LINE: str(n)} | {h: (r[i].strip() if i < len(r) else "")
-                              for i, h in enumerate(header)} for n, r in body]
-
-
-def _csv(content: bytes) -> list[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _bad("the file is not UTF-8 text; save it as CSV UTF-8") from None
-    dialect: type[csv.Dialect] = csv.excel
-    with contextlib.suppress(csv.Error):  # Excel's default comma, unless ; or tab is clear
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-
-
-def _xlsx(content: bytes) -> list[list[str]]:
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a file that is not a workbook
-        raise _bad("the file is not a readable XLSX workbook") from None
-    sheet = book.worksheets[0]
-    out = [["" if c is None else _cell(c) for c in row]
-           for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return out
-
-
-def _cell(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    def template(self, *, session: Session, principal: Principal, sector: str, unit: str,
+                 period: str) -> bytes:
+        return entry_template(session=session, principal=principal, request=TemplateRequest(
+            sector=sector, unit=unit, period=period))

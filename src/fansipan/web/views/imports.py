@@ -1,8 +1,8 @@
-"""Imports: upload a file, read its summary and every rejected row; get the template."""
+"""Imports: upload a file, read its summary and every rejected row; get a template."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
@@ -11,6 +11,7 @@ from fansipan.api.deps import SessionDep
 from fansipan.domain.access import Permission
 from fansipan.errors import FieldError, ValidationError
 from fansipan.services.access import require
+from fansipan.services.entry import entry_grid
 from fansipan.web.deps import Lang, Viewer, page_router
 from fansipan.web.i18n import translate
 from fansipan.web.importing import MAX_BYTES, FileImporter, ImportOutcome
@@ -18,16 +19,28 @@ from fansipan.web.pages import render
 
 router = page_router()
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def _importer(request: Request) -> FileImporter:
     importer: FileImporter = request.app.state.web_importer
     return importer
 
 
+def _page(request: Request, session: SessionDep, viewer: Viewer, lang: str,
+          outcome: ImportOutcome | None, status: int = 200) -> Response:
+    # The template picker offers what the entry grid offers: the viewer's units, groups.
+    grid = entry_grid(session=session, principal=viewer, unit=None, period=None, sector=None,
+                      lang=lang)
+    return render(request, "imports.html", status=status,
+                  title=translate("imports_title", lang), outcome=outcome, grid=grid)
+
+
 @router.get("/imports")
-def imports_page(request: Request, viewer: Viewer, lang: Lang) -> Response:
+def imports_page(request: Request, session: SessionDep, viewer: Viewer,
+                 lang: Lang) -> Response:
     require(viewer, Permission.WRITE_DATA)
-    return render(request, "imports.html", title=translate("imports_title", lang), outcome=None)
+    return _page(request, session, viewer, lang, None)
 
 
 @router.post("/imports")
@@ -42,18 +55,22 @@ async def imports_upload(request: Request, session: SessionDep, viewer: Viewer,
         content = await upload.read(MAX_BYTES + 1)
         name = (upload.filename or "upload")[:200]
 
-    def work() -> ImportOutcome:
-        return _importer(request).import_file(session=session, principal=viewer,
-                                              file_name=name, content=content, lang=lang)
+    def work() -> Response:
+        outcome = _importer(request).import_file(session=session, principal=viewer,
+                                                 file_name=name, content=content, lang=lang)
+        return _page(request, session, viewer, lang, outcome,
+                     status=200 if outcome.ok else 422)
 
-    outcome = await run_in_threadpool(work)
-    return render(request, "imports.html", status=200 if outcome.ok else 422,
-                  title=translate("imports_title", lang), outcome=outcome)
+    return await run_in_threadpool(work)
 
 
 @router.get("/imports/template.xlsx")
-def imports_template(request: Request, viewer: Viewer) -> Response:
-    require(viewer, Permission.WRITE_DATA)
-    return Response(_importer(request).template(), media_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        headers={"content-disposition": 'attachment; filename="fansipan-template.xlsx"'})
+def imports_template(request: Request, session: SessionDep, viewer: Viewer,
+                     sector: str = Query(min_length=1, max_length=40),
+                     unit: str = Query(min_length=1, max_length=40),
+                     period: str = Query(min_length=1, max_length=12)) -> Response:
+    body = _importer(request).template(session=session, principal=viewer, sector=sector,
+                                       unit=unit, period=period)
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in f"{sector}-{unit}-{period}")
+    return Response(body, media_type=XLSX, headers={
+        "content-disposition": f'attachment; filename="mau-{safe}.xlsx"'})
