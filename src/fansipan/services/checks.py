@@ -146,6 +146,7 @@ class RowChecker:
         self._good: dict[tuple[int, PeriodType, int], tuple[bool, float | None,
                                                               float | None]] = {}
         self._bad: set[tuple[int, PeriodType, int]] = set()
+        self._single: dict[str, tuple[int, date | None, date | None] | tuple[()]] = {}
 
     # -- one row ----------------------------------------------------------------------------
 
@@ -161,7 +162,18 @@ class RowChecker:
             found = self._indicators.get(ind_ref)
             period = self._periods.get(period_ref)
             if type(found) is tuple and type(period) is PeriodInfo:
-                unit_id = self._units.get((unit_ref, period.end))
+                end = period.end
+                unit_id = self._units.get((unit_ref, end))
+                if unit_id is None:
+                    # A code carried by one unit only: in force or not, no search needed.
+                    single = self._single.get(unit_ref)
+                    if single is None:
+                        single = self._single[unit_ref] = self._only_version(unit_ref)
+                    if single and (single[1] is None or single[1] <= end) and (
+                            single[2] is None or end <= single[2]):
+                        unit_id = single[0]
+                    else:
+                        unit_id = self._unit(unit_ref, end, period.id)
                 if type(unit_id) is int:
                     key = (found[0], period.type, unit_id)
                     limits = self._good.get(key)
@@ -178,6 +190,13 @@ class RowChecker:
                             return _resolved((row, key[0], unit_id, period, number,
                                               comment or None))
         return self._check_fully(RawValue._make(raw))
+
+    def _only_version(self, code: str) -> tuple[int, date | None, date | None] | tuple[()]:
+        versions = self.catalog.hierarchy.versions(code)
+        if len(versions) != 1 or self.unit_scheme is IdScheme.UID:
+            return ()
+        unit = versions[0]
+        return (unit.id, unit.valid_from, unit.valid_to)
 
     def _learn(self, key: tuple[int, PeriodType, int], ind: Indicator,
                unit_ref: str) -> tuple[bool, float | None, float | None] | None:

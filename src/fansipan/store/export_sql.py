@@ -36,12 +36,14 @@ class Filters:
 def _sql(pg: bool, f: Filters) -> tuple[str, dict[str, Any]]:
     if pg:
         value = "dv.value"  # made whole in Python below: PostgreSQL has no mixed column
-        stamp = ("to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')")
+        stamp = ("to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
         deleted = "dv.deleted"
     else:
         value = ("CASE WHEN dv.value = CAST(dv.value AS INTEGER) AND abs(dv.value) < 1e15 "
                  "THEN CAST(dv.value AS INTEGER) ELSE dv.value END")
-        stamp = "strftime('%Y-%m-%dT%H:%M:%fZ', {})"
+        # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC: made ISO 8601 by two cheap
+        # string functions rather than a date function per row.
+        stamp = "replace({}, ' ', 'T') || 'Z'"
         deleted = "dv.deleted = 1"
     sql = (f"SELECT i.code, u.code, dv.period, {value}, dv.comment, dv.stored_by, "
            f"{stamp.format('dv.updated_at')}, {deleted}, i.uid, u.uid, "

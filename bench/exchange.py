@@ -1,0 +1,224 @@
+"""Benchmark of the exchange hub: bulk imports, the JSON API, memory on a 5M-value file,
+CSV export.
+
+    python bench/exchange.py                  # 1M-value CSV import, export, JSON API, 5M file
+    python bench/exchange.py --values 200000 --big 1000000   # a quicker run
+
+Synthetic national dataset with a fixed seed (the one of bench/analytics.py: 34 provinces,
+3,300 communes, months from 2021-01), in a real SQLite store migrated by Alembic. Every
+import goes through the one write path (`services.imports.run_import` → `ValueWriter`):
+every row checked against the catalogue, numbered changes, one audit event per chunk
+with the digest of its changes, committed with `synchronous=FULL`. The audit chain is
+verified after the 1M import. Prints a Markdown table for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from bench.analytics import COMMUNES, build_store  # noqa: E402
+from fansipan.domain.access import Principal, Role  # noqa: E402
+from fansipan.services.audit import verify_chain  # noqa: E402
+from fansipan.services.exports import ExportFormat, ExportQuery, export_to  # noqa: E402
+from fansipan.services.imports import ImportOptions, run_import  # noqa: E402
+from fansipan.store.engine import make_engine, make_session_factory  # noqa: E402
+
+FIRST_YEAR = 2021
+
+
+def months(n: int) -> list[str]:
+    return [f"{FIRST_YEAR + m // 12}-{m % 12 + 1:02d}" for m in range(n)]
+
+
+def write_csv(path: Path, values: int, n_ind: int) -> int:
+    """indicator;unit;period;value lines (semicolons, Vietnamese headers, a BOM)."""
+    per_indicator = -(-values // n_ind)
+    n_months = -(-per_indicator // COMMUNES)
+    periods = months(n_months)
+    written = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        f.write("Mã chỉ tiêu;Mã đơn vị;Kỳ;Giá trị\n")
+        for i in range(n_ind):
+            code = f"I{i:03d}"
+            lines = []
+            for p in periods:
+                for c in range(COMMUNES):
+                    if written >= values:
+                        break
+                    lines.append(f"{code};C{c:05d};{p};{(written * 7919) % 100000 / 100}\n")
+                    written += 1
+            f.write("".join(lines))
+    return written
+
+
+def store(folder: Path, n_ind: int) -> str:
+    path = folder / "bench.sqlite3"
+    session, _world = build_store(path, n_ind)
+    session.close()
+    session.get_bind().dispose()  # type: ignore[union-attr]
+    return f"sqlite:///{path}"
+
+
+def csv_import(url: str, path: Path) -> tuple[float, int, bool]:
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    with factory() as session:
+        started = time.perf_counter()
+        summary = run_import(session=session, path=path, options=ImportOptions(),
+                             actor="bench")
+        elapsed = time.perf_counter() - started
+        assert summary.status.value == "SUCCESS", summary.conflicts[:3]
+        ok = verify_chain(session=session).ok
+    engine.dispose()
+    return elapsed, summary.import_count.imported, ok
+
+
+def csv_export(url: str, values: int) -> tuple[float, int]:
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session, tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        rows = export_to(session=session, principal=Principal.system("bench"),
+                         query=ExportQuery(limit=values), fmt=ExportFormat.CSV, out=out)
+        elapsed = time.perf_counter() - started
+    engine.dispose()
+    return elapsed, rows
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def json_api(url: str, folder: Path, values: int, batch: int) -> tuple[float, int]:
+    """POST /api/v1/imports with JSON bodies to a real server on loopback."""
+    import uvicorn
+    from tests.support.accounts import make_account
+
+    from fansipan.api.app import create_app
+    from fansipan.settings import Settings
+
+    settings = Settings(data_dir=folder, database_url=url)
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        account = make_account(session, settings, Role.OFFICER, username="bench")
+    engine.dispose()
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                                           log_config=None, access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    periods = months(-(-values // COMMUNES))
+    items = [{"indicator": "I000", "unit": f"C{c:05d}", "period": p, "value": (n % 1000) / 10}
+             for n, (p, c) in enumerate((p, c) for p in periods for c in range(COMMUNES))]
+    items = items[:values]
+    bodies = [json.dumps({"values": items[s:s + batch]}).encode()
+              for s in range(0, len(items), batch)]
+    started = time.perf_counter()
+    imported = 0
+    for body in bodies:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/imports", data=body, method="POST",
+            headers={**account.headers, "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=600) as answer:  # noqa: S310 - loopback
+            imported += json.loads(answer.read())["import_count"]["imported"]
+    elapsed = time.perf_counter() - started
+    server.should_exit = True
+    thread.join(timeout=10)
+    return elapsed, imported
+
+
+def child_import(url: str, path: str) -> None:
+    """Run in a subprocess, so its peak resident size is the import's alone."""
+    elapsed, imported, _ok = csv_import(url, Path(path))
+    print(json.dumps({"elapsed": elapsed, "imported": imported,
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def big_import(folder: Path, values: int) -> dict[str, float]:
+    n_ind = -(-values // (COMMUNES * 60))
+    url = store(folder, n_ind)
+    path = folder / "big.csv"
+    write_csv(path, values, n_ind)
+    size = path.stat().st_size
+    done = subprocess.run([sys.executable, __file__, "--child", url, str(path)],
+                          capture_output=True, text=True, check=True)
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["file_mb"] = size / 2**20
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--values", type=int, default=1_000_000)
+    parser.add_argument("--big", type=int, default=5_000_000)
+    parser.add_argument("--api-values", type=int, default=200_000)
+    parser.add_argument("--api-batch", type=int, default=50_000)
+    parser.add_argument("--child", nargs=2)
+    args = parser.parse_args()
+    if args.child:
+        child_import(*args.child)
+        return
+    print(f"Machine: {os.cpu_count()} cores, {platform.platform()}, Python "
+          f"{platform.python_version()}, {datetime.now(UTC):%Y-%m-%d}", flush=True)
+    rows: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory(dir=ROOT / "bench") as tmp:
+        folder = Path(tmp)
+        n_ind = -(-args.values // (COMMUNES * 60))
+        url = store(folder, n_ind)
+        path = folder / "values.csv"
+        written = write_csv(path, args.values, n_ind)
+        elapsed, imported, audit_ok = csv_import(url, path)
+        rate = imported / elapsed
+        rows.append((f"CSV import into SQLite, {written:,} values, validated and audited "
+                     f"(chain verified: {audit_ok})", f"{rate:,.0f} values/s ({elapsed:.1f} s)",
+                     "≥ 100,000 values/s"))
+        print(rows[-1], flush=True)
+        elapsed, exported = csv_export(url, args.values)
+        rows.append((f"CSV export, {exported:,} values", f"{exported / elapsed:,.0f} values/s "
+                     f"({elapsed:.2f} s)", "≥ 500,000 values/s"))
+        print(rows[-1], flush=True)
+        api_folder = folder / "api"
+        api_folder.mkdir()
+        api_url = store(api_folder, 1)
+        elapsed, imported = json_api(api_url, api_folder, args.api_values, args.api_batch)
+        rows.append((f"JSON API import over HTTP (POST /api/v1/imports, {args.api_batch:,} "
+                     f"values a request), {imported:,} values",
+                     f"{imported / elapsed:,.0f} values/s ({elapsed:.1f} s)",
+                     "≥ 30,000 values/s"))
+        print(rows[-1], flush=True)
+        big_folder = folder / "big"
+        big_folder.mkdir()
+        big = big_import(big_folder, args.big)
+        rows.append((f"CSV import of {args.big:,} values ({big['file_mb']:.0f} MB file), "
+                     "peak resident memory of the importing process",
+                     f"{big['peak_mb']:,.0f} MB ({big['imported'] / big['elapsed']:,.0f} "
+                     f"values/s)", "< 500 MB"))
+        print(rows[-1], flush=True)
+    print()
+    print("| measure | result | goal |")
+    print("|---|---|---|")
+    for measure, result, goal in rows:
+        print(f"| {measure} | {result} | {goal} |")
+
+
+if __name__ == "__main__":
+    main()
