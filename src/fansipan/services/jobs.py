@@ -138,10 +138,15 @@ class JobRunner:
 
     def _finish(self, job_id: str, progress: Progress, summary: ImportSummary | None,
                 error: str) -> None:
-        progress.status = JobStatus.FAILED if error else JobStatus.DONE
-        progress.done_bytes = progress.total_bytes
-        progress.summary, progress.error = summary, error
-        self._store(progress, summary, error, finished=datetime.now(UTC))
+        # Recorded first, shown as finished after: whoever sees it finished may close the
+        # store at once (a test, a shutdown), and this thread is done with it by then.
+        final = Progress(id=progress.id, actor=progress.actor, kind=progress.kind,
+                         description=progress.description, created_at=progress.created_at,
+                         total_bytes=progress.total_bytes, done_bytes=progress.total_bytes,
+                         rows=progress.rows,
+                         status=JobStatus.FAILED if error else JobStatus.DONE,
+                         started_at=progress.started_at, summary=summary, error=error)
+        self._store(final, summary, error, finished=datetime.now(UTC))
         self.live.pop(job_id, None)
 
     def _store(self, p: Progress, summary: ImportSummary | None, error: str,
