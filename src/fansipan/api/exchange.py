@@ -45,10 +45,12 @@ def _schedule_connectors(app: FastAPI) -> None:
         runtime = Runtime(spool=spool_dir(a.state.settings), warehouse=a.state.warehouse)
         scheduler = ConnectorScheduler(a.state.session_factory, runtime)
         scheduler.start()
-        try:
-            async with inner(a) as state:
+        async with inner(a) as state:
+            try:
                 yield state
-        finally:
-            scheduler.stop()
+            finally:
+                # Before the app's own shutdown closes the store's connections.
+                scheduler.stop()
+                a.state.exchange_log.close()
 
     app.router.lifespan_context = lifespan

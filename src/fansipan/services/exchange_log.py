@@ -44,6 +44,7 @@ class LogWriter:
         self._queue: queue.Queue[dict[str, Any]] = queue.Queue(maxsize=100_000)
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._closed = threading.Event()
 
     def record(self, entry: dict[str, Any]) -> None:
         try:
@@ -59,12 +60,20 @@ class LogWriter:
 
     def _run(self) -> None:
         idle = 0
-        while idle < 50:  # about 10 s without work: the next record starts a new thread
+        while idle < 50 and not self._closed.is_set():  # about 10 s idle: the thread ends
             if not self.flush():
                 idle += 1
-                time.sleep(0.2)
+                self._closed.wait(0.2)
             else:
                 idle = 0
+
+    def close(self) -> None:
+        """Write what is queued and stop the thread (before the server closes the store)."""
+        self._closed.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout=10)
+        self.flush()
 
     def flush(self) -> int:
         """Write every queued row now; returns how many were written."""
