@@ -239,3 +239,17 @@ def test_bad_requests_name_the_field(data: Session, warehouse: Warehouse) -> Non
     assert ("units", "10/cousins") in fields
     assert ("units", "999") in fields
     assert ("periods", "2024Q7") in fields
+
+
+def test_mapped_stocks_take_the_successors_last_value(session: Session,
+                                                      warehouse: Warehouse) -> None:
+    # Stations are a stock: June's old wards were merged into Phường Lào Cai, whose
+    # December count already includes them; 2025 is 7, not 3 + 2 + 7.
+    put(session, (STATIONS, KIM_TAN, "2025-06", 3), (STATIONS, C, "2025-06", 2),
+        (STATIONS, KIM_TAN, "2025-12", 7))
+    mapped = grid(ask(session, warehouse, indicators=[STATIONS], units=[KIM_TAN, "15"],
+                      periods=["2025", "2025S1"], hierarchy="mapped",
+                      as_of=date(2026, 1, 1)))
+    assert mapped[(STATIONS, KIM_TAN, "2025")] == 7
+    assert mapped[(STATIONS, "15", "2025")] == 7
+    assert mapped[(STATIONS, KIM_TAN, "2025S1")] == 5  # June, both old wards together

@@ -69,16 +69,16 @@ def compact_facts() -> str:
     """
 
 
-def _current(with_delta: bool) -> str:
+def _current(with_delta: bool, sources: str = "SELECT src FROM scope") -> str:
     """The current value of each key inside the asked ranges, retractions netted out.
 
     Only keys touched since the last compaction are grouped; the rest of `facts` is
     read as it is, which keeps the common case a plain filtered scan.
     """
-    where = """ind IN (SELECT ind FROM inds)
+    where = f"""ind IN (SELECT ind FROM inds)
           AND pstart >= (SELECT MIN(rstart) FROM req)
           AND pend <= (SELECT MAX(rend) FROM req)
-          AND unit IN (SELECT src FROM scope)"""
+          AND unit IN ({sources})"""
     if not with_delta:
         return f"SELECT ind, unit, ptype, pstart, pend, value FROM facts WHERE {where}"
     return f"""
@@ -99,7 +99,8 @@ def _current(with_delta: bool) -> str:
     """
 
 
-def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool = False) -> str:
+def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool = False,
+                  succ: str | None = None) -> str:
     """The exact answer for every (indicator, unit, period) asked for.
 
     Per source unit, values inside the period are combined over time by the
@@ -108,8 +109,18 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool 
     rule, where a unit's own value shadows those of the units below it (`shadow`:
     only needed when some indicator asked has values at two levels of one branch).
     `one_grain`: every value of the indicators asked is of one period type, so there
-    is no finer-or-exact choice to make.
+    is no finer-or-exact choice to make. `succ` (history mapped into today's units):
+    values are first moved onto the units that succeeded theirs, then combined.
     """
+    if succ is None:
+        current = _current(with_delta)
+    else:
+        current = f"""
+        SELECT c.ind, m.succ AS unit, c.ptype, c.pstart, c.pend,
+               SUM(c.value * m.share) AS value
+        FROM ({_current(with_delta, f"SELECT m.src FROM {succ} m JOIN scope s ON s.src = m.succ")}) c
+        JOIN {succ} m ON m.src = c.unit
+        GROUP BY c.ind, m.succ, c.ptype, c.pstart, c.pend"""
     chosen = """
     chosen AS (SELECT * FROM inp),""" if one_grain else """
     best AS (
@@ -133,7 +144,7 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool 
     WITH scope AS (
         SELECT r.anc, r.src, r.share FROM {roll} r JOIN tgt t ON t.anc = r.anc
     ),
-    cur AS ({_current(with_delta)}),
+    cur AS ({current}),
     inp AS (
         SELECT c.ind, c.unit, c.pstart, c.value, r.pid,
                CASE WHEN c.ptype = r.rtype THEN -1 ELSE c.ptype END AS grain

@@ -84,3 +84,22 @@ def ever_above(h: Hierarchy) -> pa.Table:
                 pairs.add((a.id, unit.id))
     return pa.table({"anc": [a for a, _ in pairs], "src": [s for _, s in pairs]},
                     schema=LINK_SCHEMA)
+
+
+SUCCESSOR_SCHEMA = pa.schema([pa.field("src", pa.int32()), pa.field("succ", pa.int32()),
+                              pa.field("share", pa.float64())])
+
+
+def successor_map(h: Hierarchy, on: date) -> pa.Table:
+    """(src, succ, share): every unit ever, and the unit(s) in force on `on` that carry
+    its territory. History is moved onto today's units before it is combined over
+    time, so a stock is the successor's last value, not its predecessors' added up."""
+    srcs: list[int] = []
+    succs: list[int] = []
+    shares: list[float] = []
+    for unit in h:
+        for successor, share in h.successors(unit.id, on):
+            srcs.append(unit.id)
+            succs.append(successor.id)
+            shares.append(share)
+    return pa.table({"src": srcs, "succ": succs, "share": shares}, schema=SUCCESSOR_SCHEMA)

@@ -28,6 +28,7 @@ from fansipan.analytics.trees import (
     ever_above,
     rollup_as_of,
     rollup_mapped,
+    successor_map,
 )
 from fansipan.domain.indicators import Aggregation, Indicator
 from fansipan.domain.periods import Period, PeriodType, parse_period
@@ -267,7 +268,8 @@ class Warehouse:
         if name is None:
             self._counter += 1
             name = f"roll_{mode}_{self._counter}"
-            table = rollup_mapped(h, key[1]) if mode == "mapped" else rollup_as_of(h, key[1])
+            builders = {"mapped": rollup_mapped, "as_of": rollup_as_of, "succ": successor_map}
+            table = builders[mode](h, key[1])
             self.engine.create(name, table)
             self._trees.names[key] = name
         return name
@@ -355,8 +357,9 @@ class Warehouse:
               unit_ids: Sequence[int]) -> tuple[str, dict[str, pa.Table]]:
         shadow = any(r.id in self._layered_now() for r in rules)
         one_grain = not any(r.id in self._coarser_now() for r in rules)
-        query = sql.cells_by_scan(roll, with_delta=self.appended_rows > 0, shadow=shadow,
-                                  one_grain=one_grain)
+        tree, _, succ = roll.partition("|")
+        query = sql.cells_by_scan(tree, with_delta=self.appended_rows > 0, shadow=shadow,
+                                  one_grain=one_grain, succ=succ or None)
         return query, {
             "req": _req(periods), "tgt": _tgt(unit_ids), "inds": _inds(rules),
         }
@@ -383,7 +386,9 @@ class Warehouse:
             groups: dict[str, list[Span]] = {}
             for p in spans:
                 when = on or (today if mapped else p.end)
-                roll = self._tree(h, fingerprint, "mapped" if mapped else "as_of", when)
+                roll = self._tree(h, fingerprint, "as_of", when)
+                if mapped:
+                    roll = f"{roll}|{self._tree(h, fingerprint, 'succ', when)}"
                 groups.setdefault(roll, []).append(p)
             return groups
 
