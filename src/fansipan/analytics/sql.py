@@ -115,10 +115,11 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool 
     if succ is None:
         current = _current(with_delta)
     else:
+        sources = f"SELECT m.src FROM {succ} m JOIN scope s ON s.src = m.succ"
         current = f"""
         SELECT c.ind, m.succ AS unit, c.ptype, c.pstart, c.pend,
                SUM(c.value * m.share) AS value
-        FROM ({_current(with_delta, f"SELECT m.src FROM {succ} m JOIN scope s ON s.src = m.succ")}) c
+        FROM ({_current(with_delta, sources)}) c
         JOIN {succ} m ON m.src = c.unit
         GROUP BY c.ind, m.succ, c.ptype, c.pstart, c.pend"""
     chosen = """

@@ -86,8 +86,9 @@ def ever_above(h: Hierarchy) -> pa.Table:
                     schema=LINK_SCHEMA)
 
 
-SUCCESSOR_SCHEMA = pa.schema([pa.field("src", pa.int32()), pa.field("succ", pa.int32()),
-                              pa.field("share", pa.float64())])
+_SUCCESSOR: list[pa.Field[Any]] = [pa.field("src", pa.int32()), pa.field("succ", pa.int32()),
+                                    pa.field("share", pa.float64())]
+SUCCESSOR_SCHEMA = pa.schema(_SUCCESSOR)
 
 
 def successor_map(h: Hierarchy, on: date) -> pa.Table:
