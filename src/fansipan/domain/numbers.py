@@ -27,9 +27,11 @@ def parse_number(text: str | float | int, *, field: str = "value", row: int | No
         s = text.strip().replace("\u00a0", "").replace(" ", "")
         if _PLAIN.match(s):
             value = float(s.replace(",", "."))
-        elif _VI_GROUPED.match(s) and "," in s:
+        # Grouping is certain with both separators, or when the same one repeats
+        # (3.456.789); a lone 1.234 stays a decimal.
+        elif _VI_GROUPED.match(s) and ("," in s or s.count(".") >= 2):
             value = float(s.replace(".", "").replace(",", "."))
-        elif _EN_GROUPED.match(s) and "." in s:
+        elif _EN_GROUPED.match(s) and ("." in s or s.count(",") >= 2):
             value = float(s.replace(",", ""))
         else:
             raise _error(text, field, row)
