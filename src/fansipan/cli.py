@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import getpass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import wraps
 from pathlib import Path
@@ -15,6 +17,7 @@ from rich.tree import Tree
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from fansipan.domain.access import Principal
 from fansipan.errors import FansipanError
 from fansipan.settings import Settings
 
@@ -64,11 +67,23 @@ def friendly(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _session(settings: Settings) -> Session:
+@contextmanager
+def _session(settings: Settings) -> Iterator[Session]:
+    """A session whose engine is closed afterwards (the CLI may run inside a test)."""
     from fansipan.services.setup import open_store
     from fansipan.store.engine import make_session_factory
 
-    return make_session_factory(open_store(settings))()
+    engine = open_store(settings)
+    try:
+        with make_session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _cli() -> Principal:
+    """Who the audit trail names for a command typed at this machine."""
+    return Principal.system(f"cli:{getpass.getuser()}")
 
 
 @db_app.command("upgrade")

@@ -8,11 +8,8 @@ in the audit log.
 
 from __future__ import annotations
 
-import getpass
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Annotated
 
@@ -27,11 +24,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
-from sqlalchemy.orm import Session
 
-from fansipan.cli import DataDir, _settings, app, err, friendly, out
-from fansipan.domain.access import Principal
-from fansipan.settings import Settings
+from fansipan.cli import DataDir, _cli, _date, _session, _settings, app, err, friendly, out
 
 clients_app = typer.Typer(help="Connected systems (API clients), their keys and their log.",
                           no_args_is_help=True)
@@ -40,36 +34,9 @@ app.add_typer(clients_app, name="clients")
 app.add_typer(connectors_app, name="connectors")
 
 
-@contextmanager
-def _session(settings: Settings) -> Iterator[Session]:
-    from fansipan.services.setup import open_store
-    from fansipan.store.engine import make_session_factory
-
-    engine = open_store(settings)
-    try:
-        with make_session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
-def _cli() -> Principal:
-    return Principal.system(f"cli:{getpass.getuser()}")
-
-
 def _many(values: list[str] | None) -> list[str]:
     """Repeated options, each possibly comma-separated: --units 082,088 --units 089."""
     return [v.strip() for given in values or [] for v in given.split(",") if v.strip()]
-
-
-def _day(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        err.print(f"[red]error:[/red] {option} takes a date as YYYY-MM-DD, not {text!r}")
-        raise typer.Exit(2) from None
 
 
 # -- clients ----------------------------------------------------------------------------------
@@ -98,7 +65,7 @@ def clients_add(
     settings = _settings(data_dir)
     data = ClientRegistration(
         name=name, agency=agency, contact=contact, units=_many(units),
-        units_as_of=_day(as_of, "--as-of"), indicators=_many(indicators),
+        units_as_of=_date(as_of, "--as-of"), indicators=_many(indicators),
         read=read or not write, write=write, expires_in_days=expires_days)
     with _session(settings) as session:
         made = register_client(session=session, settings=settings, principal=_cli(), data=data)
@@ -186,7 +153,7 @@ def clients_log(
 
     from fansipan.services.exchange_log import FIELDS, LogQuery, export_log, search_log
 
-    start = _day(since, "--since")
+    start = _date(since, "--since")
     query = LogQuery(client=client, since=datetime.combine(start, datetime.min.time())
                      if start else None, limit=limit)
     with _session(_settings(data_dir)) as session:
@@ -284,11 +251,11 @@ def export_values(
     """Export stored values; filters combine."""
     from fansipan.services.exports import ExportFormat, ExportQuery, export_to
 
-    since = _day(last_updated, "--last-updated")
+    since = _date(last_updated, "--last-updated")
     query = ExportQuery(
         indicators=_many(indicator), sectors=_many(sector), units=_many(unit),
-        children=children, periods=_many(period), start=_day(start, "--start"),
-        end=_day(end, "--end"), changed_after=changed_after,
+        children=children, periods=_many(period), start=_date(start, "--start"),
+        end=_date(end, "--end"), changed_after=changed_after,
         last_updated=datetime.combine(since, datetime.min.time()) if since else None)
     fmt = ExportFormat(format)
     with Progress(TextColumn("{task.description}"), MofNCompleteColumn(), TimeElapsedColumn(),

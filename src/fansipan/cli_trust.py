@@ -7,45 +7,22 @@ audit events `cli:<operating-system user>`.
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy.orm import Session
 
-from fansipan.cli import DataDir, _settings, app, err, friendly, indicators_app, out
-from fansipan.domain.access import Principal, Role
-from fansipan.settings import Settings
+from fansipan.cli import DataDir, _cli, _session, _settings, app, err, friendly, indicators_app, out
+from fansipan.domain.access import Role
 
 users_app = typer.Typer(help="Accounts: the first administrator, resets, unlocks.",
                         no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
-
-
-@contextmanager
-def _session(settings: Settings) -> Iterator[Session]:
-    """A session whose engine is closed afterwards (the CLI may run inside a test)."""
-    from fansipan.services.setup import open_store
-    from fansipan.store.engine import make_session_factory
-
-    engine = open_store(settings)
-    try:
-        with make_session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
-def _cli() -> Principal:
-    return Principal.system(f"cli:{getpass.getuser()}")
 
 
 def _show_password(username: str, password: str | None) -> None:
