@@ -473,10 +473,13 @@ def _statements(agg: str, codes: list[str], level: int, units: list[str], ptype:
               AND ax.{col} IN ({_in(_iso(p) for p in periods)}) AND ax.year IN ({years})
             GROUP BY ax.dx, ax.{ou}, ax.{col}{keep_parent}""")
     if rank:
-        # Not a DHIS2 feature: ranked with a window over the aggregated rows, best first.
+        # Not a DHIS2 feature: ranked with a window over the aggregated rows, best first,
+        # on values rounded as Fansipan shows them (6 places), so float noise in a sum
+        # does not split a tie.
         out = [f"""
             SELECT dx, ou, pe, value,
-                   rank() OVER (PARTITION BY dx, parent, pe ORDER BY value DESC) AS rank
+                   rank() OVER (PARTITION BY dx, parent, pe
+                                ORDER BY round(value::numeric, 6) DESC) AS rank
             FROM ({s}) AS r""" for s in out]
     return out
 
