@@ -26,15 +26,31 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# The project's own virtual environment, installed from the lock file: a fresh clone gets
+# exactly the versions that passed, and a changed lock rebuilds the environment from
+# scratch, so nothing installed by hand or left over from an older lock can hide.
+venv=${FANSIPAN_VENV:-.venv}
+lock=requirements/test.lock
+stamp="$venv/.fansipan-lock"
+want=$(sha256sum "$lock" | cut -d' ' -f1)
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "Creating $venv from $lock"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes \
+    -r "$lock"
+  echo "$want" > "$stamp"
+fi
+py="$venv/bin/python"
+"$py" -m pip install --quiet --disable-pip-version-check --no-deps -e .
 
 echo "== ruff"
-python3 -m ruff check src tests bench
+"$py" -m ruff check src tests bench scripts
 echo "== mypy --strict"
-python3 -m mypy src
+"$py" -m mypy src
 echo "== pytest"
 set +e
-python3 -m pytest "$@"
+"$py" -m pytest "$@"
 status=$?
 set -e
 # pytest exits 5 when it collected no tests: that is a broken suite, not a pass.

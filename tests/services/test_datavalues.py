@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fansipan.errors import ValidationError
+from fansipan.errors import NotFound, ValidationError
 from fansipan.services.datavalues import (
     DataValueWrite,
     ValueQuery,
@@ -68,7 +68,7 @@ def test_write_read_update_delete_with_numbered_audited_changes(session: Session
     assert second.first_change > first.last_change
 
     write(session, v(value=None), strategy=WriteStrategy.DELETE)
-    with pytest.raises(Exception, match="No value of VT_TRAM_5G"):
+    with pytest.raises(NotFound, match="No value of VT_TRAM_5G"):
         get_value(session=session, indicator="VT_TRAM_5G", unit="02647", period="2024-03")
     gone = get_value(
         session=session,

@@ -63,13 +63,18 @@ def test_the_indicator_page_has_a_district_map_before_the_reform(web: TestClient
     assert all("unit=" in link for link in trace["customdata"])
 
 
-def test_communes_and_the_new_province_say_why_there_is_no_map(web: TestClient) -> None:
+def test_communes_say_why_there_is_no_map(web: TestClient) -> None:
     district = web.get("/indicators/CDS_TY_LE_HO_INTERNET",
                        params={"period": "2024", "unit": "080"})
     assert 'id="no-map"' in district.text and "fig-map" not in district.text
     assert "tile-grid" in district.text
+
+
+def test_a_period_without_data_says_so_and_draws_no_map(web: TestClient) -> None:
     after = web.get("/indicators/CDS_TY_LE_HO_INTERNET", params={"period": "2025"})
     assert after.status_code == 200
+    assert "Chưa có số liệu" in after.text
+    assert "fig-map" not in after.text and "tile-grid" not in after.text
 
 
 def test_anonymous_visitors_see_public_indicators_only(web: TestClient) -> None:
