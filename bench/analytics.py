@@ -42,12 +42,12 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from fansipan.analytics.warehouse import FACT_SCHEMA, Warehouse  # noqa: E402
 from fansipan.domain.periods import Period, PeriodType  # noqa: E402
-from fansipan.services.analytics import (  # noqa: E402
+from fansipan.services.insight.analytics import (  # noqa: E402
     AnalyticsRequest,
     AnalyticsResult,
     run_analytics,
 )
-from fansipan.services.datavalues import DataValueWrite, write_values  # noqa: E402
+from fansipan.services.warehouse.datavalues import DataValueWrite, write_values  # noqa: E402
 from fansipan.store.engine import make_engine, make_session_factory  # noqa: E402
 from fansipan.store.migrate import upgrade_store  # noqa: E402
 from fansipan.store.tables import (  # noqa: E402

@@ -23,7 +23,7 @@ def main() -> int:
     from sqlalchemy import select
     from tests.support.writer import batch
 
-    from fansipan.services.reference import load_reference_data
+    from fansipan.services.warehouse.reference import load_reference_data
     from fansipan.store.audit import CHANGE_FIELDS, AuditRecord, append_events, changes_digest
     from fansipan.store.engine import make_engine, make_session_factory
     from fansipan.store.migrate import upgrade_store
@@ -37,7 +37,7 @@ def main() -> int:
     with factory() as session:
         load_reference_data(session=session)
     items = batch(factory, 1, 78)
-    from fansipan.services.datavalues import write_values
+    from fansipan.services.warehouse.datavalues import write_values
 
     with factory() as session:
         t0 = time.perf_counter()

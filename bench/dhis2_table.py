@@ -44,7 +44,7 @@ from tests.support.pgserver import PgServer, start_server
 
 from fansipan.domain.periods import Period, PeriodType
 from fansipan.domain.relative_periods import parse_periods
-from fansipan.services.analytics import AnalyticsRequest, AnalyticsResult
+from fansipan.services.insight.analytics import AnalyticsRequest, AnalyticsResult
 
 if TYPE_CHECKING:
     from bench.analytics import World

@@ -34,9 +34,9 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from bench.analytics import COMMUNES, build_store  # noqa: E402
 from fansipan.domain.access import Principal, Role  # noqa: E402
-from fansipan.services.audit import verify_chain  # noqa: E402
-from fansipan.services.exports import ExportFormat, ExportQuery, export_to  # noqa: E402
-from fansipan.services.imports import ImportOptions, run_import  # noqa: E402
+from fansipan.services.exchange.exports import ExportFormat, ExportQuery, export_to  # noqa: E402
+from fansipan.services.exchange.imports import ImportOptions, run_import  # noqa: E402
+from fansipan.services.trust.audit import verify_chain  # noqa: E402
 from fansipan.store.engine import make_engine, make_session_factory  # noqa: E402
 
 FIRST_YEAR = 2021

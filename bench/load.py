@@ -65,11 +65,11 @@ def prepare(url: str) -> Fixture:
     sys.path.insert(0, str(ROOT / "src"))
     from fansipan.domain.access import Principal, PrincipalKind, Role
     from fansipan.domain.units import UnitLevel
-    from fansipan.services.accounts import UserCreate, create_user
     from fansipan.services.catalog import load_catalog
-    from fansipan.services.datavalues import DataValueWrite, write_values
-    from fansipan.services.reference import load_reference_data
-    from fansipan.services.tokens import TokenCreate, issue_token
+    from fansipan.services.trust.accounts import UserCreate, create_user
+    from fansipan.services.trust.tokens import TokenCreate, issue_token
+    from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
+    from fansipan.services.warehouse.reference import load_reference_data
     from fansipan.settings import Settings
     from fansipan.store.engine import make_engine, make_session_factory
     from fansipan.store.migrate import upgrade_store

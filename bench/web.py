@@ -45,8 +45,8 @@ from bench.analytics import (  # noqa: E402
 )
 from fansipan.analytics.warehouse import Warehouse  # noqa: E402
 from fansipan.api.app import create_app  # noqa: E402
-from fansipan.services.datavalues import DataValueWrite, write_values  # noqa: E402
-from fansipan.services.targets import TargetWrite, set_target  # noqa: E402
+from fansipan.services.warehouse.datavalues import DataValueWrite, write_values  # noqa: E402
+from fansipan.services.warehouse.targets import TargetWrite, set_target  # noqa: E402
 from fansipan.settings import Settings  # noqa: E402
 from fansipan.store.tables import IndicatorRow  # noqa: E402
 

@@ -70,7 +70,7 @@ def friendly(fn: Callable[P, R]) -> Callable[P, R]:
 @contextmanager
 def _session(settings: Settings) -> Iterator[Session]:
     """A session whose engine is closed afterwards (the CLI may run inside a test)."""
-    from fansipan.services.setup import open_store
+    from fansipan.services.warehouse.setup import open_store
     from fansipan.store.engine import make_session_factory
 
     engine = open_store(settings)
@@ -90,7 +90,7 @@ def _cli() -> Principal:
 @friendly
 def db_upgrade(data_dir: DataDir = None) -> None:
     """Create or migrate the database schema to the newest version."""
-    from fansipan.services.setup import upgrade
+    from fansipan.services.warehouse.setup import upgrade
 
     before, after = upgrade(_settings(data_dir))
     if before == after:
@@ -110,7 +110,7 @@ def demo(
     """Create (or reuse) a demo store with Lào Cai's data and start the server."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from fansipan.services.demo_setup import prepare_demo
+    from fansipan.demo.setup import prepare_demo
 
     settings = _settings(data_dir, host, port)
     out.print(f"Demo store: {settings.store_url}")
@@ -172,7 +172,7 @@ def units_list(
     tree: Annotated[bool, typer.Option("--tree", help="Show as a tree.")] = False,
 ) -> None:
     """List the units in force on a date."""
-    from fansipan.services.units import list_units
+    from fansipan.services.warehouse.units import list_units
 
     on = _date(as_of, "--as-of") or date.today()
     with _session(_settings(data_dir)) as session:
@@ -201,7 +201,7 @@ def indicators_list(
     sector: Annotated[str | None, typer.Option(help="Only this sector.")] = None,
 ) -> None:
     """List the indicators of the catalogue."""
-    from fansipan.services.indicators import list_indicators
+    from fansipan.services.warehouse.indicators import list_indicators
 
     with _session(_settings(data_dir)) as session:
         items = list_indicators(session=session, sector=sector)
@@ -216,7 +216,7 @@ def indicators_list(
 @friendly
 def indicators_show(code: str, data_dir: DataDir = None) -> None:
     """Show one indicator's definition."""
-    from fansipan.services.indicators import get_indicator
+    from fansipan.services.warehouse.indicators import get_indicator
 
     with _session(_settings(data_dir)) as session:
         ind = get_indicator(session=session, code=code)
@@ -236,7 +236,7 @@ def targets_evaluate(
     """Evaluate the year's targets: met (đạt), exceeded (vượt), missed (không đạt)."""
     from fansipan.analytics.warehouse import Warehouse
     from fansipan.domain.numbers import format_number
-    from fansipan.services.targets import evaluate_targets
+    from fansipan.services.warehouse.targets import evaluate_targets
 
     with _session(_settings(data_dir)) as session:
         report = evaluate_targets(session=session, warehouse=Warehouse(), year=year,

@@ -60,7 +60,7 @@ def clients_add(
     data_dir: DataDir = None,
 ) -> None:
     """Register a connected system; prints its id and key once."""
-    from fansipan.services.clients import ClientRegistration, register_client
+    from fansipan.services.exchange.clients import ClientRegistration, register_client
 
     settings = _settings(data_dir)
     data = ClientRegistration(
@@ -82,7 +82,7 @@ def clients_add(
 @friendly
 def clients_list(data_dir: DataDir = None) -> None:
     """Every connected system with its agency, roles and state."""
-    from fansipan.services.clients import list_exchange_clients
+    from fansipan.services.exchange.clients import list_exchange_clients
 
     with _session(_settings(data_dir)) as session:
         found = list_exchange_clients(session=session, principal=_cli())
@@ -98,7 +98,7 @@ def clients_list(data_dir: DataDir = None) -> None:
 @friendly
 def clients_keys(name: str, data_dir: DataDir = None) -> None:
     """A system's keys (never the keys themselves: their ids, prefixes and dates)."""
-    from fansipan.services.tokens import list_tokens
+    from fansipan.services.trust.tokens import list_tokens
 
     with _session(_settings(data_dir)) as session:
         keys = list_tokens(session=session, principal=_cli(), owner=name)
@@ -117,7 +117,7 @@ def clients_keys(name: str, data_dir: DataDir = None) -> None:
 def clients_new_key(name: str, expires_days: Annotated[int, typer.Option()] = 365,
                     data_dir: DataDir = None) -> None:
     """Issue another key (to rotate: issue, hand over, then revoke the old one)."""
-    from fansipan.services.tokens import TokenCreate, issue_token
+    from fansipan.services.trust.tokens import TokenCreate, issue_token
 
     settings = _settings(data_dir)
     with _session(settings) as session:
@@ -131,7 +131,7 @@ def clients_new_key(name: str, expires_days: Annotated[int, typer.Option()] = 36
 @friendly
 def clients_revoke(name: str, key_id: int, data_dir: DataDir = None) -> None:
     """Revoke one key at once."""
-    from fansipan.services.tokens import revoke_token
+    from fansipan.services.trust.tokens import revoke_token
 
     with _session(_settings(data_dir)) as session:
         revoke_token(session=session, principal=_cli(), owner=name, token_id=key_id)
@@ -151,7 +151,7 @@ def clients_log(
     """Requests made by connected systems: who, what, how many values, when, result."""
     import csv
 
-    from fansipan.services.exchange_log import FIELDS, LogQuery, export_log, search_log
+    from fansipan.services.exchange.exchange_log import FIELDS, LogQuery, export_log, search_log
 
     start = _date(since, "--since")
     query = LogQuery(client=client, since=datetime.combine(start, datetime.min.time())
@@ -196,8 +196,8 @@ def import_file(
     data_dir: DataDir = None,
 ) -> None:
     """Import a file (JSON, CSV, XLSX, DHIS2), with a progress bar; all or nothing by default."""
-    from fansipan.services.imports import ImportFormat, ImportOptions, run_import
-    from fansipan.services.writes import WriteStrategy
+    from fansipan.services.exchange.imports import ImportFormat, ImportOptions, run_import
+    from fansipan.services.warehouse.writes import WriteStrategy
 
     options = ImportOptions(format=ImportFormat(format), strategy=WriteStrategy(strategy),
                             dry_run=dry_run, atomic=not partial, source=source)
@@ -249,7 +249,7 @@ def export_values(
     data_dir: DataDir = None,
 ) -> None:
     """Export stored values; filters combine."""
-    from fansipan.services.exports import ExportFormat, ExportQuery, export_to
+    from fansipan.services.exchange.exports import ExportFormat, ExportQuery, export_to
 
     since = _date(last_updated, "--last-updated")
     query = ExportQuery(
@@ -286,7 +286,7 @@ def template(
     data_dir: DataDir = None,
 ) -> None:
     """Write the XLSX entry template of an indicator group × unit × period."""
-    from fansipan.services.templates import TemplateRequest, entry_template
+    from fansipan.services.exchange.templates import TemplateRequest, entry_template
 
     with _session(_settings(data_dir)) as session:
         content = entry_template(session=session, principal=_cli(), request=TemplateRequest(
@@ -308,7 +308,7 @@ def connectors_add(
     data_dir: DataDir = None,
 ) -> None:
     """Register a pull source or a push target from its JSON description."""
-    from fansipan.services.connectors import ConnectorCreate, create_connector
+    from fansipan.services.exchange.connectors import ConnectorCreate, create_connector
 
     data = ConnectorCreate.model_validate_json(spec.read_text(encoding="utf-8"))
     with _session(_settings(data_dir)) as session:
@@ -320,7 +320,7 @@ def connectors_add(
 @connectors_app.command("list")
 @friendly
 def connectors_list(data_dir: DataDir = None) -> None:
-    from fansipan.services.connectors import list_connectors
+    from fansipan.services.exchange.connectors import list_connectors
 
     with _session(_settings(data_dir)) as session:
         found = list_connectors(session=session, principal=_cli())
@@ -337,8 +337,8 @@ def connectors_list(data_dir: DataDir = None) -> None:
 def connectors_run(name: str, data_dir: DataDir = None) -> None:
     """Run a connector now, with its retries; prints the run."""
     from fansipan.analytics.warehouse import Warehouse
-    from fansipan.services.connectors import Runtime, run_connector
-    from fansipan.services.setup import open_store
+    from fansipan.services.exchange.connectors import Runtime, run_connector
+    from fansipan.services.warehouse.setup import open_store
     from fansipan.store.engine import make_session_factory
 
     settings = _settings(data_dir)
@@ -362,7 +362,7 @@ def connectors_run(name: str, data_dir: DataDir = None) -> None:
 @friendly
 def connectors_runs(name: str, data_dir: DataDir = None) -> None:
     """A connector's run history, newest first."""
-    from fansipan.services.connectors import list_runs
+    from fansipan.services.exchange.connectors import list_runs
 
     with _session(_settings(data_dir)) as session:
         runs = list_runs(session=session, principal=_cli(), name=name)

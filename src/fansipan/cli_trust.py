@@ -41,7 +41,7 @@ def users_create_admin(
     display_name: Annotated[str, typer.Option(help="The person's name.")] = "",
 ) -> None:
     """Create an administrator with a random initial password (there is no default)."""
-    from fansipan.services.accounts import UserCreate, create_user
+    from fansipan.services.trust.accounts import UserCreate, create_user
 
     settings = _settings(data_dir)
     with _session(settings) as session:
@@ -70,7 +70,7 @@ def users_create(
     """Create a person's account with roles and a scope; prints its initial password once."""
     from datetime import date
 
-    from fansipan.services.accounts import UserCreate, create_user
+    from fansipan.services.trust.accounts import UserCreate, create_user
 
     settings = _settings(data_dir)
     data = UserCreate(
@@ -89,7 +89,7 @@ def users_create(
 @friendly
 def users_list(data_dir: DataDir = None) -> None:
     """Every account with its roles, scope and state."""
-    from fansipan.services.accounts import list_users
+    from fansipan.services.trust.accounts import list_users
 
     with _session(_settings(data_dir)) as session:
         users = list_users(session=session, principal=_cli())
@@ -106,7 +106,7 @@ def users_list(data_dir: DataDir = None) -> None:
 @friendly
 def users_reset_password(username: str, data_dir: DataDir = None) -> None:
     """A new initial password (shown once); the user's sessions end."""
-    from fansipan.services.accounts import reset_password
+    from fansipan.services.trust.accounts import reset_password
 
     with _session(_settings(data_dir)) as session:
         password = reset_password(session=session, principal=_cli(), username=username)
@@ -117,7 +117,7 @@ def users_reset_password(username: str, data_dir: DataDir = None) -> None:
 @friendly
 def users_unlock(username: str, data_dir: DataDir = None) -> None:
     """Lift a lockout after failed sign-ins."""
-    from fansipan.services.accounts import unlock_user
+    from fansipan.services.trust.accounts import unlock_user
 
     with _session(_settings(data_dir)) as session:
         unlock_user(session=session, principal=_cli(), username=username)
@@ -128,7 +128,7 @@ def users_unlock(username: str, data_dir: DataDir = None) -> None:
 @friendly
 def users_end_sessions(username: str, data_dir: DataDir = None) -> None:
     """Sign a user out everywhere, now."""
-    from fansipan.services.accounts import end_sessions
+    from fansipan.services.trust.accounts import end_sessions
 
     with _session(_settings(data_dir)) as session:
         ended = end_sessions(session=session, principal=_cli(), username=username)
@@ -139,7 +139,7 @@ def users_end_sessions(username: str, data_dir: DataDir = None) -> None:
 @friendly
 def audit_verify(data_dir: DataDir = None) -> None:
     """Recompute the hash chain and every data write's digest; exit 1 on any mismatch."""
-    from fansipan.services.audit import verify_chain
+    from fansipan.services.trust.audit import verify_chain
 
     with _session(_settings(data_dir)) as session:
         report = verify_chain(session=session)
@@ -162,7 +162,7 @@ def audit_export(
     output: Annotated[Path | None, typer.Option(help="File to write (default stdout).")] = None,
 ) -> None:
     """Events as JSON lines, oldest first, for an archive on another system."""
-    from fansipan.services.audit import export_events
+    from fansipan.services.trust.audit import export_events
 
     target = output.open("w", encoding="utf-8") if output else sys.stdout
     count = 0
@@ -185,7 +185,7 @@ def backup(
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace DEST.")] = False,
 ) -> None:
     """A consistent online backup (SQLite backup API, or pg_dump), with a manifest."""
-    from fansipan.services.backups import create_backup
+    from fansipan.services.trust.backups import create_backup
 
     done = create_backup(settings=_settings(data_dir), dest=dest, principal=_cli(),
                          overwrite=overwrite)
@@ -202,7 +202,7 @@ def restore(
         "--replace", help="Overwrite a store that holds data (stop the server first).")] = False,
 ) -> None:
     """Restore into the configured store and check it is identical to the backup."""
-    from fansipan.services.backups import restore_backup
+    from fansipan.services.trust.backups import restore_backup
 
     done = restore_backup(settings=_settings(data_dir), src=src, principal=_cli(),
                           replace=replace)
@@ -218,7 +218,7 @@ def indicators_publish(
     private: Annotated[bool, typer.Option("--private", help="Make them not public.")] = False,
 ) -> None:
     """Mark indicators public (anyone may read their values) or, with --private, not."""
-    from fansipan.services.indicators import IndicatorVisibility, set_visibility
+    from fansipan.services.warehouse.indicators import IndicatorVisibility, set_visibility
 
     with _session(_settings(data_dir)) as session:
         for c in code:

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.indicators import Aggregation
 from fansipan.errors import ValidationError
-from fansipan.services.analytics import AnalyticsRequest, AnalyticsResult, run_analytics
-from fansipan.services.datavalues import DataValueWrite, write_values
-from fansipan.services.indicators import IndicatorCreate, create_indicator
+from fansipan.services.insight.analytics import AnalyticsRequest, AnalyticsResult, run_analytics
+from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
+from fansipan.services.warehouse.indicators import IndicatorCreate, create_indicator
 
 A, B = "02683", "02686"  # two communes of Bát Xát (082)
 C = "02644"  # Phường Cốc Lếu, in Lào Cai city (080)

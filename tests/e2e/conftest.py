@@ -47,8 +47,8 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     import uvicorn
 
     from fansipan.api.app import create_app
+    from fansipan.demo.setup import prepare_demo
     from fansipan.domain.access import Role
-    from fansipan.services.demo_setup import prepare_demo
     from fansipan.settings import Settings
     from fansipan.store.engine import make_engine, make_session_factory
     from tests.support.accounts import make_account

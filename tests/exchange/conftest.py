@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Principal
-from fansipan.services.clients import ClientRegistration, register_client
+from fansipan.services.exchange.clients import ClientRegistration, register_client
 from fansipan.settings import Settings
 
 

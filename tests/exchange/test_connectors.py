@@ -18,15 +18,20 @@ from sqlalchemy.orm import Session
 
 from fansipan.api.app import create_app
 from fansipan.domain.access import Principal
-from fansipan.services.connectors import (
+from fansipan.services.exchange.connectors import (
     ConnectorCreate,
     Runtime,
     create_connector,
     list_runs,
     run_connector,
 )
-from fansipan.services.datavalues import DataValueWrite, ValueQuery, list_values, write_values
-from fansipan.services.scheduler import ConnectorScheduler
+from fansipan.services.exchange.scheduler import ConnectorScheduler
+from fansipan.services.warehouse.datavalues import (
+    DataValueWrite,
+    ValueQuery,
+    list_values,
+    write_values,
+)
 from fansipan.settings import Settings
 from fansipan.store.engine import make_engine, make_session_factory
 from tests.exchange.conftest import register

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Principal
 from fansipan.exchange.sdmx_io import structure
-from fansipan.services.datavalues import DataValueWrite, write_values
-from fansipan.services.exports import ExportFormat, ExportQuery, export_to
+from fansipan.services.exchange.exports import ExportFormat, ExportQuery, export_to
+from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
 from tests.support.accounts import Account
 
 VALUES = [("VT_TRAM_5G", "02647", f"2024-{m:02d}", m) for m in range(1, 7)] + [

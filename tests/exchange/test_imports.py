@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fansipan.services.audit import verify_chain
+from fansipan.services.trust.audit import verify_chain
 from fansipan.store.tables import ChangeRow, DataValueRow
 from tests.support.accounts import Account
 

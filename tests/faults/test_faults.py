@@ -17,8 +17,8 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 from fansipan.errors import StoreUnavailable
-from fansipan.services.audit import verify_chain
-from fansipan.services.datavalues import DataValueWrite, write_values
+from fansipan.services.trust.audit import verify_chain
+from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
 from fansipan.store.engine import make_engine, make_session_factory
 from fansipan.store.tables import ChangeRow, DataValueRow
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Principal, Role
 from fansipan.errors import Conflict
-from fansipan.services.backups import create_backup, restore_backup
-from fansipan.services.datavalues import DataValueWrite, write_values
+from fansipan.services.trust.backups import create_backup, restore_backup
+from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
 from fansipan.settings import Settings
 from fansipan.store.digest import store_digest
 from fansipan.store.engine import make_engine

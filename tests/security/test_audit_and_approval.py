@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from fansipan.cli import app as cli
 from fansipan.domain.access import Role
 from fansipan.errors import Conflict
-from fansipan.services.audit import AuditQuery, search_events, verify_chain
-from fansipan.services.datavalues import DataValueWrite, write_values
+from fansipan.services.trust.audit import AuditQuery, search_events, verify_chain
+from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
 from fansipan.store.security_tables import AuditEventRow, AuditHeadRow
 from fansipan.store.tables import ChangeRow
 from tests.support.accounts import Account

@@ -19,8 +19,8 @@ from starlette.routing import Route
 
 from fansipan.api.app import create_app
 from fansipan.domain.access import PrincipalKind, Role
-from fansipan.services.audit import AuditQuery, search_events
-from fansipan.services.datavalues import DataValueWrite, write_values
+from fansipan.services.trust.audit import AuditQuery, search_events
+from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
 from fansipan.settings import Settings
 from tests.support.accounts import Account
 

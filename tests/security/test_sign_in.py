@@ -17,8 +17,8 @@ from fansipan.api.app import create_app
 from fansipan.api.deps import PrincipalDep
 from fansipan.domain.access import Principal, Role
 from fansipan.errors import ConfigurationError, ValidationError
-from fansipan.services.accounts import UserCreate, create_user
-from fansipan.services.audit import AuditQuery, search_events
+from fansipan.services.trust.accounts import UserCreate, create_user
+from fansipan.services.trust.audit import AuditQuery, search_events
 from fansipan.settings import Settings
 from fansipan.store.security_tables import AuthSessionRow
 from tests.support.accounts import PASSWORD, Account

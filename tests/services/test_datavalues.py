@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fansipan.errors import NotFound, ValidationError
-from fansipan.services.datavalues import (
+from fansipan.services.warehouse.datavalues import (
     DataValueWrite,
     ValueQuery,
     WriteStrategy,

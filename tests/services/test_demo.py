@@ -17,14 +17,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fansipan.analytics.warehouse import Warehouse
+from fansipan.demo.dataset import DemoSummary, load_demo_data
+from fansipan.demo.values import demo_periods, generate_values
 from fansipan.domain.units import UnitLevel
 from fansipan.errors import NotFound
 from fansipan.services.catalog import load_catalog
-from fansipan.services.datavalues import get_value
-from fansipan.services.demo import DemoSummary, load_demo_data
-from fansipan.services.demo_values import demo_periods, generate_values
-from fansipan.services.reference import load_reference_data
-from fansipan.services.targets import evaluate_targets, list_targets
+from fansipan.services.warehouse.datavalues import get_value
+from fansipan.services.warehouse.reference import load_reference_data
+from fansipan.services.warehouse.targets import evaluate_targets, list_targets
 from fansipan.store.engine import make_engine, make_session_factory
 from fansipan.store.migrate import upgrade_store
 from fansipan.store.tables import ChangeRow, DataValueRow, TargetRow

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fansipan.services.catalog import Catalog, load_catalog
-from fansipan.services.reference import load_reference_data
+from fansipan.services.warehouse.reference import load_reference_data
 from fansipan.store.tables import UnitRow, UnitSuccessionRow
 
 BEFORE, AFTER = date(2025, 6, 30), date(2025, 7, 1)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Principal, PrincipalKind, Role
-from fansipan.services.accounts import UserCreate, create_user
-from fansipan.services.auth import PasswordChange, change_password
-from fansipan.services.tokens import TokenCreate, issue_token
+from fansipan.services.trust.accounts import UserCreate, create_user
+from fansipan.services.trust.auth import PasswordChange, change_password
+from fansipan.services.trust.tokens import TokenCreate, issue_token
 from fansipan.settings import Settings
 
 PASSWORD = "a long enough test passphrase"
@@ -66,7 +66,7 @@ def make_account(
         issued = issue_token(session=session, settings=settings, principal=system,
                              data=TokenCreate(name="tests"), owner=name)
     del created
-    from fansipan.services.tokens import token_principal
+    from fansipan.services.trust.tokens import token_principal
 
     principal = token_principal(session=session, settings=settings, token=issued.token,
                                 ip="127.0.0.1")

@@ -10,7 +10,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import make_url
 
-from fansipan.services.reference import load_reference_data
+from fansipan.services.warehouse.reference import load_reference_data
 from fansipan.store.engine import make_engine, make_session_factory
 from fansipan.store.migrate import upgrade_store
 

@@ -16,7 +16,7 @@ from datetime import date
 from fansipan.domain.units import UnitLevel
 from fansipan.errors import FansipanError
 from fansipan.services.catalog import load_catalog
-from fansipan.services.datavalues import DataValueWrite, write_values
+from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
 from fansipan.store.engine import make_engine, make_session_factory
 
 

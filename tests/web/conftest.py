@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from fansipan.services.datavalues import DataValueWrite, write_values
-from fansipan.services.targets import TargetWrite, set_target
+from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
+from fansipan.services.warehouse.targets import TargetWrite, set_target
 from fansipan.store.tables import IndicatorRow
 
 PUBLIC = "CDS_HO_CO_INTERNET"  # households with internet, entered per commune

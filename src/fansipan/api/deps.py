@@ -55,8 +55,8 @@ async def get_principal(request: Request, session: SessionDep,
     the cookie must carry the session's CSRF token: the X-CSRF-Token header, or for an
     HTML form its `csrf_token` field.
     """
-    from fansipan.services.auth import session_principal
-    from fansipan.services.tokens import token_principal
+    from fansipan.services.trust.auth import session_principal
+    from fansipan.services.trust.tokens import token_principal
 
     ip = client_ip(request)
     header = request.headers.get("authorization")
@@ -65,7 +65,7 @@ async def get_principal(request: Request, session: SessionDep,
         scheme, _, token = header.partition(" ")
         if scheme.lower() == "basic" and token.strip():
             # DHIS2-style: a connected system's id and key (services.clients).
-            from fansipan.services.clients import basic_principal
+            from fansipan.services.exchange.clients import basic_principal
 
             principal = await run_in_threadpool(
                 lambda: basic_principal(session=session, settings=settings,

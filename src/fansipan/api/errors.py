@@ -58,7 +58,7 @@ def error_response(
 
 async def _audit_refusal(request: Request, exc: FansipanError) -> None:
     """Log every refused request in the audit log (who, what, when, from where)."""
-    from fansipan.services.audit import record_alone
+    from fansipan.services.trust.audit import record_alone
 
     principal = getattr(request.state, "principal", None)
     if not isinstance(principal, Principal):

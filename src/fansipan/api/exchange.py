@@ -19,9 +19,9 @@ from fansipan.api.routes import (
     templates,
 )
 from fansipan.api.uploads import spool_dir
-from fansipan.services.connectors import Runtime
-from fansipan.services.exchange_log import LogWriter
-from fansipan.services.scheduler import ConnectorScheduler
+from fansipan.services.exchange.connectors import Runtime
+from fansipan.services.exchange.exchange_log import LogWriter
+from fansipan.services.exchange.scheduler import ConnectorScheduler
 
 API_PREFIX = "/api/v1"
 

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fansipan.api.exchange_context import KEY
 from fansipan.domain.access import Principal, PrincipalKind
-from fansipan.services.exchange_log import LogWriter, entry
+from fansipan.services.exchange.exchange_log import LogWriter, entry
 
 
 class ExchangeLogMiddleware:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
-from fansipan.services.jobs import JobRunner
+from fansipan.services.exchange.jobs import JobRunner
 
 _LOCK = threading.Lock()
 

@@ -4,7 +4,7 @@ Pure: no SQL, no HTTP. A `Principal` is a signed-in user, an API client (a conne
 system with a token), an anonymous visitor, or the system itself (the CLI, the demo
 loader). Roles grant permissions; scopes (units and their descendants, indicators
 and sectors) limit the data the permissions reach. Services enforce both; see
-`fansipan.services.access`.
+`fansipan.services.trust.access`.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from fansipan.errors import FieldError, ValidationError
 from fansipan.exchange.columns import HEADER_HELP_EN, HEADER_HELP_VI, positions
-from fansipan.services.checks import Conflict
+from fansipan.services.warehouse.checks import Conflict
 
 # DHIS2's CSV columns, in DHIS2's order; a DHIS2 file is read by position when its
 # header does not name them.

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from fansipan.errors import FieldError, ValidationError
-from fansipan.services.checks import IdScheme
-from fansipan.services.imports import ImportFormat, ImportStatus, ImportSummary
-from fansipan.services.writes import WriteStrategy
+from fansipan.services.exchange.imports import ImportFormat, ImportStatus, ImportSummary
+from fansipan.services.warehouse.checks import IdScheme
+from fansipan.services.warehouse.writes import WriteStrategy
 
 SYSTEM_VERSION = "2.40.0"  # the DHIS2 Web API version whose aggregate data API we follow
 

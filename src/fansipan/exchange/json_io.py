@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
 from fansipan.exchange.csv_io import DEFAULT_COMBOS, _combination, file_problem
-from fansipan.services.checks import Conflict
+from fansipan.services.warehouse.checks import Conflict
 
 
 def load_json(stream: IO[bytes]) -> Any:

@@ -46,8 +46,8 @@ def page_lang(request: Request) -> str:
 
 async def web_principal(request: Request) -> Principal:
     """The principal behind a page request: an API token, a session cookie, or nobody."""
-    from fansipan.services.auth import session_principal
-    from fansipan.services.tokens import token_principal
+    from fansipan.services.trust.auth import session_principal
+    from fansipan.services.trust.tokens import token_principal
 
     settings: Settings = request.app.state.settings
     header = request.headers.get("authorization")
@@ -92,7 +92,7 @@ def nav_flags(principal: Principal) -> dict[str, bool]:
 def render(request: Request, template: str, *, status: int = 200, title: str = "",
            charts: bool = False, body_class: str = "", **context: Any) -> HTMLResponse:
     """A page in the visitor's language, with the layout's helpers and flags."""
-    from fansipan.services.demo_marks import shows_demo_data
+    from fansipan.demo.marks import shows_demo_data
     from fansipan.web.templating import helpers
 
     env = request.app.state.web_templates
@@ -118,7 +118,7 @@ def render(request: Request, template: str, *, status: int = 200, title: str = "
 
 async def _audit_refusal(request: Request, exc: FansipanError) -> None:
     """Refused page requests go to the audit log, as the API's do."""
-    from fansipan.services.audit import record_alone
+    from fansipan.services.trust.audit import record_alone
 
     principal = getattr(request.state, "principal", None)
     if not isinstance(principal, Principal):

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.api.deps import PrincipalDep, SessionDep
 from fansipan.reports.tables import to_csv, to_xlsx
-from fansipan.services.analytics import (
+from fansipan.services.insight.analytics import (
     AnalyticsRequest,
     AnalyticsResult,
     labelled_table,

@@ -7,7 +7,7 @@ from enum import StrEnum
 from fastapi import APIRouter
 
 from fansipan.api.deps import PrincipalDep, SessionDep
-from fansipan.services.approvals import (
+from fansipan.services.warehouse.approvals import (
     ApprovalNote,
     ApprovalPublic,
     ApprovalState,

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from fansipan.api.deps import AdminNetwork, PrincipalDep, SessionDep
-from fansipan.services.audit import AuditEventPublic, AuditQuery, VerifyReport, search_events
-from fansipan.services.audit import verify_chain as verify
+from fansipan.services.trust.audit import AuditEventPublic, AuditQuery, VerifyReport, search_events
+from fansipan.services.trust.audit import verify_chain as verify
 
 router = APIRouter(prefix="/audit", tags=["administration"], dependencies=[AdminNetwork])
 Text = Annotated[str | None, Query(max_length=200)]

@@ -14,11 +14,17 @@ from fansipan.api.deps import (
 )
 from fansipan.domain.access import PrincipalKind
 from fansipan.errors import Unauthenticated
-from fansipan.services.accounts import UserPublic, get_user
-from fansipan.services.auth import LoginRequest, PasswordChange, change_password, login, logout
-from fansipan.services.mfa import TotpSetup, disable_totp, enable_totp, start_totp
 from fansipan.services.stamps import UtcDateTime
-from fansipan.services.tokens import (
+from fansipan.services.trust.accounts import UserPublic, get_user
+from fansipan.services.trust.auth import (
+    LoginRequest,
+    PasswordChange,
+    change_password,
+    login,
+    logout,
+)
+from fansipan.services.trust.mfa import TotpSetup, disable_totp, enable_totp, start_totp
+from fansipan.services.trust.tokens import (
     TokenCreate,
     TokenIssued,
     TokenPublic,

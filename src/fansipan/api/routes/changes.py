@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from fansipan.api.deps import PrincipalDep, SessionDep
-from fansipan.services.datavalues import ChangePublic, list_changes
+from fansipan.services.warehouse.datavalues import ChangePublic, list_changes
 
 router = APIRouter(prefix="/changes", tags=["changes"])
 

@@ -9,8 +9,14 @@ from fastapi import APIRouter
 
 from fansipan.api.deps import AdminNetwork, PrincipalDep, SessionDep, SettingsDep
 from fansipan.domain.access import PrincipalKind
-from fansipan.services.accounts import UserCreate, UserCreated, UserPublic, create_user, list_users
-from fansipan.services.tokens import (
+from fansipan.services.trust.accounts import (
+    UserCreate,
+    UserCreated,
+    UserPublic,
+    create_user,
+    list_users,
+)
+from fansipan.services.trust.tokens import (
     TokenCreate,
     TokenIssued,
     TokenPublic,

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from fansipan.api.deps import AdminNetwork, PrincipalDep, SessionDep, SettingsDep
 from fansipan.api.exchange_context import note
 from fansipan.api.uploads import spool_dir
-from fansipan.services.connectors import (
+from fansipan.services.exchange.connectors import (
     ConnectorCreate,
     ConnectorPublic,
     RunPublic,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from fansipan.api.deps import PrincipalDep, SessionDep
 from fansipan.api.metrics import MetricsDep
-from fansipan.services.datavalues import (
+from fansipan.services.warehouse.datavalues import (
     DataValuePublic,
     DataValueWrite,
     ValueQuery,

@@ -27,14 +27,14 @@ from fansipan.api.uploads import spool
 from fansipan.domain.access import Permission, Principal
 from fansipan.errors import Conflict, FieldError, Unauthenticated, ValidationError
 from fansipan.exchange import dhis2
-from fansipan.services.access import require
-from fansipan.services.checks import IdScheme
-from fansipan.services.datavalues import DataValueWrite, get_value, write_values
-from fansipan.services.exports import ExportFormat, ExportQuery, export_to
-from fansipan.services.imports import ImportFormat, ImportOptions
-from fansipan.services.intake import Upload, receive
-from fansipan.services.jobs import JobStatus, get_job
-from fansipan.services.writes import WriteStrategy
+from fansipan.services.exchange.exports import ExportFormat, ExportQuery, export_to
+from fansipan.services.exchange.imports import ImportFormat, ImportOptions
+from fansipan.services.exchange.intake import Upload, receive
+from fansipan.services.exchange.jobs import JobStatus, get_job
+from fansipan.services.trust.access import require
+from fansipan.services.warehouse.checks import IdScheme
+from fansipan.services.warehouse.datavalues import DataValueWrite, get_value, write_values
+from fansipan.services.warehouse.writes import WriteStrategy
 
 router = APIRouter(prefix="/dhis2/api", tags=["DHIS2 compatibility"])
 Text = Annotated[str | None, Query(max_length=100)]

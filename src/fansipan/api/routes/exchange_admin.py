@@ -13,14 +13,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from fansipan.api.deps import AdminNetwork, PrincipalDep, SessionDep, SettingsDep
-from fansipan.services.clients import (
+from fansipan.services.exchange.clients import (
     ClientPublic,
     ClientRegistered,
     ClientRegistration,
     list_exchange_clients,
     register_client,
 )
-from fansipan.services.exchange_log import (
+from fansipan.services.exchange.exchange_log import (
     FIELDS,
     ExchangeLogEntry,
     LogQuery,

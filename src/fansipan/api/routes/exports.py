@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from fansipan.api.deps import PrincipalDep, SessionDep, SettingsDep
 from fansipan.api.downloads import spooled_download
 from fansipan.api.exchange_context import note
-from fansipan.services.exports import MEDIA, ExportFormat, ExportQuery, export_to
+from fansipan.services.exchange.exports import MEDIA, ExportFormat, ExportQuery, export_to
 
 router = APIRouter(prefix="/exports", tags=["exchange"])
 Codes = Annotated[list[str] | None, Query(max_length=500)]

@@ -10,7 +10,7 @@ from fansipan import __version__
 from fansipan.api.deps import MetricsNetwork
 from fansipan.api.metrics import MetricsDep
 from fansipan.errors import StoreUnavailable
-from fansipan.services.setup import check_ready
+from fansipan.services.warehouse.setup import check_ready
 
 router = APIRouter(tags=["operations"])
 

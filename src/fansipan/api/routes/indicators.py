@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from fansipan.api.deps import AdminNetwork, PrincipalDep, SessionDep
-from fansipan.services.indicators import (
+from fansipan.services.warehouse.indicators import (
     IndicatorPublic,
     IndicatorVisibility,
     get_indicator,

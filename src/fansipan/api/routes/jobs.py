@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from fansipan.api.deps import PrincipalDep, SessionDep
 from fansipan.api.runner import RunnerDep
-from fansipan.services.jobs import JobPublic, get_job, list_jobs
+from fansipan.services.exchange.jobs import JobPublic, get_job, list_jobs
 
 router = APIRouter(prefix="/jobs", tags=["exchange"])
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter
 
-from fansipan.services.periods import PeriodPublic, resolve_periods
+from fansipan.services.warehouse.periods import PeriodPublic, resolve_periods
 
 router = APIRouter(prefix="/periods", tags=["periods"])
 

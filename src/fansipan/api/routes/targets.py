@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from fansipan.api.deps import PrincipalDep, SessionDep
-from fansipan.services.targets import (
+from fansipan.services.warehouse.targets import (
     EvaluationReport,
     TargetPublic,
     TargetWrite,

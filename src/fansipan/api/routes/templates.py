@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from fansipan.api.deps import PrincipalDep, SessionDep
-from fansipan.services.templates import TemplateRequest, entry_template
+from fansipan.services.exchange.templates import TemplateRequest, entry_template
 
 router = APIRouter(prefix="/templates", tags=["exchange"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from fansipan.api.deps import AdminNetwork, PrincipalDep, SessionDep, SettingsDep
-from fansipan.services.accounts import (
+from fansipan.services.trust.accounts import (
     UserCreate,
     UserCreated,
     UserPublic,

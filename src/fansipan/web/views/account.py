@@ -9,7 +9,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from fansipan.api.deps import SessionDep, SettingsDep, client_ip, session_cookie_name
 from fansipan.errors import FansipanError, FieldError, Unauthenticated
-from fansipan.services.auth import LoginRequest, PasswordChange, change_password, login, logout
+from fansipan.services.trust.auth import (
+    LoginRequest,
+    PasswordChange,
+    change_password,
+    login,
+    logout,
+)
 from fansipan.web.deps import Lang, Viewer, page_router
 from fansipan.web.i18n import LANGS, translate
 from fansipan.web.pages import LANG_COOKIE, csrf_cookie_name, render

@@ -8,8 +8,8 @@ from starlette.concurrency import run_in_threadpool
 
 from fansipan.api.deps import SessionDep
 from fansipan.errors import FansipanError, FieldError
-from fansipan.services.approvals import change_state
-from fansipan.services.entry import entry_grid, save_entry
+from fansipan.services.warehouse.approvals import change_state
+from fansipan.services.warehouse.entry import entry_grid, save_entry
 from fansipan.web.deps import Lang, Viewer, page_router
 from fansipan.web.i18n import translate
 from fansipan.web.pages import render

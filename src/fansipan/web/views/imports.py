@@ -10,8 +10,8 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from fansipan.api.deps import SessionDep
 from fansipan.domain.access import Permission
 from fansipan.errors import FieldError, ValidationError
-from fansipan.services.access import require
-from fansipan.services.entry import entry_grid
+from fansipan.services.trust.access import require
+from fansipan.services.warehouse.entry import entry_grid
 from fansipan.web.deps import Lang, Viewer, page_router
 from fansipan.web.i18n import translate
 from fansipan.web.importing import MAX_BYTES, FileImporter, ImportOutcome

@@ -11,8 +11,8 @@ from fastapi.responses import Response
 
 from fansipan.api.deps import SessionDep
 from fansipan.errors import FansipanError, FieldError
-from fansipan.services.dashboard import evaluation, viewpoint
-from fansipan.services.targets import EvaluationReport, TargetWrite, set_target
+from fansipan.services.insight.dashboard import evaluation, viewpoint
+from fansipan.services.warehouse.targets import EvaluationReport, TargetWrite, set_target
 from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
 from fansipan.web.i18n import translate
 from fansipan.web.pages import render

@@ -1,0 +1,40 @@
+"""Everything `fansipan demo` does before serving: schema, reference data, demo data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from fansipan.demo.access import prepare_demo_access
+from fansipan.demo.dataset import DemoSummary, load_demo_data
+from fansipan.services.warehouse.reference import LoadSummary, load_reference_data
+from fansipan.services.warehouse.setup import open_store, upgrade
+from fansipan.settings import Settings
+from fansipan.store.engine import make_session_factory
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class DemoReady:
+    reference: LoadSummary
+    demo: DemoSummary
+    admin_password: str | None = None  # shown once, when the demo administrator is created
+
+
+def prepare_demo(
+    settings: Settings, *, today: date | None = None, progress: Progress | None = None
+) -> DemoReady:
+    """Idempotent: a second run finds everything in place and adds nothing."""
+    upgrade(settings)
+    engine = open_store(settings)
+    try:
+        with make_session_factory(engine)() as session:
+            reference = load_reference_data(session=session)
+            demo = load_demo_data(session=session, today=today or date.today(),
+                                  progress=progress)
+            password = prepare_demo_access(session=session, settings=settings)
+    finally:
+        engine.dispose()
+    return DemoReady(reference=reference, demo=demo, admin_password=password)

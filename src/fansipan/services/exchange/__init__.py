@@ -1,0 +1,1 @@
+"""The exchange hub: imports, exports, connectors, connected systems, jobs, the exchange log."""

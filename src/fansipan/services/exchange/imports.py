@@ -1,0 +1,299 @@
+"""Imports (nhập số liệu): a file or payload in any supported format, through the one write
+path, answered with an import summary a data officer can act on.
+
+The file is read as it streams (CSV row by row; XLSX in read-only mode), checked and
+written in chunks inside one transaction: all or nothing by default, or the valid rows
+only (`atomic=False`, DHIS2's usual behaviour). The summary counts what was imported,
+updated, ignored and deleted, and lists each refused row with its field and a message in
+Vietnamese and English.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from fansipan.domain.access import Principal
+from fansipan.errors import FansipanError, ValidationError
+from fansipan.exchange.columns import normalise
+from fansipan.exchange.csv_io import read_csv
+from fansipan.exchange.json_io import load_json, read_data_value_set, read_values, schemes_of
+from fansipan.services.warehouse.checks import Conflict, IdScheme
+from fansipan.services.warehouse.writes import ValueWriter, WriteOutcome, WriteStrategy
+from fansipan.store.exchange_tables import ImportRequestRow
+
+
+class ImportFormat(StrEnum):
+    AUTO = "auto"
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+    DHIS2_JSON = "dhis2_json"
+    DHIS2_CSV = "dhis2_csv"
+
+
+class ImportOptions(BaseModel):
+    format: ImportFormat = ImportFormat.AUTO
+    strategy: WriteStrategy = WriteStrategy.CREATE_AND_UPDATE
+    dry_run: bool = False
+    atomic: bool = Field(default=True, description="All or nothing (default); false saves "
+                                                   "the valid rows and lists the others")
+    indicator_scheme: IdScheme = IdScheme.AUTO
+    unit_scheme: IdScheme = IdScheme.AUTO
+    source: str = Field(default="import", max_length=100)
+
+
+class ImportStatus(StrEnum):
+    SUCCESS = "SUCCESS"
+    WARNING = "WARNING"  # some rows saved, some refused
+    ERROR = "ERROR"  # nothing saved
+
+
+class ImportCount(BaseModel):
+    imported: int = 0
+    updated: int = 0
+    ignored: int = 0
+    deleted: int = 0
+
+
+class ConflictPublic(BaseModel):
+    row: int | None = Field(description="Row of the file (the header is row 1) or item of "
+                                        "the payload (from 1)")
+    field: str
+    value: str | None = None
+    message: str
+    message_vi: str
+    code: str
+
+
+class ImportSummary(BaseModel):
+    status: ImportStatus
+    description: str
+    description_vi: str
+    import_count: ImportCount
+    rows: int = Field(description="Rows (values) read")
+    conflicts: list[ConflictPublic] = Field(description="The first 1,000 problems")
+    conflict_count: int
+    rejected_rows: int
+    committed: bool
+    dry_run: bool
+    atomic: bool
+    strategy: WriteStrategy
+    format: ImportFormat
+    first_change: int | None = None
+    last_change: int | None = None
+    batch: str | None = None
+    job: str | None = None
+    replayed: bool = Field(default=False, description="The answer kept for an earlier request "
+                                                      "with the same Idempotency-Key")
+
+    @property
+    def http_status(self) -> int:
+        """200 when every row was accepted, else 409 (DHIS2's answer to conflicts)."""
+        return 200 if self.status is ImportStatus.SUCCESS else 409
+
+
+def detect_format(head: bytes, *, file_name: str = "", content_type: str = "") -> ImportFormat:
+    """The format from the content type, the file's name, or its first bytes."""
+    kind = content_type.split(";")[0].strip().lower()
+    name = file_name.lower()
+    if head.startswith(b"PK\x03\x04") or name.endswith(".xlsx") or "spreadsheetml" in kind:
+        return ImportFormat.XLSX
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:1] in (b"{", b"[") or kind.endswith("json") or name.endswith(".json"):
+        return ImportFormat.DHIS2_JSON if b'"dataValues"' in head else ImportFormat.JSON
+    first = head.splitlines()[0] if head else b""
+    if normalise(first.decode("utf-8", "replace")).startswith("dataelement"):
+        return ImportFormat.DHIS2_CSV
+    return ImportFormat.CSV
+
+
+def _rows(fmt: ImportFormat, stream: IO[bytes],
+          schemes: dict[str, str]) -> Iterator[tuple[Any, ...] | Conflict]:
+    if fmt is ImportFormat.CSV:
+        return read_csv(stream)
+    if fmt is ImportFormat.DHIS2_CSV:
+        return read_csv(stream, dhis2=True)
+    if fmt is ImportFormat.XLSX:
+        from fansipan.exchange.xlsx_io import read_xlsx
+
+        return read_xlsx(stream)
+    doc = load_json(stream)
+    if fmt is ImportFormat.DHIS2_JSON or (isinstance(doc, dict) and "dataValues" in doc):
+        schemes.update(schemes_of(doc))
+        return read_data_value_set(doc)
+    return read_values(doc)
+
+
+def run_import(
+    *,
+    session: Session,
+    path: Path,
+    options: ImportOptions,
+    principal: Principal | None = None,
+    actor: str | None = None,
+    file_name: str = "",
+    content_type: str = "",
+    progress: Callable[[int, int], None] | None = None,
+    schemes_from_payload: Callable[[dict[str, str]], tuple[IdScheme, IdScheme]] | None = None,
+    job: str | None = None,
+) -> ImportSummary:
+    """Import one spooled file; never raises for bad content (the summary says what is wrong).
+
+    Refusals of the sender itself (no permission to write) are raised.
+    """
+    with path.open("rb") as stream:
+        head = stream.read(4096)
+        stream.seek(0)
+        fmt = options.format
+        if fmt is ImportFormat.AUTO:
+            fmt = detect_format(head, file_name=file_name, content_type=content_type)
+        schemes: dict[str, str] = {}
+        detail: dict[str, Any] = {"format": fmt.value}
+        if file_name:
+            detail["file"] = file_name[:200]
+        if job:
+            detail["job"] = job
+        writer = ValueWriter(
+            session=session, source=options.source, actor=actor, principal=principal,
+            strategy=options.strategy, atomic=options.atomic, dry_run=options.dry_run,
+            indicator_scheme=options.indicator_scheme, unit_scheme=options.unit_scheme,
+            audit_detail=detail,
+            progress=(lambda rows: progress(rows, stream.tell())) if progress else None)
+        problem: ValidationError | None = None
+        rows: Iterator[tuple[Any, ...] | Conflict] | None = None
+        try:
+            rows = _rows(fmt, stream, schemes)
+            if schemes and schemes_from_payload is not None:
+                writer.set_schemes(*schemes_from_payload(schemes))
+            with writer:
+                writer.add(rows)
+        except ValidationError as exc:
+            if not any(e.field == "file" for e in exc.errors):
+                raise
+            problem = exc
+        finally:
+            close = getattr(rows, "close", None)
+            if close is not None:
+                close()  # readers let go of the file before it is closed
+    return summarise(writer.outcome, options, fmt, problem=problem, job=job)
+
+
+def summarise(out: WriteOutcome, options: ImportOptions, fmt: ImportFormat, *,
+              problem: FansipanError | None = None, job: str | None = None) -> ImportSummary:
+    conflicts = [ConflictPublic(row=c.row or None, field=c.field, value=c.value,
+                                message=c.message, message_vi=c.message_vi, code=c.code)
+                 for c in out.conflicts]
+    count = out.conflict_count
+    if problem is not None:
+        error = problem.errors[0] if problem.errors else None
+        vi, _, en = problem.message.partition(" / ")
+        conflicts.insert(0, ConflictPublic(row=error.row if error else None, field="file",
+                                           message=en or vi, message_vi=vi, code="bad_file"))
+        count += 1
+    saved = out.committed
+    if problem is not None or (count and not saved):
+        status = ImportStatus.ERROR
+    elif count:
+        status = ImportStatus.WARNING
+    else:
+        status = ImportStatus.SUCCESS
+    if saved:
+        tally = ImportCount(imported=out.created, updated=out.updated, deleted=out.deleted,
+                            ignored=out.unchanged + out.rejected_rows)
+    elif options.dry_run and status is ImportStatus.SUCCESS:
+        tally = ImportCount(imported=out.created, updated=out.updated, deleted=out.deleted,
+                            ignored=out.unchanged)
+    else:
+        tally = ImportCount(ignored=out.rows)
+    en, vi = _description(status, options, out, count, problem)
+    return ImportSummary(
+        status=status, description=en, description_vi=vi, import_count=tally, rows=out.rows,
+        conflicts=conflicts, conflict_count=count, rejected_rows=out.rejected_rows,
+        committed=saved, dry_run=options.dry_run, atomic=options.atomic,
+        strategy=options.strategy, format=fmt, first_change=out.first_change if saved else None,
+        last_change=out.last_change if saved else None, batch=out.batch if saved else None,
+        job=job)
+
+
+def _description(status: ImportStatus, options: ImportOptions, out: WriteOutcome, count: int,
+                 problem: FansipanError | None) -> tuple[str, str]:
+    if problem is not None:
+        return ("The file cannot be read; nothing was saved. Fix it as described and send it "
+                "again", "Không đọc được tệp; chưa lưu gì. Sửa theo hướng dẫn rồi gửi lại")
+    if status is ImportStatus.SUCCESS:
+        if options.dry_run:
+            return ("Dry run: every row is valid; nothing was saved. Send it again without "
+                    "dryRun to save it", "Chạy thử: mọi dòng đều hợp lệ; chưa lưu gì. Gửi lại "
+                    "không kèm dryRun để lưu")
+        return ("Import process completed successfully", "Đã nhập xong số liệu")
+    if status is ImportStatus.WARNING:
+        return (f"Saved the valid rows; {out.rejected_rows} row(s) were refused ({count} "
+                "problem(s)): fix them and send those rows again",
+                f"Đã lưu các dòng hợp lệ; {out.rejected_rows} dòng bị từ chối ({count} lỗi): "
+                "sửa và gửi lại các dòng đó")
+    return (f"{count} problem(s) in {out.rejected_rows} row(s); nothing was saved. Fix the rows "
+            "listed and send the file again",
+            f"Có {count} lỗi ở {out.rejected_rows} dòng; chưa lưu gì. Sửa các dòng được liệt kê "
+            "rồi gửi lại tệp")
+
+
+# -- idempotency ---------------------------------------------------------------------------
+
+
+def request_digest(path: Path, options: ImportOptions, extra: str = "") -> str:
+    """SHA-256 over the payload and the options that change its meaning."""
+    h = hashlib.sha256()
+    h.update(options.model_dump_json().encode())
+    h.update(extra.encode())
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def remembered(session: Session, *, actor: str, key: str, digest: str) -> ImportRequestRow | None:
+    """The earlier request with this Idempotency-Key, if any; a different payload is refused."""
+    with session.begin():
+        row = session.scalars(select(ImportRequestRow).where(
+            ImportRequestRow.actor == actor, ImportRequestRow.key == key)).one_or_none()
+        if row is None:
+            return None
+        if row.payload_sha256 != digest:
+            raise ValidationError(
+                "This Idempotency-Key was used for a different request; use a new key for a "
+                "new payload / Khóa Idempotency-Key này đã dùng cho một yêu cầu khác; hãy dùng "
+                "khóa mới cho dữ liệu mới")
+        session.expunge(row)
+        return row
+
+
+def remember(session: Session, *, actor: str, key: str, digest: str, status: int,
+             summary: ImportSummary | None = None, job: str = "") -> None:
+    """Keep the answer for this key (a concurrent twin that got there first wins)."""
+    try:
+        with session.begin():
+            session.add(ImportRequestRow(
+                actor=actor, key=key, payload_sha256=digest, status=status,
+                summary=summary.model_dump_json() if summary else "", job_id=job,
+                created_at=datetime.now(UTC)))
+    except IntegrityError:
+        session.rollback()
+
+
+def replay(row: ImportRequestRow) -> ImportSummary | None:
+    if not row.summary:
+        return None
+    summary = ImportSummary.model_validate(json.loads(row.summary))
+    summary.replayed = True
+    return summary

@@ -1,0 +1,1 @@
+"""Insight: analytics, target evaluation and the dashboard's pages (one module a page)."""

@@ -1,0 +1,233 @@
+"""The audit log as services use it: record, search, verify, export.
+
+Every write (data, targets, metadata, accounts, tokens, approvals), every sign-in
+(success and failure), every refused request and every export becomes one chained
+event. Nothing here deletes an event: retention (at least 12 months) is met by
+keeping them all, and `export_events` ships them to a separate archive.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fansipan.domain.access import Permission, Principal
+from fansipan.services.stamps import UtcDateTime
+from fansipan.services.trust.access import require
+from fansipan.store.audit import (
+    CHANGE_FIELDS,
+    GENESIS,
+    AuditRecord,
+    append_events,
+    changes_digest,
+    event_fields,
+    event_hash,
+    lock_chain,
+)
+from fansipan.store.security_tables import AuditEventRow, AuditHeadRow
+from fansipan.store.tables import ChangeRow
+
+
+def record_for(principal: Principal, action: str, *, target: str = "", outcome: str = "ok",
+               detail: Mapping[str, Any] | None = None) -> AuditRecord:
+    return AuditRecord(action=action, actor=principal.actor, actor_kind=principal.kind.value,
+                       outcome=outcome, target=target, ip=principal.ip,
+                       detail={**({"via": principal.via} if principal.via else {}),
+                               **(detail or {})})
+
+
+def record(session: Session, principal: Principal, action: str, *, target: str = "",
+           outcome: str = "ok", detail: Mapping[str, Any] | None = None) -> None:
+    """Append one event inside the caller's transaction (it commits with the write)."""
+    append_events(session, [record_for(principal, action, target=target, outcome=outcome,
+                                       detail=detail)])
+
+
+def record_alone(session: Session, principal: Principal, action: str, *, target: str = "",
+                 outcome: str = "ok", detail: Mapping[str, Any] | None = None) -> None:
+    """Append one event in a transaction of its own (a refusal, an export, a sign-out)."""
+    session.begin()
+    try:
+        lock_chain(session)
+        record(session, principal, action, target=target, outcome=outcome, detail=detail)
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+
+
+def record_export(session: Session, principal: Principal, what: str, *, rows: int,
+                  detail: Mapping[str, Any] | None = None) -> None:
+    """Audit an export (a file or table taken out of the system): call it once per export."""
+    record_alone(session, principal, "export", target=what[:200],
+                 detail={"rows": rows, **(detail or {})})
+
+
+class AuditEventPublic(BaseModel):
+    id: int
+    at: UtcDateTime
+    actor: str
+    actor_kind: str
+    action: str
+    target: str
+    outcome: str
+    ip: str
+    detail: dict[str, Any]
+    hash: str
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    actor: str | None = None
+    action: str | None = None  # exact, or a prefix ending in "." ("auth.")
+    outcome: str | None = None
+    target: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    after_id: int = 0
+    limit: int = 200
+
+
+def search_events(*, session: Session, principal: Principal,
+                  query: AuditQuery) -> list[AuditEventPublic]:
+    """Newest first; administrators only."""
+    require(principal, Permission.READ_AUDIT)
+    with session.begin():
+        stmt = select(AuditEventRow).order_by(AuditEventRow.id.desc())
+        if query.actor:
+            stmt = stmt.where(AuditEventRow.actor == query.actor)
+        if query.action:
+            if query.action.endswith("."):
+                stmt = stmt.where(AuditEventRow.action.startswith(query.action,
+                                                                  autoescape=True))
+            else:
+                stmt = stmt.where(AuditEventRow.action == query.action)
+        if query.outcome:
+            stmt = stmt.where(AuditEventRow.outcome == query.outcome)
+        if query.target:
+            stmt = stmt.where(AuditEventRow.target == query.target)
+        if query.since:
+            stmt = stmt.where(AuditEventRow.at >= query.since)
+        if query.until:
+            stmt = stmt.where(AuditEventRow.at <= query.until)
+        if query.after_id:
+            stmt = stmt.where(AuditEventRow.id > query.after_id)
+        rows = session.scalars(stmt.limit(query.limit)).all()
+        return [_public(r) for r in rows]
+
+
+def _public(r: AuditEventRow) -> AuditEventPublic:
+    return AuditEventPublic(id=r.id, at=r.at, actor=r.actor, actor_kind=r.actor_kind,
+                            action=r.action, target=r.target, outcome=r.outcome, ip=r.ip,
+                            detail=json.loads(r.detail or "{}"), hash=r.hash)
+
+
+class VerifyReport(BaseModel):
+    ok: bool
+    events: int
+    changes_covered: int
+    changes_before_log: int
+    last_id: int
+    last_hash: str
+    problems: list[str] = []
+
+
+@dataclass
+class _Walk:
+    problems: list[str] = field(default_factory=list)
+    covered: set[int] = field(default_factory=set)
+
+    def problem(self, text: str) -> None:
+        if len(self.problems) < 50:
+            self.problems.append(text)
+
+
+_PAGE = 5000
+
+
+def verify_chain(*, session: Session, principal: Principal | None = None) -> VerifyReport:
+    """Recompute every link and every data write's digest; report what does not match."""
+    if principal is not None:
+        require(principal, Permission.READ_AUDIT)
+    walk = _Walk()
+    with session.begin():
+        head = session.get(AuditHeadRow, 1)
+        prev, expected_id, count = GENESIS, 1, 0
+        last = 0
+        while True:
+            rows = session.scalars(select(AuditEventRow).where(AuditEventRow.id >= expected_id)
+                                   .order_by(AuditEventRow.id).limit(_PAGE)).all()
+            if not rows:
+                break
+            for r in rows:
+                count += 1
+                if r.id != expected_id:
+                    walk.problem(f"events {expected_id}–{r.id - 1} are missing")
+                if r.prev_hash != prev:
+                    walk.problem(f"event {r.id} does not follow the event before it "
+                                 "(removed or inserted events)")
+                fields = event_fields(r.id, r.at, r, r.detail)
+                if event_hash(r.prev_hash, fields) != r.hash:
+                    walk.problem(f"event {r.id} ({r.action} by {r.actor}) was altered")
+                _check_changes(session, r, walk)
+                prev, expected_id, last = r.hash, r.id + 1, r.id
+        if head is None or head.last_id != last or head.last_hash != prev:
+            walk.problem("the newest events were removed (the chain head does not match)")
+        first_covered = min(walk.covered, default=None)
+        uncovered = session.scalars(select(ChangeRow.id).order_by(ChangeRow.id)).all()
+        before = 0
+        for change_id in uncovered:
+            if change_id in walk.covered:
+                continue
+            if first_covered is None or change_id < first_covered:
+                before += 1  # written before this store had an audit log
+            else:
+                walk.problem(f"change {change_id} is in no audit event (written outside "
+                             "Fansipan, or its event was removed)")
+    return VerifyReport(ok=not walk.problems, events=count, changes_covered=len(walk.covered),
+                        changes_before_log=before, last_id=last, last_hash=prev,
+                        problems=walk.problems)
+
+
+def _check_changes(session: Session, event: AuditEventRow, walk: _Walk) -> None:
+    detail = json.loads(event.detail or "{}")
+    if "changes_digest" not in detail:
+        return
+    first, last = int(detail["first_change"]), int(detail["last_change"])
+    rows = session.scalars(select(ChangeRow).where(ChangeRow.id.between(first, last))
+                           .order_by(ChangeRow.id)).all()
+    as_dicts = [{name: getattr(r, name) for name in CHANGE_FIELDS} for r in rows]
+    if len(rows) != last - first + 1 or changes_digest(as_dicts) != detail["changes_digest"]:
+        walk.problem(f"changes {first}–{last} of event {event.id} were altered or removed")
+    walk.covered.update(r.id for r in rows)
+
+
+def export_events(*, session: Session, after_id: int = 0) -> Iterator[dict[str, Any]]:
+    """Every event after `after_id`, oldest first, as it is stored (for an archive)."""
+    next_id = after_id
+    while True:
+        with session.begin():
+            rows = session.scalars(select(AuditEventRow).where(AuditEventRow.id > next_id)
+                                   .order_by(AuditEventRow.id).limit(_PAGE)).all()
+            page = [_public(r).model_dump(mode="json") | {"prev_hash": r.prev_hash}
+                    for r in rows]
+        if not page:
+            return
+        yield from page
+        next_id = int(page[-1]["id"])
+
+
+def count_recent_failures(session: Session, *, ip: str, since: datetime) -> int:
+    """Failed sign-ins from one address since a moment (for per-address throttling)."""
+    return int(session.scalar(
+        select(func.count()).select_from(AuditEventRow).where(
+            AuditEventRow.action == "auth.login", AuditEventRow.outcome == "failed",
+            AuditEventRow.ip == ip, AuditEventRow.at >= since)
+    ) or 0)

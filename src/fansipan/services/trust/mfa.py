@@ -1,0 +1,114 @@
+"""The optional second factor: time-based one-time codes (TOTP, RFC 6238, 30 seconds).
+
+A code is accepted in its own 30-second step or the one either side (clock drift),
+and never twice: the last accepted step is stored, so a code seen over a shoulder
+cannot be replayed.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+
+import pyotp
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from fansipan.domain.access import Principal
+from fansipan.errors import Conflict, FieldError, Unauthenticated, ValidationError
+from fansipan.services.trust.audit import record
+from fansipan.services.trust.passwords import verify_password
+from fansipan.store.audit import lock_chain
+from fansipan.store.security_tables import UserRow
+
+ISSUER = "Fansipan"
+
+
+class TotpSetup(BaseModel):
+    secret: str = Field(description="Enter it in an authenticator app, or scan the URI")
+    uri: str
+
+
+def code_step(secret: str, code: str, *, last_step: int | None,
+              now: float | None = None) -> int | None:
+    """The time step `code` belongs to, if it is valid now and newer than `last_step`."""
+    totp = pyotp.TOTP(secret)
+    current = int((now or time.time()) // totp.interval)
+    for step in (current - 1, current, current + 1):
+        if last_step is not None and step <= last_step:
+            continue
+        if hmac.compare_digest(totp.generate_otp(step), code.strip()):
+            return step
+    return None
+
+
+def _user(session: Session, principal: Principal) -> UserRow:
+    user = session.get(UserRow, principal.id) if principal.id is not None else None
+    if user is None or user.kind != "user":
+        raise Unauthenticated("Sign in with a personal account to set up a second factor")
+    return user
+
+
+def _reauthenticate(user: UserRow, password: str) -> None:
+    if not verify_password(user.password_hash, password):
+        raise ValidationError("The current password is wrong", [FieldError(
+            field="password", message="enter your current password to confirm it is you")])
+
+
+def start_totp(*, session: Session, principal: Principal, password: str) -> TotpSetup:
+    """A new secret (not yet in force): confirm it with `enable_totp` and a first code."""
+    session.begin()
+    try:
+        lock_chain(session)
+        user = _user(session, principal)
+        _reauthenticate(user, password)
+        if user.totp_enabled:
+            raise Conflict("A second factor is already on; turn it off first to change it")
+        user.totp_secret = pyotp.random_base32()
+        record(session, principal, "auth.totp_start", target=user.username)
+        uri = pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name=ISSUER)
+        result = TotpSetup(secret=user.totp_secret, uri=uri)
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    return result
+
+
+def enable_totp(*, session: Session, principal: Principal, code: str) -> None:
+    session.begin()
+    try:
+        lock_chain(session)
+        user = _user(session, principal)
+        if not user.totp_secret:
+            raise Conflict("Start the set-up first (POST /api/v1/auth/totp/setup)")
+        step = code_step(user.totp_secret, code, last_step=user.totp_last_step)
+        if step is None:
+            raise ValidationError("The code is not right", [FieldError(
+                field="code", message="enter the 6-digit code your app shows now; check that "
+                                      "the phone's clock is right")])
+        user.totp_enabled, user.totp_last_step = True, step
+        record(session, principal, "auth.totp_enable", target=user.username)
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+
+
+def disable_totp(*, session: Session, principal: Principal, password: str, code: str) -> None:
+    session.begin()
+    try:
+        lock_chain(session)
+        user = _user(session, principal)
+        _reauthenticate(user, password)
+        if not user.totp_enabled or not user.totp_secret:
+            raise Conflict("No second factor is on for this account")
+        if code_step(user.totp_secret, code, last_step=user.totp_last_step) is None:
+            raise ValidationError("The code is not right", [FieldError(
+                field="code", message="enter the 6-digit code your app shows now")])
+        user.totp_enabled, user.totp_secret, user.totp_last_step = False, None, None
+        record(session, principal, "auth.totp_disable", target=user.username)
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()

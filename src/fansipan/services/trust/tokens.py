@@ -1,0 +1,172 @@
+"""API tokens: personal ones for people, and the credentials of connected systems.
+
+A token is shown once when issued; the store keeps its keyed digest and a short
+prefix to recognise it in lists. A request sends it as `Authorization: Bearer <token>`
+and acts with its account's roles and scopes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from fansipan.domain.access import Permission, Principal, PrincipalKind
+from fansipan.errors import FieldError, NotFound, PermissionDenied, Unauthenticated
+from fansipan.services.stamps import UtcDateTime
+from fansipan.services.trust.access import require
+from fansipan.services.trust.accounts import manage_account, principal_of
+from fansipan.services.trust.audit import record
+from fansipan.services.trust.digests import API_TOKEN_PREFIX, digest, new_api_token
+from fansipan.settings import Settings
+from fansipan.store.audit import lock_chain
+from fansipan.store.security_tables import ApiTokenRow, UserRow
+
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+class TokenCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100, examples=["LGSP pull, 2026"])
+    expires_in_days: int | None = Field(default=365, ge=1, le=3650,
+                                        description="Leave empty for a token that never "
+                                                    "expires (not recommended)")
+
+
+class TokenPublic(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    owner: str
+    created_by: str
+    created_at: UtcDateTime
+    expires_at: UtcDateTime | None
+    last_used_at: UtcDateTime | None
+    revoked: bool
+
+
+class TokenIssued(BaseModel):
+    token: str = Field(description="Shown once: store it now; it cannot be shown again")
+    info: TokenPublic
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _owner(session: Session, principal: Principal, owner: str | None) -> UserRow:
+    """The account a token belongs to: oneself, or a connected system one manages."""
+    if owner is None or (owner == principal.name and principal.kind is PrincipalKind.USER):
+        if principal.kind is not PrincipalKind.USER or principal.id is None:
+            raise Unauthenticated("Sign in with a personal account to manage your tokens")
+        if principal.must_change_password:
+            require(principal, Permission.READ_DATA)  # raises: change the password first
+        user = session.get(UserRow, principal.id)
+    else:
+        require(principal, Permission.MANAGE_CLIENTS)
+        user = session.scalars(select(UserRow).where(UserRow.username == owner)).one_or_none()
+        if user is not None and user.kind != PrincipalKind.CLIENT.value:
+            raise PermissionDenied("Tokens of a person are managed by that person; you can "
+                                   "manage the tokens of connected systems")
+        if user is not None:
+            # A token acts with its system's reach: an integrator may not mint one for a
+            # system that reaches further than the integrator itself.
+            manage_account(session, principal, user)
+    if user is None:
+        raise NotFound("No such account", [FieldError(field="owner", value=owner,
+                                                      message="there is no account by that "
+                                                              "name")])
+    return user
+
+
+def issue_token(*, session: Session, settings: Settings, principal: Principal,
+                data: TokenCreate, owner: str | None = None) -> TokenIssued:
+    token = new_api_token()
+    session.begin()
+    try:
+        lock_chain(session)
+        user = _owner(session, principal, owner)
+        now = _now()
+        row = ApiTokenRow(
+            user_id=user.id, name=data.name, digest=digest(settings, token),
+            prefix=token[len(API_TOKEN_PREFIX):][:8], created_by=principal.actor,
+            created_at=now, expires_at=(now + timedelta(days=data.expires_in_days)
+                                        if data.expires_in_days else None),
+        )
+        session.add(row)
+        session.flush()
+        record(session, principal, "token.create", target=user.username,
+               detail={"token": row.id, "name": data.name, "prefix": row.prefix,
+                       "expires_at": row.expires_at})
+        result = TokenIssued(token=token, info=_public(row, user.username))
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    return result
+
+
+def list_tokens(*, session: Session, principal: Principal,
+                owner: str | None = None) -> list[TokenPublic]:
+    with session.begin():
+        user = _owner(session, principal, owner)
+        rows = session.scalars(select(ApiTokenRow).where(ApiTokenRow.user_id == user.id)
+                               .order_by(ApiTokenRow.id)).all()
+        return [_public(r, user.username) for r in rows]
+
+
+def revoke_token(*, session: Session, principal: Principal, token_id: int,
+                 owner: str | None = None) -> TokenPublic:
+    session.begin()
+    try:
+        lock_chain(session)
+        user = _owner(session, principal, owner)
+        row = session.get(ApiTokenRow, token_id)
+        if row is None or row.user_id != user.id:
+            raise NotFound("No such token", [FieldError(field="token_id", value=str(token_id),
+                                                        message="list the tokens to see their "
+                                                                "ids")])
+        if row.revoked_at is None:
+            row.revoked_at = _now()
+            record(session, principal, "token.revoke", target=user.username,
+                   detail={"token": row.id, "name": row.name})
+        result = _public(row, user.username)
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    return result
+
+
+def token_principal(*, session: Session, settings: Settings, token: str,
+                    ip: str) -> Principal:
+    """The principal an API token acts as; raise when it is unknown, expired or revoked."""
+    now = _now()
+    with session.begin():
+        row = session.scalars(select(ApiTokenRow).where(
+            ApiTokenRow.digest == digest(settings, token))).one_or_none()
+        user = session.get(UserRow, row.user_id) if row is not None else None
+        if row is None or user is None or row.revoked_at is not None or not user.active:
+            raise Unauthenticated("The API token is unknown or revoked; ask for a new one")
+        if row.expires_at is not None and _aware(row.expires_at) <= now:
+            raise Unauthenticated("The API token has expired; issue a new one")
+        principal = principal_of(session, user, via=f"token:{row.id}", ip=ip)
+        stale = row.last_used_at is None or _aware(row.last_used_at) + TOUCH_EVERY <= now
+        token_id = row.id
+    if stale:
+        with session.begin():
+            session.execute(update(ApiTokenRow).where(ApiTokenRow.id == token_id)
+                            .values(last_used_at=now))
+    return principal
+
+
+def _public(row: ApiTokenRow, owner: str) -> TokenPublic:
+    return TokenPublic(id=row.id, name=row.name, prefix=row.prefix, owner=owner,
+                       created_by=row.created_by, created_at=row.created_at,
+                       expires_at=row.expires_at, last_used_at=row.last_used_at,
+                       revoked=row.revoked_at is not None)

@@ -1,0 +1,1 @@
+"""The warehouse: catalogue, units, values and their writes, targets, approvals."""
