@@ -236,7 +236,7 @@ def targets_evaluate(
     """Evaluate the year's targets: met (đạt), exceeded (vượt), missed (không đạt)."""
     from fansipan.analytics.warehouse import Warehouse
     from fansipan.domain.numbers import format_number
-    from fansipan.services.warehouse.targets import evaluate_targets
+    from fansipan.services.insight.evaluation import evaluate_targets
 
     with _session(_settings(data_dir)) as session:
         report = evaluate_targets(session=session, warehouse=Warehouse(), year=year,

@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.targets import TargetStatus
+from fansipan.services.insight.evaluation import evaluate_targets
 from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
-from fansipan.services.warehouse.targets import TargetWrite, evaluate_targets, set_target
+from fansipan.services.warehouse.targets import TargetWrite, set_target
 
 REVENUE = "BC_DOANH_THU"  # postal, summed over months
 DOSSIERS = "CNTT_HO_SO_TRUC_TUYEN"  # IT, summed over months and communes

@@ -22,9 +22,10 @@ from fansipan.demo.values import demo_periods, generate_values
 from fansipan.domain.units import UnitLevel
 from fansipan.errors import NotFound
 from fansipan.services.catalog import load_catalog
+from fansipan.services.insight.evaluation import evaluate_targets
 from fansipan.services.warehouse.datavalues import get_value
 from fansipan.services.warehouse.reference import load_reference_data
-from fansipan.services.warehouse.targets import evaluate_targets, list_targets
+from fansipan.services.warehouse.targets import list_targets
 from fansipan.store.engine import make_engine, make_session_factory
 from fansipan.store.migrate import upgrade_store
 from fansipan.store.tables import ChangeRow, DataValueRow, TargetRow

@@ -15,7 +15,7 @@ from fansipan.domain.access import Principal, Role
 from fansipan.services.trust.accounts import UserCreate, create_user
 from fansipan.services.trust.audit import record
 from fansipan.settings import Settings
-from fansipan.store.audit import lock_chain
+from fansipan.store.audit import audited_transaction
 from fansipan.store.security_tables import UserRow
 from fansipan.store.tables import IndicatorRow
 
@@ -28,16 +28,10 @@ def prepare_demo_access(*, session: Session, settings: Settings) -> str | None:
         if session.scalar(select(UserRow.id).limit(1)) is not None:
             return None
     system = Principal.system("demo")
-    session.begin()
-    try:
-        lock_chain(session)
+    with audited_transaction(session):
         session.execute(update(IndicatorRow).values(public=True))
         record(session, system, "indicator.visibility", target="*",
                detail={"public": True, "why": "demo: every indicator is illustrative"})
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
     created = create_user(session=session, settings=settings, principal=system, data=UserCreate(
         username=DEMO_ADMIN, display_name="Demo administrator",
         roles=[Role.ADMIN, Role.LEADER, Role.OFFICER, Role.APPROVER], all_units=True))

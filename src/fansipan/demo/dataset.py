@@ -37,13 +37,9 @@ from fansipan.domain.indicators import Aggregation, Indicator, ValueType
 from fansipan.domain.periods import Period
 from fansipan.domain.targets import Direction, TargetStatus, elapsed_fraction, evaluate_target
 from fansipan.services.catalog import Catalog, load_catalog
+from fansipan.services.insight.evaluation import actuals_for, evaluate_targets
 from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
-from fansipan.services.warehouse.targets import (
-    TargetWrite,
-    actuals_for,
-    evaluate_targets,
-    set_target,
-)
+from fansipan.services.warehouse.targets import TargetWrite, set_target
 from fansipan.store.tables import ChangeRow
 
 __all__ = ["ACTOR", "PLAN_YEAR", "SOURCE", "DemoSummary", "has_demo_data", "load_demo_data"]

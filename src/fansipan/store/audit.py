@@ -15,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 from sqlalchemy import event, insert, update
 from sqlalchemy.orm import Session
 
+from fansipan.store.changes import hold_change_lock
 from fansipan.store.security_tables import AuditEventRow, AuditHeadRow
 
 GENESIS = "0" * 64
@@ -105,6 +107,21 @@ def lock_chain(session: Session) -> None:
     """
     session.execute(update(AuditHeadRow).where(AuditHeadRow.id == 1)
                     .values(last_id=AuditHeadRow.last_id))
+
+
+@contextmanager
+def audited_transaction(session: Session, *, numbered: bool = False) -> Iterator[Session]:
+    """One all-or-nothing transaction that will append to the audit chain.
+
+    Its locks are taken first and always in the same order: the change lock when the
+    transaction writes numbered changes (`numbered=True`), then the chain lock. Leaving
+    the block commits; an exception rolls everything back, events included.
+    """
+    with session.begin():
+        if numbered:
+            hold_change_lock(session)
+        lock_chain(session)
+        yield session
 
 
 def append_events(session: Session, records: Sequence[AuditRecord],

@@ -8,6 +8,12 @@ from sqlalchemy.orm import Session
 from fansipan.store.tables import ChangeLockRow, ChangeRow
 
 
+def hold_change_lock(session: Session) -> None:
+    """Take the change lock without reserving a number (a write that may reserve later)."""
+    session.execute(update(ChangeLockRow).where(ChangeLockRow.id == 1)
+                    .values(last_change=ChangeLockRow.last_change))
+
+
 def reserve_changes(session: Session, count: int) -> int:
     """Reserve `count` change numbers and return the first.
 

@@ -8,14 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from fansipan.api.deps import PrincipalDep, SessionDep
-from fansipan.services.warehouse.targets import (
-    EvaluationReport,
-    TargetPublic,
-    TargetWrite,
-    evaluate_targets,
-    list_targets,
-    set_target,
-)
+from fansipan.services.insight.evaluation import EvaluationReport, evaluate_targets
+from fansipan.services.warehouse.targets import TargetPublic, TargetWrite, list_targets, set_target
 
 router = APIRouter(prefix="/targets", tags=["targets"])
 Year = Annotated[int, Query(ge=1900, le=2200)]

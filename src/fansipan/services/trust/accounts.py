@@ -28,7 +28,7 @@ from fansipan.services.trust.access import require, units_in_scope
 from fansipan.services.trust.audit import record
 from fansipan.services.trust.passwords import check_password, hash_password, random_password
 from fansipan.settings import Settings
-from fansipan.store.audit import lock_chain
+from fansipan.store.audit import audited_transaction
 from fansipan.store.security_tables import AuthSessionRow, UserRow, UserScopeRow
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
@@ -179,9 +179,7 @@ def create_user(*, session: Session, settings: Settings, principal: Principal,
     if kind is PrincipalKind.USER:
         password = data.password or random_password()
         check_password(password, settings=settings, username=data.username)
-    session.begin()
-    try:
-        lock_chain(session)
+    with audited_transaction(session):
         catalog = load_catalog(session)
         rows = _scope_rows(catalog, data)
         _check_grant(principal, catalog, data, rows)
@@ -204,13 +202,8 @@ def create_user(*, session: Session, settings: Settings, principal: Principal,
         record(session, principal, "user.create", target=data.username,
                detail={"kind": kind.value, "roles": sorted(r.value for r in data.roles),
                        "all_units": data.all_units, "scope": [f"{k}:{v}" for k, v in rows]})
-        result = UserCreated(user=_public(session, catalog, user),
+        return UserCreated(user=_public(session, catalog, user),
                              initial_password=password if data.password is None else None)
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
-    return result
 
 
 def _check_grant(principal: Principal, catalog: Catalog, scope: ScopeWrite,
@@ -231,9 +224,7 @@ def _check_grant(principal: Principal, catalog: Catalog, scope: ScopeWrite,
 
 def update_user(*, session: Session, settings: Settings, principal: Principal, username: str,
                 data: UserUpdate) -> UserPublic:
-    session.begin()
-    try:
-        lock_chain(session)
+    with audited_transaction(session):
         _may_manage_some(principal)
         user = _get(session, username)
         manage_account(session, principal, user)
@@ -270,20 +261,13 @@ def update_user(*, session: Session, settings: Settings, principal: Principal, u
         user.updated_at = _now()
         session.flush()
         record(session, principal, "user.update", target=username, detail=changed)
-        result = _public(session, catalog, user)
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
-    return result
+        return _public(session, catalog, user)
 
 
 def reset_password(*, session: Session, principal: Principal, username: str) -> str:
     """A new initial password (shown once); ends the user's sessions and unlocks it."""
     password = random_password()
-    session.begin()
-    try:
-        lock_chain(session)
+    with audited_transaction(session):
         require(principal, Permission.MANAGE_USERS)
         user = _get(session, username)
         if user.kind != PrincipalKind.USER.value:
@@ -293,43 +277,26 @@ def reset_password(*, session: Session, principal: Principal, username: str) -> 
         user.failed_logins, user.locked_until = 0, None
         _revoke_sessions(session, user.id, principal.actor)
         record(session, principal, "user.reset_password", target=username)
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
     return password
 
 
 def unlock_user(*, session: Session, principal: Principal, username: str) -> UserPublic:
-    session.begin()
-    try:
-        lock_chain(session)
+    with audited_transaction(session):
         require(principal, Permission.MANAGE_USERS)
         user = _get(session, username)
         user.failed_logins, user.locked_until, user.updated_at = 0, None, _now()
         record(session, principal, "user.unlock", target=username)
-        result = _public(session, load_catalog(session), user)
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
-    return result
+        return _public(session, load_catalog(session), user)
 
 
 def end_sessions(*, session: Session, principal: Principal, username: str) -> int:
     """An administrator ends every session of a user at once; returns how many."""
-    session.begin()
-    try:
-        lock_chain(session)
+    with audited_transaction(session):
         require(principal, Permission.MANAGE_USERS)
         user = _get(session, username)
         ended = _revoke_sessions(session, user.id, principal.actor)
         record(session, principal, "user.end_sessions", target=username,
                detail={"sessions": ended})
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
     return ended
 
 

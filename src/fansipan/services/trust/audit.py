@@ -26,10 +26,10 @@ from fansipan.store.audit import (
     GENESIS,
     AuditRecord,
     append_events,
+    audited_transaction,
     changes_digest,
     event_fields,
     event_hash,
-    lock_chain,
 )
 from fansipan.store.security_tables import AuditEventRow, AuditHeadRow
 from fansipan.store.tables import ChangeRow
@@ -53,14 +53,8 @@ def record(session: Session, principal: Principal, action: str, *, target: str =
 def record_alone(session: Session, principal: Principal, action: str, *, target: str = "",
                  outcome: str = "ok", detail: Mapping[str, Any] | None = None) -> None:
     """Append one event in a transaction of its own (a refusal, an export, a sign-out)."""
-    session.begin()
-    try:
-        lock_chain(session)
+    with audited_transaction(session):
         record(session, principal, action, target=target, outcome=outcome, detail=detail)
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
 
 
 def record_export(session: Session, principal: Principal, what: str, *, rows: int,

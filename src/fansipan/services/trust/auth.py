@@ -34,7 +34,7 @@ from fansipan.services.trust.passwords import (
     verify_password,
 )
 from fansipan.settings import Settings
-from fansipan.store.audit import AuditRecord, append_events, lock_chain
+from fansipan.store.audit import AuditRecord, append_events, audited_transaction
 from fansipan.store.security_tables import AuthSessionRow, UserRow
 
 THROTTLE_WINDOW = timedelta(minutes=15)
@@ -93,15 +93,13 @@ def login(*, session: Session, settings: Settings, data: LoginRequest, ip: str,
         raise throttle
     # Argon2 runs outside any transaction: it is slow on purpose, and locks must be short.
     password_ok = verify_password(stored, data.password)
-    session.begin()
-    try:
-        lock_chain(session)
+    signed: SignedIn | None = None
+    with audited_transaction(session):
         user = session.scalars(select(UserRow).where(
             UserRow.username == data.username)).one_or_none()
         reason = _refusal(user, password_ok, now)
         if reason is None and user is not None and user.totp_enabled and user.totp_secret:
             if not data.otp:
-                session.rollback()
                 raise Unauthenticated("This account has a second factor: send the 6-digit code "
                                       "from your authenticator app too", [FieldError(
                                           field="otp", message="enter the code your app shows")])
@@ -111,6 +109,7 @@ def login(*, session: Session, settings: Settings, data: LoginRequest, ip: str,
             else:
                 user.totp_last_step = step
         if reason is not None:
+            # The failure is counted and audited: it commits, then the sign-in is refused.
             if user is not None and reason in ("wrong_password", "wrong_code"):
                 user.failed_logins += 1
                 if user.failed_logins >= settings.login_max_failures:
@@ -118,24 +117,19 @@ def login(*, session: Session, settings: Settings, data: LoginRequest, ip: str,
                     user.failed_logins = 0
                     reason += ", account locked"
             _append_failure(session, data.username, ip, reason, outcome="failed")
-            session.commit()
-            failed = Unauthenticated(SIGN_IN_FAILED)
-            failed.audited = True
-            raise failed
-        if user is None:  # _refusal returned None, so there is one; this narrows the type
-            raise Unauthenticated(SIGN_IN_FAILED)
-        signed = _open_session(session, settings, user, ip=ip, user_agent=user_agent, now=now)
-        if user.password_hash and needs_rehash(user.password_hash):
-            user.password_hash = hash_password(data.password)
-        user.failed_logins, user.locked_until = 0, None
-        append_events(session, [AuditRecord(
-            action="auth.login", actor=user.username, actor_kind=user.kind, ip=ip,
-            target=user.username, detail={"via": signed.principal.via})])
-    except BaseException:
-        if session.in_transaction():
-            session.rollback()
-        raise
-    session.commit()
+        elif user is not None:
+            signed = _open_session(session, settings, user, ip=ip, user_agent=user_agent,
+                                   now=now)
+            if user.password_hash and needs_rehash(user.password_hash):
+                user.password_hash = hash_password(data.password)
+            user.failed_logins, user.locked_until = 0, None
+            append_events(session, [AuditRecord(
+                action="auth.login", actor=user.username, actor_kind=user.kind, ip=ip,
+                target=user.username, detail={"via": signed.principal.via})])
+    if signed is None:
+        failed = Unauthenticated(SIGN_IN_FAILED)
+        failed.audited = True
+        raise failed
     return signed
 
 
@@ -159,14 +153,8 @@ def _append_failure(session: Session, username: str, ip: str, reason: str,
 
 
 def _fail(session: Session, username: str, ip: str, reason: str, outcome: str) -> None:
-    session.begin()
-    try:
-        lock_chain(session)
+    with audited_transaction(session):
         _append_failure(session, username, ip, reason, outcome)
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
 
 
 def _password_expired(settings: Settings, user: UserRow, now: datetime) -> bool:
@@ -229,16 +217,10 @@ class _CsrfFailed(PermissionDenied):
 
 
 def logout(*, session: Session, settings: Settings, token: str, principal: Principal) -> None:
-    session.begin()
-    try:
-        lock_chain(session)
+    with audited_transaction(session):
         session.execute(update(AuthSessionRow).where(AuthSessionRow.id == digest(settings, token))
                         .values(revoked_at=_now(), revoked_by=principal.actor))
         record(session, principal, "auth.logout", target=principal.name)
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
 
 
 def change_password(*, session: Session, settings: Settings, principal: Principal,
@@ -262,9 +244,7 @@ def change_password(*, session: Session, settings: Settings, principal: Principa
         raise ValidationError("The new password is the current one", [FieldError(
             field="new_password", message="choose a password you have not used here")])
     keep = digest(settings, keep_session) if keep_session else None
-    session.begin()
-    try:
-        lock_chain(session)
+    with audited_transaction(session):
         user = session.get(UserRow, principal.id)
         if user is None:
             raise Unauthenticated("This account no longer exists")
@@ -277,7 +257,3 @@ def change_password(*, session: Session, settings: Settings, principal: Principa
             stmt = stmt.where(AuthSessionRow.id != keep)
         session.execute(stmt.values(revoked_at=_now(), revoked_by="password change"))
         record(session, principal, "auth.password_change", target=user.username)
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()

@@ -18,7 +18,7 @@ from fansipan.domain.access import Principal
 from fansipan.errors import Conflict, FieldError, Unauthenticated, ValidationError
 from fansipan.services.trust.audit import record
 from fansipan.services.trust.passwords import verify_password
-from fansipan.store.audit import lock_chain
+from fansipan.store.audit import audited_transaction
 from fansipan.store.security_tables import UserRow
 
 ISSUER = "Fansipan"
@@ -57,9 +57,7 @@ def _reauthenticate(user: UserRow, password: str) -> None:
 
 def start_totp(*, session: Session, principal: Principal, password: str) -> TotpSetup:
     """A new secret (not yet in force): confirm it with `enable_totp` and a first code."""
-    session.begin()
-    try:
-        lock_chain(session)
+    with audited_transaction(session):
         user = _user(session, principal)
         _reauthenticate(user, password)
         if user.totp_enabled:
@@ -67,18 +65,11 @@ def start_totp(*, session: Session, principal: Principal, password: str) -> Totp
         user.totp_secret = pyotp.random_base32()
         record(session, principal, "auth.totp_start", target=user.username)
         uri = pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name=ISSUER)
-        result = TotpSetup(secret=user.totp_secret, uri=uri)
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
-    return result
+        return TotpSetup(secret=user.totp_secret, uri=uri)
 
 
 def enable_totp(*, session: Session, principal: Principal, code: str) -> None:
-    session.begin()
-    try:
-        lock_chain(session)
+    with audited_transaction(session):
         user = _user(session, principal)
         if not user.totp_secret:
             raise Conflict("Start the set-up first (POST /api/v1/auth/totp/setup)")
@@ -89,16 +80,10 @@ def enable_totp(*, session: Session, principal: Principal, code: str) -> None:
                                       "the phone's clock is right")])
         user.totp_enabled, user.totp_last_step = True, step
         record(session, principal, "auth.totp_enable", target=user.username)
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
 
 
 def disable_totp(*, session: Session, principal: Principal, password: str, code: str) -> None:
-    session.begin()
-    try:
-        lock_chain(session)
+    with audited_transaction(session):
         user = _user(session, principal)
         _reauthenticate(user, password)
         if not user.totp_enabled or not user.totp_secret:
@@ -108,7 +93,3 @@ def disable_totp(*, session: Session, principal: Principal, password: str, code:
                 field="code", message="enter the 6-digit code your app shows now")])
         user.totp_enabled, user.totp_secret, user.totp_last_step = False, None, None
         record(session, principal, "auth.totp_disable", target=user.username)
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()

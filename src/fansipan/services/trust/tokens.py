@@ -21,7 +21,7 @@ from fansipan.services.trust.accounts import manage_account, principal_of
 from fansipan.services.trust.audit import record
 from fansipan.services.trust.digests import API_TOKEN_PREFIX, digest, new_api_token
 from fansipan.settings import Settings
-from fansipan.store.audit import lock_chain
+from fansipan.store.audit import audited_transaction
 from fansipan.store.security_tables import ApiTokenRow, UserRow
 
 TOUCH_EVERY = timedelta(seconds=60)
@@ -87,9 +87,7 @@ def _owner(session: Session, principal: Principal, owner: str | None) -> UserRow
 def issue_token(*, session: Session, settings: Settings, principal: Principal,
                 data: TokenCreate, owner: str | None = None) -> TokenIssued:
     token = new_api_token()
-    session.begin()
-    try:
-        lock_chain(session)
+    with audited_transaction(session):
         user = _owner(session, principal, owner)
         now = _now()
         row = ApiTokenRow(
@@ -103,12 +101,7 @@ def issue_token(*, session: Session, settings: Settings, principal: Principal,
         record(session, principal, "token.create", target=user.username,
                detail={"token": row.id, "name": data.name, "prefix": row.prefix,
                        "expires_at": row.expires_at})
-        result = TokenIssued(token=token, info=_public(row, user.username))
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
-    return result
+        return TokenIssued(token=token, info=_public(row, user.username))
 
 
 def list_tokens(*, session: Session, principal: Principal,
@@ -122,9 +115,7 @@ def list_tokens(*, session: Session, principal: Principal,
 
 def revoke_token(*, session: Session, principal: Principal, token_id: int,
                  owner: str | None = None) -> TokenPublic:
-    session.begin()
-    try:
-        lock_chain(session)
+    with audited_transaction(session):
         user = _owner(session, principal, owner)
         row = session.get(ApiTokenRow, token_id)
         if row is None or row.user_id != user.id:
@@ -135,12 +126,7 @@ def revoke_token(*, session: Session, principal: Principal, token_id: int,
             row.revoked_at = _now()
             record(session, principal, "token.revoke", target=user.username,
                    detail={"token": row.id, "name": row.name})
-        result = _public(row, user.username)
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
-    return result
+        return _public(row, user.username)
 
 
 def token_principal(*, session: Session, settings: Settings, token: str,

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
@@ -23,8 +23,8 @@ from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import data_scope, require
 from fansipan.services.trust.audit import record
+from fansipan.store.audit import audited_transaction
 from fansipan.store.security_tables import ApprovalRow
-from fansipan.store.tables import ChangeLockRow
 
 
 class ApprovalState(StrEnum):
@@ -70,10 +70,7 @@ def change_state(*, session: Session, principal: Principal, unit: str, period: s
     """Move a unit's period through open → submitted → approved, or back to open."""
     permission, starts, target = _STEPS[action]
     require(principal, permission)
-    session.begin()
-    try:
-        session.execute(update(ChangeLockRow).where(ChangeLockRow.id == 1)
-                        .values(last_change=ChangeLockRow.last_change))
+    with audited_transaction(session, numbered=True):
         catalog = load_catalog(session)
         p = parse_period(period)
         u = catalog.unit(unit, p.end)
@@ -102,12 +99,7 @@ def change_state(*, session: Session, principal: Principal, unit: str, period: s
         record(session, principal, f"approval.{action}", target=f"{u.code}/{p.id}",
                detail={"unit_uid": catalog.uid_of(u), "from": before.value,
                        "to": target.value, "comment": row.comment})
-        result = _public(catalog, row)
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
-    return result
+        return _public(catalog, row)
 
 
 def list_approvals(*, session: Session, principal: Principal, state: ApprovalState | None = None,

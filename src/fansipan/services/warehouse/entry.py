@@ -14,11 +14,11 @@ from fansipan.domain.indicators import Indicator
 from fansipan.domain.periods import Period, PeriodType, parse_period
 from fansipan.domain.units import Unit
 from fansipan.errors import FieldError, ValidationError
-from fansipan.services.insight.dashboard import UnitRef, Viewpoint, unit_ref, viewpoint
 from fansipan.services.trust.access import require
 from fansipan.services.warehouse.approvals import ApprovalPublic, ApprovalState, list_approvals
 from fansipan.services.warehouse.checks import RawValue
 from fansipan.services.warehouse.datavalues import ValueQuery, list_values
+from fansipan.services.warehouse.viewpoints import UnitRef, Viewpoint, unit_ref, viewpoint
 from fansipan.services.warehouse.writes import ValueWriter, WriteOutcome
 
 SOURCE = "web"

@@ -15,7 +15,7 @@ from fansipan.services.catalog import load_catalog, unknown_message
 from fansipan.services.trust.access import data_scope, require
 from fansipan.services.trust.audit import record, record_for
 from fansipan.services.warehouse.reference import indicator_uid
-from fansipan.store.audit import AuditRecord, append_events, lock_chain
+from fansipan.store.audit import AuditRecord, append_events, audited_transaction
 from fansipan.store.tables import IndicatorRow
 
 
@@ -93,21 +93,14 @@ def set_visibility(*, session: Session, principal: Principal, code: str,
                    data: IndicatorVisibility) -> IndicatorPublic:
     """An administrator marks an indicator public (or not); audited."""
     require(principal, Permission.MANAGE_METADATA)
-    session.begin()
-    try:
-        lock_chain(session)
+    with audited_transaction(session):
         catalog = load_catalog(session)
         ind = catalog.indicator(code)
         row = session.scalars(select(IndicatorRow).where(IndicatorRow.code == ind.code)).one()
         before, row.public = row.public, data.public
         record(session, principal, "indicator.visibility", target=ind.code,
                detail={"public": data.public, "was": before})
-        result = _public(catalog.indicator_uids[ind.code], ind, data.public)
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
-    return result
+        return _public(catalog.indicator_uids[ind.code], ind, data.public)
 
 
 class IndicatorCreate(BaseModel):
@@ -141,8 +134,7 @@ def create_indicator(*, session: Session, data: IndicatorCreate,
     """
     if principal is not None:
         require(principal, Permission.MANAGE_METADATA)
-    with session.begin():
-        lock_chain(session)
+    with audited_transaction(session):
         catalog = load_catalog(session)
         if data.code in catalog.indicators:
             raise Conflict("The indicator exists already", [FieldError(

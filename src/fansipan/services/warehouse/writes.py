@@ -27,7 +27,6 @@ from itertools import islice
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -50,9 +49,8 @@ from fansipan.services.warehouse.checks import (
 )
 from fansipan.store import bulk
 from fansipan.store.audit import AuditRecord, append_events, canonical_time
-from fansipan.store.changes import reserve_changes
+from fansipan.store.changes import hold_change_lock, reserve_changes
 from fansipan.store.failures import store_unavailable
-from fansipan.store.tables import ChangeLockRow
 
 CHUNK = 50_000  # rows checked and written per step; bounds memory for any file size
 MAX_CONFLICTS = 1000  # conflicts listed in full; the rest are counted
@@ -132,8 +130,7 @@ class ValueWriter:
         self.session.begin()
         try:
             # Lock first: later reads then see every earlier writer's committed values.
-            self.session.execute(update(ChangeLockRow).where(ChangeLockRow.id == 1)
-                                 .values(last_change=ChangeLockRow.last_change))
+            hold_change_lock(self.session)
             bulk.prepare_connection(self.session)
             catalog = self._catalog or load_catalog(self.session)
             self._catalog = catalog

@@ -11,7 +11,8 @@ from fastapi.responses import Response
 from fansipan.api.deps import SessionDep
 from fansipan.domain.indicators import Indicator
 from fansipan.domain.periods import Period
-from fansipan.services.insight.dashboard import IndicatorPage, indicator_page, viewpoint
+from fansipan.services.insight.indicator_page import IndicatorPage, indicator_page
+from fansipan.services.warehouse.viewpoints import viewpoint
 from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
 from fansipan.web.formatting import number, value_decimals
 from fansipan.web.i18n import translate

@@ -8,7 +8,7 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 
 from fansipan.api.deps import SessionDep
-from fansipan.services.insight.dashboard import SectorPage, sector_page
+from fansipan.services.insight.sector_page import SectorPage, sector_page
 from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
 from fansipan.web.i18n import translate
 from fansipan.web.pages import render

@@ -11,8 +11,10 @@ from fastapi.responses import Response
 
 from fansipan.api.deps import SessionDep
 from fansipan.errors import FansipanError, FieldError
-from fansipan.services.insight.dashboard import evaluation, viewpoint
-from fansipan.services.warehouse.targets import EvaluationReport, TargetWrite, set_target
+from fansipan.services.insight.evaluation import EvaluationReport
+from fansipan.services.insight.overview import evaluation
+from fansipan.services.warehouse.targets import TargetWrite, set_target
+from fansipan.services.warehouse.viewpoints import viewpoint
 from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
 from fansipan.web.i18n import translate
 from fansipan.web.pages import render

@@ -8,7 +8,7 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 
 from fansipan.api.deps import SessionDep
-from fansipan.services.insight.dashboard import UnitPage, unit_page
+from fansipan.services.insight.unit_page import UnitPage, unit_page
 from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
 from fansipan.web.i18n import translate
 from fansipan.web.pages import render

@@ -1,0 +1,162 @@
+"""Targets judged against their actuals: đạt, vượt, không đạt, or progress before the end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from fansipan.analytics.warehouse import Warehouse
+from fansipan.domain.access import Permission, Principal
+from fansipan.domain.indicators import Aggregation
+from fansipan.domain.periods import parse_period
+from fansipan.domain.targets import (
+    TargetStatus,
+    TargetSummary,
+    elapsed_fraction,
+    evaluate_progress,
+    evaluate_target,
+    summarize_statuses,
+)
+from fansipan.errors import NotFound
+from fansipan.services.catalog import Catalog, load_catalog
+from fansipan.services.insight.analytics import AnalyticsRequest, run_analytics
+from fansipan.services.trust.access import require
+from fansipan.services.warehouse.targets import target_rows
+from fansipan.store.tables import TargetRow
+
+
+class TargetEvaluation(BaseModel):
+    indicator: str
+    indicator_name: str
+    sector: str
+    unit: str
+    unit_name: str
+    period: str
+    planned: float
+    actual: float | None
+    status: TargetStatus
+    status_label: str
+    document: str
+
+
+class GroupSummary(BaseModel):
+    """The counts of one sector or one unit, with their sentence ("3/4 chỉ tiêu đạt")."""
+
+    key: str
+    name: str
+    summary: TargetSummary
+    sentence: str
+
+
+class EvaluationReport(BaseModel):
+    year: int
+    as_of: date
+    summary: TargetSummary
+    sentence: str
+    by_sector: list[GroupSummary]
+    by_unit: list[GroupSummary]
+    items: list[TargetEvaluation]
+
+
+
+def actuals_for(
+    *, session: Session, warehouse: Warehouse, indicators: list[str], unit: str, period: str
+) -> dict[str, float | None]:
+    """What the indicators came to at a unit (code or uid) over a period.
+
+    History is mapped into the units in force at the period's end, so the new
+    province's 2025 includes what its predecessors reported before the July reform.
+    """
+    p = parse_period(period)
+    result = run_analytics(session=session, warehouse=warehouse, request=AnalyticsRequest(
+        indicators=indicators, units=[unit], periods=[p.id], hierarchy="mapped", as_of=p.end))
+    found: dict[str, float | None] = dict.fromkeys(indicators)
+    for (code, _, _), value in result.values().items():
+        found[code] = value
+    return found
+
+
+def evaluate_targets(
+    *, session: Session, warehouse: Warehouse, year: int, as_of: date | None = None,
+    lang: str = "vi", principal: Principal | None = None,
+    indicators: Sequence[str] = (), units: Sequence[str] = (),
+) -> EvaluationReport:
+    """Every target of a year against its actual: đạt / vượt / không đạt, or progress.
+
+    With a principal, only the targets inside its scope are evaluated; `indicators`
+    and `units` (codes) narrow the set further.
+    """
+    if principal is not None:
+        require(principal, Permission.READ_DATA)
+    today = as_of or date.today()
+    with session.begin():
+        catalog = load_catalog(session)
+        rows = [r for r in target_rows(session, catalog, principal)
+                if parse_period(r.period).start.year == year
+                and (not indicators or catalog.indicator_codes[r.indicator_id] in indicators)
+                and (not units or catalog.hierarchy.unit(r.unit_id).code in units)]
+    if not rows:
+        raise NotFound(f"No targets are set for {year}")
+    asked: dict[tuple[str, str], list[TargetRow]] = {}
+    for row in rows:
+        unit = catalog.hierarchy.unit(row.unit_id)
+        asked.setdefault((catalog.uid_of(unit), row.period), []).append(row)
+    items: list[TargetEvaluation] = []
+    for (uid, period), group in asked.items():
+        codes = [catalog.indicator_codes[r.indicator_id] for r in group]
+        actuals = actuals_for(session=session, warehouse=warehouse, indicators=codes,
+                              unit=uid, period=period)
+        for row, code in zip(group, codes, strict=True):
+            items.append(_evaluate(catalog, row, actuals[code], today, lang))
+    items.sort(key=lambda i: (i.period, i.sector, i.indicator))
+    summary = summarize_statuses(i.status for i in items)
+    sectors = {code: (s.name_en if lang == "en" else s.name_vi)
+               for code, s in catalog.sectors.items()}
+    return EvaluationReport(
+        year=year, as_of=today, summary=summary, sentence=summary.sentence(lang),
+        by_sector=_groups(items, lambda i: i.sector, lambda i: sectors.get(i.sector, i.sector),
+                          lang),
+        by_unit=_groups(items, lambda i: i.unit, lambda i: i.unit_name, lang),
+        items=items,
+    )
+
+
+def _groups(items: list[TargetEvaluation], key: Callable[[TargetEvaluation], str],
+            name: Callable[[TargetEvaluation], str], lang: str) -> list[GroupSummary]:
+    grouped: dict[str, list[TargetEvaluation]] = {}
+    for item in items:
+        grouped.setdefault(key(item), []).append(item)
+    out = []
+    for k, group in grouped.items():
+        summary = summarize_statuses(i.status for i in group)
+        out.append(GroupSummary(key=k, name=name(group[0]), summary=summary,
+                                sentence=summary.sentence(lang)))
+    return out
+
+
+def _evaluate(
+    catalog: Catalog, row: TargetRow, actual: float | None, today: date, lang: str
+) -> TargetEvaluation:
+    code = catalog.indicator_codes[row.indicator_id]
+    indicator = catalog.indicators[code]
+    unit = catalog.hierarchy.unit(row.unit_id)
+    period = parse_period(row.period)
+    if actual is None:
+        status = TargetStatus.NO_DATA
+    elif today > period.end:
+        status = evaluate_target(actual=actual, planned=row.planned,
+                                 direction=indicator.direction, tolerance=row.tolerance)
+    else:
+        status = evaluate_progress(
+            actual=actual, planned=row.planned, direction=indicator.direction,
+            elapsed_fraction=elapsed_fraction(period.start, period.end, today),
+            accumulates=indicator.agg_time is Aggregation.SUM, tolerance=row.tolerance,
+        )
+    return TargetEvaluation(
+        indicator=code, indicator_name=indicator.name(lang), sector=indicator.sector,
+        unit=unit.code, unit_name=unit.name, period=row.period, planned=row.planned,
+        actual=actual, status=status, status_label=status.label(lang), document=row.document,
+    )

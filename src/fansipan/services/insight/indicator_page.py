@@ -1,0 +1,234 @@
+"""An indicator's page: its figure, its children ranked, a map and the yearly trend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+from sqlalchemy.orm import Session
+
+from fansipan.analytics.warehouse import Warehouse
+from fansipan.data.reference import read_geojson
+from fansipan.domain.access import Principal
+from fansipan.domain.indicators import Indicator
+from fansipan.domain.periods import Period, PeriodType, parse_period
+from fansipan.domain.units import Unit
+from fansipan.errors import FieldError, NotFound, ValidationError
+from fansipan.services.catalog import Catalog
+from fansipan.services.insight.analytics import AnalyticsRequest, run_analytics
+from fansipan.services.insight.overview import (
+    as_float,
+)
+from fansipan.services.warehouse.reference import REFORM_DATE
+from fansipan.services.warehouse.targets import (
+    list_targets,
+)
+from fansipan.services.warehouse.viewpoints import (
+    UnitRef,
+    Viewpoint,
+    breadcrumbs,
+    home_units,
+    resolve_unit,
+    unit_ref,
+    viewpoint,
+)
+
+DISTRICT_MAP = "laocai_districts_2024"
+TREND_YEARS = 8
+
+
+@dataclass(frozen=True)
+class UnitFigure:
+    unit: UnitRef
+    value: float | None
+    last_year: float | None
+    change: float | None
+    change_pct: float | None
+    share: float | None
+    rank: int | None
+    rank_of: int | None
+    has_children: bool
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: str
+    label_vi: str
+    label_en: str
+    value: float | None
+    target: float | None
+    partial: bool  # the running year: not final yet
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """A choropleth of the unit's children, when boundaries exist for them then."""
+
+    geojson: str  # the packaged file's name
+    codes: list[str]
+    values: list[float]
+    names: list[str]
+    uids: list[str]
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    indicator: Indicator
+    sector_name: str
+    period: Period
+    unit: UnitRef
+    total: UnitFigure | None
+    trail: list[UnitRef]
+    children: list[UnitFigure]
+    map: MapLayer | None
+    no_map_reason: str | None  # "reform" or "communes" when the children have no polygons
+    trend: list[TrendPoint]
+    targets_mapped: bool
+    roots: list[UnitRef] = field(default_factory=list)
+
+
+def indicator_page(*, session: Session, warehouse: Warehouse, principal: Principal, code: str,
+                   unit: str | None, period: str | None, today: date | None = None,
+                   lang: str = "vi") -> IndicatorPage:
+    today = today or date.today()
+    view = viewpoint(session, principal)
+    ind = view.catalog.indicator(code)
+    view.scope.check_indicator(view.catalog, view.catalog.indicator_ids[ind.code])
+    p = parse_period(period) if period else Period.year_of(today.year - 1)
+    roots = home_units(view, principal, p.end)
+    if unit:
+        chosen = resolve_unit(view, unit, p.end)
+    elif roots:
+        chosen = _root_with_data(session, warehouse, principal, view, ind, roots, p)
+    else:
+        raise NotFound("None of your units is in force at the end of this period",
+                       [FieldError(field="period", value=p.id,
+                                   message="choose a period when your units existed")])
+    figures = unit_figures(session=session, warehouse=warehouse, principal=principal,
+                           view=view, codes=[ind.code], unit=chosen, period=p)
+    total = figures.pop(0) if figures and figures[0].unit.uid == view.catalog.uid_of(chosen) \
+        else None
+    layer, reason = _map_layer(view.catalog, figures, chosen, p)
+    trend, mapped = _trend(session, warehouse, principal, view, ind, chosen, today)
+    sector = view.catalog.sectors.get(ind.sector)
+    return IndicatorPage(
+        indicator=ind, sector_name=(sector.name_en if lang == "en" else sector.name_vi)
+        if sector else ind.sector, period=p, unit=unit_ref(view.catalog, chosen), total=total,
+        trail=breadcrumbs(view, chosen, p.end), children=figures, map=layer,
+        no_map_reason=reason, trend=trend, targets_mapped=mapped,
+        roots=[unit_ref(view.catalog, u) for u in roots],
+    )
+
+
+def _root_with_data(session: Session, warehouse: Warehouse, principal: Principal,
+                    view: Viewpoint, ind: Indicator, roots: list[Unit], p: Period) -> Unit:
+    """Of several top units (two provinces before the merger), the first with a value."""
+    if len(roots) == 1:
+        return roots[0]
+    uids = [view.catalog.uid_of(u) for u in roots]
+    result = run_analytics(session=session, warehouse=warehouse, principal=principal,
+                           request=AnalyticsRequest(indicators=[ind.code], units=uids,
+                                                    periods=[p.id], as_of=p.end))
+    with_data = {str(r["unit_uid"]) for r in result.records()}
+    return next((u for u, uid in zip(roots, uids, strict=True) if uid in with_data), roots[0])
+
+
+def unit_figures(*, session: Session, warehouse: Warehouse, principal: Principal,
+                 view: Viewpoint, codes: list[str], unit: Unit,
+                 period: Period) -> list[UnitFigure]:
+    """The unit itself, then each of its children (as the tree stood at the period's end)
+    that has a value, best rank first; for the first indicator of `codes`.
+
+    History is counted in the units of the period's end (mapped), so a commune created
+    by the 2025 reform still compares with what its predecessors reported a year before.
+    """
+    catalog = view.catalog
+    uid = catalog.uid_of(unit)
+    result = run_analytics(session=session, warehouse=warehouse, principal=principal,
+                           request=AnalyticsRequest(
+                               indicators=codes, units=[uid, f"{uid}/children"],
+                               periods=[period.id], hierarchy="mapped", as_of=period.end,
+                               compare=True, rank=True, share_of_parent=True))
+    h = catalog.hierarchy
+    by_uid = {catalog.uid_of(u): u for u in [unit, *h.children(unit.id, period.end)]}
+    out: list[UnitFigure] = []
+    for r in result.records():
+        u = by_uid.get(str(r["unit_uid"]))
+        if u is None or r["indicator"] != codes[0]:
+            continue
+        out.append(UnitFigure(
+            unit=unit_ref(catalog, u), value=as_float(r["value"]),
+            last_year=as_float(r["last_year"]), change=as_float(r["change"]),
+            change_pct=as_float(r["change_pct"]), share=as_float(r["share_of_parent"]),
+            rank=None if r["rank"] is None else int(str(r["rank"])),
+            rank_of=None if r["rank_of"] is None else int(str(r["rank_of"])),
+            has_children=bool(h.children(u.id, period.end)),
+        ))
+    out.sort(key=lambda f: (f.unit.uid != uid, f.rank or 10**9, f.unit.name))
+    return out
+
+
+@cache
+def _boundaries(name: str) -> dict[str, date | None]:
+    """Feature code → last day in force, of a packaged boundary file."""
+    found: dict[str, date | None] = {}
+    for feature in read_geojson(name)["features"]:
+        props = feature.get("properties") or {}
+        end = props.get("valid_to")
+        found[str(props.get("code"))] = date.fromisoformat(end) if end else None
+    return found
+
+
+def _map_layer(catalog: Catalog, figures: list[UnitFigure], unit: Unit,
+               p: Period) -> tuple[MapLayer | None, str | None]:
+    shapes = _boundaries(DISTRICT_MAP)
+    districts = [f for f in figures if f.unit.level == "district" and f.value is not None]
+    drawn = [f for f in districts if f.unit.code in shapes
+             and (shapes[f.unit.code] is None or p.end <= shapes[f.unit.code])]  # type: ignore[operator]
+    if drawn:
+        return MapLayer(DISTRICT_MAP, [f.unit.code for f in drawn],
+                        [f.value for f in drawn if f.value is not None],
+                        [f.unit.name for f in drawn], [f.unit.uid for f in drawn]), None
+    levels = {f.unit.level for f in figures}
+    if p.end >= REFORM_DATE and unit.level.value == "province":
+        return None, "reform"
+    if "commune" in levels:
+        return None, "communes"
+    return None, None
+
+
+def _trend(session: Session, warehouse: Warehouse, principal: Principal, view: Viewpoint,
+           ind: Indicator, unit: Unit, today: date) -> tuple[list[TrendPoint], bool]:
+    """Yearly values with the planned ones, in today's units when the unit still exists."""
+    catalog = view.catalog
+    mapped = unit.in_force(today)
+    years = [Period.year_of(y) for y in range(today.year - TREND_YEARS + 1, today.year + 1)]
+    result = run_analytics(session=session, warehouse=warehouse, principal=principal,
+                           request=AnalyticsRequest(
+                               indicators=[ind.code], units=[catalog.uid_of(unit)],
+                               periods=[y.id for y in years],
+                               hierarchy="mapped" if mapped else "as_of", today=today,
+                               as_of=None if mapped else unit.valid_to))
+    values = {str(r["period"]): as_float(r["value"]) for r in result.records()}
+    planned: dict[str, float] = {}
+    h = catalog.hierarchy
+    for t in list_targets(session=session, principal=principal):
+        if t.indicator != ind.code:
+            continue
+        tp = parse_period(t.period)
+        if tp.type is not PeriodType.YEAR:
+            continue
+        try:
+            target_unit = catalog.unit(t.unit, tp.end)
+        except (NotFound, ValidationError):
+            continue
+        same = target_unit.id == unit.id or (mapped and any(
+            s.id == unit.id for s, _ in h.successors(target_unit.id, today)))
+        if same:
+            planned[tp.id] = t.planned
+    known = [i for i, y in enumerate(years) if values.get(y.id) is not None
+             or y.id in planned]
+    shown = years[known[0]:known[-1] + 1] if known else []
+    return [TrendPoint(y.id, y.label("vi"), y.label("en"), values.get(y.id), planned.get(y.id),
+                       partial=y.end >= today) for y in shown], mapped

@@ -1,0 +1,203 @@
+"""The overview: the year's targets per sector, headline figures and data freshness."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fansipan.analytics.warehouse import Warehouse
+from fansipan.domain.access import Principal
+from fansipan.domain.indicators import Indicator
+from fansipan.domain.periods import Period
+from fansipan.domain.targets import TargetSummary
+from fansipan.domain.units import Unit
+from fansipan.errors import NotFound
+from fansipan.services.insight.analytics import AnalyticsRequest, run_analytics
+from fansipan.services.insight.evaluation import EvaluationReport, evaluate_targets
+from fansipan.services.warehouse.viewpoints import (
+    UnitRef,
+    Viewpoint,
+    home_units,
+    resolve_unit,
+    unit_ref,
+    viewpoint,
+)
+from fansipan.store.tables import ChangeRow
+
+HEADLINE_FALLBACK = 8  # indicators on the overview when the year has no targets
+
+
+@dataclass(frozen=True)
+class Latest:
+    """An indicator's latest figure at a unit, with the same period a year before."""
+
+    indicator: Indicator
+    period: str
+    label_vi: str
+    label_en: str
+    value: float
+    last_year: float | None
+    change: float | None
+    change_pct: float | None
+
+
+@dataclass(frozen=True)
+class SectorTargets:
+    code: str
+    name: str
+    summary: TargetSummary
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Freshness:
+    source: str
+    last_at: datetime
+    last_change: int
+    changes: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    unit: UnitRef | None
+    units: list[UnitRef]
+    year: int
+    targets: EvaluationReport | None
+    sectors: list[SectorTargets]
+    latest: list[Latest]
+    freshness: list[Freshness]
+    last_change: int
+    sector_names: dict[str, str]
+
+
+def overview(*, session: Session, warehouse: Warehouse, principal: Principal, lang: str,
+             year: int | None = None, unit: str | None = None,
+             today: date | None = None) -> Overview:
+    """The year's targets, headline figures and freshness; a past year is seen from its end."""
+    today = today or date.today()
+    year = year or today.year
+    on = min(today, date(year, 12, 31))
+    view = viewpoint(session, principal)
+    homes = home_units(view, principal, on)
+    home = resolve_unit(view, unit, on) if unit else (homes[0] if homes else None)
+    report = evaluation(session, warehouse, principal, year, lang, today)
+    sectors: list[SectorTargets] = []
+    headline_codes: list[str] = []
+    if report is not None:
+        sectors = [SectorTargets(g.key, g.name, g.summary, g.sentence) for g in report.by_sector]
+        headline_codes = list(dict.fromkeys(i.indicator for i in report.items))
+    visible = view.indicators()
+    if not headline_codes:
+        headline_codes = [i.code for i in visible if i.formula is None][:HEADLINE_FALLBACK]
+    latest = (latest_values(session=session, warehouse=warehouse, principal=principal,
+                            view=view, codes=headline_codes, unit=home,
+                            today=today if year >= today.year else date(year + 1, 1, 1))
+              if home is not None and headline_codes else [])
+    return Overview(
+        unit=unit_ref(view.catalog, home) if home else None,
+        units=[unit_ref(view.catalog, u) for u in homes], year=year, targets=report,
+        sectors=sectors, latest=latest, freshness=freshness(session=session),
+        last_change=warehouse.last_change,
+        sector_names={c: (s.name_en if lang == "en" else s.name_vi)
+                      for c, s in view.catalog.sectors.items()},
+    )
+
+
+def evaluation(session: Session, warehouse: Warehouse, principal: Principal, year: int,
+                lang: str, today: date, units: Sequence[str] = (),
+                indicators: Sequence[str] = ()) -> EvaluationReport | None:
+    try:
+        return evaluate_targets(session=session, warehouse=warehouse, year=year, as_of=today,
+                                lang=lang, principal=principal, units=units,
+                                indicators=indicators)
+    except NotFound:
+        return None
+
+
+def latest_values(*, session: Session, warehouse: Warehouse, principal: Principal,
+                  view: Viewpoint, codes: Sequence[str], unit: Unit,
+                  today: date) -> list[Latest]:
+    """Each indicator's year-to-date figure up to the last or the month before (the later
+    with data), else the last complete year's, as things stood on `today` (exclusive).
+    Two months, not more: each month asked is a scan, and a report is rarely later.
+
+    History is counted in the units in force then (mapped), so a year-on-year change
+    across the 2025 reform compares like with like.
+    """
+    uid = view.catalog.uid_of(unit)
+    last_month = Period.month_of(today.year, today.month).previous()
+    months = [m for m in (last_month.shift(-1), last_month)
+              if m.start.year == last_month.start.year]
+    on = last_month.end
+    ytd = run_analytics(session=session, warehouse=warehouse, principal=principal,
+                        request=AnalyticsRequest(
+                            indicators=list(codes), units=[uid], periods=[m.id for m in months],
+                            hierarchy="mapped", as_of=on, cumulative=True, compare=True,
+                            today=today))
+    last_year = today.year - 1
+    years = run_analytics(session=session, warehouse=warehouse, principal=principal,
+                          request=AnalyticsRequest(
+                              indicators=list(codes), units=[uid], periods=[str(last_year)],
+                              hierarchy="mapped", as_of=min(on, date(last_year, 12, 31))
+                              if unit.in_force(date(last_year, 12, 31)) else on,
+                              compare=True, today=today))
+    best: dict[str, Latest] = {}
+    for result in (years, ytd):  # later rows overwrite: the latest month wins over the year
+        for r in result.records():
+            period = str(r["period"])
+            meta = result.meta.periods[period]
+            code = str(r["indicator"])
+            value = r["value"]
+            if value is None:
+                continue
+            best[code] = Latest(view.catalog.indicators[code], period, meta["label_vi"],
+                                meta["label_en"], float(value), as_float(r["last_year"]),
+                                as_float(r["change"]), as_float(r["change_pct"]))
+    return [best[c] for c in codes if c in best]
+
+
+def as_float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+_FRESH_LOCK = threading.Lock()
+_FRESH: dict[str, tuple[int, dict[str, Freshness]]] = {}
+
+
+def freshness(*, session: Session) -> list[Freshness]:
+    """The last change per source (import, API, web form, demo...), newest first.
+
+    Kept per store and brought up to date from the change numbers it has not seen, so
+    a page never scans the whole change log.
+    """
+    key = str(session.get_bind().engine.url)
+    with _FRESH_LOCK:
+        seen, known = _FRESH.get(key, (0, {}))
+    with session.begin():
+        rows = session.execute(
+            select(ChangeRow.source, func.max(ChangeRow.at), func.max(ChangeRow.id),
+                   func.count()).where(ChangeRow.id > seen).group_by(ChangeRow.source)).all()
+    if rows:
+        known = dict(known)
+        for source, at, last, count in rows:
+            before = known.get(source)
+            known[source] = Freshness(source, _utc(at), int(last),
+                                      int(count) + (before.changes if before else 0))
+        with _FRESH_LOCK:
+            _FRESH[key] = (max(f.last_change for f in known.values()), known)
+    return sorted(known.values(), key=lambda f: f.last_change, reverse=True)
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def last_change(*, session: Session) -> int:
+    """The newest change number: pages poll it to know when new data has landed."""
+    with session.begin():
+        return int(session.scalar(select(func.max(ChangeRow.id))) or 0)

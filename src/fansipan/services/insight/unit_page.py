@@ -1,0 +1,89 @@
+"""A unit's page: every indicator it may show, with rank, change and target status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from fansipan.analytics.warehouse import Warehouse
+from fansipan.domain.access import Principal
+from fansipan.domain.indicators import Indicator
+from fansipan.domain.periods import Period, parse_period
+from fansipan.domain.targets import TargetStatus
+from fansipan.services.insight.analytics import AnalyticsRequest, run_analytics
+from fansipan.services.insight.evaluation import TargetEvaluation
+from fansipan.services.insight.overview import (
+    as_float,
+    evaluation,
+)
+from fansipan.services.warehouse.viewpoints import (
+    UnitRef,
+    breadcrumbs,
+    resolve_unit,
+    unit_ref,
+    viewpoint,
+)
+
+
+@dataclass(frozen=True)
+class UnitIndicator:
+    indicator: Indicator
+    value: float | None
+    last_year: float | None
+    change_pct: float | None
+    rank: int | None
+    rank_of: int | None
+    status: TargetStatus | None
+    planned: float | None
+
+
+@dataclass(frozen=True)
+class UnitPage:
+    unit: UnitRef
+    period: Period
+    trail: list[UnitRef]
+    children: list[UnitRef]
+    rows: list[UnitIndicator]
+    sector_names: dict[str, str]
+
+
+def unit_page(*, session: Session, warehouse: Warehouse, principal: Principal, ref: str,
+              period: str | None, today: date | None = None, lang: str = "vi") -> UnitPage:
+    today = today or date.today()
+    view = viewpoint(session, principal)
+    p = parse_period(period) if period else Period.year_of(today.year - 1)
+    unit = resolve_unit(view, ref, p.end)
+    catalog = view.catalog
+    uid = catalog.uid_of(unit)
+    codes = [i.code for i in view.indicators()]
+    rows: list[UnitIndicator] = []
+    if codes and unit.in_force(p.end):
+        result = run_analytics(session=session, warehouse=warehouse, principal=principal,
+                               request=AnalyticsRequest(
+                                   indicators=codes, units=[uid], periods=[p.id],
+                                   hierarchy="mapped", as_of=p.end, compare=True, rank=True))
+        report = evaluation(session, warehouse, principal, p.start.year, lang, today,
+                             units=[unit.code])
+        status: dict[str, TargetEvaluation] = {
+            i.indicator: i for i in (report.items if report else [])
+            if i.period == p.id and i.unit == unit.code}
+        for r in result.records():
+            code = str(r["indicator"])
+            ev = status.get(code)
+            rows.append(UnitIndicator(
+                catalog.indicators[code], as_float(r["value"]), as_float(r["last_year"]),
+                as_float(r["change_pct"]),
+                None if r["rank"] is None else int(str(r["rank"])),
+                None if r["rank_of"] is None else int(str(r["rank_of"])),
+                ev.status if ev else None, ev.planned if ev else None))
+    order = {c: n for n, c in enumerate(catalog.sectors)}
+    rows.sort(key=lambda r: (order.get(r.indicator.sector, 99), r.indicator.code))
+    kids = [u for u in catalog.hierarchy.children(unit.id, p.end) if view.sees_unit(u)]
+    return UnitPage(
+        unit=unit_ref(catalog, unit), period=p, trail=breadcrumbs(view, unit, p.end),
+        children=[unit_ref(catalog, u) for u in sorted(kids, key=lambda u: u.name)],
+        rows=rows, sector_names={c: (s.name_en if lang == "en" else s.name_vi)
+                                 for c, s in catalog.sectors.items()},
+    )
