@@ -196,8 +196,8 @@ def import_file(
     data_dir: DataDir = None,
 ) -> None:
     """Import a file (JSON, CSV, XLSX, DHIS2), with a progress bar; all or nothing by default."""
-    from fansipan.services.exchange.imports import ImportFormat, ImportOptions, run_import
-    from fansipan.services.warehouse.writes import WriteStrategy
+    from fansipan.domain.rows import ImportFormat, WriteStrategy
+    from fansipan.services.exchange.imports import ImportOptions, run_import
 
     options = ImportOptions(format=ImportFormat(format), strategy=WriteStrategy(strategy),
                             dry_run=dry_run, atomic=not partial, source=source)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
+from fansipan.domain.rows import RawValue
 from fansipan.services.trust.audit import AuditQuery, search_events, verify_chain
 from fansipan.services.warehouse import writes
-from fansipan.services.warehouse.checks import RawValue
 from fansipan.services.warehouse.writes import ValueWriter
 from tests.exchange.test_imports import counts
 

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fansipan.domain.rows import WriteStrategy
 from fansipan.errors import NotFound, ValidationError
 from fansipan.services.warehouse.datavalues import (
     DataValueWrite,
     ValueQuery,
-    WriteStrategy,
     WriteSummary,
     get_value,
     list_changes,

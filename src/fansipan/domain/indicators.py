@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -57,20 +56,6 @@ class Indicator:
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_vi
-
-    def check_value(self, value: float) -> str | None:
-        """Why `value` cannot be stored for this indicator, or None if it can."""
-        if self.is_derived:
-            return f"{self.code} is computed from a formula and cannot be entered"
-        if math.isnan(value) or math.isinf(value):
-            return "the value must be a finite number"
-        if self.value_type is ValueType.INTEGER and value != int(value):
-            return f"{self.code} counts whole things; {value:g} is not a whole number"
-        if self.min_value is not None and value < self.min_value:
-            return f"{value:g} is below the smallest allowed value {self.min_value:g}"
-        if self.max_value is not None and value > self.max_value:
-            return f"{value:g} is above the largest allowed value {self.max_value:g}"
-        return None
 
     def accepts_period_type(self, period_type: PeriodType) -> bool:
         """Values are entered at the indicator's periodicity or any coarser one."""

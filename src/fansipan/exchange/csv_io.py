@@ -11,9 +11,9 @@ from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import IO, Any
 
+from fansipan.domain.rows import RowConflict
 from fansipan.errors import FieldError, ValidationError
 from fansipan.exchange.columns import HEADER_HELP_EN, HEADER_HELP_VI, positions
-from fansipan.services.warehouse.checks import Conflict
 
 # DHIS2's CSV columns, in DHIS2's order; a DHIS2 file is read by position when its
 # header does not name them.
@@ -39,14 +39,14 @@ def text_stream(stream: IO[bytes]) -> io.TextIOWrapper:
     return io.TextIOWrapper(stream, encoding=encoding, newline="")
 
 
-def _delimiter(header_line: str) -> str:
+def sniff_delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
 
-def read_csv(stream: IO[bytes], *, dhis2: bool = False) -> Iterator[tuple[Any, ...] | Conflict]:
-    """Rows (line number, indicator, unit, period, value, comment), or a Conflict.
+def read_csv(stream: IO[bytes], *, dhis2: bool = False) -> Iterator[tuple[Any, ...] | RowConflict]:
+    """Rows (line number, indicator, unit, period, value, comment), or a RowConflict.
 
     Line numbers count the header as line 1, as a spreadsheet shows them.
     """
@@ -61,7 +61,7 @@ def read_csv(stream: IO[bytes], *, dhis2: bool = False) -> Iterator[tuple[Any, .
         if not header_line.strip():
             raise file_problem("the file is empty or its first line is blank; " + HEADER_HELP_EN,
                                "tệp rỗng hoặc dòng đầu trống; " + HEADER_HELP_VI, row=1)
-        delimiter = _delimiter(header_line)
+        delimiter = sniff_delimiter(header_line)
         headers = next(csv.reader([header_line], delimiter=delimiter))
         found, missing = positions(headers)
         if missing and dhis2:
@@ -79,7 +79,7 @@ def read_csv(stream: IO[bytes], *, dhis2: bool = False) -> Iterator[tuple[Any, .
 
 
 def _rows(reader: Iterable[list[str]],
-          found: dict[str, int]) -> Iterator[tuple[Any, ...] | Conflict]:
+          found: dict[str, int]) -> Iterator[tuple[Any, ...] | RowConflict]:
     order = [found["indicator"], found["unit"], found["period"], found["value"]]
     order.append(found.get("comment", found["indicator"]))
     has_comment = "comment" in found
@@ -97,7 +97,7 @@ def _rows(reader: Iterable[list[str]],
             indicator, unit, period, value, comment = pick(cells)
             for at in combos:
                 if cells[at] not in DEFAULT_COMBOS:
-                    yield _combination(line, cells[at])
+                    yield combination(line, cells[at])
                     break
             else:
                 yield (line, indicator, unit, period, value, comment if has_comment else None)
@@ -111,9 +111,9 @@ def _rows(reader: Iterable[list[str]],
                            row=line + 1) from None
 
 
-def _combination(line: int, given: str) -> Conflict:
+def combination(line: int, given: str) -> RowConflict:
     shown = given[:60]
-    return Conflict(line, "categoryOptionCombo", shown,
+    return RowConflict(line, "categoryOptionCombo", shown,
                     f"category option combination {shown!r} is not supported: Fansipan "
                     "stores totals only; send the default combination (HllvX50cXC0) or leave "
                     "it empty",

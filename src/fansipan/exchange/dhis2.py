@@ -6,12 +6,59 @@ libraries read our answers as they read DHIS2's.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
+from fansipan.domain.rows import IdScheme, ImportFormat, ImportStatus, WriteStrategy
 from fansipan.errors import FieldError, ValidationError
-from fansipan.services.exchange.imports import ImportFormat, ImportStatus, ImportSummary
-from fansipan.services.warehouse.checks import IdScheme
-from fansipan.services.warehouse.writes import WriteStrategy
+
+
+class _Conflict(Protocol):
+    @property
+    def row(self) -> int | None: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def value(self) -> str | None: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def message_vi(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+
+
+class _Count(Protocol):
+    @property
+    def imported(self) -> int: ...
+    @property
+    def updated(self) -> int: ...
+    @property
+    def ignored(self) -> int: ...
+    @property
+    def deleted(self) -> int: ...
+
+
+class ImportSummaryShape(Protocol):
+    """What DHIS2's web message needs of an import summary (the exchange hub's has it)."""
+
+    @property
+    def status(self) -> ImportStatus: ...
+    @property
+    def format(self) -> ImportFormat: ...
+    @property
+    def strategy(self) -> WriteStrategy: ...
+    @property
+    def dry_run(self) -> bool: ...
+    @property
+    def atomic(self) -> bool: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def import_count(self) -> _Count: ...
+    @property
+    def conflicts(self) -> Sequence[_Conflict]: ...
+
 
 SYSTEM_VERSION = "2.40.0"  # the DHIS2 Web API version whose aggregate data API we follow
 
@@ -56,7 +103,7 @@ def schemes(id_scheme: str | None, data_element: str | None,
             scheme(org_unit, "orgUnitIdScheme", general))
 
 
-def web_message(summary: ImportSummary) -> dict[str, Any]:
+def web_message(summary: ImportSummaryShape) -> dict[str, Any]:
     """DHIS2's web message around its import summary (HTTP 200, or 409 on conflicts)."""
     offset = 2 if summary.format in (ImportFormat.CSV, ImportFormat.DHIS2_CSV,
                                      ImportFormat.XLSX) else 1

@@ -7,8 +7,8 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
-from fansipan.exchange.csv_io import DEFAULT_COMBOS, _combination, file_problem
-from fansipan.services.warehouse.checks import Conflict
+from fansipan.domain.rows import RowConflict
+from fansipan.exchange.csv_io import DEFAULT_COMBOS, combination, file_problem
 
 
 def load_json(stream: IO[bytes]) -> Any:
@@ -31,13 +31,13 @@ def _text(item: Mapping[str, Any], *names: str) -> Any:
     return ""
 
 
-def _not_an_object(row: int) -> Conflict:
-    return Conflict(row, "value", None, "each value must be a JSON object with indicator, unit, "
+def _not_an_object(row: int) -> RowConflict:
+    return RowConflict(row, "value", None, "each value must be a JSON object with indicator, unit, "
                     "period and value", "mỗi số liệu phải là một đối tượng JSON có indicator, "
                     "unit, period và value", "bad_row")
 
 
-def read_values(doc: Any) -> Iterator[tuple[Any, ...] | Conflict]:
+def read_values(doc: Any) -> Iterator[tuple[Any, ...] | RowConflict]:
     """Rows of our JSON: `{"values": [...]}` or a bare list; row n is item n (from 1)."""
     items = doc.get("values") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
@@ -61,7 +61,7 @@ def schemes_of(doc: Any) -> dict[str, str]:
             if isinstance(doc.get(k), str)}
 
 
-def read_data_value_set(doc: Any) -> Iterator[tuple[Any, ...] | Conflict]:
+def read_data_value_set(doc: Any) -> Iterator[tuple[Any, ...] | RowConflict]:
     """Rows of a DHIS2 dataValueSet; row n is data value n (from 1).
 
     The set's `period`, `orgUnit` and `attributeOptionCombo` are defaults for its values.
@@ -81,7 +81,7 @@ def read_data_value_set(doc: Any) -> Iterator[tuple[Any, ...] | Conflict]:
         attribute = item.get("attributeOptionCombo") or aoc or ""
         odd = next((str(c) for c in (combo, attribute) if str(c) not in DEFAULT_COMBOS), None)
         if odd is not None:
-            yield _combination(n, odd)
+            yield combination(n, odd)
             continue
         comment = item.get("comment")
         yield (n, _text(item, "dataElement"), _text(item, "orgUnit") or unit or "",

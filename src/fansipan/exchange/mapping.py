@@ -17,7 +17,7 @@ from typing import IO, Any
 from pydantic import BaseModel, Field
 
 from fansipan.exchange.columns import FIELDS, field_of
-from fansipan.exchange.csv_io import _delimiter, file_problem, text_stream
+from fansipan.exchange.csv_io import file_problem, sniff_delimiter, text_stream
 from fansipan.exchange.json_io import load_json
 
 
@@ -90,9 +90,9 @@ def read_source(stream: IO[bytes], fmt: str,
         text = text_stream(stream)
         try:
             header = text.readline()
-            reader = csv.DictReader(io.StringIO(header), delimiter=_delimiter(header))
+            reader = csv.DictReader(io.StringIO(header), delimiter=sniff_delimiter(header))
             names = reader.fieldnames or []
-            rows = csv.DictReader(text, fieldnames=names, delimiter=_delimiter(header))
+            rows = csv.DictReader(text, fieldnames=names, delimiter=sniff_delimiter(header))
             yield from mapped_rows(rows, mapping, first_row=2)
         finally:
             with contextlib.suppress(ValueError):

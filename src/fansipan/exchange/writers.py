@@ -1,4 +1,4 @@
-"""Writers: export rows (see `store.export_sql.COLUMNS`) as JSON, CSV, XLSX or DHIS2.
+"""Writers: export rows (see `domain.rows.EXPORT_COLUMNS`) as JSON, CSV, XLSX or DHIS2.
 
 Each takes batches of rows and a binary output, streams, and returns how many values
 it wrote. The CSV writer hands whole batches to the C `csv` module, which is what makes
@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
+from fansipan.domain.rows import EXPORT_COLUMNS as COLUMNS
 from fansipan.exchange.csv_io import DHIS2_COLUMNS
-from fansipan.store.export_sql import COLUMNS
 
 Batches = Iterable[Sequence[Sequence[Any]]]
 Progress = Callable[[int], None] | None

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-# The columns of every export row, in this order.
-COLUMNS = ("indicator", "unit", "period", "value", "comment", "stored_by", "last_updated",
-           "deleted", "indicator_uid", "unit_uid", "created", "change")
+from fansipan.domain.rows import EXPORT_COLUMNS
+
+COLUMNS = EXPORT_COLUMNS  # every export row, in this order
 FETCH = 20_000
 
 

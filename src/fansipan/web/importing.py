@@ -17,7 +17,8 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Principal
-from fansipan.services.exchange.imports import ImportOptions, ImportStatus, run_import
+from fansipan.domain.rows import ImportStatus
+from fansipan.services.exchange.imports import ImportOptions, run_import
 from fansipan.services.exchange.templates import TemplateRequest, entry_template
 
 MAX_BYTES = 50 * 2**20

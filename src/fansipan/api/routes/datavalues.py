@@ -10,11 +10,11 @@ from pydantic import BaseModel, Field
 
 from fansipan.api.deps import PrincipalDep, SessionDep
 from fansipan.api.metrics import MetricsDep
+from fansipan.domain.rows import WriteStrategy
 from fansipan.services.warehouse.datavalues import (
     DataValuePublic,
     DataValueWrite,
     ValueQuery,
-    WriteStrategy,
     WriteSummary,
     get_value,
     list_values,

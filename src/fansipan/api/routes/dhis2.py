@@ -25,16 +25,15 @@ from fansipan.api.exchange_context import note, note_summary
 from fansipan.api.runner import RunnerDep
 from fansipan.api.uploads import spool
 from fansipan.domain.access import Permission, Principal
+from fansipan.domain.rows import IdScheme, ImportFormat, WriteStrategy
 from fansipan.errors import Conflict, FieldError, Unauthenticated, ValidationError
 from fansipan.exchange import dhis2
 from fansipan.services.exchange.exports import ExportFormat, ExportQuery, export_to
-from fansipan.services.exchange.imports import ImportFormat, ImportOptions
+from fansipan.services.exchange.imports import ImportOptions
 from fansipan.services.exchange.intake import Upload, receive
 from fansipan.services.exchange.jobs import JobStatus, get_job
 from fansipan.services.trust.access import require
-from fansipan.services.warehouse.checks import IdScheme
 from fansipan.services.warehouse.datavalues import DataValueWrite, get_value, write_values
-from fansipan.services.warehouse.writes import WriteStrategy
 
 router = APIRouter(prefix="/dhis2/api", tags=["DHIS2 compatibility"])
 Text = Annotated[str | None, Query(max_length=100)]

@@ -14,12 +14,11 @@ from fansipan.api.exchange_context import note, note_summary
 from fansipan.api.runner import RunnerDep
 from fansipan.api.uploads import spool
 from fansipan.domain.access import Permission
-from fansipan.services.exchange.imports import ImportFormat, ImportOptions, ImportSummary
+from fansipan.domain.rows import IdScheme, ImportFormat, WriteStrategy
+from fansipan.services.exchange.imports import ImportOptions, ImportSummary
 from fansipan.services.exchange.intake import Upload, receive
 from fansipan.services.exchange.jobs import JobPublic, get_job
 from fansipan.services.trust.access import require
-from fansipan.services.warehouse.checks import IdScheme
-from fansipan.services.warehouse.writes import WriteStrategy
 
 router = APIRouter(prefix="/imports", tags=["exchange"])
 

@@ -30,12 +30,13 @@ from sqlalchemy.orm import Session
 
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Permission, Principal, PrincipalKind, Role
+from fansipan.domain.rows import ImportFormat
 from fansipan.errors import Conflict, FansipanError, FieldError, NotFound, ValidationError
 from fansipan.exchange import http
 from fansipan.exchange.mapping import FieldMapping, read_source
 from fansipan.exchange.writers import dhis2_period
 from fansipan.services.catalog import load_catalog
-from fansipan.services.exchange.imports import ImportFormat, ImportOptions, ImportSummary, summarise
+from fansipan.services.exchange.imports import ImportOptions, ImportSummary, summarise
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import require
 from fansipan.services.trust.accounts import USERNAME_PATTERN

@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.periods import parse_period
+from fansipan.domain.rows import IdScheme
 from fansipan.errors import FansipanError, FieldError, NotFound, ValidationError
 from fansipan.services.catalog import Catalog, load_catalog, unknown_message
 from fansipan.services.trust.access import Scope, data_scope, require
 from fansipan.services.trust.audit import record_alone
-from fansipan.services.warehouse.checks import IdScheme
 from fansipan.store.export_sql import Filters, export_cursor
 
 

@@ -14,7 +14,6 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,22 +23,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Principal
+from fansipan.domain.rows import IdScheme, ImportFormat, ImportStatus, RowConflict, WriteStrategy
 from fansipan.errors import FansipanError, ValidationError
 from fansipan.exchange.columns import normalise
 from fansipan.exchange.csv_io import read_csv
 from fansipan.exchange.json_io import load_json, read_data_value_set, read_values, schemes_of
-from fansipan.services.warehouse.checks import Conflict, IdScheme
-from fansipan.services.warehouse.writes import ValueWriter, WriteOutcome, WriteStrategy
+from fansipan.services.warehouse.writes import ValueWriter, WriteOutcome
 from fansipan.store.exchange_tables import ImportRequestRow
-
-
-class ImportFormat(StrEnum):
-    AUTO = "auto"
-    JSON = "json"
-    CSV = "csv"
-    XLSX = "xlsx"
-    DHIS2_JSON = "dhis2_json"
-    DHIS2_CSV = "dhis2_csv"
 
 
 class ImportOptions(BaseModel):
@@ -52,11 +42,6 @@ class ImportOptions(BaseModel):
     unit_scheme: IdScheme = IdScheme.AUTO
     source: str = Field(default="import", max_length=100)
 
-
-class ImportStatus(StrEnum):
-    SUCCESS = "SUCCESS"
-    WARNING = "WARNING"  # some rows saved, some refused
-    ERROR = "ERROR"  # nothing saved
 
 
 class ImportCount(BaseModel):
@@ -119,7 +104,7 @@ def detect_format(head: bytes, *, file_name: str = "", content_type: str = "") -
 
 
 def _rows(fmt: ImportFormat, stream: IO[bytes],
-          schemes: dict[str, str]) -> Iterator[tuple[Any, ...] | Conflict]:
+          schemes: dict[str, str]) -> Iterator[tuple[Any, ...] | RowConflict]:
     if fmt is ImportFormat.CSV:
         return read_csv(stream)
     if fmt is ImportFormat.DHIS2_CSV:
@@ -171,7 +156,7 @@ def run_import(
             audit_detail=detail,
             progress=(lambda rows: progress(rows, stream.tell())) if progress else None)
         problem: ValidationError | None = None
-        rows: Iterator[tuple[Any, ...] | Conflict] | None = None
+        rows: Iterator[tuple[Any, ...] | RowConflict] | None = None
         try:
             rows = _rows(fmt, stream, schemes)
             if schemes and schemes_from_payload is not None:

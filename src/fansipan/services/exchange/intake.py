@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
+from fansipan.domain.rows import IdScheme
 from fansipan.services.exchange.imports import (
     ImportOptions,
     ImportSummary,
@@ -25,7 +26,6 @@ from fansipan.services.exchange.imports import (
 )
 from fansipan.services.exchange.jobs import JobRunner, Progress
 from fansipan.services.trust.access import require
-from fansipan.services.warehouse.checks import IdScheme
 from fansipan.store.engine import SessionFactory
 
 

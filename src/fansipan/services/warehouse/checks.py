@@ -11,100 +11,24 @@ codes, not a million catalogue look-ups.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any
 
 from fansipan.domain.indicators import Indicator, ValueType
 from fansipan.domain.numbers import parse_number
-from fansipan.domain.periods import ACCEPTED_FORMS, Period, PeriodType, parse_period
+from fansipan.domain.periods import ACCEPTED_FORMS, PeriodType, parse_period
+from fansipan.domain.rows import IdScheme, PeriodInfo, Problem, RawValue, ResolvedValue, RowConflict
 from fansipan.domain.uids import is_uid
-from fansipan.errors import FansipanError, FieldError
+from fansipan.domain.value_rules import (
+    check_value,
+    derived_entered,
+    pending_conflict,
+    plain_number,
+    shown,
+)
+from fansipan.errors import FansipanError
 from fansipan.services.catalog import Catalog, unknown_message
 from fansipan.services.trust.access import Scope
-
-
-class Problem(StrEnum):
-    """Kinds of rejected rows, by how a front end reports them."""
-
-    INVALID = "invalid"  # the row itself is wrong (422)
-    SCOPE = "scope"  # outside what the sender may write (403)
-    LOCKED = "locked"  # approved, locked data (409)
-    CLASH = "clash"  # does not fit the import strategy (422)
-
-
-@dataclass(frozen=True, slots=True)
-class Conflict:
-    """One problem with one field of one row, told in both languages."""
-
-    row: int
-    field: str
-    value: str | None
-    message: str  # English
-    message_vi: str
-    code: str
-    problem: Problem = Problem.INVALID
-
-    def at(self, row: int) -> Conflict:
-        """The same conflict, for another row (conflicts are cached per distinct input)."""
-        return Conflict(row, self.field, self.value, self.message, self.message_vi,
-                        self.code, self.problem)
-
-    def field_error(self) -> FieldError:
-        return FieldError(field=self.field, message=self.message, row=self.row,
-                          value=self.value)
-
-
-class RawValue(NamedTuple):
-    """A value as it arrived: texts (or numbers) still to be checked; `row` counts from 1."""
-
-    row: int
-    indicator: str
-    unit: str
-    period: str
-    value: object = None
-    comment: str | None = None
-
-
-class PeriodInfo(NamedTuple):
-    """A period with the parts a write needs, computed once per distinct period."""
-
-    id: str
-    type: PeriodType
-    start: date
-    end: date
-    type_name: str
-    start_iso: str
-    end_iso: str
-
-    @classmethod
-    def of(cls, period: Period) -> PeriodInfo:
-        start, end = period.start, period.end
-        return cls(period.id, period.type, start, end, period.type.value, start.isoformat(),
-                   end.isoformat())
-
-
-class ResolvedValue(NamedTuple):
-    row: int
-    indicator_id: int
-    unit_id: int
-    period: PeriodInfo
-    value: float | None
-    comment: str | None
-
-    @property
-    def key(self) -> tuple[int, int, str]:
-        return (self.indicator_id, self.unit_id, self.period.id)
-
-
-class IdScheme(StrEnum):
-    """How a row names indicators and units: DHIS2's `idScheme` values we understand."""
-
-    AUTO = "auto"  # a code, or a uid when it is not a code
-    CODE = "code"
-    UID = "uid"
-
 
 _LEVEL_VI = {"country": "quốc gia", "province": "tỉnh", "district": "huyện",
              "commune": "xã", "agency": "cơ quan"}
@@ -112,14 +36,6 @@ _PERIOD_VI = {PeriodType.DAY: "ngày", PeriodType.WEEK: "tuần", PeriodType.MON
               PeriodType.QUARTER: "quý", PeriodType.SIX_MONTH: "6 tháng",
               PeriodType.YEAR: "năm"}
 _FORMS_VI = "2022, 2022S1, 2022Q1, 2022-03, 2022W05 hoặc 2022-03-15"
-_shown_max = 60
-
-
-def _shown(value: object) -> str:
-    text = str(value)
-    return text if len(text) <= _shown_max else text[:_shown_max - 1] + "…"
-
-
 def _dmy(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
@@ -137,12 +53,12 @@ class RowChecker:
         self.unit_scheme = unit_scheme
         self._unit_by_uid = {uid: i for i, uid in catalog.unit_uids.items()}
         self._ind_by_uid = {uid: c for c, uid in catalog.indicator_uids.items()}
-        self._indicators: dict[str, tuple[int, Indicator] | Conflict] = {}
-        self._periods: dict[str, PeriodInfo | Conflict] = {}
-        self._units: dict[tuple[str, date], int | Conflict] = {}
-        self._fits: dict[tuple[int, PeriodType], Conflict | None] = {}
-        self._levels: dict[tuple[int, int], Conflict | None] = {}
-        self._scoped: dict[tuple[int, int], Conflict | None] = {}
+        self._indicators: dict[str, tuple[int, Indicator] | RowConflict] = {}
+        self._periods: dict[str, PeriodInfo | RowConflict] = {}
+        self._units: dict[tuple[str, date], int | RowConflict] = {}
+        self._fits: dict[tuple[int, PeriodType], RowConflict | None] = {}
+        self._levels: dict[tuple[int, int], RowConflict | None] = {}
+        self._scoped: dict[tuple[int, int], RowConflict | None] = {}
         self._good: dict[tuple[int, PeriodType, int], tuple[bool, float | None,
                                                               float | None]] = {}
         self._bad: set[tuple[int, PeriodType, int]] = set()
@@ -150,7 +66,7 @@ class RowChecker:
 
     # -- one row ----------------------------------------------------------------------------
 
-    def check(self, raw: RawValue | tuple[Any, ...]) -> ResolvedValue | list[Conflict]:
+    def check(self, raw: RawValue | tuple[Any, ...]) -> ResolvedValue | list[RowConflict]:
         """The resolved value, or every problem of the row (never raises for bad input).
 
         `raw` is a RawValue or a plain tuple in its order (readers of big files yield
@@ -183,7 +99,7 @@ class RowChecker:
                         if self.deleting:
                             return _resolved((row, key[0], unit_id, period, None,
                                               comment or None))
-                        number = _plain_number(value)
+                        number = plain_number(value)
                         if number is not None and (not limits[0] or number == int(number)) and (
                                 limits[1] is None or number >= limits[1]) and (
                                 limits[2] is None or number <= limits[2]):
@@ -215,31 +131,31 @@ class RowChecker:
         self._good[key] = limits
         return limits
 
-    def _check_fully(self, raw: RawValue) -> ResolvedValue | list[Conflict]:
+    def _check_fully(self, raw: RawValue) -> ResolvedValue | list[RowConflict]:
         row = raw.row
-        problems: list[Conflict] = []
+        problems: list[RowConflict] = []
         found = self._indicator(raw.indicator)
         found_period = self._period(raw.period)
         period = found_period if isinstance(found_period, PeriodInfo) else None
         ind_id = -1
         indicator = None
-        if isinstance(found, Conflict):
+        if isinstance(found, RowConflict):
             problems.append(found.at(row))
         else:
             ind_id, indicator = found
-        if isinstance(found_period, Conflict):
+        if isinstance(found_period, RowConflict):
             problems.append(found_period.at(row))
         unit_id = -1
         if period is not None:
             unit = self._unit(raw.unit, period.end, period.id)
-            if isinstance(unit, Conflict):
+            if isinstance(unit, RowConflict):
                 problems.append(unit.at(row))
             else:
                 unit_id = unit
         value: float | None = None
         if not self.deleting:
             number = self._number(raw.value, row)
-            if isinstance(number, Conflict):
+            if isinstance(number, RowConflict):
                 problems.append(number)
             else:
                 value = number
@@ -249,9 +165,9 @@ class RowChecker:
                 if fit is not None:
                     problems.append(fit.at(row))
             if indicator.formula is not None:
-                problems.append(_derived(indicator, row))
+                problems.append(derived_entered(indicator, row))
             elif value is not None:
-                bad = _out_of_range(indicator, value, raw.value, row)
+                bad = check_value(indicator, value, given=raw.value, row=row)
                 if bad is not None:
                     problems.append(bad)
             if unit_id >= 0:
@@ -269,14 +185,14 @@ class RowChecker:
 
     # -- cached look-ups --------------------------------------------------------------------
 
-    def _indicator(self, ref: object) -> tuple[int, Indicator] | Conflict:
+    def _indicator(self, ref: object) -> tuple[int, Indicator] | RowConflict:
         key = ref if isinstance(ref, str) else str(ref)
         found = self._indicators.get(key)
         if found is None:
             found = self._indicators[key] = self._find_indicator(key)
         return found
 
-    def _find_indicator(self, ref: object) -> tuple[int, Indicator] | Conflict:
+    def _find_indicator(self, ref: object) -> tuple[int, Indicator] | RowConflict:
         text = str(ref).strip() if ref is not None else ""
         c = self.catalog
         code: str | None = None
@@ -287,10 +203,10 @@ class RowChecker:
         if code is not None:
             return c.indicator_ids[code], c.indicators[code]
         if not text:
-            return _conflict("indicator", text, "an indicator code is required",
+            return pending_conflict("indicator", text, "an indicator code is required",
                              "thiếu mã chỉ tiêu", "value_required")
         if self.indicator_scheme is IdScheme.UID:
-            return _conflict(
+            return pending_conflict(
                 "indicator", text, f"there is no indicator with uid {text!r}; send uids, or "
                 "codes with idScheme=code",
                 f"không có chỉ tiêu nào có uid {text!r}; gửi uid, hoặc gửi mã với "
@@ -298,9 +214,9 @@ class RowChecker:
         en = unknown_message("indicator code", text, c.indicators)
         hint = en.partition("; did you mean ")[2].rstrip("?")
         vi = f"không có mã chỉ tiêu {text!r}" + (f"; có phải {hint}?" if hint else "")
-        return _conflict("indicator", text, en, vi, "unknown_indicator")
+        return pending_conflict("indicator", text, en, vi, "unknown_indicator")
 
-    def _period(self, text: object) -> PeriodInfo | Conflict:
+    def _period(self, text: object) -> PeriodInfo | RowConflict:
         key = text if isinstance(text, str) else str(text)
         found = self._periods.get(key)
         if found is None:
@@ -308,14 +224,14 @@ class RowChecker:
                 found = PeriodInfo.of(parse_period(key))
             except FansipanError as exc:
                 reason = exc.errors[0].message if exc.errors else exc.message
-                found = _conflict(
+                found = pending_conflict(
                     "period", key, f"{reason}; use {ACCEPTED_FORMS}",
-                    f"{_shown(key)!r} không phải kỳ báo cáo hợp lệ ({reason}); viết như "
+                    f"{shown(key)!r} không phải kỳ báo cáo hợp lệ ({reason}); viết như "
                     f"{_FORMS_VI}", "bad_period")
             self._periods[key] = found
         return found
 
-    def _unit(self, ref: object, on: date, period_id: str) -> int | Conflict:
+    def _unit(self, ref: object, on: date, period_id: str) -> int | RowConflict:
         text = str(ref).strip() if ref is not None else ""
         key = (text, on)
         found = self._units.get(key)
@@ -323,15 +239,15 @@ class RowChecker:
             found = self._units[key] = self._find_unit(text, on, period_id)
         return found
 
-    def _find_unit(self, text: str, on: date, period_id: str) -> int | Conflict:
+    def _find_unit(self, text: str, on: date, period_id: str) -> int | RowConflict:
         if not text:
-            return _conflict("unit", text, "a unit code is required", "thiếu mã đơn vị",
+            return pending_conflict("unit", text, "a unit code is required", "thiếu mã đơn vị",
                              "value_required")
         if self.unit_scheme is not IdScheme.CODE and is_uid(text) and (
                 text in self._unit_by_uid):
             return self._unit_by_uid[text]
         if self.unit_scheme is IdScheme.UID:
-            return _conflict(
+            return pending_conflict(
                 "unit", text, f"there is no unit with uid {text!r}; send uids, or codes with "
                 "orgUnitIdScheme=code",
                 f"không có đơn vị nào có uid {text!r}; gửi uid, hoặc gửi mã với "
@@ -346,19 +262,19 @@ class RowChecker:
                 en = unknown_message("unit code", text, codes)
                 hint = en.partition("; did you mean ")[2].rstrip("?")
                 vi = f"không có mã đơn vị {text!r}" + (f"; có phải {hint}?" if hint else "")
-                return _conflict("unit", text, en, vi, "unknown_unit")
+                return pending_conflict("unit", text, en, vi, "unknown_unit")
             spans = ", ".join(
                 f"{u.name} ({_dmy(u.valid_from) if u.valid_from else '…'} – "
                 f"{_dmy(u.valid_to) if u.valid_to else '…'})" for u in versions)
-            return _conflict(
+            return pending_conflict(
                 "unit", text, exc.message,
                 f"mã đơn vị {text!r} không có hiệu lực vào ngày {_dmy(on)} (cuối kỳ "
                 f"{period_id}); mã này thuộc: {spans}", "unit_not_in_force")
 
-    def _fit(self, ind_id: int, ind: Indicator, period: PeriodInfo) -> Conflict | None:
+    def _fit(self, ind_id: int, ind: Indicator, period: PeriodInfo) -> RowConflict | None:
         key = (ind_id, period.type)
         if key not in self._fits:
-            self._fits[key] = None if ind.accepts_period_type(period.type) else _conflict(
+            self._fits[key] = None if ind.accepts_period_type(period.type) else pending_conflict(
                 "period", period.id,
                 f"{ind.code} is reported by {ind.periodicity.value} or coarser; {period.id} "
                 f"is a {period.type.value}",
@@ -366,12 +282,12 @@ class RowChecker:
                 f"{period.id} là kỳ {_PERIOD_VI[period.type]}", "wrong_period_type")
         return self._fits[key]
 
-    def _level(self, ind_id: int, ind: Indicator, unit_id: int, ref: str) -> Conflict | None:
+    def _level(self, ind_id: int, ind: Indicator, unit_id: int, ref: str) -> RowConflict | None:
         key = (ind_id, unit_id)
         if key not in self._levels:
             unit = self.catalog.hierarchy.unit(unit_id)
             bad = bool(ind.levels) and unit.level.value not in ind.levels
-            self._levels[key] = _conflict(
+            self._levels[key] = pending_conflict(
                 "unit", ref,
                 f"{ind.code} is entered for {', '.join(ind.levels)}; {unit.code} "
                 f"({unit.name}) is a {unit.level.value}",
@@ -380,7 +296,7 @@ class RowChecker:
                 "wrong_level") if bad else None
         return self._levels[key]
 
-    def _outside(self, ind_id: int, unit_id: int) -> Conflict | None:
+    def _outside(self, ind_id: int, unit_id: int) -> RowConflict | None:
         key = (ind_id, unit_id)
         if key in self._scoped:
             return self._scoped[key]
@@ -388,7 +304,7 @@ class RowChecker:
         found = None
         if scope is not None and not scope.allows_unit(unit_id):
             unit = self.catalog.hierarchy.unit(unit_id)
-            found = _conflict(
+            found = pending_conflict(
                 "unit", unit.code,
                 f"{unit.code} ({unit.name}) is outside the units of your account",
                 f"đơn vị {unit.code} ({unit.name}) nằm ngoài phạm vi đơn vị được cấp cho "
@@ -396,7 +312,7 @@ class RowChecker:
                 "outside_scope", Problem.SCOPE)
         elif scope is not None and not scope.allows_indicator(ind_id):
             code = self.catalog.indicator_codes[ind_id]
-            found = _conflict(
+            found = pending_conflict(
                 "indicator", code, f"{code} is outside the indicators of your account",
                 f"chỉ tiêu {code} nằm ngoài phạm vi chỉ tiêu được cấp cho tài khoản của bạn",
                 "outside_scope", Problem.SCOPE)
@@ -404,9 +320,9 @@ class RowChecker:
         return found
 
     @staticmethod
-    def _number(value: object, row: int) -> float | Conflict:
+    def _number(value: object, row: int) -> float | RowConflict:
         if value is None or (isinstance(value, str) and not value.strip()):
-            return Conflict(row, "value", None, "a value is required", "thiếu giá trị",
+            return RowConflict(row, "value", None, "a value is required", "thiếu giá trị",
                             "value_required")
         if isinstance(value, float | int) and not isinstance(value, bool):
             number = float(value)
@@ -425,8 +341,8 @@ class RowChecker:
                 return parse_number(value, row=row)
             except FansipanError:
                 pass
-        text = _shown(value)
-        return Conflict(row, "value", text,
+        text = shown(value)
+        return RowConflict(row, "value", text,
                         f"{text!r} is not a number; write it like 1234.5 or 1234,5",
                         f"{text!r} không phải là số; viết như 1234,5 hoặc 1.234,5",
                         "not_a_number")
@@ -438,80 +354,3 @@ def _resolved(parts: tuple[int, int, int, PeriodInfo, float | None, str | None]
     return tuple.__new__(ResolvedValue, parts)
 
 
-def _plain_number(value: object) -> float | None:
-    """A finite number from a number or plain numeric text, else None (read it fully)."""
-    kind = type(value)
-    if kind is str:
-        if "_" in value:  # type: ignore[operator]
-            return None
-        try:
-            number = float(value)  # type: ignore[arg-type]
-        except ValueError:
-            return None
-    elif kind is float or kind is int:
-        number = float(value)  # type: ignore[arg-type]
-    else:
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _conflict(field: str, value: str, en: str, vi: str, code: str,
-              problem: Problem = Problem.INVALID) -> Conflict:
-    """A conflict before its row is known (cached per distinct input)."""
-    return Conflict(0, field, _shown(value), en, vi, code, problem)
-
-
-def _derived(ind: Indicator, row: int) -> Conflict:
-    return Conflict(row, "indicator", ind.code,
-                    f"{ind.code} is computed from a formula and cannot be entered; enter its "
-                    f"parts ({ind.formula})",
-                    f"{ind.code} được tính theo công thức, không nhập trực tiếp; hãy nhập các "
-                    f"chỉ tiêu thành phần ({ind.formula})", "derived_indicator")
-
-
-def _out_of_range(ind: Indicator, value: float, given: object, row: int) -> Conflict | None:
-    shown = _shown(given)
-    if ind.value_type is ValueType.INTEGER and value != int(value):
-        return Conflict(row, "value", shown,
-                        f"{ind.code} counts whole things; {value:g} is not a whole number",
-                        f"{ind.code} đếm số nguyên; {value:g} không phải số nguyên",
-                        "not_whole")
-    if ind.min_value is not None and value < ind.min_value:
-        return Conflict(row, "value", shown,
-                        f"{value:g} is below the smallest allowed value {ind.min_value:g}",
-                        f"{value:g} nhỏ hơn giá trị nhỏ nhất cho phép {ind.min_value:g}",
-                        "out_of_range")
-    if ind.max_value is not None and value > ind.max_value:
-        return Conflict(row, "value", shown,
-                        f"{value:g} is above the largest allowed value {ind.max_value:g}",
-                        f"{value:g} lớn hơn giá trị lớn nhất cho phép {ind.max_value:g}",
-                        "out_of_range")
-    return None
-
-
-def duplicate(row: int, earlier: int | None, period: str) -> Conflict:
-    where_en = f"row {earlier}" if earlier else "an earlier row of this import"
-    where_vi = f"dòng {earlier}" if earlier else "một dòng trước đó của lần nhập này"
-    return Conflict(row, "period", period,
-                    f"repeats {where_en} (same indicator, unit and period)",
-                    f"trùng {where_vi} (cùng chỉ tiêu, đơn vị và kỳ); giữ một dòng",
-                    "duplicate")
-
-
-def exists_already(row: int, period: str) -> Conflict:
-    return Conflict(row, "period", period, "a value exists already (strategy CREATE)",
-                    "đã có số liệu cho chỉ tiêu, đơn vị và kỳ này (chế độ CREATE chỉ thêm "
-                    "mới); dùng CREATE_AND_UPDATE để sửa", "exists", Problem.CLASH)
-
-
-def nothing_to_update(row: int, period: str) -> Conflict:
-    return Conflict(row, "period", period, "there is no value to update (strategy UPDATE)",
-                    "chưa có số liệu để cập nhật (chế độ UPDATE chỉ sửa số liệu đã có); dùng "
-                    "CREATE_AND_UPDATE để thêm mới", "missing", Problem.CLASH)
-
-
-def locked(error: FieldError) -> Conflict:
-    """A refusal of `approvals.check_not_locked`, with its Vietnamese twin."""
-    return Conflict(error.row or 0, error.field, error.value, error.message,
-                    f"số liệu kỳ {error.value} đã được phê duyệt và khóa; đề nghị người phê "
-                    "duyệt mở lại kỳ này trước khi sửa", "locked", Problem.LOCKED)

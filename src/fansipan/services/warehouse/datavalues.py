@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.periods import parse_period
-from fansipan.errors import Conflict as Conflict_
+from fansipan.domain.rows import Problem, RawValue, RowConflict
+from fansipan.domain.rows import WriteStrategy as WriteStrategy
+from fansipan.errors import Conflict as ConflictError
 from fansipan.errors import (
     FansipanError,
     NotFound,
@@ -26,9 +28,7 @@ from fansipan.errors import (
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import Scope, data_scope, require
-from fansipan.services.warehouse.checks import Conflict, Problem, RawValue
 from fansipan.services.warehouse.writes import ValueWriter
-from fansipan.services.warehouse.writes import WriteStrategy as WriteStrategy
 from fansipan.store.tables import ChangeRow, DataValueRow
 
 
@@ -99,7 +99,7 @@ def write_values(
                         last_change=out.last_change, batch=out.batch)
 
 
-def refusal(conflicts: Sequence[Conflict], count: int) -> FansipanError:
+def refusal(conflicts: Sequence[RowConflict], count: int) -> FansipanError:
     """One error for a refused batch, of the kind of its most basic problem.
 
     Invalid rows come first (422), then rows outside the sender's scope (403), then
@@ -118,7 +118,7 @@ def refusal(conflicts: Sequence[Conflict], count: int) -> FansipanError:
                 f"{len(errors)} row(s) are outside what you may write; nothing was saved. "
                 "Ask an administrator to extend your scope, or remove those rows", errors)
         if problem is Problem.LOCKED:
-            return Conflict_(f"{len(errors)} row(s) fall in approved, locked data; nothing "
+            return ConflictError(f"{len(errors)} row(s) fall in approved, locked data; nothing "
                              "was saved", errors)
         return ValidationError(f"{len(errors)} row(s) clash with stored values; nothing was "
                                "saved", errors)

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.indicators import Indicator
 from fansipan.domain.periods import Period, PeriodType, parse_period
+from fansipan.domain.rows import RawValue
 from fansipan.domain.units import Unit
 from fansipan.errors import FieldError, ValidationError
 from fansipan.services.trust.access import require
 from fansipan.services.warehouse.approvals import ApprovalPublic, ApprovalState, list_approvals
-from fansipan.services.warehouse.checks import RawValue
 from fansipan.services.warehouse.datavalues import ValueQuery, list_values
 from fansipan.services.warehouse.viewpoints import UnitRef, Viewpoint, unit_ref, viewpoint
 from fansipan.services.warehouse.writes import ValueWriter, WriteOutcome

@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from itertools import islice
 from types import TracebackType
 from typing import Any
@@ -31,22 +30,14 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
+from fansipan.domain.rows import IdScheme, RawValue, ResolvedValue, RowConflict, WriteStrategy
+from fansipan.domain.value_rules import duplicate, exists_already, locked, nothing_to_update
 from fansipan.errors import Conflict as LockedError
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.trust.access import data_scope, require
 from fansipan.services.trust.audit import record_for
 from fansipan.services.warehouse.approvals import check_not_locked
-from fansipan.services.warehouse.checks import (
-    Conflict,
-    IdScheme,
-    RawValue,
-    ResolvedValue,
-    RowChecker,
-    duplicate,
-    exists_already,
-    locked,
-    nothing_to_update,
-)
+from fansipan.services.warehouse.checks import RowChecker
 from fansipan.store import bulk
 from fansipan.store.audit import AuditRecord, append_events, canonical_time
 from fansipan.store.changes import hold_change_lock, reserve_changes
@@ -55,14 +46,6 @@ from fansipan.store.failures import store_unavailable
 CHUNK = 50_000  # rows checked and written per step; bounds memory for any file size
 MAX_CONFLICTS = 1000  # conflicts listed in full; the rest are counted
 
-
-class WriteStrategy(StrEnum):
-    """DHIS2's import strategies."""
-
-    CREATE_AND_UPDATE = "create_and_update"
-    CREATE = "create"
-    UPDATE = "update"
-    DELETE = "delete"
 
 
 @dataclass
@@ -75,7 +58,7 @@ class WriteOutcome:
     updated: int = 0
     deleted: int = 0
     unchanged: int = 0
-    conflicts: list[Conflict] = field(default_factory=list)
+    conflicts: list[RowConflict] = field(default_factory=list)
     conflict_count: int = 0
     rejected_rows: int = 0
     first_change: int | None = None
@@ -88,7 +71,7 @@ class _Checked:
     rows: int
     resolved: list[ResolvedValue]
     keys: list[tuple[int, int, str]]
-    problems: list[Conflict]
+    problems: list[RowConflict]
 
 
 class ValueWriter:
@@ -183,7 +166,7 @@ class ValueWriter:
 
     # -- rows -----------------------------------------------------------------------------------
 
-    def add(self, rows: Iterable[RawValue | tuple[Any, ...] | Conflict]) -> None:
+    def add(self, rows: Iterable[RawValue | tuple[Any, ...] | RowConflict]) -> None:
         """Check and write rows; may be called many times inside one write.
 
         Reading and checking the next chunk (pure Python, on a helper thread) overlaps
@@ -209,7 +192,7 @@ class ValueWriter:
                 self._store(current)
                 current = upcoming.result()
 
-    def _reject(self, conflicts: Iterable[Conflict]) -> None:
+    def _reject(self, conflicts: Iterable[RowConflict]) -> None:
         out = self.outcome
         for c in conflicts:
             out.conflict_count += 1
@@ -218,16 +201,16 @@ class ValueWriter:
                 out.conflicts.append(c)
         out.rejected_rows = len(self._rejected_rows)
 
-    def _check(self, raws: list[RawValue | tuple[Any, ...] | Conflict]) -> _Checked:
+    def _check(self, raws: list[RawValue | tuple[Any, ...] | RowConflict]) -> _Checked:
         """Check a chunk against the catalogue and scope (no database work)."""
         checker = self._checker
         if checker is None:
             raise RuntimeError("use ValueWriter as a context manager")
         resolved: list[ResolvedValue] = []
         seen: dict[tuple[int, int, str], int] = {}
-        problems: list[Conflict] = []
+        problems: list[RowConflict] = []
         for raw in raws:
-            if isinstance(raw, Conflict):  # a row its reader could not make sense of
+            if isinstance(raw, RowConflict):  # a row its reader could not make sense of
                 problems.append(raw)
                 continue
             found = checker.check(raw)
@@ -259,7 +242,7 @@ class ValueWriter:
             self._progress(self.outcome.rows)
 
     def _unlocked(self, resolved: list[ResolvedValue],
-                  problems: list[Conflict]) -> list[ResolvedValue]:
+                  problems: list[RowConflict]) -> list[ResolvedValue]:
         """Drop the rows that fall in approved, locked data (the approvals service decides)."""
         if self._catalog is None:
             raise RuntimeError("use ValueWriter as a context manager")
@@ -279,7 +262,7 @@ class ValueWriter:
 
     def _write(self, resolved: list[ResolvedValue], existing: dict[tuple[int, int, str],
                bulk.Stored], before: dict[tuple[int, int, str], int],
-               problems: list[Conflict]) -> None:
+               problems: list[RowConflict]) -> None:
         out = self.outcome
         strategy = self.strategy
         first_of_write = self._first_of_write
