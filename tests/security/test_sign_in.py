@@ -14,9 +14,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from fansipan.api.app import create_app
-from fansipan.api.deps import PrincipalDep
 from fansipan.domain.access import Principal, Role
 from fansipan.errors import ConfigurationError, ValidationError
+from fansipan.http.principals import PrincipalDep
 from fansipan.services.trust.accounts import UserCreate, create_user
 from fansipan.services.trust.audit import AuditQuery, search_events
 from fansipan.settings import Settings

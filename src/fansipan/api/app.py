@@ -9,7 +9,6 @@ from fastapi import FastAPI
 
 from fansipan import __version__
 from fansipan.analytics.warehouse import Warehouse
-from fansipan.api.errors import ERROR_RESPONSES, install_error_handlers
 from fansipan.api.exchange import install_exchange
 from fansipan.api.metrics import Metrics
 from fansipan.api.middleware import OperationsMiddleware
@@ -28,6 +27,7 @@ from fansipan.api.routes import (
     units,
     users,
 )
+from fansipan.http.errors import ERROR_RESPONSES, install_error_handlers
 from fansipan.settings import Settings
 from fansipan.store.engine import make_engine, make_session_factory
 from fansipan.web.app import install_web

@@ -11,7 +11,7 @@ from typing import IO
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from fansipan.api.uploads import spool_dir
+from fansipan.http.uploads import spool_dir
 from fansipan.settings import Settings
 
 

@@ -18,7 +18,7 @@ from fansipan.api.routes import (
     jobs,
     templates,
 )
-from fansipan.api.uploads import spool_dir
+from fansipan.http.uploads import spool_dir
 from fansipan.services.exchange.connectors import Runtime
 from fansipan.services.exchange.exchange_log import LogWriter
 from fansipan.services.exchange.scheduler import ConnectorScheduler

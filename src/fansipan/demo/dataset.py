@@ -27,7 +27,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fansipan.analytics.warehouse import Warehouse
@@ -39,13 +38,13 @@ from fansipan.domain.targets import Direction, TargetStatus, elapsed_fraction, e
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.insight.evaluation import actuals_for, evaluate_targets
 from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
+from fansipan.services.warehouse.provenance import DEMO_SOURCE, has_demo_data
 from fansipan.services.warehouse.targets import TargetWrite, set_target
-from fansipan.store.tables import ChangeRow
 
 __all__ = ["ACTOR", "PLAN_YEAR", "SOURCE", "DemoSummary", "has_demo_data", "load_demo_data"]
 
 ACTOR = "demo"
-SOURCE = "demo"
+SOURCE = DEMO_SOURCE
 BATCH_SIZE = 5000
 PLAN_YEAR = 2021  # the year whose outcome the plan reports: 10/10 met, 5 exceeded
 PLAN_EXCEEDED = 5
@@ -71,13 +70,6 @@ class _PlanTarget:
     unit: str
     period: Period
     actual: float | None
-
-
-def has_demo_data(session: Session) -> bool:
-    """Whether demo values were ever written to this store (its change log says so)."""
-    with session.begin():
-        found = session.scalars(select(ChangeRow.id).where(ChangeRow.source == SOURCE).limit(1))
-        return found.first() is not None
 
 
 def load_demo_data(

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from fansipan.web.assets import Assets
 from fansipan.web.importing import HubImporter
+from fansipan.web.pages import problem_page
 from fansipan.web.templating import make_environment
 from fansipan.web.views import (
     account,
@@ -25,6 +26,7 @@ def install_web(app: FastAPI) -> None:
     app.state.web_assets = assets
     app.state.web_templates = make_environment(assets)
     app.state.web_importer = HubImporter()
+    app.state.error_page = problem_page  # a browser's error outside a page route
     for module in (static, account, overview, indicators, units, sectors, targets, entry,
                    imports):
         app.include_router(module.router)

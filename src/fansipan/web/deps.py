@@ -6,24 +6,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Principal
-from fansipan.web.pages import HtmlRoute, page_lang, web_principal
+from fansipan.http.deps import WarehouseDep as WarehouseDep
+from fansipan.http.principals import get_principal
+from fansipan.web.pages import HtmlRoute, page_lang
 
-Viewer = Annotated[Principal, Depends(web_principal)]
+Viewer = Annotated[Principal, Depends(get_principal)]
 
 
 def get_lang(request: Request) -> str:
     return page_lang(request)
 
 
-def get_warehouse(request: Request) -> Warehouse:
-    warehouse: Warehouse = request.app.state.warehouse
-    return warehouse
-
-
 Lang = Annotated[str, Depends(get_lang)]
-WarehouseDep = Annotated[Warehouse, Depends(get_warehouse)]
 
 
 def page_router() -> APIRouter:

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from fansipan.analytics.warehouse import Warehouse
-from fansipan.api.deps import PrincipalDep, SessionDep
+from fansipan.http.deps import SessionDep
+from fansipan.http.principals import PrincipalDep
 from fansipan.reports.tables import to_csv, to_xlsx
 from fansipan.services.insight.analytics import (
     AnalyticsRequest,

@@ -6,7 +6,8 @@ from enum import StrEnum
 
 from fastapi import APIRouter
 
-from fansipan.api.deps import PrincipalDep, SessionDep
+from fansipan.http.deps import SessionDep
+from fansipan.http.principals import PrincipalDep
 from fansipan.services.warehouse.approvals import (
     ApprovalNote,
     ApprovalPublic,

@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from fansipan.api.deps import AdminNetwork, PrincipalDep, SessionDep
+from fansipan.http.deps import AdminNetwork, SessionDep
+from fansipan.http.principals import PrincipalDep
 from fansipan.services.trust.audit import AuditEventPublic, AuditQuery, VerifyReport, search_events
 from fansipan.services.trust.audit import verify_chain as verify
 

@@ -5,15 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from fansipan.api.deps import (
-    PrincipalDep,
-    SessionDep,
-    SettingsDep,
-    client_ip,
-    session_cookie_name,
-)
 from fansipan.domain.access import PrincipalKind
 from fansipan.errors import Unauthenticated
+from fansipan.http.deps import SessionDep, SettingsDep, client_ip, session_cookie_name
+from fansipan.http.principals import PrincipalDep
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.accounts import UserPublic, get_user
 from fansipan.services.trust.auth import (

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from fansipan.api.deps import PrincipalDep, SessionDep
+from fansipan.http.deps import SessionDep
+from fansipan.http.principals import PrincipalDep
 from fansipan.services.warehouse.datavalues import ChangePublic, list_changes
 
 router = APIRouter(prefix="/changes", tags=["changes"])

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fansipan.api.deps import AdminNetwork, PrincipalDep, SessionDep, SettingsDep
 from fansipan.domain.access import PrincipalKind
+from fansipan.http.deps import AdminNetwork, SessionDep, SettingsDep
+from fansipan.http.principals import PrincipalDep
 from fansipan.services.trust.accounts import (
     UserCreate,
     UserCreated,

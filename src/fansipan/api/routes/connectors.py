@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from fansipan.api.deps import AdminNetwork, PrincipalDep, SessionDep, SettingsDep
 from fansipan.api.exchange_context import note
-from fansipan.api.uploads import spool_dir
+from fansipan.http.deps import AdminNetwork, SessionDep, SettingsDep
+from fansipan.http.principals import PrincipalDep
+from fansipan.http.uploads import spool_dir
 from fansipan.services.exchange.connectors import (
     ConnectorCreate,
     ConnectorPublic,

@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from fansipan.api.deps import PrincipalDep, SessionDep
 from fansipan.api.metrics import MetricsDep
 from fansipan.domain.rows import WriteStrategy
+from fansipan.http.deps import SessionDep
+from fansipan.http.principals import PrincipalDep
 from fansipan.services.warehouse.datavalues import (
     DataValuePublic,
     DataValueWrite,

@@ -19,15 +19,16 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from fansipan import __version__
-from fansipan.api.deps import PrincipalDep, SessionDep, SettingsDep
 from fansipan.api.downloads import spooled_download
 from fansipan.api.exchange_context import note, note_summary
 from fansipan.api.runner import RunnerDep
-from fansipan.api.uploads import spool
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.rows import IdScheme, ImportFormat, WriteStrategy
 from fansipan.errors import Conflict, FieldError, Unauthenticated, ValidationError
 from fansipan.exchange import dhis2
+from fansipan.http.deps import SessionDep, SettingsDep
+from fansipan.http.principals import PrincipalDep
+from fansipan.http.uploads import spool
 from fansipan.services.exchange.exports import ExportFormat, ExportQuery, export_to
 from fansipan.services.exchange.imports import ImportOptions
 from fansipan.services.exchange.intake import Upload, receive

@@ -12,7 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from fansipan.api.deps import AdminNetwork, PrincipalDep, SessionDep, SettingsDep
+from fansipan.http.deps import AdminNetwork, SessionDep, SettingsDep
+from fansipan.http.principals import PrincipalDep
 from fansipan.services.exchange.clients import (
     ClientPublic,
     ClientRegistered,

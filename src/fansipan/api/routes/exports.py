@@ -9,9 +9,10 @@ from typing import IO, Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from fansipan.api.deps import PrincipalDep, SessionDep, SettingsDep
 from fansipan.api.downloads import spooled_download
 from fansipan.api.exchange_context import note
+from fansipan.http.deps import SessionDep, SettingsDep
+from fansipan.http.principals import PrincipalDep
 from fansipan.services.exchange.exports import MEDIA, ExportFormat, ExportQuery, export_to
 
 router = APIRouter(prefix="/exports", tags=["exchange"])

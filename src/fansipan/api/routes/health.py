@@ -7,9 +7,9 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from fansipan import __version__
-from fansipan.api.deps import MetricsNetwork
 from fansipan.api.metrics import MetricsDep
 from fansipan.errors import StoreUnavailable
+from fansipan.http.deps import MetricsNetwork
 from fansipan.services.warehouse.setup import check_ready
 
 router = APIRouter(tags=["operations"])

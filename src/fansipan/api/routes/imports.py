@@ -9,12 +9,13 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from fansipan.api.deps import PrincipalDep, SessionDep, SettingsDep
 from fansipan.api.exchange_context import note, note_summary
 from fansipan.api.runner import RunnerDep
-from fansipan.api.uploads import spool
 from fansipan.domain.access import Permission
 from fansipan.domain.rows import IdScheme, ImportFormat, WriteStrategy
+from fansipan.http.deps import SessionDep, SettingsDep
+from fansipan.http.principals import PrincipalDep
+from fansipan.http.uploads import spool
 from fansipan.services.exchange.imports import ImportOptions, ImportSummary
 from fansipan.services.exchange.intake import Upload, receive
 from fansipan.services.exchange.jobs import JobPublic, get_job

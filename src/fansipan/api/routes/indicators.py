@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fansipan.api.deps import AdminNetwork, PrincipalDep, SessionDep
+from fansipan.http.deps import AdminNetwork, SessionDep
+from fansipan.http.principals import PrincipalDep
 from fansipan.services.warehouse.indicators import (
     IndicatorPublic,
     IndicatorVisibility,

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from fansipan.api.deps import PrincipalDep, SessionDep
 from fansipan.api.runner import RunnerDep
+from fansipan.http.deps import SessionDep
+from fansipan.http.principals import PrincipalDep
 from fansipan.services.exchange.jobs import JobPublic, get_job, list_jobs
 
 router = APIRouter(prefix="/jobs", tags=["exchange"])

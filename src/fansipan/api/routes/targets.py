@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from fansipan.api.deps import PrincipalDep, SessionDep
+from fansipan.http.deps import SessionDep
+from fansipan.http.principals import PrincipalDep
 from fansipan.services.insight.evaluation import EvaluationReport, evaluate_targets
 from fansipan.services.warehouse.targets import TargetPublic, TargetWrite, list_targets, set_target
 

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from fansipan.api.deps import PrincipalDep, SessionDep
+from fansipan.http.deps import SessionDep
+from fansipan.http.principals import PrincipalDep
 from fansipan.services.exchange.templates import TemplateRequest, entry_template
 
 router = APIRouter(prefix="/templates", tags=["exchange"])

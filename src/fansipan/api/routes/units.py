@@ -6,7 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter
 
-from fansipan.api.deps import SessionDep
+from fansipan.http.deps import SessionDep
 from fansipan.services.warehouse.units import UnitDetail, UnitPublic, get_unit, list_units
 
 router = APIRouter(prefix="/units", tags=["units"])

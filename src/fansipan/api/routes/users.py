@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from fansipan.api.deps import AdminNetwork, PrincipalDep, SessionDep, SettingsDep
+from fansipan.http.deps import AdminNetwork, SessionDep, SettingsDep
+from fansipan.http.principals import PrincipalDep
 from fansipan.services.trust.accounts import (
     UserCreate,
     UserCreated,

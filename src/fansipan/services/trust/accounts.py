@@ -309,6 +309,12 @@ def _revoke_sessions(session: Session, user_id: int, by: str) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def has_accounts(*, session: Session) -> bool:
+    """Whether any account (person or connected system) exists yet: a new store has none."""
+    with session.begin():
+        return session.scalar(select(UserRow.id).limit(1)) is not None
+
+
 def list_users(*, session: Session, principal: Principal,
                kind: PrincipalKind | None = None) -> list[UserPublic]:
     with session.begin():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
@@ -101,6 +101,15 @@ def set_visibility(*, session: Session, principal: Principal, code: str,
         record(session, principal, "indicator.visibility", target=ind.code,
                detail={"public": data.public, "was": before})
         return _public(catalog.indicator_uids[ind.code], ind, data.public)
+
+
+def publish_all(*, session: Session, principal: Principal, why: str) -> None:
+    """Mark every indicator public at once (a store of illustrative data); audited."""
+    require(principal, Permission.MANAGE_METADATA)
+    with audited_transaction(session):
+        session.execute(update(IndicatorRow).values(public=True))
+        record(session, principal, "indicator.visibility", target="*",
+               detail={"public": True, "why": why})
 
 
 class IndicatorCreate(BaseModel):

@@ -7,8 +7,14 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from fansipan.api.deps import SessionDep, SettingsDep, client_ip, session_cookie_name
 from fansipan.errors import FansipanError, FieldError, Unauthenticated
+from fansipan.http.deps import (
+    SessionDep,
+    SettingsDep,
+    client_ip,
+    csrf_cookie_name,
+    session_cookie_name,
+)
 from fansipan.services.trust.auth import (
     LoginRequest,
     PasswordChange,
@@ -18,7 +24,7 @@ from fansipan.services.trust.auth import (
 )
 from fansipan.web.deps import Lang, Viewer, page_router
 from fansipan.web.i18n import LANGS, translate
-from fansipan.web.pages import LANG_COOKIE, csrf_cookie_name, render
+from fansipan.web.pages import LANG_COOKIE, render
 
 router = page_router()
 

@@ -6,8 +6,8 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from fansipan.api.deps import SessionDep
 from fansipan.errors import FansipanError, FieldError
+from fansipan.http.deps import SessionDep
 from fansipan.services.warehouse.approvals import change_state
 from fansipan.services.warehouse.entry import entry_grid, save_entry
 from fansipan.web.deps import Lang, Viewer, page_router

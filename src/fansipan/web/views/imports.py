@@ -7,9 +7,9 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from fansipan.api.deps import SessionDep
 from fansipan.domain.access import Permission
 from fansipan.errors import FieldError, ValidationError
+from fansipan.http.deps import SessionDep
 from fansipan.services.trust.access import require
 from fansipan.services.warehouse.entry import entry_grid
 from fansipan.web.deps import Lang, Viewer, page_router

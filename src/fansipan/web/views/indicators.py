@@ -8,9 +8,9 @@ from typing import Any
 from fastapi import Query, Request
 from fastapi.responses import Response
 
-from fansipan.api.deps import SessionDep
 from fansipan.domain.indicators import Indicator
 from fansipan.domain.periods import Period
+from fansipan.http.deps import SessionDep
 from fansipan.services.insight.indicator_page import IndicatorPage, indicator_page
 from fansipan.services.warehouse.viewpoints import viewpoint
 from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router

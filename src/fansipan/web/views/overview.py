@@ -8,7 +8,7 @@ from functools import partial
 from fastapi import Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from fansipan.api.deps import SessionDep
+from fansipan.http.deps import SessionDep
 from fansipan.services.insight.overview import Overview, last_change, overview
 from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
 from fansipan.web.formatting import value_decimals

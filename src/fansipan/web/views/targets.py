@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import Form, Query, Request
 from fastapi.responses import Response
 
-from fansipan.api.deps import SessionDep
 from fansipan.errors import FansipanError, FieldError
+from fansipan.http.deps import SessionDep
 from fansipan.services.insight.evaluation import EvaluationReport
 from fansipan.services.insight.overview import evaluation
 from fansipan.services.warehouse.targets import TargetWrite, set_target

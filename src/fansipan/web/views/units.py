@@ -7,7 +7,7 @@ from functools import partial
 from fastapi import Query, Request
 from fastapi.responses import Response
 
-from fansipan.api.deps import SessionDep
+from fansipan.http.deps import SessionDep
 from fansipan.services.insight.unit_page import UnitPage, unit_page
 from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
 from fansipan.web.i18n import translate

@@ -1,0 +1,74 @@
+"""Who is asking, for the API and the pages alike.
+
+Every credential kind is read the same way everywhere: an API token (`Bearer`), a
+connected system's id and key (HTTP Basic, as DHIS2 clients send them), else the
+session cookie, else an anonymous visitor. Credentials that were sent but are no good
+are refused (401) rather than ignored, so a client learns at once that its token or
+session has ended. A change made with the cookie must carry the session's CSRF token:
+the X-CSRF-Token header, or for an HTML form its `csrf_token` field (a form cannot send
+headers; the web keeps the token in a second SameSite=Strict cookie and writes it into
+each form).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from fansipan.domain.access import Principal
+from fansipan.errors import Unauthenticated
+from fansipan.http.deps import SAFE_METHODS, client_ip, session_cookie_name
+from fansipan.services.exchange.clients import basic_principal
+from fansipan.services.trust.auth import session_principal
+from fansipan.services.trust.tokens import token_principal
+from fansipan.settings import Settings
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def get_principal(request: Request) -> Principal:
+    """The principal behind a request; also kept on `request.state` for error handlers."""
+    settings: Settings = request.app.state.settings
+    ip = client_ip(request)
+    header = request.headers.get("authorization")
+    cookie = request.cookies.get(session_cookie_name(settings))
+    unsafe = request.method not in SAFE_METHODS
+    csrf = request.headers.get("x-csrf-token")
+    if unsafe and cookie and not header and csrf is None and request.headers.get(
+            "content-type", "").startswith(_FORM_TYPES):
+        field = (await request.form()).get("csrf_token")  # parsed once, kept for the route
+        csrf = field if isinstance(field, str) else None
+    factory = request.app.state.session_factory
+
+    def resolve() -> Principal:
+        with factory() as session:
+            if header:
+                scheme, _, token = header.partition(" ")
+                if scheme.lower() == "basic" and token.strip():
+                    return basic_principal(session=session, settings=settings,
+                                           credentials=token, ip=ip)
+                if scheme.lower() != "bearer" or not token.strip():
+                    raise Unauthenticated("Send the API token as 'Authorization: Bearer "
+                                          "<token>'")
+                return token_principal(session=session, settings=settings,
+                                       token=token.strip(), ip=ip)
+            if cookie:
+                return session_principal(session=session, settings=settings, token=cookie,
+                                         ip=ip, csrf=csrf, needs_csrf=unsafe)
+            return Principal.anonymous(ip)
+
+    principal = await run_in_threadpool(resolve)
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def asking(request: Request) -> Principal:
+    """The principal already resolved for this request, else an anonymous visitor."""
+    principal = getattr(request.state, "principal", None)
+    return principal if isinstance(principal, Principal) else Principal.anonymous(
+        client_ip(request))
