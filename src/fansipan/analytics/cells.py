@@ -1,11 +1,12 @@
 """What the engine is asked and what it answers: spans, indicator rules and cells.
 
-Also the Arrow tables of a question: the `req`, `tgt` and `inds` inputs of a query.
+Also their Arrow tables: the `req`, `tgt` and `inds` inputs of a query, and the rows of
+an answer read back as cells.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -78,3 +79,20 @@ def inds_table(rules: Sequence[IndicatorRule]) -> pa.Table:
         "agg_units": pa.array([r.agg_units.value for r in rules], pa.string()),
     })
 
+
+_CELL_COLUMNS = ("ind", "unit", "pid", "value", "sources")
+
+
+def read_cells(table: pa.Table) -> Iterator[tuple[Cell, bool]]:
+    """The rows of an answer as cells, each with whether it is sure.
+
+    A cube's answer says in its `ok` column whether the cube can be sure of a cell; the
+    cells it cannot be sure of are left to a scan. A scan's answer has no `ok`: it is
+    always sure.
+    """
+    columns = [table.column(c).to_pylist() for c in _CELL_COLUMNS]
+    sure = (
+        table.column("ok").to_pylist() if "ok" in table.column_names else [True] * table.num_rows
+    )
+    for ind, unit, pid, value, sources, ok in zip(*columns, sure, strict=True):
+        yield Cell(ind, unit, pid, value, int(sources or 0)), bool(ok)

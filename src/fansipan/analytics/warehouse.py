@@ -27,6 +27,7 @@ from fansipan.analytics.cells import (
     IndicatorRule,
     Span,
     inds_table,
+    read_cells,
     req_table,
     tgt_table,
 )
@@ -276,26 +277,19 @@ class Warehouse:
         unsure: dict[int, tuple[set[int], dict[str, Span]]] = {}
         spans = {p.id: p for p in periods}
         for query, inputs in cube_plans:
-            table = self.engine.query(query, inputs)
-            cols = (table.column(c).to_pylist()
-                    for c in ("ind", "unit", "pid", "value", "sources", "ok"))
-            for ind, unit, pid, value, sources, ok in zip(*cols, strict=True):
-                if ok:
-                    out.append(Cell(ind, unit, pid, value, int(sources or 0)))
+            for cell, sure in read_cells(self.engine.query(query, inputs)):
+                if sure:
+                    out.append(cell)
                 else:
-                    units, ps = unsure.setdefault(ind, (set(), {}))
-                    units.add(unit)
-                    ps[pid] = spans[pid]
+                    units, ps = unsure.setdefault(cell.ind, (set(), {}))
+                    units.add(cell.unit)
+                    ps[cell.pid] = spans[cell.pid]
         by_id = {r.id: r for r in rules}
         for ind, (units, ps) in unsure.items():
             for roll, group in roll_of(list(ps.values())).items():
                 scan_plans.append(self._scan(roll, [by_id[ind]], group, sorted(units)))
         for query, inputs in merge_scans(scan_plans):
-            table = self.engine.query(query, inputs)
-            cols = (table.column(c).to_pylist()
-                    for c in ("ind", "unit", "pid", "value", "sources"))
-            for ind, unit, pid, value, sources in zip(*cols, strict=True):
-                out.append(Cell(ind, unit, pid, value, int(sources or 0)))
+            out.extend(cell for cell, _ in read_cells(self.engine.query(query, inputs)))
         return out
 
     def _scan(self, roll: str, rules: list[IndicatorRule], periods: list[Span],
