@@ -5,6 +5,9 @@ absorbed (one indexed query) and appends them as rows, so a value committed thro
 any path is in the very next answer. Nothing is ever updated in place: updates become
 a retraction row and an insertion row, which costs the same at 4M values as at 40M.
 Month rollups of additive indicators (the cube) are maintained the same way.
+
+The fact rows, the shapes of questions and answers, and the grouping of queries into
+plans live beside this module, in `facts`, `cells` and `plans`.
 """
 
 from __future__ import annotations
@@ -13,15 +16,24 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from typing import Any, NamedTuple
 
 import pyarrow as pa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fansipan.analytics import sql
+from fansipan.analytics.cells import (
+    Cell,
+    IndicatorRule,
+    Span,
+    inds_table,
+    read_cells,
+    req_table,
+    tgt_table,
+)
 from fansipan.analytics.engine import DuckDBEngine, Engine
+from fansipan.analytics.facts import FACT_SCHEMA, FactRows, ints, pack
+from fansipan.analytics.plans import Plan, merge_scans, rectangles
 from fansipan.analytics.trees import (
     boundaries,
     epoch_of,
@@ -30,91 +42,25 @@ from fansipan.analytics.trees import (
     rollup_mapped,
     successor_map,
 )
-from fansipan.domain.indicators import Aggregation, Indicator
-from fansipan.domain.periods import Period, PeriodType, parse_period
+from fansipan.domain.indicators import Aggregation
+from fansipan.domain.periods import PeriodType
 from fansipan.domain.units import Hierarchy
 from fansipan.store.tables import ChangeRow, DataValueRow
 
-_FACT_FIELDS: list[pa.Field[Any]] = [
-    pa.field("ind", pa.int32()), pa.field("unit", pa.int32()), pa.field("ptype", pa.int8()),
-    pa.field("pstart", pa.date32()), pa.field("pend", pa.date32()),
-    pa.field("value", pa.float64()), pa.field("n", pa.int8()), pa.field("chg", pa.int64()),
+__all__ = [
+    "FACT_SCHEMA",
+    "MONTH",
+    "Cell",
+    "FactRows",
+    "IndicatorRule",
+    "Plan",
+    "Span",
+    "Warehouse",
+    "ints",
 ]
-FACT_SCHEMA = pa.schema(_FACT_FIELDS)
+
 MONTH = PeriodType.MONTH.rank
 _LOAD_CHUNK = 200_000
-
-
-@lru_cache(maxsize=100_000)
-def _period(pid: str) -> Period:
-    return parse_period(pid)
-
-
-@dataclass(frozen=True)
-class Span:
-    """A stretch of time asked about: a period, or a cumulative stretch (year to date).
-
-    `rank` is the period type's rank when a value stored for exactly this stretch
-    should win over its parts, and -2 when no stored period can equal it.
-    """
-
-    id: str
-    start: date
-    end: date
-    rank: int
-
-    @classmethod
-    def of(cls, period: Period) -> Span:
-        return cls(period.id, period.start, period.end, period.type.rank)
-
-
-class Cell(NamedTuple):
-    """One answer: indicator id, unit id, period (or stretch) id, value, sources."""
-
-    ind: int
-    unit: int
-    pid: str
-    value: float | None
-    sources: int
-
-
-@dataclass(frozen=True)
-class IndicatorRule:
-    """What the engine needs to know of an indicator: its id and how it combines."""
-
-    id: int
-    agg_time: Aggregation
-    agg_units: Aggregation
-    periodicity: PeriodType
-
-    @classmethod
-    def of(cls, ind_id: int, indicator: Indicator) -> IndicatorRule:
-        return cls(ind_id, indicator.agg_time, indicator.agg_units, indicator.periodicity)
-
-
-class FactRows:
-    """Accumulates fact rows column by column (cheaper than a list of tuples)."""
-
-    def __init__(self) -> None:
-        self.cols: dict[str, list[object]] = {name: [] for name in FACT_SCHEMA.names}
-
-    def add(self, ind: int, unit: int, pid: str, value: float, n: int, chg: int) -> None:
-        p = _period(pid)
-        c = self.cols
-        c["ind"].append(ind)
-        c["unit"].append(unit)
-        c["ptype"].append(p.type.rank)
-        c["pstart"].append(p.start)
-        c["pend"].append(p.end)
-        c["value"].append(value)
-        c["n"].append(n)
-        c["chg"].append(chg)
-
-    def table(self) -> pa.Table:
-        return pa.table(self.cols, schema=FACT_SCHEMA)
-
-    def __len__(self) -> int:
-        return len(self.cols["ind"])
 
 
 @dataclass
@@ -198,7 +144,7 @@ class Warehouse:
             self._layered = None
             self._coarser = None
             pairs = self.engine.query("SELECT DISTINCT ind, unit FROM facts")
-            self._pairs = set(_pack(ints(pairs, "ind"), ints(pairs, "unit")))
+            self._pairs = set(pack(ints(pairs, "ind"), ints(pairs, "unit")))
 
     def _absorb(self, session: Session) -> int:
         with session.begin():
@@ -227,7 +173,7 @@ class Warehouse:
             self.engine.append("delta", rows)
             self.appended_rows += rows.num_rows
             self.last_change = max(self.last_change, last_change)
-            new_pairs = set(_pack(ints(rows, "ind"), ints(rows, "unit"))) - self._pairs
+            new_pairs = set(pack(ints(rows, "ind"), ints(rows, "unit"))) - self._pairs
             self._pairs |= new_pairs
             if new_pairs:
                 self._layered = None
@@ -331,26 +277,19 @@ class Warehouse:
         unsure: dict[int, tuple[set[int], dict[str, Span]]] = {}
         spans = {p.id: p for p in periods}
         for query, inputs in cube_plans:
-            table = self.engine.query(query, inputs)
-            cols = (table.column(c).to_pylist()
-                    for c in ("ind", "unit", "pid", "value", "sources", "ok"))
-            for ind, unit, pid, value, sources, ok in zip(*cols, strict=True):
-                if ok:
-                    out.append(Cell(ind, unit, pid, value, int(sources or 0)))
+            for cell, sure in read_cells(self.engine.query(query, inputs)):
+                if sure:
+                    out.append(cell)
                 else:
-                    units, ps = unsure.setdefault(ind, (set(), {}))
-                    units.add(unit)
-                    ps[pid] = spans[pid]
+                    units, ps = unsure.setdefault(cell.ind, (set(), {}))
+                    units.add(cell.unit)
+                    ps[cell.pid] = spans[cell.pid]
         by_id = {r.id: r for r in rules}
         for ind, (units, ps) in unsure.items():
             for roll, group in roll_of(list(ps.values())).items():
                 scan_plans.append(self._scan(roll, [by_id[ind]], group, sorted(units)))
-        for query, inputs in _merge_scans(scan_plans):
-            table = self.engine.query(query, inputs)
-            cols = (table.column(c).to_pylist()
-                    for c in ("ind", "unit", "pid", "value", "sources"))
-            for ind, unit, pid, value, sources in zip(*cols, strict=True):
-                out.append(Cell(ind, unit, pid, value, int(sources or 0)))
+        for query, inputs in merge_scans(scan_plans):
+            out.extend(cell for cell, _ in read_cells(self.engine.query(query, inputs)))
         return out
 
     def _scan(self, roll: str, rules: list[IndicatorRule], periods: list[Span],
@@ -361,7 +300,7 @@ class Warehouse:
         query = sql.cells_by_scan(tree, with_delta=self.appended_rows > 0, shadow=shadow,
                                   one_grain=one_grain, succ=succ or None)
         return query, {
-            "req": _req(periods), "tgt": _tgt(unit_ids), "inds": _inds(rules),
+            "req": req_table(periods), "tgt": tgt_table(unit_ids), "inds": inds_table(rules),
         }
 
     def _plan(
@@ -415,10 +354,10 @@ class Warehouse:
                     or r.agg_time in (Aggregation.LAST, Aggregation.AVERAGE)))
             ]
             cube_cells = {(r.id, p.id) for r, p in served}
-            for group_rules, group_periods in _rectangles(served):
+            for group_rules, group_periods in rectangles(served):
                 cube_plans.append((sql.cells_by_cube(), {
-                    "req": _req(group_periods), "tgt": _tgt(cube_units),
-                    "inds": _inds(group_rules),
+                    "req": req_table(group_periods), "tgt": tgt_table(cube_units),
+                    "inds": inds_table(group_rules),
                 }))
         scan_plans: list[Plan] = []
         rest_units = [u for u in unit_ids if u not in set(cube_units)]
@@ -431,72 +370,3 @@ class Warehouse:
                 if todo_rest and rest_units:
                     scan_plans.append(self._scan(roll, [r], todo_rest, rest_units))
         return cube_plans, scan_plans, roll_of
-
-
-Plan = tuple[str, dict[str, pa.Table]]
-
-
-def _pack(inds: list[int], units: list[int]) -> list[int]:
-    return [(i << 32) | u for i, u in zip(inds, units, strict=True)]
-
-
-def ints(table: pa.Table, column: str) -> list[int]:
-    return [int(x) for x in table.column(column).to_pylist() if x is not None]
-
-
-def _rectangles(
-    served: list[tuple[IndicatorRule, Span]],
-) -> list[tuple[list[IndicatorRule], list[Span]]]:
-    by_periods: dict[tuple[str, ...], list[IndicatorRule]] = {}
-    periods_of: dict[int, list[Span]] = {}
-    rules: dict[int, IndicatorRule] = {}
-    for r, p in served:
-        periods_of.setdefault(r.id, []).append(p)
-        rules[r.id] = r
-    key_periods: dict[tuple[str, ...], list[Span]] = {}
-    for ind, ps in periods_of.items():
-        key = tuple(sorted(p.id for p in ps))
-        by_periods.setdefault(key, []).append(rules[ind])
-        key_periods[key] = ps
-    return [(rs, key_periods[k]) for k, rs in by_periods.items()]
-
-
-def _merge_scans(
-    plans: list[tuple[str, dict[str, pa.Table]]],
-) -> list[tuple[str, dict[str, pa.Table]]]:
-    """Scans over the same tree, periods and units become one query for all indicators."""
-    merged: dict[tuple[str, bytes, bytes], tuple[str, dict[str, pa.Table]]] = {}
-    out: list[tuple[str, dict[str, pa.Table]]] = []
-    for query, inputs in plans:
-        key = (query, _digest(inputs["req"]), _digest(inputs["tgt"]))
-        if key in merged:
-            _, prev = merged[key]
-            prev["inds"] = pa.concat_tables([prev["inds"], inputs["inds"]])
-        else:
-            merged[key] = (query, dict(inputs))
-    return out + list(merged.values())
-
-
-def _digest(table: pa.Table) -> bytes:
-    return repr(table.to_pydict()).encode()
-
-
-def _req(periods: Sequence[Span]) -> pa.Table:
-    return pa.table({
-        "pid": pa.array([p.id for p in periods], pa.string()),
-        "rstart": pa.array([p.start for p in periods], pa.date32()),
-        "rend": pa.array([p.end for p in periods], pa.date32()),
-        "rtype": pa.array([p.rank for p in periods], pa.int8()),
-    })
-
-
-def _tgt(unit_ids: Sequence[int]) -> pa.Table:
-    return pa.table({"anc": pa.array(list(unit_ids), pa.int32())})
-
-
-def _inds(rules: Sequence[IndicatorRule]) -> pa.Table:
-    return pa.table({
-        "ind": pa.array([r.id for r in rules], pa.int32()),
-        "agg_time": pa.array([r.agg_time.value for r in rules], pa.string()),
-        "agg_units": pa.array([r.agg_units.value for r in rules], pa.string()),
-    })
