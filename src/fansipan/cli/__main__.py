@@ -1,0 +1,5 @@
+"""`python -m fansipan.cli`."""
+
+from fansipan.cli import main
+
+main()

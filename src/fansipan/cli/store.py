@@ -1,0 +1,22 @@
+"""`fansipan db`: the database schema."""
+
+from __future__ import annotations
+
+import typer
+
+from fansipan.cli.common import DataDir, friendly, out, settings_from
+
+app = typer.Typer(help="Database schema.", no_args_is_help=True)
+
+
+@app.command("upgrade")
+@friendly
+def db_upgrade(data_dir: DataDir = None) -> None:
+    """Create or migrate the database schema to the newest version."""
+    from fansipan.services.warehouse.setup import upgrade
+
+    before, after = upgrade(settings_from(data_dir))
+    if before == after:
+        out.print(f"The database is up to date (revision {after}).")
+    else:
+        out.print(f"Upgraded the database from {before or 'empty'} to {after}.")
