@@ -1,5 +1,7 @@
-"""Request bodies spooled to disk as they arrive, so an upload of any size costs a few
-kilobytes of memory, and a job can read the file after the request has ended."""
+"""The one upload path of every front end (the import API, DHIS2 clients, connectors,
+the imports page): request bodies spooled to disk as they arrive, so an upload of any
+size up to `MAX_UPLOAD` costs a few kilobytes of memory, and a job can read the file
+after the request has ended."""
 
 from __future__ import annotations
 
@@ -51,19 +53,23 @@ async def spool(request: Request, settings: Settings, file_name: str | None = No
     try:
         with handle:
             if content_type.startswith("multipart/form-data"):
-                form = await request.form()
-                upload = next((v for v in form.values() if isinstance(v, UploadFile)), None)
-                if upload is None:
-                    raise ValidationError("The form has no file; attach it as a file field",
-                                          [FieldError(field="file", message="missing")])
-                file_name = file_name or upload.filename or ""
-                content_type = upload.content_type or ""
-                while block := await upload.read(1 << 20):
-                    size += len(block)
-                    if size > MAX_UPLOAD:
-                        raise _too_big()
-                    digest.update(block)
-                    handle.write(block)
+                # Closing the form removes the parser's own temporary files at once.
+                async with request.form() as form:
+                    upload = next((v for v in form.values() if isinstance(v, UploadFile)),
+                                  None)
+                    if upload is None:
+                        raise ValidationError(
+                            "Chọn tệp để tải lên / The form has no file; attach it as a file "
+                            "field", [FieldError(field="file",
+                                                 message="send a CSV, XLSX or JSON file")])
+                    file_name = file_name or upload.filename or ""
+                    content_type = upload.content_type or ""
+                    while block := await upload.read(1 << 20):
+                        size += len(block)
+                        if size > MAX_UPLOAD:
+                            raise _too_big()
+                        digest.update(block)
+                        handle.write(block)
             else:
                 async for block in request.stream():
                     size += len(block)

@@ -9,7 +9,6 @@ the one write path, scopes, locks and audit as `POST /api/v1/imports`.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -21,7 +20,6 @@ from fansipan.domain.rows import ImportStatus
 from fansipan.services.exchange.imports import ImportOptions, run_import
 from fansipan.services.exchange.templates import TemplateRequest, entry_template
 
-MAX_BYTES = 50 * 2**20
 SOURCE = "web-import"
 
 
@@ -52,7 +50,7 @@ class ImportOutcome:
 
 class FileImporter(Protocol):
     def import_file(self, *, session: Session, principal: Principal, file_name: str,
-                    content: bytes, lang: str = "vi") -> ImportOutcome: ...
+                    path: Path, lang: str = "vi") -> ImportOutcome: ...
 
     def template(self, *, session: Session, principal: Principal, sector: str, unit: str,
                  period: str) -> bytes: ...
@@ -62,17 +60,9 @@ class HubImporter:
     """The exchange hub's import and template services."""
 
     def import_file(self, *, session: Session, principal: Principal, file_name: str,
-                    content: bytes, lang: str = "vi") -> ImportOutcome:
-        if len(content) > MAX_BYTES:
-            message = (f"the file is larger than {MAX_BYTES // 2**20} MB; split it" if lang ==
-                       "en" else f"tệp lớn hơn {MAX_BYTES // 2**20} MB; hãy chia nhỏ")
-            return ImportOutcome(file_name, 0, message=message,
-                                 rejected=[RejectedRow(None, "file", message, None)])
-        with tempfile.TemporaryDirectory(prefix="fansipan-upload-") as folder:
-            path = Path(folder) / "upload"
-            path.write_bytes(content)
-            summary = run_import(session=session, path=path, principal=principal,
-                                 options=ImportOptions(source=SOURCE), file_name=file_name)
+                    path: Path, lang: str = "vi") -> ImportOutcome:
+        summary = run_import(session=session, path=path, principal=principal,
+                             options=ImportOptions(source=SOURCE), file_name=file_name)
         en = lang == "en"
         rejected = [RejectedRow(c.row, c.field, c.message if en else c.message_vi, c.value)
                     for c in summary.conflicts]

@@ -5,16 +5,15 @@ from __future__ import annotations
 from fastapi import Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile as StarletteUpload
 
 from fansipan.domain.access import Permission
-from fansipan.errors import FieldError, ValidationError
-from fansipan.http.deps import SessionDep
+from fansipan.http.deps import SessionDep, SettingsDep
+from fansipan.http.uploads import spool
 from fansipan.services.trust.access import require
 from fansipan.services.warehouse.entry import entry_grid
 from fansipan.web.deps import Lang, Viewer, page_router
 from fansipan.web.i18n import translate
-from fansipan.web.importing import MAX_BYTES, FileImporter, ImportOutcome
+from fansipan.web.importing import FileImporter, ImportOutcome
 from fansipan.web.pages import render
 
 router = page_router()
@@ -44,20 +43,18 @@ def imports_page(request: Request, session: SessionDep, viewer: Viewer,
 
 
 @router.post("/imports")
-async def imports_upload(request: Request, session: SessionDep, viewer: Viewer,
-                         lang: Lang) -> Response:
+async def imports_upload(request: Request, session: SessionDep, settings: SettingsDep,
+                         viewer: Viewer, lang: Lang) -> Response:
     require(viewer, Permission.WRITE_DATA)  # before reading a byte of the upload
-    async with request.form() as form:  # closes the upload's temporary file
-        upload = form.get("file")
-        if not isinstance(upload, StarletteUpload):
-            raise ValidationError("Choose a file to upload", [FieldError(
-                field="file", message="send a CSV or XLSX file in the field 'file'")])
-        content = await upload.read(MAX_BYTES + 1)
-        name = (upload.filename or "upload")[:200]
+    upload = await spool(request, settings)  # the one upload path, with its one limit
 
     def work() -> Response:
-        outcome = _importer(request).import_file(session=session, principal=viewer,
-                                                 file_name=name, content=content, lang=lang)
+        try:
+            outcome = _importer(request).import_file(
+                session=session, principal=viewer, file_name=upload.file_name or "upload",
+                path=upload.path, lang=lang)
+        finally:
+            upload.path.unlink(missing_ok=True)
         return _page(request, session, viewer, lang, outcome,
                      status=200 if outcome.ok else 422)
 
