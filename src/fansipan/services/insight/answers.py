@@ -1,0 +1,148 @@
+"""The analytics question and its answer: a tidy table of indicators × units × periods,
+with the names and labels that go beside the codes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
+
+
+class AnalyticsRequest(BaseModel):
+    indicators: list[str] = Field(min_length=1, max_length=500,
+                                  examples=[["BC_TY_LE_XA_CO_DIEM", "BC_DOANH_THU"]])
+    units: list[str] = Field(
+        min_length=1, max_length=500, examples=[["10", "10/children"]],
+        description="Codes or uids, or selectors: CODE/children, CODE/descendants, "
+                    "CODE/level-N, LEVEL-N, USER_ORGUNIT, USER_ORGUNIT_CHILDREN",
+    )
+    periods: list[str] = Field(min_length=1, max_length=500,
+                               examples=[["2024", "LAST_12_MONTHS", "2024-01..2024-06"]])
+    hierarchy: Literal["as_of", "mapped"] = Field(
+        default="as_of",
+        description="as_of: each period under the tree in force at its end (or at "
+                    "`as_of`); mapped: all history counted in the units in force on "
+                    "`as_of` (default today) through succession links",
+    )
+    as_of: date | None = None
+    today: date | None = Field(default=None,
+                               description="Reference date for relative periods")
+    cumulative: bool = Field(default=False,
+                             description="Year to date: January to each period's end")
+    compare: bool = Field(default=False, description="Add the same period last year")
+    share_of_parent: bool = False
+    rank: bool = Field(default=False, description="Rank among sibling units")
+    lang: Literal["vi", "en"] = "vi"
+
+
+COLUMNS = (
+    "indicator", "unit", "unit_uid", "period", "value", "sources", "last_year", "change",
+    "change_pct", "share_of_parent", "rank", "rank_of",
+)
+
+
+CellValue = str | float | int | None
+
+
+class AnswerRow:
+    """One answer line while it is being put together (cheap to make by thousands)."""
+
+    __slots__ = COLUMNS
+
+    def __init__(self, indicator: str, unit: str, unit_uid: str, period: str,
+                 value: float | None, sources: int) -> None:
+        self.indicator, self.unit, self.unit_uid, self.period = indicator, unit, unit_uid, period
+        self.value, self.sources = value, sources
+        self.last_year: float | None = None
+        self.change: float | None = None
+        self.change_pct: float | None = None
+        self.share_of_parent: float | None = None
+        self.rank: int | None = None
+        self.rank_of: int | None = None
+
+    def as_list(self) -> list[CellValue]:
+        return [getattr(self, c) for c in COLUMNS]
+
+
+class IndicatorMeta(TypedDict):
+    name_vi: str
+    name_en: str
+    unit_vi: str
+    unit_en: str
+    decimals: int
+    direction: str
+
+
+class UnitMeta(TypedDict):
+    code: str
+    name: str
+    level: str
+    parent: str | None
+
+
+class PeriodMeta(TypedDict):
+    label_vi: str
+    label_en: str
+    start: date
+    end: date
+
+
+class AnalyticsMeta(BaseModel):
+    indicators: dict[str, IndicatorMeta]
+    units: dict[str, UnitMeta]
+    periods: dict[str, PeriodMeta]
+    hierarchy: str
+    as_of: date | None
+    last_change: int
+
+
+class AnalyticsResult(BaseModel):
+    """A tidy table: one row per indicator × unit × period that has a value."""
+
+    columns: list[str] = Field(default_factory=lambda: list(COLUMNS))
+    rows: list[list[CellValue]]
+    meta: AnalyticsMeta
+
+    def records(self) -> list[dict[str, CellValue]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def values(self) -> dict[tuple[str, str, str], float | None]:
+        """(indicator, unit code, period) → value, for callers that want a lookup."""
+        at = {c: i for i, c in enumerate(self.columns)}
+        out: dict[tuple[str, str, str], float | None] = {}
+        for row in self.rows:
+            value = row[at["value"]]
+            out[(str(row[at["indicator"]]), str(row[at["unit"]]), str(row[at["period"]]))] = (
+                None if value is None else float(value))
+        return out
+
+
+LABELLED = {
+    "vi": ("chỉ tiêu", "tên chỉ tiêu", "đơn vị tính", "mã đơn vị", "đơn vị", "kỳ", "tên kỳ",
+           "giá trị", "cùng kỳ năm trước", "thay đổi", "thay đổi (%)",
+           "tỷ trọng trong cấp trên (%)", "xếp hạng", "trong số"),
+    "en": ("indicator", "indicator name", "unit of measure", "unit code", "unit", "period",
+           "period name", "value", "same period last year", "change", "change (%)",
+           "share of parent (%)", "rank", "out of"),
+}
+
+
+def labelled_table(result: AnalyticsResult, lang: str) -> tuple[list[str], list[list[CellValue]]]:
+    """The answer with names and labels beside the codes, for CSV and spreadsheets."""
+    lang = "en" if lang == "en" else "vi"
+    meta = result.meta
+    out: list[list[CellValue]] = []
+    for r in result.records():
+        ind = meta.indicators[str(r["indicator"])]
+        unit = meta.units[str(r["unit_uid"])]
+        period = meta.periods[str(r["period"])]
+        out.append([
+            r["indicator"], ind["name_en"] if lang == "en" else ind["name_vi"],
+            ind["unit_en"] if lang == "en" else ind["unit_vi"], r["unit"], unit["name"],
+            r["period"], period["label_en"] if lang == "en" else period["label_vi"],
+            r["value"], r["last_year"], r["change"], r["change_pct"], r["share_of_parent"],
+            r["rank"], r["rank_of"],
+        ])
+    return list(LABELLED[lang]), out
