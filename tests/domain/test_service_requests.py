@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -381,3 +382,12 @@ def test_status_notes_explain_the_current_state_only() -> None:
     quiet = apply_step(r, step(A.COMMENT, at(3, 14), internal_note="chỉ nội bộ"))
     assert public_view(quiet).updated_at == at(3, 13)  # a staff note is not an update
     assert public_view(report()).status_notes is None
+
+
+def test_the_citizens_page_lists_every_state_as_the_code_maps_it() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "citizens.md").read_text("utf-8")
+    rows = {line for line in page.splitlines() if line.startswith("| ")}
+    for state in RequestState:
+        for label in (state.label(), state.label("en")):
+            row = f"| {label} | `{state.open311_status}` | `{state.extended_status}` |"
+            assert any(r.startswith(row) for r in rows), row
