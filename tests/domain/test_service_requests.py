@@ -20,17 +20,19 @@ from fansipan.domain.service_request_deadlines import (
     resolved_on_time,
     timeliness,
 )
-from fansipan.domain.service_request_views import public_view
-from fansipan.domain.service_requests import (
+from fansipan.domain.service_request_states import (
     TRANSITIONS,
     Action,
+    RequestState,
+    allowed_actions,
+)
+from fansipan.domain.service_request_views import public_view
+from fansipan.domain.service_requests import (
     Answer,
     Location,
     Reporter,
-    RequestState,
     ServiceRequest,
     Step,
-    allowed_actions,
     apply_step,
     apply_steps,
     progress_at,

@@ -18,15 +18,9 @@ import requests
 from georeport import GeoReport
 
 from fansipan.domain.local_time import VIETNAM
+from fansipan.domain.service_request_states import Action
 from fansipan.domain.service_request_views import PublicServiceRequest, public_view
-from fansipan.domain.service_requests import (
-    Action,
-    Location,
-    Reporter,
-    Step,
-    apply_step,
-    receive_request,
-)
+from fansipan.domain.service_requests import Location, Reporter, Step, apply_step, receive_request
 from fansipan.errors import FansipanError
 from fansipan.exchange.open311.documents import Document, Format, render
 from fansipan.exchange.open311.failures import errors_document, http_status, not_found

@@ -7,15 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from fansipan.domain.local_time import VIETNAM
+from fansipan.domain.service_request_states import Action
 from fansipan.domain.service_request_views import PublicServiceRequest, public_view
-from fansipan.domain.service_requests import (
-    Action,
-    Location,
-    Reporter,
-    Step,
-    apply_steps,
-    receive_request,
-)
+from fansipan.domain.service_requests import Location, Reporter, Step, apply_steps, receive_request
 from fansipan.errors import NotFound, ValidationError
 from fansipan.exchange.open311.documents import render_json
 from fansipan.exchange.open311.failures import http_status

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from fansipan.domain.service_requests import RequestState, ServiceRequest
+from fansipan.domain.service_request_states import RequestState
+from fansipan.domain.service_requests import ServiceRequest
 
 #: The mean Earth radius (IUGG), in metres; the sphere's error is far below a GPS fix's.
 EARTH_RADIUS_M = 6_371_008.8

@@ -19,7 +19,8 @@ from datetime import date, datetime
 
 from fansipan.domain.feedback import FeedbackRecord, Timeliness
 from fansipan.domain.local_time import end_of_day, local_date, require_aware
-from fansipan.domain.service_requests import RequestState, ServiceRequest, progress_at
+from fansipan.domain.service_request_states import RequestState
+from fansipan.domain.service_requests import ServiceRequest, progress_at
 
 AddWorkingDays = Callable[[date, int], date]
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from fansipan.domain.service_requests import Action, RequestEvent, RequestState, ServiceRequest
+from fansipan.domain.service_request_states import Action, RequestState
+from fansipan.domain.service_requests import RequestEvent, ServiceRequest
 
 
 @dataclass(frozen=True)
