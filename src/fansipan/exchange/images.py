@@ -24,7 +24,7 @@ import io
 from dataclasses import dataclass
 from enum import StrEnum
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from fansipan.errors import FieldError, ValidationError
 
@@ -97,15 +97,18 @@ def clean_image(
             image.load()
             upright = ImageOps.exif_transpose(image)
             pixels = _plain_mode(upright, kind)
+    except ValidationError:
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _refused(field, "ảnh quá lớn khi giải nén (nghi «bom giải nén»)",
                        "the photo expands to too many pixels (a decompression bomb)") from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+    except Exception:  # a decoder fed hostile bytes may fail in any way
         raise _refused(field, f"không đọc được ảnh {kind.pillow_format}: tệp hỏng hoặc thiếu",
                        f"the {kind.pillow_format} photo cannot be decoded: it is damaged "
                        "or incomplete") from None
-    # A new image from the bare pixels: nothing of the original's info travels with it.
-    fresh = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
+    # A new image given only the pixels: nothing of the original's info travels with it.
+    fresh = Image.new(pixels.mode, pixels.size)
+    fresh.paste(pixels)
     out = io.BytesIO()
     if kind is PhotoType.JPEG:
         fresh.save(out, "JPEG", quality=90)
