@@ -7,6 +7,8 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from fansipan.data.reference import read_geojson
 from fansipan.domain.geo import (
@@ -168,3 +170,51 @@ def test_a_point_on_a_shared_boundary_is_in_both_units_and_the_lookup_picks_one(
         read_geojson("vn_provinces_2024"), successor_code="province_2025_code",
         successor_name="province_2025_name"), districts=index).place(lat=y, long=x, on=BEFORE)
     assert placement is not None and placement.district_code == held[0].code
+
+
+def _exact_side(a: tuple[float, float], b: tuple[float, float], p: tuple[float, float]) -> int:
+    cross = ((Fraction(b[0]) - Fraction(a[0])) * (Fraction(p[1]) - Fraction(a[1]))
+             - (Fraction(b[1]) - Fraction(a[1])) * (Fraction(p[0]) - Fraction(a[0])))
+    return (cross > 0) - (cross < 0)
+
+
+coordinate = st.floats(min_value=-10, max_value=10, allow_nan=False, allow_infinity=False)
+point = st.tuples(coordinate, coordinate)
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=point, b=point, c=point, p=point)
+def test_a_triangle_agrees_with_exact_arithmetic(a: tuple[float, float],
+                                                 b: tuple[float, float],
+                                                 c: tuple[float, float],
+                                                 p: tuple[float, float]) -> None:
+    # For a counter-clockwise triangle, a point is inside when it is strictly left of
+    # all three edges, on the boundary when on one edge's line and not right of any.
+    turn = _exact_side(a, b, c)
+    assume(turn != 0)
+    if turn < 0:
+        b, c = c, b
+    shape = shape_from_geojson({"type": "Polygon", "coordinates": [
+        [list(a), list(b), list(c), list(a)]]})
+    sides = [_exact_side(a, b, p), _exact_side(b, c, p), _exact_side(c, a, p)]
+    expected = OUT if min(sides) < 0 else EDGE if 0 in sides else IN
+    assert locate_point(shape, *p) is expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=st.tuples(st.integers(-50, 50), st.integers(-50, 50)),
+       b=st.tuples(st.integers(-50, 50), st.integers(-50, 50)),
+       c=st.tuples(st.integers(-50, 50), st.integers(-50, 50)),
+       edge=st.integers(0, 2), share=st.integers(0, 8))
+def test_points_on_a_triangle_s_edges_are_on_its_boundary(
+        a: tuple[int, int], b: tuple[int, int], c: tuple[int, int], edge: int,
+        share: int) -> None:
+    assume((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]) != 0)
+    corners = [a, b, c]
+    start, end = corners[edge], corners[(edge + 1) % 3]
+    # Eighths along an edge between integer corners are exact in binary floating point.
+    on_edge = (start[0] + (end[0] - start[0]) * share / 8,
+               start[1] + (end[1] - start[1]) * share / 8)
+    shape = shape_from_geojson({"type": "Polygon", "coordinates": [
+        [list(a), list(b), list(c), list(a)]]})
+    assert locate_point(shape, *on_edge) is EDGE
