@@ -369,6 +369,8 @@ def test_the_public_view_keeps_the_problem_and_drops_the_people() -> None:
                     "canbo.ioc", "anh Tuấn", "cán bộ xã", "Ban QLDA", "nghiem_trong"):
         assert f"'{private}'" not in text and private not in str(view.history), private
     assert not hasattr(view, "reporter")
+    assert "an@example.vn" not in repr(r) and "0912 345 678" not in repr(r)  # logs stay clean
+    assert r.reporter.email == "an@example.vn"  # yet staff have it
 
 
 def test_status_notes_explain_the_current_state_only() -> None:

@@ -39,7 +39,8 @@ def test_the_spec_s_example_body_is_read() -> None:
             "&media_url=http%3A%2F%2Ffarm3.static.flickr.com%2F2002%2F2212426634_5ed477a060.jpg")
     new = parse_post(read_form(body.encode()), definitions=DEFINITIONS)
     assert new.service_code == "DIEN_DUT" and new.api_key == "xyz"
-    assert "xyz" not in repr(new)  # the key never reaches a log line
+    assert "xyz" not in repr(new)  # the key never reaches a log line,
+    assert "smit333" not in repr(new) and "111111111" not in repr(new)  # nor do the person's
     assert (new.location.lat, new.location.long) == (37.76524078, -122.4212043)
     assert new.location.address == "1234 5th street"
     assert new.reporter.email == "smit333@sfgov.edu" and new.reporter.last_name == "smith"

@@ -164,7 +164,8 @@ class ServiceRequest:
     requested_at: datetime
     location: Location
     description: str | None = None
-    reporter: Reporter = field(default_factory=Reporter)
+    #: Kept out of repr so that a logged report carries no personal data.
+    reporter: Reporter = field(default_factory=Reporter, repr=False)
     media_urls: tuple[str, ...] = ()
     answers: tuple[Answer, ...] = ()
     expected_at: datetime | None = None

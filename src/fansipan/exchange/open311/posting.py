@@ -65,11 +65,11 @@ class NewServiceRequest:
 
     service_code: str
     location: Location
-    reporter: Reporter
-    description: str | None
-    media_url: str | None
-    answers: tuple[Answer, ...]
-    jurisdiction_id: str | None
+    reporter: Reporter = field(repr=False)  # personal data stays out of logs
+    description: str | None = None
+    media_url: str | None = None
+    answers: tuple[Answer, ...] = ()
+    jurisdiction_id: str | None = None
     api_key: str | None = field(default=None, repr=False)
 
 
