@@ -95,9 +95,9 @@ def test_answers_are_bounded_in_size_and_time(
     assert made.status_code == 201
     app_settings = hub.app.state.settings  # type: ignore[attr-defined]
     hub.app.state.settings = app_settings.with_overrides(  # type: ignore[attr-defined]
-        outbound_max_bytes=1_000_000, outbound_timeout_seconds=1)
+        outbound_max_mb=1, outbound_timeout=1)
     run = hub.post("/api/v1/connectors/big/run", headers=writer).json()
-    assert run["status"] == "failed" and "1.000.000" in run["message"], run
+    assert run["status"] == "failed" and "1.048.576 bytes" in run["message"], run
     url = remote.csv("/slow.csv", CSV_HEAD + "VT_TRAM_BTS;02683;2024;4\n" * 10)
     remote.trickle["/slow.csv"] = 0.05  # about 14 s for the whole answer
     assert hub.post("/api/v1/connectors", headers=writer,

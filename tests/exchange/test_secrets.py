@@ -55,7 +55,7 @@ def test_secrets_are_encrypted_never_shown_and_sent_only_to_their_origin(
     h = owner.headers
     assert hub.get("/api/v1/secrets", headers=h).status_code == 403
     assert hub.post("/api/v1/secrets", headers=h, json={
-        "name": "x", "kind": "bearer", "value": "y", "origin": remote.base,
+        "name": "khoa-khac", "kind": "bearer", "value": "y", "origin": remote.base,
         "users": ["int.push"]}).status_code == 403
     # A connector names it, and the run sends it to the origin it was made for.
     assert hub.post("/api/v1/connectors", headers=h, json=push(
