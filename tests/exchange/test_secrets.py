@@ -39,6 +39,9 @@ def test_secrets_are_encrypted_never_shown_and_sent_only_to_their_origin(
         remote: Remote) -> None:
     admin = make_account(Role.ADMIN, username="quan.tri").headers
     owner = make_account(Role.INTEGRATOR, username="int.push", **BAT_XAT)
+    hub.post("/api/v1/datavalues", headers=make_account(Role.OFFICER, **BAT_XAT).headers,
+             json={"values": [{"indicator": "VT_TRAM_BTS", "unit": "02683", "period": "2024",
+                               "value": 5}]})
     value = "oc-bat-xat:fsp_the-parents-key-for-bat-xat"
     made = hub.post("/api/v1/secrets", headers=admin, json={
         "name": "khoa-tinh", "kind": "basic", "value": value, "origin": remote.base,
