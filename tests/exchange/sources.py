@@ -86,6 +86,12 @@ def _handler(remote: Remote) -> type[BaseHTTPRequestHandler]:
             size = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(size)
             self._record(body)
+            if self.path in remote.redirects:
+                self.send_response(307)
+                self.send_header("Location", remote.redirects[self.path])
+                self.send_header("content-length", "0")
+                self.end_headers()
+                return
             sent = json.loads(body or b"{}").get("dataValues", [])
             answer = json.dumps({"status": "OK", "response": {
                 "importCount": {"imported": len(sent), "updated": 0, "ignored": 0,

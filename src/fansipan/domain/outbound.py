@@ -31,6 +31,7 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 # What inet_aton would read as an IPv4 address: 1 to 4 parts, decimal, octal or hex.
 _LEGACY_IPV4 = re.compile(r"^(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}\.?$")
+_DOTTED_QUAD = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,3}){3}$")
 _SIX_TO_FOUR = ipaddress.ip_network("2002::/16")
 _TEREDO = ipaddress.ip_network("2001::/32")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -62,16 +63,21 @@ def parse_entry(text: str) -> Destination:
         raise _entry_error(text, "write a host name (api.example.vn, *.laocai.gov.vn), an "
                                  "address (10.0.0.5) or a network (10.0.0.0/24)")
     if "/" in given or ":" in given or _LEGACY_IPV4.match(given):
+        address_part = given.partition("/")[0]
         try:
+            address = ipaddress.ip_address(address_part)
             network = ipaddress.ip_network(given, strict=False)
         except ValueError:
-            raise _entry_error(text, "not an address or network; write it like 10.0.0.5, "
-                                     "10.0.0.0/24 or 2001:db8::/32") from None
-        if isinstance(network, ipaddress.IPv6Network) and network.network_address.ipv4_mapped:
+            why = ("an address written in an unusual form; write it like 127.0.0.1"
+                   if _LEGACY_IPV4.match(address_part) and not _DOTTED_QUAD.match(address_part)
+                   else "not an address or network; write it like 10.0.0.5, 10.0.0.0/24 or "
+                        "2001:db8::/32")
+            raise _entry_error(text, why) from None
+        if unmapped(address) != address:
             raise _entry_error(text, "write IPv4 addresses as IPv4 (10.0.0.5), not mapped "
                                      "into IPv6")
-        if str(network.network_address) != given.split("/")[0]:
-            raise _entry_error(text, f"write the address as {network.network_address}")
+        if str(address) != address_part:
+            raise _entry_error(text, f"write the address as {address}")
         single = network.num_addresses == 1
         return Destination(str(network.network_address) if single else str(network),
                            EntryKind.NETWORK)
@@ -79,7 +85,16 @@ def parse_entry(text: str) -> Destination:
     why = host_name_problem(name)
     if why:
         raise _entry_error(text, why)
-    return Destination(("*." if given.startswith("*.") else "") + name, EntryKind.HOST)
+    return Destination(("*." if given.startswith("*.") else "") + ascii_host(name),
+                       EntryKind.HOST)
+
+
+def ascii_host(name: str) -> str:
+    """A host name as DNS carries it (internationalised names in their xn-- form)."""
+    try:
+        return name.lower().rstrip(".").encode("idna").decode("ascii")
+    except UnicodeError:
+        return name.lower().rstrip(".")
 
 
 def host_name_problem(name: str) -> str | None:
@@ -143,7 +158,7 @@ class AllowList:
             if d.kind is EntryKind.NETWORK)
 
     def lists_host(self, host: str) -> bool:
-        name = host.lower().rstrip(".")
+        name = ascii_host(host)
         return name in self._names or any(name.endswith(s) for s in self._suffixes)
 
     def lists_address(self, address: IPAddress) -> bool:
