@@ -238,6 +238,7 @@ def fetch_to(url: str, target: Path, headers: dict[str, str], outbound: Outbound
             with target.open("wb") as f:
                 return _copy(response, f, current, outbound, deadline)
         finally:
+            response.close()
             conn.close()
     raise FetchFailed(f"{url[:200]} redirects more than {MAX_REDIRECTS} times", retry=False)
 
@@ -259,6 +260,7 @@ def post(url: str, body: bytes, headers: dict[str, str], outbound: Outbound) -> 
         _copy(response, buffer, current, limited, deadline)
         return Answer(response.status, bytes(buffer.data))
     finally:
+        response.close()
         conn.close()
 
 
