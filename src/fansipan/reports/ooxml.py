@@ -107,6 +107,10 @@ def black_fonts(style: BaseStyle) -> None:
     """Times New Roman in every slot and black text for any style (paragraph, character
     or table); a theme colour would print the built-in headings blue."""
     set_fonts(run_properties(style.element))
+    for nested in list(style.element.iter(qn("w:rFonts"))):  # conditional table parts
+        parent = nested.getparent()
+        if parent is not None:
+            set_fonts(parent)
     if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER):
         color = style.font.color  # type: ignore[attr-defined]
         color.rgb = RGBColor(0, 0, 0)
