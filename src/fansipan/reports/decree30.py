@@ -364,24 +364,25 @@ class _Linter:
                 parse_date_line(paragraph_text(date_line).strip())
             except ValidationError as error:
                 self.add("date_line.format", self.where(date_line), error.message)
-        table = None if name is None else next(name.iterancestors(qn("w:tbl")), None)
-        if name is None or table is None:
+        anchor = next((p for p in (name, motto, number) if p is not None), None)
+        table = None if anchor is None else next(anchor.iterancestors(qn("w:tbl")), None)
+        if anchor is None or table is None:
             self.add("header.columns", "page 1",
                      "the header block is not a two-column table (bodies left, national "
                      "name right)")
             return None
-        self._bodies(table, name)
+        self._bodies(table, anchor)
         return table
 
     def _size_of(self, p: _Element, fallback: float) -> float:
         runs = list(runs_with_text(p))
         return (self.res.size(runs[0], p) or fallback) if runs else fallback
 
-    def _bodies(self, table: _Element, name: _Element) -> None:
-        own_cell = next(name.iterancestors(qn("w:tc")), None)
+    def _bodies(self, table: _Element, anchor: _Element) -> None:
+        """The issuing body: the first-row cell left of the national name's."""
         first_row = table.find(qn("w:tr"))
         cells = [] if first_row is None else [c for c in first_row if c.tag == qn("w:tc")]
-        others = [c for c in cells if c is not own_cell]
+        others = cells[:-1] if len(cells) > 1 else []
         if not others:
             self.add("issuing_body.missing", "page 1", "no column for the issuing body")
             return

@@ -72,6 +72,10 @@ def write_docx(report: Report, *, template: Path | None = None) -> bytes:
         "signer": layout.signer,
     }
     tpl.render(context, autoescape=True)
+    props = tpl.docx.core_properties  # get_docx() would reload the template; dc: fields only
+    props.title = f"{layout.document_type} {layout.subject}"
+    props.subject = layout.subject
+    props.author = layout.issuing_body
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
