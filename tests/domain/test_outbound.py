@@ -9,7 +9,7 @@ import pytest
 from fansipan.domain.outbound import AllowList, EntryKind, is_public, parse_entry
 from fansipan.errors import ValidationError
 
-NOT_PUBLIC = ["127.0.0.1", "127.255.0.9", "0.0.0.0", "10.1.2.3", "172.16.0.1",
+NOT_PUBLIC = ["127.0.0.1", "127.255.0.9", "0.0.0.0", "10.1.2.3", "172.16.0.1",  # noqa: S104 - data, not a bind
               "192.168.1.1", "169.254.169.254", "100.64.0.1", "192.0.2.1", "198.18.0.1",
               "224.0.0.1", "255.255.255.255", "::1", "::", "fe80::1", "fc00::1", "fd12::1",
               "::ffff:127.0.0.1", "::ffff:169.254.169.254", "::ffff:10.0.0.1",

@@ -82,9 +82,9 @@ def parse_entry(text: str) -> Destination:
         return Destination(str(network.network_address) if single else str(network),
                            EntryKind.NETWORK)
     name = given[2:] if given.startswith("*.") else given
-    why = host_name_problem(name)
-    if why:
-        raise _entry_error(text, why)
+    problem = host_name_problem(name)
+    if problem:
+        raise _entry_error(text, problem)
     return Destination(("*." if given.startswith("*.") else "") + ascii_host(name),
                        EntryKind.HOST)
 
