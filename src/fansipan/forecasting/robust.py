@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Final
 
 import numpy as np
@@ -36,6 +35,7 @@ MAD_TO_SD: Final = 1.4826
 # With too many tied residuals the MAD is zero; the mean absolute deviation (×1.2533,
 # a standard deviation for normal data) is used then.
 MEAN_AD_TO_SD: Final = 1.2533
+SEASONAL_SPAN: Final = 101  # years of the seasonal smoother: longer than any series here
 STL_CYCLES: Final = 3  # full years needed for STL
 MIN_DIFFERENCES: Final = 4  # same-period changes needed to judge one
 
@@ -84,8 +84,7 @@ class Spread:
         return 0.0 if gap == 0 else float(np.copysign(np.inf, gap))
 
 
-def spread_of(residuals: Floats, shrink: float = 1.0) -> Spread | None:
-    """The residuals' centre and spread; the spread divided by `shrink`."""
+def spread_of(residuals: Floats) -> Spread | None:
     if residuals.size == 0:
         return None
     centre = float(np.median(residuals))
@@ -94,35 +93,51 @@ def spread_of(residuals: Floats, shrink: float = 1.0) -> Spread | None:
         dev = np.abs(part - centre)
         mad = float(np.median(dev)) * MAD_TO_SD
         sides.append(mad if mad > 0 else float(np.mean(dev)) * MEAN_AD_TO_SD)
-    below, above = (side / shrink for side in sides)
+    below, above = sides
     # A side with no spread of its own borrows the other's (a skewed residual set may
     # have every value on one side but a few at the median).
     return Spread(centre=centre, below=below or above, above=above or below)
 
 
-def stl_residuals(y: Floats, season_length: int) -> Floats:
-    fit = STL(y, period=season_length, robust=True).fit()
-    return np.asarray(fit.resid, dtype=np.float64)
+def stl_parts(y: Floats, season_length: int) -> tuple[Floats, Floats]:
+    """The season and the trend of robust STL.
 
-
-@lru_cache(maxsize=256)
-def stl_shrinkage(length: int, season_length: int) -> float:
-    """How much smaller STL's residuals are than the noise they come from.
-
-    STL fits each month's subseries and the trend with local regressions, which take up
-    a good part of the noise of a few years of data: on 60 months of pure noise the
-    residuals' robust spread is well under half the noise's. An outlier, down-weighted
-    to nothing by the robust fit, keeps its whole deviation, so the spread it is compared
-    with must be the noise's: we measure the shrinkage on pure noise of the same length
-    (fixed seed, so every run agrees) and divide it out.
+    The season is held nearly fixed from year to year (a local mean over many years,
+    `seasonal_deg=0`): with a handful of years, STL's default local lines through each
+    month's few values take up a large part of their noise, and the residuals would
+    then look calmer than the series is.
     """
-    rng = np.random.default_rng(length * 1_000 + season_length)
-    ratios = []
-    for _ in range(24):
-        noise = rng.standard_normal(length)
-        resid = stl_residuals(noise, season_length)
-        ratios.append(MAD_TO_SD * float(np.median(np.abs(resid - np.median(resid)))))
-    return float(np.median(ratios))
+    fit = STL(y, period=season_length, seasonal=SEASONAL_SPAN, seasonal_deg=0,
+              robust=True).fit()
+    return np.asarray(fit.seasonal, dtype=np.float64), np.asarray(fit.trend, dtype=np.float64)
+
+
+def neighbour_residuals(y: Floats, season_length: int) -> tuple[Floats, Floats]:
+    """How far each value lies from its neighbours before it and after it, season removed.
+
+    STL's own residuals are in-sample: its local regressions absorb part of every value's
+    noise (on five years of pure noise, more than half of it), and a level shift smears
+    into a year of large residuals around it. So the season comes from robust STL, and
+    each deseasonalised value is compared with the median of the three before it and,
+    separately, of the three after it, both moved along STL's trend to its date. An
+    outlier stands out from both sides; the first value after a level shift only from
+    the values before it. The residuals of every value are built alike, so their spread
+    is the spread a value of this series should have. NaN where a side is missing.
+    """
+    season, trend = stl_parts(y, season_length)
+    d = y - season
+    n = d.size
+    slope = np.gradient(trend) if n > 1 else np.zeros(n)
+    before = np.full(n, np.nan)
+    after = np.full(n, np.nan)
+    for t in range(n):
+        left = d[max(0, t - 3):t]
+        if left.size:
+            before[t] = d[t] - (np.median(left) + slope[t] * (left.size + 1) / 2)
+        right = d[t + 1:t + 4]
+        if right.size:
+            after[t] = d[t] - (np.median(right) - slope[t] * (right.size + 1) / 2)
+    return before, after
 
 
 def same_period_residuals(y: Floats, observed: Bools, lag: int) -> tuple[Floats, Bools]:
