@@ -30,6 +30,9 @@ LEVELS: Final = (80, 95)
 MIN_TRAIN: Final[Mapping[int, int]] = {12: 24, 4: 8, 1: 6}
 # The longest horizon a window scores: one year.
 MAX_HORIZON: Final[Mapping[int, int]] = {12: 12, 4: 4, 1: 3}
+# The shortest horizon worth scoring, and the fewest scored values a choice may rest on.
+MIN_HORIZON: Final[Mapping[int, int]] = {12: 3, 4: 2, 1: 1}
+MIN_POINTS: Final = 3
 WINDOWS: Final = 3
 
 
@@ -55,10 +58,11 @@ def plan_backtest(*, length: int, season_length: int, horizon: int) -> BacktestP
     for two windows (it then falls back to a plain method)."""
     min_train = MIN_TRAIN.get(season_length, 2 * season_length)
     h = min(horizon, MAX_HORIZON.get(season_length, season_length))
-    while h >= 1:
+    shortest = min(h, MIN_HORIZON.get(season_length, 1))
+    while h >= shortest:
         step = max(1, h // 2)
         windows = min(WINDOWS, (length - min_train - h) // step + 1)
-        if windows >= 2:
+        if windows >= 2 and windows * h >= MIN_POINTS:
             return BacktestPlan(horizon=h, step=step, windows=windows)
         h //= 2
     return None
