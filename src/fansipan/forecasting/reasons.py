@@ -57,7 +57,8 @@ def count_of(n: int, period_type: PeriodType) -> tuple[str, str]:
 
 def number(value: float, lang: str) -> str:
     """A value as people read it: up to two decimals, trailing zeros dropped."""
-    decimals = 0 if float(value).is_integer() else 2
+    value = round(float(value), 2) + 0.0  # no "-0" for a value that rounds to zero
+    decimals = 0 if value.is_integer() else 2
     text = format_number(value, decimals, lang)
     if decimals:
         sep = "," if lang == "vi" else "."

@@ -81,16 +81,22 @@ class Spread:
         side = self.above if gap >= 0 else self.below
         if side > 0:
             return gap / side
-        return 0.0 if gap == 0 else float(np.copysign(np.inf, gap))
+        # No spread at all (a constant history): any real difference is infinitely odd.
+        if abs(gap) <= 1e-9 * (1.0 + abs(self.centre)):
+            return 0.0
+        return float(np.copysign(np.inf, gap))
 
 
 def spread_of(residuals: Floats) -> Spread | None:
     if residuals.size == 0:
         return None
     centre = float(np.median(residuals))
+    # Deviations at the level of rounding noise (STL on a constant series) are none.
+    noise = 1e-9 * (1.0 + float(np.max(np.abs(residuals))))
     sides: list[float] = []
     for part in (residuals[residuals <= centre], residuals[residuals >= centre]):
         dev = np.abs(part - centre)
+        dev[dev < noise] = 0.0
         mad = float(np.median(dev)) * MAD_TO_SD
         sides.append(mad if mad > 0 else float(np.mean(dev)) * MEAN_AD_TO_SD)
     below, above = sides
