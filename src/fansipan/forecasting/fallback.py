@@ -1,7 +1,7 @@
 """Plain methods for series too short to backtest, and the reasons people are shown.
 
-Too short means fewer values than two backtest windows need (about 2½ years of months,
-4 years of quarters, 8 years). Such a series gets, from most to least data:
+Too short means fewer values than two backtest windows need (28 months, 12 quarters or
+9 years). Such a series gets, from most to least data:
 
 - seasonal naive (same period last year) when it has at least two full years;
 - drift (the last value plus the average change so far) from three values on;
