@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from fansipan.domain.indicators import Indicator, ValueType
-from fansipan.domain.rows import Problem, RowConflict
+from fansipan.domain.rows import Problem, RowConflict, WriteOp, WriteStrategy
 from fansipan.errors import FieldError
 
 SHOWN_MAX = 60
@@ -102,3 +102,26 @@ def locked(error: FieldError) -> RowConflict:
     return RowConflict(error.row or 0, error.field, error.value, error.message,
                        f"số liệu kỳ {error.value} đã được phê duyệt và khóa; đề nghị người phê "
                        "duyệt mở lại kỳ này trước khi sửa", "locked", Problem.LOCKED)
+
+
+def decide_write(strategy: WriteStrategy, value: float | None, comment: str | None,
+                 stored: tuple[float | None, str | None, bool] | None) -> WriteOp:
+    """What writing `value` and `comment` does, given the stored (value, comment, deleted)
+    of the same key, or None when nothing was ever stored for it."""
+    live = stored is not None and not stored[2]
+    if strategy is WriteStrategy.DELETE:
+        return WriteOp.DELETE if live else WriteOp.UNCHANGED
+    if live:
+        if strategy is WriteStrategy.CREATE:
+            return WriteOp.EXISTS
+        if stored[0] == value and stored[1] == comment:  # type: ignore[index]
+            return WriteOp.UNCHANGED
+        return WriteOp.UPDATE
+    if strategy is WriteStrategy.UPDATE:
+        return WriteOp.MISSING
+    return WriteOp.UPDATE if stored is not None else WriteOp.CREATE
+
+
+def refused_for(op: WriteOp, row: int, period: str) -> RowConflict:
+    """The conflict of a row `decide_write` refused."""
+    return exists_already(row, period) if op is WriteOp.EXISTS else nothing_to_update(row, period)
