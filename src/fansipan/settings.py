@@ -45,6 +45,7 @@ class Settings:
     metrics_networks: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
     trusted_proxies: str = "127.0.0.1"
     shutdown_timeout: int = 30
+    workers: int = 1  # server processes `fansipan serve` runs (--workers overrides)
     # The secret store's key (else derived from `secret`); several, comma-separated, while
     # rotating: the first encrypts, every one decrypts.
     secrets_key: str | None = None
@@ -72,6 +73,7 @@ class Settings:
         _check_range("FANSIPAN_LOCKOUT_MINUTES", self.lockout_minutes, 1, 24 * 60)
         _check_range("FANSIPAN_LOGIN_IP_MAX_FAILURES", self.login_ip_max_failures, 1, 10_000)
         _check_range("FANSIPAN_SHUTDOWN_TIMEOUT", self.shutdown_timeout, 1, 3600)
+        _check_range("FANSIPAN_WORKERS", self.workers, 1, 64)
         _check_range("FANSIPAN_OUTBOUND_MAX_MB", self.outbound_max_mb, 1, 1 << 20)
         _check_range("FANSIPAN_OUTBOUND_TIMEOUT", self.outbound_timeout, 1, 24 * 3600)
         for key in self.secrets_keys:
@@ -171,6 +173,7 @@ _INT_SETTINGS = {
     "lockout_minutes": 15,
     "login_ip_max_failures": 30,
     "shutdown_timeout": 30,
+    "workers": 1,
     "outbound_max_mb": 1024,
     "outbound_timeout": 300,
 }

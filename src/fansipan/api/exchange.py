@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from starlette.concurrency import run_in_threadpool
 
 from fansipan.api.exchange_log import ExchangeLogMiddleware
 from fansipan.api.routes import (
@@ -20,12 +23,14 @@ from fansipan.api.routes import (
     secrets,
     templates,
 )
+from fansipan.api.runner import runner_of
 from fansipan.http.uploads import spool_dir
 from fansipan.services.exchange.connector_runs import Runtime
 from fansipan.services.exchange.exchange_log import LogWriter
 from fansipan.services.exchange.scheduler import ConnectorScheduler
 
 API_PREFIX = "/api/v1"
+log = logging.getLogger("fansipan.jobs")
 
 
 def install_exchange(app: FastAPI) -> None:
@@ -39,12 +44,23 @@ def install_exchange(app: FastAPI) -> None:
     _schedule_connectors(app)
 
 
+def _after_stop(app: FastAPI) -> None:
+    """What a stopped or killed worker left: its jobs read as interrupted from now on,
+    their spooled files and other leftovers removed."""
+    try:
+        runner_of(app).reap()
+    except (OperationalError, ProgrammingError):
+        # A store not migrated yet: /readyz says so; nothing can have run on it.
+        log.warning("jobs of stopped workers not checked: the store is not ready")
+
+
 def _schedule_connectors(app: FastAPI) -> None:
     """Scheduled connectors run while the server runs (its lifespan), not at import."""
     inner = app.router.lifespan_context
 
     @asynccontextmanager
     async def lifespan(a: FastAPI) -> AsyncIterator[Any]:
+        await run_in_threadpool(_after_stop, a)
         runtime = Runtime(spool=spool_dir(a.state.settings), settings=a.state.settings,
                           warehouse=a.state.warehouse)
         scheduler = ConnectorScheduler(a.state.session_factory, runtime)
@@ -55,6 +71,7 @@ def _schedule_connectors(app: FastAPI) -> None:
             finally:
                 # Before the app's own shutdown closes the store's connections.
                 scheduler.stop()
+                runner_of(a).close()
                 a.state.exchange_log.close()
 
     app.router.lifespan_context = lifespan

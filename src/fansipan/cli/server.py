@@ -52,10 +52,16 @@ def demo(
         run_server(settings)
 
 
+Workers = Annotated[int | None, typer.Option(
+    "--workers", min=1, max=64,
+    help="Server processes to run (default FANSIPAN_WORKERS, else 1); one per core.")]
+
+
 @friendly
-def serve(data_dir: DataDir = None, host: Host = None, port: Port = None) -> None:
+def serve(data_dir: DataDir = None, host: Host = None, port: Port = None,
+          workers: Workers = None) -> None:
     """Serve the API and the dashboard."""
-    settings = settings_from(data_dir, host, port)
+    settings = settings_from(data_dir, host, port).with_overrides(workers=workers)
     settings.check_can_serve()
     run_server(settings)
 
@@ -64,14 +70,27 @@ def run_server(settings: Settings) -> None:
     import uvicorn
 
     from fansipan.api.app import create_app
+    from fansipan.api.workers import WORKER_APP, prepare_workers
     from fansipan.logs import configure_logging
 
+    many = settings.workers > 1
     out.print(f"Fansipan is at [bold]http://{settings.host}:{settings.port}/[/bold] "
-              f"(API docs: http://{settings.host}:{settings.port}/api/docs). Ctrl+C stops it.")
+              f"(API docs: http://{settings.host}:{settings.port}/api/docs)"
+              + (f", {settings.workers} worker processes" if many else "")
+              + ". Ctrl+C stops it.")
     configure_logging()
     # SIGTERM or Ctrl+C: stop accepting, let requests in flight finish (up to the
     # shutdown timeout), then close the database pool in the app's lifespan.
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_config=None, access_log=False, proxy_headers=True,
-                forwarded_allow_ips=settings.trusted_proxies,
-                timeout_graceful_shutdown=settings.shutdown_timeout)
+    options: dict[str, object] = {
+        "host": settings.host, "port": settings.port, "log_config": None,
+        "access_log": False, "proxy_headers": True,
+        "forwarded_allow_ips": settings.trusted_proxies,
+        "timeout_graceful_shutdown": settings.shutdown_timeout}
+    if many:
+        # Each worker is a process of its own that builds its app from the same settings
+        # (handed over in the environment); uvicorn restarts one that dies.
+        prepare_workers(settings)
+        uvicorn.run(WORKER_APP, factory=True, workers=settings.workers,
+                    **options)  # type: ignore[arg-type]
+    else:
+        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
