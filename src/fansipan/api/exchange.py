@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from sqlalchemy.exc import OperationalError, ProgrammingError
 from starlette.concurrency import run_in_threadpool
 
 from fansipan.api.exchange_log import ExchangeLogMiddleware
@@ -30,7 +28,6 @@ from fansipan.services.exchange.exchange_log import LogWriter
 from fansipan.services.exchange.scheduler import ConnectorScheduler
 
 API_PREFIX = "/api/v1"
-log = logging.getLogger("fansipan.jobs")
 
 
 def install_exchange(app: FastAPI) -> None:
@@ -47,11 +44,7 @@ def install_exchange(app: FastAPI) -> None:
 def _after_stop(app: FastAPI) -> None:
     """What a stopped or killed worker left: its jobs read as interrupted from now on,
     their spooled files and other leftovers removed."""
-    try:
-        runner_of(app).reap()
-    except (OperationalError, ProgrammingError):
-        # A store not migrated yet: /readyz says so; nothing can have run on it.
-        log.warning("jobs of stopped workers not checked: the store is not ready")
+    runner_of(app).reap_when_ready()
 
 
 def _schedule_connectors(app: FastAPI) -> None:

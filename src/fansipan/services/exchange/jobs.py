@@ -29,7 +29,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 from sqlalchemy import select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
@@ -257,6 +257,15 @@ class JobRunner:
         log.error("could not %s: the store stayed busy", what)
 
     # -- after a crash ---------------------------------------------------------------------
+
+    def reap_when_ready(self) -> list[str]:
+        """`reap`, at a server's start: a store not migrated yet has nothing to reap
+        (/readyz says what is wrong with it)."""
+        try:
+            return self.reap()
+        except (OperationalError, ProgrammingError):
+            log.warning("jobs of stopped workers not checked: the store is not ready")
+            return []
 
     def reap(self) -> list[str]:
         """Mark the jobs of processes that are gone as interrupted, remove their spooled
