@@ -23,8 +23,8 @@ from fansipan.http.deps import csrf_cookie_name, session_cookie_name
 from fansipan.http.errors import Problem, translate
 from fansipan.http.principals import asking
 from fansipan.http.refusals import audit_refusal
+from fansipan.locale import LANGS
 from fansipan.settings import Settings
-from fansipan.web.i18n import LANGS
 
 log = logging.getLogger("fansipan.web")
 

@@ -15,6 +15,7 @@ from fansipan.http.deps import (
     csrf_cookie_name,
     session_cookie_name,
 )
+from fansipan.locale import LANGS, tr
 from fansipan.services.trust.auth import (
     LoginRequest,
     PasswordChange,
@@ -23,7 +24,6 @@ from fansipan.services.trust.auth import (
     logout,
 )
 from fansipan.web.deps import Lang, Viewer, page_router
-from fansipan.web.i18n import LANGS, translate
 from fansipan.web.pages import LANG_COOKIE, render
 
 router = page_router()
@@ -38,7 +38,7 @@ def _local(target: str | None) -> str:
 
 @router.get("/login")
 def login_page(request: Request, lang: Lang, next: str = "/") -> Response:
-    return render(request, "login.html", title=translate("sign_in", lang), next=_local(next),
+    return render(request, "login.html", title=tr(lang, "Sign in"), next=_local(next),
                   errors=[], username="")
 
 
@@ -55,7 +55,7 @@ def login_submit(request: Request, session: SessionDep, settings: SettingsDep, l
     except FansipanError as exc:
         errors = exc.errors or [FieldError(field="password", message=exc.message)]
         return render(request, "login.html", status=exc.status,
-                      title=translate("sign_in", lang), next=_local(next), errors=errors,
+                      title=tr(lang, "Sign in"), next=_local(next), errors=errors,
                       username=username)
     target = "/password" if signed.must_change_password else _local(next)
     response = RedirectResponse(target, status_code=303)
@@ -85,7 +85,7 @@ def logout_submit(request: Request, session: SessionDep, settings: SettingsDep,
 def password_page(request: Request, viewer: Viewer, lang: Lang) -> Response:
     if viewer.is_anonymous:
         raise Unauthenticated("Sign in first to change your password")
-    return render(request, "password.html", title=translate("change_password", lang),
+    return render(request, "password.html", title=tr(lang, "Change password"),
                   errors=[], done=False)
 
 
@@ -104,10 +104,10 @@ def password_submit(request: Request, session: SessionDep, settings: SettingsDep
         if exc.status == 401:
             raise
         return render(request, "password.html", status=exc.status,
-                      title=translate("change_password", lang),
+                      title=tr(lang, "Change password"),
                       errors=exc.errors or [FieldError(field="new_password",
                                                        message=exc.message)], done=False)
-    return render(request, "password.html", title=translate("change_password", lang),
+    return render(request, "password.html", title=tr(lang, "Change password"),
                   errors=[], done=True)
 
 
