@@ -91,3 +91,20 @@ def test_a_message_survives_a_copy() -> None:
     message = msg("Connector {name}", name="vnpost")
     again = copy.deepcopy(message)
     assert again == message and say(again, "vi") == "Kết nối vnpost"
+
+
+def test_no_message_hides_inside_an_f_string() -> None:
+    # The extraction cannot see a call inside f"...{_('x')}...": its msgid would never
+    # reach the catalogue, and the page would stay English.
+    import ast
+
+    calls = {"_", "_t", "tr", "tr_p", "tr_n", "msg", "pmsg"}
+    hidden = []
+    for path in catalogue.PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                for part in ast.walk(node):
+                    if isinstance(part, ast.Call) and isinstance(part.func, ast.Name) \
+                            and part.func.id in calls:
+                        hidden.append(f"{path.name}:{node.lineno}")
+    assert not hidden, hidden

@@ -31,7 +31,10 @@ class Message(str):
     def __new__(cls, msgid: str, /, *, context: str | None = None,
                 params: Mapping[str, object] | None = None) -> Message:
         values = dict(params or {})
-        text = msgid.format(**values) if values else msgid
+        try:
+            text = msgid.format(**values)  # `{{` is a brace, as in str.format
+        except (KeyError, IndexError, ValueError):
+            text = msgid  # a template kept for later (its values come when it is used)
         self = super().__new__(cls, text)
         self.msgid = msgid
         self.context = context

@@ -29,6 +29,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     secret: str | None = None
+    # The language of whatever has no visitor's choice to follow: pages without a
+    # language cookie or ?lang=, and everything the CLI prints (FANSIPAN_LANG).
     language: str = "vi"
     environment: str = "development"
     # Security and operations; each is documented in docs/operations.md.
@@ -49,7 +51,7 @@ class Settings:
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
             raise ConfigurationError(
-                f"FANSIPAN_LANGUAGE must be one of {', '.join(LANGUAGES)}, not {self.language!r}"
+                f"FANSIPAN_LANG must be one of {', '.join(LANGUAGES)}, not {self.language!r}"
             )
         if self.environment not in ENVIRONMENTS:
             raise ConfigurationError(
@@ -126,7 +128,9 @@ class Settings:
             host=env.get("FANSIPAN_HOST", "127.0.0.1"),
             port=port,
             secret=env.get("FANSIPAN_SECRET") or None,
-            language=env.get("FANSIPAN_LANGUAGE", "vi"),
+            # FANSIPAN_LANGUAGE is the older name, still read when FANSIPAN_LANG is unset.
+            language=(env.get("FANSIPAN_LANG") or env.get("FANSIPAN_LANGUAGE") or "vi")
+            .strip().lower(),
             environment=env.get("FANSIPAN_ENVIRONMENT", "development"),
         )
 

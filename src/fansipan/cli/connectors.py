@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from fansipan.cli.common import DataDir, cli_principal, friendly, open_session, out, settings_from
+from fansipan.cli.common import (
+    DataDir,
+    _,
+    cli_principal,
+    friendly,
+    open_session,
+    out,
+    settings_from,
+)
 
 app = typer.Typer(help="Pull sources and upward push targets.", no_args_is_help=True)
 
@@ -27,8 +35,10 @@ def connectors_add(
     data = ConnectorCreate.model_validate_json(spec.read_text(encoding="utf-8"))
     with open_session(settings_from(data_dir)) as session:
         made = create_connector(session=session, principal=cli_principal(), data=data)
-    every = f"every {made.schedule_minutes} min" if made.schedule_minutes else "by hand"
-    out.print(f"Registered {made.kind.value} connector {made.name} ({made.url}), run {every}.")
+    every = (_("every {minutes} min", minutes=made.schedule_minutes) if made.schedule_minutes
+             else _("by hand"))
+    out.print(_("Registered {kind} connector {name} ({url}), run {every}.",
+                kind=made.kind.value, name=made.name, url=made.url, every=every))
 
 
 @app.command("list")
@@ -38,10 +48,12 @@ def connectors_list(data_dir: DataDir = None) -> None:
 
     with open_session(settings_from(data_dir)) as session:
         found = list_connectors(session=session, principal=cli_principal())
-    table = Table("name", "kind", "url", "schedule", "next run", title="Connectors")
+    table = Table(_("Name"), _("Kind"), _("URL"), _("Schedule"), _("Next run"),
+                  title=_("Connectors"))
     for c in found:
         table.add_row(c.name, c.kind.value, c.url,
-                      f"{c.schedule_minutes} min" if c.schedule_minutes else "by hand",
+                      _("every {minutes} min", minutes=c.schedule_minutes)
+                      if c.schedule_minutes else _("by hand"),
                       f"{c.next_run_at:%d/%m/%Y %H:%M}" if c.next_run_at else "")
     out.print(table)
 
@@ -63,9 +75,11 @@ def connectors_run(name: str, data_dir: DataDir = None) -> None:
                                                        warehouse=Warehouse()))
     finally:
         engine.dispose()
-    out.print(f"{name}: {run.status} after {run.attempts} attempt(s); sent {run.values_sent}, "
-              f"imported {run.imported}, updated {run.updated}, ignored {run.ignored}, "
-              f"conflicts {run.conflicts}", highlight=False)
+    out.print(_("{name}: {status} after {attempts} attempt(s); sent {sent}, imported "
+                "{imported}, updated {updated}, ignored {ignored}, conflicts {conflicts}",
+                name=name, status=run.status, attempts=run.attempts, sent=run.values_sent,
+                imported=run.imported, updated=run.updated, ignored=run.ignored,
+                conflicts=run.conflicts), highlight=False)
     if run.message:
         out.print(run.message, highlight=False)
     if run.status == "failed":
@@ -80,8 +94,9 @@ def connectors_runs(name: str, data_dir: DataDir = None) -> None:
 
     with open_session(settings_from(data_dir)) as session:
         runs = list_runs(session=session, principal=cli_principal(), name=name)
-    table = Table("run", "started (UTC)", "trigger", "status", "attempts", "sent", "imported",
-                  "updated", "conflicts", title=f"Runs of {name}")
+    table = Table(_("Run"), _("Started (UTC)"), _("Trigger"), _("Status"), _("Attempts"),
+                  _("Sent"), _("Imported"), _("Updated"), _("Conflicts"),
+                  title=_("Runs of {name}", name=name))
     for r in runs:
         table.add_row(str(r.id), f"{r.started_at:%d/%m/%Y %H:%M:%S}", r.trigger, r.status,
                       str(r.attempts), str(r.values_sent), str(r.imported), str(r.updated),

@@ -60,7 +60,7 @@ def tr_n(lang: str, singular: str, plural: str, n: int, /, **params: object) -> 
 
 
 def _fill(template: str, msgid: str, lang: str, params: dict[str, object]) -> str:
-    if not params:
+    if not params and "{" not in template:
         return template
     values = {k: say(v, lang) if isinstance(v, Message) else v for k, v in params.items()}
     try:
@@ -69,7 +69,10 @@ def _fill(template: str, msgid: str, lang: str, params: dict[str, object]) -> st
         # A translation whose placeholders do not match its msgid (the catalogue test
         # catches this) must not take the page down: say it in English.
         log.error("translation of %r does not fit its values", msgid)
-        return msgid.format(**values)
+        try:
+            return msgid.format(**values)
+        except (KeyError, IndexError, ValueError):
+            return msgid
 
 
 def say(text: object, lang: str) -> str:

@@ -15,6 +15,7 @@ from fansipan.domain.periods import Period, PeriodType, parse_period
 from fansipan.domain.rows import RawValue
 from fansipan.domain.units import Unit
 from fansipan.errors import FieldError, ValidationError
+from fansipan.locale import say
 from fansipan.services.trust.access import require
 from fansipan.services.warehouse.approvals import ApprovalPublic, ApprovalState, list_approvals
 from fansipan.services.warehouse.datavalues import ValueQuery, list_values
@@ -144,5 +145,5 @@ def save_entry(*, session: Session, principal: Principal, unit: str, period: str
     errors: dict[str, list[str]] = {}
     for c in writer.outcome.conflicts:
         code = codes[c.row - 1] if 0 < c.row <= len(codes) else "*"
-        errors.setdefault(code, []).append(c.message if lang == "en" else c.message_vi)
+        errors.setdefault(code, []).append(say(c.message, lang))
     return EntryResult(writer.outcome, errors)

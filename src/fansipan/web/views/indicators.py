@@ -85,7 +85,7 @@ def unit_table(data: IndicatorPage, lang: str) -> Table:
                 _t("Value"), _t("Same period last year"), _t("Change"), _t("Change (%)"),
                 _t("Share (%)")],
         note=f"{data.indicator.name(lang)} — {data.period.label(lang)} — "
-             f"{tr(lang, 'minh họa / illustrative, not official figures')}")
+             + tr(lang, "minh họa / illustrative, not official figures"))
     for f in [*([data.total] if data.total else []), *data.children]:
         table.rows.append([f.rank, f.rank_of, f.unit.code, f.unit.name,
                            label("level", f.unit.level, lang), f.value, f.last_year, f.change,

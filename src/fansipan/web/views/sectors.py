@@ -37,7 +37,8 @@ def sector_table(data: SectorPage, lang: str) -> Table:
                         "change", "change_pct"],
                   labels=[_t("Code"), _t("Indicator"), _t("Unit of measure"), _t("Period"),
                           _t("Value"), _t("Same period last year"), _t("Change"), _t("Change (%)")],
-                  note=f"{data.name} — {tr(lang, 'minh họa / illustrative, not official figures')}")
+                  note=f"{data.name} — "
+                  + tr(lang, "minh họa / illustrative, not official figures"))
     for item in data.latest:
         ind = item.indicator
         table.rows.append([ind.code, ind.name(lang), ind.unit_en if lang == "en" else ind.unit_vi,

@@ -40,7 +40,7 @@ def unit_indicators_table(data: UnitPage, lang: str) -> Table:
                           _t("Ranked among"),
                           _t("Planned"), _t("Status")],
                   note=f"{data.unit.name} — {data.period.label(lang)} — "
-                       f"{tr(lang, 'minh họa / illustrative, not official figures')}")
+                       + tr(lang, "minh họa / illustrative, not official figures"))
     for r in data.rows:
         ind = r.indicator
         table.rows.append([ind.code, ind.name(lang), data.sector_names.get(ind.sector, ""),
