@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal, PrincipalKind, Role
 from fansipan.domain.units import UnitLevel
-from fansipan.errors import FieldError, NotFound, Unauthenticated, ValidationError
+from fansipan.errors import FieldError, NotFound, Unauthenticated, ValidationError, msg
 from fansipan.services.catalog import load_catalog
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import require
@@ -69,8 +69,8 @@ def register_client(*, session: Session, settings: Settings, principal: Principa
     """Create the client's account, its first key and its exchange record."""
     require(principal, Permission.MANAGE_CLIENTS)
     if not (data.read or data.write):
-        raise ValidationError("A client must be allowed to read, to write, or both", [
-            FieldError(field="read", message="set read and/or write")])
+        raise ValidationError(msg("A client must be allowed to read, to write, or both"), [
+            FieldError(field="read", message=msg("set read and/or write"))])
     with session.begin():
         catalog = load_catalog(session)
         # The version in force today, else the latest (an agency merged in 2025 still
@@ -81,9 +81,10 @@ def register_client(*, session: Session, settings: Settings, principal: Principa
                           reverse=True)
     if not agencies:
         known = sorted({u.code for u in catalog.hierarchy if u.level is UnitLevel.AGENCY})
-        raise NotFound("Unknown agency", [FieldError(
+        raise NotFound(msg("Unknown agency"), [FieldError(
             field="agency", value=data.agency,
-            message=f"there is no agency {data.agency!r}; known: {', '.join(known)}")])
+            message=msg("there is no agency {agency}; known: {value}", agency=repr(data.agency),
+                        value=', '.join(known)))])
     roles = ([Role.LEADER] if data.read else []) + ([Role.OFFICER] if data.write else [])
     create_user(session=session, settings=settings, principal=principal, kind=PrincipalKind.CLIENT,
                 data=UserCreate(username=data.name, display_name=data.name, email=data.contact,
@@ -113,7 +114,7 @@ def basic_principal(*, session: Session, settings: Settings, credentials: str,
         raise Unauthenticated(BASIC_HELP)
     principal = token_principal(session=session, settings=settings, token=key, ip=ip)
     if principal.name != name:
-        raise Unauthenticated("The client id and key do not belong together; check both")
+        raise Unauthenticated(msg("The client id and key do not belong together; check both"))
     if principal.kind not in (PrincipalKind.CLIENT, PrincipalKind.USER):
         raise Unauthenticated(BASIC_HELP)
     return principal

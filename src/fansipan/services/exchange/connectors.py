@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Permission, Principal, PrincipalKind, Role
 from fansipan.domain.rows import ImportFormat
-from fansipan.errors import Conflict, FansipanError, FieldError, NotFound, ValidationError
+from fansipan.errors import Conflict, FansipanError, FieldError, NotFound, ValidationError, msg
 from fansipan.exchange import http
 from fansipan.exchange.mapping import FieldMapping, read_source
 from fansipan.exchange.writers import dhis2_period
@@ -135,8 +135,8 @@ def create_connector(*, session: Session, principal: Principal,
     """Register a connector (integrators and administrators); its units are checked."""
     require(principal, Permission.MANAGE_CLIENTS)
     if data.kind is ConnectorKind.PUSH and (len(data.units) != 1 or not data.indicators):
-        raise ValidationError("A push connector sends the totals of one unit", [FieldError(
-            field="units", message="name exactly one unit, and the indicators to send")])
+        raise ValidationError(msg("A push connector sends the totals of one unit"), [FieldError(
+            field="units", message=msg("name exactly one unit, and the indicators to send"))])
     with session.begin():
         catalog = load_catalog(session)
         on = data.units_as_of or date.today()
@@ -152,10 +152,10 @@ def create_connector(*, session: Session, principal: Principal,
             except FansipanError as exc:
                 errors.extend(exc.errors)
         if errors:
-            raise ValidationError("The connector names things that do not exist", errors)
+            raise ValidationError(msg("The connector names things that do not exist"), errors)
         if session.scalar(select(ConnectorRow.id).where(ConnectorRow.name == data.name)):
-            raise Conflict("That connector name is taken", [FieldError(
-                field="name", value=data.name, message="choose another name")])
+            raise Conflict(msg("That connector name is taken"), [FieldError(
+                field="name", value=data.name, message=msg("choose another name"))])
         now = datetime.now(UTC)
         row = ConnectorRow(
             name=data.name, kind=data.kind.value, url=data.url, format=data.format,
@@ -195,8 +195,8 @@ def list_runs(*, session: Session, principal: Principal, name: str,
 def _get(session: Session, name: str) -> ConnectorRow:
     row = session.scalars(select(ConnectorRow).where(ConnectorRow.name == name)).one_or_none()
     if row is None:
-        raise NotFound("No such connector", [FieldError(
-            field="name", value=name[:100], message="list the connectors to see their names")])
+        raise NotFound(msg("No such connector"), [FieldError(
+            field="name", value=name[:100], message=msg("list the connectors to see their names"))])
     return row
 
 
@@ -293,8 +293,9 @@ def _headers(connector: ConnectorPublic, runtime: Runtime) -> dict[str, str]:
         return {}
     secret = runtime.environ.get(connector.credential_env, "")
     if not secret:
-        raise ValidationError(f"The environment variable {connector.credential_env} that "
-                              f"holds the credentials of {connector.name} is not set")
+        raise ValidationError(msg("The environment variable {variable} that holds the "
+                                  "credentials of {name} is not set",
+                                  variable=connector.credential_env, name=connector.name))
     if ":" in secret:
         return {"Authorization": "Basic " + base64.b64encode(secret.encode()).decode()}
     return {"Authorization": f"Bearer {secret}"}

@@ -16,7 +16,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from fansipan.errors import FieldError, ValidationError
+from fansipan.errors import FieldError, ValidationError, msg
 from fansipan.settings import Settings
 
 MAX_LENGTH = 128
@@ -89,7 +89,7 @@ def check_password(password: str, *, settings: Settings, username: str = "",
             f"upper-case letters, digits, other characters (it has {classes})"
         )
     if problems:
-        raise ValidationError("The password does not meet the password policy", [
+        raise ValidationError(msg("The password does not meet the password policy"), [
             FieldError(field=field, message=p) for p in problems
         ])
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from fansipan.errors import FansipanError, FieldError, Unauthenticated
+from fansipan.errors import FansipanError, FieldError, Unauthenticated, msg
 from fansipan.http.deps import (
     SessionDep,
     SettingsDep,
@@ -72,7 +72,7 @@ def logout_submit(request: Request, session: SessionDep, settings: SettingsDep,
                   viewer: Viewer) -> Response:
     token = request.cookies.get(session_cookie_name(settings))
     if token is None or not viewer.via.startswith("session:"):
-        raise Unauthenticated("You are not signed in with a session")
+        raise Unauthenticated(msg("You are not signed in with a session"))
     logout(session=session, settings=settings, token=token, principal=viewer)
     response = RedirectResponse("/", status_code=303)
     for name in (session_cookie_name(settings), csrf_cookie_name(settings)):
@@ -84,7 +84,7 @@ def logout_submit(request: Request, session: SessionDep, settings: SettingsDep,
 @router.get("/password")
 def password_page(request: Request, viewer: Viewer, lang: Lang) -> Response:
     if viewer.is_anonymous:
-        raise Unauthenticated("Sign in first to change your password")
+        raise Unauthenticated(msg("Sign in first to change your password"))
     return render(request, "password.html", title=tr(lang, "Change password"),
                   errors=[], done=False)
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Form, Query, Request
 from fastapi.responses import Response
 
-from fansipan.errors import FansipanError, FieldError
+from fansipan.errors import FansipanError, FieldError, msg
 from fansipan.http.deps import SessionDep
 from fansipan.locale import tr
 from fansipan.services.insight.evaluation import EvaluationReport
@@ -85,7 +85,7 @@ def targets_save(request: Request, session: SessionDep, warehouse: WarehouseDep,
     except ValueError:
         return _page(request, session, warehouse, viewer, lang, year, status=422,
                      errors=[FieldError(field="tolerance", value=tolerance,
-                                        message="a share between 0 and 1, such as 0,02")],
+                                        message=msg("a share between 0 and 1, such as 0,02"))],
                      form=form)
     try:
         saved = set_target(session=session, principal=viewer, data=TargetWrite(
