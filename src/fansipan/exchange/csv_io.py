@@ -12,7 +12,7 @@ from operator import itemgetter
 from typing import IO, Any
 
 from fansipan.domain.rows import RowConflict
-from fansipan.errors import FieldError, Message, ValidationError, msg
+from fansipan.errors import FieldError, Message, ValidationError, msg, pmsg
 from fansipan.exchange.columns import HEADER_HELP, positions
 
 # DHIS2's CSV columns, in DHIS2's order; a DHIS2 file is read by position when its
@@ -21,6 +21,19 @@ DHIS2_COLUMNS = ("dataelement", "period", "orgunit", "categoryoptioncombo",
                  "attributeoptioncombo", "value", "storedby", "lastupdated", "comment",
                  "followup", "deleted")
 DEFAULT_COMBOS = frozenset({"", "HllvX50cXC0", "default"})  # DHIS2's default combination
+
+
+_COLUMNS: dict[str, Message] = {
+    "indicator": pmsg("column", "indicator"), "unit": pmsg("column", "unit"),
+    "period": pmsg("column", "period"), "value": pmsg("column", "value"),
+    "comment": pmsg("column", "comment"),
+}
+
+
+def column_names(names: Iterable[str]) -> Message:
+    """Columns as a reader of either language names them ("mã chỉ tiêu, kỳ")."""
+    parts = {f"c{i}": _COLUMNS.get(n, n) for i, n in enumerate(names)}
+    return Message(", ".join("{" + k + "}" for k in parts), params=parts)
 
 
 def file_problem(message: Message, row: int | None = None) -> ValidationError:
@@ -68,7 +81,7 @@ def read_csv(stream: IO[bytes], *, dhis2: bool = False) -> Iterator[tuple[Any, .
                      "comment": 8}
         elif missing:
             raise file_problem(msg("the header lacks {columns}: {help}",
-                                   columns=", ".join(missing), help=HEADER_HELP), row=1)
+                                   columns=column_names(missing), help=HEADER_HELP), row=1)
         yield from _rows(csv.reader(text, delimiter=delimiter), found)
     finally:
         # Leave the file to its owner: a wrapper closing it later would fail noisily.

@@ -18,8 +18,8 @@ def load_json(stream: IO[bytes]) -> Any:
     except UnicodeDecodeError:
         raise file_problem(msg("the JSON is not UTF-8 text")) from None
     except json.JSONDecodeError as exc:
-        raise file_problem(msg("the JSON cannot be read: {reason} at line {line}, column "
-                               "{column}", reason=exc.msg, line=exc.lineno,
+        raise file_problem(msg("the JSON cannot be read: it breaks off or has a mistake at "
+                               "line {line}, column {column}", line=exc.lineno,
                                column=exc.colno)) from None
 
 

@@ -40,7 +40,7 @@ from fansipan.store.security_tables import AuthSessionRow, UserRow
 
 THROTTLE_WINDOW = timedelta(minutes=15)
 TOUCH_EVERY = timedelta(seconds=60)  # how stale last_seen may get before it is written
-SIGN_IN_FAILED = ("Sign-in failed: the username or password is wrong, or the account is "
+SIGN_IN_FAILED = msg("Sign-in failed: the username or password is wrong, or the account is "
                   "locked for a while after repeated failures. Check them and try again, or "
                   "ask an administrator")
 
