@@ -5,7 +5,9 @@
     .venv/bin/python -m scripts.translations check     # what a translator still owes
 
 msgids are English; `{name}` placeholders in both Python and templates. The same
-extraction is what `tests/test_translations.py` checks the catalogue against.
+extraction is what `tests/test_translations.py` checks the catalogue against. The
+catalogues name the files a message comes from but not the lines, so moving code does
+not rewrite them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
+
+from fansipan import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "fansipan"
@@ -56,7 +60,8 @@ def extracted() -> Iterator[tuple[str, int, str | tuple[str, ...], str | None]]:
 
 
 def template() -> Catalog:
-    catalog = Catalog(project="Fansipan", msgid_bugs_address="", charset="utf-8",
+    catalog = Catalog(project="Fansipan", version=__version__, msgid_bugs_address="",
+                      copyright_holder="The Fansipan contributors", charset="utf-8",
                       fuzzy=False)
     for name, line, message, context in extracted():
         catalog.add(message, locations=[(name, line)], context=context)
@@ -77,11 +82,22 @@ def compiled(catalog: Catalog) -> bytes:
 def update() -> None:
     pot = template()
     with POT.open("wb") as stream:
-        write_po(stream, pot, width=100, omit_header=False, sort_output=False)
+        write_po(stream, pot, width=100, omit_header=False, sort_output=False,
+                 include_lineno=False)
     catalog = load()
+    # The header keeps its date, so an update that finds nothing new changes nothing.
+    pot.creation_date = catalog.creation_date
     catalog.update(pot, no_fuzzy_matching=True)
+    catalog.project, catalog.version = "Fansipan", __version__
+    catalog.copyright_holder = "The Fansipan contributors"
+    catalog.last_translator = catalog.language_team = "The Fansipan contributors"
+    catalog.msgid_bugs_address = ""
+    catalog.header_comment = ("# Vietnamese words of Fansipan (msgids are the English).\n"
+                              "# Distributed under the same license as Fansipan, "
+                              "GPL-3.0-or-later.")
     with PO.open("wb") as stream:
-        write_po(stream, catalog, width=100, ignore_obsolete=True, include_previous=False)
+        write_po(stream, catalog, width=100, ignore_obsolete=True, include_previous=False,
+                 include_lineno=False)
 
 
 def compile_mo() -> None:
