@@ -48,9 +48,10 @@ def units_list(
             nodes[u.code] = (parent or root).add(line)
         out.print(root)
         return
-    table = Table(_("Code"), _("Name"), _("Level"), _("Parent"), _("Valid from"),
-                  _("Valid to"), title=_("{count} units in force on {day}", count=len(units),
-                                         day=dmy(on)))
+    table = Table(title=_("{count} units in force on {day}", count=len(units), day=dmy(on)))
+    table.add_column(_("Code"), no_wrap=True)
+    for header in (_("Name"), _("Level"), _("Parent"), _("Valid from"), _("Valid to")):
+        table.add_column(header)
     for u in units:
         table.add_row(u.code, u.name, label("level", u.level, cli_lang()), u.parent or "",
                       dmy(u.valid_from), dmy(u.valid_to))
