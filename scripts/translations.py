@@ -81,12 +81,12 @@ def compiled(catalog: Catalog) -> bytes:
 
 def update() -> None:
     pot = template()
-    with POT.open("wb") as stream:
-        write_po(stream, pot, width=100, omit_header=False, sort_output=False,
-                 include_lineno=False)
     catalog = load()
     # The header keeps its date, so an update that finds nothing new changes nothing.
     pot.creation_date = catalog.creation_date
+    with POT.open("wb") as stream:
+        write_po(stream, pot, width=100, omit_header=False, sort_output=False,
+                 include_lineno=False)
     catalog.update(pot, no_fuzzy_matching=True)
     catalog.project, catalog.version = "Fansipan", __version__
     catalog.copyright_holder = "The Fansipan contributors"
