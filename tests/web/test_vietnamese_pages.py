@@ -128,6 +128,19 @@ def test_no_english_in_the_messages_forms_give_back(
     _check(web, "/password", officer, "officer", problems, method="POST",
            data={"current_password": "wrong", "new_password": "short"})
     web.cookies.clear()
+    # Signed in on the web, a new password that breaks every rule of the policy.
+    person = make_account(Role.LEADER, username="nguyen.van.a")
+    web.post("/login", data={"username": person.username, "password": person.password})
+    form = web.get("/password").text
+    csrf = form.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    text = _check(web, "/password", {}, "leader", problems, method="POST", data={
+        "csrf_token": csrf, "current_password": person.password,
+        "new_password": "nguyen.van.a"})
+    assert "chứa tên đăng nhập" in text
+    text = _check(web, "/password", {}, "leader", problems, method="POST", data={
+        "csrf_token": csrf, "current_password": person.password, "new_password": "ngắn"})
+    assert "ít nhất 12 ký tự" in text
+    web.cookies.clear()
     # Entry with values that cannot be stored.
     entry = {"unit": "02647", "period": "2024", "sector": "it_dx",
              "v:CDS_HO_CO_INTERNET": "nhiều", "v:CDS_TONG_HO_GD": "-5"}
