@@ -12,7 +12,9 @@ from fansipan.cli import app
 
 
 def run(store_url: str, *args: str) -> str:
-    result = CliRunner().invoke(app, list(args), env={"FANSIPAN_DATABASE_URL": store_url})
+    # In English: these tests read what the exchange commands report, not the language.
+    result = CliRunner().invoke(app, list(args), env={"FANSIPAN_DATABASE_URL": store_url,
+                                                      "FANSIPAN_LANG": "en"})
     assert result.exit_code in (0, 1), result.output
     return result.output
 

@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from fansipan.cli.common import DataDir, _, err, friendly, open_session, out, settings_from
+from fansipan.cli.common import (
+    DataDir,
+    _,
+    cli_lang,
+    err,
+    friendly,
+    open_session,
+    out,
+    settings_from,
+)
 
 app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 
@@ -28,7 +37,7 @@ def audit_verify(data_dir: DataDir = None) -> None:
                 "(event {last})", events=report.events, changes=report.changes_covered,
                 older=older, head=report.last_hash[:16], last=report.last_id))
     if not report.ok:
-        for problem in report.problems:
+        for problem in report.problems if cli_lang() == "en" else report.problems_vi:
             err.print(_("[red]tampering:[/red] {problem}", problem=problem), highlight=False)
         raise typer.Exit(1)
     out.print(_("[green]The audit log is intact.[/green]"))

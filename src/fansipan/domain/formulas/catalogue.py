@@ -80,7 +80,8 @@ def check_formulas(formulas: Mapping[str, str], known_codes: Collection[str]) ->
     if errors:
         count = len(errors)
         raise ValidationError(
-            msg("{count} problem(s) in the formulas of derived indicators", count=count),
+            msg("{count} problems in the formulas of derived indicators", count=count)
+            if count != 1 else msg("1 problem in the formulas of derived indicators"),
             errors,
         )
     return parsed
