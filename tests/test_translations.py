@@ -83,6 +83,12 @@ def test_messages_are_english_text_and_vietnamese_at_the_edge() -> None:
     assert tr("vi", "Sign in") == "Đăng nhập" and tr("en", "Sign in") == "Sign in"
     assert tr_n("en", "{n} row", "{n} rows", 2) == "2 rows"
     assert isinstance(translations("vi"), gettext.GNUTranslations)
+    # A message's braces are str.format's, in every language; a page's pattern is left
+    # for its script to fill.
+    braces = msg('send {{"values": [{{"indicator": …, "unit": …, "period": …, '
+                 '"value": …}}]}}')
+    assert braces.startswith('send {"values"') and say(braces, "vi").startswith('gửi {"values"')
+    assert tr("vi", "below {least}") == "nhỏ hơn {least}"
 
 
 def test_a_message_survives_a_copy() -> None:

@@ -59,9 +59,10 @@ def tr_n(lang: str, singular: str, plural: str, n: int, /, **params: object) -> 
     return _fill(text, singular if n == 1 else plural, lang, {"n": n, **params})
 
 
-def _fill(template: str, msgid: str, lang: str, params: dict[str, object]) -> str:
-    if not params and "{" not in template:
-        return template
+def _fill(template: str, msgid: str, lang: str, params: dict[str, object], *,
+          always: bool = False) -> str:
+    if not params and not always:
+        return template  # a label, or a pattern whose values the page fills in
     values = {k: say(v, lang) if isinstance(v, Message) else v for k, v in params.items()}
     try:
         return template.format(**values)
@@ -78,9 +79,10 @@ def _fill(template: str, msgid: str, lang: str, params: dict[str, object]) -> st
 def say(text: object, lang: str) -> str:
     """A message in `lang`; plain text (a unit's name, a value) is returned as it is."""
     if isinstance(text, Message):
-        if text.context is not None:
-            return tr_p(lang, text.context, text.msgid, **text.params)
-        return tr(lang, text.msgid, **text.params)
+        found = (translations(lang).pgettext(text.context, text.msgid)
+                 if text.context is not None else translations(lang).gettext(text.msgid))
+        # A message is always formatted, as its English was: `{{` is a brace.
+        return _fill(found, text.msgid, lang, dict(text.params), always=True)
     return "" if text is None else str(text)
 
 
