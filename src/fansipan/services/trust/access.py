@@ -33,6 +33,8 @@ _WHAT: dict[Permission, Message] = {
     Permission.MANAGE_CLIENTS: msg("manage connected systems (role integrator or admin)"),
     Permission.MANAGE_METADATA: msg("change indicators and units (role admin)"),
     Permission.READ_AUDIT: msg("read the audit log (role admin)"),
+    Permission.MANAGE_SECRETS: msg("keep the credentials of remote systems (role admin)"),
+    Permission.MANAGE_OUTBOUND: msg("change the outbound allow-list (role admin)"),
 }
 
 
