@@ -14,6 +14,7 @@ from fansipan.cli.common import (
     _,
     cli_lang,
     err,
+    figure,
     friendly,
     open_session,
     out,
@@ -31,11 +32,12 @@ def audit_verify(data_dir: DataDir = None) -> None:
 
     with open_session(settings_from(data_dir)) as session:
         report = verify_chain(session=session)
-    older = (_(", {count} older than the log", count=report.changes_before_log)
+    older = (_(", {count} older than the log", count=figure(report.changes_before_log))
              if report.changes_before_log else "")
     out.print(_("{events} audit events, {changes} changes covered{older}; head {head}… "
-                "(event {last})", events=report.events, changes=report.changes_covered,
-                older=older, head=report.last_hash[:16], last=report.last_id))
+                "(event {last})", events=figure(report.events),
+                changes=figure(report.changes_covered), older=older,
+                head=report.last_hash[:16], last=report.last_id))
     if not report.ok:
         for problem in report.problems if cli_lang() == "en" else report.problems_vi:
             err.print(_("[red]tampering:[/red] {problem}", problem=problem), highlight=False)
@@ -63,4 +65,4 @@ def audit_export(
     finally:
         if output:
             target.close()
-    err.print(_("Exported {count} audit event(s).", count=count))
+    err.print(_("Exported {count} audit event(s).", count=figure(count)))

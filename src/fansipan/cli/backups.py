@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from fansipan.cli.common import DataDir, _, cli_principal, friendly, out, settings_from
+from fansipan.cli.common import (
+    DataDir,
+    _,
+    cli_principal,
+    figure,
+    friendly,
+    out,
+    settings_from,
+)
 
 
 @friendly
@@ -22,8 +30,9 @@ def backup(
     done = create_backup(settings=settings_from(data_dir), dest=dest, principal=cli_principal(),
                          overwrite=overwrite)
     out.print(_("Backed up {rows} rows in {tables} tables to {path} ({size} bytes); "
-                "manifest {manifest}.", rows=done.rows, tables=done.tables, path=done.path,
-                size=f"{done.size:,}", manifest=done.manifest.name))
+                "manifest {manifest}.", rows=figure(done.rows),
+                tables=figure(done.tables), path=done.path, size=figure(done.size),
+                manifest=done.manifest.name))
 
 
 @friendly
@@ -39,4 +48,4 @@ def restore(
     done = restore_backup(settings=settings_from(data_dir), src=src, principal=cli_principal(),
                           replace=replace)
     out.print(_("Restored {rows} rows in {tables} tables; the content is identical to the "
-                "backup.", rows=done.rows, tables=done.tables))
+                "backup.", rows=figure(done.rows), tables=figure(done.tables)))

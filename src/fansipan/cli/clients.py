@@ -13,6 +13,7 @@ from fansipan.cli.common import (
     DataDir,
     _,
     cli_principal,
+    figure,
     friendly,
     many,
     open_session,
@@ -152,7 +153,7 @@ def clients_log(
                     row = entry.model_dump(mode="json")
                     writer.writerow([row["id"], *(row[k] for k in FIELDS)])
                     n += 1
-            out.print(_("Wrote {count} requests to {file}.", count=n, file=output))
+            out.print(_("Wrote {count} requests to {file}.", count=figure(n), file=output))
             return
         entries = search_log(session=session, principal=cli_principal(), query=query)
     table = Table(_("At (UTC)"), _("Client"), _("Request"), _("Status"), _("In"), _("Out"),

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Principal
+from fansipan.domain.numbers import format_number
 from fansipan.errors import ConfigurationError, FansipanError
 from fansipan.locale import DEFAULT_LANG, say_error, tr
 from fansipan.settings import Settings
@@ -49,6 +50,11 @@ def cli_lang() -> str:
 def _(text: str, /, **params: object) -> str:
     """`text` (an English msgid) in the CLI's language, `{name}`s filled in."""
     return tr(cli_lang(), text, **params)
+
+
+def figure(n: int) -> str:
+    """A count in the CLI's language: 12.345 in Vietnamese, 12,345 in English."""
+    return format_number(n, lang=cli_lang())
 
 
 def friendly(fn: Callable[P, R]) -> Callable[P, R]:

@@ -24,6 +24,7 @@ from fansipan.cli.common import (
     cli_lang,
     cli_principal,
     err,
+    figure,
     friendly,
     many,
     open_session,
@@ -31,7 +32,15 @@ from fansipan.cli.common import (
     parse_date,
     settings_from,
 )
-from fansipan.locale import field_label
+from fansipan.errors import Message, pmsg
+from fansipan.locale import field_label, say
+
+# DHIS2's status words stay as they are in English (clients know them); Vietnamese says them.
+_STATUS: dict[str, Message] = {
+    "SUCCESS": pmsg("import status", "SUCCESS"),
+    "WARNING": pmsg("import status", "WARNING"),
+    "ERROR": pmsg("import status", "ERROR"),
+}
 
 
 @friendly
@@ -55,29 +64,30 @@ def import_file(
                             dry_run=dry_run, atomic=not partial, source=source)
     size = file.stat().st_size
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                  TextColumn("{task.fields[rows]:,} " + _("rows")), TimeElapsedColumn(),
+                  TextColumn("{task.fields[rows]} " + _("rows")), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=err) as bar, open_session(
             settings_from(data_dir)) as session:
-        task = bar.add_task(_("Importing {file}", file=file.name), total=size, rows=0)
+        task = bar.add_task(_("Importing {file}", file=file.name), total=size, rows=figure(0))
         summary = run_import(session=session, path=file, options=options, principal=cli_principal(),
                              file_name=file.name,
                              progress=lambda rows, done: bar.update(task, completed=done,
-                                                                    rows=rows))
+                                                                    rows=figure(rows)))
         bar.update(task, completed=size)
     count = summary.import_count
     en = cli_lang() == "en"
-    out.print(f"{summary.status.value}: "
+    status = summary.status.value
+    out.print(f"{say(_STATUS.get(status, status), cli_lang())}: "
               f"{summary.description if en else summary.description_vi}", highlight=False)
     out.print(_("rows {rows}; imported {imported}, updated {updated}, ignored {ignored}, "
-                "deleted {deleted}", rows=f"{summary.rows:,}", imported=f"{count.imported:,}",
-                updated=f"{count.updated:,}", ignored=f"{count.ignored:,}",
-                deleted=f"{count.deleted:,}"))
+                "deleted {deleted}", rows=figure(summary.rows), imported=figure(count.imported),
+                updated=figure(count.updated), ignored=figure(count.ignored),
+                deleted=figure(count.deleted)))
     for c in summary.conflicts[:50]:
         where = _("row {row}", row=c.row) if c.row else _("file")
         out.print(f"  {where}, {field_label(c.field, cli_lang())}: "
                   f"{c.message if en else c.message_vi}", highlight=False)
     if summary.conflict_count > 50:
-        out.print(_("  … and {count} more", count=f"{summary.conflict_count - 50:,}"))
+        out.print(_("  … and {count} more", count=figure(summary.conflict_count - 50)))
     if summary.status.value == "ERROR":
         raise typer.Exit(1)
 
@@ -128,8 +138,8 @@ def export_values(
         else:
             with output.open("wb") as f:
                 rows = write(f)
-    err.print(_("Exported {count} values to {file}.", count=f"{rows:,}", file=output) if output
-              else _("Exported {count} values.", count=f"{rows:,}"))
+    err.print(_("Exported {count} values to {file}.", count=figure(rows), file=output) if output
+              else _("Exported {count} values.", count=figure(rows)))
 
 
 @friendly
