@@ -33,7 +33,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
-from fansipan.errors import FansipanError, FieldError, NotFound, Unauthenticated
+from fansipan.errors import FansipanError, FieldError, NotFound, Unauthenticated, msg
 from fansipan.services.exchange.imports import ImportSummary
 from fansipan.services.exchange.spool import sweep
 from fansipan.services.exchange.workers import tag_alive, this_worker
@@ -320,10 +320,10 @@ def get_job(*, session: Session, principal: Principal, job_id: str) -> JobPublic
     with session.begin():
         row = session.get(JobRow, job_id)
         if row is None or not _may_see(principal, row.actor):
-            raise NotFound("No such job", [FieldError(
+            raise NotFound(msg("No such job"), [FieldError(
                 field="job", value=job_id[:40],
-                message="there is no job with this id that you started; list yours at "
-                        "/api/v1/jobs")])
+                message=msg("there is no job with this id that you started; list yours at "
+                            "/api/v1/jobs"))])
         return _public(row)
 
 
@@ -338,7 +338,7 @@ def list_jobs(*, session: Session, principal: Principal, limit: int = 50) -> lis
 
 def _signed_in(principal: Principal) -> None:
     if principal.is_anonymous:
-        raise Unauthenticated("Sign in (or send your API key) to see your jobs")
+        raise Unauthenticated(msg("Sign in (or send your API key) to see your jobs"))
 
 
 def _may_see(principal: Principal, actor: str) -> bool:
