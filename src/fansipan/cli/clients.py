@@ -134,6 +134,7 @@ def clients_log(
     """Requests made by connected systems: who, what, how many values, when, result."""
     import csv
 
+    from fansipan.exchange.cells import csv_row
     from fansipan.services.exchange.exchange_log import FIELDS, LogQuery, export_log, search_log
 
     start = parse_date(since, "--since")
@@ -147,7 +148,7 @@ def clients_log(
                 n = 0
                 for entry in export_log(session=session, principal=cli_principal(), query=query):
                     row = entry.model_dump(mode="json")
-                    writer.writerow([row["id"], *(row[k] for k in FIELDS)])
+                    writer.writerow(csv_row([row["id"], *(row[k] for k in FIELDS)]))
                     n += 1
             out.print(f"Wrote {n} requests to {output}.")
             return

@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from fansipan.domain.rows import RowConflict
 from fansipan.errors import FieldError, ValidationError
+from fansipan.exchange.cells import csv_row, read_text
 from fansipan.exchange.columns import HEADER_HELP_EN, HEADER_HELP_VI, positions
 
 # DHIS2's CSV columns, in DHIS2's order; a DHIS2 file is read by position when its
@@ -100,7 +101,11 @@ def _rows(reader: Iterable[list[str]],
                     yield combination(line, cells[at])
                     break
             else:
-                yield (line, indicator, unit, period, value, comment if has_comment else None)
+                if not has_comment:
+                    comment = None
+                elif comment[:1] == "'":
+                    comment = read_text(comment)  # as our exports write risky text
+                yield (line, indicator, unit, period, value, comment)
     except UnicodeDecodeError:
         raise file_problem(f"line {line + 1} is not UTF-8 text; save the file as 'CSV UTF-8'",
                            f"dòng {line + 1} không phải văn bản UTF-8; hãy lưu tệp dưới dạng "
@@ -122,6 +127,7 @@ def combination(line: int, given: str) -> RowConflict:
 
 
 def write_csv(out: IO[str], header: Iterable[str], rows: Iterable[Iterable[object]]) -> None:
+    """A plain table as CSV, every text cell inert (see `exchange.cells`)."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow(csv_row(header))
+    writer.writerows(csv_row(r) for r in rows)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
 from fansipan.errors import ValidationError
+from fansipan.exchange.cells import csv_value
 
 AGENCY = "FANSIPAN"
 DSD_ID, FLOW_ID, VERSION = "DSD_VALUES", "DF_VALUES", "1.0"
@@ -114,6 +115,9 @@ def write_sdmx_csv(batches: Iterable[Sequence[Sequence[Any]]], out: IO[bytes],
         if not page:
             return
         frame: Any = sdmx.to_csv(_dataset(page, dsd, flow), rtype=pandas.DataFrame)
+        for column in frame.columns:
+            if column != "OBS_VALUE":  # the numbers stay numbers
+                frame[column] = frame[column].map(csv_value)
         text.write(frame.to_csv(index=False, header=not header_written, lineterminator="\n"))
         header_written = True
         rows += len(frame)

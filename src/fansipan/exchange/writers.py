@@ -15,9 +15,13 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
 from fansipan.domain.rows import EXPORT_COLUMNS as COLUMNS
+from fansipan.exchange.cells import csv_rows, xlsx_row
 from fansipan.exchange.csv_io import DHIS2_COLUMNS
 
 Batches = Iterable[Sequence[Sequence[Any]]]
+# Columns of an export row that hold text anyone who enters data chooses (the comment,
+# who stored it); codes, uids, periods and times follow patterns no formula matches.
+FREE_TEXT = (COLUMNS.index("comment"), COLUMNS.index("stored_by"))
 Progress = Callable[[int], None] | None
 DEFAULT_COMBO = "HllvX50cXC0"  # DHIS2's default category option combination
 
@@ -53,7 +57,7 @@ def write_csv(batches: Batches, out: IO[bytes], progress: Progress = None) -> in
     writer.writerow(COLUMNS)
     rows = 0
     for batch in batches:
-        writer.writerows(batch)
+        writer.writerows(csv_rows(batch, FREE_TEXT))
         rows += len(batch)
         if progress:
             progress(rows)
@@ -114,6 +118,9 @@ def write_dhis2_json(batches: Batches, out: IO[bytes], progress: Progress = None
     return rows
 
 
+_DHIS2_FREE_TEXT = (DHIS2_COLUMNS.index("storedby"), DHIS2_COLUMNS.index("comment"))
+
+
 def write_dhis2_csv(batches: Batches, out: IO[bytes], progress: Progress = None, *,
                     uids: bool = True) -> int:
     de, ou = _dhis2_ids(uids)
@@ -123,9 +130,10 @@ def write_dhis2_csv(batches: Batches, out: IO[bytes], progress: Progress = None,
     writer.writerow(DHIS2_COLUMNS)
     rows = 0
     for batch in batches:
-        writer.writerows(
+        writer.writerows(csv_rows((
             (row[de], dhis2_period(row[2]), row[ou], combo, combo, row[3], row[5], row[6],
-             row[4] or "", "false", "true" if row[7] else "false") for row in batch)
+             row[4] or "", "false", "true" if row[7] else "false") for row in batch),
+            _DHIS2_FREE_TEXT))
         rows += len(batch)
         if progress:
             progress(rows)
@@ -143,7 +151,7 @@ def write_xlsx(batches: Batches, out: IO[bytes], progress: Progress = None) -> i
     rows = 0
     for batch in batches:
         for row in batch:
-            sheet.append([*row[:7], bool(row[7]), *row[8:]])
+            sheet.append(xlsx_row(sheet, [*row[:7], bool(row[7]), *row[8:]]))
         rows += len(batch)
         if progress:
             progress(rows)

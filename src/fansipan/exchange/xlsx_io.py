@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from fansipan.exchange.cells import xlsx_row
 from fansipan.exchange.columns import HEADER_HELP_EN, HEADER_HELP_VI, positions
 from fansipan.exchange.csv_io import file_problem
 
@@ -46,9 +47,9 @@ def write_template(title: str, note: str, rows: Sequence[TemplateRow]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "So lieu"
-    sheet["A1"] = title
+    sheet.append(xlsx_row(sheet, [title]))
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"] = note
+    sheet.append(xlsx_row(sheet, [note]))
     sheet["A2"].alignment = Alignment(wrap_text=False)
     sheet.append([])
     sheet.append(list(HEADERS))
@@ -69,8 +70,8 @@ def write_template(title: str, note: str, rows: Sequence[TemplateRow]) -> bytes:
         rule.formula1, rule.formula2 = "-1E+300", "1E+300"
         sheet.add_data_validation(rule)
     for offset, r in enumerate(rows, start=header_row + 1):
-        sheet.append([r.indicator, r.indicator_name, r.measure, r.unit, r.unit_name, r.period,
-                      r.value, r.comment])
+        sheet.append(xlsx_row(sheet, [r.indicator, r.indicator_name, r.measure, r.unit,
+                                      r.unit_name, r.period, r.value, r.comment]))
         for column in (7, 8):
             sheet.cell(row=offset, column=column).protection = editable
         (whole if r.integer else decimal).add(f"G{offset}")
