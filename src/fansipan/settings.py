@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -42,8 +43,9 @@ class Settings:
     lockout_minutes: int = 15
     login_ip_max_failures: int = 30
     admin_networks: tuple[str, ...] = ()  # empty: administration from anywhere
-    metrics_networks: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
-    trusted_proxies: str = "127.0.0.1"
+    metrics_networks: tuple[str, ...] = ()  # empty: /metrics is closed
+    trusted_proxies: tuple[str, ...] = ()  # empty: X-Forwarded-* is never believed
+    allowed_hosts: tuple[str, ...] = ()  # besides `host` and the loopback names
     shutdown_timeout: int = 30
 
     def __post_init__(self) -> None:
@@ -68,7 +70,8 @@ class Settings:
         _check_range("FANSIPAN_LOGIN_IP_MAX_FAILURES", self.login_ip_max_failures, 1, 10_000)
         _check_range("FANSIPAN_SHUTDOWN_TIMEOUT", self.shutdown_timeout, 1, 3600)
         for name, nets in (("FANSIPAN_ADMIN_NETWORKS", self.admin_networks),
-                           ("FANSIPAN_METRICS_NETWORKS", self.metrics_networks)):
+                           ("FANSIPAN_METRICS_NETWORKS", self.metrics_networks),
+                           ("FANSIPAN_TRUSTED_PROXIES", self.trusted_proxies)):
             for net in nets:
                 try:
                     ipaddress.ip_network(net, strict=False)
@@ -77,6 +80,19 @@ class Settings:
                         f"{name} takes networks such as 10.0.0.0/8,192.168.1.5; "
                         f"{net!r} is not one"
                     ) from None
+
+        for host in self.allowed_hosts:
+            if not _HOST_PATTERN.match(host):
+                raise ConfigurationError(
+                    "FANSIPAN_ALLOWED_HOSTS takes host names such as ioc.laocai.gov.vn, "
+                    f"*.laocai.gov.vn or 10.1.2.3 (no scheme, no port); {host!r} is not one")
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        """Host names requests may be addressed to (the Host header, without its port)."""
+        names = {self.host.lower(), "localhost", "127.0.0.1", "::1"}
+        names.update(h.lower() for h in self.allowed_hosts)
+        return frozenset(names)
 
     @property
     def behind_tls(self) -> bool:
@@ -118,9 +134,9 @@ class Settings:
             **numbers,
             tls=None if not tls_text else tls_text in ("1", "true", "yes", "on"),
             admin_networks=_list_env(env, "FANSIPAN_ADMIN_NETWORKS", ()),
-            metrics_networks=_list_env(env, "FANSIPAN_METRICS_NETWORKS",
-                                       ("127.0.0.0/8", "::1/128")),
-            trusted_proxies=env.get("FANSIPAN_TRUSTED_PROXIES", "127.0.0.1"),
+            metrics_networks=_list_env(env, "FANSIPAN_METRICS_NETWORKS", ()),
+            trusted_proxies=_list_env(env, "FANSIPAN_TRUSTED_PROXIES", ()),
+            allowed_hosts=_list_env(env, "FANSIPAN_ALLOWED_HOSTS", ()),
             data_dir=Path(env.get("FANSIPAN_DATA_DIR", str(DEFAULT_DATA_DIR))),
             database_url=env.get("FANSIPAN_DATABASE_URL") or None,
             host=env.get("FANSIPAN_HOST", "127.0.0.1"),
@@ -154,6 +170,9 @@ _INT_SETTINGS = {
     "login_ip_max_failures": 30,
     "shutdown_timeout": 30,
 }
+
+# A host name, an IPv4 or IPv6 address, `*.` before a domain, or `*` for any host.
+_HOST_PATTERN = re.compile(r"^(\*|(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|[0-9A-Fa-f:]+)$")
 
 # Values people copy from examples; a secret made of them is no secret.
 _DEFAULT_WORDS = ("change", "secret", "default", "example", "password", "fansipan", "xxxx")

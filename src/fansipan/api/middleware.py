@@ -55,6 +55,10 @@ class OperationsMiddleware:
                 status = int(message["status"])
                 headers: list[tuple[bytes, bytes]] = list(message.get("headers", []))
                 headers.extend(self._headers(path, request_id))
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    # Data answers (the API, DHIS2, pages) are never kept by a browser or
+                    # a proxy; static assets say otherwise themselves.
+                    headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -87,8 +91,6 @@ class OperationsMiddleware:
             (b"cross-origin-opener-policy", b"same-origin"),
             (b"x-request-id", request_id.encode()),
         ]
-        if path.startswith("/api/"):
-            out.append((b"cache-control", b"no-store"))
         if self.behind_tls:
             out.append((b"strict-transport-security", HSTS.encode()))
         return out

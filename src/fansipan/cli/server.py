@@ -72,6 +72,7 @@ def run_server(settings: Settings) -> None:
     # SIGTERM or Ctrl+C: stop accepting, let requests in flight finish (up to the
     # shutdown timeout), then close the database pool in the app's lifespan.
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_config=None, access_log=False, proxy_headers=True,
-                forwarded_allow_ips=settings.trusted_proxies,
+                # X-Forwarded-* is read by the app itself (api/proxies.py), from the
+                # proxies FANSIPAN_TRUSTED_PROXIES names only.
+                log_config=None, access_log=False, proxy_headers=False,
                 timeout_graceful_shutdown=settings.shutdown_timeout)

@@ -42,14 +42,19 @@ def import_file(
     partial: Annotated[bool, typer.Option(
         "--partial", help="Save the valid rows even when others are refused.")] = False,
     source: Annotated[str, typer.Option(help="Source recorded with each value.")] = "import",
+    number_style: Annotated[str, typer.Option(
+        help="How 1.234 is read: vi (1234), en (1.234), or auto (vi for a semicolon-separated "
+             "file or Vietnamese headers, else refused as ambiguous).")] = "auto",
     data_dir: DataDir = None,
 ) -> None:
     """Import a file (JSON, CSV, XLSX, DHIS2), with a progress bar; all or nothing by default."""
+    from fansipan.domain.numbers import NumberStyle
     from fansipan.domain.rows import ImportFormat, WriteStrategy
     from fansipan.services.exchange.imports import ImportOptions, run_import
 
     options = ImportOptions(format=ImportFormat(format), strategy=WriteStrategy(strategy),
-                            dry_run=dry_run, atomic=not partial, source=source)
+                            dry_run=dry_run, atomic=not partial, source=source,
+                            number_style=NumberStyle(number_style))
     size = file.stat().st_size
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                   TextColumn("{task.fields[rows]:,} rows"), TimeElapsedColumn(),

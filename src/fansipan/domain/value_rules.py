@@ -8,31 +8,42 @@ import math
 
 from fansipan.domain.indicators import Indicator, ValueType
 from fansipan.domain.rows import Problem, RowConflict
+from fansipan.domain.texts import text_problem
 from fansipan.errors import FieldError
 
 SHOWN_MAX = 60
 
 
 def shown(value: object) -> str:
+    """A value as a message quotes it: short, and never a deep dump of a list or object."""
+    if isinstance(value, list | tuple | dict):
+        return "[…]" if not isinstance(value, dict) else "{…}"
     text = str(value)
     return text if len(text) <= SHOWN_MAX else text[:SHOWN_MAX - 1] + "…"
 
 
 def plain_number(value: object) -> float | None:
-    """A finite number from a number or plain numeric text, else None (read it fully)."""
+    """A finite number from a number or text that reads the same in every number style
+    (`12`, `12.5`, `1e3`), in its canonical form; else None: read it fully, with the
+    style in force (`domain.numbers`). Python's `float` alone would take `1.234` for a
+    decimal, `١٢` and `１２` for twelve and `1_000` for a thousand."""
     kind = type(value)
     if kind is str:
-        if "_" in value:  # type: ignore[operator]
+        text: str = value  # type: ignore[assignment]
+        if "_" in text or "," in text or not text.isascii():
             return None
+        dot = text.find(".")
+        if dot >= 0 and (len(text) - dot == 4 or "." in text[dot + 1:]):
+            return None  # 1.234 or 1.234.567: the style decides
         try:
-            number = float(value)  # type: ignore[arg-type]
+            number = float(text)
         except ValueError:
             return None
     elif kind is float or kind is int:
         number = float(value)  # type: ignore[arg-type]
     else:
         return None
-    return number if math.isfinite(number) else None
+    return number + 0.0 if math.isfinite(number) else None  # + 0.0: no -0.0
 
 
 def pending_conflict(field: str, value: str, en: str, vi: str, code: str,
@@ -74,6 +85,15 @@ def check_value(ind: Indicator, value: float, *, given: object = None,
                            f"{value:g} lớn hơn giá trị lớn nhất cho phép {ind.max_value:g}",
                            "out_of_range")
     return None
+
+
+def check_comment(comment: str, row: int) -> RowConflict | None:
+    """Why a comment cannot be stored (a NUL or other control character), or None."""
+    found = text_problem(comment)
+    if found is None:
+        return None
+    return RowConflict(row, "comment", shown(comment.encode("unicode_escape").decode()),
+                       f"the comment {found[0]}", f"ghi chú {found[1]}", "bad_text")
 
 
 def duplicate(row: int, earlier: int | None, period: str) -> RowConflict:

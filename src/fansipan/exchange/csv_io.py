@@ -11,10 +11,11 @@ from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import IO, Any
 
+from fansipan.domain.numbers import NumberReading, NumberStyle, format_number
 from fansipan.domain.rows import RowConflict
 from fansipan.errors import FieldError, ValidationError
 from fansipan.exchange.cells import csv_row, read_text
-from fansipan.exchange.columns import HEADER_HELP_EN, HEADER_HELP_VI, positions
+from fansipan.exchange.columns import HEADER_HELP_EN, HEADER_HELP_VI, is_vietnamese, positions
 
 # DHIS2's CSV columns, in DHIS2's order; a DHIS2 file is read by position when its
 # header does not name them.
@@ -22,6 +23,7 @@ DHIS2_COLUMNS = ("dataelement", "period", "orgunit", "categoryoptioncombo",
                  "attributeoptioncombo", "value", "storedby", "lastupdated", "comment",
                  "followup", "deleted")
 DEFAULT_COMBOS = frozenset({"", "HllvX50cXC0", "default"})  # DHIS2's default combination
+MAX_LINE = 1 << 20  # characters in one line of a file of values (a row is ~100)
 
 
 def file_problem(en: str, vi: str, row: int | None = None) -> ValidationError:
@@ -46,24 +48,32 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv(stream: IO[bytes], *, dhis2: bool = False) -> Iterator[tuple[Any, ...] | RowConflict]:
+def read_csv(stream: IO[bytes], *, dhis2: bool = False,
+             numbers: NumberReading | None = None) -> Iterator[tuple[Any, ...] | RowConflict]:
     """Rows (line number, indicator, unit, period, value, comment), or a RowConflict.
 
-    Line numbers count the header as line 1, as a spreadsheet shows them.
+    Line numbers count the header as line 1, as a spreadsheet shows them. When the
+    number style is not given, a semicolon-separated file or one with Vietnamese headers
+    has its numbers read Vietnamese style (`numbers` is told before the first row).
     """
     text = text_stream(stream)
     try:
         try:
-            header_line = text.readline()
+            header_line = text.readline(MAX_LINE)
         except UnicodeDecodeError:
             raise file_problem(
                 "the file is not UTF-8 text; save it as 'CSV UTF-8'",
                 "tệp không phải văn bản UTF-8; hãy lưu dưới dạng 'CSV UTF-8'") from None
+        if len(header_line) >= MAX_LINE and not header_line.endswith("\n"):
+            raise too_long(1)
         if not header_line.strip():
             raise file_problem("the file is empty or its first line is blank; " + HEADER_HELP_EN,
                                "tệp rỗng hoặc dòng đầu trống; " + HEADER_HELP_VI, row=1)
         delimiter = sniff_delimiter(header_line)
-        headers = next(csv.reader([header_line], delimiter=delimiter))
+        try:
+            headers = next(csv.reader([header_line], delimiter=delimiter, strict=True))
+        except csv.Error as exc:
+            raise unreadable(1, exc) from None
         found, missing = positions(headers)
         if missing and dhis2:
             found = {"indicator": 0, "period": 1, "unit": 2, "coc": 3, "aoc": 4, "value": 5,
@@ -72,15 +82,83 @@ def read_csv(stream: IO[bytes], *, dhis2: bool = False) -> Iterator[tuple[Any, .
             raise file_problem(f"the header lacks {', '.join(missing)}: {HEADER_HELP_EN}",
                                f"dòng tiêu đề thiếu cột {', '.join(missing)}: {HEADER_HELP_VI}",
                                row=1)
-        yield from _rows(csv.reader(text, delimiter=delimiter), found)
+        if numbers is not None and numbers.style is NumberStyle.AUTO:
+            _learn_style(numbers, delimiter, headers)
+        lines = _bounded_lines(text)
+        yield from _rows(csv.reader(lines, delimiter=delimiter, strict=True), found, lines)
     finally:
         # Leave the file to its owner: a wrapper closing it later would fail noisily.
         with contextlib.suppress(ValueError):
             text.detach()
 
 
-def _rows(reader: Iterable[list[str]],
-          found: dict[str, int]) -> Iterator[tuple[Any, ...] | RowConflict]:
+def _learn_style(numbers: NumberReading, delimiter: str, headers: list[str]) -> None:
+    if delimiter == ";":
+        numbers.use(NumberStyle.VI, "the file is separated by semicolons, as Excel writes it "
+                    "in Vietnamese", "tệp phân cách bằng dấu chấm phẩy, như Excel tiếng Việt "
+                    "lưu")
+    elif is_vietnamese(headers):
+        numbers.use(NumberStyle.VI, "the headers are in Vietnamese",
+                    "dòng tiêu đề bằng tiếng Việt")
+
+
+class _Lines:
+    """The file's lines, none longer than MAX_LINE (a file without line breaks would
+    otherwise be read whole into memory as one line); counts what it has handed out."""
+
+    def __init__(self, text: io.TextIOWrapper) -> None:
+        self._read = text.readline
+        self.count = 1  # the header
+
+    def __iter__(self) -> Iterator[str]:
+        read = self._read
+        while line := read(MAX_LINE):
+            self.count += 1
+            if len(line) >= MAX_LINE and not line.endswith("\n"):
+                raise too_long(self.count)
+            yield line
+
+
+def _bounded_lines(text: io.TextIOWrapper) -> _Lines:
+    return _Lines(text)
+
+
+def too_long(line: int) -> ValidationError:
+    return file_problem(
+        f"line {line} is longer than {MAX_LINE:,} characters: this is not a table of values "
+        "(a CSV file has one value per line); check that it is the right file",
+        f"dòng {line} dài hơn {format_number(MAX_LINE)} ký tự: đây không phải bảng số liệu "
+        "(tệp CSV có mỗi số liệu trên một dòng); kiểm tra lại tệp", row=line)
+
+
+def unreadable(row: int, exc: csv.Error) -> ValidationError:
+    """A row the CSV rules cannot read, said the way a person can fix it."""
+    reason = str(exc)
+    if "end of data" in reason:
+        return file_problem(
+            f"row {row} opens a quote (\") that is never closed, so every line after it would "
+            "be read as one cell; close the quote or remove it",
+            f"dòng {row} mở dấu ngoặc kép (\") mà không đóng, nên mọi dòng sau đó sẽ bị đọc "
+            "thành một ô; hãy đóng dấu ngoặc kép hoặc xóa nó", row=row)
+    if "expected after" in reason:
+        return file_problem(
+            f"row {row} has text right after a closing quote (\"); put the whole cell in "
+            "quotes, and double any quote inside it (\"\")",
+            f"dòng {row} có chữ ngay sau dấu ngoặc kép đóng (\"); hãy đặt cả ô trong ngoặc kép "
+            "và viết đôi dấu ngoặc kép bên trong (\"\")", row=row)
+    if "field larger" in reason:
+        return file_problem(
+            f"row {row} has a cell longer than {csv.field_size_limit():,} characters, most "
+            "likely because a quote (\") is not closed; check its quotes",
+            f"dòng {row} có một ô dài hơn {format_number(csv.field_size_limit())} ký tự, nhiều "
+            "khả năng do dấu ngoặc kép (\") không được đóng; kiểm tra dấu ngoặc kép", row=row)
+    return file_problem(f"row {row} cannot be read as CSV ({reason}); check its quotes",
+                        f"không đọc được dòng {row} ({reason}); kiểm tra dấu ngoặc kép",
+                        row=row)
+
+
+def _rows(reader: Iterable[list[str]], found: dict[str, int],
+          lines: _Lines) -> Iterator[tuple[Any, ...] | RowConflict]:
     order = [found["indicator"], found["unit"], found["period"], found["value"]]
     order.append(found.get("comment", found["indicator"]))
     has_comment = "comment" in found
@@ -107,13 +185,12 @@ def _rows(reader: Iterable[list[str]],
                     comment = read_text(comment)  # as our exports write risky text
                 yield (line, indicator, unit, period, value, comment)
     except UnicodeDecodeError:
-        raise file_problem(f"line {line + 1} is not UTF-8 text; save the file as 'CSV UTF-8'",
-                           f"dòng {line + 1} không phải văn bản UTF-8; hãy lưu tệp dưới dạng "
-                           "'CSV UTF-8'", row=line + 1) from None
+        at = lines.count + 1
+        raise file_problem(f"line {at} is not UTF-8 text; save the file as 'CSV UTF-8'",
+                           f"dòng {at} không phải văn bản UTF-8; hãy lưu tệp dưới dạng "
+                           "'CSV UTF-8'", row=at) from None
     except csv.Error as exc:
-        raise file_problem(f"line {line + 1} cannot be read as CSV ({exc}); check its quotes",
-                           f"không đọc được dòng {line + 1} ({exc}); kiểm tra dấu ngoặc kép",
-                           row=line + 1) from None
+        raise unreadable(line + 1, exc) from None
 
 
 def combination(line: int, given: str) -> RowConflict:

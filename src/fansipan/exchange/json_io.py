@@ -14,6 +14,11 @@ from fansipan.exchange.csv_io import DEFAULT_COMBOS, combination, file_problem
 def load_json(stream: IO[bytes]) -> Any:
     try:
         return json.load(stream)
+    except RecursionError:
+        raise file_problem("the JSON is nested too deeply to be a set of values (a values "
+                           "document is three levels deep)",
+                           "JSON lồng nhau quá sâu, không phải một tập số liệu (tài liệu số liệu "
+                           "chỉ sâu ba cấp)") from None
     except UnicodeDecodeError:
         raise file_problem("the JSON is not UTF-8 text", "JSON không phải văn bản UTF-8") from None
     except json.JSONDecodeError as exc:
@@ -27,8 +32,20 @@ def _text(item: Mapping[str, Any], *names: str) -> Any:
     for name in names:
         value = item.get(name)
         if value is not None:
-            return value if isinstance(value, str | int | float) else json.dumps(value)[:60]
+            return value if isinstance(value, str | int | float) else _shape(value)
     return ""
+
+
+def _shape(value: Any) -> str:
+    """A short stand-in for a list or object where text was expected (never a deep dump)."""
+    return "[…]" if isinstance(value, list) else "{…}" if isinstance(value, dict) else str(value)
+
+
+def _comment(item: Mapping[str, Any]) -> str | None:
+    comment = item.get("comment")
+    if comment is None or isinstance(comment, str):
+        return comment
+    return _shape(comment) if isinstance(comment, list | dict) else str(comment)
 
 
 def _not_an_object(row: int) -> RowConflict:
@@ -48,9 +65,8 @@ def read_values(doc: Any) -> Iterator[tuple[Any, ...] | RowConflict]:
         if not isinstance(item, dict):
             yield _not_an_object(n)
             continue
-        comment = item.get("comment")
         yield (n, _text(item, "indicator"), _text(item, "unit"), _text(item, "period"),
-               item.get("value"), str(comment) if comment is not None else None)
+               item.get("value"), _comment(item))
 
 
 def schemes_of(doc: Any) -> dict[str, str]:
@@ -83,7 +99,5 @@ def read_data_value_set(doc: Any) -> Iterator[tuple[Any, ...] | RowConflict]:
         if odd is not None:
             yield combination(n, odd)
             continue
-        comment = item.get("comment")
         yield (n, _text(item, "dataElement"), _text(item, "orgUnit") or unit or "",
-               _text(item, "period") or period or "", item.get("value"),
-               str(comment) if comment is not None else None)
+               _text(item, "period") or period or "", item.get("value"), _comment(item))

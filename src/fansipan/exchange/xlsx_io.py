@@ -13,9 +13,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from fansipan.domain.numbers import NumberReading, NumberStyle
+from fansipan.errors import ValidationError
 from fansipan.exchange.cells import xlsx_row
-from fansipan.exchange.columns import HEADER_HELP_EN, HEADER_HELP_VI, positions
+from fansipan.exchange.columns import HEADER_HELP_EN, HEADER_HELP_VI, is_vietnamese, positions
 from fansipan.exchange.csv_io import file_problem
+from fansipan.exchange.xlsx_package import check_package
 
 HEADERS = ("Mã chỉ tiêu / Indicator code", "Tên chỉ tiêu / Indicator", "Đơn vị tính / Unit "
            "of measure", "Mã đơn vị / Unit code", "Tên đơn vị / Unit name", "Kỳ / Period",
@@ -91,34 +94,53 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def read_xlsx(stream: IO[bytes]) -> Iterator[tuple[Any, ...]]:
+def read_xlsx(stream: IO[bytes], *,
+              numbers: NumberReading | None = None) -> Iterator[tuple[Any, ...]]:
     """Rows (sheet row, indicator, unit, period, value, comment); rows left blank in the
-    value column are skipped (a template row not filled in)."""
+    value column are skipped (a template row not filled in). Numbers typed as text are
+    read Vietnamese style under Vietnamese headers (our templates have them)."""
     from openpyxl import load_workbook
 
+    check_package(stream)
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a file that is not a workbook
         raise file_problem("the file is not a readable XLSX workbook",
                            "tệp không phải bảng tính XLSX đọc được") from None
+    at = [0]
     try:
-        yield from _sheet_rows(book)
+        yield from _sheet_rows(book, numbers, at)
+    except ValidationError:
+        raise
+    except Exception:  # a sheet is parsed as it is read: a broken one fails here
+        raise file_problem(f"the workbook cannot be read past row {at[0]}: it is damaged or "
+                           "not made by a spreadsheet program; save it again",
+                           f"không đọc được bảng tính sau dòng {at[0]}: tệp bị hỏng hoặc không "
+                           "do chương trình bảng tính tạo ra; hãy lưu lại", row=at[0] + 1
+                           ) from None
     finally:
         book.close()
 
 
-def _sheet_rows(book: Any) -> Iterator[tuple[Any, ...]]:
+def _sheet_rows(book: Any, numbers: NumberReading | None,
+                at: list[int]) -> Iterator[tuple[Any, ...]]:
     for sheet in book.worksheets:
         rows = sheet.iter_rows(values_only=True)
         for line, cells in enumerate(rows, start=1):
             if line > _HEADER_SCAN:
                 break
-            found, missing = positions([str(c) if c is not None else "" for c in cells])
+            headers = [str(c) if c is not None else "" for c in cells]
+            found, missing = positions(headers)
             if missing:
                 continue
+            if numbers is not None and numbers.style is NumberStyle.AUTO and is_vietnamese(
+                    headers):
+                numbers.use(NumberStyle.VI, "the headers are in Vietnamese",
+                            "dòng tiêu đề bằng tiếng Việt")
             order = [found[f] for f in ("indicator", "unit", "period", "value")]
             comment_at = found.get("comment")
             for number, data in enumerate(rows, start=line + 1):
+                at[0] = number
                 if not data or len(data) <= max(order):
                     continue
                 ind, unit, period, value = (_cell(data[i]) for i in order)

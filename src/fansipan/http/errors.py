@@ -49,7 +49,17 @@ def translate(exc: BaseException) -> Problem:
             FieldError(field=_field_name(tuple(e.get("loc", ()))), message=str(e.get("msg")))
             for e in exc.errors()])
     if isinstance(exc, HTTPException):
+        cause = exc.__cause__
+        if isinstance(cause, FansipanError):  # raised while the body was being read
+            return translate(cause)
+        if isinstance(cause, RecursionError):
+            return Problem(400, "JSON lồng nhau quá sâu / The JSON body is nested too deeply; "
+                                "no request here needs more than a few levels")
         return Problem(exc.status_code, str(exc.detail))
+    if isinstance(exc, UnicodeEncodeError):
+        # A lone surrogate ("\ud800" in JSON) that neither store can encode.
+        return Problem(422, "A text holds half of a character (a lone surrogate) that cannot "
+                            "be stored; send it as UTF-8. Nothing was saved")
     if isinstance(exc, OperationalError):
         log.error("store error: %s", exc.orig)
         unavailable = store_unavailable(exc)
@@ -127,5 +137,5 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(problem.status, problem.message, problem.errors)
 
     for kind in (FansipanError, RequestValidationError, HTTPException, OperationalError,
-                 DataError, Exception):
+                 DataError, UnicodeEncodeError, Exception):
         app.add_exception_handler(kind, answer)

@@ -15,6 +15,7 @@ from fansipan.http.principals import PrincipalDep
 from fansipan.services.warehouse.datavalues import (
     DataValuePublic,
     DataValueWrite,
+    NumberIn,
     ValueQuery,
     WriteSummary,
     get_value,
@@ -30,7 +31,9 @@ PeriodId = Annotated[str, Path(min_length=1, max_length=12)]
 
 
 class ValueBody(BaseModel):
-    value: float | str
+    value: NumberIn = Field(description="A JSON number, or its text: 1234.5, 1234,5, "
+                                        "1.234,5 (a text such as 1.234 that reads two ways "
+                                        "is refused with both readings)")
     comment: str | None = Field(default=None, max_length=2000)
 
 

@@ -15,11 +15,12 @@ from datetime import date
 from typing import Any
 
 from fansipan.domain.indicators import Indicator, ValueType
-from fansipan.domain.numbers import parse_number
+from fansipan.domain.numbers import NumberReading, Refusal, canonical
 from fansipan.domain.periods import ACCEPTED_FORMS, PeriodType, parse_period
 from fansipan.domain.rows import IdScheme, PeriodInfo, Problem, RawValue, ResolvedValue, RowConflict
 from fansipan.domain.uids import is_uid
 from fansipan.domain.value_rules import (
+    check_comment,
     check_value,
     derived_entered,
     pending_conflict,
@@ -45,8 +46,11 @@ class RowChecker:
 
     def __init__(self, catalog: Catalog, *, deleting: bool = False,
                  scope: Scope | None = None, indicator_scheme: IdScheme = IdScheme.AUTO,
-                 unit_scheme: IdScheme = IdScheme.AUTO) -> None:
+                 unit_scheme: IdScheme = IdScheme.AUTO,
+                 numbers: NumberReading | None = None) -> None:
         self.catalog = catalog
+        # Shared with the reader, which may learn the file's number style from its header.
+        self.numbers = numbers if numbers is not None else NumberReading()
         self.deleting = deleting
         self.scope = scope
         self.indicator_scheme = indicator_scheme
@@ -95,7 +99,7 @@ class RowChecker:
                     limits = self._good.get(key)
                     if limits is None and key not in self._bad:
                         limits = self._learn(key, found[1], unit_ref)
-                    if limits is not None:
+                    if limits is not None and (not comment or comment.isprintable()):
                         if self.deleting:
                             return _resolved((row, key[0], unit_id, period, None,
                                               comment or None))
@@ -174,6 +178,10 @@ class RowChecker:
                 level = self._level(ind_id, indicator, unit_id, raw.unit)
                 if level is not None:
                     problems.append(level.at(row))
+        if raw.comment:
+            bad_text = check_comment(str(raw.comment), row)
+            if bad_text is not None:
+                problems.append(bad_text)
         if problems or period is None or unit_id < 0 or ind_id < 0:
             return problems
         if self.scope is not None:
@@ -319,28 +327,19 @@ class RowChecker:
         self._scoped[key] = found
         return found
 
-    @staticmethod
-    def _number(value: object, row: int) -> float | RowConflict:
+    def _number(self, value: object, row: int) -> float | RowConflict:
         if value is None or (isinstance(value, str) and not value.strip()):
             return RowConflict(row, "value", None, "a value is required", "thiếu giá trị",
                             "value_required")
         if isinstance(value, float | int) and not isinstance(value, bool):
             number = float(value)
             if math.isfinite(number):
-                return number
-        elif isinstance(value, str) and "_" not in value:
-            # The common case ("12", "3.5") in one C call; anything else is read the
-            # way people write numbers, or refused with the reason.
-            try:
-                number = float(value)
-                if math.isfinite(number):
-                    return number
-            except ValueError:
-                pass
-            try:
-                return parse_number(value, row=row)
-            except FansipanError:
-                pass
+                return canonical(number)
+        elif isinstance(value, str):
+            found = self.numbers.read(value)
+            if not isinstance(found, Refusal):
+                return found
+            return RowConflict(row, "value", shown(value), found.en, found.vi, found.code)
         text = shown(value)
         return RowConflict(row, "value", text,
                         f"{text!r} is not a number; write it like 1234.5 or 1234,5",

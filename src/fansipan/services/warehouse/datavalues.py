@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictFloat, StrictInt
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
+from fansipan.domain.numbers import NumberReading, NumberStyle
 from fansipan.domain.periods import parse_period
 from fansipan.domain.rows import Problem, RawValue, RowConflict
 from fansipan.domain.rows import WriteStrategy as WriteStrategy
@@ -31,6 +32,10 @@ from fansipan.services.trust.access import Scope, data_scope, require
 from fansipan.services.warehouse.writes import ValueWriter
 from fansipan.store.tables import ChangeRow, DataValueRow
 
+# A number as a client sends it: a JSON number or its text (read by `domain.numbers`);
+# never true or false, which pydantic would otherwise take for 1 and 0.
+NumberIn = StrictInt | StrictFloat | str
+
 
 class DataValueWrite(BaseModel):
     """One value as a client sends it: codes (or uids) and a period identifier."""
@@ -38,7 +43,7 @@ class DataValueWrite(BaseModel):
     indicator: str = Field(min_length=1, max_length=60, examples=["BC_XA_CO_DIEM"])
     unit: str = Field(min_length=1, max_length=40, examples=["02647"])
     period: str = Field(min_length=1, max_length=12, examples=["2024-03"])
-    value: float | str | None = Field(default=None, examples=[12])
+    value: NumberIn | None = Field(default=None, examples=[12])
     comment: str | None = Field(default=None, max_length=2000)
 
 
@@ -78,6 +83,7 @@ def write_values(
     dry_run: bool = False,
     catalog: Catalog | None = None,
     principal: Principal | None = None,
+    number_style: NumberStyle = NumberStyle.AUTO,
 ) -> WriteSummary:
     """Validate all items, then write them in one transaction, or write nothing.
 
@@ -87,7 +93,8 @@ def write_values(
     anything is one audit event carrying the digest of its change rows.
     """
     writer = ValueWriter(session=session, source=source, actor=actor, principal=principal,
-                         strategy=strategy, dry_run=dry_run, catalog=catalog)
+                         strategy=strategy, dry_run=dry_run, catalog=catalog,
+                         numbers=NumberReading(number_style))
     with writer:
         writer.add(RawValue(n, i.indicator, i.unit, i.period, i.value, i.comment)
                    for n, i in enumerate(items, start=1))

@@ -9,13 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
-from fansipan.domain.numbers import parse_number
+from fansipan.domain.numbers import NumberStyle, parse_number
 from fansipan.domain.periods import Period, parse_period
+from fansipan.domain.texts import text_problem
 from fansipan.errors import FieldError, ValidationError
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import Scope, data_scope, require
 from fansipan.services.trust.audit import record_for
+from fansipan.services.warehouse.datavalues import NumberIn
 from fansipan.store.audit import AuditRecord, append_events, audited_transaction, changes_digest
 from fansipan.store.changes import reserve_changes
 from fansipan.store.tables import ChangeRow, TargetRow
@@ -25,7 +27,7 @@ class TargetWrite(BaseModel):
     indicator: str = Field(min_length=1, max_length=60, examples=["BC_TL_XA_CO_DIEM"])
     unit: str = Field(min_length=1, max_length=40, examples=["10"])
     period: str = Field(min_length=1, max_length=12, examples=["2021"])
-    planned: float | str
+    planned: NumberIn
     tolerance: float = Field(default=0.0, ge=0, le=1)
     document: str = Field(default="", max_length=500,
                           examples=["Quyết định 123/QĐ-UBND ngày 15/01/2021"])
@@ -44,7 +46,8 @@ class TargetPublic(BaseModel):
 
 
 def set_target(*, session: Session, data: TargetWrite, actor: str | None = None,
-               principal: Principal | None = None) -> TargetPublic:
+               principal: Principal | None = None,
+               number_style: NumberStyle = NumberStyle.AUTO) -> TargetPublic:
     """Create or replace the target for indicator × unit × period (audited).
 
     With a `principal`, it needs role officer and the target must lie in its scope.
@@ -54,13 +57,18 @@ def set_target(*, session: Session, data: TargetWrite, actor: str | None = None,
         actor = principal.actor
     if not actor:
         raise ValueError("set_target needs a principal or an actor")
+    bad_text = text_problem(data.document)
+    if bad_text is not None:
+        raise ValidationError(f"Văn bản giao chỉ tiêu {bad_text[1]} / The document "
+                              f"{bad_text[0]}", [FieldError(field="document",
+                                                            message=f"the document {bad_text[0]}")])
+    planned = parse_number(data.planned, field="planned", style=number_style)
     with audited_transaction(session, numbered=True):
         catalog = load_catalog(session)
         period, indicator_id, unit_id = _resolve(catalog, data)
         if principal is not None:
             data_scope(session, catalog, principal).check_rows(
                 catalog, [(1, indicator_id, unit_id)])
-        planned = parse_number(data.planned, field="planned")
         row = session.scalars(select(TargetRow).where(
             TargetRow.indicator_id == indicator_id, TargetRow.unit_id == unit_id,
             TargetRow.period == period.id,

@@ -30,6 +30,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
+from fansipan.domain.numbers import NumberReading
 from fansipan.domain.rows import IdScheme, RawValue, ResolvedValue, RowConflict, WriteStrategy
 from fansipan.domain.value_rules import duplicate, exists_already, locked, nothing_to_update
 from fansipan.errors import Conflict as LockedError
@@ -84,7 +85,8 @@ class ValueWriter:
                  indicator_scheme: IdScheme = IdScheme.AUTO,
                  unit_scheme: IdScheme = IdScheme.AUTO,
                  audit_detail: dict[str, Any] | None = None,
-                 progress: Callable[[int], None] | None = None) -> None:
+                 progress: Callable[[int], None] | None = None,
+                 numbers: NumberReading | None = None) -> None:
         self.strategy = WriteStrategy(strategy)
         if principal is not None:
             require(principal, Permission.WRITE_DATA)
@@ -98,6 +100,7 @@ class ValueWriter:
         self._schemes = (indicator_scheme, unit_scheme)
         self._audit_detail = audit_detail or {}
         self._progress = progress
+        self.numbers = numbers if numbers is not None else NumberReading()
         self._checker: RowChecker | None = None
         self._rejected_rows: set[int] = set()
         self._pending_unchanged: list[tuple[int, int, str, int]] = []
@@ -121,7 +124,7 @@ class ValueWriter:
                      if self.principal is not None else None)
             self._checker = RowChecker(catalog, deleting=self.strategy is WriteStrategy.DELETE,
                                        scope=scope, indicator_scheme=self._schemes[0],
-                                       unit_scheme=self._schemes[1])
+                                       unit_scheme=self._schemes[1], numbers=self.numbers)
         except BaseException as exc:
             self._abandon(exc)
             raise

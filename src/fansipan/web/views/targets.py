@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Form, Query, Request
 from fastapi.responses import Response
 
+from fansipan.domain.numbers import NumberStyle, parse_number
 from fansipan.errors import FansipanError, FieldError
 from fansipan.http.deps import SessionDep
 from fansipan.services.insight.evaluation import EvaluationReport
@@ -78,11 +79,12 @@ def targets_save(request: Request, session: SessionDep, warehouse: WarehouseDep,
     form = {"indicator": indicator, "unit": unit, "period": period, "planned": planned,
             "document": document, "tolerance": tolerance}
     year = int(period[:4]) if period[:4].isdigit() else date.today().year
+    style = NumberStyle.VI if lang == "vi" else NumberStyle.EN
     try:
-        tol = float(tolerance.replace(",", ".") or 0)
+        tol = parse_number(tolerance or "0", field="tolerance", style=style)
         if not 0 <= tol <= 1:
             raise ValueError
-    except ValueError:
+    except (ValueError, FansipanError):
         return _page(request, session, warehouse, viewer, lang, year, status=422,
                      errors=[FieldError(field="tolerance", value=tolerance,
                                         message="a share between 0 and 1, such as 0,02")],
@@ -90,7 +92,7 @@ def targets_save(request: Request, session: SessionDep, warehouse: WarehouseDep,
     try:
         saved = set_target(session=session, principal=viewer, data=TargetWrite(
             indicator=indicator, unit=unit, period=period, planned=planned, tolerance=tol,
-            document=document))
+            document=document), number_style=style)
     except FansipanError as exc:
         if exc.status in (401, 403):
             raise
