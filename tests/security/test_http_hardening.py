@@ -75,7 +75,10 @@ def test_forwarded_for_is_believed_only_from_the_listed_proxies(
 
 
 def test_metrics_are_closed_until_a_network_is_named(settings: Settings) -> None:
-    for networks, peer, status in (((), "127.0.0.1", 403), (("10.5.0.0/16",), "127.0.0.1", 403),
+    assert Settings.from_env({}).metrics_networks == Settings().metrics_networks == ()
+    assert Settings.from_env({}).trusted_proxies == ()
+    for networks, peer, status in ((None, "127.0.0.1", 403), ((), "127.0.0.1", 403),
+                                   (("10.5.0.0/16",), "127.0.0.1", 403),
                                    (("10.5.0.0/16",), "10.5.1.2", 200)):
         app = create_app(settings.with_overrides(metrics_networks=networks))
         with TestClient(app, client=(peer, 9000)) as c:
