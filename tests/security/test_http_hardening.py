@@ -50,13 +50,16 @@ def test_the_default_hosts_are_the_configured_one_and_loopback() -> None:
         Settings(allowed_hosts=("https://ioc.laocai.gov.vn",))
 
 
-def _admin_from(settings: Settings, admin: Account, peer: str, forwarded: str) -> int:
+def _admin_from(settings: Settings, admin: Account, cases: list[tuple[str, str]]) -> list[int]:
+    """The status of an administration request from each (peer, X-Forwarded-For)."""
     app = create_app(settings)
-    with TestClient(app, client=(peer, 5000)) as c:
-        status = c.get("/api/v1/users", headers={**admin.headers,
-                                                 "x-forwarded-for": forwarded}).status_code
+    statuses = []
+    for peer, forwarded in cases:
+        with TestClient(app, client=(peer, 5000)) as c:
+            statuses.append(c.get("/api/v1/users", headers={
+                **admin.headers, "x-forwarded-for": forwarded}).status_code)
     app.state.engine.dispose()
-    return status
+    return statuses
 
 
 def test_forwarded_for_is_believed_only_from_the_listed_proxies(
@@ -64,14 +67,14 @@ def test_forwarded_for_is_believed_only_from_the_listed_proxies(
     admin = make_account(Role.ADMIN)
     fenced = settings.with_overrides(admin_networks=("10.20.0.0/16",))
     # By default no proxy is trusted, not even loopback: the header changes nothing.
-    assert _admin_from(fenced, admin, "127.0.0.1", "10.20.3.4") == 403
+    assert _admin_from(fenced, admin, [("127.0.0.1", "10.20.3.4")]) == [403]
     behind = fenced.with_overrides(trusted_proxies=("127.0.0.1", "192.168.7.0/24"))
-    assert _admin_from(behind, admin, "127.0.0.1", "10.20.3.4") == 200
-    assert _admin_from(behind, admin, "127.0.0.1", "10.20.3.4, 192.168.7.9") == 200
-    # What a client wrote itself (left of the address our proxy saw) is not believed.
-    assert _admin_from(behind, admin, "127.0.0.1", "10.20.3.4, 198.51.100.7") == 403
-    assert _admin_from(behind, admin, "198.51.100.9", "10.20.3.4") == 403  # not our proxy
-    assert _admin_from(behind, admin, "127.0.0.1", "10.20.3.4, garbage") == 403
+    assert _admin_from(behind, admin, [
+        ("127.0.0.1", "10.20.3.4"), ("127.0.0.1", "10.20.3.4, 192.168.7.9"),
+        # What a client wrote itself (left of the address our proxy saw) is not believed,
+        ("127.0.0.1", "10.20.3.4, 198.51.100.7"),
+        ("198.51.100.9", "10.20.3.4"),  # nor a header from someone who is not our proxy,
+        ("127.0.0.1", "10.20.3.4, garbage")]) == [200, 200, 403, 403, 403]  # nor garbage
 
 
 def test_metrics_are_closed_until_a_network_is_named(settings: Settings) -> None:
@@ -159,17 +162,14 @@ def test_the_nul_scan_agrees_with_the_json_parser(parts: list[str], seed: int) -
 DEEP = b"[" * 100_000 + b"]" * 100_000
 
 
-@pytest.mark.parametrize(("path", "params"), [
-    ("/api/v1/datavalues", {}), ("/api/v1/imports", {}), ("/dhis2/api/dataValueSets", {}),
-    ("/api/v1/auth/login", {}), ("/api/v1/targets", {})])
-def test_a_100000_deep_json_body_is_a_clear_4xx(client: TestClient, officer: Account,
-                                                path: str, params: dict[str, Any]) -> None:
-    method = client.put if path == "/api/v1/targets" else client.post
-    r = method(path, content=DEEP, params=params,
-               headers={**officer.headers, "content-type": "application/json"})
-    assert 400 <= r.status_code < 500, r.text
-    text = r.text
-    assert "nested too deeply" in text, text[:300]
+def test_a_100000_deep_json_body_is_a_clear_4xx(client: TestClient, officer: Account) -> None:
+    for method, path in (("POST", "/api/v1/datavalues"), ("POST", "/api/v1/imports"),
+                         ("POST", "/dhis2/api/dataValueSets"), ("POST", "/api/v1/auth/login"),
+                         ("PUT", "/api/v1/targets")):
+        r = client.request(method, path, content=DEEP,
+                           headers={**officer.headers, "content-type": "application/json"})
+        assert 400 <= r.status_code < 500, (path, r.text)
+        assert "nested too deeply" in r.text, (path, r.text[:300])
 
 
 def test_a_line_without_end_is_a_clear_4xx(client: TestClient, officer: Account) -> None:
@@ -234,3 +234,43 @@ def test_a_correct_password_without_the_code_reads_like_a_wrong_one(
     assert right.status_code == wrong.status_code == 401
     assert right.json() == wrong.json()
     assert "code" in right.json()["error"]  # the one message says the code may be needed
+
+
+def test_a_page_form_sent_from_another_site_is_refused(
+        client: TestClient, make_account: Callable[..., Account]) -> None:
+    make_account(Role.LEADER, username="dang.nhap")
+    form = {"username": "dang.nhap", "password": PASSWORD}
+    forged = client.post("/login", data=form, headers={"origin": "https://evil.example"},
+                         follow_redirects=False)
+    assert forged.status_code == 403 and "another site" in forged.text
+    assert "fansipan_session" not in forged.headers.get("set-cookie", "")
+    for origin in ("null", "http://testserver.evil.example"):
+        assert client.post("/login", data=form, headers={"origin": origin},
+                           follow_redirects=False).status_code == 403
+    same = client.post("/login", data=form, headers={"origin": "http://testserver"},
+                       follow_redirects=False)
+    assert same.status_code == 303
+    # API clients are not pages: their own credentials, no ambient cookie to forge.
+    api = client.post("/api/v1/auth/login", json=form, headers={"origin": "https://x.example"})
+    assert api.status_code == 200
+
+
+def test_a_request_without_a_host_header_is_served() -> None:
+    app = create_app(Settings(database_url="sqlite://"))
+    status = 0
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.0",
+             "method": "GET", "scheme": "http", "path": "/healthz", "raw_path": b"/healthz",
+             "query_string": b"", "root_path": "", "client": ("10.0.0.9", 5000),
+             "server": ("10.0.0.1", 8000), "headers": []}
+    asyncio.run(app(scope, receive, send))
+    assert status == 200
+    app.state.engine.dispose()

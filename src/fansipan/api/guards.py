@@ -4,7 +4,8 @@ names, and free of NUL characters in its address and in its JSON or form body.
 - The Host header must name this server (FANSIPAN_HOST, the loopback names, or
   FANSIPAN_ALLOWED_HOSTS): a page served under a name an attacker chose would let a
   DNS-rebinding site read it, and any address built from the Host header (a sign-in
-  redirect) would point elsewhere.
+  redirect) would point elsewhere. A request with no Host header at all (HTTP/1.0, as
+  some load balancers' health checks send) is served: browsers always send one.
 - A NUL is refused, never cut: PostgreSQL cannot store one, and a text that loses its
   tail without a word is worse than a clear refusal. The body is scanned as it streams
   through (a JSON `\\u0000` escape, a form's `%00`), so an upload of any size costs no
@@ -17,7 +18,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fansipan.errors import FieldError, ValidationError
-from fansipan.http.errors import Problem, error_response, wants_page
+from fansipan.http.errors import MACHINE_PATHS, Problem, error_response, wants_page
 
 
 class _JsonNul:
@@ -76,8 +77,34 @@ def host_of(scope: Scope) -> str | None:
             text: str = bytes(value).decode("latin-1").strip().lower()
             if text.startswith("["):
                 return text[1:].partition("]")[0]
-            return text.rpartition(":")[0] if text.count(":") == 1 else text
+            name = text.rpartition(":")[0] if text.count(":") == 1 else text
+            return name.removesuffix(".")  # ioc.laocai.gov.vn. is ioc.laocai.gov.vn
     return None
+
+
+def _header(scope: Scope, wanted: bytes) -> str | None:
+    for name, value in scope.get("headers") or ():
+        if name == wanted:
+            return bytes(value).decode("latin-1").strip()
+    return None
+
+
+def cross_site_page_post(scope: Scope) -> bool:
+    """A page's form (not an API, DHIS2 or Open311 client) sent from another site.
+
+    Browsers name the page a form was sent from in `Origin`. The CSRF token already
+    stops a forged change; this also stops a forged sign-in (login CSRF: signing the
+    victim in to the attacker's account, so what they enter lands there), which has no
+    session to hold a token yet.
+    """
+    if scope.get("method") in ("GET", "HEAD", "OPTIONS") or str(scope.get("path", "")
+                                                                 ).startswith(MACHINE_PATHS):
+        return False
+    origin = _header(scope, b"origin")
+    if origin is None:
+        return False
+    host = (_header(scope, b"host") or "").lower()
+    return origin.lower().partition("://")[2] != host
 
 
 class RequestGuard:
@@ -90,12 +117,18 @@ class RequestGuard:
             await self.app(scope, receive, send)
             return
         host = host_of(scope)
-        if host is None or not host_allowed(host, self.hosts):
+        # No Host at all is an HTTP/1.0 health check, never a browser: nothing to rebind.
+        if host is not None and not host_allowed(host, self.hosts):
             shown = (host or "")[:100]
             await self._refuse(scope, receive, send, Problem(400, (
                 f"Máy chủ không phục vụ tên {shown!r} / This server does not answer to the "
                 f"host name {shown!r}; open it by its own address, or have the administrator "
                 "add the name to FANSIPAN_ALLOWED_HOSTS")))
+            return
+        if cross_site_page_post(scope):
+            await self._refuse(scope, receive, send, Problem(403, (
+                "Biểu mẫu được gửi từ trang web khác / This form was sent from another site; "
+                "open the page on this server and send it from there")))
             return
         if "\x00" in scope.get("path", "") or b"%00" in scope.get(
                 "query_string", b"") or b"\x00" in scope.get("query_string", b""):

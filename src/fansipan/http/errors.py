@@ -110,13 +110,13 @@ def error_response(
 
 
 # Paths that always answer JSON (or their protocol's own shape), whatever the client accepts.
-_MACHINE_PATHS = ("/api/", "/dhis2/", "/open311/", "/healthz", "/readyz", "/metrics")
+MACHINE_PATHS = ("/api/", "/dhis2/", "/open311/", "/healthz", "/readyz", "/metrics")
 
 
 def wants_page(request: Request) -> bool:
     """A person's browser asking for a page (not an API client): answer with an HTML page."""
     path = request.url.path
-    return not path.startswith(_MACHINE_PATHS) and "text/html" in request.headers.get(
+    return not path.startswith(MACHINE_PATHS) and "text/html" in request.headers.get(
         "accept", "")
 
 
