@@ -274,3 +274,47 @@ def test_a_request_without_a_host_header_is_served() -> None:
     asyncio.run(app(scope, receive, send))
     assert status == 200
     app.state.engine.dispose()
+
+
+def test_numbers_too_long_for_a_float_are_refused_not_a_crash(
+        client: TestClient, officer: Account) -> None:
+    huge, endless = "1" + "0" * 400, "7" * 5000
+    value = "/api/v1/datavalues/BC_DOANH_THU/10/2024-03"
+    for body in (f'{{"value": {huge}}}', f'{{"value": -{huge}}}', '{"value": 1e400}',
+                 f'{{"value": {endless}}}'):
+        r = client.put(value, content=body, headers={**officer.headers,
+                                                     "content-type": "application/json"})
+        assert 400 <= r.status_code < 500, (body[:20], r.text)
+    for number in (huge, endless):
+        doc = (f'{{"values": [{{"indicator": "BC_DOANH_THU", "unit": "10", '
+               f'"period": "2024-03", "value": {number}}}]}}')
+        r = client.post("/api/v1/imports", content=doc.encode(),
+                        headers={**officer.headers, "content-type": "application/json"})
+        assert r.status_code == 409, r.text[:300]
+    r = client.put("/api/v1/targets", headers={**officer.headers,
+                                               "content-type": "application/json"},
+                   content=('{"indicator": "BC_DOANH_THU", "unit": "10", "period": "2024", '
+                            f'"planned": {huge}}}').encode())
+    assert r.status_code == 422 and "too large" in r.text, r.text
+
+
+def test_two_framings_at_once_are_refused_and_the_connection_closed(
+        client: TestClient) -> None:
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"0\r\n\r\n", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "POST", "scheme": "http", "path": "/api/v1/auth/login",
+             "raw_path": b"/api/v1/auth/login", "query_string": b"", "root_path": "",
+             "client": ("127.0.0.1", 5000), "server": ("testserver", 80),
+             "headers": [(b"host", b"testserver"), (b"content-length", b"5"),
+                         (b"transfer-encoding", b"chunked")]}
+    asyncio.run(client.app(scope, receive, send))
+    start = sent[0]
+    assert start["status"] == 400
+    assert (b"connection", b"close") in start["headers"]

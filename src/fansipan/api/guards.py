@@ -125,6 +125,15 @@ class RequestGuard:
                 f"host name {shown!r}; open it by its own address, or have the administrator "
                 "add the name to FANSIPAN_ALLOWED_HOSTS")))
             return
+        if _header(scope, b"transfer-encoding") is not None and _header(
+                scope, b"content-length") is not None:
+            # Two framings at once: a proxy in front may read the other one, and what it
+            # takes for the next request would reach us smuggled inside this body. Refuse
+            # it and close the connection, so nothing after it on the wire is read.
+            await self._refuse(scope, receive, send, Problem(400, (
+                "The request has both Transfer-Encoding and Content-Length; send one")),
+                close=True)
+            return
         if cross_site_page_post(scope):
             await self._refuse(scope, receive, send, Problem(403, (
                 "Biểu mẫu được gửi từ trang web khác / This form was sent from another site; "
@@ -149,8 +158,8 @@ class RequestGuard:
 
         await self.app(scope, scanned, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send,
-                      problem: Problem) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, problem: Problem,
+                      *, close: bool = False) -> None:
         request = Request(scope, receive)
         app = scope.get("app")
         page = getattr(getattr(app, "state", None), "error_page", None)
@@ -158,6 +167,8 @@ class RequestGuard:
             response = page(request, problem)
         else:
             response = error_response(problem.status, problem.message, problem.errors)
+        if close:
+            response.headers["connection"] = "close"
         await response(scope, receive, send)
 
 

@@ -208,9 +208,12 @@ def parse_number(text: str | float | int, *, field: str = "value", row: int | No
         raise _error(Refusal(f"{text} is not a number; write it like 1234.5",
                              f"{text} không phải là số"), str(text), field, row)
     if isinstance(text, int | float):
-        if not math.isfinite(text):
-            raise _error(_not_a_number(str(text)), str(text), field, row)
-        return canonical(text)
+        number = float(text) if -1e308 < text < 1e308 else math.inf
+        if not math.isfinite(number):
+            shown = f"{text:.3g}" if isinstance(text, float) else f"{str(text)[:12]}…"
+            raise _error(Refusal(f"{shown} is too large to be stored",
+                                 f"{shown} quá lớn, không lưu được"), shown, field, row)
+        return canonical(number)
     found = read_number(text, style)
     if isinstance(found, Refusal):
         raise _error(found, text, field, row)

@@ -12,6 +12,7 @@ from fansipan.domain.texts import text_problem
 from fansipan.errors import FieldError
 
 SHOWN_MAX = 60
+MAX_INT = 10**308  # a JSON integer longer than this has no float
 
 
 def shown(value: object) -> str:
@@ -39,7 +40,11 @@ def plain_number(value: object) -> float | None:
             number = float(text)
         except ValueError:
             return None
-    elif kind is float or kind is int:
+    elif kind is float:
+        number = value  # type: ignore[assignment]
+    elif kind is int:
+        if not -MAX_INT < value < MAX_INT:  # type: ignore[operator]
+            return None  # read fully: refused as too large, not an OverflowError
         number = float(value)  # type: ignore[arg-type]
     else:
         return None

@@ -21,11 +21,15 @@ def load_json(stream: IO[bytes]) -> Any:
                            "chỉ sâu ba cấp)") from None
     except UnicodeDecodeError:
         raise file_problem("the JSON is not UTF-8 text", "JSON không phải văn bản UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise file_problem(f"the JSON cannot be read: {exc.msg} at line {exc.lineno}, column "
-                           f"{exc.colno}",
-                           f"không đọc được JSON: lỗi tại dòng {exc.lineno}, cột {exc.colno} "
-                           f"({exc.msg})") from None
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise file_problem(f"the JSON cannot be read: {exc.msg} at line {exc.lineno}, "
+                               f"column {exc.colno}",
+                               f"không đọc được JSON: lỗi tại dòng {exc.lineno}, cột "
+                               f"{exc.colno} ({exc.msg})") from None
+        # Python refuses integers of more than 4,300 digits (a denial-of-service guard).
+        raise file_problem("the JSON holds a number far too long to be a value",
+                           "JSON có một số quá dài, không phải một giá trị") from None
 
 
 def _text(item: Mapping[str, Any], *names: str) -> Any:

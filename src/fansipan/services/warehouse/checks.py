@@ -20,6 +20,7 @@ from fansipan.domain.periods import ACCEPTED_FORMS, PeriodType, parse_period
 from fansipan.domain.rows import IdScheme, PeriodInfo, Problem, RawValue, ResolvedValue, RowConflict
 from fansipan.domain.uids import is_uid
 from fansipan.domain.value_rules import (
+    MAX_INT,
     check_comment,
     check_value,
     derived_entered,
@@ -332,7 +333,7 @@ class RowChecker:
             return RowConflict(row, "value", None, "a value is required", "thiếu giá trị",
                             "value_required")
         if isinstance(value, float | int) and not isinstance(value, bool):
-            number = float(value)
+            number = float(value) if -MAX_INT < value < MAX_INT else math.inf
             if math.isfinite(number):
                 return canonical(number)
         elif isinstance(value, str):
