@@ -2,7 +2,7 @@
 that outlived a password change or their account's disabling are revoked
 
 Revision ID: 0005_token_lineage
-Revises: 0003
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_token_lineage"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
