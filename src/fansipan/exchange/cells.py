@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 RISKY = frozenset("=+-@\t\r")
+_STARTS = RISKY | {"'"}
+_FIRST = itemgetter(0)
 _NEEDS_QUOTE = re.compile(r"^'*[=+\-@\t\r]")
 _QUOTED = re.compile(r"^'+[=+\-@\t\r]")
 # What XML 1.0 cannot carry (openpyxl refuses it rather than write a broken file).
@@ -58,13 +61,19 @@ def csv_row(values: Iterable[Any]) -> list[Any]:
     return [csv_value(v) for v in values]
 
 
-def csv_rows(rows: Iterable[Sequence[Any]], columns: Sequence[int] | None = None
+def csv_rows(rows: Sequence[Sequence[Any]], columns: Sequence[int] | None = None
              ) -> Iterable[Sequence[Any]]:
-    """Rows for `csv.writer.writerows`; only `columns` are looked at when given (the ones
-    that can hold free text), so a bulk export pays one look per free-text cell."""
+    """Rows for `csv.writer.writerows`. With `columns` (the ones that can hold free text)
+    a batch is first looked at whole, in C: the first characters of those cells, as a
+    set; only a batch that has a risky one is fixed row by row. A bulk export then pays
+    almost nothing for batches of ordinary comments."""
     if columns is None:
-        return (csv_row(r) for r in rows)
-    return (_fix_columns(r, columns) for r in rows)
+        return [csv_row(r) for r in rows]
+    for at in columns:
+        firsts = set(map(_FIRST, filter(None, map(itemgetter(at), rows))))
+        if not firsts.isdisjoint(_STARTS):
+            return [_fix_columns(r, columns) for r in rows]
+    return rows
 
 
 def _fix_columns(row: Sequence[Any], columns: Sequence[int]) -> Sequence[Any]:
