@@ -130,9 +130,9 @@ def write_dhis2_csv(batches: Batches, out: IO[bytes], progress: Progress = None,
     writer.writerow(DHIS2_COLUMNS)
     rows = 0
     for batch in batches:
-        writer.writerows(csv_rows((
+        writer.writerows(csv_rows([
             (row[de], dhis2_period(row[2]), row[ou], combo, combo, row[3], row[5], row[6],
-             row[4] or "", "false", "true" if row[7] else "false") for row in batch),
+             row[4] or "", "false", "true" if row[7] else "false") for row in batch],
             _DHIS2_FREE_TEXT))
         rows += len(batch)
         if progress:
