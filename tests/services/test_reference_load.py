@@ -122,9 +122,10 @@ def test_a_reload_fills_missing_sources_and_never_doubles_a_unit_version(
     from fansipan.store.tables import IndicatorRow
 
     with session.begin():
-        row = session.scalars(select(IndicatorRow).where(IndicatorRow.code == "KTXH_THU_NSNN")).one()
+        by_code = {r.code: r for r in session.scalars(select(IndicatorRow))}
+        row = by_code["KTXH_THU_NSNN"]
         row.source_vi = row.source_en = ""
-        edited = session.scalars(select(IndicatorRow).where(IndicatorRow.code == "CDS_DAN_SO")).one()
+        edited = by_code["CDS_DAN_SO"]
         edited.source_vi = "Sở Nội vụ (sửa)"
         # A version stored under earlier dates (as an older release shipped it).
         station = session.scalars(select(UnitRow).where(UnitRow.code == "dai-ptth")).one()
@@ -132,7 +133,8 @@ def test_a_reload_fills_missing_sources_and_never_doubles_a_unit_version(
     again = load_reference_data(session=session)
     assert (again.units, again.sources) == (0, 1)
     with session.begin():
-        sources = {c: s for c, s in session.execute(select(IndicatorRow.code, IndicatorRow.source_vi))}
+        rows = session.execute(select(IndicatorRow.code, IndicatorRow.source_vi)).all()
+        sources = dict(rows)
         assert sources["KTXH_THU_NSNN"] == "Sở Tài chính"
         assert sources["CDS_DAN_SO"] == "Sở Nội vụ (sửa)"  # an administrator's edit stays
         stations = session.scalars(select(UnitRow).where(UnitRow.code == "dai-ptth")).all()
