@@ -42,9 +42,10 @@ class Frame:
     year_scopes: list[tuple[Period, list[Scope]]] = field(default_factory=list)
 
     def add(self, unit: Unit, period: Period, values: Mapping[str, float]) -> None:
-        self.periods[period.id] = period
+        pid, uid = period.id, unit.id
+        self.periods[pid] = period
         for code, value in values.items():
-            self.values[(code, unit.id, period.id)] = float(value)
+            self.values[(code, uid, pid)] = float(value)
 
     def get(self, key: Key) -> float:
         return self.values.get(key, 0.0)
