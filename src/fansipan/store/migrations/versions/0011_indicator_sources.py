@@ -1,7 +1,7 @@
 """indicator sources: the body that produces each indicator's figures, in both languages
 
 Revision ID: 0011_indicator_sources
-Revises: 0003
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_indicator_sources"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
