@@ -42,6 +42,35 @@ def test_the_2021_targets_read_as_the_plan_reports(demo_dir: Path) -> None:
     assert out.strip().splitlines()[-1] == "10/10 targets met, 5 exceeded"
 
 
+def test_figures_of_the_demo_say_they_are_illustrative(demo_dir: Path, tmp_path: Path) -> None:
+    code, out = run("targets", "evaluate", "--year", "2021", "--data-dir", str(demo_dir),
+                    "--as-of", "2026-11-26")
+    assert out.splitlines()[0].startswith("⚠ Số liệu minh họa, không phải số liệu chính thức")
+    exported = tmp_path / "values.csv"
+    code, out = run("export", "--indicator", "CDS_DAN_SO", "--period", "2024", "--output",
+                    str(exported), "--data-dir", str(demo_dir))
+    assert code == 0, out
+    assert "minh họa" in out
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    assert lines[0].endswith(",nguon_so_lieu")
+    assert len(lines) > 300 and all(line.endswith(",minh họa / illustrative") for line in lines[1:])
+    template = tmp_path / "mau.xlsx"
+    code, out = run("template", "--sector", "telecom", "--unit", "080", "--period", "2024-03",
+                    "--output", str(template), "--data-dir", str(demo_dir))
+    assert code == 0, out
+    assert "minh họa" in out
+
+
+def test_a_store_without_demo_data_is_not_marked(tmp_path: Path) -> None:
+    code, out = run("db", "upgrade", "--data-dir", str(tmp_path))
+    assert code == 0, out
+    exported = tmp_path / "values.csv"
+    code, out = run("export", "--output", str(exported), "--data-dir", str(tmp_path))
+    assert code == 0, out
+    assert "minh họa" not in out and "illustrative" not in out
+    assert "nguon_so_lieu" not in exported.read_text(encoding="utf-8")
+
+
 def test_units_across_the_reform(demo_dir: Path) -> None:
     code, out = run("units", "list", "--as-of", "2025-06-30", "--tree",
                     "--data-dir", str(demo_dir))

@@ -7,7 +7,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from fansipan.cli.common import DataDir, friendly, open_session, out, parse_date, settings_from
+from fansipan.cli.common import (
+    DataDir,
+    friendly,
+    open_session,
+    out,
+    parse_date,
+    say_if_illustrative,
+    settings_from,
+)
 
 app = typer.Typer(help="Targets and their evaluation.", no_args_is_help=True)
 
@@ -30,8 +38,9 @@ def targets_evaluate(
         report = evaluate_targets(session=session, warehouse=Warehouse(), year=year,
                                   as_of=parse_date(as_of, "--as-of"),
                                   lang="en" if lang == "en" else "vi")
+        illustrative = say_if_illustrative(session, out)
     table = Table("indicator", "unit", "planned", "actual", "status",
-                  title=f"Targets {year}")
+                  title=f"Targets {year}" + (" (minh họa / illustrative)" if illustrative else ""))
     for item in report.items:
         actual = "—" if item.actual is None else format_number(item.actual, 2, lang)
         table.add_row(item.indicator_name, item.unit_name, format_number(item.planned, 2, lang),

@@ -27,6 +27,7 @@ from fansipan.cli.common import (
     open_session,
     out,
     parse_date,
+    say_if_illustrative,
     settings_from,
 )
 
@@ -113,6 +114,7 @@ def export_values(
     fmt = ExportFormat(format)
     with Progress(TextColumn("{task.description}"), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err) as bar, open_session(settings_from(data_dir)) as session:
+        say_if_illustrative(session, err)
         task = bar.add_task(f"Exporting {fmt.value}", total=None)
 
         def write(target: IO[bytes]) -> int:
@@ -143,6 +145,7 @@ def template(
     with open_session(settings_from(data_dir)) as session:
         content = entry_template(session=session, principal=cli_principal(),
                                  request=TemplateRequest(sector=sector, unit=unit, period=period))
+        say_if_illustrative(session, out)
     output.write_bytes(content)
     out.print(f"Wrote the template to {output}; fill in the value column and run "
               f"'fansipan import {output}'.")

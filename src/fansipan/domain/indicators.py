@@ -49,6 +49,8 @@ class Indicator:
     max_value: float | None = None
     description_vi: str = ""
     description_en: str = ""
+    source_vi: str = ""  # the body that produces the figures
+    source_en: str = ""
 
     @property
     def is_derived(self) -> bool:
@@ -56,6 +58,9 @@ class Indicator:
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_vi
+
+    def source(self, lang: str) -> str:
+        return self.source_en if lang == "en" else self.source_vi
 
     def accepts_period_type(self, period_type: PeriodType) -> bool:
         """Values are entered at the indicator's periodicity or any coarser one."""

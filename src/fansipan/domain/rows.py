@@ -15,6 +15,26 @@ from fansipan.errors import FieldError
 # The columns of every export row, in this order.
 EXPORT_COLUMNS = ("indicator", "unit", "period", "value", "comment", "stored_by",
                   "last_updated", "deleted", "indicator_uid", "unit_uid", "created", "change")
+# The column that says where every row's figure comes from, in a file that needs saying.
+MARK_COLUMN = "nguon_so_lieu"
+
+
+@dataclass(frozen=True)
+class ValueMark:
+    """What every value of a file is, said on each row (`row`) and once for the file
+    (`note_vi`, `note_en`): the illustrative demo data is written with one."""
+
+    row: str
+    note_vi: str
+    note_en: str
+
+    @property
+    def note(self) -> str:
+        return f"{self.note_vi} / {self.note_en}"
+
+    def on(self, comment: str | None) -> str:
+        """A value's comment with the mark after it."""
+        return f"{comment}; {self.row}" if comment else self.row
 
 
 class WriteStrategy(StrEnum):

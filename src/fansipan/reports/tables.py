@@ -27,7 +27,7 @@ def to_csv(columns: Sequence[str], rows: Sequence[Sequence[Value]]) -> bytes:
 
 
 def to_xlsx(columns: Sequence[str], rows: Sequence[Sequence[Value]], *, title: str,
-            note: str = "") -> bytes:
+            note: str = "", keywords: str = "") -> bytes:
     book = Workbook()
     sheet = book.active
     if sheet is None:  # a new workbook always has one sheet; this keeps the types honest
@@ -44,6 +44,9 @@ def to_xlsx(columns: Sequence[str], rows: Sequence[Sequence[Value]], *, title: s
     if note:
         info = book.create_sheet("about")
         info.append(xlsx_row(info, [note]))
+    if keywords:  # found by a search of the files' properties, too
+        book.properties.keywords = keywords
+        book.properties.subject = note
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

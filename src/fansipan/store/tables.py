@@ -112,6 +112,9 @@ class IndicatorRow(Base):
     max_value: Mapped[float | None] = mapped_column(Float)
     description_vi: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
+    # The body that produces the figures (Cục Thống kê, Sở Tài chính...), for people.
+    source_vi: Mapped[str] = mapped_column(Text, default="", server_default="")
+    source_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Marked by an administrator: anyone, signed in or not, may read its values.
     public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 

@@ -17,6 +17,8 @@ AGG_UNITS = frozenset({"sum", "average", "min", "max", "none"})
 AGG_TIME = frozenset({"sum", "last", "average", "max", "min", "none"})
 DIRECTIONS = frozenset({"up", "down", "none"})
 PERIODICITIES = frozenset({"month", "year"})
+#: Published index scores (DTI) have four decimals; counts and rates fewer.
+MAX_DECIMALS = 4
 
 _INDICATOR_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
 
@@ -35,7 +37,9 @@ class IndicatorRow:
 
     ``formula`` is ``None`` for a base indicator; a derived indicator has a formula over
     other indicator codes and no ``agg_units``/``agg_time`` (its parts are aggregated
-    first, then the formula is applied).
+    first, then the formula is applied). ``source_vi``/``source_en`` name the body that
+    produces the figure (several, separated by "; ", for a derived indicator whose parts
+    come from different bodies).
     """
 
     code: str
@@ -57,6 +61,8 @@ class IndicatorRow:
     plan_target: bool
     description_vi: str
     description_en: str
+    source_vi: str
+    source_en: str
 
     @property
     def is_derived(self) -> bool:
@@ -108,7 +114,7 @@ def read_indicators(source: Source | None = None) -> list[IndicatorRow]:
             agg_units=agg_units,
             agg_time=agg_time,
             direction=cell.choice("direction", DIRECTIONS),
-            decimals=cell.integer("decimals", low=0, high=2),
+            decimals=cell.integer("decimals", low=0, high=MAX_DECIMALS),
             periodicity=cell.choice("periodicity", PERIODICITIES),
             levels=cell.choice_list("levels", LEVELS),
             formula=formula,
@@ -117,6 +123,8 @@ def read_indicators(source: Source | None = None) -> list[IndicatorRow]:
             plan_target=cell.flag("plan_target"),
             description_vi=cell.required("description_vi"),
             description_en=cell.required("description_en"),
+            source_vi=cell.required("source_vi"),
+            source_en=cell.required("source_en"),
         )
 
     return read_csv(source, INDICATORS_FILE, _INDICATOR_COLUMNS, parse, unique="code")
@@ -143,4 +151,6 @@ _INDICATOR_COLUMNS = (
     "plan_target",
     "description_vi",
     "description_en",
+    "source_vi",
+    "source_en",
 )

@@ -13,7 +13,7 @@ from fansipan.domain.periods import Period
 from fansipan.http.deps import SessionDep
 from fansipan.services.insight.indicator_page import IndicatorPage, indicator_page
 from fansipan.services.warehouse.viewpoints import viewpoint
-from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
+from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
 from fansipan.web.formatting import number, value_decimals
 from fansipan.web.i18n import translate
 from fansipan.web.pages import render
@@ -50,22 +50,24 @@ def indicator_list(request: Request, session: SessionDep, viewer: Viewer,
 
 
 @router.get("/indicators.{fmt}")
-def indicator_list_table(fmt: str, session: SessionDep, viewer: Viewer, lang: Lang) -> Response:
+def indicator_list_table(fmt: str, session: SessionDep, viewer: Viewer, lang: Lang,
+                         mark: Mark) -> Response:
     view = viewpoint(session, viewer)
     sectors = {c: (s.name_en if lang == "en" else s.name_vi)
                for c, s in view.catalog.sectors.items()}
-    return download(_list_table(view.indicators(), sectors, lang), check_format(fmt))
+    return download(_list_table(view.indicators(), sectors, lang), check_format(fmt), mark=mark,
+                    lang=lang)
 
 
 @router.get("/indicators/{ref}")
 def indicator_view(ref: str, request: Request, session: SessionDep, warehouse: WarehouseDep,
-                   viewer: Viewer, lang: Lang, unit: str | None = UnitQuery,
+                   viewer: Viewer, lang: Lang, mark: Mark, unit: str | None = UnitQuery,
                    period: str | None = PeriodQuery) -> Response:
     code, fmt = split_format(ref)
     data = indicator_page(session=session, warehouse=warehouse, principal=viewer, code=code,
                           unit=unit, period=period, lang=lang)
     if fmt is not None:
-        return download(unit_table(data, lang), check_format(fmt))
+        return download(unit_table(data, lang), check_format(fmt), mark=mark, lang=lang)
     ind = data.indicator
     return render(request, "indicator.html", title=ind.name(lang), data=data, charts=True,
                   trend_figure=trend_figure(data, lang), map_figure=map_figure(data, lang),
@@ -81,8 +83,7 @@ def unit_table(data: IndicatorPage, lang: str) -> Table:
               "change_pct", "share_of_parent"],
         labels=[t("rank"), "/", t("code"), t("unit"), "level", t("value"), t("last_year"),
                 t("change"), t("change_pct"), t("share")],
-        note=f"{data.indicator.name(lang)} — {data.period.label(lang)} — "
-             f"{translate('illustrative_short', lang)}")
+        note=f"{data.indicator.name(lang)} — {data.period.label(lang)}")
     for f in [*([data.total] if data.total else []), *data.children]:
         table.rows.append([f.rank, f.rank_of, f.unit.code, f.unit.name, f.unit.level, f.value,
                            f.last_year, f.change, f.change_pct, f.share])

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 
 from fansipan.http.deps import SessionDep
 from fansipan.services.insight.overview import Overview, last_change, overview
-from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
+from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
 from fansipan.web.formatting import value_decimals
 from fansipan.web.i18n import translate
 from fansipan.web.pages import render
@@ -40,10 +40,10 @@ def overview_page(request: Request, session: SessionDep, warehouse: WarehouseDep
 
 @router.get("/overview.{fmt}")
 def overview_table(fmt: str, session: SessionDep, warehouse: WarehouseDep, viewer: Viewer,
-                   lang: Lang, year: int | None = YearQuery,
+                   lang: Lang, mark: Mark, year: int | None = YearQuery,
                    unit: str | None = UnitQuery) -> Response:
     data = _overview(session, warehouse, viewer, lang, year, unit)
-    return download(headline_table(data, lang), check_format(fmt))
+    return download(headline_table(data, lang), check_format(fmt), mark=mark, lang=lang)
 
 
 def headline_table(data: Overview, lang: str) -> Table:
@@ -53,8 +53,7 @@ def headline_table(data: Overview, lang: str) -> Table:
                         "value", "last_year", "change", "change_pct"],
                   labels=[t("code"), t("indicator"), t("unit_of_measure"), t("unit"),
                           t("period"), t("period"), t("value"), t("last_year"), t("change"),
-                          t("change_pct")],
-                  note=translate("illustrative_short", lang))
+                          t("change_pct")])
     for item in data.latest:
         ind = item.indicator
         table.rows.append([ind.code, ind.name(lang), ind.unit_en if lang == "en" else ind.unit_vi,

@@ -16,7 +16,7 @@ from fansipan.services.insight.evaluation import EvaluationReport
 from fansipan.services.insight.overview import evaluation
 from fansipan.services.warehouse.targets import TargetWrite, set_target
 from fansipan.services.warehouse.viewpoints import viewpoint
-from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
+from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
 from fansipan.web.i18n import translate
 from fansipan.web.pages import render
 from fansipan.web.tables import Table, check_format, download
@@ -51,7 +51,7 @@ def targets_page(request: Request, session: SessionDep, warehouse: WarehouseDep,
 
 @router.get("/targets.{fmt}")
 def targets_table(fmt: str, session: SessionDep, warehouse: WarehouseDep, viewer: Viewer,
-                  lang: Lang, year: int | None = YearQuery) -> Response:
+                  lang: Lang, mark: Mark, year: int | None = YearQuery) -> Response:
     year = year or date.today().year
     report = _report(session, warehouse, viewer, lang, year)
     t = partial(translate, lang=lang)
@@ -59,12 +59,11 @@ def targets_table(fmt: str, session: SessionDep, warehouse: WarehouseDep, viewer
                   keys=["indicator", "name", "sector", "unit", "unit_name", "period", "planned",
                         "actual", "status", "document"],
                   labels=[t("code"), t("indicator"), t("sector"), t("code"), t("unit"),
-                          t("period"), t("planned"), t("actual"), t("status"), t("document")],
-                  note=translate("illustrative_short", lang))
+                          t("period"), t("planned"), t("actual"), t("status"), t("document")])
     for i in report.items if report else []:
         table.rows.append([i.indicator, i.indicator_name, i.sector, i.unit, i.unit_name, i.period,
                            i.planned, i.actual, i.status_label, i.document])
-    return download(table, check_format(fmt))
+    return download(table, check_format(fmt), mark=mark, lang=lang)
 
 
 @router.post("/targets")
