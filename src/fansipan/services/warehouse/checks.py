@@ -21,7 +21,9 @@ from fansipan.domain.rows import IdScheme, PeriodInfo, Problem, RawValue, Resolv
 from fansipan.domain.uids import is_uid
 from fansipan.domain.value_rules import (
     check_value,
+    counted_entered,
     derived_entered,
+    not_counted,
     pending_conflict,
     plain_number,
     shown,
@@ -45,9 +47,11 @@ class RowChecker:
 
     def __init__(self, catalog: Catalog, *, deleting: bool = False,
                  scope: Scope | None = None, indicator_scheme: IdScheme = IdScheme.AUTO,
-                 unit_scheme: IdScheme = IdScheme.AUTO) -> None:
+                 unit_scheme: IdScheme = IdScheme.AUTO, counts: bool = False) -> None:
         self.catalog = catalog
         self.deleting = deleting
+        # Record counts write the indicators counted from records, and nothing else may.
+        self.counts = counts
         self.scope = scope
         self.indicator_scheme = indicator_scheme
         self.unit_scheme = unit_scheme
@@ -118,7 +122,8 @@ class RowChecker:
                unit_ref: str) -> tuple[bool, float | None, float | None] | None:
         """Whether an indicator × period type × unit fits at all, remembered."""
         ind_id, ptype, unit_id = key
-        fits = ind.accepts_period_type(ptype) and ind.formula is None
+        fits = (ind.accepts_period_type(ptype) and ind.formula is None
+                and ind.is_counted == self.counts)
         if fits:
             unit = self.catalog.hierarchy.unit(unit_id)
             fits = not ind.levels or unit.level.value in ind.levels
@@ -166,6 +171,10 @@ class RowChecker:
                     problems.append(fit.at(row))
             if indicator.formula is not None:
                 problems.append(derived_entered(indicator, row))
+            elif indicator.is_counted and not self.counts:
+                problems.append(counted_entered(indicator, row))
+            elif self.counts and not indicator.is_counted:
+                problems.append(not_counted(indicator, row))
             elif value is not None:
                 bad = check_value(indicator, value, given=raw.value, row=row)
                 if bad is not None:

@@ -56,8 +56,9 @@ def catalogue_indicators() -> list[Indicator]:
             periodicity=PeriodType(r.periodicity), levels=r.levels, formula=r.formula,
             min_value=r.min_value, max_value=r.max_value,
             description_vi=r.description_vi, description_en=r.description_en,
+            record_dataset=r.record_dataset,
         )
-        for r in ref.read_indicators()
+        for r in [*ref.read_indicators(), *ref.read_record_indicators()]
     ]
     check_catalogue(items)
     return items
@@ -101,6 +102,7 @@ def _load_indicators(session: Session) -> int:
             periodicity=i.periodicity.value, levels="|".join(i.levels), formula=i.formula,
             min_value=i.min_value, max_value=i.max_value,
             description_vi=i.description_vi, description_en=i.description_en,
+            record_dataset=i.record_dataset,
         )
         for i in new
     )

@@ -84,7 +84,8 @@ class ValueWriter:
                  indicator_scheme: IdScheme = IdScheme.AUTO,
                  unit_scheme: IdScheme = IdScheme.AUTO,
                  audit_detail: dict[str, Any] | None = None,
-                 progress: Callable[[int], None] | None = None) -> None:
+                 progress: Callable[[int], None] | None = None,
+                 counts: bool = False) -> None:
         self.strategy = WriteStrategy(strategy)
         if principal is not None:
             require(principal, Permission.WRITE_DATA)
@@ -98,6 +99,8 @@ class ValueWriter:
         self._schemes = (indicator_scheme, unit_scheme)
         self._audit_detail = audit_detail or {}
         self._progress = progress
+        # Only the record counts (services.citizens) write indicators counted from records.
+        self._counts = counts
         self._checker: RowChecker | None = None
         self._rejected_rows: set[int] = set()
         self._pending_unchanged: list[tuple[int, int, str, int]] = []
@@ -121,7 +124,7 @@ class ValueWriter:
                      if self.principal is not None else None)
             self._checker = RowChecker(catalog, deleting=self.strategy is WriteStrategy.DELETE,
                                        scope=scope, indicator_scheme=self._schemes[0],
-                                       unit_scheme=self._schemes[1])
+                                       unit_scheme=self._schemes[1], counts=self._counts)
         except BaseException as exc:
             self._abandon(exc)
             raise
