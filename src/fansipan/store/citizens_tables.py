@@ -105,6 +105,8 @@ class ServiceRequestRow(Base):
     media_url: Mapped[str | None] = mapped_column(Text)  # a client's own photo address
     expected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     channel: Mapped[str] = mapped_column(String(20))  # web | open311 | import
+    # SHA-256 of the key given to the reporter once, with which they rate the handling.
+    secret_digest: Mapped[str | None] = mapped_column(String(64))
     submitted_by: Mapped[str] = mapped_column(String(100))
     # Moderation: what the public sees instead of the description, and hidden photos.
     public_description: Mapped[str | None] = mapped_column(Text)

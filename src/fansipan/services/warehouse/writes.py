@@ -164,6 +164,13 @@ class ValueWriter:
         self._schemes = (indicator, unit)
 
     @property
+    def catalog(self) -> Catalog:
+        """The catalogue the write checks against (inside the write only)."""
+        if self._catalog is None:
+            raise RuntimeError("use ValueWriter as a context manager")
+        return self._catalog
+
+    @property
     def failed(self) -> bool:
         return self.atomic and self.outcome.conflict_count > 0
 

@@ -83,6 +83,7 @@ def upgrade() -> None:
         sa.Column("media_url", sa.Text(), nullable=True),
         sa.Column("expected_at", Stamp, nullable=True),
         sa.Column("channel", sa.String(length=20), nullable=False),
+        sa.Column("secret_digest", sa.String(length=64), nullable=True),
         sa.Column("submitted_by", sa.String(length=100), nullable=False),
         sa.Column("public_description", sa.Text(), nullable=True),
         sa.Column("photos_hidden", sa.Boolean(), nullable=False),

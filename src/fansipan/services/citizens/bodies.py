@@ -1,0 +1,93 @@
+"""The bodies reports and dossiers go to, and which of them a principal reaches.
+
+A body is a unit: an agency (a department, the power company, the operations centre) or
+a commune whose People's Committee deals with the matter. An officer's scope (units and
+all below them) says which bodies are theirs: an officer of the Department of
+Construction sees the department's reports and dossiers, an officer with the whole
+province sees every body's.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fansipan.domain.access import Principal
+from fansipan.domain.units import Unit, UnitLevel
+from fansipan.errors import FieldError, PermissionDenied, ValidationError
+from fansipan.services.catalog import Catalog
+from fansipan.services.trust.access import units_in_scope
+
+BODY_LEVELS = (UnitLevel.AGENCY, UnitLevel.COMMUNE)
+
+
+def body_unit(catalog: Catalog, code: str, on: date) -> Unit | None:
+    """The agency or commune `code` names on `on`, if one is in force then."""
+    for unit in catalog.hierarchy.versions(code):
+        if unit.level in BODY_LEVELS and unit.in_force(on):
+            return unit
+    return None
+
+
+def body_name(catalog: Catalog, code: str | None, on: date) -> str | None:
+    if code is None:
+        return None
+    unit = body_unit(catalog, code, on)
+    if unit is not None:
+        return unit.name
+    versions = catalog.hierarchy.versions(code)
+    return versions[-1].name if versions else code
+
+
+def body_name_en(catalog: Catalog, code: str | None, on: date) -> str | None:
+    if code is None:
+        return None
+    unit = body_unit(catalog, code, on) or next(iter(catalog.hierarchy.versions(code)), None)
+    if unit is None:
+        return code
+    return unit.name_en or unit.name
+
+
+def require_body(catalog: Catalog, code: str, days: tuple[date, ...], *,
+                 field: str = "agency") -> Unit:
+    """The body `code` names, which must be in force on every one of `days`."""
+    units = [body_unit(catalog, code, d) for d in days]
+    if any(u is None for u in units):
+        missing = [d for d, u in zip(days, units, strict=True) if u is None]
+        raise ValidationError(
+            "Cơ quan xử lý không hợp lệ / The responsible body is not valid",
+            [FieldError(field=field, value=code,
+                        message=f"không có cơ quan hay xã, phường mã {code} hoạt động ngày "
+                                f"{missing[0]:%d/%m/%Y}; chọn cơ quan trong danh sách / there "
+                                f"is no agency or commune {code} in force on "
+                                f"{missing[0]:%d/%m/%Y}; pick one from the list")])
+    found = units[0]
+    if found is None:  # for the type checker: checked above
+        raise AssertionError(code)
+    return found
+
+
+def bodies_in_scope(catalog: Catalog, principal: Principal) -> frozenset[str] | None:
+    """The codes of the bodies a principal reaches (None: every one)."""
+    ids = units_in_scope(catalog, principal)
+    if ids is None:
+        return None
+    return frozenset(catalog.hierarchy.unit(i).code for i in ids)
+
+
+def check_body_in_scope(catalog: Catalog, principal: Principal, code: str, *,
+                        what: str) -> None:
+    """Refuse unless `code` is one of the principal's bodies."""
+    reach = bodies_in_scope(catalog, principal)
+    if reach is not None and code not in reach:
+        raise PermissionDenied(
+            f"{what} thuộc {code}, ngoài phạm vi tài khoản của bạn / {what} belongs to "
+            f"{code}, outside the units of your account ({principal.name})",
+            [FieldError(field="agency", value=code,
+                        message="chỉ cơ quan xử lý mới xem và xử lý được / only the body "
+                                "responsible may see and handle it")])
+
+
+def bodies_on(catalog: Catalog, on: date) -> list[Unit]:
+    """Every agency and commune in force on `on`: agencies first, then communes, by name."""
+    units = [u for u in catalog.hierarchy.in_force(on) if u.level in BODY_LEVELS]
+    return sorted(units, key=lambda u: (u.level is UnitLevel.COMMUNE, u.name))
