@@ -45,7 +45,7 @@ BODY_LEVELS = (UnitLevel.AGENCY, UnitLevel.COMMUNE)
 
 
 @cache
-def _shipped() -> dict[str, Any]:
+def shipped_file() -> dict[str, Any]:
     resource = files("fansipan.data").joinpath(*SHIPPED.split("/"))
     data: dict[str, Any] = json.loads(resource.read_text(encoding="utf-8"))
     return data
@@ -53,13 +53,13 @@ def _shipped() -> dict[str, Any]:
 
 def intake_body() -> str:
     """The body that holds a report until it is routed (the operations centre)."""
-    return str(_shipped()["intake_agency"])
+    return str(shipped_file()["intake_agency"])
 
 
 def shipped_categories() -> list[Category]:
     """The categories the province ships with, checked."""
     out = []
-    for n, raw in enumerate(_shipped()["categories"], start=1):
+    for n, raw in enumerate(shipped_file()["categories"], start=1):
         category = category_from_json(raw)
         problems = category_problems(category)
         if problems:

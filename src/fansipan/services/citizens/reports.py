@@ -32,7 +32,7 @@ from fansipan.services.citizens.bodies import (
 from fansipan.services.citizens.categories import read_categories
 from fansipan.services.citizens.moments import now as utc_now
 from fansipan.services.citizens.moments import stored as to_store
-from fansipan.services.citizens.report_store import load_many, load_report
+from fansipan.services.citizens.report_store import StoredReport, load_many, load_report
 from fansipan.services.citizens.report_views import (
     PublicReport,
     StaffReport,
@@ -206,38 +206,52 @@ class PublicQuery:
     with_point: bool = False
 
 
-def list_public(*, session: Session, query: PublicQuery,
-                at: datetime | None = None) -> list[PublicReport]:
-    """Public views of the reports asked for, newest first (or in the order of `ids`)."""
-    moment = at or utc_now()
+@dataclass(frozen=True)
+class Selected:
+    """A report picked for the public, with what its public shapes are made of."""
+
+    stored: StoredReport
+    category: Category | None
+
+
+def select_public(session: Session, query: PublicQuery) -> list[Selected]:
+    """The reports a public query picks (inside the caller's transaction), newest first,
+    or in the order of `ids` when given (ids override every other filter)."""
     r = ServiceRequestRow
-    with session.begin():
-        catalog = load_catalog(session)
-        stmt = select(r)
-        if query.ids:
-            stmt = stmt.where(r.request_id.in_(query.ids))
-        else:
-            if query.service_codes:
-                stmt = stmt.where(r.service_code.in_(query.service_codes))
-            if query.statuses == {"open"}:
-                stmt = stmt.where(r.state.in_(OPEN_STATES))
-            elif query.statuses == {"closed"}:
-                stmt = stmt.where(r.state.not_in(OPEN_STATES))
-            if query.start is not None:
-                stmt = stmt.where(r.requested_at >= to_store(query.start))
-            if query.end is not None:
-                stmt = stmt.where(r.requested_at <= to_store(query.end))
-            if query.with_point:
-                stmt = stmt.where(r.lat.is_not(None), r.long.is_not(None))
-            stmt = stmt.order_by(r.requested_at.desc(), r.request_id.desc()).limit(query.limit)
-        rows = session.scalars(stmt).all()
-        categories = _categories(session)
-        found = [public_report(catalog, s, categories.get(s.row.service_code), moment)
-                 for s in load_many(session, rows)]
+    stmt = select(r)
+    if query.ids:
+        stmt = stmt.where(r.request_id.in_(query.ids))
+    else:
+        if query.service_codes:
+            stmt = stmt.where(r.service_code.in_(query.service_codes))
+        if query.statuses == {"open"}:
+            stmt = stmt.where(r.state.in_(OPEN_STATES))
+        elif query.statuses == {"closed"}:
+            stmt = stmt.where(r.state.not_in(OPEN_STATES))
+        if query.start is not None:
+            stmt = stmt.where(r.requested_at >= to_store(query.start))
+        if query.end is not None:
+            stmt = stmt.where(r.requested_at <= to_store(query.end))
+        if query.with_point:
+            stmt = stmt.where(r.lat.is_not(None), r.long.is_not(None))
+        stmt = stmt.order_by(r.requested_at.desc(), r.request_id.desc()).limit(query.limit)
+    rows = session.scalars(stmt).all()
+    categories = _categories(session)
+    found = [Selected(s, categories.get(s.row.service_code)) for s in load_many(session, rows)]
     if query.ids:
         rank = {rid: n for n, rid in enumerate(query.ids)}
-        found.sort(key=lambda p: rank[p.request_id])
+        found.sort(key=lambda x: rank[x.stored.row.request_id])
     return found
+
+
+def list_public(*, session: Session, query: PublicQuery,
+                at: datetime | None = None) -> list[PublicReport]:
+    """Public views of the reports a public query picks."""
+    moment = at or utc_now()
+    with session.begin():
+        catalog = load_catalog(session)
+        return [public_report(catalog, x.stored, x.category, moment)
+                for x in select_public(session, query)]
 
 
 def find_by_token(*, session: Session, token: str) -> tuple[str, str | None]:

@@ -1,0 +1,13 @@
+"""The citizens' part of the app: Open311, and the staff API of field reports and dossiers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from fansipan.api.routes import open311
+
+API_PREFIX = "/api/v1"
+
+
+def install_citizens(app: FastAPI) -> None:
+    app.include_router(open311.router)
