@@ -42,7 +42,7 @@ def _xml(element: ET.Element) -> Any:
     if not children:
         return element.text
     names = [c.tag for c in children]
-    if len(set(names)) == 1 and len(names) > 1 or element.tag in (
+    if (len(set(names)) == 1 and len(names) > 1) or element.tag in (
             "services", "service_requests", "attributes", "values", "errors", "endpoints",
             "formats"):
         return [_xml(c) for c in children]

@@ -225,3 +225,10 @@ def test_counted_indicators_cannot_be_entered_by_hand(categories: Session) -> No
             DataValueWrite(indicator="PAKN_TIEP_NHAN", unit="so-xay-dung", period="2026-03",
                            value=5)])
     assert "counted from" in caught.value.errors[0].message
+
+
+def test_the_deadline_skips_the_tet_holiday(categories: Session) -> None:
+    # Friday 13 February 2026, three working days to fix a road: Tết closes 16-20 February.
+    receipt = submit(categories, landslide(service_code="HU_HONG_DUONG", answers=()),
+                     at=datetime(2026, 2, 13, 10, 0, tzinfo=VIETNAM))
+    assert receipt.expected_at == datetime(2026, 2, 27, 23, 59, 59, tzinfo=VIETNAM)
