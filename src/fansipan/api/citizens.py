@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from fansipan.api.routes import open311
+from fansipan.api.routes import open311, service_requests
 
 API_PREFIX = "/api/v1"
 
 
 def install_citizens(app: FastAPI) -> None:
     app.include_router(open311.router)
+    app.include_router(service_requests.router, prefix=API_PREFIX)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from pydantic import BaseModel, Field
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -98,20 +99,24 @@ class InboxQuery:
     offset: int = 0
 
 
-@dataclass(frozen=True)
-class InboxItem:
+class InboxItem(BaseModel):
     report: PublicReport
     counted_at: str
     counted_at_name: str | None
 
 
-@dataclass(frozen=True)
-class Inbox:
+class BodyRef(BaseModel):
+    code: str
+    name: str
+
+
+class Inbox(BaseModel):
     items: list[InboxItem]
-    total: int
-    overdue: int
-    open: int
-    bodies: list[tuple[str, str]]  # the reader's bodies that hold reports: (code, name)
+    total: int = Field(description="Reports matching the filters")
+    overdue: int = Field(description="Open reports past their deadline, in the reader's "
+                                     "bodies")
+    open: int = Field(description="Open reports in the reader's bodies")
+    bodies: list[BodyRef] = Field(description="The reader's bodies that hold reports")
 
 
 def list_reports(*, session: Session, principal: Principal, query: InboxQuery,
@@ -157,8 +162,8 @@ def list_reports(*, session: Session, principal: Principal, query: InboxQuery,
         held = session.execute(select(ServiceRequestRow.counted_code).distinct().where(
             *(() if reach is None else (ServiceRequestRow.counted_code.in_(sorted(reach)),))
         )).scalars().all()
-        bodies = sorted(((c, _name(catalog, c, moment) or c) for c in held),
-                        key=lambda b: b[1])
+        bodies = sorted((BodyRef(code=c, name=_name(catalog, c, moment) or c) for c in held),
+                        key=lambda b: b.name)
         return Inbox(items=items, total=int(total), open=int(counts[0] or 0),
                      overdue=int(counts[1] or 0), bodies=bodies)
 

@@ -26,10 +26,11 @@ from fansipan.domain.service_request_deadlines import expected_datetime
 from fansipan.domain.service_requests import receive_request
 from fansipan.errors import FieldError, ValidationError
 from fansipan.exchange.images import CleanImage
-from fansipan.exchange.open311.posting import NewServiceRequest
+from fansipan.exchange.open311.catalogue import definition_of
+from fansipan.exchange.open311.posting import NewServiceRequest, parse_post
 from fansipan.services.catalog import Catalog
 from fansipan.services.citizens.bodies import body_name, body_name_en, body_unit
-from fansipan.services.citizens.categories import find_category, intake_body
+from fansipan.services.citizens.categories import find_category, intake_body, read_categories
 from fansipan.services.citizens.moments import now as utc_now
 from fansipan.services.citizens.places import Place, place_report
 from fansipan.services.citizens.record_counts import CountingTransaction
@@ -174,3 +175,15 @@ def _route(catalog: Catalog, category: Category, place: Place,
         return None
     return body
 
+
+
+def submit_form(*, session: Session, principal: Principal, pairs: Sequence[tuple[str, str]],
+                photos: Sequence[CleanImage], channel: str = "web") -> Receipt:
+    """A report from a form whose fields are named as Open311 names them, plus `commune`
+    (the public page and staff taking a call use it); checked like a POST /requests."""
+    with session.begin():
+        definitions = {c.code: definition_of(c) for c in read_categories(session)}
+    posted = parse_post(pairs, definitions=definitions)
+    commune = next((v.strip() for k, v in pairs if k == "commune" and v.strip()), None)
+    return submit_report(session=session, principal=principal, report=NewReport(
+        posted=posted, channel=channel, commune=commune, photos=photos))

@@ -1,0 +1,109 @@
+"""The words of the field-report and dossier pages, Vietnamese then English.
+
+Kept apart from the dashboard's catalogue (`i18n.py` merges them) so the two grow
+without treading on each other; same shape: key → (vi, en).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+CITIZENS_MESSAGES: Final[dict[str, tuple[str, str]]] = {
+    "nav_feedback": ("Phản ánh", "Report a problem"),
+    "nav_inbox": ("Xử lý phản ánh", "Reports to handle"),
+    "nav_dossiers": ("Hồ sơ TTHC", "Public services"),
+    # Sending a report
+    "fb_new_title": ("Gửi phản ánh hiện trường", "Report a problem"),
+    "fb_new_lead": ("Sạt lở, đường hỏng, dây điện đứt, mất nước, rác thải, lấn chiếm vỉa hè, "
+                    "chặt chém du khách… Phản ánh được chuyển ngay đến cơ quan có trách nhiệm "
+                    "và được theo dõi đến khi xử lý xong.",
+                    "A landslide, a broken road, a fallen power line, no water, rubbish, a "
+                    "blocked pavement, tourists overcharged… Your report goes straight to the "
+                    "body responsible and is followed until it is dealt with."),
+    "fb_privacy": ("Loại phản ánh, nội dung, vị trí và ảnh được công khai; họ tên, số điện "
+                   "thoại, thư điện tử của bạn không bao giờ được công khai. Số điện thoại, "
+                   "thư điện tử ghi trong nội dung sẽ được ẩn.",
+                   "The kind of problem, your description, the place and the photos are "
+                   "public; your name, phone and e-mail never are. A phone number or e-mail "
+                   "written in the description is hidden."),
+    "fb_track_link": ("Tra cứu phản ánh đã gửi", "Follow a report"),
+    "fb_map_link": ("Bản đồ phản ánh", "Map of reports"),
+    "fb_pick_category": ("Bạn muốn phản ánh về việc gì?", "What is the problem about?"),
+    "fb_category": ("Loại phản ánh", "Kind of problem"),
+    "fb_deadline_promise": ("Thời hạn xử lý: {days} ngày làm việc.",
+                            "To be dealt with within {days} working days."),
+    "fb_where": ("Ở đâu?", "Where?"),
+    "fb_commune": ("Xã, phường", "Commune or ward"),
+    "fb_commune_pick": ("— Chọn xã, phường —", "— Choose a commune or ward —"),
+    "fb_address": ("Địa chỉ, địa danh", "Address or place"),
+    "fb_address_hint": ("Ví dụ: Km 12 QL4D, thôn Tả Van", "e.g. Km 12 QL4D, Tả Van village"),
+    "fb_locate": ("Dùng vị trí hiện tại của tôi", "Use my current position"),
+    "fb_lat": ("Vĩ độ", "Latitude"),
+    "fb_long": ("Kinh độ", "Longitude"),
+    "fb_where_public": ("Vị trí là nơi xảy ra sự việc và được công khai trên bản đồ.",
+                        "The place is where the problem is, and is shown on the public map."),
+    "fb_what": ("Chuyện gì xảy ra?", "What is wrong?"),
+    "fb_description": ("Mô tả", "Description"),
+    "fb_photos": ("Ảnh (tối đa {n} ảnh)", "Photos (at most {n})"),
+    "fb_photos_note": ("JPEG, PNG hoặc WebP, tối đa 10 MB mỗi ảnh. Thông tin vị trí và máy "
+                       "chụp trong ảnh được xóa trước khi công khai.",
+                       "JPEG, PNG or WebP, at most 10 MB each. The position and camera data "
+                       "inside a photo are removed before it is shown."),
+    "fb_who": ("Liên hệ (không bắt buộc)", "Contact (optional)"),
+    "fb_who_note": ("Để cơ quan xử lý liên hệ khi cần. Không công khai.",
+                    "So the body can reach you if needed. Never shown to the public."),
+    "fb_full_name": ("Họ và tên", "Full name"),
+    "fb_phone": ("Số điện thoại", "Phone"),
+    "fb_email": ("Thư điện tử", "E-mail"),
+    "fb_send": ("Gửi phản ánh", "Send the report"),
+    # Receipt
+    "fb_received_title": ("Đã nhận phản ánh {id}", "Report {id} received"),
+    "fb_received_h": ("Đã nhận phản ánh của bạn", "Your report has been received"),
+    "fb_your_number": ("Mã phản ánh của bạn (dùng để tra cứu):",
+                       "Your report's number (to follow it):"),
+    "fb_agency": ("Cơ quan xử lý", "Responsible body"),
+    "fb_triage": ("Đang phân loại tại Trung tâm Giám sát, điều hành thông minh",
+                  "Being triaged by the Intelligent Operations Centre"),
+    "fb_deadline": ("Hạn xử lý", "Deadline"),
+    "fb_rating_key": ("Mã đánh giá:", "Rating key:"),
+    "fb_rating_key_note": ("Lưu mã này: khi phản ánh đã được xử lý, bạn dùng nó để đánh giá "
+                           "có hài lòng hay không. Mã chỉ hiện một lần.",
+                           "Keep this key: once the report is dealt with, use it to say "
+                           "whether you are satisfied. It is shown only once."),
+    "fb_follow": ("Theo dõi phản ánh", "Follow the report"),
+    "fb_another": ("Gửi phản ánh khác", "Send another report"),
+    # Following
+    "fb_track_title": ("Tra cứu phản ánh", "Follow a report"),
+    "fb_number": ("Mã phản ánh", "Report number"),
+    "fb_look_up": ("Tra cứu", "Look up"),
+    "fb_overdue": ("Quá hạn", "Overdue"),
+    "fb_duplicate_of": ("Trùng với phản ánh", "Duplicate of"),
+    "fb_photo_alt": ("Ảnh hiện trường {n}", "Photo {n} of the place"),
+    "fb_photo_link": ("Ảnh do ứng dụng gửi kèm", "Photo sent by the application"),
+    "fb_history": ("Quá trình xử lý", "What has been done"),
+    "fb_rate_title": ("Đánh giá kết quả xử lý", "Rate the handling"),
+    "fb_rate_question": ("Bạn có hài lòng với kết quả xử lý không?",
+                         "Are you satisfied with how it was dealt with?"),
+    "fb_satisfied": ("Hài lòng", "Satisfied"),
+    "fb_dissatisfied": ("Không hài lòng", "Not satisfied"),
+    "fb_rate_note": ("Ý kiến thêm (công khai, không ghi thông tin cá nhân)",
+                     "Anything to add (public: no personal details)"),
+    "fb_rate_send": ("Gửi đánh giá", "Send the rating"),
+    "fb_rated": ("Cảm ơn bạn đã đánh giá.", "Thank you for your rating."),
+    "fb_pick_rating": ("Chọn hài lòng hoặc không hài lòng", "Choose satisfied or not"),
+    # The map
+    "fb_map_title": ("Bản đồ phản ánh hiện trường", "Map of field reports"),
+    "fb_all_categories": ("Tất cả", "All"),
+    "fb_all_states": ("Tất cả", "All"),
+    "fb_group_open": ("Đang xử lý", "Open"),
+    "fb_group_closed": ("Đã xử lý", "Dealt with"),
+    "fb_group_overdue": ("Quá hạn", "Overdue"),
+    "fb_map_note": ("Các phản ánh trong 90 ngày gần nhất (tối đa 1.000). Không hiển thị thông "
+                    "tin cá nhân. Bấm vào một điểm để xem phản ánh.",
+                    "Reports of the last 90 days (at most 1,000). No personal data is shown. "
+                    "Click a point to see the report."),
+    "fb_map_alt": ("Bản đồ {n} phản ánh trên địa bàn tỉnh", "Map of {n} reports in the "
+                                                           "province"),
+    "fb_latest": ("Phản ánh gần đây", "Latest reports"),
+    "fb_received": ("Tiếp nhận", "Received"),
+}
