@@ -23,7 +23,7 @@ def test_csv_cells_cannot_start_a_formula() -> None:
 def test_xlsx_cells_are_text_never_formulas_and_times_are_vietnamese() -> None:
     book = load_workbook(io.BytesIO(to_xlsx(["a", "b", "c", "d", "e", "f", "g"], ROWS,
                                             title="t", note="=1+1")))
-    row = list(book.active.iter_rows(min_row=2, values_only=False))[0]
+    row = next(book.active.iter_rows(min_row=2, values_only=False))
     assert [c.data_type for c in row[:4]] == ["s", "s", "s", "s"]
     assert row[0].value == "=HYPERLINK(\"http://x\",\"bấm\")"
     assert row[4].value == 12 and row[5].value == -3.5
