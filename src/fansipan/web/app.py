@@ -13,6 +13,7 @@ from fansipan.web.views import (
     entry,
     feedback,
     imports,
+    inbox,
     indicators,
     overview,
     sectors,
@@ -29,5 +30,5 @@ def install_web(app: FastAPI) -> None:
     app.state.web_importer = HubImporter()
     app.state.error_page = problem_page  # a browser's error outside a page route
     for module in (static, account, overview, indicators, units, sectors, targets, entry,
-                   imports, feedback):
+                   imports, feedback, inbox):
         app.include_router(module.router)

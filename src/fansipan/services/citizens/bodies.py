@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from fansipan.domain.access import Principal
 from fansipan.domain.units import Unit, UnitLevel
 from fansipan.errors import FieldError, PermissionDenied, ValidationError
-from fansipan.services.catalog import Catalog
+from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.trust.access import units_in_scope
 
 BODY_LEVELS = (UnitLevel.AGENCY, UnitLevel.COMMUNE)
@@ -91,3 +93,10 @@ def bodies_on(catalog: Catalog, on: date) -> list[Unit]:
     """Every agency and commune in force on `on`: agencies first, then communes, by name."""
     units = [u for u in catalog.hierarchy.in_force(on) if u.level in BODY_LEVELS]
     return sorted(units, key=lambda u: (u.level is UnitLevel.COMMUNE, u.name))
+
+
+def body_choices(*, session: Session, on: date) -> list[tuple[str, str]]:
+    """(code, name) of every body a report or dossier can go to on `on`."""
+    with session.begin():
+        catalog = load_catalog(session)
+    return [(u.code, u.name) for u in bodies_on(catalog, on)]
