@@ -57,6 +57,11 @@ def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
+def as_day(value: object) -> date:
+    """A date as a grouped query hands it back (SQLite: the text it stored)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
 def month_end(day: date) -> date:
     """The last day of `day`'s month."""
     following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)

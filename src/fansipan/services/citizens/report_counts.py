@@ -18,7 +18,7 @@ from sqlalchemy import Integer, and_, case, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from fansipan.services.citizens.record_counts import Cell
+from fansipan.services.citizens.record_counts import Cell, as_day
 from fansipan.store.citizens_tables import ServiceRequestRow as R
 
 DATASET = "field_reports"
@@ -58,7 +58,7 @@ def report_cells(session: Session, keys: Iterable[Key]) -> list[Cell]:
             .group_by(R.counted_code, R.received_month))
     found: dict[Key, dict[str, float]] = {}
     for row in session.execute(stmt):
-        key = (str(row[0]), _day(row[1]))
+        key = (str(row[0]), as_day(row[1]))
         if key in wanted:
             found[key] = {n: float(v or 0) for n, v in zip(names, row[2:], strict=True)}
     cells: list[Cell] = []
@@ -67,7 +67,3 @@ def report_cells(session: Session, keys: Iterable[Key]) -> list[Cell]:
         cells.extend(Cell(n, body, month, round(values[n], 4)) for n in names)
     return cells
 
-
-def _day(value: object) -> date:
-    # SQLite hands back the text it stored when a date is grouped on.
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
