@@ -232,3 +232,30 @@ def test_the_deadline_skips_the_tet_holiday(categories: Session) -> None:
     receipt = submit(categories, landslide(service_code="HU_HONG_DUONG", answers=()),
                      at=datetime(2026, 2, 13, 10, 0, tzinfo=VIETNAM))
     assert receipt.expected_at == datetime(2026, 2, 27, 23, 59, 59, tzinfo=VIETNAM)
+
+
+def test_a_past_figure_is_had_again_as_of_any_change_and_day(
+        categories: Session, staff: dict[str, Account]) -> None:
+    from fansipan.services.citizens.snapshots import figure_history
+
+    officer = staff["xay_dung"].principal
+    first = submit(categories, landslide())
+    take_step(session=categories, principal=officer, request_id=first.request_id,
+              data=StepWrite(action=Action.RESOLVE), at=MONDAY + timedelta(hours=3))
+    second = submit(categories, landslide(), at=MONDAY + timedelta(days=1))
+    take_step(session=categories, principal=officer, request_id=second.request_id,
+              data=StepWrite(action=Action.RESOLVE), at=MONDAY + timedelta(days=5))
+    now = figure_history(session=categories, principal=staff["leader"].principal,
+                         indicator="PAKN_TY_LE_DUNG_HAN", unit="15", period="2026-03")
+    assert now.value == 50
+    assert figures(categories, ["PAKN_TY_LE_DUNG_HAN"], "15", "2026-03") == {
+        "PAKN_TY_LE_DUNG_HAN": 50}
+    # Every step moved the counts: the figure after the first resolution was 100 %.
+    values = [p.value for p in now.changes]
+    assert 100 in values and values[-1] == 50
+    after_first = next(p.change for p in now.changes if p.value == 100)
+    then = figure_history(session=categories, principal=staff["leader"].principal,
+                          indicator="PAKN_TY_LE_DUNG_HAN", unit="15", period="2026-03",
+                          change=after_first)
+    assert then.value == 100 and then.as_of_change == after_first
+    assert [d.value for d in now.days][-1] == 50  # the snapshot of the last day

@@ -51,6 +51,7 @@ def connectors_list(data_dir: DataDir = None) -> None:
 def connectors_run(name: str, data_dir: DataDir = None) -> None:
     """Run a connector now, with its retries; prints the run."""
     from fansipan.analytics.warehouse import Warehouse
+    from fansipan.services.citizens.dossier_pull import PULL_TARGETS
     from fansipan.services.exchange.connectors import Runtime, run_connector
     from fansipan.services.warehouse.setup import open_store
     from fansipan.store.engine import make_session_factory
@@ -60,7 +61,8 @@ def connectors_run(name: str, data_dir: DataDir = None) -> None:
     try:
         run = run_connector(session_factory=make_session_factory(engine), principal=cli_principal(),
                             name=name, runtime=Runtime(spool=settings.data_dir / "spool",
-                                                       warehouse=Warehouse()))
+                                                       warehouse=Warehouse(),
+                                                       pull_targets=PULL_TARGETS))
     finally:
         engine.dispose()
     out.print(f"{name}: {run.status} after {run.attempts} attempt(s); sent {run.values_sent}, "

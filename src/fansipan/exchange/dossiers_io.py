@@ -110,17 +110,34 @@ def field_of(header: object) -> str | None:
 # --------------------------------------------------------------------------- readers
 
 
-def read_records(stream: IO[bytes], fmt: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row, {field: raw value}) for each record of a JSON, CSV or XLSX file."""
+def read_records(stream: IO[bytes], fmt: str, *, path: str = "",
+                 renames: Mapping[str, str] | None = None,
+                 codes: Mapping[str, str] | None = None
+                 ) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row, {field: raw value}) for each record of a JSON, CSV or XLSX file.
+
+    A source that names things its own way says so: `path` is where the list sits in a
+    JSON document, `renames` maps its field names to ours, `codes` its agency and area
+    codes to ours (a pull connector's mapping).
+    """
     if fmt == "json":
-        yield from _json_records(stream)
+        found = _json_records(stream, path, renames or {})
     elif fmt == "csv":
-        yield from _csv_records(stream)
+        found = _csv_records(stream, renames or {})
     elif fmt == "xlsx":
-        yield from _xlsx_records(stream)
+        found = _xlsx_records(stream)
     else:
         raise file_problem(f"dossiers come as json, csv or xlsx, not {fmt}",
                            f"hồ sơ nhận dạng json, csv hoặc xlsx, không nhận {fmt}")
+    if not codes:
+        yield from found
+        return
+    for row, fields in found:
+        for name in ("agency", "unit"):
+            value = fields.get(name)
+            if isinstance(value, str) and value.strip() in codes:
+                fields[name] = codes[value.strip()]
+        yield row, fields
 
 
 def detect(head: bytes, file_name: str = "", content_type: str = "") -> str:
@@ -144,7 +161,8 @@ def records_path(doc: Any, path: str = "") -> Any:
     return doc
 
 
-def _json_records(stream: IO[bytes], path: str = "") -> Iterator[tuple[int, dict[str, Any]]]:
+def _json_records(stream: IO[bytes], path: str,
+                  renames: Mapping[str, str]) -> Iterator[tuple[int, dict[str, Any]]]:
     items = records_path(load_json(stream), path)
     if not isinstance(items, list):
         raise file_problem('send {"dossiers": [{"number": …, "procedure_code": …, …}]}',
@@ -153,19 +171,20 @@ def _json_records(stream: IO[bytes], path: str = "") -> Iterator[tuple[int, dict
         if not isinstance(item, dict):
             yield n, {"__error__": "not an object"}
             continue
-        yield n, _by_field(item)
+        yield n, _by_field(item, renames)
 
 
-def _by_field(item: Mapping[str, Any]) -> dict[str, Any]:
+def _by_field(item: Mapping[str, Any], renames: Mapping[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in item.items():
-        name = field_of(key)
+        name = renames.get(key) or field_of(key)
         if name is not None and name not in out:
             out[name] = value
     return out
 
 
-def _csv_records(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_records(stream: IO[bytes],
+                 renames: Mapping[str, str]) -> Iterator[tuple[int, dict[str, Any]]]:
     text = text_stream(stream)
     try:
         try:
@@ -176,7 +195,7 @@ def _csv_records(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
                                "'CSV UTF-8'") from None
         delimiter = sniff_delimiter(header)
         names = next(csv.reader([header], delimiter=delimiter), [])
-        fields = [field_of(n) for n in names]
+        fields = [renames.get(n.strip()) or field_of(n) for n in names]
         _check_header(fields, row=1)
         line = 1
         for cells in csv.reader(text, delimiter=delimiter):

@@ -78,6 +78,10 @@ class ConnectorCreate(BaseModel):
                                   description="push: the indicators sent")
     periods: list[str] = Field(default=["LAST_12_MONTHS"], max_length=100,
                                description="push: periods sent, relative ones allowed")
+    target: str = Field(default="values", pattern=r"^[a-z_]{1,40}$",
+                        description="pull: what the source holds, data values (the "
+                                    "default) or records another capability imports "
+                                    "(dossiers)")
 
 
 class ConnectorPublic(BaseModel):
@@ -160,7 +164,7 @@ def create_connector(*, session: Session, principal: Principal,
         row = ConnectorRow(
             name=data.name, kind=data.kind.value, url=data.url, format=data.format,
             config=data.model_dump_json(include={"mapping", "units", "units_as_of",
-                                                 "indicators", "periods"}),
+                                                 "indicators", "periods", "target"}),
             schedule_minutes=data.schedule_minutes, credential_env=data.credential_env,
             retries=data.retries, retry_seconds=data.retry_seconds, active=True,
             created_by=principal.actor, created_at=now, updated_at=now,
@@ -217,6 +221,22 @@ def _aware(value: datetime) -> datetime:
 # -- running ---------------------------------------------------------------------------------
 
 
+class Pulled(BaseModel):
+    """What a pull of records (not values) did, as its importer counts it."""
+
+    rows: int
+    imported: int
+    updated: int
+    ignored: int
+    conflicts: int
+    message: str
+
+
+# Imports a fetched file of records for a connector; given by the capability that owns
+# the records (the hub knows values only), through the Runtime.
+PullTarget = Callable[[Session, "ConnectorPublic", Path], Pulled]
+
+
 class Runtime(BaseModel):
     """What a run needs besides the store; passed in by whoever starts it."""
 
@@ -226,6 +246,7 @@ class Runtime(BaseModel):
     environ: Mapping[str, str] = Field(default_factory=lambda: dict(os.environ))
     warehouse: Warehouse | None = None
     sleep: Callable[[float], None] = time.sleep
+    pull_targets: Mapping[str, PullTarget] = Field(default_factory=dict)
 
 
 def run_connector(*, session_factory: SessionFactory, principal: Principal, name: str,
@@ -314,6 +335,14 @@ def _pull(session: Session, connector: ConnectorPublic, runtime: Runtime,
             lambda: http.fetch_to(connector.url, target, headers), retries=connector.retries,
             wait=connector.retry_seconds, sleep=runtime.sleep,
             on_failure=outcome.failed_attempt)
+        kind = str(config.get("target") or "values")
+        if kind != "values":
+            pulled = _import_records(session, connector, target, runtime, kind)
+            outcome.sent, outcome.imported, outcome.updated = (pulled.rows, pulled.imported,
+                                                                pulled.updated)
+            outcome.ignored, outcome.conflicts = pulled.ignored, pulled.conflicts
+            outcome.message = pulled.message[:2000]
+            return
         summary = _import_source(session, connector, target, mapping, config)
     finally:
         target.unlink(missing_ok=True)
@@ -325,6 +354,16 @@ def _pull(session: Session, connector: ConnectorPublic, runtime: Runtime,
     outcome.message = "; ".join(
         [summary.description] + [f"row {c.row}, {c.field}: {c.message}"
                                  for c in summary.conflicts[:20]])[:2000]
+
+
+def _import_records(session: Session, connector: ConnectorPublic, path: Path,
+                    runtime: Runtime, kind: str) -> Pulled:
+    handler = runtime.pull_targets.get(kind)
+    if handler is None:
+        raise ValidationError(f"The connector {connector.name} pulls {kind}, which this "
+                              "server cannot import; known: values, "
+                              + ", ".join(sorted(runtime.pull_targets)))
+    return handler(session, connector, path)
 
 
 def _import_source(session: Session, connector: ConnectorPublic, path: Path,
