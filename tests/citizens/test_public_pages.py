@@ -151,3 +151,29 @@ def test_hidden_photos_are_not_served_to_the_public(client: TestClient, categori
     officer = staff["xay_dung"].headers  # type: ignore[attr-defined]
     assert client.get(photo.group(1), headers=officer).status_code == 200
     assert Principal.anonymous().is_anonymous
+
+
+def test_the_panel_counts_this_months_reports_and_renders_in_both_languages(
+        client: TestClient, categories: Session, staff: dict[str, object]) -> None:
+    from datetime import datetime
+
+    from fansipan.domain.local_time import VIETNAM
+    from fansipan.services.citizens.panel import feedback_panel
+    from fansipan.web.templating import helpers
+
+    now = datetime.now(VIETNAM).replace(microsecond=0)
+    first = submit(categories, landslide(), at=now - timedelta(minutes=30))
+    submit(categories, landslide(service_code="RAC_THAI", answers=()),
+           at=now - timedelta(minutes=20))
+    step(session=categories, principal=staff["xay_dung"].principal,  # type: ignore[attr-defined]
+         request_id=first.request_id, data=StepWrite(action=Action.RESOLVE),
+         at=now - timedelta(minutes=10))
+    panel = feedback_panel(session=categories, at=now)
+    assert (panel.received, panel.handled, panel.on_time, panel.open) == (2, 1, 1, 1)
+    assert panel.on_time_rate == 100
+    assert [c.code for c in panel.top] == ["RAC_THAI", "SAT_LO"]
+    template = client.app.state.web_templates.get_template(  # type: ignore[attr-defined]
+        "_feedback_panel.html")
+    for lang, words in (("vi", "phản ánh tiếp nhận"), ("en", "reports received")):
+        html = template.render(**helpers(lang), feedback=panel)
+        assert words in html and "100" in html

@@ -202,4 +202,11 @@ CITIZENS_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "dv_completed_at": ("Hoàn thành", "Completed"),
     "dv_days_late": ("Số ngày quá hạn", "Days late"),
     "dv_none_late": ("Không có hồ sơ quá hạn trong kỳ.", "No late dossiers in the period."),
+    # The panel of the overview and the wall
+    "fp_title": ("Phản ánh hiện trường tháng {month}", "Field reports, {month}"),
+    "fp_received": ("phản ánh tiếp nhận trong tháng", "reports received this month"),
+    "fp_on_time": ("xử lý đúng hạn (trên {n} đã xử lý)", "handled on time (of {n} handled)"),
+    "fp_open": ("đang xử lý", "open"),
+    "fp_overdue": ("quá hạn chưa xử lý", "overdue, still open"),
+    "fp_top": ("Nhiều nhất:", "Most reported:"),
 }

@@ -13,35 +13,32 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from fansipan.services.citizens.record_counts import Cell, as_day
+from fansipan.services.citizens.record_counts import Cell, as_day, count_where
 from fansipan.store.citizens_tables import DossierRow as D
 
 DATASET = "dossiers"
 Key = tuple[str, date]  # (body code, first day of the month)
 
 
-def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.sum(case((condition, 1), else_=0), type_=Integer)
-
 
 BY_RECEPTION: dict[str, ColumnElement[Any]] = {
     "DVC_TIEP_NHAN": func.count(),
-    "DVC_NOP_TRUC_TUYEN": _count(D.submitted_online.is_(True)),
-    "DVC_PHAI_NOP_PHI": _count(D.fee_payable.is_(True)),
-    "DVC_TT_TRUC_TUYEN": _count(D.fee_payable.is_(True) & D.paid_online.is_(True)),
-    "DVC_SO_HOA": _count(D.digitised.is_(True)),
+    "DVC_NOP_TRUC_TUYEN": count_where(D.submitted_online.is_(True)),
+    "DVC_PHAI_NOP_PHI": count_where(D.fee_payable.is_(True)),
+    "DVC_TT_TRUC_TUYEN": count_where(D.fee_payable.is_(True) & D.paid_online.is_(True)),
+    "DVC_SO_HOA": count_where(D.digitised.is_(True)),
 }
 BY_COMPLETION: dict[str, ColumnElement[Any]] = {
     "DVC_DA_GIAI_QUYET": func.count(),
-    "DVC_TRUOC_HAN": _count(D.status == "early"),
-    "DVC_DUNG_HAN": _count(D.status == "on_time"),
-    "DVC_QUA_HAN": _count(D.status == "late"),
+    "DVC_TRUOC_HAN": count_where(D.status == "early"),
+    "DVC_DUNG_HAN": count_where(D.status == "on_time"),
+    "DVC_QUA_HAN": count_where(D.status == "late"),
     "DVC_NGAY_GIAI_QUYET": func.coalesce(func.sum(D.net_days), 0.0),
-    "DVC_KQ_DIEN_TU": _count(D.electronic_result.is_(True)),
+    "DVC_KQ_DIEN_TU": count_where(D.electronic_result.is_(True)),
 }
 
 

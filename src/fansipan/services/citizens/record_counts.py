@@ -29,7 +29,9 @@ from datetime import date, timedelta
 from types import TracebackType
 from typing import Any
 
+from sqlalchemy import Integer, case, func
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from fansipan.domain.rows import RawValue
 from fansipan.services.catalog import Catalog
@@ -55,6 +57,11 @@ class Cell:
 
 def month_of(day: date) -> date:
     return day.replace(day=1)
+
+
+def count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """How many rows of a group meet `condition` (a grouped SUM of 1 or 0)."""
+    return func.sum(case((condition, 1), else_=0), type_=Integer)
 
 
 def as_day(value: object) -> date:

@@ -14,30 +14,27 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from fansipan.services.citizens.record_counts import Cell, as_day
+from fansipan.services.citizens.record_counts import Cell, as_day, count_where
 from fansipan.store.citizens_tables import ServiceRequestRow as R
 
 DATASET = "field_reports"
 Key = tuple[str, date]  # (body code, first day of the month)
 
 
-def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.sum(case((condition, 1), else_=0), type_=Integer)
-
 
 _HANDLED = and_(R.within_remit.is_(True), R.outcome_at.is_not(None))
 MEASURES: dict[str, ColumnElement[Any]] = {
     "PAKN_TIEP_NHAN": func.count(),
-    "PAKN_THUOC_THAM_QUYEN": _count(R.within_remit.is_(True)),
-    "PAKN_DA_XU_LY": _count(_HANDLED),
-    "PAKN_DUNG_HAN": _count(and_(_HANDLED, R.on_time.is_(True))),
-    "PAKN_QUA_HAN": _count(and_(_HANDLED, R.on_time.is_(False))),
-    "PAKN_KHONG_HAI_LONG": _count(and_(_HANDLED, R.dissatisfied.is_(True))),
-    "PAKN_KHL_QUA_HAN": _count(and_(_HANDLED, R.dissatisfied.is_(True),
+    "PAKN_THUOC_THAM_QUYEN": count_where(R.within_remit.is_(True)),
+    "PAKN_DA_XU_LY": count_where(_HANDLED),
+    "PAKN_DUNG_HAN": count_where(and_(_HANDLED, R.on_time.is_(True))),
+    "PAKN_QUA_HAN": count_where(and_(_HANDLED, R.on_time.is_(False))),
+    "PAKN_KHONG_HAI_LONG": count_where(and_(_HANDLED, R.dissatisfied.is_(True))),
+    "PAKN_KHL_QUA_HAN": count_where(and_(_HANDLED, R.dissatisfied.is_(True),
                                     R.on_time.is_(False))),
     "PAKN_NGAY_XU_LY": func.coalesce(func.sum(case((_HANDLED, R.days_to_outcome),
                                                    else_=0.0)), 0.0),
