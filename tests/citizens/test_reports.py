@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
 
-from fansipan.domain.access import Principal
+from fansipan.domain.access import Principal, PrincipalKind, Role
 from fansipan.domain.local_time import VIETNAM
 from fansipan.domain.service_request_states import Action
 from fansipan.errors import Conflict, PermissionDenied, ValidationError
@@ -259,3 +260,26 @@ def test_a_past_figure_is_had_again_as_of_any_change_and_day(
                           change=after_first)
     assert then.value == 100 and then.as_of_change == after_first
     assert [d.value for d in now.days][-1] == 50  # the snapshot of the last day
+
+
+def test_a_code_reused_after_the_reform_does_not_widen_an_old_scope(
+        categories: Session, make_account: Callable[..., Account]) -> None:
+    from fansipan.domain.service_requests import Answer
+
+    # 02683 was Xã Bát Xát of the old district 082, and is the new Xã Bát Xát since July
+    # 2025: an officer of the old district does not reach the new commune's reports.
+    old_district = make_account(Role.OFFICER, units=["082"], units_as_of="2025-01-01",
+                                kind=PrincipalKind.CLIENT).principal
+    receipt = submit(categories, landslide(service_code="MAT_NUOC", commune="02683",
+                                           point=None, answers=(Answer("LOAI", ("mat_nuoc",)),)))
+    assert receipt.agency == "02683"
+    assert list_reports(session=categories, principal=old_district,
+                        query=InboxQuery()).items == []
+    with pytest.raises(PermissionDenied):
+        get_staff_report(session=categories, principal=old_district,
+                         request_id=receipt.request_id)
+    new_commune = make_account(Role.OFFICER, units=["02683"], units_as_of="2026-01-01",
+                               kind=PrincipalKind.CLIENT).principal
+    assert [i.report.request_id for i in list_reports(
+        session=categories, principal=new_commune, query=InboxQuery()).items] == [
+        receipt.request_id]

@@ -29,7 +29,7 @@ from fansipan.domain.units import Unit
 from fansipan.errors import FieldError, ValidationError
 from fansipan.exchange.dossiers_io import DossierRecord, RecordProblem, parse_record
 from fansipan.services.catalog import Catalog
-from fansipan.services.citizens.bodies import bodies_in_scope, body_unit
+from fansipan.services.citizens.bodies import Reach, body_unit, reach_of
 from fansipan.services.citizens.dossier_counts import Key, dossier_cells
 from fansipan.services.citizens.dossier_store import canonical, row_canonical, row_values
 from fansipan.services.citizens.moments import now as utc_now
@@ -90,7 +90,7 @@ def import_dossiers(*, session: Session, principal: Principal,
     try:
         with CountingTransaction(session, actor=principal.actor,
                                  detail={"record": "dossiers", "source": source}) as tx:
-            reach = bodies_in_scope(tx.catalog, principal)
+            reach = reach_of(tx.catalog, principal)
             for chunk in _chunks(iter(records)):
                 good = _checked(tx.catalog, reach, chunk, seen, tally)
                 _store(session, good, principal.actor, source, tally)
@@ -132,7 +132,7 @@ def _chunks(records: Iterator[tuple[int, dict[str, Any]]]
         yield chunk
 
 
-def _checked(catalog: Catalog, reach: frozenset[str] | None,
+def _checked(catalog: Catalog, reach: Reach,
              chunk: list[tuple[int, dict[str, Any]]], seen: dict[str, int],
              tally: _Tally) -> list[DossierRecord]:
     good: list[DossierRecord] = []
@@ -157,7 +157,7 @@ def _checked(catalog: Catalog, reach: frozenset[str] | None,
     return good
 
 
-def _places(catalog: Catalog, reach: frozenset[str] | None,
+def _places(catalog: Catalog, reach: Reach,
             record: DossierRecord) -> list[FieldError]:
     dossier, row = record.dossier, record.row
     errors: list[FieldError] = []
@@ -177,7 +177,7 @@ def _places(catalog: Catalog, reach: frozenset[str] | None,
             field="unit", row=row, value=dossier.unit_code,
             message=f"không có địa bàn mã {dossier.unit_code} ngày {days[0]:%d/%m/%Y} / no "
                     f"unit {dossier.unit_code} is in force then"))
-    if reach is not None and dossier.agency_code not in reach:
+    if not reach.allows(dossier.agency_code, days[0]):
         errors.append(FieldError(
             field="agency", row=row, value=dossier.agency_code,
             message=f"{dossier.agency_code} nằm ngoài phạm vi tài khoản / "

@@ -25,9 +25,9 @@ from fansipan.domain.local_time import local_date, start_of_day
 from fansipan.domain.periods import Period
 from fansipan.errors import FieldError, NotFound
 from fansipan.services.catalog import Catalog, load_catalog
-from fansipan.services.citizens.bodies import bodies_in_scope, body_name, check_body_in_scope
+from fansipan.services.citizens.bodies import body_name, check_body_in_scope, reach_of
 from fansipan.services.citizens.dossier_store import from_row
-from fansipan.services.citizens.moments import maybe
+from fansipan.services.citizens.moments import loaded, maybe
 from fansipan.services.citizens.moments import now as utc_now
 from fansipan.services.citizens.moments import stored as to_store
 from fansipan.services.stamps import UtcDateTime
@@ -105,7 +105,8 @@ def get_dossier(*, session: Session, principal: Principal, number: str,
             raise NotFound("Không có hồ sơ này / No such dossier", [FieldError(
                 field="number", value=number[:60], message="kiểm tra lại số hồ sơ / check "
                                                           "the dossier number")])
-        check_body_in_scope(catalog, principal, row.agency_code, what="Hồ sơ / The dossier")
+        check_body_in_scope(catalog, principal, row.agency_code,
+                            local_date(loaded(row.received_at)), what="Hồ sơ / The dossier")
         history = [{"version": h.version, "replaced_at": h.replaced_at.isoformat(),
                     "replaced_by": h.replaced_by, **json.loads(h.data)}
                    for h in session.scalars(select(DossierHistoryRow).where(
@@ -136,11 +137,8 @@ def list_dossiers(*, session: Session, principal: Principal, period: Period,
     with session.begin():
         catalog = load_catalog(session)
         if agency:
-            check_body_in_scope(catalog, principal, agency, what="Cơ quan / The body")
-        stmt = _in_period(select(DossierRow), start, cutoff)
-        reach = bodies_in_scope(catalog, principal)
-        if reach is not None:
-            stmt = stmt.where(DossierRow.agency_code.in_(sorted(reach)))
+            check_body_in_scope(catalog, principal, agency, None, what="Cơ quan / The body")
+        stmt = _mine(_in_period(select(DossierRow), start, cutoff), catalog, principal)
         if agency:
             stmt = stmt.where(DossierRow.agency_code == agency)
         if unit:
@@ -175,6 +173,13 @@ def _in_period(stmt: Select[DossierRow], start: datetime,
         DossierRow.completed_at.is_(None), DossierRow.completed_at >= to_store(start)))
 
 
+def _mine(stmt: Select[DossierRow], catalog: Catalog,
+          principal: Principal) -> Select[DossierRow]:
+    condition = reach_of(catalog, principal).where(DossierRow.agency_code,
+                                                   DossierRow.received_at)
+    return stmt if condition is None else stmt.where(condition)
+
+
 def period_summaries(*, session: Session, principal: Principal, period: Period,
                      by: tuple[str, ...], at: datetime | None = None
                      ) -> dict[tuple[str, ...], DossierSummary]:
@@ -186,10 +191,8 @@ def period_summaries(*, session: Session, principal: Principal, period: Period,
     end = start_of_day(period.end + timedelta(days=1))
     with session.begin():
         catalog = load_catalog(session)
-        stmt = _in_period(select(DossierRow), start, min(end, moment))
-        reach = bodies_in_scope(catalog, principal)
-        if reach is not None:
-            stmt = stmt.where(DossierRow.agency_code.in_(sorted(reach)))
+        stmt = _mine(_in_period(select(DossierRow), start, min(end, moment)), catalog,
+                     principal)
         dossiers = [from_row(r) for r in session.scalars(stmt)]
     return summarise_dossiers(dossiers, period=period, as_of=moment, by=by)
 

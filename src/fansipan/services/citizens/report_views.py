@@ -10,7 +10,7 @@ report in their scope (leaders) see the staff view without the reporter.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel
 
@@ -21,7 +21,7 @@ from fansipan.domain.service_request_states import RequestState, allowed_actions
 from fansipan.domain.service_request_views import public_view
 from fansipan.domain.service_requests import ServiceRequest
 from fansipan.services.catalog import Catalog
-from fansipan.services.citizens.bodies import bodies_in_scope, body_name, body_name_en
+from fansipan.services.citizens.bodies import body_name, body_name_en, reach_of
 from fansipan.services.citizens.report_store import StoredReport
 from fansipan.services.stamps import UtcDateTime
 
@@ -164,17 +164,17 @@ class StaffReport(BaseModel):
     token: str | None
 
 
-def may_handle(catalog: Catalog, principal: Principal, body: str) -> bool:
+def may_handle(catalog: Catalog, principal: Principal, body: str, day: date) -> bool:
     if not principal.can(Permission.HANDLE_REPORTS):
         return False
-    reach = bodies_in_scope(catalog, principal)
-    return reach is None or body in reach
+    return reach_of(catalog, principal).allows(body, day)
 
 
 def staff_report(catalog: Catalog, principal: Principal, stored: StoredReport,
                  category: Category | None, at: datetime) -> StaffReport:
     row, request = stored.row, stored.request
-    handler = may_handle(catalog, principal, row.counted_code)
+    handler = may_handle(catalog, principal, row.counted_code,
+                         local_date(request.requested_at))
     questions = {q.code: q for q in category.questions} if category else {}
     answers = []
     for a in request.answers:

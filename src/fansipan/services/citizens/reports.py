@@ -25,12 +25,9 @@ from fansipan.domain.report_categories import Category
 from fansipan.domain.service_request_states import RequestState
 from fansipan.errors import FieldError, NotFound, PermissionDenied
 from fansipan.services.catalog import Catalog, load_catalog
-from fansipan.services.citizens.bodies import (
-    bodies_in_scope,
-    body_name,
-    check_body_in_scope,
-)
+from fansipan.services.citizens.bodies import body_name, check_body_in_scope, reach_of
 from fansipan.services.citizens.categories import read_categories
+from fansipan.services.citizens.moments import loaded
 from fansipan.services.citizens.moments import now as utc_now
 from fansipan.services.citizens.moments import stored as to_store
 from fansipan.services.citizens.report_store import StoredReport, load_many, load_report
@@ -73,6 +70,7 @@ def get_staff_report(*, session: Session, principal: Principal, request_id: str,
         catalog = load_catalog(session)
         stored = load_report(session, request_id)
         check_body_in_scope(catalog, principal, stored.row.counted_code,
+                            local_date(stored.request.requested_at),
                             what="Phản ánh / The report")
         return staff_report(catalog, principal, stored, _categories(session).get(
             stored.row.service_code), at or utc_now())
@@ -128,12 +126,13 @@ def list_reports(*, session: Session, principal: Principal, query: InboxQuery,
     when = to_store(moment)
     with session.begin():
         catalog = load_catalog(session)
-        reach = bodies_in_scope(catalog, principal)
+        reach = reach_of(catalog, principal)
         if query.agency is not None:
-            check_body_in_scope(catalog, principal, query.agency, what="Cơ quan / The body")
-        base = select(ServiceRequestRow)
-        if reach is not None:
-            base = base.where(ServiceRequestRow.counted_code.in_(sorted(reach)))
+            check_body_in_scope(catalog, principal, query.agency, None,
+                                what="Cơ quan / The body")
+        mine = reach.where(ServiceRequestRow.counted_code, ServiceRequestRow.requested_at)
+        theirs = () if mine is None else (mine,)
+        base = select(ServiceRequestRow).where(*theirs)
         filtered = _filtered(base, query, when)
         overdue_now = and_(ServiceRequestRow.state.in_(OPEN_STATES),
                            ServiceRequestRow.expected_at.is_not(None),
@@ -142,9 +141,7 @@ def list_reports(*, session: Session, principal: Principal, query: InboxQuery,
         counts = session.execute(
             select(func.count(), func.sum(case((overdue_now, 1), else_=0)))
             .select_from(ServiceRequestRow)
-            .where(ServiceRequestRow.state.in_(OPEN_STATES),
-                   *(() if reach is None else (ServiceRequestRow.counted_code.in_(
-                       sorted(reach)),)))).one()
+            .where(ServiceRequestRow.state.in_(OPEN_STATES), *theirs)).one()
         order = case((overdue_now, 0), (ServiceRequestRow.state.in_(OPEN_STATES), 1), else_=2)
         rows = session.scalars(filtered.order_by(
             order, ServiceRequestRow.expected_at.is_(None), ServiceRequestRow.expected_at,
@@ -159,9 +156,8 @@ def list_reports(*, session: Session, principal: Principal, query: InboxQuery,
                                      moment),
                 counted_at=stored.row.counted_code,
                 counted_at_name=_name(catalog, stored.row.counted_code, day)))
-        held = session.execute(select(ServiceRequestRow.counted_code).distinct().where(
-            *(() if reach is None else (ServiceRequestRow.counted_code.in_(sorted(reach)),))
-        )).scalars().all()
+        held = session.execute(select(ServiceRequestRow.counted_code).distinct()
+                               .where(*theirs)).scalars().all()
         bodies = sorted((BodyRef(code=c, name=_name(catalog, c, moment) or c) for c in held),
                         key=lambda b: b.name)
         return Inbox(items=items, total=int(total), open=int(counts[0] or 0),
@@ -283,6 +279,7 @@ def duplicate_suggestions(*, session: Session, principal: Principal, request_id:
         catalog = load_catalog(session)
         stored = load_report(session, request_id)
         check_body_in_scope(catalog, principal, stored.row.counted_code,
+                            local_date(stored.request.requested_at),
                             what="Phản ánh / The report")
         request = stored.request
         if request.location.lat is None or request.location.long is None:
@@ -337,8 +334,9 @@ def get_photo(*, session: Session, principal: Principal, sha256: str) -> Photo:
             return Photo(photo.data, photo.media_type)
         if principal.can(Permission.READ_RECORDS):
             catalog = load_catalog(session)
-            reach = bodies_in_scope(catalog, principal)
-            if reach is None or any(o.counted_code in reach for o in owners):
+            reach = reach_of(catalog, principal)
+            if any(reach.allows(o.counted_code, local_date(loaded(o.requested_at)))
+                   for o in owners):
                 return Photo(photo.data, photo.media_type)
         if principal.is_anonymous:
             # Hidden from the public: as if there were no such photo.

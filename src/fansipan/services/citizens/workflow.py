@@ -24,6 +24,7 @@ from fansipan.errors import FieldError, PermissionDenied, ValidationError
 from fansipan.services.catalog import load_catalog
 from fansipan.services.citizens.bodies import check_body_in_scope, require_body
 from fansipan.services.citizens.categories import intake_body
+from fansipan.services.citizens.moments import loaded
 from fansipan.services.citizens.moments import now as utc_now
 from fansipan.services.citizens.record_counts import CountingTransaction, month_end
 from fansipan.services.citizens.report_counts import report_cells
@@ -99,8 +100,9 @@ def _step(session: Session, principal: Principal, request_id: str, data: StepWri
         catalog = tx.catalog
         row = stored.row
         if scoped:
-            check_body_in_scope(catalog, principal, row.counted_code, what="Phản ánh / The "
-                                                                           "report")
+            check_body_in_scope(catalog, principal, row.counted_code,
+                                local_date(stored.request.requested_at),
+                                what="Phản ánh / The report")
         at = at or max(utc_now(), stored.request.events[-1].at)
         if data.agency is not None and data.action is Action.ASSIGN:
             # Counted in the month received: the body must exist then and now.
@@ -145,7 +147,8 @@ def moderate_report(*, session: Session, principal: Principal, request_id: str,
     with audited_transaction(session):
         catalog = load_catalog(session)
         row = find_row(session, request_id)
-        check_body_in_scope(catalog, principal, row.counted_code, what="Phản ánh / The report")
+        check_body_in_scope(catalog, principal, row.counted_code,
+                            local_date(loaded(row.requested_at)), what="Phản ánh / The report")
         text = data.public_description.strip() if data.public_description else None
         row.public_description = text or None
         row.photos_hidden = data.photos_hidden
