@@ -33,23 +33,29 @@ def unit_finder() -> UnitFinder:
                                   districts=read_geojson(DISTRICTS))
 
 
-def province_on(catalog: Catalog, on: date) -> Unit:
-    """The province this installation serves on `on` (the one in force then)."""
+def provinces_on(catalog: Catalog, on: date) -> list[Unit]:
+    """The provinces this installation serves on `on`: those in force then (before the
+    July 2025 merger, old Lào Cai and old Yên Bái both)."""
     provinces = [u for u in catalog.hierarchy.in_force(on) if u.level is UnitLevel.PROVINCE]
-    if len(provinces) != 1:
-        names = ", ".join(u.name for u in provinces) or "none"
+    if not provinces:
         raise ValidationError(
-            "Không xác định được tỉnh phục vụ / The province served cannot be told",
+            "Không có tỉnh nào có hiệu lực ngày này / No province is in force that day",
             [FieldError(field="requested_datetime", value=on.isoformat(),
-                        message=f"có {len(provinces)} tỉnh có hiệu lực ngày {on:%d/%m/%Y} "
-                                f"({names}) / {len(provinces)} provinces are in force then")])
-    return provinces[0]
+                        message=f"không có tỉnh nào có hiệu lực ngày {on:%d/%m/%Y} / no "
+                                "province is in force that day")])
+    return sorted(provinces, key=lambda u: u.code)
+
+
+def province_on(catalog: Catalog, on: date) -> Unit:
+    """The one province served on `on` (the first, by code, before a merger)."""
+    found = provinces_on(catalog, on)
+    return max(found, key=lambda u: len(catalog.hierarchy.descendants(u.id, on)))
 
 
 def communes_on(catalog: Catalog, on: date) -> list[Unit]:
-    """The communes and wards of the province on `on`, by name."""
-    province = province_on(catalog, on)
-    return sorted((u for u in catalog.hierarchy.descendants(province.id, on)
+    """The communes and wards of the provinces served on `on`, by name."""
+    return sorted((u for p in provinces_on(catalog, on)
+                   for u in catalog.hierarchy.descendants(p.id, on)
                    if u.level is UnitLevel.COMMUNE), key=lambda u: _plain(u.name))
 
 
@@ -66,30 +72,41 @@ class Place:
 
 def place_report(catalog: Catalog, location: Location, on: date) -> Place:
     """Check `location` for a report made on `on` and settle its commune."""
-    province = province_on(catalog, on)
-    placement = None
-    if location.lat is not None and location.long is not None:
-        placement = unit_finder().check_province(lat=location.lat, long=location.long,
-                                                 province_code=province.code, on=on)
+    provinces = provinces_on(catalog, on)
     communes = communes_on(catalog, on)
     commune: Unit | None = None
     found = False
     if location.unit_code:
         commune = next((u for u in communes if u.code == location.unit_code), None)
         if commune is None:
+            names = ", ".join(p.name for p in provinces)
             raise ValidationError(
                 "Xã, phường không thuộc tỉnh / The commune is not in the province",
                 [FieldError(field="commune", value=location.unit_code,
                             message=f"mã {location.unit_code} không phải xã, phường của "
-                                    f"{province.name} ngày {on:%d/%m/%Y}; chọn trong danh "
-                                    f"sách / {location.unit_code} is not a commune or ward "
-                                    f"of {province.name} on that day; pick one from the list")])
+                                    f"{names} ngày {on:%d/%m/%Y}; chọn trong danh sách / "
+                                    f"{location.unit_code} is not a commune or ward of "
+                                    f"{names} on that day; pick one from the list")])
     elif location.address:
         commune = commune_in_text(communes, location.address)
         found = commune is not None
+    placement = None
+    if location.lat is not None and location.long is not None:
+        expected = _province_of(catalog, commune, on) if commune else None
+        codes = [expected.code] if expected else [p.code for p in provinces]
+        placement = unit_finder().place(lat=location.lat, long=location.long, on=on)
+        if placement is None or placement.province_code not in codes:
+            # The domain's refusal names the point and where it lies.
+            unit_finder().check_province(lat=location.lat, long=location.long,
+                                         province_code=codes[0], on=on)
     if commune is not None:
         location = replace(location, unit_code=commune.code)
     return Place(location=location, placement=placement, commune=commune, found=found)
+
+
+def _province_of(catalog: Catalog, unit: Unit, on: date) -> Unit | None:
+    return next((a for a in catalog.hierarchy.ancestors(unit.id, on)
+                 if a.level is UnitLevel.PROVINCE), None)
 
 
 _WORD = re.compile(r"[^a-z0-9]+")
