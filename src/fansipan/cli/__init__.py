@@ -9,6 +9,8 @@ from fansipan.cli import (
     backups,
     clients,
     connectors,
+    dossiers,
+    feedback,
     indicators,
     server,
     store,
@@ -28,6 +30,8 @@ app.add_typer(clients.app, name="clients")
 app.add_typer(connectors.app, name="connectors")
 app.add_typer(users.app, name="users")
 app.add_typer(audit.app, name="audit")
+app.add_typer(feedback.app, name="feedback")
+app.add_typer(dossiers.app, name="dossiers")
 app.command()(server.demo)
 app.command()(server.serve)
 app.command("import")(transfers.import_file)

@@ -10,7 +10,6 @@ from typing import Final
 
 CITIZENS_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "nav_feedback": ("Phản ánh", "Report a problem"),
-    "nav_inbox": ("Xử lý phản ánh", "Reports to handle"),
     "nav_dossiers": ("Hồ sơ TTHC", "Public services"),
     # Sending a report
     "fb_new_title": ("Gửi phản ánh hiện trường", "Report a problem"),
@@ -106,12 +105,15 @@ CITIZENS_MESSAGES: Final[dict[str, tuple[str, str]]] = {
                                                            "province"),
     "fb_latest": ("Phản ánh gần đây", "Latest reports"),
     "fb_received": ("Tiếp nhận", "Received"),
+    "fb_status": ("Trạng thái", "Status"),
     # The staff inbox
     "ib_title": ("Xử lý phản ánh hiện trường", "Field reports to handle"),
     "ib_state_open": ("Đang xử lý", "Open"),
     "ib_state_overdue": ("Quá hạn", "Overdue"),
     "ib_state_closed": ("Đã xử lý", "Dealt with"),
     "ib_state_all": ("Tất cả", "All"),
+    "ib_take_call": ("Ghi nhận phản ánh qua điện thoại, đường dây nóng",
+                     "Take down a report made by phone or on the hotline"),
     "ib_search": ("Tìm mã, nội dung, địa chỉ", "Search number, text, address"),
     "ib_open": ("phản ánh đang xử lý", "open reports"),
     "ib_overdue": ("quá hạn", "overdue"),

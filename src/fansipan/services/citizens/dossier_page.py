@@ -4,7 +4,7 @@ province's total; each body leads to its late dossiers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -58,8 +58,9 @@ def period_choices(today: date) -> list[str]:
 def dossier_page(*, session: Session, principal: Principal, period: str | None,
                  today: date | None = None) -> DossierPage:
     day = today or date.today()
-    chosen = parse_period(period) if period else parse_period(
-        f"{day.year}-{day.month:02d}")
+    # By default the last month that has ended: the one the monthly notice reports.
+    last = day.replace(day=1) - timedelta(days=1)
+    chosen = parse_period(period) if period else parse_period(f"{last.year}-{last.month:02d}")
     at = utc_now()
     by_agency = period_summaries(session=session, principal=principal, period=chosen,
                                  by=("agency_code",), at=at)

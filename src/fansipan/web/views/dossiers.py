@@ -89,7 +89,7 @@ def dossiers_late_table(fmt: str, session: SessionDep, viewer: Viewer, lang: Lan
                         "due_at", "effective_due", "completed_at", "status", "days_late"],
                   labels=[t("dv_number"), t("code"), t("dv_procedure"), t("unit"),
                           t("dv_received_at"), t("dv_due_at"), t("dv_effective_due"),
-                          t("dv_completed_at"), t("status"), t("dv_days_late")],
+                          t("dv_completed_at"), t("fb_status"), t("dv_days_late")],
                   note=translate("illustrative_short", lang))
     for d in found:
         table.rows.append([d.number, d.procedure_code, d.procedure_name, d.unit_name or d.unit,

@@ -7,7 +7,7 @@ name, phone, e-mail, officer or internal note ever reaches these pages.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Annotated
 
@@ -153,9 +153,11 @@ async def feedback_rate(request: Request, session: SessionDep, viewer: Viewer,
 
 
 def _map_query(service: str | None, status: str | None) -> PublicQuery:
+    """Open311's default window: the last 90 days, at most 1,000 reports."""
+    now = datetime.now(UTC)
     return PublicQuery(service_codes=(service,) if service else (),
                        statuses=frozenset({status}) if status in ("open", "closed")
-                       else frozenset(), limit=1000)
+                       else frozenset(), start=now - timedelta(days=90), end=now, limit=1000)
 
 
 Status = Annotated[str | None, Query(pattern="^(open|closed)?$")]
@@ -178,7 +180,7 @@ def feedback_map_table(fmt: str, session: SessionDep, lang: Lang, service: Servi
     table = Table(name="phan-anh", title=t("fb_map_title"),
                   keys=["request_id", "service_code", "service_name", "status", "state",
                         "commune", "agency", "requested_at", "expected_at", "lat", "long"],
-                  labels=[t("fb_number"), t("code"), t("fb_category"), "Open311", t("status"),
+                  labels=[t("fb_number"), t("code"), t("fb_category"), "Open311", t("fb_status"),
                           t("fb_commune"), t("fb_agency"), t("fb_received"), t("fb_deadline"),
                           "lat", "long"],
                   note=translate("illustrative_short", lang))

@@ -74,7 +74,7 @@ def inbox_table(fmt: str, session: SessionDep, viewer: Viewer, lang: Lang,
                   keys=["request_id", "service_name", "commune", "agency", "state", "overdue",
                         "requested_at", "expected_at"],
                   labels=[t("fb_number"), t("fb_category"), t("fb_commune"), t("fb_agency"),
-                          t("status"), t("fb_overdue"), t("fb_received"), t("fb_deadline")])
+                          t("fb_status"), t("fb_overdue"), t("fb_received"), t("fb_deadline")])
     for item in inbox.items:
         r = item.report
         table.rows.append([r.request_id, r.service_name_en if lang == "en" else r.service_name_vi,
