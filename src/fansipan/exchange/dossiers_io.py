@@ -331,12 +331,18 @@ def _moment(value: Any, name: str, row: int, errors: list[FieldError], *,
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=VIETNAM)
 
 
+_PLAIN_FLAGS = {"1": True, "0": False, "": False, "true": True, "false": False}
+
+
 def _flag(value: Any, name: str, row: int, errors: list[FieldError]) -> bool:
-    if isinstance(value, bool):
-        return value
+    if value is None or isinstance(value, bool):
+        return bool(value)
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
-    text = normalise(value if value is not None else "")
+    plain = _PLAIN_FLAGS.get(value) if isinstance(value, str) else None
+    if plain is not None:
+        return plain  # the common spellings, without normalising each one
+    text = normalise(value)
     if text in _YES:
         return True
     if text in _NO:

@@ -20,7 +20,7 @@ from itertools import islice
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
@@ -37,6 +37,7 @@ from fansipan.services.citizens.record_counts import CountingTransaction
 from fansipan.services.trust.access import require
 from fansipan.services.trust.audit import record_for
 from fansipan.store.audit import append_events
+from fansipan.store.citizens_bulk import insert_dossiers
 from fansipan.store.citizens_tables import DossierHistoryRow, DossierRow
 
 CHUNK = 5000
@@ -91,8 +92,9 @@ def import_dossiers(*, session: Session, principal: Principal,
         with CountingTransaction(session, actor=principal.actor,
                                  detail={"record": "dossiers", "source": source}) as tx:
             reach = reach_of(tx.catalog, principal)
+            look = _Lookups(tx.catalog)
             for chunk in _chunks(iter(records)):
-                good = _checked(tx.catalog, reach, chunk, seen, tally)
+                good = _checked(look, reach, chunk, seen, tally)
                 _store(session, good, principal.actor, source, tally)
             if atomic and tally.refused:
                 raise _Refused
@@ -132,7 +134,7 @@ def _chunks(records: Iterator[tuple[int, dict[str, Any]]]
         yield chunk
 
 
-def _checked(catalog: Catalog, reach: Reach,
+def _checked(look: _Lookups, reach: Reach,
              chunk: list[tuple[int, dict[str, Any]]], seen: dict[str, int],
              tally: _Tally) -> list[DossierRecord]:
     good: list[DossierRecord] = []
@@ -142,7 +144,7 @@ def _checked(catalog: Catalog, reach: Reach,
         if isinstance(parsed, RecordProblem):
             tally.refuse(parsed.errors)
             continue
-        errors = _places(catalog, reach, parsed)
+        errors = _places(look, reach, parsed)
         number = parsed.dossier.number
         if number in seen:
             errors.append(FieldError(
@@ -157,22 +159,44 @@ def _checked(catalog: Catalog, reach: Reach,
     return good
 
 
-def _places(catalog: Catalog, reach: Reach,
-            record: DossierRecord) -> list[FieldError]:
+class _Lookups:
+    """Bodies and areas by code and day, each looked up once per import."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._bodies: dict[tuple[str, date], bool] = {}
+        self._units: dict[tuple[str, date], bool] = {}
+
+    def body(self, code: str, day: date) -> bool:
+        key = (code, day)
+        found = self._bodies.get(key)
+        if found is None:
+            found = self._bodies[key] = body_unit(self.catalog, code, day) is not None
+        return found
+
+    def unit(self, code: str, day: date) -> bool:
+        key = (code, day)
+        found = self._units.get(key)
+        if found is None:
+            found = self._units[key] = _in_force(self.catalog, code, day) is not None
+        return found
+
+
+def _places(look: _Lookups, reach: Reach, record: DossierRecord) -> list[FieldError]:
     dossier, row = record.dossier, record.row
     errors: list[FieldError] = []
     days = [local_date(dossier.received_at)]
     if dossier.completed_at is not None:
         days.append(local_date(dossier.completed_at))
     for day in days:
-        if body_unit(catalog, dossier.agency_code, day) is None:
+        if not look.body(dossier.agency_code, day):
             errors.append(FieldError(
                 field="agency", row=row, value=dossier.agency_code,
                 message=f"không có cơ quan hay xã, phường mã {dossier.agency_code} hoạt động "
                         f"ngày {day:%d/%m/%Y} / no agency or commune {dossier.agency_code} is "
                         f"in force on {day:%d/%m/%Y}"))
             break
-    if not _in_force(catalog, dossier.unit_code, days[0]):
+    if not look.unit(dossier.unit_code, days[0]):
         errors.append(FieldError(
             field="unit", row=row, value=dossier.unit_code,
             message=f"không có địa bàn mã {dossier.unit_code} ngày {days[0]:%d/%m/%Y} / no "
@@ -225,6 +249,5 @@ def _store(session: Session, records: list[DossierRecord], actor: str, source: s
         old.source, old.updated_by, old.updated_at = source, actor, now
         tally.corrected += 1
         tally.corrected_numbers.append(old.number)
-    if new:
-        session.execute(insert(DossierRow), new)
+    insert_dossiers(session, new)
     session.flush()
