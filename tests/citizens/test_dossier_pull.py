@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -13,18 +13,16 @@ from typing import ClassVar
 import pytest
 from sqlalchemy.orm import Session
 
-from fansipan.domain.access import Principal
+from fansipan.domain.access import Principal, Role
 from fansipan.exchange.mapping import FieldMapping
 from fansipan.services.citizens.dossier_pull import PULL_TARGETS
-from fansipan.services.exchange.connectors import (
-    ConnectorCreate,
-    Runtime,
-    create_connector,
-    run_connector,
-)
+from fansipan.services.exchange.connector_runs import Runtime, run_connector
+from fansipan.services.exchange.connectors import ConnectorCreate, create_connector
+from fansipan.services.exchange.outbound import DestinationCreate, allow_destination
 from fansipan.settings import Settings
 from fansipan.store.engine import make_engine, make_session_factory
 from tests.citizens.conftest import figures
+from tests.support.accounts import Account
 
 SYSTEM = Principal.system("tests")
 FEED = {"ketQua": {"danhSach": [
@@ -65,11 +63,18 @@ def shop() -> Iterator[str]:
 
 def test_a_pull_connector_imports_dossiers_and_a_second_run_changes_nothing(
         categories: Session, settings: Settings, shop: str, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, make_account: Callable[..., Account]) -> None:
     for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
-    create_connector(session=categories, principal=SYSTEM, data=ConnectorCreate(
+    allow_destination(session=categories, principal=SYSTEM,
+                      data=DestinationCreate(entry="127.0.0.1", note="tests"))
+    # The connector runs as its owner: an officer of the Department of Justice.
+    make_account(Role.OFFICER, username="mot-cua-stp", units=["so-tu-phap"],
+                 units_as_of="2026-01-01")
+    create_connector(session=categories, settings=settings, principal=SYSTEM,
+                     data=ConnectorCreate(
         name="mot-cua", kind="pull", url=shop, format="json", target="dossiers",
+        agency="so-tu-phap", owner="mot-cua-stp",
         units=["so-tu-phap"], units_as_of="2026-01-01",
         mapping=FieldMapping(records="ketQua.danhSach", units={"STP": "so-tu-phap"}, fields={
             "number": "soHoSo", "procedure_code": "maTTHC", "agency": "coQuan",
@@ -77,7 +82,8 @@ def test_a_pull_connector_imports_dossiers_and_a_second_run_changes_nothing(
             "completed_at": "ngayXong"})))
     engine = make_engine(settings.store_url)
     factory = make_session_factory(engine)
-    runtime = Runtime(spool=tmp_path, pull_targets=PULL_TARGETS, sleep=lambda s: None)
+    runtime = Runtime(spool=tmp_path, settings=settings, pull_targets=PULL_TARGETS,
+                      sleep=lambda s: None)
     try:
         run = run_connector(session_factory=factory, principal=SYSTEM, name="mot-cua",
                             runtime=runtime)
@@ -94,7 +100,8 @@ def test_a_pull_connector_imports_dossiers_and_a_second_run_changes_nothing(
                                 runtime=runtime)
         assert refused.status == "conflicts" and "SXD" in refused.message
         missing = run_connector(session_factory=factory, principal=SYSTEM, name="mot-cua",
-                                runtime=Runtime(spool=tmp_path, sleep=lambda s: None))
+                                runtime=Runtime(spool=tmp_path, settings=settings,
+                                                sleep=lambda s: None))
         assert missing.status == "failed" and "dossiers" in missing.message
     finally:
         engine.dispose()

@@ -97,7 +97,7 @@ def test_a_report_from_a_phone_to_its_resolution_and_the_on_time_count(
     sign_in(staff, demo_server, *water_officer)
     staff.goto(f"{demo_server.url}/inbox")
     assert staff.locator(f"tr[data-id='{number}']").count() == 1
-    shoot(staff, demo_server, "inbox-vi-1366", full=True)
+    shoot(staff, demo_server, "inbox-vi-1366")
     staff.click(f"a[href='/inbox/{number}']")
     staff.wait_for_selector("#step-form")
     assert "0912 345 678" in staff.locator("#reporter").inner_text()

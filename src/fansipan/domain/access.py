@@ -36,6 +36,8 @@ class Permission(StrEnum):
     READ_RECORDS = "records.read"  # field reports (staff view) and dossiers, in scope
     HANDLE_REPORTS = "reports.handle"  # triage, assign, resolve ... a field report in scope
     SUBMIT_REPORTS = "reports.submit"  # post citizens' reports through Open311 (an app)
+    MANAGE_SECRETS = "secrets.manage"  # credentials of remote systems
+    MANAGE_OUTBOUND = "outbound.manage"  # the addresses connectors may reach
 
 
 # Least privilege: an administrator manages the system but does not enter data; a
@@ -44,6 +46,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({
         Permission.READ_DATA, Permission.READ_CHANGES, Permission.MANAGE_USERS,
         Permission.MANAGE_CLIENTS, Permission.MANAGE_METADATA, Permission.READ_AUDIT,
+        Permission.MANAGE_SECRETS, Permission.MANAGE_OUTBOUND,
     }),
     Role.LEADER: frozenset({Permission.READ_DATA, Permission.READ_CHANGES,
                             Permission.READ_RECORDS}),

@@ -38,6 +38,8 @@ _WHAT = {
     Permission.HANDLE_REPORTS: "handle field reports (role officer)",
     Permission.SUBMIT_REPORTS: "post citizens' reports (a connected system with role "
                                "reporter)",
+    Permission.MANAGE_SECRETS: "keep the credentials of remote systems (role admin)",
+    Permission.MANAGE_OUTBOUND: "change the outbound allow-list (role admin)",
 }
 
 

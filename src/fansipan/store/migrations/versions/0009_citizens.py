@@ -2,7 +2,7 @@
 public-service dossiers and their replaced versions; indicators counted from records
 
 Revision ID: 0009
-Revises: 0003
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
