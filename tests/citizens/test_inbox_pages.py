@@ -44,6 +44,9 @@ def test_an_officer_takes_steps_on_the_report_page(
     assert page.status_code == 200
     assert 'id="reporter"' in page.text and "0912 345 678" in page.text
     assert 'value="start"' in page.text and 'value="resolve"' in page.text
+    # The steps name who took them in words and the body by its name, not by a code.
+    assert "· người dân</span>" in page.text and "· tự động</span>" in page.text
+    assert "→ Sở Xây dựng" in page.text and "→ so-xay-dung" not in page.text
     started = client.post(f"/inbox/{receipt.request_id}", headers=headers,
                           data={"action": "start", "internal_note": "Cử tổ 2",
                                 "reason": "left over from another step"})

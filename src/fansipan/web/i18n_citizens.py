@@ -121,6 +121,8 @@ CITIZENS_MESSAGES: Final[dict[str, tuple[str, str]]] = {
                  "Showing {n} of {total} reports; overdue ones first."),
     "ib_empty": ("Không có phản ánh nào.", "No reports."),
     "ib_the_report": ("Nội dung phản ánh", "The report"),
+    "ib_actor_citizen": ("người dân", "citizen"),
+    "ib_actor_system": ("tự động", "automatic"),
     "ib_channel_web": ("trang phản ánh", "public page"),
     "ib_channel_open311": ("ứng dụng Open311", "Open311 application"),
     "ib_channel_staff": ("cán bộ tiếp nhận", "taken by staff"),

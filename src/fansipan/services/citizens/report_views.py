@@ -122,6 +122,8 @@ class StaffStep(BaseModel):
     public_note: str | None
     internal_note: str | None
     agency: str | None
+    agency_name: str | None = None
+    agency_name_en: str | None = None
     reason: str | None
     duplicate_of: str | None
     referred_to: str | None
@@ -197,7 +199,10 @@ def staff_report(catalog: Catalog, principal: Principal, stored: StoredReport,
                          action_en=e.action.label("en"), at=e.at, actor=e.actor,
                          from_state=e.from_state.value if e.from_state else None,
                          to_state=e.to_state.value, public_note=e.public_note,
-                         internal_note=e.internal_note, agency=e.agency, reason=e.reason,
+                         internal_note=e.internal_note, agency=e.agency,
+                         agency_name=body_name(catalog, e.agency, local_date(e.at)),
+                         agency_name_en=body_name_en(catalog, e.agency, local_date(e.at)),
+                         reason=e.reason,
                          duplicate_of=e.duplicate_of, referred_to=e.referred_to,
                          satisfied=e.satisfied) for e in request.events],
         allowed_actions=[a.value for a in allowed_actions(request.state)] if handler else [],
