@@ -89,7 +89,19 @@ class Open311Route(APIRoute):
         return route
 
 
-router = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"], route_class=Open311Route)
+# The schema says what the server answers: every status in either format, as the suffix
+# names it (FastAPI alone would document JSON only, and 422 where the spec says 400).
+_EITHER: dict[str, dict[str, Any]] = {"text/xml": {},
+                                      "application/json": {}}
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": _EITHER},
+    400: {"description": "`<errors>`: a field is missing or not valid", "content": _EITHER},
+    403: {"description": "`<errors>`: api_key missing or refused", "content": _EITHER},
+    404: {"description": "`<errors>`: no such service, request, token, jurisdiction or "
+                         "format", "content": _EITHER},
+}
+router = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"], route_class=Open311Route,
+                   responses=RESPONSES)
 Fmt = Annotated[str, Path(max_length=10, description="xml or json")]
 Jurisdiction = Annotated[str | None, Query(max_length=200)]
 Lang = Annotated[str, Query(pattern="^(vi|en)$", description="The language of names and "
