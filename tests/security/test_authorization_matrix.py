@@ -36,6 +36,19 @@ OFFICER = frozenset({"officer"})
 APPROVER = frozenset({"approver"})
 CLIENTS = frozenset({"admin", "integrator"})
 NOBODY: frozenset[str] = frozenset()
+# Field reports and dossiers: read by leaders, officers and approvers within their scope
+# (not administrators nor integrators); a named record of Bát Xát is refused to `foreign`,
+# whose lists are simply its own.
+RECORDS = frozenset({"leader", "officer", "approver"})
+RECORD_LISTS = RECORDS | {"foreign"}
+REPORT = "/api/v1/service-requests/PA-2025-000001"
+CATEGORY = {"name_vi": "Loại thử", "name_en": "A test kind", "agency": "so-xay-dung",
+            "deadline_days": 3}
+REPORT_FORM = {"service_code": "SAT_LO", "commune": "03006", "lat": "22.3364",
+               "long": "103.8438", "attribute[TUYEN]": "QL4D", "attribute[MUC_DO]": "mot_phan"}
+DOSSIER = {"number": "MATRIX-1", "procedure_code": "1.0001", "agency": "02683",
+           "unit": "02683", "received_at": "2025-03-03T08:00:00+07:00",
+           "due_at": "2025-03-05T17:00:00+07:00"}
 
 VALUE = "/api/v1/datavalues/VT_TRAM_5G/02683/2024-03"
 DVS = {"dataElement": "VT_TRAM_5G", "orgUnit": "082", "period": "202403", "idScheme": "CODE"}
@@ -256,6 +269,67 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("POST", "/password"): [Case("/password", SIGNED_IN, data={
         "current_password": "wrong", "new_password": "another long passphrase"})],
     ("GET", "/lang/{code}"): [Case("/lang/en", ALL)],
+    # Open311: public reading; posting needs a reporter's api_key, sent in the body.
+    ("GET", "/open311/v2/discovery.{fmt}"): [Case("/open311/v2/discovery.xml", ALL)],
+    ("GET", "/open311/v2/services.{fmt}"): [Case("/open311/v2/services.json", ALL)],
+    ("GET", "/open311/v2/services/{service_code}.{fmt}"): [
+        Case("/open311/v2/services/SAT_LO.xml", ALL)],
+    ("POST", "/open311/v2/requests.{fmt}"): [
+        Case("/open311/v2/requests.json", NOBODY, data=REPORT_FORM),
+        Case("/open311/v2/requests.xml", ALL, data={**REPORT_FORM, "api_key": "{reporter}"})],
+    ("GET", "/open311/v2/requests.{fmt}"): [Case("/open311/v2/requests.json", ALL)],
+    ("GET", "/open311/v2/requests/{service_request_id}.{fmt}"): [
+        Case("/open311/v2/requests/PA-2025-000001.xml", ALL)],
+    ("GET", "/open311/v2/tokens/{token}.{fmt}"): [Case("/open311/v2/tokens/none.json", ALL)],
+    ("GET", "/open311/v2/{anything:path}"): [Case("/open311/v2/elsewhere.json", ALL)],
+    # Field reports for staff: the report PA-2025-000001 belongs to Xã Bát Xát (02683).
+    ("GET", "/api/v1/service-requests"): [Case("/api/v1/service-requests", RECORD_LISTS)],
+    ("GET", "/api/v1/service-requests/{request_id}"): [Case(REPORT, RECORDS)],
+    ("POST", "/api/v1/service-requests/{request_id}/steps"): [
+        Case(f"{REPORT}/steps", OFFICER, json={"action": "comment", "internal_note": "x"})],
+    ("GET", "/api/v1/service-requests/{request_id}/duplicates"): [
+        Case(f"{REPORT}/duplicates", RECORDS)],
+    ("PUT", "/api/v1/service-requests/{request_id}/moderation"): [
+        Case(f"{REPORT}/moderation", OFFICER, json={"photos_hidden": False})],
+    ("GET", "/api/v1/service-categories"): [Case("/api/v1/service-categories", ALL)],
+    ("PUT", "/api/v1/service-categories/{code}"): [
+        Case("/api/v1/service-categories/MATRIX", ADMIN, json=CATEGORY)],
+    # Dossiers: an officer of another district may import, its Bát Xát rows are refused
+    # in the summary (409), not by role.
+    ("POST", "/api/v1/dossiers/imports"): [
+        Case("/api/v1/dossiers/imports", frozenset({"officer", "foreign"}),
+             json={"dossiers": [DOSSIER]})],
+    ("GET", "/api/v1/dossiers"): [
+        Case("/api/v1/dossiers", RECORD_LISTS, params={"period": "2025-03"})],
+    ("GET", "/api/v1/dossiers/summary"): [
+        Case("/api/v1/dossiers/summary", RECORD_LISTS, params={"period": "2025-03"})],
+    ("GET", "/api/v1/dossiers/{number}"): [Case("/api/v1/dossiers/MATRIX-0", RECORDS)],
+    ("GET", "/api/v1/record-counts/{indicator}"): [
+        Case("/api/v1/record-counts/DVC_TIEP_NHAN", READERS,
+             params={"unit": "082", "period": "2025-03"})],
+    # The pages of field reports and dossiers.
+    ("GET", "/feedback/new"): [Case("/feedback/new", ALL, params={"service": "SAT_LO"})],
+    ("POST", "/feedback/new"): [Case("/feedback/new", ALL, data=REPORT_FORM)],
+    ("GET", "/feedback/track"): [Case("/feedback/track", ALL, params={"id": "PA-2025-000001"})],
+    ("POST", "/feedback/track"): [Case("/feedback/track", ALL, data={
+        "id": "PA-2025-000001", "key": "not the key", "satisfied": "yes"})],
+    ("GET", "/feedback/map"): [Case("/feedback/map", ALL)],
+    ("GET", "/feedback/map.{fmt}"): [Case("/feedback/map.csv", ALL)],
+    ("GET", "/feedback/photos/{name}"): [Case("/feedback/photos/0.jpg", ALL)],
+    ("GET", "/inbox"): [Case("/inbox", RECORD_LISTS)],
+    ("GET", "/inbox.{fmt}"): [Case("/inbox.json", RECORD_LISTS)],
+    ("GET", "/inbox/{request_id}"): [Case("/inbox/PA-2025-000001", RECORDS)],
+    ("POST", "/inbox/{request_id}"): [Case("/inbox/PA-2025-000001", OFFICER, data={
+        "action": "comment", "internal_note": "x"})],
+    ("POST", "/inbox/{request_id}/moderation"): [
+        Case("/inbox/PA-2025-000001/moderation", OFFICER, data={"public_description": ""})],
+    ("GET", "/dossiers"): [Case("/dossiers", RECORD_LISTS, params={"period": "2025-03"})],
+    ("GET", "/dossiers.{fmt}"): [Case("/dossiers.csv", RECORD_LISTS,
+                                      params={"period": "2025-03"})],
+    ("GET", "/dossiers/late"): [Case("/dossiers/late", RECORDS, params={
+        "agency": "02683", "period": "2025-03"})],
+    ("GET", "/dossiers/late.{fmt}"): [Case("/dossiers/late.xlsx", RECORDS, params={
+        "agency": "02683", "period": "2025-03"})],
 }
 
 
@@ -298,6 +372,9 @@ def world(settings: Settings, session: Session,
         make_account(Role.LEADER, username=name)
     make_account(Role.OFFICER, username="matrix.client", kind=PrincipalKind.CLIENT,
                  **bat_xat)
+    accounts["reporter"] = make_account(Role.REPORTER, username="matrix.reporter",
+                                        kind=PrincipalKind.CLIENT)
+    _citizens_world(session)
     write_values(session=session, actor="tests", source="tests", items=[DataValueWrite(
         indicator="VT_TRAM_5G", unit="02683", period="2024-03", value=3)])
     allow_destination(session=session, principal=Principal.system("tests"),
@@ -309,6 +386,35 @@ def world(settings: Settings, session: Session,
     with TestClient(app, raise_server_exceptions=False, client=("127.0.0.1", 40000)) as c:
         yield c, accounts
     app.state.engine.dispose()
+
+
+def _citizens_world(session: Session) -> None:
+    """A report and a dossier of Xã Bát Xát (02683) before the reform, in Bát Xát's scope."""
+    from datetime import datetime
+
+    from fansipan.domain.local_time import VIETNAM
+    from fansipan.domain.service_requests import Answer, Location, Reporter
+    from fansipan.exchange.open311.posting import NewServiceRequest
+    from fansipan.services.citizens.categories import load_categories
+    from fansipan.services.citizens.dossier_import import import_dossiers
+    from fansipan.services.citizens.submissions import NewReport, submit_report
+
+    load_categories(session=session)
+    submit_report(session=session, principal=Principal.anonymous(), at=datetime(
+        2025, 3, 3, 9, tzinfo=VIETNAM), report=NewReport(posted=NewServiceRequest(
+            service_code="MAT_NUOC", location=Location(address="Thôn Tả Pờ Hồ"),
+            reporter=Reporter(phone="0912 345 678"), answers=(Answer("LOAI", ("mat_nuoc",)),)),
+            channel="web", commune="02683"))
+    import_dossiers(session=session, principal=Principal.system("tests"),
+                    records=[(1, {**DOSSIER, "number": "MATRIX-0"})])
+
+
+def _with_keys(data: dict[str, str] | None, accounts: dict[str, Any]) -> dict[str, str] | None:
+    """A form whose "{name}" values stand for an account's key (Open311's api_key)."""
+    if data is None:
+        return None
+    return {k: accounts[v[1:-1]].token if v.startswith("{") and v.endswith("}") else v
+            for k, v in data.items()}
 
 
 def test_every_route_is_in_the_matrix(settings: Settings) -> None:
@@ -330,7 +436,7 @@ def test_each_role_is_allowed_or_denied_as_designed(
             for who in sorted(ALL):
                 headers = accounts[who].headers if who in accounts else {}
                 r = client.request(method, case.path, json=case.json, params=case.params,
-                                   data=case.data, headers=headers)
+                                   data=_with_keys(case.data, accounts), headers=headers)
                 client.cookies.clear()  # a sign-in case must not lend its session to others
                 assert r.status_code < 500, (method, case.path, who, r.text)
                 allowed = r.status_code not in (401, 403)

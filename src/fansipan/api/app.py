@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from fansipan import __version__
 from fansipan.analytics.warehouse import Warehouse
+from fansipan.api.citizens import install_citizens
 from fansipan.api.exchange import install_exchange
 from fansipan.api.guards import RequestGuard
 from fansipan.api.metrics import Metrics
@@ -72,6 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (auth, users, clients, approvals, audit):
         app.include_router(module.router, prefix=API_PREFIX)
     install_exchange(app)  # imports, exports, DHIS2 compatibility, connectors, clients' log
+    install_citizens(app)  # Open311, field reports and dossiers for staff
     install_web(app)  # the dashboard's pages: HTML for people, outside the OpenAPI schema
     # Outermost: every layer inside sees the client as the trusted proxy saw it.
     app.add_middleware(ForwardedHeaders, trusted=settings.trusted_proxies)

@@ -87,13 +87,23 @@ class OperationsMiddleware:
             (b"x-frame-options", b"DENY"),
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"same-origin"),
-            (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+            (b"permissions-policy", _permissions(path)),
             (b"cross-origin-opener-policy", b"same-origin"),
             (b"x-request-id", request_id.encode()),
         ]
         if self.behind_tls:
             out.append((b"strict-transport-security", HSTS.encode()))
         return out
+
+
+# The report form may ask the browser for the citizen's position (on a button press);
+# no other page may.
+_LOCATED = ("/feedback/new",)
+
+
+def _permissions(path: str) -> bytes:
+    where = b"(self)" if path.startswith(_LOCATED) else b"()"
+    return b"camera=(), microphone=(), geolocation=" + where
 
 
 def _route_of(scope: MutableMapping[str, Any]) -> str:

@@ -9,6 +9,8 @@ from fansipan.cli import (
     backups,
     clients,
     connectors,
+    dossiers,
+    feedback,
     indicators,
     outbound,
     secrets,
@@ -32,6 +34,8 @@ app.add_typer(secrets.app, name="secrets")
 app.add_typer(outbound.app, name="outbound")
 app.add_typer(users.app, name="users")
 app.add_typer(audit.app, name="audit")
+app.add_typer(feedback.app, name="feedback")
+app.add_typer(dossiers.app, name="dossiers")
 app.command()(server.demo)
 app.command()(server.serve)
 app.command("import")(transfers.import_file)

@@ -35,6 +35,8 @@ def clients_add(
         "--indicators", help="Limit to these indicator codes (default: every one).")] = None,
     read: Annotated[bool, typer.Option("--read", help="May read data.")] = False,
     write: Annotated[bool, typer.Option("--write", help="May write data.")] = False,
+    report: Annotated[bool, typer.Option(
+        "--report", help="May post citizens' reports through Open311.")] = False,
     contact: Annotated[str, typer.Option(help="Who to call about this system.")] = "",
     expires_days: Annotated[int, typer.Option(help="Days until the key expires.")] = 365,
     as_of: Annotated[str | None, typer.Option(
@@ -48,7 +50,8 @@ def clients_add(
     data = ClientRegistration(
         name=name, agency=agency, contact=contact, units=many(units),
         units_as_of=parse_date(as_of, "--as-of"), indicators=many(indicators),
-        read=read or not write, write=write, expires_in_days=expires_days)
+        read=read or not (write or report), write=write, report=report,
+        expires_in_days=expires_days)
     with open_session(settings) as session:
         made = register_client(session=session, settings=settings, principal=cli_principal(),
                                data=data)
@@ -58,7 +61,8 @@ def clients_add(
     out.print(f"Key:       [bold]{made.key}[/bold]", highlight=False)
     expiry = made.expires_at.strftime("%d/%m/%Y") if made.expires_at else "never"
     out.print(f"The key is shown only now and expires on {expiry}. Use HTTP Basic with the "
-              "id and key at /dhis2/api, or 'Authorization: Bearer <key>' at /api/v1.")
+              "id and key at /dhis2/api, or 'Authorization: Bearer <key>' at /api/v1"
+              + (", or as the api_key of Open311 at /open311/v2." if report else "."))
 
 
 @app.command("list")

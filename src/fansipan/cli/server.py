@@ -43,6 +43,9 @@ def demo(
         out.print(f"Loaded {ready.reference.units} units, {ready.reference.indicators} "
                   f"indicators and {ready.demo.values} illustrative values "
                   f"(not official figures).")
+    if ready.citizens is not None and not ready.citizens.skipped:
+        out.print(f"Loaded {ready.citizens.reports:,} illustrative field reports and "
+                  f"{ready.citizens.dossiers:,} dossiers (minh họa).")
     out.print("Every demo indicator is public: the API reads without signing in.")
     if ready.admin_password:
         out.print(f"Demo administrator: [bold]admin[/bold], initial password "

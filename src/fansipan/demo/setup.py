@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from fansipan.demo.access import prepare_demo_access
+from fansipan.demo.citizens import CitizensDemo, load_citizens_demo
 from fansipan.demo.dataset import DemoSummary, load_demo_data
 from fansipan.services.warehouse.reference import LoadSummary, load_reference_data
 from fansipan.services.warehouse.setup import open_store, upgrade
@@ -21,6 +22,7 @@ class DemoReady:
     reference: LoadSummary
     demo: DemoSummary
     admin_password: str | None = None  # shown once, when the demo administrator is created
+    citizens: CitizensDemo | None = None  # the illustrative field reports and dossiers
 
 
 def prepare_demo(
@@ -34,7 +36,9 @@ def prepare_demo(
             reference = load_reference_data(session=session)
             demo = load_demo_data(session=session, today=today or date.today(),
                                   progress=progress)
+            citizens = load_citizens_demo(session=session, today=today or date.today())
             password = prepare_demo_access(session=session, settings=settings)
     finally:
         engine.dispose()
-    return DemoReady(reference=reference, demo=demo, admin_password=password)
+    return DemoReady(reference=reference, demo=demo, admin_password=password,
+                     citizens=citizens)

@@ -65,6 +65,23 @@ def derived_entered(ind: Indicator, row: int) -> RowConflict:
                        f"chỉ tiêu thành phần ({ind.formula})", "derived_indicator")
 
 
+def counted_entered(ind: Indicator, row: int) -> RowConflict:
+    return RowConflict(row, "indicator", ind.code,
+                       f"{ind.code} is counted from the {ind.record_dataset} records whenever "
+                       "one changes and cannot be entered; change the records instead",
+                       f"{ind.code} được đếm tự động từ dữ liệu {ind.record_dataset} mỗi khi "
+                       "có thay đổi, không nhập trực tiếp; hãy cập nhật dữ liệu gốc",
+                       "counted_indicator")
+
+
+def not_counted(ind: Indicator, row: int) -> RowConflict:
+    return RowConflict(row, "indicator", ind.code,
+                       f"{ind.code} is entered by people; record counts write only the "
+                       "indicators counted from records",
+                       f"{ind.code} là chỉ tiêu nhập tay; phép đếm từ dữ liệu gốc chỉ ghi các "
+                       "chỉ tiêu đếm tự động", "not_counted")
+
+
 def check_value(ind: Indicator, value: float, *, given: object = None,
                 row: int = 0) -> RowConflict | None:
     """Why `value` cannot be stored for `ind`, or None when it can (`given`: as it was sent)."""

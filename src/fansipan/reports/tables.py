@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -15,6 +15,8 @@ from openpyxl.utils import get_column_letter
 from fansipan.exchange.cells import csv_row, xlsx_row
 
 Value = str | float | int | bool | date | datetime | None
+
+_VIETNAM = timezone(timedelta(hours=7))
 
 
 def to_csv(columns: Sequence[str], rows: Sequence[Sequence[Value]]) -> bytes:
@@ -37,7 +39,7 @@ def to_xlsx(columns: Sequence[str], rows: Sequence[Sequence[Value]], *, title: s
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(xlsx_row(sheet, row))
+        sheet.append(xlsx_row(sheet, [_naive(v) for v in row]))
     sheet.freeze_panes = "A2"
     for i, name in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(name) + 4))
@@ -50,3 +52,10 @@ def to_xlsx(columns: Sequence[str], rows: Sequence[Sequence[Value]], *, title: s
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _naive(value: Value) -> Value:
+    """Spreadsheets keep no time zone: a moment is written in Vietnam's time (UTC+7)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(_VIETNAM).replace(tzinfo=None)
+    return value

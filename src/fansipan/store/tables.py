@@ -117,6 +117,8 @@ class IndicatorRow(Base):
     source_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Marked by an administrator: anyone, signed in or not, may read its values.
     public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The record dataset the indicator is counted from; its values are never entered.
+    record_dataset: Mapped[str | None] = mapped_column(String(40))
 
 
 class DataValueRow(Base):

@@ -10,8 +10,11 @@ from fansipan.web.pages import problem_page
 from fansipan.web.templating import make_environment
 from fansipan.web.views import (
     account,
+    dossiers,
     entry,
+    feedback,
     imports,
+    inbox,
     indicators,
     overview,
     sectors,
@@ -28,5 +31,5 @@ def install_web(app: FastAPI) -> None:
     app.state.web_importer = HubImporter()
     app.state.error_page = problem_page  # a browser's error outside a page route
     for module in (static, account, overview, indicators, units, sectors, targets, entry,
-                   imports):
+                   imports, feedback, inbox, dossiers):
         app.include_router(module.router)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from fansipan.web.i18n_citizens import CITIZENS_MESSAGES
+
 LANGS: Final = ("vi", "en")
 
 MESSAGES: Final[dict[str, tuple[str, str]]] = {
@@ -202,6 +204,9 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "wall_title": ("Trung tâm điều hành — {unit}", "Operations centre — {unit}"),
     "updated_at": ("Cập nhật {time}", "Updated {time}"),
 }
+
+
+MESSAGES.update(CITIZENS_MESSAGES)  # one catalogue, kept in two files
 
 
 def translate(key: str, lang: str, **values: object) -> str:

@@ -45,6 +45,7 @@ def nav_flags(principal: Principal) -> dict[str, bool]:
         "can_enter": principal.can(Permission.WRITE_DATA),
         "can_set_targets": principal.can(Permission.WRITE_TARGETS),
         "signed_in": not principal.is_anonymous,
+        "can_read_records": principal.can(Permission.READ_RECORDS),
     }
 
 

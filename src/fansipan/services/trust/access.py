@@ -33,6 +33,11 @@ _WHAT = {
     Permission.MANAGE_CLIENTS: "manage connected systems (role integrator or admin)",
     Permission.MANAGE_METADATA: "change indicators and units (role admin)",
     Permission.READ_AUDIT: "read the audit log (role admin)",
+    Permission.READ_RECORDS: "read field reports and dossiers (roles leader, officer, "
+                             "approver)",
+    Permission.HANDLE_REPORTS: "handle field reports (role officer)",
+    Permission.SUBMIT_REPORTS: "post citizens' reports (a connected system with role "
+                               "reporter)",
     Permission.MANAGE_SECRETS: "keep the credentials of remote systems (role admin)",
     Permission.MANAGE_OUTBOUND: "change the outbound allow-list (role admin)",
 }

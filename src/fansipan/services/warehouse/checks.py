@@ -23,7 +23,9 @@ from fansipan.domain.value_rules import (
     MAX_INT,
     check_comment,
     check_value,
+    counted_entered,
     derived_entered,
+    not_counted,
     pending_conflict,
     plain_number,
     shown,
@@ -48,11 +50,13 @@ class RowChecker:
     def __init__(self, catalog: Catalog, *, deleting: bool = False,
                  scope: Scope | None = None, indicator_scheme: IdScheme = IdScheme.AUTO,
                  unit_scheme: IdScheme = IdScheme.AUTO,
-                 numbers: NumberReading | None = None) -> None:
+                 numbers: NumberReading | None = None, counts: bool = False) -> None:
         self.catalog = catalog
         # Shared with the reader, which may learn the file's number style from its header.
         self.numbers = numbers if numbers is not None else NumberReading()
         self.deleting = deleting
+        # Record counts write the indicators counted from records, and nothing else may.
+        self.counts = counts
         self.scope = scope
         self.indicator_scheme = indicator_scheme
         self.unit_scheme = unit_scheme
@@ -123,7 +127,8 @@ class RowChecker:
                unit_ref: str) -> tuple[bool, float | None, float | None] | None:
         """Whether an indicator × period type × unit fits at all, remembered."""
         ind_id, ptype, unit_id = key
-        fits = ind.accepts_period_type(ptype) and ind.formula is None
+        fits = (ind.accepts_period_type(ptype) and ind.formula is None
+                and ind.is_counted == self.counts)
         if fits:
             unit = self.catalog.hierarchy.unit(unit_id)
             fits = not ind.levels or unit.level.value in ind.levels
@@ -171,6 +176,10 @@ class RowChecker:
                     problems.append(fit.at(row))
             if indicator.formula is not None:
                 problems.append(derived_entered(indicator, row))
+            elif indicator.is_counted and not self.counts:
+                problems.append(counted_entered(indicator, row))
+            elif self.counts and not indicator.is_counted:
+                problems.append(not_counted(indicator, row))
             elif value is not None:
                 bad = check_value(indicator, value, given=raw.value, row=row)
                 if bad is not None:

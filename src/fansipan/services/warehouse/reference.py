@@ -64,8 +64,9 @@ def catalogue_indicators() -> list[Indicator]:
             min_value=r.min_value, max_value=r.max_value,
             description_vi=r.description_vi, description_en=r.description_en,
             source_vi=r.source_vi, source_en=r.source_en,
+            record_dataset=r.record_dataset,
         )
-        for r in ref.read_indicators()
+        for r in [*ref.read_indicators(), *ref.read_record_indicators()]
     ]
     check_catalogue(items)
     return items
@@ -118,6 +119,7 @@ def _load_indicators(session: Session) -> tuple[int, int]:
             min_value=i.min_value, max_value=i.max_value,
             description_vi=i.description_vi, description_en=i.description_en,
             source_vi=i.source_vi, source_en=i.source_en,
+            record_dataset=i.record_dataset,
         )
         for i in new
     )

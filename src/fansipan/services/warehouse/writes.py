@@ -86,7 +86,8 @@ class ValueWriter:
                  unit_scheme: IdScheme = IdScheme.AUTO,
                  audit_detail: dict[str, Any] | None = None,
                  progress: Callable[[int], None] | None = None,
-                 numbers: NumberReading | None = None) -> None:
+                 numbers: NumberReading | None = None,
+                 counts: bool = False) -> None:
         self.strategy = WriteStrategy(strategy)
         if principal is not None:
             require(principal, Permission.WRITE_DATA)
@@ -101,6 +102,8 @@ class ValueWriter:
         self._audit_detail = audit_detail or {}
         self._progress = progress
         self.numbers = numbers if numbers is not None else NumberReading()
+        # Only the record counts (services.citizens) write indicators counted from records.
+        self._counts = counts
         self._checker: RowChecker | None = None
         self._rejected_rows: set[int] = set()
         self._pending_unchanged: list[tuple[int, int, str, int]] = []
@@ -124,7 +127,8 @@ class ValueWriter:
                      if self.principal is not None else None)
             self._checker = RowChecker(catalog, deleting=self.strategy is WriteStrategy.DELETE,
                                        scope=scope, indicator_scheme=self._schemes[0],
-                                       unit_scheme=self._schemes[1], numbers=self.numbers)
+                                       unit_scheme=self._schemes[1], numbers=self.numbers,
+                                       counts=self._counts)
         except BaseException as exc:
             self._abandon(exc)
             raise
@@ -162,6 +166,13 @@ class ValueWriter:
         if self._checker is not None:
             raise RuntimeError("set the id schemes before the write begins")
         self._schemes = (indicator, unit)
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalogue the write checks against (inside the write only)."""
+        if self._catalog is None:
+            raise RuntimeError("use ValueWriter as a context manager")
+        return self._catalog
 
     @property
     def failed(self) -> bool:

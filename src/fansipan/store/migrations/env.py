@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 from fansipan.store import (  # noqa: F401 - registers the tables
+    citizens_tables,
     exchange_tables,
     outbound_tables,
     security_tables,
