@@ -32,6 +32,9 @@ class Permission(StrEnum):
     MANAGE_CLIENTS = "clients.manage"
     MANAGE_METADATA = "metadata.manage"
     READ_AUDIT = "audit.read"
+    ASSIGN_TASKS = "tasks.assign"  # directives, tasks, extensions, cancellations
+    UPDATE_TASKS = "tasks.update"  # progress, comments, attachments, completion
+    ISSUE_REPORTS = "reports.issue"  # take a number from the register for a signed report
 
 
 # Least privilege: an administrator manages the system but does not enter data; a
@@ -41,10 +44,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.READ_DATA, Permission.READ_CHANGES, Permission.MANAGE_USERS,
         Permission.MANAGE_CLIENTS, Permission.MANAGE_METADATA, Permission.READ_AUDIT,
     }),
-    Role.LEADER: frozenset({Permission.READ_DATA, Permission.READ_CHANGES}),
+    # A leader assigns key tasks and grants extensions; the officers of the lead unit
+    # report on them. Reports are numbered by whoever issues them (either of the two).
+    Role.LEADER: frozenset({Permission.READ_DATA, Permission.READ_CHANGES,
+                            Permission.ASSIGN_TASKS, Permission.ISSUE_REPORTS}),
     Role.OFFICER: frozenset({
         Permission.READ_DATA, Permission.READ_CHANGES, Permission.WRITE_DATA,
-        Permission.WRITE_TARGETS, Permission.SUBMIT,
+        Permission.WRITE_TARGETS, Permission.SUBMIT, Permission.UPDATE_TASKS,
+        Permission.ISSUE_REPORTS,
     }),
     Role.APPROVER: frozenset({Permission.READ_DATA, Permission.READ_CHANGES,
                               Permission.APPROVE}),

@@ -33,6 +33,9 @@ _WHAT = {
     Permission.MANAGE_CLIENTS: "manage connected systems (role integrator or admin)",
     Permission.MANAGE_METADATA: "change indicators and units (role admin)",
     Permission.READ_AUDIT: "read the audit log (role admin)",
+    Permission.ASSIGN_TASKS: "assign key tasks, extend or cancel them (role leader)",
+    Permission.UPDATE_TASKS: "report on key tasks (role officer of the lead unit)",
+    Permission.ISSUE_REPORTS: "give a report its number (role officer or leader)",
 }
 
 
