@@ -42,9 +42,13 @@ MAX_BATCH = 2000  # tasks created in one request or one file
 
 
 def create_tasks(*, session: Session, principal: Principal, items: Sequence[TaskCreate],
-                 calendar: WorkingCalendar, source: str = "api") -> list[int]:
+                 calendar: WorkingCalendar, source: str = "api",
+                 rows: Sequence[int] | None = None,
+                 problems: Sequence[FieldError] = ()) -> list[int]:
     """Assign tasks, all or nothing: every row is checked first and every problem named
-    with its row. Leaders only, for lead units within their units. Returns the new ids."""
+    with its row (`rows`: the rows as the sender numbers them, such as a sheet's; plus the
+    `problems` its reader found). Leaders only, for lead units within their units.
+    Returns the new ids."""
     require(principal, Permission.ASSIGN_TASKS)
     if not items or len(items) > MAX_BATCH:
         raise ValidationError(
@@ -57,15 +61,17 @@ def create_tasks(*, session: Session, principal: Principal, items: Sequence[Task
         indicator_scope = data_scope(session, catalog, principal)
         directives = {d.id: d for d in session.scalars(select(DirectiveRow).where(
             DirectiveRow.id.in_({i.directive for i in items})))}
-        errors: list[FieldError] = []
+        errors: list[FieldError] = list(problems)
+        numbers = list(rows) if rows is not None else list(range(1, len(items) + 1))
+        numbered = rows is not None or len(items) > 1
         planned: list[tuple[TaskCreate, DirectiveRow, Task, list[int], list[int],
                             tuple[int, int, str] | None]] = []
-        for n, item in enumerate(items, start=1):
+        for n, item in zip(numbers, items, strict=True):
             try:
                 planned.append(_check(catalog, scope, indicator_scope, directives, item,
-                                      calendar, n if len(items) > 1 else None))
+                                      calendar, n if numbered else None))
             except FansipanError as exc:
-                at = n if len(items) > 1 else None
+                at = n if numbered else None
                 errors.extend(FieldError(field=e.field, message=e.message, row=at,
                                          value=e.value) for e in exc.errors or [
                     FieldError(field="task", message=exc.message)])
@@ -73,6 +79,7 @@ def create_tasks(*, session: Session, principal: Principal, items: Sequence[Task
                     continue
                 raise
         if errors:
+            errors.sort(key=lambda e: e.row or 0)
             raise ValidationError(
                 f"{len(errors)} lỗi; chưa ghi nhiệm vụ nào. Sửa các dòng được nêu rồi gửi lại / "
                 f"{len(errors)} problem(s); no task was saved. Fix the rows named and send "
