@@ -10,9 +10,11 @@ from fansipan.cli import (
     clients,
     connectors,
     indicators,
+    reports,
     server,
     store,
     targets,
+    tasks,
     transfers,
     units,
     users,
@@ -28,6 +30,8 @@ app.add_typer(clients.app, name="clients")
 app.add_typer(connectors.app, name="connectors")
 app.add_typer(users.app, name="users")
 app.add_typer(audit.app, name="audit")
+app.add_typer(tasks.app, name="tasks")
+app.add_typer(reports.issuers, name="report-issuer")
 app.command()(server.demo)
 app.command()(server.serve)
 app.command("import")(transfers.import_file)
@@ -35,6 +39,7 @@ app.command("export")(transfers.export_values)
 app.command()(transfers.template)
 app.command()(backups.backup)
 app.command()(backups.restore)
+app.command()(reports.report)
 
 
 def main() -> None:
