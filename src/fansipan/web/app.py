@@ -10,13 +10,16 @@ from fansipan.web.pages import problem_page
 from fansipan.web.templating import make_environment
 from fansipan.web.views import (
     account,
+    directives,
     entry,
     imports,
     indicators,
     overview,
+    reports,
     sectors,
     static,
     targets,
+    tasks,
     units,
 )
 
@@ -28,5 +31,5 @@ def install_web(app: FastAPI) -> None:
     app.state.web_importer = HubImporter()
     app.state.error_page = problem_page  # a browser's error outside a page route
     for module in (static, account, overview, indicators, units, sectors, targets, entry,
-                   imports):
+                   imports, tasks, directives, reports):
         app.include_router(module.router)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from fansipan.web.i18n_direction import DIRECTION_MESSAGES
+
 LANGS: Final = ("vi", "en")
 
 MESSAGES: Final[dict[str, tuple[str, str]]] = {
@@ -202,6 +204,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "wall_title": ("Trung tâm điều hành — {unit}", "Operations centre — {unit}"),
     "updated_at": ("Cập nhật {time}", "Updated {time}"),
 }
+
+
+# The direction pages' words (tasks, directives, reports), kept in a catalogue of their own.
+MESSAGES.update(DIRECTION_MESSAGES)
 
 
 def translate(key: str, lang: str, **values: object) -> str:

@@ -39,16 +39,20 @@ class TasksPanel:
 
 def tasks_panel(*, session: Session, warehouse: Warehouse, principal: Principal,
                 calendar: WorkingCalendar, year: int | None = None, unit: str | None = None,
-                on: date | None = None, lang: str = "vi", limit: int = 5) -> TasksPanel | None:
-    """The panel for a viewer, or None for one who may not see tasks (anonymous)."""
+                on: date | None = None, lang: str = "vi", limit: int = 5,
+                tasks: list[TaskPublic] | None = None) -> TasksPanel | None:
+    """The panel for a viewer, or None for one who may not see tasks (anonymous).
+
+    `tasks`: the year's tasks already listed for the same viewer (a page that lists
+    them passes them, so they are evaluated once)."""
     if principal.is_anonymous or not principal.can(Permission.READ_DATA):
         return None
     day = on or today_in_vietnam()
     chosen = year or day.year
-    tasks = list_tasks(session=session, warehouse=warehouse, principal=principal,
-                       query=TaskQuery(year=chosen, unit=unit, on=min(day, date(chosen, 12, 31))
-                                       if chosen < day.year else day, lang=lang),
-                       calendar=calendar)
+    if tasks is None:
+        tasks = list_tasks(session=session, warehouse=warehouse, principal=principal,
+                           query=TaskQuery(year=chosen, unit=unit, on=day, lang=lang),
+                           calendar=calendar)
     total, by_unit = group_rates(tasks, "unit", lang)
     overdue = [t for t in tasks if t.overdue]
     soon = sorted((t for t in tasks if t.status.is_open_in_time and t.deadline <= day + SOON),
