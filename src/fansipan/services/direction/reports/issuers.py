@@ -21,6 +21,7 @@ from fansipan.domain.documents import Authority, number_line, place_date_line, s
 from fansipan.domain.units import Unit
 from fansipan.errors import FansipanError, FieldError, NotFound, ValidationError
 from fansipan.services.catalog import Catalog
+from fansipan.services.direction.records import require_reader
 from fansipan.services.trust.access import require
 from fansipan.services.trust.audit import record
 from fansipan.store.audit import AuditRecord, append_events, audited_transaction
@@ -120,7 +121,7 @@ def issuer_public(row: ReportIssuerRow) -> IssuerPublic:
 
 
 def list_issuers(*, session: Session, principal: Principal) -> list[IssuerPublic]:
-    require(principal, Permission.READ_DATA)
+    require_reader(principal)
     with session.begin():
         return [issuer_public(r) for r in session.scalars(
             select(ReportIssuerRow).order_by(ReportIssuerRow.code))]

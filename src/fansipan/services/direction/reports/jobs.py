@@ -23,6 +23,7 @@ from fansipan.services.direction.reports.content import ReportFormat, ReportRequ
 from fansipan.services.direction.reports.files import MEDIA, STEPS, ReportFile, make_report
 from fansipan.services.exchange.jobs import JobRunner, JobStatus, Progress, get_job
 from fansipan.services.trust.access import require
+from fansipan.services.warehouse.viewpoints import viewpoint
 from fansipan.settings import Settings
 from fansipan.store.direction_tables import ReportFileRow
 from fansipan.store.engine import SessionFactory
@@ -37,6 +38,12 @@ def submit_report(*, session_factory: SessionFactory, runner: JobRunner, warehou
         require(principal, Permission.ISSUE_REPORTS)
     nine = parse_cut_off(settings.nine_months_cutoff) if settings else None
     period = report_period(request.year, request.period, nine_months=nine)  # refuse it now
+    if request.unit:
+        # A unit outside the asker's scope is refused now, not by a job that fails later.
+        with session_factory() as session:
+            view = viewpoint(session, principal)
+            view.scope.check_unit(view.catalog, view.catalog.unit(
+                request.unit, period.end, field="unit").id)
     if fmt not in MEDIA:
         raise ValidationError("Định dạng không hỗ trợ / Unsupported format", [FieldError(
             field="format", value=fmt.value, message="docx, xlsx or pdf")])

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.documents import number_line
 from fansipan.errors import FieldError, NotFound
+from fansipan.services.direction.records import require_reader
 from fansipan.services.trust.access import require
 from fansipan.services.trust.audit import record
 from fansipan.store.audit import audited_transaction
@@ -80,7 +81,7 @@ def find_number(session: Session, issuer: str, year: int, number: int) -> Report
 
 def list_numbers(*, session: Session, principal: Principal, issuer: str | None = None,
                  year: int | None = None) -> list[ReportNumber]:
-    require(principal, Permission.READ_DATA)
+    require_reader(principal)
     with session.begin():
         stmt = select(ReportNumberRow).order_by(ReportNumberRow.issuer, ReportNumberRow.year,
                                                 ReportNumberRow.number)
