@@ -85,6 +85,10 @@ def issuer_set(
     recipient: Annotated[list[str] | None, typer.Option(
         help="A line of 'Nơi nhận' (repeatable).")] = None,
     archive: Annotated[str, typer.Option(help="Drafting unit for '- Lưu: VT, …'.")] = "VP",
+    valid_from: Annotated[str | None, typer.Option(
+        "--valid-from", help="First day it signs reports (YYYY-MM-DD).")] = None,
+    valid_to: Annotated[str | None, typer.Option(
+        "--valid-to", help="Last day it signs reports (YYYY-MM-DD).")] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Create or replace an issuer's sign-off details (audited)."""
@@ -96,7 +100,9 @@ def issuer_set(
         chain.append((prefix.strip(), whom.strip()))
     data = IssuerWrite(name=name, parent_body=parent, symbol=symbol, place=place,
                        signer_name=signer, signer_title=title, authority=chain,
-                       recipients=list(recipient or []), archive=archive)
+                       recipients=list(recipient or []), archive=archive,
+                       valid_from=parse_date(valid_from, "--valid-from"),
+                       valid_to=parse_date(valid_to, "--valid-to"))
     with open_session(settings_from(data_dir)) as session:
         saved = set_issuer(session=session, principal=cli_principal(), code=code, data=data)
     out.print(json.dumps(saved.model_dump(mode="json"), ensure_ascii=False, indent=2),

@@ -177,13 +177,13 @@ ISSUERS = {
         symbol="BC-STTTT", place="Lào Cai", signer_name="Nguyễn Văn A",
         signer_title="Phó Giám đốc", authority=[("KT.", "Giám đốc")],
         recipients=["UBND tỉnh (b/c)", "Sở Kế hoạch và Đầu tư", "Lãnh đạo Sở",
-                    "Các phòng, đơn vị thuộc Sở"], archive="VP"),
+                    "Các phòng, đơn vị thuộc Sở"], archive="VP", valid_to=date(2025, 2, 28)),
     "so-kh-cn": IssuerWrite(
         name="Sở Khoa học và Công nghệ", parent_body="UBND tỉnh Lào Cai", symbol="BC-SKHCN",
         place="Lào Cai", signer_name="Trần Thị B", signer_title="Phó Giám đốc",
         authority=[("KT.", "Giám đốc")],
         recipients=["UBND tỉnh (b/c)", "Sở Tài chính", "Lãnh đạo Sở",
-                    "Các phòng, đơn vị thuộc Sở"], archive="VP"),
+                    "Các phòng, đơn vị thuộc Sở"], archive="VP", valid_from=date(2025, 3, 1)),
 }
 
 

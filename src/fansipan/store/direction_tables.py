@@ -162,6 +162,9 @@ class ReportIssuerRow(Base):
     authority: Mapped[str] = mapped_column(String(200), default="")  # JSON [[prefix, whom]]
     recipients: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
     archive: Mapped[str] = mapped_column(String(60))  # "- Lưu: VT, <archive>."
+    # The days on which the body signs reports (a department merged away stops signing).
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
     updated_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -152,7 +152,7 @@ def gather(*, session: Session, warehouse: Warehouse, principal: Principal,
             raise NotFound("Không có đơn vị nào trong phạm vi / No unit in your scope")
         unit = homes[0]
     with session.begin():
-        profile = choose_issuer(session, catalog, request.issuer, issued_on)
+        profile = choose_issuer(session, request.issuer, issued_on)
         number = None
         if request.number is not None and profile is not None:
             number = find_number(session, profile.code, issued_on.year, request.number).number

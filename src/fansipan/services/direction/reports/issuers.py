@@ -3,8 +3,10 @@
 Each profile says what a report's header and signature block print: the body and its
 parent body, the symbol of its reports (BC-SKHCN), the place, who signs with which
 authority (TM., KT., Q., TL., TUQ.), who receives it, and the drafting unit for
-"- Lưu: VT, …". Administrators keep them. A report names its issuer by code; without
-one, the profile whose code is an agency in force on the report's date is taken.
+"- Lưu: VT, …", and the days on which it signs (a department merged into another stops
+on the day of the merger). Administrators keep them. A report names its issuer by code;
+without one, the profile that signs on the report's date is taken (the first by code
+when several do).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from fansipan.domain.access import Permission, Principal
 from fansipan.domain.documents import Authority, number_line, place_date_line, signature_lines
 from fansipan.domain.units import Unit
 from fansipan.errors import FansipanError, FieldError, NotFound, ValidationError
-from fansipan.services.catalog import Catalog
 from fansipan.services.direction.records import require_reader
 from fansipan.services.trust.access import require
 from fansipan.services.trust.audit import record
@@ -44,6 +45,8 @@ class IssuerWrite(BaseModel):
     recipients: list[str] = Field(default_factory=list, max_length=30,
                                   examples=[["UBND tỉnh (b/c)", "Lãnh đạo Sở"]])
     archive: str = Field(min_length=1, max_length=60, examples=["VP"])
+    valid_from: date | None = Field(default=None, description="First day it signs reports")
+    valid_to: date | None = Field(default=None, description="Last day it signs reports")
 
     @field_validator("authority")
     @classmethod
@@ -68,6 +71,10 @@ def check_issuer(data: IssuerWrite) -> None:
         place_date_line(data.place, date(2020, 1, 1))
         signature_lines([(_PREFIXES[p], w) for p, w in data.authority],
                         data.signer_title or None, data.signer_name)
+        if data.valid_from and data.valid_to and data.valid_to < data.valid_from:
+            raise ValidationError("", [FieldError(field="valid_to",
+                                                  value=data.valid_to.isoformat(),
+                                                  message="on or after valid_from")])
     except FansipanError as exc:
         raise ValidationError("Thông tin ký báo cáo không đúng / The sign-off details are not "
                               "valid", exc.errors) from None
@@ -100,6 +107,7 @@ def save_issuer(*, session: Session, actor: str, code: str, data: IssuerWrite,
         row.signer_title, row.archive = data.signer_title.strip(), data.archive.strip()
         row.authority = json.dumps(data.authority, ensure_ascii=False)
         row.recipients = json.dumps(data.recipients, ensure_ascii=False)
+        row.valid_from, row.valid_to = data.valid_from, data.valid_to
         row.updated_by, row.updated_at = actor, datetime.now(UTC)
         session.flush()
         if principal is not None:
@@ -116,7 +124,8 @@ def issuer_public(row: ReportIssuerRow) -> IssuerPublic:
                         signer_title=row.signer_title,
                         authority=[tuple(a) for a in json.loads(row.authority or "[]")],
                         recipients=list(json.loads(row.recipients or "[]")),
-                        archive=row.archive, updated_by=row.updated_by,
+                        archive=row.archive, valid_from=row.valid_from,
+                        valid_to=row.valid_to, updated_by=row.updated_by,
                         updated_at=row.updated_at)
 
 
@@ -127,8 +136,7 @@ def list_issuers(*, session: Session, principal: Principal) -> list[IssuerPublic
             select(ReportIssuerRow).order_by(ReportIssuerRow.code))]
 
 
-def choose_issuer(session: Session, catalog: Catalog, code: str | None,
-                  on: date) -> IssuerPublic | None:
+def choose_issuer(session: Session, code: str | None, on: date) -> IssuerPublic | None:
     """The profile named, or the one in force on `on` (inside a transaction); None when
     there is no profile at all (the report is then a draft signed by the unit)."""
     rows = list(session.scalars(select(ReportIssuerRow).order_by(ReportIssuerRow.code)))
@@ -141,13 +149,9 @@ def choose_issuer(session: Session, catalog: Catalog, code: str | None,
                 r.code for r in rows) or "none; an administrator adds them"))])
     if not rows:
         return None
-    in_force = [r for r in rows if _in_force(catalog, r.code, on)]
-    return issuer_public((in_force or rows)[0])
-
-
-def _in_force(catalog: Catalog, code: str, on: date) -> bool:
-    versions: list[Unit] = catalog.hierarchy.versions(code)
-    return any(u.in_force(on) for u in versions)
+    signing = [r for r in rows if (r.valid_from is None or r.valid_from <= on)
+               and (r.valid_to is None or on <= r.valid_to)]
+    return issuer_public((signing or rows)[0])
 
 
 def draft_issuer(unit: Unit) -> IssuerWrite:

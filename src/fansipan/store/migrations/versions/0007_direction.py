@@ -158,6 +158,8 @@ def upgrade() -> None:
         sa.Column("authority", sa.String(length=200), nullable=False),
         sa.Column("recipients", sa.Text(), nullable=False),
         sa.Column("archive", sa.String(length=60), nullable=False),
+        sa.Column("valid_from", sa.Date(), nullable=True),
+        sa.Column("valid_to", sa.Date(), nullable=True),
         sa.Column("updated_by", sa.String(length=100), nullable=False),
         sa.Column("updated_at", Stamp, nullable=False),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_report_issuers")),
