@@ -99,9 +99,8 @@ def write_task_template(title: str, note: str, units: Sequence[tuple[str, str]],
     for cell in codes[1]:
         cell.font = Font(bold=True)
     # Codes such as 082 must stay text: a spreadsheet would read them as the number 82.
-    for row in sheet.iter_rows(min_row=5, max_row=5 + MAX_ROWS, min_col=4, max_col=5):
-        for cell in row:
-            cell.number_format = "@"
+    for letter in ("D", "E"):
+        sheet.column_dimensions[letter].number_format = "@"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
