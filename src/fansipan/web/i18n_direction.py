@@ -101,6 +101,7 @@ DIRECTION_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "extension_document": ("Văn bản cho phép gia hạn", "Document granting it"),
     "reason": ("Lý do", "Reason"),
     "cancel_task": ("Hủy nhiệm vụ", "Cancel the task"),
+    "cancel_document": ("Văn bản hủy, thu hồi (nếu có)", "Document withdrawing it (if any)"),
     "reopen": ("Mở lại nhiệm vụ", "Reopen the task"),
     "bad_event_form": ("Ngày hoặc tiến độ không đúng; ghi ngày dạng năm-tháng-ngày và tiến độ "
                        "là một số.", "A day or the progress is malformed; give days as "

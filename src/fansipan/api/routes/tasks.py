@@ -18,6 +18,7 @@ from fansipan.http.principals import PrincipalDep
 from fansipan.http.uploads import spool
 from fansipan.services.direction.attachments import MAX_ATTACHMENT, attach_file, read_attachment
 from fansipan.services.direction.calendars import working_calendar
+from fansipan.services.direction.clock import today_in_vietnam
 from fansipan.services.direction.directives import (
     create_directive,
     get_directive,
@@ -85,7 +86,7 @@ def directive_template(session: SessionDep, principal: PrincipalDep,
     """The XLSX to fill in with the directive's tasks; send it back to `…/tasks.xlsx`."""
     content = task_template(session=session, principal=principal, directive_id=directive_id)
     return Response(content, media_type=XLSX, headers={"Content-Disposition": attachment(
-        template_name(directive_id, date.today()))})
+        template_name(directive_id, today_in_vietnam()))})
 
 
 @directives.post("/{directive_id}/tasks.xlsx", status_code=201, openapi_extra=UPLOAD_DOC)

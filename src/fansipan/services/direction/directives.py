@@ -9,19 +9,15 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.documents import parse_number_line
-from fansipan.domain.regimes import local_day
 from fansipan.errors import Conflict, FansipanError, FieldError, NotFound, ValidationError
 from fansipan.services.catalog import Catalog, load_catalog
+from fansipan.services.direction.clock import today_in_vietnam
 from fansipan.services.direction.records import TaskScope, require_reader
 from fansipan.services.direction.shapes import DirectiveCreate, DirectivePublic
 from fansipan.services.trust.access import require
 from fansipan.services.trust.audit import record
 from fansipan.store.audit import audited_transaction
 from fansipan.store.direction_tables import DirectiveRow, TaskRow
-
-
-def today_in_vietnam() -> date:
-    return local_day(datetime.now(UTC))
 
 
 def check_number(number: str) -> str:

@@ -13,7 +13,7 @@ from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.calendar import WorkingCalendar
 from fansipan.domain.tasks import TaskStatus
-from fansipan.services.direction.directives import today_in_vietnam
+from fansipan.services.direction.clock import today_in_vietnam
 from fansipan.services.direction.shapes import TaskPublic
 from fansipan.services.direction.task_rates import RateRow, group_rates, rate_row
 from fansipan.services.direction.task_views import TaskQuery, list_tasks

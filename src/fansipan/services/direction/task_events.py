@@ -25,7 +25,7 @@ from fansipan.domain.tasks import (
 )
 from fansipan.errors import FieldError, PermissionDenied, ValidationError
 from fansipan.services.catalog import load_catalog
-from fansipan.services.direction.directives import today_in_vietnam
+from fansipan.services.direction.clock import today_in_vietnam
 from fansipan.services.direction.records import StoredTask, TaskScope, find_task
 from fansipan.services.direction.shapes import EventKind, TaskEventCreate, TaskEventPublic
 from fansipan.services.direction.tasks import event_public

@@ -15,7 +15,7 @@ from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Principal
 from fansipan.domain.calendar import WorkingCalendar
 from fansipan.domain.tasks import CompletionRate, count_statuses, format_percent
-from fansipan.services.direction.directives import today_in_vietnam
+from fansipan.services.direction.clock import today_in_vietnam
 from fansipan.services.direction.shapes import TaskPublic
 from fansipan.services.direction.task_views import TaskQuery, list_tasks
 

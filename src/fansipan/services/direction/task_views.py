@@ -15,6 +15,7 @@ from fansipan.domain.calendar import WorkingCalendar
 from fansipan.domain.tasks import TaskEvaluation, TaskStatus, evaluate_task
 from fansipan.domain.units import Unit
 from fansipan.services.catalog import Catalog, load_catalog
+from fansipan.services.direction.clock import today_in_vietnam
 from fansipan.services.direction.records import (
     StoredTask,
     TaskScope,
@@ -122,7 +123,7 @@ def visible_tasks(session: Session, catalog: Catalog, scope: TaskScope,
         stmt = stmt.where(TaskRow.assigned_on >= date(query.year, 1, 1),
                           TaskRow.assigned_on <= date(query.year, 12, 31))
     if query.unit:
-        day = query.on or date.today()
+        day = query.on or today_in_vietnam()
         unit = catalog.unit(query.unit, day)
         below = catalog.hierarchy.below_ever(unit.id) | {unit.id}
         stmt = stmt.where(TaskRow.lead_unit_id.in_(sorted(below)))
@@ -134,7 +135,7 @@ def list_tasks(*, session: Session, warehouse: Warehouse, principal: Principal,
                query: TaskQuery, calendar: WorkingCalendar) -> list[TaskPublic]:
     """The tasks the principal may see, overdue first."""
     require_reader(principal)
-    on = query.on or date.today()
+    on = query.on or today_in_vietnam()
     with session.begin():
         catalog = load_catalog(session)
         stored = visible_tasks(session, catalog, TaskScope(catalog, principal), query)

@@ -15,7 +15,7 @@ from fansipan.domain.periods import parse_period
 from fansipan.domain.tasks import Task
 from fansipan.errors import FansipanError, FieldError, ValidationError
 from fansipan.services.catalog import Catalog, load_catalog
-from fansipan.services.direction.directives import today_in_vietnam
+from fansipan.services.direction.clock import today_in_vietnam
 from fansipan.services.direction.records import StoredTask, TaskScope, find_task, require_reader
 from fansipan.services.direction.shapes import (
     AttachmentPublic,

@@ -16,11 +16,11 @@ from fansipan.http.deps import SessionDep, SettingsDep
 from fansipan.http.disposition import attachment
 from fansipan.http.uploads import spool
 from fansipan.services.direction.calendars import working_calendar
+from fansipan.services.direction.clock import today_in_vietnam
 from fansipan.services.direction.directives import (
     create_directive,
     get_directive,
     list_directives,
-    today_in_vietnam,
 )
 from fansipan.services.direction.shapes import DirectiveCreate, TaskCreate
 from fansipan.services.direction.task_import import import_tasks, task_template, template_name

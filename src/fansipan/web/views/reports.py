@@ -18,7 +18,7 @@ from fansipan.http.disposition import attachment
 from fansipan.http.runner import RunnerDep
 from fansipan.reports.layout import lay_out
 from fansipan.services.direction.calendars import working_calendar
-from fansipan.services.direction.directives import today_in_vietnam
+from fansipan.services.direction.clock import today_in_vietnam
 from fansipan.services.direction.records import require_reader
 from fansipan.services.direction.reports.content import ReportFormat, ReportRequest
 from fansipan.services.direction.reports.files import build_report

@@ -18,7 +18,8 @@ from fansipan.http.deps import SessionDep, SettingsDep
 from fansipan.http.uploads import spool
 from fansipan.services.direction.attachments import attach_file
 from fansipan.services.direction.calendars import working_calendar
-from fansipan.services.direction.directives import list_directives, today_in_vietnam
+from fansipan.services.direction.clock import today_in_vietnam
+from fansipan.services.direction.directives import list_directives
 from fansipan.services.direction.panel import tasks_panel
 from fansipan.services.direction.shapes import EventKind, TaskEventCreate, TaskPublic
 from fansipan.services.direction.task_events import record_event

@@ -38,7 +38,7 @@ from fansipan.domain.tasks import CompletionRate
 from fansipan.domain.units import Unit
 from fansipan.errors import NotFound
 from fansipan.services.catalog import Catalog
-from fansipan.services.direction.directives import today_in_vietnam
+from fansipan.services.direction.clock import today_in_vietnam
 from fansipan.services.direction.reports.issuers import (
     IssuerWrite,
     choose_issuer,
