@@ -154,3 +154,32 @@ def test_anonymous_visitors_see_no_task(web: TestClient) -> None:
     assert web.get("/tasks").status_code == 401
     assert web.get("/reports").status_code == 401
     assert "Nhiệm vụ" not in web.get("/").text.split("<main")[0]
+
+
+def test_targets_say_how_much_of_the_plan_and_which_figures_are_estimates(
+        web: TestClient, make_account: Callable[..., Account]) -> None:
+    officer = make_account(Role.OFFICER, username="ke.hoach")
+    token = _sign_in(web, officer)
+    page = web.get("/targets", params={"year": 2024}).text
+    # 500 households online of 860 is 58,1 %, against a plan of 50 %.
+    assert "Đạt 116,3% kế hoạch" in page
+    # An estimate for one more commune: the province's rate includes it, so it is one.
+    put = web.put("/api/v1/datavalues/CDS_HO_CO_INTERNET/02644/2024",
+                  headers=officer.headers, json={"value": 20, "status": "estimate"})
+    assert put.status_code == 200, put.text
+    page = web.get("/targets", params={"year": 2024}).text
+    assert 'class="estimate"' in page and "số ước thực hiện" in page
+    assert "Đạt 120,9% kế hoạch" in page  # (500 + 20) / 860 against 50 %
+    rows = list(csv.reader(io.StringIO(web.get("/targets.csv", params={"year": 2024})
+                                       .content.decode("utf-8-sig"))))
+    assert rows[1][-1] == "Ước thực hiện" and rows[1][8] == "120.9"
+    saved = web.post("/targets", data={
+        "indicator": "CDS_TY_LE_HO_INTERNET", "unit": "080", "period": "2024",
+        "planned": "90", "horizon": "2021-2024", "document": "Nghị quyết số 10-NQ/HU",
+        "csrf_token": token})
+    assert saved.status_code == 200 and 'id="goals-table"' in saved.text
+    assert "Giai đoạn 2021–2024" in saved.text and "Nghị quyết số 10-NQ/HU" in saved.text
+    bad = web.post("/targets", data={
+        "indicator": "CDS_TY_LE_HO_INTERNET", "unit": "080", "period": "2024",
+        "planned": "90", "horizon": "2021/24", "csrf_token": token})
+    assert bad.status_code == 422 and "2021-2025" in bad.text

@@ -135,6 +135,21 @@ DIRECTION_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "overdue_tasks": ("Nhiệm vụ quá hạn", "Overdue tasks"),
     "more_overdue": ("… và {n} nhiệm vụ quá hạn khác", "… and {n} more overdue"),
     "due_soon": ("Đến hạn trong 2 tuần tới", "Due in the next two weeks"),
+    # Targets, estimates and multi-year goals
+    "plan_share": ("Đạt % kế hoạch", "% of plan"),
+    "estimate_short": ("ước", "est."),
+    "estimate_long": ("Số ước thực hiện, sẽ được thay bằng số chính thức",
+                      "An estimate, to be replaced by the official figure"),
+    "estimate_note": ("“ước”: số ước thực hiện; một tổng có phần ước là số ước.",
+                      "“est.”: an estimate; a total that includes one is one."),
+    "goals_title": ("Mục tiêu giai đoạn trong năm {year}", "Multi-year goals in {year}"),
+    "horizon": ("Giai đoạn (nếu nhiều năm)", "Plan years (if multi-year)"),
+    "goal": ("Mục tiêu cuối kỳ", "Goal"),
+    "resolution": ("Nghị quyết, kế hoạch", "Resolution"),
+    "figure": ("Loại số liệu", "Figure"),
+    "horizon_form": ("Ghi giai đoạn dạng 2021-2025, hoặc để trống cho kế hoạch của kỳ",
+                     "Write the plan's years as 2021-2025, or leave it empty for the "
+                     "period's own plan"),
     # Reports
     "reports_title": ("Báo cáo kết quả thực hiện chỉ tiêu, nhiệm vụ",
                       "Report of results: targets and key tasks"),
