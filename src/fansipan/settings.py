@@ -52,6 +52,11 @@ class Settings:
     working_days: tuple[date, ...] = ()
     # The nine-month report's data cut-off, which provinces set themselves.
     nine_months_cutoff: str = "15/12..14/09"
+    # The secret store's key (else derived from `secret`); several, comma-separated, while
+    # rotating: the first encrypts, every one decrypts.
+    secrets_key: str | None = None
+    outbound_max_mb: int = 1024  # the largest answer a connector reads
+    outbound_timeout: int = 300  # seconds a connector's request may take, answer included
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -85,6 +90,13 @@ class Settings:
             raise ConfigurationError(
                 "FANSIPAN_DAYS_OFF and FANSIPAN_WORKING_DAYS both name "
                 f"{', '.join(d.isoformat() for d in clash)}; keep each day in one of them")
+        _check_range("FANSIPAN_OUTBOUND_MAX_MB", self.outbound_max_mb, 1, 1 << 20)
+        _check_range("FANSIPAN_OUTBOUND_TIMEOUT", self.outbound_timeout, 1, 24 * 3600)
+        for key in self.secrets_keys:
+            if len(key) < 32:
+                raise ConfigurationError(
+                    "Each key in FANSIPAN_SECRETS_KEY must be at least 32 characters (for "
+                    "example: python -c 'import secrets; print(secrets.token_urlsafe(48))')")
         for name, nets in (("FANSIPAN_ADMIN_NETWORKS", self.admin_networks),
                            ("FANSIPAN_METRICS_NETWORKS", self.metrics_networks)):
             for net in nets:
@@ -100,6 +112,11 @@ class Settings:
     def behind_tls(self) -> bool:
         """Whether cookies get `Secure` and responses HSTS (production unless told otherwise)."""
         return self.environment == "production" if self.tls is None else self.tls
+
+    @property
+    def secrets_keys(self) -> tuple[str, ...]:
+        """The secret store's keys, newest first (empty: derive one from the secret)."""
+        return tuple(k.strip() for k in (self.secrets_key or "").split(",") if k.strip())
 
     @property
     def store_url(self) -> str:
@@ -144,6 +161,7 @@ class Settings:
             host=env.get("FANSIPAN_HOST", "127.0.0.1"),
             port=port,
             secret=env.get("FANSIPAN_SECRET") or None,
+            secrets_key=env.get("FANSIPAN_SECRETS_KEY") or None,
             language=env.get("FANSIPAN_LANGUAGE", "vi"),
             environment=env.get("FANSIPAN_ENVIRONMENT", "development"),
             days_off=_dates_env(env, "FANSIPAN_DAYS_OFF"),
@@ -174,6 +192,8 @@ _INT_SETTINGS = {
     "lockout_minutes": 15,
     "login_ip_max_failures": 30,
     "shutdown_timeout": 30,
+    "outbound_max_mb": 1024,
+    "outbound_timeout": 300,
 }
 
 # Values people copy from examples; a secret made of them is no secret.

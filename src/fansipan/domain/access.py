@@ -35,6 +35,8 @@ class Permission(StrEnum):
     ASSIGN_TASKS = "tasks.assign"  # directives, tasks, extensions, cancellations
     UPDATE_TASKS = "tasks.update"  # progress, comments, attachments, completion
     ISSUE_REPORTS = "reports.issue"  # take a number from the register for a signed report
+    MANAGE_SECRETS = "secrets.manage"  # credentials of remote systems
+    MANAGE_OUTBOUND = "outbound.manage"  # the addresses connectors may reach
 
 
 # Least privilege: an administrator manages the system but does not enter data; a
@@ -43,6 +45,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({
         Permission.READ_DATA, Permission.READ_CHANGES, Permission.MANAGE_USERS,
         Permission.MANAGE_CLIENTS, Permission.MANAGE_METADATA, Permission.READ_AUDIT,
+        Permission.MANAGE_SECRETS, Permission.MANAGE_OUTBOUND,
     }),
     # A leader assigns key tasks and grants extensions; the officers of the lead unit
     # report on them. Reports are numbered by whoever issues them (either of the two).

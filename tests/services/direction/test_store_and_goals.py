@@ -29,7 +29,7 @@ def test_the_migration_goes_down_and_up_again(empty_store_url: str) -> None:
     try:
         assert current_revision(engine) == "0007_direction"
         assert set(inspect(engine).get_table_names()) >= DIRECTION_TABLES
-        command.downgrade(alembic_config(engine), "0003")
+        command.downgrade(alembic_config(engine), "0004")
         found = inspect(engine)
         assert not DIRECTION_TABLES & set(found.get_table_names())
         assert "status" not in {c["name"] for c in found.get_columns("data_values")}

@@ -3,7 +3,7 @@ register of report numbers, report files; estimates beside official figures; tar
 multi-year plans
 
 Revision ID: 0007_direction
-Revises: 0003
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_direction"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
