@@ -183,3 +183,20 @@ def test_targets_say_how_much_of_the_plan_and_which_figures_are_estimates(
         "indicator": "CDS_TY_LE_HO_INTERNET", "unit": "080", "period": "2024",
         "planned": "90", "horizon": "2021/24", "csrf_token": token})
     assert bad.status_code == 422 and "2021-2025" in bad.text
+
+
+def test_a_title_that_looks_like_a_formula_stays_text_in_every_download(
+        web: TestClient, leader_officer: Account) -> None:
+    from openpyxl import load_workbook
+
+    token = _sign_in(web, leader_officer)
+    directive = _new_directive(web, token)
+    web.post(f"/directives/{directive}/tasks", data={
+        "title": "=HYPERLINK(\"http://x\",\"bấm\")", "lead_unit": "082",
+        "deadline": "2024-03-01", "csrf_token": token})
+    text = web.get("/tasks.csv", params={"year": 2024}).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    book = load_workbook(io.BytesIO(web.get("/tasks.xlsx", params={"year": 2024}).content))
+    cells = [c for row in book.active.iter_rows() for c in row]  # type: ignore[union-attr]
+    assert all(c.data_type != "f" for c in cells)
+    assert any(c.value == "=HYPERLINK(\"http://x\",\"bấm\")" for c in cells)

@@ -1,4 +1,10 @@
-"""A table (header + rows) as CSV or XLSX bytes, the same for every data twin."""
+"""A table (header + rows) as CSV or XLSX bytes, the same for every data twin.
+
+Text that a spreadsheet would run as a formula (it begins with =, +, -, @, a tab or a
+carriage return: a task's title typed into a form, a document's name) stays text: in
+CSV behind a leading apostrophe, as spreadsheets themselves write it; in XLSX as a
+string cell. Numbers stay numbers.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +18,21 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 Value = str | float | int | bool | date | datetime | None
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: Value) -> Value:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def to_csv(columns: Sequence[str], rows: Sequence[Sequence[Value]]) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens Vietnamese text correctly."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    writer.writerow([_inert(c) for c in columns])
+    writer.writerows(["" if v is None else _inert(v) for v in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -33,8 +46,14 @@ def to_xlsx(columns: Sequence[str], rows: Sequence[Sequence[Value]], *, title: s
     sheet.append(list(columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows:
+        cell.data_type = "s"
+    for n, row in enumerate(rows, start=2):
         sheet.append(list(row))
+        for cell, value in zip(sheet[n], row, strict=False):
+            if isinstance(value, str):
+                cell.data_type = "s"  # openpyxl would take a leading "=" for a formula
+                if value.startswith(_FORMULA_START):
+                    cell.quotePrefix = True
     sheet.freeze_panes = "A2"
     for i, name in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(name) + 4))
