@@ -11,9 +11,10 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
-from fansipan.errors import ConfigurationError
+from fansipan.errors import ConfigurationError, FansipanError
 
 DEFAULT_DATA_DIR = Path("fansipan-data")
 SQLITE_FILE_NAME = "fansipan.sqlite3"
@@ -47,6 +48,12 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()  # empty: X-Forwarded-* is never believed
     allowed_hosts: tuple[str, ...] = ()  # besides `host` and the loopback names
     shutdown_timeout: int = 30
+    # Working days: what the Government or the province announced beyond the library's
+    # calendar (a day given off, a Saturday worked); see docs/reports.md.
+    days_off: tuple[date, ...] = ()
+    working_days: tuple[date, ...] = ()
+    # The nine-month report's data cut-off, which provinces set themselves.
+    nine_months_cutoff: str = "15/12..14/09"
     # The secret store's key (else derived from `secret`); several, comma-separated, while
     # rotating: the first encrypts, every one decrypts.
     secrets_key: str | None = None
@@ -74,6 +81,17 @@ class Settings:
         _check_range("FANSIPAN_LOCKOUT_MINUTES", self.lockout_minutes, 1, 24 * 60)
         _check_range("FANSIPAN_LOGIN_IP_MAX_FAILURES", self.login_ip_max_failures, 1, 10_000)
         _check_range("FANSIPAN_SHUTDOWN_TIMEOUT", self.shutdown_timeout, 1, 3600)
+        from fansipan.domain.report_periods import parse_cut_off
+
+        try:
+            parse_cut_off(self.nine_months_cutoff)
+        except FansipanError as exc:
+            raise ConfigurationError(f"FANSIPAN_NINE_MONTHS_CUTOFF: {exc.message}") from None
+        clash = sorted(set(self.days_off) & set(self.working_days))
+        if clash:
+            raise ConfigurationError(
+                "FANSIPAN_DAYS_OFF and FANSIPAN_WORKING_DAYS both name "
+                f"{', '.join(d.isoformat() for d in clash)}; keep each day in one of them")
         _check_range("FANSIPAN_OUTBOUND_MAX_MB", self.outbound_max_mb, 1, 1 << 20)
         _check_range("FANSIPAN_OUTBOUND_TIMEOUT", self.outbound_timeout, 1, 24 * 3600)
         for key in self.secrets_keys:
@@ -162,6 +180,9 @@ class Settings:
             secrets_key=env.get("FANSIPAN_SECRETS_KEY") or None,
             language=env.get("FANSIPAN_LANGUAGE", "vi"),
             environment=env.get("FANSIPAN_ENVIRONMENT", "development"),
+            days_off=_dates_env(env, "FANSIPAN_DAYS_OFF"),
+            working_days=_dates_env(env, "FANSIPAN_WORKING_DAYS"),
+            nine_months_cutoff=env.get("FANSIPAN_NINE_MONTHS_CUTOFF", "15/12..14/09"),
         )
 
     def check_can_serve(self) -> None:
@@ -223,3 +244,15 @@ def _list_env(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tu
     if text is None:
         return default
     return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _dates_env(env: Mapping[str, str], name: str) -> tuple[date, ...]:
+    days = []
+    for part in _list_env(env, name, ()):
+        try:
+            days.append(date.fromisoformat(part))
+        except ValueError:
+            raise ConfigurationError(
+                f"{name} takes dates as YYYY-MM-DD separated by commas "
+                f"(2027-03-05,2027-03-06); {part!r} is not one") from None
+    return tuple(days)

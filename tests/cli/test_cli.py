@@ -117,3 +117,37 @@ def test_serve_refuses_production_without_a_secret(tmp_path: Path) -> None:
                     env={"FANSIPAN_ENVIRONMENT": "production", "FANSIPAN_SECRET": ""})
     assert code == 1
     assert "FANSIPAN_SECRET" in out
+
+
+def test_report_writes_into_the_current_folder_and_prints_the_path(
+        demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fansipan.reports.decree30 import lint_docx
+
+    monkeypatch.chdir(tmp_path)
+    code, out = run("report", "--year", "2021", "--format", "docx", "--date", "2022-01-05",
+                    "--data-dir", str(demo_dir))
+    assert code == 0, out
+    path = Path(out.strip().splitlines()[-1])
+    assert path == tmp_path / "bao-cao-ket-qua-2021-nam-10.docx" and path.exists()
+    assert list(lint_docx(path)) == []
+    code, out = run("report", "--year", "2022", "--period", "9m", "--unit", "082", "--format",
+                    "pdf", "--output", str(tmp_path / "chin-thang.pdf"), "--data-dir",
+                    str(demo_dir))
+    assert code == 0, out
+    assert (tmp_path / "chin-thang.pdf").read_bytes()[:5] == b"%PDF-"
+    code, out = run("report", "--year", "2021", "--format", "odt", "--data-dir",
+                    str(demo_dir))
+    assert code == 2 and "docx, xlsx or pdf" in out
+    code, out = run("report", "--year", "2021", "--period", "autumn", "--data-dir",
+                    str(demo_dir))
+    assert code == 1 and out.count("\n") <= 3 and "year, 6m" in out
+
+
+def test_tasks_and_their_completion_from_the_command_line(demo_dir: Path) -> None:
+    code, out = run("tasks", "rates", "--year", "2021", "--data-dir", str(demo_dir))
+    assert code == 0, out
+    assert "Hoàn thành 6/6 nhiệm vụ đến hạn (100,00%)" in " ".join(out.split())
+    code, out = run("tasks", "list", "--year", "2022", "--data-dir", str(demo_dir))
+    assert code == 0 and "Thí điểm mạng 5G" in " ".join(out.split())
+    code, out = run("report-issuer", "list", "--data-dir", str(demo_dir))
+    assert code == 0 and "so-tttt: Sở Thông tin và Truyền thông (BC-STTTT)" in out

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +21,11 @@ from starlette.routing import Route
 
 from fansipan.api.app import create_app
 from fansipan.domain.access import Principal, PrincipalKind, Role
+from fansipan.domain.calendar import vietnam_calendar
+from fansipan.services.direction.attachments import attach_file
+from fansipan.services.direction.directives import create_directive
+from fansipan.services.direction.shapes import DirectiveCreate, TaskCreate
+from fansipan.services.direction.tasks import create_tasks
 from fansipan.services.exchange.connectors import ConnectorCreate, create_connector
 from fansipan.services.exchange.outbound import DestinationCreate, allow_destination
 from fansipan.services.trust.audit import AuditQuery, search_events
@@ -49,6 +56,18 @@ REPORT_FORM = {"service_code": "SAT_LO", "commune": "03006", "lat": "22.3364",
 DOSSIER = {"number": "MATRIX-1", "procedure_code": "1.0001", "agency": "02683",
            "unit": "02683", "received_at": "2025-03-03T08:00:00+07:00",
            "due_at": "2025-03-05T17:00:00+07:00"}
+LEADER = frozenset({"leader"})
+# Key tasks of Bát Xát: another district's officer is answered 404 (the task is as missing
+# as one that does not exist), which the matrix counts as not refused; that it is 404
+# and says nothing is checked in test_a_foreign_officer_finds_no_task_of_bat_xat.
+TASK_READERS = SIGNED_IN
+TASK_REPORTERS = frozenset({"officer", "foreign"})
+TASK_FILERS = frozenset({"officer", "leader", "foreign"})
+TASK = "/api/v1/tasks/1"
+NEW_TASK = {"directive": 1, "title": "Nhiệm vụ thử", "lead_unit": "082",
+            "deadline": "2024-12-31"}
+PROGRESS = {"kind": "progress", "on": "2024-02-01", "percent": 10}
+RESULTS_REPORT = {"unit": "082", "date": "2025-01-10"}
 
 VALUE = "/api/v1/datavalues/VT_TRAM_5G/02683/2024-03"
 DVS = {"dataElement": "VT_TRAM_5G", "orgUnit": "082", "period": "202403", "idScheme": "CODE"}
@@ -330,6 +349,67 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         "agency": "02683", "period": "2025-03"})],
     ("GET", "/dossiers/late.{fmt}"): [Case("/dossiers/late.xlsx", RECORDS, params={
         "agency": "02683", "period": "2025-03"})],
+    # Direction: directives and key tasks; leaders assign, the lead unit's officers report.
+    ("GET", "/api/v1/directives"): [Case("/api/v1/directives", SIGNED_IN)],
+    ("POST", "/api/v1/directives"): [Case("/api/v1/directives", LEADER, json={
+        "number": "02/KH-UBND", "issued_on": "2024-01-05", "issuer": "UBND huyện Bát Xát",
+        "excerpt": "Kế hoạch thử"})],
+    ("GET", "/api/v1/directives/{directive_id}"): [Case("/api/v1/directives/1", TASK_READERS)],
+    ("GET", "/api/v1/directives/{directive_id}/template.xlsx"): [
+        Case("/api/v1/directives/1/template.xlsx", LEADER)],
+    ("POST", "/api/v1/directives/{directive_id}/tasks.xlsx"): [
+        Case("/api/v1/directives/1/tasks.xlsx", LEADER, json={"not": "a workbook"})],
+    ("GET", "/api/v1/tasks"): [Case("/api/v1/tasks", SIGNED_IN, params={"on": "2024-03-01"})],
+    ("POST", "/api/v1/tasks"): [Case("/api/v1/tasks", LEADER, json=NEW_TASK)],
+    ("GET", "/api/v1/tasks/rates"): [Case("/api/v1/tasks/rates", SIGNED_IN)],
+    ("GET", "/api/v1/tasks/{task_id}"): [Case(TASK, TASK_READERS)],
+    ("POST", "/api/v1/tasks/{task_id}/events"): [
+        Case(f"{TASK}/events", TASK_REPORTERS, json=PROGRESS),
+        Case(f"{TASK}/events", LEADER | {"foreign"}, json={"kind": "extension",
+                                                          "on": "2024-02-02",
+                                            "new_deadline": "2024-12-31",
+                                            "document": "12/UBND-VP"})],
+    ("POST", "/api/v1/tasks/{task_id}/attachments"): [
+        Case(f"{TASK}/attachments", TASK_FILERS, json={"not": "a file kind we take"})],
+    ("GET", "/api/v1/tasks/{task_id}/attachments/{attachment_id}"): [
+        Case(f"{TASK}/attachments/1", TASK_READERS)],
+    ("GET", "/api/v1/reports/issuers"): [Case("/api/v1/reports/issuers", SIGNED_IN)],
+    ("PUT", "/api/v1/reports/issuers/{code}"): [Case("/api/v1/reports/issuers/matrix", ADMIN, json={
+        "name": "UBND huyện Bát Xát", "symbol": "BC-UBND", "place": "Bát Xát",
+        "signer_name": "Nguyễn Văn A", "signer_title": "Chủ tịch",
+        "authority": [["TM.", "Ủy ban nhân dân"]], "archive": "VP"})],
+    ("GET", "/api/v1/reports/numbers"): [Case("/api/v1/reports/numbers", SIGNED_IN)],
+    ("POST", "/api/v1/reports/jobs"): [Case("/api/v1/reports/jobs", READERS, json={
+        "year": 2024, "unit": "082", "format": "xlsx"})],
+    ("GET", "/api/v1/reports/jobs/{job_id}/file"): [
+        Case("/api/v1/reports/jobs/0123456789abcdef/file", SIGNED_IN)],
+    ("GET", "/api/v1/reports/{year}.{fmt}"): [
+        Case("/api/v1/reports/2024.xlsx", READERS, params=RESULTS_REPORT)],
+    ("GET", "/tasks"): [Case("/tasks", SIGNED_IN, params={"year": 2024})],
+    ("GET", "/tasks.{fmt}"): [Case("/tasks.csv", SIGNED_IN, params={"year": 2024})],
+    ("GET", "/tasks/{task_id}"): [Case("/tasks/1", TASK_READERS)],
+    ("POST", "/tasks/{task_id}/events"): [Case("/tasks/1/events", TASK_FILERS, data={
+        "kind": "comment", "note": "Ý kiến thử"})],
+    ("POST", "/tasks/{task_id}/attachments"): [
+        Case("/tasks/1/attachments", TASK_FILERS, data={"file": "not a file"})],
+    ("GET", "/directives"): [Case("/directives", SIGNED_IN)],
+    ("GET", "/directives/new"): [Case("/directives/new", LEADER)],
+    ("POST", "/directives"): [Case("/directives", LEADER, data={
+        "number": "03/KH-UBND", "issued_on": "2024-01-06", "issuer": "UBND huyện Bát Xát",
+        "excerpt": "Kế hoạch thử"})],
+    ("GET", "/directives/{directive_id}"): [Case("/directives/1", TASK_READERS)],
+    ("POST", "/directives/{directive_id}/tasks"): [Case("/directives/1/tasks", LEADER, data={
+        "title": "Nhiệm vụ thử", "lead_unit": "082", "deadline": "2024-12-31"})],
+    ("GET", "/directives/{directive_id}/template.xlsx"): [
+        Case("/directives/1/template.xlsx", LEADER)],
+    ("POST", "/directives/{directive_id}/tasks.xlsx"): [
+        Case("/directives/1/tasks.xlsx", LEADER, data={"file": "not a workbook"})],
+    ("GET", "/reports"): [Case("/reports", SIGNED_IN)],
+    ("POST", "/reports/jobs"): [Case("/reports/jobs", READERS, data={
+        "year": "2024", "unit": "082", "format": "xlsx"})],
+    ("GET", "/reports/jobs/{job_id}"): [Case("/reports/jobs/0123456789abcdef", SIGNED_IN)],
+    ("GET", "/reports/jobs/{job_id}/file"): [
+        Case("/reports/jobs/0123456789abcdef/file", SIGNED_IN)],
 }
 
 
@@ -377,6 +457,7 @@ def world(settings: Settings, session: Session,
     _citizens_world(session)
     write_values(session=session, actor="tests", source="tests", items=[DataValueWrite(
         indicator="VT_TRAM_5G", unit="02683", period="2024-03", value=3)])
+    _direction_world(session, settings.data_dir)
     allow_destination(session=session, principal=Principal.system("tests"),
                       data=DestinationCreate(entry="127.0.0.1", note="the matrix"))
     create_connector(session=session, settings=settings,
@@ -415,6 +496,34 @@ def _with_keys(data: dict[str, str] | None, accounts: dict[str, Any]) -> dict[st
         return None
     return {k: accounts[v[1:-1]].token if v.startswith("{") and v.endswith("}") else v
             for k, v in data.items()}
+def _direction_world(session: Session, folder: Path) -> None:
+    """Directive 1 of Bát Xát with task 1 led by the district, and its file 1."""
+    system = Principal.system("tests")
+    create_directive(session=session, principal=system, data=DirectiveCreate(
+        number="01/KH-UBND", issued_on=date(2024, 1, 5), issuer="UBND huyện Bát Xát",
+        issuer_unit="082", excerpt="Kế hoạch thử"))
+    create_tasks(session=session, principal=system, calendar=vietnam_calendar(), items=[
+        TaskCreate(directive=1, title="Nhiệm vụ của Bát Xát", lead_unit="082",
+                   deadline=date(2024, 6, 30))])
+    pdf = folder / "bien-ban.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    attach_file(session=session, principal=system, task_id=1, path=pdf, file_name=pdf.name)
+
+
+def test_a_foreign_officer_finds_no_task_of_bat_xat(
+        world: tuple[TestClient, dict[str, Any]]) -> None:
+    client, accounts = world
+    foreign = accounts["foreign"].headers
+    for path in ("/api/v1/tasks/1", "/api/v1/directives/1", "/api/v1/tasks/1/attachments/1"):
+        r = client.get(path, headers=foreign)
+        assert r.status_code == 404, path
+        assert "Bát Xát" not in r.text and "Nhiệm vụ của" not in r.text
+    r = client.post("/api/v1/tasks/1/events", headers=foreign, json=PROGRESS)
+    assert r.status_code == 404
+    assert client.get("/api/v1/tasks", headers=foreign).json() == []
+    assert client.get("/api/v1/directives", headers=foreign).json() == []
+    r = client.get("/api/v1/reports/2024.docx", headers=foreign, params=RESULTS_REPORT)
+    assert r.status_code == 403
 
 
 def test_every_route_is_in_the_matrix(settings: Settings) -> None:

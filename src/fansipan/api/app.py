@@ -26,7 +26,9 @@ from fansipan.api.routes import (
     health,
     indicators,
     periods,
+    reports,
     targets,
+    tasks,
     units,
     users,
 )
@@ -70,8 +72,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router)
     for module in (units, indicators, periods, datavalues, targets, changes, analytics):
         app.include_router(module.router, prefix=API_PREFIX)
-    for module in (auth, users, clients, approvals, audit):
+    for module in (auth, users, clients, approvals, audit, reports):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(tasks.directives, prefix=API_PREFIX)
+    app.include_router(tasks.tasks, prefix=API_PREFIX)
     install_exchange(app)  # imports, exports, DHIS2 compatibility, connectors, clients' log
     install_citizens(app)  # Open311, field reports and dossiers for staff
     install_web(app)  # the dashboard's pages: HTML for people, outside the OpenAPI schema

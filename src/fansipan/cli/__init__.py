@@ -13,10 +13,12 @@ from fansipan.cli import (
     feedback,
     indicators,
     outbound,
+    reports,
     secrets,
     server,
     store,
     targets,
+    tasks,
     transfers,
     units,
     users,
@@ -36,6 +38,8 @@ app.add_typer(users.app, name="users")
 app.add_typer(audit.app, name="audit")
 app.add_typer(feedback.app, name="feedback")
 app.add_typer(dossiers.app, name="dossiers")
+app.add_typer(tasks.app, name="tasks")
+app.add_typer(reports.issuers, name="report-issuer")
 app.command()(server.demo)
 app.command()(server.serve)
 app.command("import")(transfers.import_file)
@@ -43,6 +47,7 @@ app.command("export")(transfers.export_values)
 app.command()(transfers.template)
 app.command()(backups.backup)
 app.command()(backups.restore)
+app.command()(reports.report)
 
 
 def main() -> None:

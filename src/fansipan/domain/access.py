@@ -36,6 +36,9 @@ class Permission(StrEnum):
     READ_RECORDS = "records.read"  # field reports (staff view) and dossiers, in scope
     HANDLE_REPORTS = "reports.handle"  # triage, assign, resolve ... a field report in scope
     SUBMIT_REPORTS = "reports.submit"  # post citizens' reports through Open311 (an app)
+    ASSIGN_TASKS = "tasks.assign"  # directives, tasks, extensions, cancellations
+    UPDATE_TASKS = "tasks.update"  # progress, comments, attachments, completion
+    ISSUE_REPORTS = "reports.issue"  # take a number from the register for a signed report
     MANAGE_SECRETS = "secrets.manage"  # credentials of remote systems
     MANAGE_OUTBOUND = "outbound.manage"  # the addresses connectors may reach
 
@@ -48,12 +51,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.MANAGE_CLIENTS, Permission.MANAGE_METADATA, Permission.READ_AUDIT,
         Permission.MANAGE_SECRETS, Permission.MANAGE_OUTBOUND,
     }),
+    # A leader assigns key tasks and grants extensions; the officers of the lead unit
+    # report on them. Reports are numbered by whoever issues them (either of the two).
     Role.LEADER: frozenset({Permission.READ_DATA, Permission.READ_CHANGES,
-                            Permission.READ_RECORDS}),
+                            Permission.READ_RECORDS, Permission.ASSIGN_TASKS,
+                            Permission.ISSUE_REPORTS}),
     Role.OFFICER: frozenset({
         Permission.READ_DATA, Permission.READ_CHANGES, Permission.WRITE_DATA,
         Permission.WRITE_TARGETS, Permission.SUBMIT, Permission.READ_RECORDS,
-        Permission.HANDLE_REPORTS,
+        Permission.HANDLE_REPORTS, Permission.UPDATE_TASKS, Permission.ISSUE_REPORTS,
     }),
     Role.APPROVER: frozenset({Permission.READ_DATA, Permission.READ_CHANGES,
                               Permission.APPROVE, Permission.READ_RECORDS}),

@@ -12,9 +12,11 @@ from typing import NamedTuple
 from fansipan.domain.periods import Period, PeriodType
 from fansipan.errors import FieldError
 
-# The columns of every export row, in this order.
+# The columns of every export row, in this order; `status` says whether the figure is
+# an estimate (ước thực hiện) or the official one (domain.estimates).
 EXPORT_COLUMNS = ("indicator", "unit", "period", "value", "comment", "stored_by",
-                  "last_updated", "deleted", "indicator_uid", "unit_uid", "created", "change")
+                  "last_updated", "deleted", "indicator_uid", "unit_uid", "created", "change",
+                  "status")
 # The column that says where every row's figure comes from, in a file that needs saying.
 MARK_COLUMN = "nguon_so_lieu"
 

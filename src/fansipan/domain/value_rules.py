@@ -144,3 +144,14 @@ def locked(error: FieldError) -> RowConflict:
     return RowConflict(error.row or 0, error.field, error.value, error.message,
                        f"số liệu kỳ {error.value} đã được phê duyệt và khóa; đề nghị người phê "
                        "duyệt mở lại kỳ này trước khi sửa", "locked", Problem.LOCKED)
+
+
+def estimate_over_official(row: int, period: str) -> RowConflict:
+    """An estimate sent for a value whose official figure is in (domain.estimates)."""
+    return RowConflict(row, "status", "estimate",
+                       f"the official figure for {period} is stored; an estimate cannot "
+                       "replace it. Send the value as official, or delete the official figure "
+                       "first if it was wrong",
+                       f"đã có số chính thức kỳ {period}; số ước thực hiện không thay được số "
+                       "chính thức. Gửi giá trị là số chính thức, hoặc xóa số chính thức trước "
+                       "nếu số đó sai", "estimate_over_official", Problem.CLASH)

@@ -90,7 +90,8 @@ def write_json(batches: Batches, out: IO[bytes], progress: Progress = None, *,
             text.write(("," if rows else "") + dumps(
                 {"indicator": row[0], "unit": row[1], "period": row[2], "value": row[3],
                  "comment": row[4], "stored_by": row[5], "last_updated": row[6],
-                 "deleted": bool(row[7]), "unit_uid": row[9], "change": row[11]},
+                 "deleted": bool(row[7]), "unit_uid": row[9], "change": row[11],
+                 "status": row[12]},
                 ensure_ascii=False))
             rows += 1
         if progress:

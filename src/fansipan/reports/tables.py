@@ -15,6 +15,13 @@ from openpyxl.utils import get_column_letter
 from fansipan.exchange.cells import csv_row, xlsx_row
 
 Value = str | float | int | bool | date | datetime | None
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: Value) -> Value:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 _VIETNAM = timezone(timedelta(hours=7))
 

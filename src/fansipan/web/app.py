@@ -11,15 +11,18 @@ from fansipan.web.templating import make_environment
 from fansipan.web.views import (
     account,
     dossiers,
+    directives,
     entry,
     feedback,
     imports,
     inbox,
     indicators,
     overview,
+    reports,
     sectors,
     static,
     targets,
+    tasks,
     units,
 )
 
@@ -31,5 +34,5 @@ def install_web(app: FastAPI) -> None:
     app.state.web_importer = HubImporter()
     app.state.error_page = problem_page  # a browser's error outside a page route
     for module in (static, account, overview, indicators, units, sectors, targets, entry,
-                   imports, feedback, inbox, dossiers):
+                   imports, feedback, inbox, dossiers, tasks, directives, reports):
         app.include_router(module.router)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Final
 
 from fansipan.web.i18n_citizens import CITIZENS_MESSAGES
+from fansipan.web.i18n_direction import DIRECTION_MESSAGES
 
 LANGS: Final = ("vi", "en")
 
@@ -207,6 +208,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
 
 
 MESSAGES.update(CITIZENS_MESSAGES)  # one catalogue, kept in two files
+# The direction pages' words (tasks, directives, reports), kept in a catalogue of their own.
+MESSAGES.update(DIRECTION_MESSAGES)
 
 
 def translate(key: str, lang: str, **values: object) -> str:

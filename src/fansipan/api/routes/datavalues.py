@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from fansipan.api.metrics import MetricsDep
+from fansipan.domain.estimates import ValueStatus
 from fansipan.domain.rows import WriteStrategy
 from fansipan.http.deps import SessionDep
 from fansipan.http.principals import PrincipalDep
@@ -35,6 +36,8 @@ class ValueBody(BaseModel):
                                         "1.234,5 (a text such as 1.234 that reads two ways "
                                         "is refused with both readings)")
     comment: str | None = Field(default=None, max_length=2000)
+    status: ValueStatus | None = Field(default=None, description="estimate (ước thực hiện) "
+                                       "or official (the default)")
 
 
 class ValueBatch(BaseModel):
@@ -97,7 +100,7 @@ def datavalue_put(
     body: ValueBody,
 ) -> DataValuePublic:
     item = DataValueWrite(indicator=indicator, unit=unit, period=period, value=body.value,
-                          comment=body.comment)
+                          comment=body.comment, status=body.status)
     write_values(session=session, items=[item], principal=principal, source="api")
     return get_value(session=session, indicator=indicator, unit=unit, period=period,
                      principal=principal)

@@ -1,4 +1,4 @@
-"""Background jobs: large imports and connector runs, with their progress.
+"""Background jobs: large imports, connector runs and long reports, with their progress.
 
 A job's work runs on the runner's own thread, so it goes on when the client that asked
 for it disconnects; the file it works on was spooled to disk before it was queued. Its
@@ -80,7 +80,9 @@ class Progress:
         self.rows, self.done_bytes = rows, min(done_bytes, self.total_bytes)
 
 
-Work = Callable[[Progress], ImportSummary]
+# A job's work; an import answers with its summary, other jobs (a report) with None and
+# keep what they made themselves.
+Work = Callable[[Progress], ImportSummary | None]
 
 
 class JobRunner:

@@ -38,6 +38,9 @@ _WHAT = {
     Permission.HANDLE_REPORTS: "handle field reports (role officer)",
     Permission.SUBMIT_REPORTS: "post citizens' reports (a connected system with role "
                                "reporter)",
+    Permission.ASSIGN_TASKS: "assign key tasks, extend or cancel them (role leader)",
+    Permission.UPDATE_TASKS: "report on key tasks (role officer of the lead unit)",
+    Permission.ISSUE_REPORTS: "give a report its number (role officer or leader)",
     Permission.MANAGE_SECRETS: "keep the credentials of remote systems (role admin)",
     Permission.MANAGE_OUTBOUND: "change the outbound allow-list (role admin)",
 }

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.numbers import NumberReading, NumberStyle
+from fansipan.domain.estimates import ValueStatus
 from fansipan.domain.periods import parse_period
 from fansipan.domain.rows import Problem, RawValue, RowConflict
 from fansipan.domain.rows import WriteStrategy as WriteStrategy
@@ -45,6 +46,9 @@ class DataValueWrite(BaseModel):
     period: str = Field(min_length=1, max_length=12, examples=["2024-03"])
     value: NumberIn | None = Field(default=None, examples=[12])
     comment: str | None = Field(default=None, max_length=2000)
+    status: ValueStatus | None = Field(
+        default=None, description="estimate (ước thực hiện) or official (số chính thức, "
+        "the default); an official figure later replaces an estimate and both are kept")
 
 
 class DataValuePublic(BaseModel):
@@ -61,6 +65,9 @@ class DataValuePublic(BaseModel):
     updated_at: UtcDateTime
     deleted: bool
     change: int
+    status: ValueStatus = ValueStatus.OFFICIAL
+    estimate: float | None = Field(
+        default=None, description="the estimate an official figure replaced, when it did")
 
 
 class WriteSummary(BaseModel):
@@ -92,9 +99,11 @@ def write_values(
     Rows in approved, locked periods are refused either way. Each batch that changes
     anything is one audit event carrying the digest of its change rows.
     """
+    estimates = frozenset(n for n, i in enumerate(items, start=1)
+                          if i.status is ValueStatus.ESTIMATE)
     writer = ValueWriter(session=session, source=source, actor=actor, principal=principal,
                          strategy=strategy, dry_run=dry_run, catalog=catalog,
-                         numbers=NumberReading(number_style))
+                         numbers=NumberReading(number_style), estimate=estimates)
     with writer:
         writer.add(RawValue(n, i.indicator, i.unit, i.period, i.value, i.comment)
                    for n, i in enumerate(items, start=1))
@@ -225,7 +234,8 @@ def _public(catalog: Catalog, row: DataValueRow) -> DataValuePublic:
         indicator=code, unit=unit.code, unit_uid=catalog.uid_of(unit), unit_name=unit.name,
         period=row.period, value=row.value, comment=row.comment, source=row.source,
         stored_by=row.stored_by, created_at=row.created_at, updated_at=row.updated_at,
-        deleted=row.deleted, change=row.change_id,
+        deleted=row.deleted, change=row.change_id, status=ValueStatus(row.status),
+        estimate=row.estimate_value,
     )
 
 
@@ -242,6 +252,8 @@ class ChangePublic(BaseModel):
     source: str
     actor: str
     at: UtcDateTime
+    old_status: ValueStatus | None = None  # estimate when the value was an estimate
+    new_status: ValueStatus | None = None
 
 
 def list_changes(*, session: Session, after: int = 0, limit: int = 1000,
@@ -268,5 +280,14 @@ def list_changes(*, session: Session, after: int = 0, limit: int = 1000,
                 indicator=codes[r.indicator_id], unit=unit.code, unit_uid=catalog.uid_of(unit),
                 period=r.period, old_value=r.old_value, new_value=r.new_value,
                 source=r.source, actor=r.actor, at=r.at,
+                old_status=_status(r.old_status, r.old_value),
+                new_status=_status(r.new_status, r.new_value),
             ))
         return out
+
+
+def _status(stored: str | None, value: float | None) -> ValueStatus | None:
+    """A change row's status: estimate when marked, official for any other value."""
+    if value is None and stored is None:
+        return None
+    return ValueStatus.ESTIMATE if stored == ValueStatus.ESTIMATE else ValueStatus.OFFICIAL

@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 from fansipan.store import (  # noqa: F401 - registers the tables
     citizens_tables,
+    direction_tables,
     exchange_tables,
     outbound_tables,
     security_tables,

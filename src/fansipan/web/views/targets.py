@@ -8,11 +8,13 @@ from typing import Annotated
 
 from fastapi import Form, Query, Request
 from fastapi.responses import Response
+from pydantic import ValidationError as PydanticError
 
 from fansipan.domain.numbers import NumberStyle, parse_number
 from fansipan.errors import FansipanError, FieldError
 from fansipan.http.deps import SessionDep
 from fansipan.services.insight.evaluation import EvaluationReport
+from fansipan.services.insight.horizons import evaluate_horizons
 from fansipan.services.insight.overview import evaluation
 from fansipan.services.warehouse.targets import TargetWrite, set_target
 from fansipan.services.warehouse.viewpoints import viewpoint
@@ -36,8 +38,11 @@ def _page(request: Request, session: SessionDep, warehouse: WarehouseDep, viewer
           errors: list[object] | None = None, form: dict[str, str] | None = None) -> Response:
     view = viewpoint(session, viewer)
     report = _report(session, warehouse, viewer, lang, year)
+    goals = evaluate_horizons(session=session, warehouse=warehouse, year=year, lang=lang,
+                              principal=viewer)
     return render(request, "targets.html", status=status,
                   title=translate("targets_title", lang, year=year), report=report, year=year,
+                  goals=goals,
                   indicators=[i for i in view.indicators() if i.direction.value != "none"],
                   message=message, errors=errors or [], form=form or {},
                   years=list(range(date.today().year + 1, date.today().year - 7, -1)))
@@ -57,12 +62,15 @@ def targets_table(fmt: str, session: SessionDep, warehouse: WarehouseDep, viewer
     t = partial(translate, lang=lang)
     table = Table(name=f"targets-{year}", title=t("targets"),
                   keys=["indicator", "name", "sector", "unit", "unit_name", "period", "planned",
-                        "actual", "status", "document"],
+                        "actual", "plan_percent", "status", "document", "figure"],
                   labels=[t("code"), t("indicator"), t("sector"), t("code"), t("unit"),
-                          t("period"), t("planned"), t("actual"), t("status"), t("document")])
+                          t("period"), t("planned"), t("actual"), t("plan_share"), t("status"),
+                          t("document"), t("figure")])
     for i in report.items if report else []:
         table.rows.append([i.indicator, i.indicator_name, i.sector, i.unit, i.unit_name, i.period,
-                           i.planned, i.actual, i.status_label, i.document])
+                           i.planned, i.actual,
+                           None if i.plan_percent is None else round(i.plan_percent, 1),
+                           i.status_label, i.document, i.figure_label])
     return download(table, check_format(fmt), mark=mark, lang=lang)
 
 
@@ -74,9 +82,10 @@ def targets_save(request: Request, session: SessionDep, warehouse: WarehouseDep,
                  period: Annotated[str, Form(min_length=1, max_length=12)],
                  planned: Annotated[str, Form(min_length=1, max_length=40)],
                  document: Annotated[str, Form(max_length=500)] = "",
-                 tolerance: Annotated[str, Form(max_length=10)] = "0") -> Response:
+                 tolerance: Annotated[str, Form(max_length=10)] = "0",
+                 horizon: Annotated[str, Form(max_length=9)] = "") -> Response:
     form = {"indicator": indicator, "unit": unit, "period": period, "planned": planned,
-            "document": document, "tolerance": tolerance}
+            "document": document, "tolerance": tolerance, "horizon": horizon}
     year = int(period[:4]) if period[:4].isdigit() else date.today().year
     style = NumberStyle.VI if lang == "vi" else NumberStyle.EN
     try:
@@ -89,9 +98,15 @@ def targets_save(request: Request, session: SessionDep, warehouse: WarehouseDep,
                                         message="a share between 0 and 1, such as 0,02")],
                      form=form)
     try:
-        saved = set_target(session=session, principal=viewer, data=TargetWrite(
-            indicator=indicator, unit=unit, period=period, planned=planned, tolerance=tol,
-            document=document), number_style=style)
+        data = TargetWrite(indicator=indicator, unit=unit, period=period, planned=planned,
+                           tolerance=tol, document=document, horizon=horizon.strip())
+    except PydanticError:
+        return _page(request, session, warehouse, viewer, lang, year, status=422,
+                     errors=[FieldError(field="horizon", value=horizon,
+                                        message=translate("horizon_form", lang))], form=form)
+    try:
+        saved = set_target(session=session, principal=viewer, data=data,
+                           number_style=style)
     except FansipanError as exc:
         if exc.status in (401, 403):
             raise
