@@ -32,6 +32,7 @@ class Permission(StrEnum):
     MANAGE_CLIENTS = "clients.manage"
     MANAGE_METADATA = "metadata.manage"
     READ_AUDIT = "audit.read"
+    MANAGE_ALERTS = "alerts.manage"
 
 
 # Least privilege: an administrator manages the system but does not enter data; a
@@ -40,6 +41,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({
         Permission.READ_DATA, Permission.READ_CHANGES, Permission.MANAGE_USERS,
         Permission.MANAGE_CLIENTS, Permission.MANAGE_METADATA, Permission.READ_AUDIT,
+        Permission.MANAGE_ALERTS,
     }),
     Role.LEADER: frozenset({Permission.READ_DATA, Permission.READ_CHANGES}),
     Role.OFFICER: frozenset({

@@ -33,6 +33,7 @@ _WHAT = {
     Permission.MANAGE_CLIENTS: "manage connected systems (role integrator or admin)",
     Permission.MANAGE_METADATA: "change indicators and units (role admin)",
     Permission.READ_AUDIT: "read the audit log (role admin)",
+    Permission.MANAGE_ALERTS: "manage alert rules (role admin)",
 }
 
 
