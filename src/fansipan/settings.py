@@ -18,6 +18,7 @@ DEFAULT_DATA_DIR = Path("fansipan-data")
 SQLITE_FILE_NAME = "fansipan.sqlite3"
 LANGUAGES = ("vi", "en")
 ENVIRONMENTS = ("development", "production")
+SMTP_SECURITY = ("none", "starttls", "tls")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,17 @@ class Settings:
     metrics_networks: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
     trusted_proxies: str = "127.0.0.1"
     shutdown_timeout: int = 30
+    # Alerts by e-mail and webhook; each is documented in docs/operations.md.
+    smtp_host: str | None = None  # None: no e-mail is sent (alerts stay on the dashboard)
+    smtp_port: int = 25
+    smtp_security: str = "none"  # none | starttls | tls
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "fansipan@localhost"
+    alert_digest_hour: int = 7  # Vietnam time; the daily digest goes out from this hour
+    webhook_timeout: int = 10  # seconds
+    public_url: str = ""  # the dashboard's address, for links in messages
+    foresight_poll_seconds: int = 5  # how often the refresher looks for new changes
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -67,6 +79,14 @@ class Settings:
         _check_range("FANSIPAN_LOCKOUT_MINUTES", self.lockout_minutes, 1, 24 * 60)
         _check_range("FANSIPAN_LOGIN_IP_MAX_FAILURES", self.login_ip_max_failures, 1, 10_000)
         _check_range("FANSIPAN_SHUTDOWN_TIMEOUT", self.shutdown_timeout, 1, 3600)
+        _check_range("FANSIPAN_SMTP_PORT", self.smtp_port, 1, 65535)
+        _check_range("FANSIPAN_ALERT_DIGEST_HOUR", self.alert_digest_hour, 0, 23)
+        _check_range("FANSIPAN_WEBHOOK_TIMEOUT", self.webhook_timeout, 1, 300)
+        _check_range("FANSIPAN_FORESIGHT_POLL_SECONDS", self.foresight_poll_seconds, 1, 3600)
+        if self.smtp_security not in SMTP_SECURITY:
+            raise ConfigurationError(
+                f"FANSIPAN_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, "
+                f"not {self.smtp_security!r}")
         for name, nets in (("FANSIPAN_ADMIN_NETWORKS", self.admin_networks),
                            ("FANSIPAN_METRICS_NETWORKS", self.metrics_networks)):
             for net in nets:
@@ -128,6 +148,12 @@ class Settings:
             secret=env.get("FANSIPAN_SECRET") or None,
             language=env.get("FANSIPAN_LANGUAGE", "vi"),
             environment=env.get("FANSIPAN_ENVIRONMENT", "development"),
+            smtp_host=env.get("FANSIPAN_SMTP_HOST") or None,
+            smtp_security=env.get("FANSIPAN_SMTP_SECURITY", "none").strip().lower(),
+            smtp_user=env.get("FANSIPAN_SMTP_USER") or None,
+            smtp_password=env.get("FANSIPAN_SMTP_PASSWORD") or None,
+            smtp_from=env.get("FANSIPAN_SMTP_FROM", "fansipan@localhost"),
+            public_url=env.get("FANSIPAN_PUBLIC_URL", "").rstrip("/"),
         )
 
     def check_can_serve(self) -> None:
@@ -153,6 +179,10 @@ _INT_SETTINGS = {
     "lockout_minutes": 15,
     "login_ip_max_failures": 30,
     "shutdown_timeout": 30,
+    "smtp_port": 25,
+    "alert_digest_hour": 7,
+    "webhook_timeout": 10,
+    "foresight_poll_seconds": 5,
 }
 
 # Values people copy from examples; a secret made of them is no secret.

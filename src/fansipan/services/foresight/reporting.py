@@ -3,7 +3,9 @@
 A report is one indicator × one reporting unit × one period of its regime; it arrived
 when its value was first stored (the value row's creation time, kept through later
 corrections). Its counts are written as indicators of their own, through the one write
-path like any figure, in the unit that owes the report and the month its period ends:
+path like any figure, in the month the report's period ends, at the unit that owes it and
+at every unit above it (each holds the reports of its whole subtree, since analytics lets
+a unit's own value stand for the units below it):
 
 - FS_BC_PHAI_GUI, reports fallen due (or in early);
 - FS_BC_DA_GUI, of which received;
@@ -17,7 +19,6 @@ trends, thresholds and exports like any indicator.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from pydantic import BaseModel
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.periods import Period, parse_period, periods_between
 from fansipan.domain.regimes import SubmissionStatus
-from fansipan.domain.reporting import ExpectedReport, count_reports
+from fansipan.domain.reporting import ExpectedReport, ReportCounts, count_reports
 from fansipan.domain.rows import RawValue
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.foresight.regimes import Regime, load_regimes, working_calendar
@@ -42,14 +43,6 @@ COUNT_INDICATORS = (EXPECTED, RECEIVED, ON_TIME)
 SOURCE = "foresight"
 ACTOR = "system:foresight"
 SWEEP_MONTHS = 13  # a yearly report falls due within a year of its period's end
-
-
-@dataclass(frozen=True)
-class ReportLine:
-    """A report and what became of it, for listing."""
-
-    report: ExpectedReport
-    status: SubmissionStatus
 
 
 class ReportStatusPublic(BaseModel):
@@ -85,12 +78,12 @@ def expected_reports(session: Session, catalog: Catalog, months: Iterable[Period
     indicator_ids = {catalog.indicator_ids[r.indicator.code] for r, _, _ in wanted}
     periods = {p.id for _, p, _ in wanted}
     arrived: dict[tuple[int, int, str], datetime] = {}
-    for ind_id, unit_id, period, at in session.execute(
+    for ind_id, unit_id, period_id, at in session.execute(
             select(DataValueRow.indicator_id, DataValueRow.unit_id, DataValueRow.period,
                    DataValueRow.created_at).where(
                 DataValueRow.indicator_id.in_(sorted(indicator_ids)),
                 DataValueRow.period.in_(sorted(periods)), DataValueRow.deleted.is_(False))):
-        arrived[(ind_id, unit_id, period)] = at
+        arrived[(ind_id, unit_id, period_id)] = at
     out: list[ExpectedReport] = []
     for regime, period, due in wanted:
         ind_id = catalog.indicator_ids[regime.indicator.code]
@@ -117,7 +110,7 @@ def write_report_counts(*, session: Session, catalog: Catalog, months: Iterable[
     months = list(months)
     with session.begin():
         reports = expected_reports(session, catalog, months, today)
-    counts = count_reports(reports, today)
+    counts = _with_ancestors(catalog, count_reports(reports, today))
     rows: list[RawValue] = []
     n = 0
     for (unit_id, month), c in sorted(counts.items(), key=lambda x: (x[0][1], x[0][0])):
@@ -133,6 +126,20 @@ def write_report_counts(*, session: Session, catalog: Catalog, months: Iterable[
         writer.add(rows)
     out = writer.outcome
     return out.created + out.updated, reports
+
+
+def _with_ancestors(catalog: Catalog, counts: dict[tuple[int, Period], ReportCounts]
+                    ) -> dict[tuple[int, Period], ReportCounts]:
+    """Each unit's counts with those of every unit below it (the tree of the month's end)."""
+    out: dict[tuple[int, Period], ReportCounts] = {}
+    h = catalog.hierarchy
+    for (unit_id, month), c in counts.items():
+        for target in [unit_id, *(a.id for a in h.ancestors(unit_id, month.end))]:
+            total = out.setdefault((target, month), ReportCounts())
+            total.expected += c.expected
+            total.received += c.received
+            total.on_time += c.on_time
+    return out
 
 
 def report_statuses(*, session: Session, principal: Principal, unit: str, first: str,
