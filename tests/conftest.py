@@ -85,7 +85,8 @@ def session(store_url: str) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(store_url: str, tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path, database_url=store_url)
+    # The background refresher is started by the tests that want it, not behind every app.
+    return Settings(data_dir=tmp_path, database_url=store_url, foresight_worker=False)
 
 
 @pytest.fixture

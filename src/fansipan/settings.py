@@ -57,6 +57,7 @@ class Settings:
     webhook_timeout: int = 10  # seconds
     public_url: str = ""  # the dashboard's address, for links in messages
     foresight_poll_seconds: int = 5  # how often the refresher looks for new changes
+    foresight_worker: bool = True  # False: no background refresher in this process
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -154,6 +155,8 @@ class Settings:
             smtp_password=env.get("FANSIPAN_SMTP_PASSWORD") or None,
             smtp_from=env.get("FANSIPAN_SMTP_FROM", "fansipan@localhost"),
             public_url=env.get("FANSIPAN_PUBLIC_URL", "").rstrip("/"),
+            foresight_worker=env.get("FANSIPAN_FORESIGHT_WORKER", "1").strip().lower()
+            not in ("0", "false", "no", "off"),
         )
 
     def check_can_serve(self) -> None:

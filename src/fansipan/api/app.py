@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fansipan import __version__
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.api.exchange import install_exchange
+from fansipan.api.foresight import install_foresight
 from fansipan.api.metrics import Metrics
 from fansipan.api.middleware import OperationsMiddleware
 from fansipan.api.routes import (
@@ -68,5 +69,6 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (auth, users, clients, approvals, audit):
         app.include_router(module.router, prefix=API_PREFIX)
     install_exchange(app)  # imports, exports, DHIS2 compatibility, connectors, clients' log
+    install_foresight(app)  # forecasts, odds, data quality, late reports, alerts
     install_web(app)  # the dashboard's pages: HTML for people, outside the OpenAPI schema
     return app

@@ -80,7 +80,8 @@ class Progress:
         self.rows, self.done_bytes = rows, min(done_bytes, self.total_bytes)
 
 
-Work = Callable[[Progress], ImportSummary]
+# A job's work returns its import summary, or None when it has none (a recomputation).
+Work = Callable[[Progress], ImportSummary | None]
 
 
 class JobRunner:
