@@ -9,6 +9,7 @@ from fansipan.cli import (
     backups,
     clients,
     connectors,
+    foresight,
     indicators,
     server,
     store,
@@ -28,8 +29,10 @@ app.add_typer(clients.app, name="clients")
 app.add_typer(connectors.app, name="connectors")
 app.add_typer(users.app, name="users")
 app.add_typer(audit.app, name="audit")
+app.add_typer(foresight.app, name="alerts")
 app.command()(server.demo)
 app.command()(server.serve)
+app.command()(foresight.forecast)
 app.command("import")(transfers.import_file)
 app.command("export")(transfers.export_values)
 app.command()(transfers.template)

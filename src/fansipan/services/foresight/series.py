@@ -21,7 +21,7 @@ from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Principal
 from fansipan.domain.formulas import parse_formula
 from fansipan.domain.indicators import Indicator
-from fansipan.domain.periods import Period, PeriodType, parse_period, period_containing
+from fansipan.domain.periods import Period, PeriodType, parse_period
 from fansipan.domain.units import Unit
 from fansipan.forecasting import Observation, Series
 from fansipan.forecasting.series import SEASON_LENGTHS
@@ -52,9 +52,10 @@ def default_horizon(indicator: Indicator) -> int:
 
 
 def history_periods(period_type: PeriodType, today: date) -> str:
-    """The analytics period range from HISTORY_YEARS ago to the period holding `today`."""
+    """The analytics period range from HISTORY_YEARS ago to the end of next year: a value
+    entered ahead of its period (an estimate, a plan figure) is part of the series too."""
     first = Period.year_of(today.year - HISTORY_YEARS + 1).periods_within(period_type)[0]
-    last = period_containing(today, period_type)
+    last = Period.year_of(today.year + 1).periods_within(period_type)[-1]
     return f"{first.id}..{last.id}"
 
 
