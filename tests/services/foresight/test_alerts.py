@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from fansipan.domain.access import Principal, Role
 from fansipan.domain.alerts import AlertAction, AlertStatus, Operator, RuleKind, Severity
 from fansipan.errors import PermissionDenied, ValidationError
+from fansipan.forecasting import Outlook
 from fansipan.services.catalog import load_catalog
 from fansipan.services.foresight.alerts import (
     AlertDecision,
@@ -18,7 +19,6 @@ from fansipan.services.foresight.alerts import (
     get_alert,
     list_alerts,
 )
-from fansipan.forecasting import Outlook
 from fansipan.services.foresight.odds import list_odds
 from fansipan.services.foresight.refresh import Refresher
 from fansipan.services.foresight.regimes import RegimeWrite, set_regime

@@ -12,6 +12,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -59,9 +60,9 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 
 class Hook(BaseHTTPRequestHandler):
-    received: list[tuple[dict[str, str], bytes]] = []
+    received: ClassVar[list[tuple[dict[str, str], bytes]]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["content-length"]))
         Hook.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
         self.send_response(204)

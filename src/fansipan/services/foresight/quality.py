@@ -23,7 +23,7 @@ from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.bilingual import conflict
 from fansipan.domain.periods import parse_period
-from fansipan.errors import FieldError, NotFound
+from fansipan.errors import FieldError, NotFound, Unauthenticated
 from fansipan.forecasting import OutlierCheck, check_value, scan_series
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.foresight.series import SeriesKey, forecastable, load_series
@@ -185,8 +185,11 @@ def _verdicts(session: Session, warehouse: Warehouse, catalog: Catalog,
 def list_flags(*, session: Session, principal: Principal, status: FlagStatus | None = None,
                indicator: str | None = None, limit: int = 200,
                lang: str = "vi") -> list[FlagPublic]:
-    """Flags within the principal's scope, newest first."""
+    """Flags within the principal's scope, newest first (signed-in readers: flags are
+    follow-up work, not published figures)."""
     require(principal, Permission.READ_DATA)
+    if principal.is_anonymous:
+        raise Unauthenticated("Sign in to see data-quality flags")
     with session.begin():
         catalog = load_catalog(session)
         scope = data_scope(session, catalog, principal)

@@ -30,6 +30,7 @@ from fansipan.domain.periods import Period, parse_period, periods_between
 from fansipan.domain.regimes import SubmissionStatus
 from fansipan.domain.reporting import ExpectedReport, ReportCounts, count_reports
 from fansipan.domain.rows import RawValue
+from fansipan.errors import Unauthenticated
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.foresight.regimes import Regime, load_regimes, working_calendar
 from fansipan.services.trust.access import data_scope, require
@@ -148,6 +149,8 @@ def report_statuses(*, session: Session, principal: Principal, unit: str, first:
     """The reports owed by a unit and the units below it whose periods end between two
     months, each with its deadline and status; within the principal's scope."""
     require(principal, Permission.READ_DATA)
+    if principal.is_anonymous:
+        raise Unauthenticated("Sign in to see who has reported")
     today = today or date.today()
     start = parse_period(first)
     end = parse_period(last) if last else start
