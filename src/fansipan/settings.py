@@ -58,6 +58,11 @@ class Settings:
     public_url: str = ""  # the dashboard's address, for links in messages
     foresight_poll_seconds: int = 5  # how often the refresher looks for new changes
     foresight_worker: bool = True  # False: no background refresher in this process
+    # The secret store's key (else derived from `secret`); several, comma-separated, while
+    # rotating: the first encrypts, every one decrypts.
+    secrets_key: str | None = None
+    outbound_max_mb: int = 1024  # the largest answer a connector reads
+    outbound_timeout: int = 300  # seconds a connector's request may take, answer included
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -88,6 +93,13 @@ class Settings:
             raise ConfigurationError(
                 f"FANSIPAN_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, "
                 f"not {self.smtp_security!r}")
+        _check_range("FANSIPAN_OUTBOUND_MAX_MB", self.outbound_max_mb, 1, 1 << 20)
+        _check_range("FANSIPAN_OUTBOUND_TIMEOUT", self.outbound_timeout, 1, 24 * 3600)
+        for key in self.secrets_keys:
+            if len(key) < 32:
+                raise ConfigurationError(
+                    "Each key in FANSIPAN_SECRETS_KEY must be at least 32 characters (for "
+                    "example: python -c 'import secrets; print(secrets.token_urlsafe(48))')")
         for name, nets in (("FANSIPAN_ADMIN_NETWORKS", self.admin_networks),
                            ("FANSIPAN_METRICS_NETWORKS", self.metrics_networks)):
             for net in nets:
@@ -103,6 +115,11 @@ class Settings:
     def behind_tls(self) -> bool:
         """Whether cookies get `Secure` and responses HSTS (production unless told otherwise)."""
         return self.environment == "production" if self.tls is None else self.tls
+
+    @property
+    def secrets_keys(self) -> tuple[str, ...]:
+        """The secret store's keys, newest first (empty: derive one from the secret)."""
+        return tuple(k.strip() for k in (self.secrets_key or "").split(",") if k.strip())
 
     @property
     def store_url(self) -> str:
@@ -147,6 +164,7 @@ class Settings:
             host=env.get("FANSIPAN_HOST", "127.0.0.1"),
             port=port,
             secret=env.get("FANSIPAN_SECRET") or None,
+            secrets_key=env.get("FANSIPAN_SECRETS_KEY") or None,
             language=env.get("FANSIPAN_LANGUAGE", "vi"),
             environment=env.get("FANSIPAN_ENVIRONMENT", "development"),
             smtp_host=env.get("FANSIPAN_SMTP_HOST") or None,
@@ -186,6 +204,8 @@ _INT_SETTINGS = {
     "alert_digest_hour": 7,
     "webhook_timeout": 10,
     "foresight_poll_seconds": 5,
+    "outbound_max_mb": 1024,
+    "outbound_timeout": 300,
 }
 
 # Values people copy from examples; a secret made of them is no secret.

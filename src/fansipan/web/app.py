@@ -10,6 +10,7 @@ from fansipan.web.pages import problem_page
 from fansipan.web.templating import make_environment
 from fansipan.web.views import (
     account,
+    alerts,
     entry,
     imports,
     indicators,
@@ -28,5 +29,5 @@ def install_web(app: FastAPI) -> None:
     app.state.web_importer = HubImporter()
     app.state.error_page = problem_page  # a browser's error outside a page route
     for module in (static, account, overview, indicators, units, sectors, targets, entry,
-                   imports):
+                   imports, alerts):
         app.include_router(module.router)

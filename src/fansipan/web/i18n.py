@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from fansipan.web.i18n_foresight import FORESIGHT_MESSAGES
+
 LANGS: Final = ("vi", "en")
 
 MESSAGES: Final[dict[str, tuple[str, str]]] = {
@@ -202,6 +204,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "wall_title": ("Trung tâm điều hành — {unit}", "Operations centre — {unit}"),
     "updated_at": ("Cập nhật {time}", "Updated {time}"),
 }
+
+MESSAGES.update(FORESIGHT_MESSAGES)
 
 
 def translate(key: str, lang: str, **values: object) -> str:

@@ -23,6 +23,8 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Principal
 from fansipan.domain.alerts import Operator, RuleKind
+from fansipan.errors import ValidationError
+from fansipan.services.exchange.outbound import DestinationCreate, allow_destination
 from fansipan.services.foresight.refresh import Refresher
 from fansipan.services.foresight.rules import AlertRuleWrite, create_rule
 from fansipan.settings import Settings
@@ -165,9 +167,15 @@ def test_webhooks_are_signed_by_standard_webhooks(
         session: Session, factory: SessionFactory, store_url: str, tmp_path: Path,
         receiver: str, history: dict[str, float]) -> None:
     refresher = _refresher(factory, store_url, tmp_path, 9)
-    made = create_rule(session=session, principal=SYSTEM, data=AlertRuleWrite(
-        name="Sang LGSP", kind=RuleKind.THRESHOLD, indicator=INDICATOR, unit=COMMUNE,
-        operator=Operator.GT, threshold=2000, webhook_url=receiver))
+    rule = AlertRuleWrite(name="Sang LGSP", kind=RuleKind.THRESHOLD, indicator=INDICATOR,
+                          unit=COMMUNE, operator=Operator.GT, threshold=2000,
+                          webhook_url=receiver)
+    with pytest.raises(ValidationError) as refused:  # not on the outbound allow-list yet
+        create_rule(session=session, principal=SYSTEM, data=rule)
+    assert refused.value.errors[0].field == "webhook_url"
+    allow_destination(session=session, principal=SYSTEM,
+                      data=DestinationCreate(entry="127.0.0.1", note="the test's receiver"))
+    made = create_rule(session=session, principal=SYSTEM, data=rule)
     secret = made.webhook_secret
     assert secret is not None and secret.startswith("whsec_")
     put(session, INDICATOR, COMMUNE, {"2026-01": 2500})

@@ -2,7 +2,8 @@
 
 Deliveries are queued in the transaction that raises the alert, so an alert is never
 sent without being stored, nor stored without its messages; they are sent after commit
-by `send_pending`, each attempt recorded, with waits of 1, 5, 25 and 125 minutes between
+by `send_pending`, each attempt recorded (webhooks only to addresses on the outbound
+allow-list, the one connectors use), with waits of 1, 5, 25 and 125 minutes between
 failures before a delivery is given up as failed. E-mail goes to the rule's owner (the
 address on the account) and its listed addresses; rules with `digest` send one message
 a day per address instead, from FANSIPAN_ALERT_DIGEST_HOUR (Vietnam time).
@@ -15,8 +16,6 @@ import logging
 import smtplib
 import ssl
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -28,7 +27,9 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.alerts import AlertStatus, Severity
 from fansipan.domain.regimes import VIETNAM_TIME
+from fansipan.exchange.http import FetchFailed, Outbound, post
 from fansipan.services.catalog import Catalog
+from fansipan.services.exchange.outbound import read_outbound
 from fansipan.services.foresight.signing import signed_headers
 from fansipan.settings import Settings
 from fansipan.store.engine import SessionFactory
@@ -179,6 +180,7 @@ def send_pending(session_factory: SessionFactory, settings: Settings,
                    .order_by(DeliveryRow.id).limit(limit))]
         secrets = {r.id: r.webhook_secret for r in session.scalars(select(AlertRuleRow).where(
             AlertRuleRow.id.in_(sorted({d[5] for d in due if d[5] is not None}))))}
+        outbound = webhook_outbound(session, settings)
     sent = 0
     for delivery_id, channel, target, payload, message_id, rule_id in due:
         error = ""
@@ -186,9 +188,9 @@ def send_pending(session_factory: SessionFactory, settings: Settings,
             if channel == "email":
                 _send_mail(settings, target, json.loads(payload), message_id)
             else:
-                _post_webhook(settings, target, payload.encode(), message_id,
+                _post_webhook(outbound, target, payload.encode(), message_id,
                               secrets.get(rule_id or 0, ""))
-        except (OSError, smtplib.SMTPException, ValueError, urllib.error.URLError) as exc:
+        except (OSError, smtplib.SMTPException, ValueError, FetchFailed) as exc:
             error = f"{type(exc).__name__}: {exc}"[:500]
             log.warning("delivery %s to %s failed: %s", delivery_id, target, error)
         with session_factory() as session, session.begin():
@@ -232,15 +234,19 @@ def _send_mail(settings: Settings, to: str, message: dict[str, str], message_id:
         smtp.send_message(mail)
 
 
-def _post_webhook(settings: Settings, url: str, body: bytes, message_id: str,
+def webhook_outbound(session: Session, settings: Settings) -> Outbound:
+    """Where webhooks may go: the outbound allow-list connectors use, with the webhook
+    timeout (inside the caller's transaction)."""
+    found = read_outbound(session, settings)
+    return Outbound(allow=found.allow, max_bytes=1 << 20,
+                    timeout=float(settings.webhook_timeout), resolve=found.resolve)
+
+
+def _post_webhook(outbound: Outbound, url: str, body: bytes, message_id: str,
                   secret: str) -> None:
-    if not url.startswith(("http://", "https://")):
-        raise ValueError(f"{url!r} is not an http(s) address")
     if not secret:
         raise ValueError("the rule has no webhook secret; rotate it to make one")
     headers = signed_headers(secret, message_id, int(time.time()), body)
-    request = urllib.request.Request(url, data=body, headers=headers,  # noqa: S310 - http(s)
-                                     method="POST")
-    with urllib.request.urlopen(request, timeout=settings.webhook_timeout) as answer:  # noqa: S310
-        if not 200 <= answer.status < 300:
-            raise ValueError(f"{url} answered HTTP {answer.status}")
+    answer = post(url, body, headers, outbound)
+    if not 200 <= answer.status < 300:
+        raise ValueError(f"{url} answered HTTP {answer.status}")

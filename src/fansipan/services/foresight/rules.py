@@ -4,7 +4,8 @@ A rule says what to watch (its kind and parameters), where (a unit and, unless t
 otherwise, the units below it; one sector or one indicator), how serious it is, who owns
 what it raises, and where it is sent: e-mail to its owner and listed addresses, at once
 or in a daily digest, and a webhook signed with the rule's own secret (Standard
-Webhooks). The secret is shown once, when made or rotated.
+Webhooks), to an address the outbound allow-list permits. The secret is shown once,
+when made or rotated.
 
 An administrator may only route what it can read: the rule's unit and indicator must lie
 inside the administrator's scope, and the owner's too, so an alert never tells its
@@ -27,11 +28,14 @@ from fansipan.domain.access import Permission, Principal
 from fansipan.domain.alerts import Operator, RuleKind, Severity, check_rule_shape
 from fansipan.domain.bilingual import invalid
 from fansipan.errors import FieldError, NotFound
+from fansipan.exchange.http import FetchFailed, check_url
 from fansipan.services.catalog import Catalog, load_catalog
+from fansipan.services.foresight.delivery import webhook_outbound
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import Scope, data_scope, require
 from fansipan.services.trust.accounts import principal_of
 from fansipan.services.trust.audit import record_for
+from fansipan.settings import Settings
 from fansipan.store.audit import append_events, audited_transaction
 from fansipan.store.foresight_tables import AlertRuleRow
 from fansipan.store.security_tables import UserRow
@@ -92,13 +96,13 @@ def new_webhook_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
-def create_rule(*, session: Session, principal: Principal,
-                data: AlertRuleWrite) -> AlertRulePublic:
+def create_rule(*, session: Session, principal: Principal, data: AlertRuleWrite,
+                settings: Settings | None = None) -> AlertRulePublic:
     require(principal, Permission.MANAGE_ALERTS)
     with audited_transaction(session):
         catalog = load_catalog(session)
         row = AlertRuleRow(created_by=principal.actor, created_at=datetime.now(UTC))
-        secret = _apply(session, catalog, principal, row, data, None)
+        secret = _apply(session, catalog, principal, row, data, None, settings or Settings())
         session.add(row)
         session.flush()
         append_events(session, [record_for(principal, "alert_rule.create",
@@ -108,13 +112,14 @@ def create_rule(*, session: Session, principal: Principal,
 
 
 def update_rule(*, session: Session, principal: Principal, rule_id: int, data: AlertRuleWrite,
-                rotate_secret: bool = False) -> AlertRulePublic:
+                rotate_secret: bool = False,
+                settings: Settings | None = None) -> AlertRulePublic:
     require(principal, Permission.MANAGE_ALERTS)
     with audited_transaction(session):
         catalog = load_catalog(session)
         row = _rule(session, rule_id)
         secret = _apply(session, catalog, principal, row, data,
-                        None if rotate_secret else row.webhook_secret)
+                        None if rotate_secret else row.webhook_secret, settings or Settings())
         session.flush()
         append_events(session, [record_for(principal, "alert_rule.update",
                                            target=f"alert_rule:{row.id}",
@@ -147,7 +152,7 @@ def _rule(session: Session, rule_id: int) -> AlertRuleRow:
 
 
 def _apply(session: Session, catalog: Catalog, principal: Principal, row: AlertRuleRow,
-           data: AlertRuleWrite, kept_secret: str | None) -> str | None:
+           data: AlertRuleWrite, kept_secret: str | None, settings: Settings) -> str | None:
     """Check `data` and copy it onto `row`; returns a new webhook secret, if one was made."""
     check_rule_shape(kind=data.kind, indicator=data.indicator, operator=data.operator,
                      threshold=data.threshold, outlook=data.outlook)
@@ -174,9 +179,8 @@ def _apply(session: Session, catalog: Catalog, principal: Principal, row: AlertR
     if data.owner:
         _check_owner(session, catalog, data.owner, indicator_id, unit_id, data.sector)
     url = data.webhook_url.strip()
-    if url and not url.startswith(("http://", "https://")):
-        raise invalid("webhook_url", "Địa chỉ webhook phải bắt đầu bằng http:// hoặc https://",
-                      "A webhook address starts with http:// or https://", value=url[:80])
+    if url:
+        _check_webhook(session, settings, url)
     row.name, row.kind, row.severity = data.name.strip(), data.kind.value, data.severity.value
     row.indicator_id, row.sector, row.unit_id = indicator_id, data.sector or None, unit_id
     row.descendants = data.descendants
@@ -194,6 +198,18 @@ def _apply(session: Session, catalog: Catalog, principal: Principal, row: AlertR
         return None
     row.webhook_secret = new_webhook_secret()
     return row.webhook_secret
+
+
+def _check_webhook(session: Session, settings: Settings, url: str) -> None:
+    """A webhook goes only where the outbound allow-list lets connectors go."""
+    try:
+        check_url(url, webhook_outbound(session, settings))
+    except FetchFailed as exc:
+        raise invalid("webhook_url", f"Không gửi được tới địa chỉ này: {exc.message}. Quản trị "
+                      "viên thêm máy nhận vào danh sách được phép (fansipan outbound allow)",
+                      f"Webhooks cannot go there: {exc.message}. An administrator adds the "
+                      "receiving host to the outbound allow-list (fansipan outbound allow)",
+                      value=url[:80]) from None
 
 
 def _emails(given: list[str]) -> list[str]:

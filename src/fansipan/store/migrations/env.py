@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from fansipan.store import (  # noqa: F401 - registers the tables
     exchange_tables,
     foresight_tables,
+    outbound_tables,
     security_tables,
 )
 from fansipan.store.tables import Base

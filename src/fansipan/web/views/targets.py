@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from fansipan.errors import FansipanError, FieldError
 from fansipan.http.deps import SessionDep
+from fansipan.services.foresight.panels import odds_by_target
 from fansipan.services.insight.evaluation import EvaluationReport
 from fansipan.services.insight.overview import evaluation
 from fansipan.services.warehouse.targets import TargetWrite, set_target
@@ -35,7 +36,8 @@ def _page(request: Request, session: SessionDep, warehouse: WarehouseDep, viewer
           errors: list[object] | None = None, form: dict[str, str] | None = None) -> Response:
     view = viewpoint(session, viewer)
     report = _report(session, warehouse, viewer, lang, year)
-    return render(request, "targets.html", status=status,
+    odds = odds_by_target(session=session, principal=viewer, year=year, lang=lang)
+    return render(request, "targets.html", status=status, odds=odds,
                   title=translate("targets_title", lang, year=year), report=report, year=year,
                   indicators=[i for i in view.indicators() if i.direction.value != "none"],
                   message=message, errors=errors or [], form=form or {},
@@ -53,16 +55,21 @@ def targets_table(fmt: str, session: SessionDep, warehouse: WarehouseDep, viewer
                   lang: Lang, year: int | None = YearQuery) -> Response:
     year = year or date.today().year
     report = _report(session, warehouse, viewer, lang, year)
+    odds = odds_by_target(session=session, principal=viewer, year=year, lang=lang)
     t = partial(translate, lang=lang)
     table = Table(name=f"targets-{year}", title=t("targets"),
                   keys=["indicator", "name", "sector", "unit", "unit_name", "period", "planned",
-                        "actual", "status", "document"],
+                        "actual", "status", "odds", "outlook", "document"],
                   labels=[t("code"), t("indicator"), t("sector"), t("code"), t("unit"),
-                          t("period"), t("planned"), t("actual"), t("status"), t("document")],
+                          t("period"), t("planned"), t("actual"), t("status"), t("odds"),
+                          t("outlook"), t("document")],
                   note=translate("illustrative_short", lang))
     for i in report.items if report else []:
+        o = odds.get((i.indicator, i.unit, i.period))
         table.rows.append([i.indicator, i.indicator_name, i.sector, i.unit, i.unit_name, i.period,
-                           i.planned, i.actual, i.status_label, i.document])
+                           i.planned, i.actual, i.status_label,
+                           o.probability if o else None, o.outlook_label if o else "",
+                           i.document])
     return download(table, check_format(fmt))
 
 

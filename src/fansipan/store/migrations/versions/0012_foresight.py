@@ -2,7 +2,7 @@
 alerts and their history, deliveries, and the refresher's cursor
 
 Revision ID: 0012_foresight
-Revises: 0003
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_foresight"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -275,7 +275,11 @@ def upgrade() -> None:
         sa.column("last_change", sa.BigInteger()),
         sa.column("updated_at", Stamp),
     )
-    op.execute(state.insert().values(id=1, last_change=0, updated_at=sa.func.now()))
+    # The refresher starts from the changes made after this upgrade: what came before is
+    # the full recomputation's (a job), not a backlog of arrivals to check one by one.
+    newest = sa.select(sa.func.coalesce(sa.func.max(sa.column("id")), 0)).select_from(
+        sa.table("changes", sa.column("id"))).scalar_subquery()
+    op.execute(state.insert().values(id=1, last_change=newest, updated_at=sa.func.now()))
 
 
 def downgrade() -> None:

@@ -1,0 +1,34 @@
+"""The forecast band on an indicator page, drawn by Plotly in a real browser (`-m e2e`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import Server, shoot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+MONTHLY = "VT_DOANH_THU"  # telecom revenue: a monthly flow reported by the province
+
+
+def test_the_forecast_band_is_drawn_with_its_model(page: Any, demo_server: Server) -> None:
+    sign_in(page, demo_server)
+    page.goto(f"{demo_server.url}/indicators/{MONTHLY}?unit=15")
+    band = page.locator("#forecast-band")
+    band.wait_for()
+    page.wait_for_selector("#forecast-band[data-ready='1']")
+    # Two filled bands (80 % and 95 %), the history and the forecast line.
+    fills = page.locator("#forecast-band .scatterlayer .trace .fills path")
+    assert fills.count() == 2
+    lines = page.locator("#forecast-band .scatterlayer .trace .js-line")
+    assert lines.count() >= 2
+    legend = page.locator("#forecast-band .legend").inner_text()
+    assert "Dự báo" in legend and "Thực hiện" in legend and "Khoảng 80 %" in legend
+    model = page.locator("#forecast-model").inner_text()
+    assert any(name in model for name in ("Theta", "San bằng mũ", "cùng kỳ"))
+    facts = page.locator("#forecast-facts").inner_text()
+    assert "MASE" in facts and "cùng kỳ năm trước" in facts
+    page.locator("#forecast").scroll_into_view_if_needed()
+    shoot(page, demo_server, "forecast-band")
