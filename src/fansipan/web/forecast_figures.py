@@ -17,7 +17,7 @@ def forecast_figure(f: ForecastPublic, unit_label: str, decimals: int,
         return None
     past = f.history[-HISTORY_SHOWN:]
     periods = [p.period for p in f.points]
-    joined = [past[-1].period] + periods if past else periods
+    joined = [past[-1].period, *periods] if past else periods
     start = [past[-1].value] if past else []
     en = lang == "en"
     traces: list[dict[str, Any]] = []
