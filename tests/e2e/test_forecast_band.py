@@ -10,12 +10,13 @@ from tests.e2e.conftest import Server, shoot, sign_in
 
 pytestmark = pytest.mark.e2e
 
-MONTHLY = "VT_DOANH_THU"  # telecom revenue: a monthly flow reported by the province
+MONTHLY = "CNTT_HO_SO_TRUC_TUYEN"  # dossiers received online, entered by communes
+COMMUNE = "02683"  # Xã Bát Xát since July 2025, with its predecessors' history
 
 
 def test_the_forecast_band_is_drawn_with_its_model(page: Any, demo_server: Server) -> None:
     sign_in(page, demo_server)
-    page.goto(f"{demo_server.url}/indicators/{MONTHLY}?unit=15")
+    page.goto(f"{demo_server.url}/indicators/{MONTHLY}?unit={COMMUNE}")
     band = page.locator("#forecast-band")
     band.wait_for()
     page.wait_for_selector("#forecast-band[data-ready='1']")
@@ -24,7 +25,10 @@ def test_the_forecast_band_is_drawn_with_its_model(page: Any, demo_server: Serve
     assert fills.count() == 2
     lines = page.locator("#forecast-band .scatterlayer .trace .js-line")
     assert lines.count() >= 2
-    legend = page.locator("#forecast-band .legend").inner_text()
+    # Time runs left to right: the history's first period is the axis' first label.
+    ticks = page.locator("#forecast-band .xtick text").all_text_contents()
+    assert ticks == sorted(ticks)
+    legend = page.locator("#forecast-band .legend").text_content() or ""
     assert "Dự báo" in legend and "Thực hiện" in legend and "Khoảng 80 %" in legend
     model = page.locator("#forecast-model").inner_text()
     assert any(name in model for name in ("Theta", "San bằng mũ", "cùng kỳ"))

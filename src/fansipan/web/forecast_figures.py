@@ -20,7 +20,12 @@ def forecast_figure(f: ForecastPublic, unit_label: str, decimals: int,
     joined = [past[-1].period, *periods] if past else periods
     start = [past[-1].value] if past else []
     en = lang == "en"
-    traces: list[dict[str, Any]] = []
+    traces: list[dict[str, Any]] = [{
+        "type": "scatter", "mode": "lines+markers", "name": "Thực hiện" if not en else "Actual",
+        "x": [o.period for o in past], "y": [o.value for o in past],
+        "line": {"color": "#0b5394", "width": 2}, "marker": {"size": 5},
+        "text": [number(o.value, decimals, lang) for o in past],
+        "hovertemplate": "%{x}: %{text}<extra></extra>"}]
     if f.points[0].lower_95 is not None:
         for level, colour in ((95, "rgba(11,83,148,0.12)"), (80, "rgba(11,83,148,0.25)")):
             low = start + [getattr(p, f"lower_{level}") for p in f.points]
@@ -33,12 +38,6 @@ def forecast_figure(f: ForecastPublic, unit_label: str, decimals: int,
                            "fill": "tonexty", "fillcolor": colour, "line": {"width": 0},
                            "name": name, "hoverinfo": "skip"})
     traces.append({
-        "type": "scatter", "mode": "lines+markers", "name": "Thực hiện" if not en else "Actual",
-        "x": [o.period for o in past], "y": [o.value for o in past],
-        "line": {"color": "#0b5394", "width": 2}, "marker": {"size": 5},
-        "text": [number(o.value, decimals, lang) for o in past],
-        "hovertemplate": "%{x}: %{text}<extra></extra>"})
-    traces.append({
         "type": "scatter", "mode": "lines+markers", "name": "Dự báo" if not en else "Forecast",
         "x": joined, "y": start + [p.value for p in f.points],
         "line": {"color": "#b45f06", "width": 2, "dash": "dot"}, "marker": {"size": 5},
@@ -49,7 +48,8 @@ def forecast_figure(f: ForecastPublic, unit_label: str, decimals: int,
         "margin": {"t": 20, "r": 20, "b": 50, "l": 60}, "height": 320,
         "yaxis": {"title": {"text": unit_label}, "rangemode": "tozero",
                   "separatethousands": True, "automargin": True},
-        "xaxis": {"type": "category", "nticks": 12}, "legend": {"orientation": "h", "y": -0.25},
+        # Period ids sort as text in time order (2025-12 < 2026-01, 2025Q4 < 2026Q1).
+        "xaxis": {"type": "category", "nticks": 12, "categoryorder": "category ascending"}, "legend": {"orientation": "h", "y": -0.25},
         "separators": ",." if lang == "vi" else ".,", "font": {"size": 13},
         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
     }}
