@@ -163,6 +163,8 @@ class JobRunner:
                         session.add(row)
                     row.status, row.error = p.status.value, error
                     row.summary = summary.model_dump_json() if summary else ""
+                    # A job may learn its size once it runs (a recomputation counts series).
+                    row.total_bytes = max(row.total_bytes or 0, p.total_bytes)
                     row.done_bytes, row.rows_read = p.done_bytes, p.rows
                     row.started_at, row.finished_at = p.started_at, finished
                     row.updated_at = datetime.now(UTC)
