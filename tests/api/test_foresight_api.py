@@ -74,6 +74,10 @@ def test_rules_alerts_and_their_lifecycle_over_http(
     assert again.status_code == 422  # already acknowledged; nothing changed
     shown = client.get(f"/api/v1/alerts/{alert['id']}", headers=officer.headers).json()
     assert [e["action"] for e in shown["history"]] == ["raised", "acknowledged"]
+    page = client.get("/alerts", headers=officer.headers)
+    assert page.status_code == 200 and f'id="row-alert-{alert["id"]}"' in page.text
+    assert "Nghiêm trọng" in page.text and "2.500" in page.text
+    assert "Đăng nhập để xem cảnh báo" in client.get("/alerts").text
     status = client.get("/api/v1/forecasts/status", headers=officer.headers).json()
     assert status["backlog"] == 0 and status["last_run"]["alerts_raised"] == 1
 

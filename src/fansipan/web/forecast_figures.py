@@ -49,7 +49,8 @@ def forecast_figure(f: ForecastPublic, unit_label: str, decimals: int,
         "yaxis": {"title": {"text": unit_label}, "rangemode": "tozero",
                   "separatethousands": True, "automargin": True},
         # Period ids sort as text in time order (2025-12 < 2026-01, 2025Q4 < 2026Q1).
-        "xaxis": {"type": "category", "nticks": 12, "categoryorder": "category ascending"}, "legend": {"orientation": "h", "y": -0.25},
+        "xaxis": {"type": "category", "nticks": 12, "categoryorder": "category ascending"},
+        "legend": {"orientation": "h", "y": -0.25},
         "separators": ",." if lang == "vi" else ".,", "font": {"size": 13},
         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
     }}

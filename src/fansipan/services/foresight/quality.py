@@ -11,7 +11,7 @@ corrected by itself; a value that was wrong is never lost, the change log keeps 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
@@ -24,7 +24,7 @@ from fansipan.domain.access import Permission, Principal
 from fansipan.domain.bilingual import conflict
 from fansipan.domain.periods import parse_period
 from fansipan.errors import FieldError, NotFound, Unauthenticated
-from fansipan.forecasting import OutlierCheck, check_value, scan_series
+from fansipan.forecasting import OutlierCheck, Series, check_value, scan_series
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.foresight.series import SeriesKey, forecastable, load_series
 from fansipan.services.stamps import UtcDateTime
@@ -64,6 +64,9 @@ class QualityOutcome:
     opened: list[QualityFlagRow]
     closed: list[QualityFlagRow]
     checked: int = 0
+    # The series read for the checks, by the day their tree was taken on: the refresher
+    # reuses today's instead of reading them again.
+    series: dict[date, dict[SeriesKey, Series]] = field(default_factory=dict)
 
 
 class FlagPublic(BaseModel):
@@ -110,8 +113,9 @@ def check_arrivals(*, session: Session, warehouse: Warehouse, catalog: Catalog,
     for a in arrivals:
         if checkable(catalog, a.indicator_id, a.period):
             latest[(a.indicator_id, a.unit_id, a.period)] = a
-    verdicts = _verdicts(session, warehouse, catalog, list(latest.values()), today)
-    outcome = QualityOutcome(opened=[], closed=[], checked=len(verdicts))
+    loaded: dict[date, dict[SeriesKey, Series]] = {}
+    verdicts = _verdicts(session, warehouse, catalog, list(latest.values()), today, loaded)
+    outcome = QualityOutcome(opened=[], closed=[], checked=len(verdicts), series=loaded)
     now = datetime.now(UTC)
     with session.begin():
         for a in latest.values():
@@ -146,7 +150,8 @@ def check_arrivals(*, session: Session, warehouse: Warehouse, catalog: Catalog,
 
 
 def _verdicts(session: Session, warehouse: Warehouse, catalog: Catalog,
-              arrivals: list[Arrival], today: date) -> dict[tuple[int, int, str], OutlierCheck]:
+              arrivals: list[Arrival], today: date, loaded: dict[date, dict[SeriesKey, Series]],
+              ) -> dict[tuple[int, int, str], OutlierCheck]:
     """The verdict on each arrived value, one series read per indicator × unit.
 
     A unit no longer in force is judged in the tree of its last day, where it still
@@ -166,10 +171,11 @@ def _verdicts(session: Session, warehouse: Warehouse, catalog: Catalog,
     for on, key in groups:
         by_day.setdefault(on, []).append(key)
     for on, keys in by_day.items():
-        loaded = load_series(session=session, warehouse=warehouse, catalog=catalog,
-                             keys=keys, today=on)
+        read = loaded.setdefault(on, {})
+        read.update(load_series(session=session, warehouse=warehouse, catalog=catalog,
+                                keys=keys, today=on))
         for key in keys:
-            series, group = loaded[key], groups[(on, key)]
+            series, group = read[key], groups[(on, key)]
             one = group[0].value
             if len(group) == 1 and one is not None:
                 checks = [check_value(series=series, period=parse_period(group[0].period),

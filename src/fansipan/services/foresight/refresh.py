@@ -173,7 +173,8 @@ class Refresher:
             report.values_checked = quality.checked
             report.flags_opened, report.flags_closed = len(quality.opened), len(quality.closed)
             keys = affected_series(catalog, ((c[2], c[3]) for c in changes), today)
-            refreshed, odds = self.refresh_series(session, catalog, keys, today, last, report)
+            refreshed, odds = self.refresh_series(session, catalog, keys, today, last, report,
+                                                  known=quality.series.get(today, {}))
             months = {_month_of(c[4]) for c in changes if c[1] == "data_value"}
             self._finish(session, catalog, refreshed, odds, quality, months, today, last,
                          report)
@@ -181,13 +182,17 @@ class Refresher:
 
     def refresh_series(self, session: Session, catalog: Catalog, keys: set[SeriesKey],
                        today: date, change: int, report: RefreshReport,
+                       known: dict[SeriesKey, Series] | None = None,
                        ) -> tuple[dict[SeriesKey, Series], list[TargetOddsRow]]:
         """Forecast the series of `keys` whose values moved, store them, and refresh the
-        odds of the year's targets on them."""
+        odds of the year's targets on them. `known` holds series already read today."""
         self.progress.at("forecasts", 0, len(keys))
-        series = load_series(session=session, warehouse=self.warehouse, catalog=catalog,
-                             keys=sorted(keys, key=lambda k: (k.indicator, k.unit_id)),
-                             today=today)
+        known = known or {}
+        series = {k: known[k] for k in keys if k in known}
+        series.update(load_series(session=session, warehouse=self.warehouse, catalog=catalog,
+                                  keys=sorted((k for k in keys if k not in known),
+                                              key=lambda k: (k.indicator, k.unit_id)),
+                                  today=today))
         report.series = len(series)
         digests = {k: series_digest(s) for k, s in series.items()}
         with session.begin():

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fansipan.analytics.warehouse import Warehouse
@@ -27,6 +28,7 @@ from fansipan.forecasting import Observation, Series
 from fansipan.forecasting.series import SEASON_LENGTHS
 from fansipan.services.catalog import Catalog
 from fansipan.services.insight.analytics import AnalyticsRequest, run_analytics
+from fansipan.store.tables import DataValueRow
 
 HISTORY_YEARS: Final = 10
 # The horizon a forecast gets unless asked: a year ahead, or three years for yearly ones.
@@ -51,12 +53,37 @@ def default_horizon(indicator: Indicator) -> int:
     return DEFAULT_HORIZONS.get(indicator.periodicity, 12)
 
 
-def history_periods(period_type: PeriodType, today: date) -> str:
-    """The analytics period range from HISTORY_YEARS ago to the end of next year: a value
-    entered ahead of its period (an estimate, a plan figure) is part of the series too."""
-    first = Period.year_of(today.year - HISTORY_YEARS + 1).periods_within(period_type)[0]
+def history_periods(period_type: PeriodType, today: date, since: int | None = None) -> str:
+    """The analytics period range from HISTORY_YEARS ago (or the year `since`, if later)
+    to the end of next year: a value entered ahead of its period (an estimate, a plan
+    figure) is part of the series too."""
+    start = today.year - HISTORY_YEARS + 1
+    if since is not None:
+        start = min(max(start, since), today.year + 1)
+    first = Period.year_of(start).periods_within(period_type)[0]
     last = Period.year_of(today.year + 1).periods_within(period_type)[-1]
     return f"{first.id}..{last.id}"
+
+
+def first_year(session: Session, catalog: Catalog, code: str) -> int | None:
+    """The first year any value of the indicator (or of the parts of its formula) is
+    stored for; asking analytics for fewer empty years makes a series cheaper to read."""
+    parts = {code}
+    frontier = [code]
+    while frontier:
+        formula = catalog.indicators[frontier.pop()].formula
+        if formula:
+            for ref in parse_formula(formula).references - parts:
+                if ref in catalog.indicators:
+                    parts.add(ref)
+                    frontier.append(ref)
+    ids = [catalog.indicator_ids[c] for c in parts if not catalog.indicators[c].formula]
+    if not ids:
+        return None
+    with session.begin():
+        found = session.scalar(select(func.min(DataValueRow.period_start))
+                               .where(DataValueRow.indicator_id.in_(sorted(ids))))
+    return found.year if found is not None else None
 
 
 def load_series(*, session: Session, warehouse: Warehouse, catalog: Catalog,
@@ -73,13 +100,14 @@ def load_series(*, session: Session, warehouse: Warehouse, catalog: Catalog,
     out: dict[SeriesKey, Series] = {}
     for code, group in by_indicator.items():
         ind = catalog.indicators[code]
+        periods = history_periods(ind.periodicity, today, first_year(session, catalog, code))
         for start in range(0, len(group), UNITS_PER_ASK):
             chunk = group[start:start + UNITS_PER_ASK]
             uids = [catalog.unit_uids[k.unit_id] for k in chunk]
             result = run_analytics(session=session, warehouse=warehouse, principal=principal,
                                    request=AnalyticsRequest(
                                        indicators=[code], units=uids,
-                                       periods=[history_periods(ind.periodicity, today)],
+                                       periods=[periods],
                                        hierarchy="mapped", as_of=today, today=today))
             found: dict[str, dict[Period, float]] = {uid: {} for uid in uids}
             for row in result.records():
