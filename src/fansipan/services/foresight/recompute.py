@@ -46,15 +46,16 @@ def recompute_all(*, refresher: Refresher, principal: Principal, progress: Progr
         done = 0
         for start in range(0, len(keys), CHUNK):
             chunk: set[SeriesKey] = set(keys[start:start + CHUNK])
-            series, odds = refresher.refresh_series(session, catalog, chunk, today, change,
-                                                    report)
-            with session.begin():
-                raised = watch_thresholds(session, catalog, series, change)
-                more = watch_targets(session, catalog, odds, change)
-                raised.deliver.extend(more.deliver)
-                report.deliveries += queue_deliveries(session, catalog, raised.deliver,
-                                                      refresher.settings)
-                report.alerts_raised += len(raised.deliver)
+            with refresher.lock:  # not at the same time as the refresher on the same rows
+                series, odds = refresher.refresh_series(session, catalog, chunk, today,
+                                                        change, report)
+                with session.begin():
+                    raised = watch_thresholds(session, catalog, series, change)
+                    more = watch_targets(session, catalog, odds, change)
+                    raised.deliver.extend(more.deliver)
+                    report.deliveries += queue_deliveries(session, catalog, raised.deliver,
+                                                          refresher.settings)
+                    report.alerts_raised += len(raised.deliver)
             done += len(chunk)
             progress.advance(done, done)
     return report

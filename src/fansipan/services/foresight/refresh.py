@@ -175,7 +175,10 @@ class Refresher:
             keys = affected_series(catalog, ((c[2], c[3]) for c in changes), today)
             refreshed, odds = self.refresh_series(session, catalog, keys, today, last, report,
                                                   known=quality.series.get(today, {}))
-            months = {_month_of(c[4]) for c in changes if c[1] == "data_value"}
+            # Only reports under a regime move the counts (the counts' own writes do not).
+            watched = self._regime_indicators(session, catalog)
+            months = {_month_of(c[4]) for c in changes
+                      if c[1] == "data_value" and catalog.indicator_codes[c[2]] in watched}
             self._finish(session, catalog, refreshed, odds, quality, months, today, last,
                          report)
             return report
@@ -223,9 +226,8 @@ class Refresher:
                 quality: QualityOutcome, months: set[Period], today: date, last: int,
                 report: RefreshReport) -> None:
         self.progress.at("reports")
-        regimes_watched = self._regime_indicators(session, catalog)
         reports: list[ExpectedReport] = []
-        if regimes_watched and months:
+        if months:
             written, reports = write_report_counts(session=session, catalog=catalog,
                                                    months=months, today=today)
             report.report_counts = written
