@@ -25,9 +25,12 @@ def test_the_forecast_band_is_drawn_with_its_model(page: Any, demo_server: Serve
     assert fills.count() == 2
     lines = page.locator("#forecast-band .scatterlayer .trace .js-line")
     assert lines.count() >= 2
-    # Time runs left to right: the history's first period is the axis' first label.
+    # Time runs left to right, the months written the Vietnamese way (12/2025).
     ticks = page.locator("#forecast-band .xtick text").all_text_contents()
-    assert ticks == sorted(ticks)
+    assert len(ticks) >= 6
+    months = [(int(t.split("/")[1]), int(t.split("/")[0])) for t in ticks]
+    assert months == sorted(months) and len(set(months)) == len(months)
+    assert all(1 <= m <= 12 for _, m in months)
     legend = page.locator("#forecast-band .legend").text_content() or ""
     assert "Dự báo" in legend and "Thực hiện" in legend and "Khoảng 80 %" in legend
     model = page.locator("#forecast-model").inner_text()
