@@ -20,6 +20,7 @@ DEFAULT_DATA_DIR = Path("fansipan-data")
 SQLITE_FILE_NAME = "fansipan.sqlite3"
 LANGUAGES = ("vi", "en")
 ENVIRONMENTS = ("development", "production")
+SMTP_SECURITY = ("none", "starttls", "tls")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,18 @@ class Settings:
     working_days: tuple[date, ...] = ()
     # The nine-month report's data cut-off, which provinces set themselves.
     nine_months_cutoff: str = "15/12..14/09"
+    # Alerts by e-mail and webhook; each is documented in docs/operations.md.
+    smtp_host: str | None = None  # None: no e-mail is sent (alerts stay on the dashboard)
+    smtp_port: int = 25
+    smtp_security: str = "none"  # none | starttls | tls
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "fansipan@localhost"
+    alert_digest_hour: int = 7  # Vietnam time; the daily digest goes out from this hour
+    webhook_timeout: int = 10  # seconds
+    public_url: str = ""  # the dashboard's address, for links in messages
+    foresight_poll_seconds: int = 5  # how often the refresher looks for new changes
+    foresight_worker: bool = True  # False: no background refresher in this process
     # The secret store's key (else derived from `secret`); several, comma-separated, while
     # rotating: the first encrypts, every one decrypts.
     secrets_key: str | None = None
@@ -92,6 +105,14 @@ class Settings:
             raise ConfigurationError(
                 "FANSIPAN_DAYS_OFF and FANSIPAN_WORKING_DAYS both name "
                 f"{', '.join(d.isoformat() for d in clash)}; keep each day in one of them")
+        _check_range("FANSIPAN_SMTP_PORT", self.smtp_port, 1, 65535)
+        _check_range("FANSIPAN_ALERT_DIGEST_HOUR", self.alert_digest_hour, 0, 23)
+        _check_range("FANSIPAN_WEBHOOK_TIMEOUT", self.webhook_timeout, 1, 300)
+        _check_range("FANSIPAN_FORESIGHT_POLL_SECONDS", self.foresight_poll_seconds, 1, 3600)
+        if self.smtp_security not in SMTP_SECURITY:
+            raise ConfigurationError(
+                f"FANSIPAN_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, "
+                f"not {self.smtp_security!r}")
         _check_range("FANSIPAN_OUTBOUND_MAX_MB", self.outbound_max_mb, 1, 1 << 20)
         _check_range("FANSIPAN_OUTBOUND_TIMEOUT", self.outbound_timeout, 1, 24 * 3600)
         for key in self.secrets_keys:
@@ -183,6 +204,14 @@ class Settings:
             days_off=_dates_env(env, "FANSIPAN_DAYS_OFF"),
             working_days=_dates_env(env, "FANSIPAN_WORKING_DAYS"),
             nine_months_cutoff=env.get("FANSIPAN_NINE_MONTHS_CUTOFF", "15/12..14/09"),
+            smtp_host=env.get("FANSIPAN_SMTP_HOST") or None,
+            smtp_security=env.get("FANSIPAN_SMTP_SECURITY", "none").strip().lower(),
+            smtp_user=env.get("FANSIPAN_SMTP_USER") or None,
+            smtp_password=env.get("FANSIPAN_SMTP_PASSWORD") or None,
+            smtp_from=env.get("FANSIPAN_SMTP_FROM", "fansipan@localhost"),
+            public_url=env.get("FANSIPAN_PUBLIC_URL", "").rstrip("/"),
+            foresight_worker=env.get("FANSIPAN_FORESIGHT_WORKER", "1").strip().lower()
+            not in ("0", "false", "no", "off"),
         )
 
     def check_can_serve(self) -> None:
@@ -208,6 +237,10 @@ _INT_SETTINGS = {
     "lockout_minutes": 15,
     "login_ip_max_failures": 30,
     "shutdown_timeout": 30,
+    "smtp_port": 25,
+    "alert_digest_hour": 7,
+    "webhook_timeout": 10,
+    "foresight_poll_seconds": 5,
     "outbound_max_mb": 1024,
     "outbound_timeout": 300,
 }

@@ -55,7 +55,9 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     from tests.support.accounts import make_account
 
     data = tmp_path_factory.mktemp("demo")
-    settings = Settings(data_dir=data)
+    # The background refresher would check and forecast the whole demo while the browser
+    # works; pages compute what they show on demand.
+    settings = Settings(data_dir=data, foresight_worker=False)
     prepare_demo(settings)
     engine = make_engine(settings.store_url)
     with make_session_factory(engine)() as session:

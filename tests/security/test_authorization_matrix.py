@@ -410,6 +410,39 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("GET", "/reports/jobs/{job_id}"): [Case("/reports/jobs/0123456789abcdef", SIGNED_IN)],
     ("GET", "/reports/jobs/{job_id}/file"): [
         Case("/reports/jobs/0123456789abcdef/file", SIGNED_IN)],
+    # Anonymous visitors get the page with a note to sign in, and no alert.
+    ("GET", "/alerts"): [Case("/alerts", ALL)],
+    # Foresight. A forecast is of a unit in force today: Xã Bát Xát (the new 02683) lies
+    # outside the old district the Bát Xát accounts were scoped to, so only the readers of
+    # every unit reach it.
+    ("GET", "/api/v1/forecasts"): [
+        Case("/api/v1/forecasts", frozenset({"admin", "leader"}),
+             params={"indicator": "VT_TRAM_5G", "unit": "02683"})],
+    ("GET", "/api/v1/forecasts/status"): [Case("/api/v1/forecasts/status", SIGNED_IN)],
+    ("POST", "/api/v1/forecasts/recompute"): [Case("/api/v1/forecasts/recompute", ADMIN)],
+    ("GET", "/api/v1/odds"): [Case("/api/v1/odds", ALL, params={"year": 2024})],
+    ("GET", "/api/v1/quality-flags"): [Case("/api/v1/quality-flags", SIGNED_IN)],
+    # Officers may confirm flags; one outside their units answers 404, like an unknown one.
+    ("POST", "/api/v1/quality-flags/{flag_id}/confirm"): [
+        Case("/api/v1/quality-flags/999999/confirm", frozenset({"officer", "foreign"}),
+             json={"note": "x"})],
+    ("GET", "/api/v1/regimes"): [Case("/api/v1/regimes", ALL)],
+    ("PUT", "/api/v1/regimes/{code}"): [Case("/api/v1/regimes/VT_TRAM_5G", ADMIN, json={})],
+    ("DELETE", "/api/v1/regimes/{code}"): [Case("/api/v1/regimes/BC_DOANH_THU", ADMIN)],
+    ("GET", "/api/v1/reporting"): [
+        Case("/api/v1/reporting", READERS, params={"unit": "082", "period": "2024-03"})],
+    ("GET", "/api/v1/alerts"): [Case("/api/v1/alerts", SIGNED_IN)],
+    ("GET", "/api/v1/alerts/{alert_id}"): [Case("/api/v1/alerts/999999", SIGNED_IN)],
+    ("POST", "/api/v1/alerts/{alert_id}/acknowledge"): [
+        Case("/api/v1/alerts/999999/acknowledge", SIGNED_IN, json={})],
+    ("POST", "/api/v1/alerts/{alert_id}/resolve"): [
+        Case("/api/v1/alerts/999999/resolve", SIGNED_IN, json={})],
+    ("GET", "/api/v1/alert-rules"): [Case("/api/v1/alert-rules", ADMIN)],
+    ("POST", "/api/v1/alert-rules"): [Case("/api/v1/alert-rules", ADMIN, json={
+        "name": "Matrix", "kind": "outlier", "unit": "02683"})],
+    ("GET", "/api/v1/alert-rules/{rule_id}"): [Case("/api/v1/alert-rules/1", ADMIN)],
+    ("PUT", "/api/v1/alert-rules/{rule_id}"): [Case("/api/v1/alert-rules/1", ADMIN, json={
+        "name": "Matrix", "kind": "outlier", "unit": "02683", "active": False})],
 }
 
 

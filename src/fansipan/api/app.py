@@ -12,6 +12,7 @@ from fansipan.analytics.warehouse import Warehouse
 from fansipan.api.citizens import install_citizens
 from fansipan.api.exchange import install_exchange
 from fansipan.api.guards import RequestGuard
+from fansipan.api.foresight import install_foresight
 from fansipan.api.metrics import Metrics
 from fansipan.api.middleware import OperationsMiddleware
 from fansipan.api.proxies import ForwardedHeaders
@@ -78,6 +79,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(tasks.tasks, prefix=API_PREFIX)
     install_exchange(app)  # imports, exports, DHIS2 compatibility, connectors, clients' log
     install_citizens(app)  # Open311, field reports and dossiers for staff
+    install_foresight(app)  # forecasts, odds, data quality, late reports, alerts
     install_web(app)  # the dashboard's pages: HTML for people, outside the OpenAPI schema
     # Outermost: every layer inside sees the client as the trusted proxy saw it.
     app.add_middleware(ForwardedHeaders, trusted=settings.trusted_proxies)

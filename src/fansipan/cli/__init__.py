@@ -11,6 +11,7 @@ from fansipan.cli import (
     connectors,
     dossiers,
     feedback,
+    foresight,
     indicators,
     outbound,
     reports,
@@ -40,8 +41,10 @@ app.add_typer(feedback.app, name="feedback")
 app.add_typer(dossiers.app, name="dossiers")
 app.add_typer(tasks.app, name="tasks")
 app.add_typer(reports.issuers, name="report-issuer")
+app.add_typer(foresight.app, name="alerts")
 app.command()(server.demo)
 app.command()(server.serve)
+app.command()(foresight.forecast)
 app.command("import")(transfers.import_file)
 app.command("export")(transfers.export_values)
 app.command()(transfers.template)

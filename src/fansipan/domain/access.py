@@ -39,6 +39,7 @@ class Permission(StrEnum):
     ASSIGN_TASKS = "tasks.assign"  # directives, tasks, extensions, cancellations
     UPDATE_TASKS = "tasks.update"  # progress, comments, attachments, completion
     ISSUE_REPORTS = "reports.issue"  # take a number from the register for a signed report
+    MANAGE_ALERTS = "alerts.manage"
     MANAGE_SECRETS = "secrets.manage"  # credentials of remote systems
     MANAGE_OUTBOUND = "outbound.manage"  # the addresses connectors may reach
 
@@ -49,6 +50,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({
         Permission.READ_DATA, Permission.READ_CHANGES, Permission.MANAGE_USERS,
         Permission.MANAGE_CLIENTS, Permission.MANAGE_METADATA, Permission.READ_AUDIT,
+        Permission.MANAGE_ALERTS,
         Permission.MANAGE_SECRETS, Permission.MANAGE_OUTBOUND,
     }),
     # A leader assigns key tasks and grants extensions; the officers of the lead unit

@@ -12,6 +12,7 @@ from fansipan.web.views import (
     account,
     dossiers,
     directives,
+    alerts,
     entry,
     feedback,
     imports,
@@ -34,5 +35,5 @@ def install_web(app: FastAPI) -> None:
     app.state.web_importer = HubImporter()
     app.state.error_page = problem_page  # a browser's error outside a page route
     for module in (static, account, overview, indicators, units, sectors, targets, entry,
-                   imports, feedback, inbox, dossiers, tasks, directives, reports):
+                   imports, feedback, inbox, dossiers, tasks, directives, reports, alerts):
         app.include_router(module.router)

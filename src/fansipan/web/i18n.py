@@ -10,6 +10,7 @@ from typing import Final
 
 from fansipan.web.i18n_citizens import CITIZENS_MESSAGES
 from fansipan.web.i18n_direction import DIRECTION_MESSAGES
+from fansipan.web.i18n_foresight import FORESIGHT_MESSAGES
 
 LANGS: Final = ("vi", "en")
 
@@ -205,6 +206,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "wall_title": ("Trung tâm điều hành — {unit}", "Operations centre — {unit}"),
     "updated_at": ("Cập nhật {time}", "Updated {time}"),
 }
+
+MESSAGES.update(FORESIGHT_MESSAGES)
 
 
 MESSAGES.update(CITIZENS_MESSAGES)  # one catalogue, kept in two files

@@ -41,6 +41,7 @@ _WHAT = {
     Permission.ASSIGN_TASKS: "assign key tasks, extend or cancel them (role leader)",
     Permission.UPDATE_TASKS: "report on key tasks (role officer of the lead unit)",
     Permission.ISSUE_REPORTS: "give a report its number (role officer or leader)",
+    Permission.MANAGE_ALERTS: "manage alert rules (role admin)",
     Permission.MANAGE_SECRETS: "keep the credentials of remote systems (role admin)",
     Permission.MANAGE_OUTBOUND: "change the outbound allow-list (role admin)",
 }

@@ -11,9 +11,11 @@ from fastapi.responses import Response
 from fansipan.domain.indicators import Indicator
 from fansipan.domain.periods import Period
 from fansipan.http.deps import SessionDep
+from fansipan.services.foresight.panels import forecast_panel
 from fansipan.services.insight.indicator_page import IndicatorPage, indicator_page
 from fansipan.services.warehouse.viewpoints import viewpoint
 from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
+from fansipan.web.forecast_figures import forecast_figure
 from fansipan.web.formatting import number, value_decimals
 from fansipan.web.i18n import translate
 from fansipan.web.pages import render
@@ -69,9 +71,15 @@ def indicator_view(ref: str, request: Request, session: SessionDep, warehouse: W
     if fmt is not None:
         return download(unit_table(data, lang), check_format(fmt), mark=mark, lang=lang)
     ind = data.indicator
+    band = forecast_panel(session=session, warehouse=warehouse, principal=viewer,
+                          indicator=ind.code, unit_uid=data.unit.uid, lang=lang)
+    figure = (forecast_figure(band.forecast, ind.unit_en if lang == "en" else ind.unit_vi,
+                              ind.decimals, lang)
+              if band is not None and band.forecast is not None else None)
     return render(request, "indicator.html", title=ind.name(lang), data=data, charts=True,
                   trend_figure=trend_figure(data, lang), map_figure=map_figure(data, lang),
-                  tiles=tiles(data), periods=period_choices(data.period))
+                  tiles=tiles(data), periods=period_choices(data.period), band=band,
+                  forecast_figure=figure)
 
 
 def unit_table(data: IndicatorPage, lang: str) -> Table:

@@ -13,6 +13,7 @@ from pydantic import ValidationError as PydanticError
 from fansipan.domain.numbers import NumberStyle, parse_number
 from fansipan.errors import FansipanError, FieldError
 from fansipan.http.deps import SessionDep
+from fansipan.services.foresight.panels import odds_by_target
 from fansipan.services.insight.evaluation import EvaluationReport
 from fansipan.services.insight.horizons import evaluate_horizons
 from fansipan.services.insight.overview import evaluation
@@ -40,7 +41,8 @@ def _page(request: Request, session: SessionDep, warehouse: WarehouseDep, viewer
     report = _report(session, warehouse, viewer, lang, year)
     goals = evaluate_horizons(session=session, warehouse=warehouse, year=year, lang=lang,
                               principal=viewer)
-    return render(request, "targets.html", status=status,
+    odds = odds_by_target(session=session, principal=viewer, year=year, lang=lang)
+    return render(request, "targets.html", status=status, odds=odds,
                   title=translate("targets_title", lang, year=year), report=report, year=year,
                   goals=goals,
                   indicators=[i for i in view.indicators() if i.direction.value != "none"],
@@ -59,18 +61,22 @@ def targets_table(fmt: str, session: SessionDep, warehouse: WarehouseDep, viewer
                   lang: Lang, mark: Mark, year: int | None = YearQuery) -> Response:
     year = year or date.today().year
     report = _report(session, warehouse, viewer, lang, year)
+    odds = odds_by_target(session=session, principal=viewer, year=year, lang=lang)
     t = partial(translate, lang=lang)
     table = Table(name=f"targets-{year}", title=t("targets"),
                   keys=["indicator", "name", "sector", "unit", "unit_name", "period", "planned",
-                        "actual", "plan_percent", "status", "document", "figure"],
+                        "actual", "plan_percent", "status", "odds", "outlook", "document",
+                        "figure"],
                   labels=[t("code"), t("indicator"), t("sector"), t("code"), t("unit"),
                           t("period"), t("planned"), t("actual"), t("plan_share"), t("status"),
-                          t("document"), t("figure")])
+                          t("odds"), t("outlook"), t("document"), t("figure")])
     for i in report.items if report else []:
+        o = odds.get((i.indicator, i.unit, i.period))
         table.rows.append([i.indicator, i.indicator_name, i.sector, i.unit, i.unit_name, i.period,
                            i.planned, i.actual,
                            None if i.plan_percent is None else round(i.plan_percent, 1),
-                           i.status_label, i.document, i.figure_label])
+                           i.status_label, o.probability if o else None,
+                           o.outlook_label if o else "", i.document, i.figure_label])
     return download(table, check_format(fmt), mark=mark, lang=lang)
 
 
