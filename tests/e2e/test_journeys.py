@@ -153,3 +153,14 @@ def test_other_pages_render(page: Any, demo_server: Server) -> None:
     page.goto(demo_server.url + "/wall")
     assert page.locator(".slide.current").count() == 1
     shoot(page, demo_server, "wall")
+
+
+def test_the_api_documentation_works_offline(page: Any, demo_server: Server) -> None:
+    # Every request must stay on the server (the fixture fails on any other) and the
+    # strict policy must hold: Swagger UI comes from the installed package.
+    page.goto(demo_server.url + "/api/docs")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "Fansipan" in page.locator(".swagger-ui .info .title").inner_text()
+    page.wait_for_selector(".opblock-tag")
+    assert page.locator(".opblock").count() > 20  # the operations are listed
+    shoot(page, demo_server, "api-docs")

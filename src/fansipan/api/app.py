@@ -11,8 +11,8 @@ from fansipan import __version__
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.api.citizens import install_citizens
 from fansipan.api.exchange import install_exchange
-from fansipan.api.guards import RequestGuard
 from fansipan.api.foresight import install_foresight
+from fansipan.api.guards import RequestGuard
 from fansipan.api.metrics import Metrics
 from fansipan.api.middleware import OperationsMiddleware
 from fansipan.api.proxies import ForwardedHeaders
@@ -52,7 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
         title="Fansipan",
         version=__version__,
         summary="Intelligent operations centre: the warehouse API",
-        docs_url="/api/docs",
+        docs_url=None,  # /api/docs is served by the web, from installed Swagger UI files
         redoc_url=None,
         openapi_url="/api/openapi.json",
         responses=ERROR_RESPONSES,

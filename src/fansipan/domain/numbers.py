@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from fansipan.errors import FieldError, ValidationError
+from fansipan.errors import FieldError, Message, ValidationError, msg
 
 
 class NumberStyle(StrEnum):
@@ -47,10 +47,9 @@ _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a text is not read as a number, in both languages."""
+    """Why a text is not read as a number (said in the reader's language at the edge)."""
 
-    en: str
-    vi: str
+    message: Message
     code: str = "not_a_number"
 
 
@@ -60,17 +59,16 @@ class NumberReading:
 
     A reader that learns the style from a file (its delimiter, its headers) sets it
     before the first row is checked; the import summary then says which reading was
-    used and why.
+    used and why (`reason`).
     """
 
     style: NumberStyle = NumberStyle.AUTO
-    reason_en: str = ""
-    reason_vi: str = ""
+    reason: Message | str = ""
     decided: int = 0  # values whose reading depended on the style
     example: str = ""  # the first of them, as written
 
-    def use(self, style: NumberStyle, reason_en: str, reason_vi: str) -> None:
-        self.style, self.reason_en, self.reason_vi = style, reason_en, reason_vi
+    def use(self, style: NumberStyle, reason: Message) -> None:
+        self.style, self.reason = style, reason
 
     def read(self, text: str) -> float | Refusal:
         found = read_number(text, self.style)
@@ -88,7 +86,7 @@ def read_number(text: str, style: NumberStyle = NumberStyle.AUTO
     """(number, whether the style decided it) or why the text is not a number."""
     s = text.strip().translate(_SPACES)
     if not s:
-        return Refusal("a value is required", "thiếu giá trị", "value_required")
+        return Refusal(msg("a value is required"), "value_required")
     if not s.isascii():
         return _not_a_number(text, digits=True)
     if _INTEGER.match(s):
@@ -129,9 +127,12 @@ def _single(m: re.Match[str], text: str, style: NumberStyle) -> tuple[float, boo
 
 def _finite(value: float, text: str, *, decided: bool) -> tuple[float, bool] | Refusal:
     if not math.isfinite(value):
-        return Refusal(f"{_shown(text)!r} is too large to be stored",
-                       f"{_shown(text)!r} quá lớn, không lưu được", "not_a_number")
+        return Refusal(_too_large(repr(_shown(text))))
     return canonical(value), decided
+
+
+def _too_large(given: str) -> Message:
+    return msg("{given} is too large to be stored", given=given)
 
 
 def canonical(value: float) -> float:
@@ -145,74 +146,59 @@ def _shown(text: str) -> str:
 
 
 def _not_a_number(text: str, *, digits: bool = False) -> Refusal:
-    shown = _shown(text)
+    given = repr(_shown(text))
     if digits:
-        return Refusal(f"{shown!r} is not a number: write digits 0–9 (like 1234.5 or 1234,5)",
-                       f"{shown!r} không phải là số: hãy viết bằng chữ số 0–9 (như 1234,5 "
-                       "hoặc 1.234,5)")
-    return Refusal(f"{shown!r} is not a number; write it like 1234.5 or 1234,5",
-                   f"{shown!r} không phải là số; viết như 1234,5 hoặc 1.234,5")
+        return Refusal(msg("{given} is not a number: write digits 0–9 (like 1234.5 or 1234,5)",
+                           given=given))
+    return Refusal(msg("{given} is not a number; write it like 1234.5 or 1234,5", given=given))
 
 
 def _machine(text: str) -> Refusal:
-    shown = _shown(text)
-    return Refusal(f"{shown!r}: this format writes numbers with a decimal point and no "
-                   "thousands separators, like 1234.5",
-                   f"{shown!r}: định dạng này viết số bằng dấu chấm thập phân, không có dấu "
-                   "phân cách hàng nghìn, như 1234.5")
+    return Refusal(msg("{given}: this format writes numbers with a decimal point and no "
+                       "thousands separators, like 1234.5", given=repr(_shown(text))))
 
 
 def _other_style(text: str, style: NumberStyle) -> Refusal:
-    shown = _shown(text)
+    given = repr(_shown(text))
     if style is NumberStyle.MACHINE:
         return _machine(text)
     if style is NumberStyle.VI:
-        return Refusal(f"{shown!r} is written English style (the comma groups thousands), "
-                       "but numbers here are read Vietnamese style: write 1.234,5 or 1234,5",
-                       f"{shown!r} viết theo kiểu tiếng Anh (dấu phẩy phân cách hàng nghìn), "
-                       "nhưng số ở đây được đọc theo kiểu Việt Nam: hãy viết 1.234,5 hoặc "
-                       "1234,5", "mixed_number_style")
-    return Refusal(f"{shown!r} is written Vietnamese style (the dot groups thousands), but "
-                   "numbers here are read English style: write 1,234.5 or 1234.5",
-                   f"{shown!r} viết theo kiểu Việt Nam (dấu chấm phân cách hàng nghìn), nhưng "
-                   "số ở đây được đọc theo kiểu tiếng Anh: hãy viết 1,234.5 hoặc 1234.5",
-                   "mixed_number_style")
+        return Refusal(msg("{given} is written English style (the comma groups thousands), "
+                           "but numbers here are read Vietnamese style: write 1.234,5 or "
+                           "1234,5", given=given), "mixed_number_style")
+    return Refusal(msg("{given} is written Vietnamese style (the dot groups thousands), but "
+                       "numbers here are read English style: write 1,234.5 or 1234.5",
+                       given=given), "mixed_number_style")
 
 
 def _ambiguous(text: str, mark: str, grouped: float, decimal: float) -> Refusal:
-    shown = _shown(text)
-    whole = f"{grouped:.0f}"
-    en_decimal = repr(decimal)
-    vi_decimal = en_decimal.replace(".", ",")
+    # The decimal reading is written both ways: `{decimal}` with a point (English),
+    # `{decimal_vi}` with a comma (Vietnamese); each language's text names both.
+    values = {"given": repr(_shown(text)), "whole": f"{grouped:.0f}",
+              "decimal": repr(decimal), "decimal_vi": repr(decimal).replace(".", ",")}
     if mark == ".":
-        en = (f"{shown!r} can be read two ways: {whole} if the dot groups thousands "
-              f"(Vietnamese style) or {en_decimal} if it is a decimal point; write {whole} or "
-              f"{vi_decimal}, or say the file's style (number_style=vi or en)")
-        vi = (f"{shown!r} có hai cách đọc: {whole} nếu dấu chấm phân cách hàng nghìn (kiểu "
-              f"Việt Nam), hoặc {vi_decimal} nếu dấu chấm là dấu thập phân; hãy viết {whole} "
-              f"hoặc {vi_decimal}, hoặc chọn kiểu số của tệp (number_style=vi hoặc en)")
-    else:
-        en = (f"{shown!r} can be read two ways: {en_decimal} if the comma is the decimal "
-              f"mark (Vietnamese style) or {whole} if it groups thousands; write {whole} or "
-              f"{en_decimal}, or say the file's style (number_style=vi or en)")
-        vi = (f"{shown!r} có hai cách đọc: {vi_decimal} nếu dấu phẩy là dấu thập phân (kiểu "
-              f"Việt Nam), hoặc {whole} nếu dấu phẩy phân cách hàng nghìn; hãy viết {whole} "
-              f"hoặc {vi_decimal}, hoặc chọn kiểu số của tệp (number_style=vi hoặc en)")
-    return Refusal(en, vi, "ambiguous_number")
+        return Refusal(msg(
+            "{given} can be read two ways: {whole} if the dot groups thousands (Vietnamese "
+            "style) or {decimal} if it is a decimal point; write {whole} or {decimal_vi}, or "
+            "say the file's style (number_style=vi or en)", **values), "ambiguous_number")
+    return Refusal(msg(
+        "{given} can be read two ways: {decimal} if the comma is the decimal mark "
+        "(Vietnamese style, {decimal_vi}) or {whole} if it groups thousands; write {whole} "
+        "or {decimal}, or say the file's style (number_style=vi or en)", **values),
+        "ambiguous_number")
 
 
 def parse_number(text: str | float | int, *, field: str = "value", row: int | None = None,
                  style: NumberStyle = NumberStyle.AUTO) -> float:
     """A finite float from a number or its text, or a ValidationError that says why not."""
     if isinstance(text, bool):
-        raise _error(Refusal(f"{text} is not a number; write it like 1234.5",
-                             f"{text} không phải là số"), str(text), field, row)
+        raise _error(Refusal(msg("{given} is not a number; write it like 1234.5",
+                                 given=str(text))), str(text), field, row)
     if isinstance(text, int | float):
         number = float(text) if -1e308 < text < 1e308 else math.inf
         if not math.isfinite(number):
             shown = f"{text:.3g}" if isinstance(text, float) else f"{str(text)[:12]}…"
-            raise _error(Refusal(f"{shown} is too large to be stored",
-                                 f"{shown} quá lớn, không lưu được"), shown, field, row)
+            raise _error(Refusal(_too_large(shown)), shown, field, row)
         return canonical(number)
     found = read_number(text, style)
     if isinstance(found, Refusal):
@@ -221,8 +207,8 @@ def parse_number(text: str | float | int, *, field: str = "value", row: int | No
 
 
 def _error(refusal: Refusal, text: str, field: str, row: int | None) -> ValidationError:
-    return ValidationError(f"{refusal.vi} / {refusal.en}", [FieldError(
-        field=field, row=row, value=_shown(text), message=refusal.en)])
+    return ValidationError(refusal.message, [FieldError(
+        field=field, row=row, value=_shown(text), message=refusal.message)])
 
 
 def format_number(value: float, decimals: int = 0, lang: str = "vi") -> str:

@@ -1,6 +1,7 @@
-"""The value rules every write path applies, and the conflicts they report in both
-languages: a figure that is not a number, an entered derived indicator, a value out of
-the indicator's range, a repeated row, a clash with the import strategy, locked data."""
+"""The value rules every write path applies, and the conflicts they report: a figure
+that is not a number, an entered derived indicator, a value out of the indicator's range,
+a repeated row, a clash with the import strategy, locked data. Messages are said in the
+reader's language at the edge."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import math
 from fansipan.domain.indicators import Indicator, ValueType
 from fansipan.domain.rows import Problem, RowConflict
 from fansipan.domain.texts import text_problem
-from fansipan.errors import FieldError
+from fansipan.errors import FieldError, Message, msg
 
 SHOWN_MAX = 60
 MAX_INT = 10**308  # a JSON integer longer than this has no float
@@ -51,35 +52,29 @@ def plain_number(value: object) -> float | None:
     return number + 0.0 if math.isfinite(number) else None  # + 0.0: no -0.0
 
 
-def pending_conflict(field: str, value: str, en: str, vi: str, code: str,
+def pending_conflict(field: str, value: str, message: Message, code: str,
                      problem: Problem = Problem.INVALID) -> RowConflict:
     """A conflict before its row is known (cached per distinct input)."""
-    return RowConflict(0, field, shown(value), en, vi, code, problem)
+    return RowConflict(0, field, shown(value), message, code, problem)
 
 
 def derived_entered(ind: Indicator, row: int) -> RowConflict:
-    return RowConflict(row, "indicator", ind.code,
-                       f"{ind.code} is computed from a formula and cannot be entered; enter its "
-                       f"parts ({ind.formula})",
-                       f"{ind.code} được tính theo công thức, không nhập trực tiếp; hãy nhập các "
-                       f"chỉ tiêu thành phần ({ind.formula})", "derived_indicator")
+    return RowConflict(row, "indicator", ind.code, msg(
+        "{code} is computed from a formula and cannot be entered; enter its parts ({formula})",
+        code=ind.code, formula=ind.formula), "derived_indicator")
 
 
 def counted_entered(ind: Indicator, row: int) -> RowConflict:
-    return RowConflict(row, "indicator", ind.code,
-                       f"{ind.code} is counted from the {ind.record_dataset} records whenever "
-                       "one changes and cannot be entered; change the records instead",
-                       f"{ind.code} được đếm tự động từ dữ liệu {ind.record_dataset} mỗi khi "
-                       "có thay đổi, không nhập trực tiếp; hãy cập nhật dữ liệu gốc",
-                       "counted_indicator")
+    return RowConflict(row, "indicator", ind.code, msg(
+        "{code} is counted from the {dataset} records whenever one changes and cannot be "
+        "entered; change the records instead", code=ind.code, dataset=ind.record_dataset),
+        "counted_indicator")
 
 
 def not_counted(ind: Indicator, row: int) -> RowConflict:
-    return RowConflict(row, "indicator", ind.code,
-                       f"{ind.code} is entered by people; record counts write only the "
-                       "indicators counted from records",
-                       f"{ind.code} là chỉ tiêu nhập tay; phép đếm từ dữ liệu gốc chỉ ghi các "
-                       "chỉ tiêu đếm tự động", "not_counted")
+    return RowConflict(row, "indicator", ind.code, msg(
+        "{code} is entered by people; record counts write only the indicators counted from "
+        "records", code=ind.code), "not_counted")
 
 
 def check_value(ind: Indicator, value: float, *, given: object = None,
@@ -89,23 +84,20 @@ def check_value(ind: Indicator, value: float, *, given: object = None,
     if ind.formula is not None:
         return derived_entered(ind, row)
     if not math.isfinite(value):
-        return RowConflict(row, "value", text, "the value must be a finite number",
-                           "giá trị phải là một số hữu hạn", "not_a_number")
+        return RowConflict(row, "value", text, msg("the value must be a finite number"),
+                           "not_a_number")
     if ind.value_type is ValueType.INTEGER and value != int(value):
-        return RowConflict(row, "value", text,
-                           f"{ind.code} counts whole things; {value:g} is not a whole number",
-                           f"{ind.code} đếm số nguyên; {value:g} không phải số nguyên",
-                           "not_whole")
+        return RowConflict(row, "value", text, msg(
+            "{code} counts whole things; {value} is not a whole number",
+            code=ind.code, value=f"{value:g}"), "not_whole")
     if ind.min_value is not None and value < ind.min_value:
-        return RowConflict(row, "value", text,
-                           f"{value:g} is below the smallest allowed value {ind.min_value:g}",
-                           f"{value:g} nhỏ hơn giá trị nhỏ nhất cho phép {ind.min_value:g}",
-                           "out_of_range")
+        return RowConflict(row, "value", text, msg(
+            "{value} is below the smallest allowed value {least}",
+            value=f"{value:g}", least=f"{ind.min_value:g}"), "out_of_range")
     if ind.max_value is not None and value > ind.max_value:
-        return RowConflict(row, "value", text,
-                           f"{value:g} is above the largest allowed value {ind.max_value:g}",
-                           f"{value:g} lớn hơn giá trị lớn nhất cho phép {ind.max_value:g}",
-                           "out_of_range")
+        return RowConflict(row, "value", text, msg(
+            "{value} is above the largest allowed value {most}",
+            value=f"{value:g}", most=f"{ind.max_value:g}"), "out_of_range")
     return None
 
 
@@ -115,43 +107,38 @@ def check_comment(comment: str, row: int) -> RowConflict | None:
     if found is None:
         return None
     return RowConflict(row, "comment", shown(comment.encode("unicode_escape").decode()),
-                       f"the comment {found[0]}", f"ghi chú {found[1]}", "bad_text")
+                       msg("the comment {problem}", problem=found), "bad_text")
 
 
 def duplicate(row: int, earlier: int | None, period: str) -> RowConflict:
-    where_en = f"row {earlier}" if earlier else "an earlier row of this import"
-    where_vi = f"dòng {earlier}" if earlier else "một dòng trước đó của lần nhập này"
-    return RowConflict(row, "period", period,
-                       f"repeats {where_en} (same indicator, unit and period)",
-                       f"trùng {where_vi} (cùng chỉ tiêu, đơn vị và kỳ); giữ một dòng",
-                       "duplicate")
+    message = (msg("repeats row {earlier} (same indicator, unit and period); keep one row",
+                   earlier=earlier) if earlier else
+               msg("repeats an earlier row of this import (same indicator, unit and period); "
+                   "keep one row"))
+    return RowConflict(row, "period", period, message, "duplicate")
 
 
 def exists_already(row: int, period: str) -> RowConflict:
-    return RowConflict(row, "period", period, "a value exists already (strategy CREATE)",
-                       "đã có số liệu cho chỉ tiêu, đơn vị và kỳ này (chế độ CREATE chỉ thêm "
-                       "mới); dùng CREATE_AND_UPDATE để sửa", "exists", Problem.CLASH)
+    return RowConflict(row, "period", period, msg(
+        "a value exists already (strategy CREATE only adds new values); use "
+        "CREATE_AND_UPDATE to change it"), "exists", Problem.CLASH)
 
 
 def nothing_to_update(row: int, period: str) -> RowConflict:
-    return RowConflict(row, "period", period, "there is no value to update (strategy UPDATE)",
-                       "chưa có số liệu để cập nhật (chế độ UPDATE chỉ sửa số liệu đã có); dùng "
-                       "CREATE_AND_UPDATE để thêm mới", "missing", Problem.CLASH)
+    return RowConflict(row, "period", period, msg(
+        "there is no value to update (strategy UPDATE only changes stored values); use "
+        "CREATE_AND_UPDATE to add it"), "missing", Problem.CLASH)
 
 
 def locked(error: FieldError) -> RowConflict:
-    """A refusal of `approvals.check_not_locked`, with its Vietnamese twin."""
-    return RowConflict(error.row or 0, error.field, error.value, error.message,
-                       f"số liệu kỳ {error.value} đã được phê duyệt và khóa; đề nghị người phê "
-                       "duyệt mở lại kỳ này trước khi sửa", "locked", Problem.LOCKED)
+    """A refusal of `approvals.check_not_locked`, as a conflict of its row."""
+    return RowConflict(error.row or 0, error.field, error.value, error.message, "locked",
+                       Problem.LOCKED)
 
 
 def estimate_over_official(row: int, period: str) -> RowConflict:
     """An estimate sent for a value whose official figure is in (domain.estimates)."""
-    return RowConflict(row, "status", "estimate",
-                       f"the official figure for {period} is stored; an estimate cannot "
-                       "replace it. Send the value as official, or delete the official figure "
-                       "first if it was wrong",
-                       f"đã có số chính thức kỳ {period}; số ước thực hiện không thay được số "
-                       "chính thức. Gửi giá trị là số chính thức, hoặc xóa số chính thức trước "
-                       "nếu số đó sai", "estimate_over_official", Problem.CLASH)
+    return RowConflict(row, "status", "estimate", msg(
+        "the official figure for {period} is stored; an estimate cannot replace it. Send the "
+        "value as official, or delete the official figure first if it was wrong",
+        period=period), "estimate_over_official", Problem.CLASH)

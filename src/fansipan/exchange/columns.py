@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from fansipan.errors import msg
+
 FIELDS = ("indicator", "unit", "period", "value", "comment")
 REQUIRED = ("indicator", "unit", "period", "value")
 
@@ -37,10 +39,8 @@ _VIETNAMESE = frozenset({"ma chi tieu", "chi tieu", "ma don vi", "don vi", "ma d
                          "ky bao cao", "ma ky", "thoi gian", "gia tri", "so lieu", "ghi chu"})
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
-HEADER_HELP_EN = ("the header must name the columns indicator, unit, period and value "
+HEADER_HELP = msg("the header must name the columns indicator, unit, period and value "
                   "(comment optional), in English or Vietnamese")
-HEADER_HELP_VI = ("dòng tiêu đề phải có các cột mã chỉ tiêu, mã đơn vị, kỳ và giá trị (ghi "
-                  "chú nếu có), bằng tiếng Việt hoặc tiếng Anh")
 
 
 def normalise(header: object) -> str:

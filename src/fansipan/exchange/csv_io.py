@@ -11,11 +11,11 @@ from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import IO, Any
 
-from fansipan.domain.numbers import NumberReading, NumberStyle, format_number
+from fansipan.domain.numbers import NumberReading, NumberStyle
 from fansipan.domain.rows import RowConflict
-from fansipan.errors import FieldError, ValidationError
+from fansipan.errors import FieldError, Message, ValidationError, msg, pmsg
 from fansipan.exchange.cells import csv_row, read_text
-from fansipan.exchange.columns import HEADER_HELP_EN, HEADER_HELP_VI, is_vietnamese, positions
+from fansipan.exchange.columns import HEADER_HELP, is_vietnamese, positions
 
 # DHIS2's CSV columns, in DHIS2's order; a DHIS2 file is read by position when its
 # header does not name them.
@@ -26,9 +26,22 @@ DEFAULT_COMBOS = frozenset({"", "HllvX50cXC0", "default"})  # DHIS2's default co
 MAX_LINE = 1 << 20  # characters in one line of a file of values (a row is ~100)
 
 
-def file_problem(en: str, vi: str, row: int | None = None) -> ValidationError:
+_COLUMNS: dict[str, Message] = {
+    "indicator": pmsg("column", "indicator"), "unit": pmsg("column", "unit"),
+    "period": pmsg("column", "period"), "value": pmsg("column", "value"),
+    "comment": pmsg("column", "comment"),
+}
+
+
+def column_names(names: Iterable[str]) -> Message:
+    """Columns as a reader of either language names them ("mã chỉ tiêu, kỳ")."""
+    parts = {f"c{i}": _COLUMNS.get(n, n) for i, n in enumerate(names)}
+    return Message(", ".join("{" + k + "}" for k in parts), params=parts)
+
+
+def file_problem(message: Message, row: int | None = None) -> ValidationError:
     """A problem with a whole file: nothing can be read past it."""
-    return ValidationError(f"{vi} / {en}", [FieldError(field="file", message=en, row=row)])
+    return ValidationError(message, [FieldError(field="file", message=message, row=row)])
 
 
 def text_stream(stream: IO[bytes]) -> io.TextIOWrapper:
@@ -61,14 +74,13 @@ def read_csv(stream: IO[bytes], *, dhis2: bool = False,
         try:
             header_line = text.readline(MAX_LINE)
         except UnicodeDecodeError:
-            raise file_problem(
-                "the file is not UTF-8 text; save it as 'CSV UTF-8'",
-                "tệp không phải văn bản UTF-8; hãy lưu dưới dạng 'CSV UTF-8'") from None
+            raise file_problem(msg(
+                "the file is not UTF-8 text; save it as 'CSV UTF-8'")) from None
         if len(header_line) >= MAX_LINE and not header_line.endswith("\n"):
             raise too_long(1)
         if not header_line.strip():
-            raise file_problem("the file is empty or its first line is blank; " + HEADER_HELP_EN,
-                               "tệp rỗng hoặc dòng đầu trống; " + HEADER_HELP_VI, row=1)
+            raise file_problem(msg("the file is empty or its first line is blank; {help}",
+                                   help=HEADER_HELP), row=1)
         delimiter = sniff_delimiter(header_line)
         try:
             headers = next(csv.reader([header_line], delimiter=delimiter, strict=True))
@@ -79,9 +91,8 @@ def read_csv(stream: IO[bytes], *, dhis2: bool = False,
             found = {"indicator": 0, "period": 1, "unit": 2, "coc": 3, "aoc": 4, "value": 5,
                      "comment": 8}
         elif missing:
-            raise file_problem(f"the header lacks {', '.join(missing)}: {HEADER_HELP_EN}",
-                               f"dòng tiêu đề thiếu cột {', '.join(missing)}: {HEADER_HELP_VI}",
-                               row=1)
+            raise file_problem(msg("the header lacks {columns}: {help}",
+                                   columns=column_names(missing), help=HEADER_HELP), row=1)
         if numbers is not None and numbers.style is NumberStyle.AUTO:
             _learn_style(numbers, delimiter, headers)
         lines = _bounded_lines(text)
@@ -94,12 +105,10 @@ def read_csv(stream: IO[bytes], *, dhis2: bool = False,
 
 def _learn_style(numbers: NumberReading, delimiter: str, headers: list[str]) -> None:
     if delimiter == ";":
-        numbers.use(NumberStyle.VI, "the file is separated by semicolons, as Excel writes it "
-                    "in Vietnamese", "tệp phân cách bằng dấu chấm phẩy, như Excel tiếng Việt "
-                    "lưu")
+        numbers.use(NumberStyle.VI, msg("the file is separated by semicolons, as Excel writes "
+                                        "it in Vietnamese"))
     elif is_vietnamese(headers):
-        numbers.use(NumberStyle.VI, "the headers are in Vietnamese",
-                    "dòng tiêu đề bằng tiếng Việt")
+        numbers.use(NumberStyle.VI, msg("the headers are in Vietnamese"))
 
 
 class _Lines:
@@ -124,37 +133,30 @@ def _bounded_lines(text: io.TextIOWrapper) -> _Lines:
 
 
 def too_long(line: int) -> ValidationError:
-    return file_problem(
-        f"line {line} is longer than {MAX_LINE:,} characters: this is not a table of values "
-        "(a CSV file has one value per line); check that it is the right file",
-        f"dòng {line} dài hơn {format_number(MAX_LINE)} ký tự: đây không phải bảng số liệu "
-        "(tệp CSV có mỗi số liệu trên một dòng); kiểm tra lại tệp", row=line)
+    return file_problem(msg(
+        "line {line} is longer than {limit} characters: this is not a table of values (a CSV "
+        "file has one value per line); check that it is the right file",
+        line=line, limit=MAX_LINE), row=line)
 
 
 def unreadable(row: int, exc: csv.Error) -> ValidationError:
     """A row the CSV rules cannot read, said the way a person can fix it."""
     reason = str(exc)
     if "end of data" in reason:
-        return file_problem(
-            f"row {row} opens a quote (\") that is never closed, so every line after it would "
-            "be read as one cell; close the quote or remove it",
-            f"dòng {row} mở dấu ngoặc kép (\") mà không đóng, nên mọi dòng sau đó sẽ bị đọc "
-            "thành một ô; hãy đóng dấu ngoặc kép hoặc xóa nó", row=row)
+        return file_problem(msg(
+            "row {row} opens a quote (\") that is never closed, so every line after it would "
+            "be read as one cell; close the quote or remove it", row=row), row=row)
     if "expected after" in reason:
-        return file_problem(
-            f"row {row} has text right after a closing quote (\"); put the whole cell in "
-            "quotes, and double any quote inside it (\"\")",
-            f"dòng {row} có chữ ngay sau dấu ngoặc kép đóng (\"); hãy đặt cả ô trong ngoặc kép "
-            "và viết đôi dấu ngoặc kép bên trong (\"\")", row=row)
+        return file_problem(msg(
+            "row {row} has text right after a closing quote (\"); put the whole cell in "
+            "quotes, and double any quote inside it (\"\")", row=row), row=row)
     if "field larger" in reason:
-        return file_problem(
-            f"row {row} has a cell longer than {csv.field_size_limit():,} characters, most "
-            "likely because a quote (\") is not closed; check its quotes",
-            f"dòng {row} có một ô dài hơn {format_number(csv.field_size_limit())} ký tự, nhiều "
-            "khả năng do dấu ngoặc kép (\") không được đóng; kiểm tra dấu ngoặc kép", row=row)
-    return file_problem(f"row {row} cannot be read as CSV ({reason}); check its quotes",
-                        f"không đọc được dòng {row} ({reason}); kiểm tra dấu ngoặc kép",
-                        row=row)
+        return file_problem(msg(
+            "row {row} has a cell longer than {limit} characters, most likely because a "
+            "quote (\") is not closed; check its quotes", row=row,
+            limit=csv.field_size_limit()), row=row)
+    return file_problem(msg("line {line} cannot be read as CSV ({reason}); check its quotes",
+                            line=row, reason=reason), row=row)
 
 
 def _rows(reader: Iterable[list[str]], found: dict[str, int],
@@ -186,21 +188,18 @@ def _rows(reader: Iterable[list[str]], found: dict[str, int],
                 yield (line, indicator, unit, period, value, comment)
     except UnicodeDecodeError:
         at = lines.count + 1
-        raise file_problem(f"line {at} is not UTF-8 text; save the file as 'CSV UTF-8'",
-                           f"dòng {at} không phải văn bản UTF-8; hãy lưu tệp dưới dạng "
-                           "'CSV UTF-8'", row=at) from None
+        raise file_problem(msg("line {line} is not UTF-8 text; save the file as 'CSV UTF-8'",
+                               line=at), row=at) from None
     except csv.Error as exc:
         raise unreadable(line + 1, exc) from None
 
 
 def combination(line: int, given: str) -> RowConflict:
     shown = given[:60]
-    return RowConflict(line, "categoryOptionCombo", shown,
-                    f"category option combination {shown!r} is not supported: Fansipan "
-                    "stores totals only; send the default combination (HllvX50cXC0) or leave "
-                    "it empty",
-                    f"không hỗ trợ tổ hợp phân tổ {shown!r}: Fansipan chỉ lưu số tổng; gửi "
-                    "tổ hợp mặc định (HllvX50cXC0) hoặc để trống", "unsupported_combination")
+    return RowConflict(line, "categoryOptionCombo", shown, msg(
+        "category option combination {given} is not supported: Fansipan stores totals only; "
+        "send the default combination (HllvX50cXC0) or leave it empty", given=repr(shown)),
+        "unsupported_combination")
 
 
 def write_csv(out: IO[str], header: Iterable[str], rows: Iterable[Iterable[object]]) -> None:

@@ -36,7 +36,7 @@ from typing import IO, Any
 
 from fansipan.domain.dossiers import Dossier, OnlineService, Pause, dossier_problems
 from fansipan.domain.local_time import VIETNAM, end_of_day
-from fansipan.errors import FieldError
+from fansipan.errors import FieldError, msg
 from fansipan.exchange.columns import normalise
 from fansipan.exchange.csv_io import file_problem, sniff_delimiter, text_stream
 from fansipan.exchange.json_io import load_json
@@ -76,10 +76,8 @@ _SERVICES = {"full": OnlineService.FULL, "toan trinh": OnlineService.FULL,
              "none": OnlineService.NONE, "khong": OnlineService.NONE, "": OnlineService.NONE}
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-HELP_EN = ("name the columns number, procedure_code, agency, unit, received_at and due_at "
+HELP = msg("name the columns number, procedure_code, agency, unit, received_at and due_at "
            "(completed_at, pauses and the yes/no columns as needed), in English or Vietnamese")
-HELP_VI = ("cần các cột số hồ sơ, mã thủ tục, cơ quan giải quyết, địa bàn, ngày tiếp nhận, "
-           "ngày hẹn trả (ngày hoàn thành, chờ bổ sung và các cột có/không nếu có)")
 
 
 @dataclass(frozen=True)
@@ -127,8 +125,8 @@ def read_records(stream: IO[bytes], fmt: str, *, path: str = "",
     elif fmt == "xlsx":
         found = _xlsx_records(stream)
     else:
-        raise file_problem(f"dossiers come as json, csv or xlsx, not {fmt}",
-                           f"hồ sơ nhận dạng json, csv hoặc xlsx, không nhận {fmt}")
+        raise file_problem(msg("dossiers come as json, csv or xlsx, not {format}",
+                               format=fmt))
     if not codes:
         yield from found
         return
@@ -165,8 +163,7 @@ def _json_records(stream: IO[bytes], path: str,
                   renames: Mapping[str, str]) -> Iterator[tuple[int, dict[str, Any]]]:
     items = records_path(load_json(stream), path)
     if not isinstance(items, list):
-        raise file_problem('send {"dossiers": [{"number": …, "procedure_code": …, …}]}',
-                           'gửi {"dossiers": [{"number": …, "procedure_code": …, …}]}')
+        raise file_problem(msg('send {{"dossiers": [{{"number": …, "procedure_code": …, …}}]}}'))
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             yield n, {"__error__": "not an object"}
@@ -190,9 +187,8 @@ def _csv_records(stream: IO[bytes],
         try:
             header = text.readline()
         except UnicodeDecodeError:
-            raise file_problem("the file is not UTF-8 text; save it as 'CSV UTF-8'",
-                               "tệp không phải văn bản UTF-8; hãy lưu dưới dạng "
-                               "'CSV UTF-8'") from None
+            raise file_problem(msg(
+                "the file is not UTF-8 text; save it as 'CSV UTF-8'")) from None
         delimiter = sniff_delimiter(header)
         names = next(csv.reader([header], delimiter=delimiter), [])
         fields = [renames.get(n.strip()) or field_of(n) for n in names]
@@ -204,8 +200,8 @@ def _csv_records(stream: IO[bytes],
                 continue
             yield line, {f: c for f, c in zip(fields, cells, strict=False) if f is not None}
     except csv.Error as exc:
-        raise file_problem(f"the CSV cannot be read ({exc}); check its quotes",
-                           f"không đọc được CSV ({exc}); kiểm tra dấu ngoặc kép") from None
+        raise file_problem(msg("the CSV cannot be read ({reason}); check its quotes",
+                               reason=str(exc))) from None
     finally:
         with contextlib.suppress(ValueError):
             text.detach()  # the file is its owner's to close
@@ -217,8 +213,7 @@ def _xlsx_records(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a file that is not a workbook
-        raise file_problem("the file is not a readable XLSX workbook",
-                           "tệp không phải bảng tính XLSX đọc được") from None
+        raise file_problem(msg("the file is not a readable XLSX workbook")) from None
     try:
         for sheet in book.worksheets:
             rows = sheet.iter_rows(values_only=True)
@@ -234,8 +229,7 @@ def _xlsx_records(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
                     yield number, {f: c for f, c in zip(fields, data, strict=False)
                                    if f is not None}
                 return
-        raise file_problem("no sheet has a header row: " + HELP_EN,
-                           "không trang tính nào có dòng tiêu đề: " + HELP_VI)
+        raise file_problem(msg("no sheet has a header row: {help}", help=HELP))
     finally:
         book.close()
 
@@ -243,8 +237,8 @@ def _xlsx_records(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
 def _check_header(fields: list[str | None], *, row: int) -> None:
     missing = [f for f in REQUIRED if f not in fields]
     if missing:
-        raise file_problem(f"the header lacks {', '.join(missing)}: {HELP_EN}",
-                           f"dòng tiêu đề thiếu {', '.join(missing)}: {HELP_VI}", row=row)
+        raise file_problem(msg("the header lacks {columns}: {help}",
+                               columns=", ".join(missing), help=HELP), row=row)
 
 
 # --------------------------------------------------------------------------- one record

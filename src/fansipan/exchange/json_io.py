@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
 from fansipan.domain.rows import RowConflict
+from fansipan.errors import msg
 from fansipan.exchange.csv_io import DEFAULT_COMBOS, combination, file_problem
 
 
@@ -15,21 +16,17 @@ def load_json(stream: IO[bytes]) -> Any:
     try:
         return json.load(stream)
     except RecursionError:
-        raise file_problem("the JSON is nested too deeply to be a set of values (a values "
-                           "document is three levels deep)",
-                           "JSON lồng nhau quá sâu, không phải một tập số liệu (tài liệu số liệu "
-                           "chỉ sâu ba cấp)") from None
+        raise file_problem(msg("the JSON is nested too deeply to be a set of values (a values "
+                               "document is three levels deep)")) from None
     except UnicodeDecodeError:
-        raise file_problem("the JSON is not UTF-8 text", "JSON không phải văn bản UTF-8") from None
+        raise file_problem(msg("the JSON is not UTF-8 text")) from None
     except ValueError as exc:
         if isinstance(exc, json.JSONDecodeError):
-            raise file_problem(f"the JSON cannot be read: {exc.msg} at line {exc.lineno}, "
-                               f"column {exc.colno}",
-                               f"không đọc được JSON: lỗi tại dòng {exc.lineno}, cột "
-                               f"{exc.colno} ({exc.msg})") from None
+            raise file_problem(msg("the JSON cannot be read: it breaks off or has a mistake at "
+                                   "line {line}, column {column}", line=exc.lineno,
+                                   column=exc.colno)) from None
         # Python refuses integers of more than 4,300 digits (a denial-of-service guard).
-        raise file_problem("the JSON holds a number far too long to be a value",
-                           "JSON có một số quá dài, không phải một giá trị") from None
+        raise file_problem(msg("the JSON holds a number far too long to be a value")) from None
 
 
 def _text(item: Mapping[str, Any], *names: str) -> Any:
@@ -53,18 +50,16 @@ def _comment(item: Mapping[str, Any]) -> str | None:
 
 
 def _not_an_object(row: int) -> RowConflict:
-    return RowConflict(row, "value", None, "each value must be a JSON object with indicator, unit, "
-                    "period and value", "mỗi số liệu phải là một đối tượng JSON có indicator, "
-                    "unit, period và value", "bad_row")
+    return RowConflict(row, "value", None, msg(
+        "each value must be a JSON object with indicator, unit, period and value"), "bad_row")
 
 
 def read_values(doc: Any) -> Iterator[tuple[Any, ...] | RowConflict]:
     """Rows of our JSON: `{"values": [...]}` or a bare list; row n is item n (from 1)."""
     items = doc.get("values") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
-        raise file_problem('send {"values": [{"indicator": …, "unit": …, "period": …, '
-                           '"value": …}]}', 'gửi {"values": [{"indicator": …, "unit": …, '
-                           '"period": …, "value": …}]}')
+        raise file_problem(msg('send {{"values": [{{"indicator": …, "unit": …, "period": …, '
+                               '"value": …}}]}}'))
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             yield _not_an_object(n)
@@ -87,9 +82,8 @@ def read_data_value_set(doc: Any) -> Iterator[tuple[Any, ...] | RowConflict]:
     The set's `period`, `orgUnit` and `attributeOptionCombo` are defaults for its values.
     """
     if not isinstance(doc, dict) or not isinstance(doc.get("dataValues"), list):
-        raise file_problem('a dataValueSet needs "dataValues": [{"dataElement", "period", '
-                           '"orgUnit", "value"}]', 'dataValueSet cần có "dataValues": '
-                           '[{"dataElement", "period", "orgUnit", "value"}]')
+        raise file_problem(msg('a dataValueSet needs "dataValues": [{{"dataElement", '
+                               '"period", "orgUnit", "value"}}]'))
     period = doc.get("period")
     unit = doc.get("orgUnit")
     aoc = doc.get("attributeOptionCombo")

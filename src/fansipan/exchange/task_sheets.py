@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
+from fansipan.errors import msg
 from fansipan.exchange.columns import normalise
 from fansipan.exchange.csv_io import file_problem
 
@@ -132,8 +133,7 @@ def read_task_sheet(data: bytes) -> list[SheetTask]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a file that is not a workbook
-        raise file_problem("the file is not a readable XLSX workbook",
-                           "tệp không phải bảng tính XLSX đọc được") from None
+        raise file_problem(msg("the file is not a readable XLSX workbook")) from None
     try:
         for sheet in book.worksheets:
             rows = sheet.iter_rows(values_only=True)
@@ -149,10 +149,8 @@ def read_task_sheet(data: bytes) -> list[SheetTask]:
                     return _tasks(rows, at, line)
     finally:
         book.close()
-    raise file_problem(
-        "no sheet has a header with the columns task and lead unit (use the template)",
-        "không trang tính nào có dòng tiêu đề với các cột tên nhiệm vụ và đơn vị chủ trì "
-        "(dùng biểu mẫu)")
+    raise file_problem(msg(
+        "no sheet has a header with the columns task and lead unit (use the template)"))
 
 
 def _tasks(rows: Any, at: dict[str, int], header_line: int) -> list[SheetTask]:
@@ -166,8 +164,8 @@ def _tasks(rows: Any, at: dict[str, int], header_line: int) -> list[SheetTask]:
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in texts):
             continue
         if len(out) >= MAX_ROWS:
-            raise file_problem(f"the file has more than {MAX_ROWS} tasks; split it",
-                               f"tệp có hơn {MAX_ROWS} nhiệm vụ; hãy tách thành nhiều tệp")
+            raise file_problem(msg("the file has more than {limit} tasks; split it",
+                                   limit=MAX_ROWS))
         problems: list[tuple[str, str]] = []
         deadline = _day(get("deadline"), problems)
         days = _whole(get("within_days"), problems)

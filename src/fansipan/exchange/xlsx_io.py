@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from fansipan.domain.numbers import NumberReading, NumberStyle
-from fansipan.errors import ValidationError
+from fansipan.errors import ValidationError, msg
 from fansipan.exchange.cells import xlsx_row
-from fansipan.exchange.columns import HEADER_HELP_EN, HEADER_HELP_VI, is_vietnamese, positions
+from fansipan.exchange.columns import HEADER_HELP, is_vietnamese, positions
 from fansipan.exchange.csv_io import file_problem
 from fansipan.exchange.xlsx_package import check_package
 
@@ -105,19 +105,16 @@ def read_xlsx(stream: IO[bytes], *,
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a file that is not a workbook
-        raise file_problem("the file is not a readable XLSX workbook",
-                           "tệp không phải bảng tính XLSX đọc được") from None
+        raise file_problem(msg("the file is not a readable XLSX workbook")) from None
     at = [0]
     try:
         yield from _sheet_rows(book, numbers, at)
     except ValidationError:
         raise
     except Exception:  # a sheet is parsed as it is read: a broken one fails here
-        raise file_problem(f"the workbook cannot be read past row {at[0]}: it is damaged or "
-                           "not made by a spreadsheet program; save it again",
-                           f"không đọc được bảng tính sau dòng {at[0]}: tệp bị hỏng hoặc không "
-                           "do chương trình bảng tính tạo ra; hãy lưu lại", row=at[0] + 1
-                           ) from None
+        raise file_problem(msg("the workbook cannot be read past row {row}: it is damaged or "
+                               "not made by a spreadsheet program; save it again", row=at[0]),
+                           row=at[0] + 1) from None
     finally:
         book.close()
 
@@ -135,8 +132,7 @@ def _sheet_rows(book: Any, numbers: NumberReading | None,
                 continue
             if numbers is not None and numbers.style is NumberStyle.AUTO and is_vietnamese(
                     headers):
-                numbers.use(NumberStyle.VI, "the headers are in Vietnamese",
-                            "dòng tiêu đề bằng tiếng Việt")
+                numbers.use(NumberStyle.VI, msg("the headers are in Vietnamese"))
             order = [found[f] for f in ("indicator", "unit", "period", "value")]
             comment_at = found.get("comment")
             for number, data in enumerate(rows, start=line + 1):
@@ -152,5 +148,4 @@ def _sheet_rows(book: Any, numbers: NumberReading | None,
                        "" if period is None else str(period), value,
                        None if comment is None else str(comment))
             return
-    raise file_problem("no sheet has a header row: " + HEADER_HELP_EN,
-                       "không trang tính nào có dòng tiêu đề: " + HEADER_HELP_VI)
+    raise file_problem(msg("no sheet has a header row: {help}", help=HEADER_HELP))

@@ -13,8 +13,7 @@ from __future__ import annotations
 import zipfile
 from typing import IO
 
-from fansipan.domain.numbers import format_number
-from fansipan.errors import ValidationError
+from fansipan.errors import Message, ValidationError, msg
 from fansipan.exchange.csv_io import file_problem
 
 MAX_PART = 4 * 2**30  # bytes one part may unpack to (a 5-million-row sheet is ~1 GB)
@@ -36,8 +35,7 @@ def check_package(stream: IO[bytes]) -> None:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError,
             NotImplementedError, RuntimeError, ValueError):
-        raise file_problem("the file is not a readable XLSX workbook",
-                           "tệp không phải bảng tính XLSX đọc được") from None
+        raise file_problem(msg("the file is not a readable XLSX workbook")) from None
     finally:
         stream.seek(0)
 
@@ -46,12 +44,10 @@ def _check_size(info: zipfile.ZipInfo) -> None:
     packed = max(info.compress_size, 1)
     if info.file_size > MAX_PART or (info.file_size > 2**26
                                      and info.file_size / packed > MAX_RATIO):
-        raise file_problem(
-            f"the workbook's part {info.filename[:80]} would unpack to {info.file_size:,} "
-            "bytes, far more than a table of values needs; this is not a workbook to import",
-            f"phần {info.filename[:80]} của bảng tính sẽ giải nén thành "
-            f"{format_number(info.file_size)} byte, vượt xa một bảng số liệu; tệp này không "
-            "nhập được")
+        raise file_problem(msg(
+            "the workbook's part {part} would unpack to {size} bytes, far more than a table "
+            "of values needs; this is not a workbook to import", part=info.filename[:80],
+            size=info.file_size))
 
 
 def _check_prolog(name: str, head: bytes) -> None:
@@ -59,7 +55,7 @@ def _check_prolog(name: str, head: bytes) -> None:
     shown = name[:80]
     if b"\x00" in head[:4] or head.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Spreadsheets write UTF-8; another encoding would hide markup from this check.
-        raise _not_a_workbook(shown, "is not UTF-8 text", "không phải văn bản UTF-8")
+        raise _not_a_workbook(shown, msg("is not UTF-8 text"))
     at = 0
     while (start := head.find(b"<", at)) >= 0:
         if head.startswith(b"<?", start):
@@ -67,23 +63,20 @@ def _check_prolog(name: str, head: bytes) -> None:
         elif head.startswith(b"<!--", start):
             end, width = head.find(b"-->", start + 4), 3
         elif head.startswith(b"<!", start):
-            raise file_problem(
-                f"the workbook's part {shown} declares a document type (<!DOCTYPE>), "
-                "which spreadsheet programs never write; it may be made to attack the "
-                "server, so it is refused. Open it in a spreadsheet and save it again",
-                f"phần {shown} của bảng tính có khai báo kiểu tài liệu (<!DOCTYPE>), "
-                "điều mà chương trình bảng tính không bao giờ ghi; tệp có thể nhằm tấn công "
-                "máy chủ nên bị từ chối. Hãy mở bằng chương trình bảng tính rồi lưu lại")
+            raise file_problem(msg(
+                "the workbook's part {part} declares a document type (<!DOCTYPE>), which "
+                "spreadsheet programs never write; it may be made to attack the server, so it "
+                "is refused. Open it in a spreadsheet and save it again", part=shown))
         else:
             return  # the first element: no declaration can come after it
         if end < 0:
             break
         at = end + width
     if len(head) >= PROLOG:
-        raise _not_a_workbook(shown, f"has no element in its first {PROLOG // 1024} KiB",
-                              f"không có phần tử nào trong {PROLOG // 1024} KiB đầu")
+        raise _not_a_workbook(shown, msg("has no element in its first {size} KiB",
+                                         size=PROLOG // 1024))
 
 
-def _not_a_workbook(name: str, en: str, vi: str) -> ValidationError:
-    return file_problem(f"the workbook's part {name} {en}; this is not a workbook to import",
-                        f"phần {name} của bảng tính {vi}; tệp này không nhập được")
+def _not_a_workbook(name: str, what: Message) -> ValidationError:
+    return file_problem(msg("the workbook's part {part} {what}; this is not a workbook to "
+                            "import", part=name, what=what))

@@ -10,9 +10,10 @@ from fansipan.web.pages import problem_page
 from fansipan.web.templating import make_environment
 from fansipan.web.views import (
     account,
-    dossiers,
-    directives,
     alerts,
+    api_docs,
+    directives,
+    dossiers,
     entry,
     feedback,
     imports,
@@ -34,6 +35,6 @@ def install_web(app: FastAPI) -> None:
     app.state.web_templates = make_environment(assets)
     app.state.web_importer = HubImporter()
     app.state.error_page = problem_page  # a browser's error outside a page route
-    for module in (static, account, overview, indicators, units, sectors, targets, entry,
+    for module in (static, api_docs, account, overview, indicators, units, sectors, targets, entry,
                    imports, feedback, inbox, dossiers, tasks, directives, reports, alerts):
         app.include_router(module.router)

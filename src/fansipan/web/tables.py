@@ -18,9 +18,9 @@ from typing import Literal
 from starlette.responses import Response
 
 from fansipan.domain.rows import MARK_COLUMN, ValueMark
-from fansipan.errors import FieldError, NotFound
+from fansipan.errors import FieldError, NotFound, msg
+from fansipan.locale import tr
 from fansipan.reports.tables import Value, to_csv, to_xlsx
-from fansipan.web.i18n import translate
 
 Format = Literal["csv", "xlsx", "json"]
 FORMATS: tuple[Format, ...] = ("csv", "xlsx", "json")
@@ -53,8 +53,8 @@ def split_format(ref: str) -> tuple[str, Format | None]:
 
 def check_format(fmt: str) -> Format:
     if fmt not in FORMATS:
-        raise NotFound("Unknown download format", [FieldError(
-            field="format", value=fmt, message="download as .csv, .xlsx or .json")])
+        raise NotFound(msg("Unknown download format"), [FieldError(
+            field="format", value=fmt, message=msg("download as .csv, .xlsx or .json"))])
     return fmt
 
 
@@ -81,9 +81,10 @@ def download(table: Table, fmt: Format, *, mark: ValueMark | None, lang: str) ->
 
 def marked(table: Table, mark: ValueMark, lang: str) -> Table:
     """The same table with the mark: a last column on every row, the note, the name."""
-    note = f"{translate('illustrative', lang)} ({mark.row})"
+    said = tr(lang, "Illustrative figures, not official statistics")
+    note = f"{said} ({mark.row})"
     return Table(name=f"{table.name}-minh-hoa", title=table.title, keys=[*table.keys, MARK_COLUMN],
-                 labels=[*table.labels, translate("data_source", lang)],
+                 labels=[*table.labels, tr(lang, "Data source")],
                  rows=[[*row, mark.row] for row in table.rows],
                  note=f"{table.note} — {note}" if table.note else note)
 

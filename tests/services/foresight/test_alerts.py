@@ -209,3 +209,29 @@ def test_rules_are_for_administrators_and_within_their_reach(
         create_rule(session=session, principal=SYSTEM, data=AlertRuleWrite(
             name="x", kind=RuleKind.THRESHOLD, indicator=INDICATOR))
     assert shape.value.errors[0].field == "threshold"
+
+
+def test_overdue_tasks_come_from_the_direction_room(session: Session) -> None:
+    from fansipan.domain.calendar import vietnam_calendar
+    from fansipan.services.direction.directives import create_directive
+    from fansipan.services.direction.shapes import DirectiveCreate, TaskCreate
+    from fansipan.services.direction.tasks import create_tasks
+    from fansipan.services.foresight.direction_tasks import DirectionTasks
+
+    system = Principal.system("tests")
+    create_directive(session=session, principal=system, data=DirectiveCreate(
+        number="01/KH-UBND", issued_on=date(2026, 1, 2), issuer="UBND tỉnh Lào Cai",
+        issuer_unit="15", excerpt="Kế hoạch thử"))
+    create_tasks(session=session, principal=system, calendar=vietnam_calendar(), items=[
+        TaskCreate(directive=1, title="Due on a Friday", lead_unit="15",
+                   deadline=date(2026, 1, 9)),
+        TaskCreate(directive=1, title="Due later", lead_unit="15",
+                   deadline=date(2026, 2, 27))])
+    source = DirectionTasks()
+    with session.begin():
+        catalog = load_catalog(session)
+        on_monday = source.overdue_tasks(session, catalog, date(2026, 1, 12))
+        before = source.overdue_tasks(session, catalog, date(2026, 1, 9))
+    assert [(t.title, t.deadline, t.working_days_late) for t in on_monday] == [
+        ("Due on a Friday", date(2026, 1, 9), 1)]  # Saturday and Sunday are not counted
+    assert before == []

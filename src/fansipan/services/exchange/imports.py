@@ -25,10 +25,11 @@ from sqlalchemy.orm import Session
 from fansipan.domain.access import Principal
 from fansipan.domain.numbers import NumberReading, NumberStyle
 from fansipan.domain.rows import IdScheme, ImportFormat, ImportStatus, RowConflict, WriteStrategy
-from fansipan.errors import FansipanError, ValidationError
+from fansipan.errors import FansipanError, Message, ValidationError, msg
 from fansipan.exchange.columns import normalise
 from fansipan.exchange.csv_io import read_csv
 from fansipan.exchange.json_io import load_json, read_data_value_set, read_values, schemes_of
+from fansipan.locale import say
 from fansipan.services.warehouse.writes import ValueWriter, WriteOutcome
 from fansipan.store.exchange_tables import ImportRequestRow
 
@@ -121,11 +122,9 @@ def number_reading(options: ImportOptions, fmt: ImportFormat) -> NumberReading:
     left for the reader to learn from the file's header."""
     reading = NumberReading(options.number_style)
     if options.number_style is not NumberStyle.AUTO:
-        reading.use(options.number_style, "asked for with number_style",
-                    "theo tham số number_style")
+        reading.use(options.number_style, msg("asked for with number_style"))
     elif fmt in (ImportFormat.DHIS2_CSV, ImportFormat.DHIS2_JSON):
-        reading.use(NumberStyle.MACHINE, "DHIS2 writes numbers with a decimal point",
-                    "DHIS2 viết số với dấu chấm thập phân")
+        reading.use(NumberStyle.MACHINE, msg("DHIS2 writes numbers with a decimal point"))
     return reading
 
 
@@ -205,14 +204,16 @@ def summarise(out: WriteOutcome, options: ImportOptions, fmt: ImportFormat, *,
               problem: FansipanError | None = None, job: str | None = None,
               numbers: NumberReading | None = None) -> ImportSummary:
     conflicts = [ConflictPublic(row=c.row or None, field=c.field, value=c.value,
-                                message=c.message, message_vi=c.message_vi, code=c.code)
+                                message=str(c.message), message_vi=say(c.message, "vi"),
+                                code=c.code)
                  for c in out.conflicts]
     count = out.conflict_count
     if problem is not None:
         error = problem.errors[0] if problem.errors else None
-        vi, _, en = problem.message.partition(" / ")
         conflicts.insert(0, ConflictPublic(row=error.row if error else None, field="file",
-                                           message=en or vi, message_vi=vi, code="bad_file"))
+                                           message=str(problem.message),
+                                           message_vi=say(problem.message, "vi"),
+                                           code="bad_file"))
         count += 1
     saved = out.committed
     if problem is not None or (count and not saved):
@@ -229,15 +230,16 @@ def summarise(out: WriteOutcome, options: ImportOptions, fmt: ImportFormat, *,
                             ignored=out.unchanged)
     else:
         tally = ImportCount(ignored=out.rows)
-    en, vi = _description(status, options, out, count, problem)
+    description = _description(status, options, out, count, problem)
     reading = numbers or NumberReading()
     if reading.decided:
-        en_note, vi_note = _reading_note(reading)
-        en, vi = f"{en}. {en_note}", f"{vi}. {vi_note}"
+        description = msg("{description}. {note}", description=description,
+                          note=_reading_note(reading))
     return ImportSummary(
-        number_style=reading.style, number_style_reason=reading.reason_en,
-        number_style_reason_vi=reading.reason_vi, numbers_read_by_style=reading.decided,
-        status=status, description=en, description_vi=vi, import_count=tally, rows=out.rows,
+        number_style=reading.style, number_style_reason=str(reading.reason),
+        number_style_reason_vi=say(reading.reason, "vi"), numbers_read_by_style=reading.decided,
+        status=status, description=str(description), description_vi=say(description, "vi"),
+        import_count=tally, rows=out.rows,
         conflicts=conflicts, conflict_count=count, rejected_rows=out.rejected_rows,
         committed=saved, dry_run=options.dry_run, atomic=options.atomic,
         strategy=options.strategy, format=fmt, first_change=out.first_change if saved else None,
@@ -245,42 +247,33 @@ def summarise(out: WriteOutcome, options: ImportOptions, fmt: ImportFormat, *,
         job=job)
 
 
-def _reading_note(reading: NumberReading) -> tuple[str, str]:
+def _reading_note(reading: NumberReading) -> Message:
     """Which reading was used for numbers such as 1.234, and why (the summary says it)."""
-    n, example = reading.decided, reading.example
+    values = {"n": reading.decided, "example": repr(reading.example), "reason": reading.reason}
     if reading.style is NumberStyle.VI:
-        return (f"{n} number(s) such as {example!r} were read Vietnamese style, the dot "
-                f"grouping thousands and the comma the decimal mark, because "
-                f"{reading.reason_en}; send number_style=en if they were meant otherwise",
-                f"{n} số như {example!r} được đọc theo kiểu Việt Nam (dấu chấm phân cách "
-                f"hàng nghìn, dấu phẩy thập phân) vì {reading.reason_vi}; gửi "
-                "number_style=en nếu ý khác")
-    return (f"{n} number(s) such as {example!r} were read English style, the comma grouping "
-            f"thousands and the dot the decimal mark, because {reading.reason_en}",
-            f"{n} số như {example!r} được đọc theo kiểu tiếng Anh (dấu phẩy phân cách hàng "
-            f"nghìn, dấu chấm thập phân) vì {reading.reason_vi}")
+        return msg("{n} number(s) such as {example} were read Vietnamese style, the dot "
+                   "grouping thousands and the comma the decimal mark, because {reason}; send "
+                   "number_style=en if they were meant otherwise", **values)
+    return msg("{n} number(s) such as {example} were read English style, the comma grouping "
+               "thousands and the dot the decimal mark, because {reason}", **values)
 
 
 def _description(status: ImportStatus, options: ImportOptions, out: WriteOutcome, count: int,
-                 problem: FansipanError | None) -> tuple[str, str]:
+                 problem: FansipanError | None) -> Message:
     if problem is not None:
-        return ("The file cannot be read; nothing was saved. Fix it as described and send it "
-                "again", "Không đọc được tệp; chưa lưu gì. Sửa theo hướng dẫn rồi gửi lại")
+        return msg("The file cannot be read; nothing was saved. Fix it as described and send "
+                   "it again")
     if status is ImportStatus.SUCCESS:
         if options.dry_run:
-            return ("Dry run: every row is valid; nothing was saved. Send it again without "
-                    "dryRun to save it", "Chạy thử: mọi dòng đều hợp lệ; chưa lưu gì. Gửi lại "
-                    "không kèm dryRun để lưu")
-        return ("Import process completed successfully", "Đã nhập xong số liệu")
+            return msg("Dry run: every row is valid; nothing was saved. Send it again without "
+                       "dryRun to save it")
+        return msg("Import process completed successfully")
     if status is ImportStatus.WARNING:
-        return (f"Saved the valid rows; {out.rejected_rows} row(s) were refused ({count} "
-                "problem(s)): fix them and send those rows again",
-                f"Đã lưu các dòng hợp lệ; {out.rejected_rows} dòng bị từ chối ({count} lỗi): "
-                "sửa và gửi lại các dòng đó")
-    return (f"{count} problem(s) in {out.rejected_rows} row(s); nothing was saved. Fix the rows "
-            "listed and send the file again",
-            f"Có {count} lỗi ở {out.rejected_rows} dòng; chưa lưu gì. Sửa các dòng được liệt kê "
-            "rồi gửi lại tệp")
+        return msg("Saved the valid rows; {rejected} row(s) were refused ({count} problem(s)): "
+                   "fix them and send those rows again", rejected=out.rejected_rows,
+                   count=count)
+    return msg("{count} problem(s) in {rejected} row(s); nothing was saved. Fix the rows "
+               "listed and send the file again", count=count, rejected=out.rejected_rows)
 
 
 # -- idempotency ---------------------------------------------------------------------------
@@ -305,10 +298,9 @@ def remembered(session: Session, *, actor: str, key: str, digest: str) -> Import
         if row is None:
             return None
         if row.payload_sha256 != digest:
-            raise ValidationError(
+            raise ValidationError(msg(
                 "This Idempotency-Key was used for a different request; use a new key for a "
-                "new payload / Khóa Idempotency-Key này đã dùng cho một yêu cầu khác; hãy dùng "
-                "khóa mới cho dữ liệu mới")
+                "new payload"))
         session.expunge(row)
         return row
 

@@ -36,6 +36,7 @@ from fansipan.domain.reporting import ExpectedReport
 from fansipan.forecasting import Series
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.foresight.delivery import queue_deliveries, queue_digests, send_pending
+from fansipan.services.foresight.direction_tasks import DirectionTasks
 from fansipan.services.foresight.forecasts import (
     compute_forecasts,
     store_forecast,
@@ -54,7 +55,7 @@ from fansipan.services.foresight.series import (
     series_digest,
     units_carrying,
 )
-from fansipan.services.foresight.tasks_source import NoTasks, TaskSource
+from fansipan.services.foresight.tasks_source import TaskSource
 from fansipan.services.foresight.watchers import (
     watch_outliers,
     watch_reports,
@@ -120,7 +121,7 @@ class Refresher:
         self.session_factory = session_factory
         self.warehouse = warehouse
         self.settings = settings
-        self.tasks: TaskSource = tasks or NoTasks()
+        self.tasks: TaskSource = tasks or DirectionTasks(settings)
         self.progress = Progress()
         self.lock = threading.Lock()
 

@@ -1,8 +1,8 @@
 """Where overdue-task alerts get their tasks: a small interface over the direction room.
 
-The key tasks (nhiệm vụ trọng tâm) live in the direction room. Until it is on this
-branch's main, `NoTasks` answers that none is overdue; a `TaskSource` built on
-direction's task service plugs in without touching the rule or its watcher.
+The key tasks (nhiệm vụ trọng tâm) live in the direction room; `direction_tasks` reads
+them. The rule and its watcher see only this interface, so a test (or a province whose
+tasks live elsewhere) can hand the refresher another source.
 """
 
 from __future__ import annotations
@@ -31,10 +31,3 @@ class TaskSource(Protocol):
     def overdue_tasks(self, session: Session, catalog: Catalog,
                       today: date) -> list[OverdueTask]: ...
 
-
-class NoTasks:
-    """No task room yet: nothing is overdue."""
-
-    def overdue_tasks(self, session: Session, catalog: Catalog,
-                      today: date) -> list[OverdueTask]:
-        return []

@@ -28,7 +28,7 @@ from fansipan.domain.targets import (
     plan_share_text,
     summarize_statuses,
 )
-from fansipan.errors import NotFound
+from fansipan.errors import NotFound, msg
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.insight.analytics import AnalyticsRequest, run_analytics
 from fansipan.services.trust.access import require
@@ -128,7 +128,7 @@ def evaluate_targets(
                 and (not indicators or catalog.indicator_codes[r.indicator_id] in indicators)
                 and (not units or catalog.hierarchy.unit(r.unit_id).code in units)]
     if not rows:
-        raise NotFound(f"No targets are set for {year}")
+        raise NotFound(msg("No targets are set for {year}", year=year))
     asked: dict[tuple[str, str], list[TargetRow]] = {}
     for row in rows:
         unit = catalog.hierarchy.unit(row.unit_id)

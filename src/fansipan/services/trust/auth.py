@@ -22,6 +22,7 @@ from fansipan.errors import (
     TooManyRequests,
     Unauthenticated,
     ValidationError,
+    msg,
 )
 from fansipan.services.trust.accounts import principal_of, revoke_tokens
 from fansipan.services.trust.audit import count_recent_failures, record
@@ -40,10 +41,10 @@ from fansipan.store.security_tables import AuthSessionRow, UserRow
 
 THROTTLE_WINDOW = timedelta(minutes=15)
 TOUCH_EVERY = timedelta(seconds=60)  # how stale last_seen may get before it is written
-SIGN_IN_FAILED = ("Sign-in failed: the username or password is wrong, the 6-digit code is "
-                  "missing or wrong (for an account with a second factor), or the account is "
-                  "locked for a while after repeated failures. Check them and try again, or "
-                  "ask an administrator")
+SIGN_IN_FAILED = msg("Sign-in failed: the username or password is wrong, the 6-digit code is "
+                     "missing or wrong (for an account with a second factor), or the account is "
+                     "locked for a while after repeated failures. Check them and try again, or "
+                     "ask an administrator")
 
 
 class LoginRequest(BaseModel):
@@ -89,8 +90,8 @@ def login(*, session: Session, settings: Settings, data: LoginRequest, ip: str,
             stored = user.password_hash if user is not None else None
     if throttled:
         _fail(session, data.username, ip, "throttled", outcome="denied")
-        throttle = TooManyRequests("Too many failed sign-ins from your address; wait 15 "
-                                   "minutes and try again, or ask an administrator")
+        throttle = TooManyRequests(msg("Too many failed sign-ins from your address; wait 15 "
+                                       "minutes and try again, or ask an administrator"))
         throttle.audited = True
         raise throttle
     # Argon2 runs outside any transaction: it is slow on purpose, and locks must be short.
@@ -189,13 +190,14 @@ def session_principal(*, session: Session, settings: Settings, token: str, ip: s
         row = session.get(AuthSessionRow, key)
         user = session.get(UserRow, row.user_id) if row is not None else None
         if row is None or user is None or row.revoked_at is not None or not user.active:
-            raise Unauthenticated("Your session has ended; sign in again")
+            raise Unauthenticated(msg("Your session has ended; sign in again"))
         idle = timedelta(minutes=settings.session_idle_minutes)
         if _aware(row.expires_at) <= now or _aware(row.last_seen_at) + idle <= now:
             raise Unauthenticated(
-                f"Your session has ended (after {settings.session_idle_minutes} minutes "
-                f"without activity or {settings.session_absolute_hours} hours in all); "
-                "sign in again")
+                msg("Your session has ended (after {idle} minutes without activity "
+                    "or {hours} hours in all); sign in again",
+                    idle=settings.session_idle_minutes,
+                    hours=settings.session_absolute_hours))
         if needs_csrf and (csrf is None or not same(digest(settings, csrf), row.csrf_digest)):
             raise _CsrfFailed()
         must_change = user.must_change_password or _password_expired(settings, user, now)
@@ -231,19 +233,19 @@ def change_password(*, session: Session, settings: Settings, principal: Principa
     with session.begin():
         user = session.get(UserRow, principal.id) if principal.id is not None else None
     if user is None or principal.kind is not PrincipalKind.USER:
-        raise Unauthenticated("Sign in with a personal account to change its password")
+        raise Unauthenticated(msg("Sign in with a personal account to change its password"))
     confirm_password(session=session, settings=settings, principal=principal,
                      password=data.current_password, action="password_change")
     check_password(data.new_password, settings=settings, username=user.username,
                    field="new_password")
     if data.new_password == data.current_password:
-        raise ValidationError("The new password is the current one", [FieldError(
-            field="new_password", message="choose a password you have not used here")])
+        raise ValidationError(msg("The new password is the current one"), [FieldError(
+            field="new_password", message=msg("choose a password you have not used here"))])
     keep = digest(settings, keep_session) if keep_session else None
     with audited_transaction(session):
         user = session.get(UserRow, principal.id)
         if user is None:
-            raise Unauthenticated("This account no longer exists")
+            raise Unauthenticated(msg("This account no longer exists"))
         user.password_hash = hash_password(data.new_password)
         user.password_changed_at = user.updated_at = _now()
         user.must_change_password = False

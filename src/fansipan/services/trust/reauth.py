@@ -21,6 +21,7 @@ from fansipan.errors import (
     TooManyRequests,
     Unauthenticated,
     ValidationError,
+    msg,
 )
 from fansipan.services.trust.audit import record, record_alone
 from fansipan.services.trust.passwords import verify_password
@@ -38,10 +39,10 @@ def _aware(value: datetime) -> datetime:
 
 
 def _locked(settings: Settings) -> TooManyRequests:
-    refused = TooManyRequests(
-        f"Too many wrong passwords or codes for this account: it is locked for "
-        f"{settings.lockout_minutes} minutes. Try again later, or ask an administrator to "
-        "unlock it")
+    refused = TooManyRequests(msg(
+        "Too many wrong passwords or codes for this account: it is locked for {minutes} "
+        "minutes. Try again later, or ask an administrator to unlock it",
+        minutes=settings.lockout_minutes))
     refused.audited = True
     return refused
 
@@ -54,7 +55,7 @@ def confirm_password(*, session: Session, settings: Settings, principal: Princip
         user = session.get(UserRow, principal.id) if principal.id is not None else None
         if user is None or principal.kind is not PrincipalKind.USER or (
                 user.kind != PrincipalKind.USER.value):
-            raise Unauthenticated("Sign in with a personal account to do this")
+            raise Unauthenticated(msg("Sign in with a personal account to do this"))
         stored = user.password_hash
         locked = user.locked_until is not None and _aware(user.locked_until) > now
         failures = user.failed_logins
@@ -70,8 +71,8 @@ def confirm_password(*, session: Session, settings: Settings, principal: Princip
                 if found is not None:
                     found.failed_logins = 0
         return
-    wrong = ValidationError("The current password is wrong", [FieldError(
-        field=field, message="enter the password you sign in with")])
+    wrong = ValidationError(msg("The current password is wrong"), [FieldError(
+        field=field, message=msg("enter the password you signed in with"))])
     count_failure(session=session, settings=settings, principal=principal, action=action,
                   reason="wrong_password", refusal=wrong)
 
@@ -83,7 +84,7 @@ def count_failure(*, session: Session, settings: Settings, principal: Principal,
     with audited_transaction(session):
         user = session.get(UserRow, principal.id) if principal.id is not None else None
         if user is None:
-            raise Unauthenticated("This account no longer exists")
+            raise Unauthenticated(msg("This account no longer exists"))
         user.failed_logins += 1
         locked_now = user.failed_logins >= settings.login_max_failures
         if locked_now:

@@ -10,7 +10,7 @@ from fansipan.domain.access import Permission, Principal
 from fansipan.domain.indicators import Aggregation, Indicator, ValueType, check_catalogue
 from fansipan.domain.periods import PeriodType
 from fansipan.domain.targets import Direction
-from fansipan.errors import Conflict, FieldError, ValidationError
+from fansipan.errors import Conflict, FieldError, ValidationError, msg
 from fansipan.services.catalog import load_catalog, unknown_message
 from fansipan.services.trust.access import data_scope, require
 from fansipan.services.trust.audit import record, record_for
@@ -152,10 +152,11 @@ def create_indicator(*, session: Session, data: IndicatorCreate,
     with audited_transaction(session):
         catalog = load_catalog(session)
         if data.code in catalog.indicators:
-            raise Conflict("The indicator exists already", [FieldError(
-                field="code", value=data.code, message=f"{data.code} is already in the catalogue")])
+            raise Conflict(msg("The indicator exists already"), [FieldError(
+                field="code", value=data.code, message=msg("{code} is already in the catalogue",
+                                                           code=data.code))])
         if data.sector not in catalog.sectors:
-            raise ValidationError("Unknown sector", [FieldError(
+            raise ValidationError(msg("Unknown sector"), [FieldError(
                 field="sector", value=data.sector,
                 message=unknown_message("sector", data.sector, catalog.sectors))])
         new = Indicator(**{**data.model_dump(), "levels": tuple(data.levels)})

@@ -18,7 +18,7 @@ from fansipan.domain.access import Permission, Principal
 from fansipan.domain.numbers import NumberStyle, parse_number
 from fansipan.domain.periods import Period, PeriodType, parse_period
 from fansipan.domain.texts import text_problem
-from fansipan.errors import FieldError, ValidationError
+from fansipan.errors import FieldError, ValidationError, msg
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import Scope, data_scope, require
@@ -70,9 +70,8 @@ def set_target(*, session: Session, data: TargetWrite, actor: str | None = None,
         raise ValueError("set_target needs a principal or an actor")
     bad_text = text_problem(data.document)
     if bad_text is not None:
-        raise ValidationError(f"Văn bản giao chỉ tiêu {bad_text[1]} / The document "
-                              f"{bad_text[0]}", [FieldError(field="document",
-                                                            message=f"the document {bad_text[0]}")])
+        raise ValidationError(msg("The document {problem}", problem=bad_text), [FieldError(
+            field="document", message=msg("the document {problem}", problem=bad_text))])
     planned = parse_number(data.planned, field="planned", style=number_style)
     with audited_transaction(session, numbered=True):
         catalog = load_catalog(session)
@@ -123,20 +122,19 @@ def _resolve(catalog: Catalog, data: TargetWrite) -> tuple[Period, int, int]:
     indicator = catalog.indicator(data.indicator)
     unit = catalog.unit(data.unit, period.end)
     if not indicator.accepts_period_type(period.type):
-        raise ValidationError("Target period does not fit the indicator", [FieldError(
+        raise ValidationError(msg("Target period does not fit the indicator"), [FieldError(
             field="period", value=data.period,
-            message=f"{indicator.code} is reported by {indicator.periodicity.value} or coarser",
+            message=msg("{code} is reported by {periodicity} or a longer period",
+                        code=indicator.code, periodicity=indicator.periodicity.word),
         )])
     if data.horizon:
         first, last = (int(y) for y in data.horizon.split("-"))
         if period.type is not PeriodType.YEAR or period.year != last or first > last:
             raise ValidationError(
-                "Mục tiêu nhiều năm đặt cho năm cuối của giai đoạn / A multi-year goal is "
-                "set for the last year of its plan", [FieldError(
-                    field="horizon", value=data.horizon,
-                    message=f"give the period as the year {last} and a horizon FIRST-LAST "
-                            "with FIRST no later than LAST, e.g. 2021-2025 for 2025; "
-                            f"ghi kỳ là năm {last}, giai đoạn dạng 2021-2025")])
+                msg("A multi-year goal is set for the last year of its plan"), [FieldError(
+                    field="horizon", value=data.horizon, message=msg(
+                        "give the period as the year {last} and a horizon FIRST-LAST with "
+                        "FIRST no later than LAST, e.g. 2021-2025 for 2025", last=last))])
     return period, catalog.indicator_ids[indicator.code], unit.id
 
 

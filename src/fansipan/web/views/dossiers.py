@@ -13,7 +13,7 @@ from fansipan.domain.periods import parse_period
 from fansipan.http.deps import SessionDep
 from fansipan.services.citizens.dossier_page import DossierPage, dossier_page
 from fansipan.services.citizens.dossiers import ListStatus, list_dossiers
-from fansipan.web.deps import Lang, Viewer, page_router
+from fansipan.web.deps import Lang, Mark, Viewer, page_router
 from fansipan.web.i18n import translate
 from fansipan.web.pages import render
 from fansipan.web.tables import Table, check_format, download
@@ -32,11 +32,11 @@ def dossiers_page(request: Request, session: SessionDep, viewer: Viewer, lang: L
 
 
 @router.get("/dossiers.{fmt}")
-def dossiers_table(fmt: str, session: SessionDep, viewer: Viewer, lang: Lang,
+def dossiers_table(fmt: str, session: SessionDep, mark: Mark, viewer: Viewer, lang: Lang,
                    period: PeriodQ = None, by: By = "agency") -> Response:
     form = check_format(fmt)
     page = dossier_page(session=session, principal=viewer, period=period)
-    return download(_ranking_table(page, by, lang), form)
+    return download(_ranking_table(page, by, lang), form, mark=mark, lang=lang)
 
 
 def _ranking_table(page: DossierPage, by: str, lang: str) -> Table:
@@ -52,7 +52,7 @@ def _ranking_table(page: DossierPage, by: str, lang: str) -> Table:
                           t("dv_late"), t("dv_open_overdue"), t("dv_rate_766"),
                           t("dv_rate_overdue"), t("dv_average_days"), t("dv_online"),
                           t("dv_paid_online"), t("dv_e_result"), t("dv_digitised")],
-                  note=f"{page.period.label(lang)} — {translate('illustrative_short', lang)}")
+                  note=page.period.label(lang))
     for r in rows:
         s = r.summary
         table.rows.append([r.rank, r.code, r.name, s.received, s.handled, s.early, s.on_time,
@@ -76,7 +76,7 @@ def dossiers_late(request: Request, session: SessionDep, viewer: Viewer, lang: L
 
 
 @router.get("/dossiers/late.{fmt}")
-def dossiers_late_table(fmt: str, session: SessionDep, viewer: Viewer, lang: Lang,
+def dossiers_late_table(fmt: str, session: SessionDep, mark: Mark, viewer: Viewer, lang: Lang,
                         agency: Agency, period: PeriodQ = None) -> Response:
     form = check_format(fmt)
     chosen = parse_period(period) if period else None
@@ -89,10 +89,9 @@ def dossiers_late_table(fmt: str, session: SessionDep, viewer: Viewer, lang: Lan
                         "due_at", "effective_due", "completed_at", "status", "days_late"],
                   labels=[t("dv_number"), t("code"), t("dv_procedure"), t("unit"),
                           t("dv_received_at"), t("dv_due_at"), t("dv_effective_due"),
-                          t("dv_completed_at"), t("fb_status"), t("dv_days_late")],
-                  note=translate("illustrative_short", lang))
+                          t("dv_completed_at"), t("fb_status"), t("dv_days_late")])
     for d in found:
         table.rows.append([d.number, d.procedure_code, d.procedure_name, d.unit_name or d.unit,
                            d.received_at, d.due_at, d.effective_due, d.completed_at,
                            d.status_en if lang == "en" else d.status_vi, d.days_late])
-    return download(table, form)
+    return download(table, form, mark=mark, lang=lang)

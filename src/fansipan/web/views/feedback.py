@@ -24,7 +24,7 @@ from fansipan.services.citizens.forms import report_form
 from fansipan.services.citizens.reports import PublicQuery, get_photo, get_public_report
 from fansipan.services.citizens.submissions import MAX_PHOTOS, Receipt, submit_form
 from fansipan.services.citizens.workflow import rate_report
-from fansipan.web.deps import Lang, Viewer, page_router
+from fansipan.web.deps import Lang, Mark, Viewer, page_router
 from fansipan.web.feedback_figures import map_figure
 from fansipan.web.i18n import translate
 from fansipan.web.pages import render
@@ -173,8 +173,8 @@ def feedback_map(request: Request, session: SessionDep, lang: Lang, service: Ser
 
 
 @router.get("/feedback/map.{fmt}")
-def feedback_map_table(fmt: str, session: SessionDep, lang: Lang, service: Service = None,
-                       status: Status = None) -> Response:
+def feedback_map_table(fmt: str, session: SessionDep, mark: Mark, lang: Lang,
+                       service: Service = None, status: Status = None) -> Response:
     data = public_map(session=session, query=_map_query(service, status), lang=lang)
     t = partial(translate, lang=lang)
     table = Table(name="phan-anh", title=t("fb_map_title"),
@@ -182,15 +182,14 @@ def feedback_map_table(fmt: str, session: SessionDep, lang: Lang, service: Servi
                         "commune", "agency", "requested_at", "expected_at", "lat", "long"],
                   labels=[t("fb_number"), t("code"), t("fb_category"), "Open311", t("fb_status"),
                           t("fb_commune"), t("fb_agency"), t("fb_received"), t("fb_deadline"),
-                          "lat", "long"],
-                  note=translate("illustrative_short", lang))
+                          "lat", "long"])
     for r in data.reports:
         table.rows.append([r.request_id, r.service_code,
                            r.service_name_en if lang == "en" else r.service_name_vi, r.status,
                            r.state_en if lang == "en" else r.state_vi, r.commune_name or "",
                            (r.agency_name_en if lang == "en" else r.agency_name_vi) or "",
                            r.requested_at, r.expected_at, r.lat, r.long])
-    return download(table, check_format(fmt))
+    return download(table, check_format(fmt), mark=mark, lang=lang)
 
 
 @router.get("/feedback/photos/{name}")

@@ -33,7 +33,7 @@ from fansipan.services.citizens.workflow import (
     moderate_report,
     take_step,
 )
-from fansipan.web.deps import Lang, Viewer, page_router
+from fansipan.web.deps import Lang, Mark, Viewer, page_router
 from fansipan.web.i18n import translate
 from fansipan.web.pages import render
 from fansipan.web.tables import Table, check_format, download
@@ -63,7 +63,7 @@ def inbox_page(request: Request, session: SessionDep, viewer: Viewer, lang: Lang
 
 
 @router.get("/inbox.{fmt}")
-def inbox_table(fmt: str, session: SessionDep, viewer: Viewer, lang: Lang,
+def inbox_table(fmt: str, session: SessionDep, mark: Mark, viewer: Viewer, lang: Lang,
                 state: StateFilter = StateFilter.OPEN, agency: Text = None,
                 service: Text = None, q: Text = None) -> Response:
     form = check_format(fmt)
@@ -81,7 +81,7 @@ def inbox_table(fmt: str, session: SessionDep, viewer: Viewer, lang: Lang,
                            r.commune_name or "", item.counted_at_name or item.counted_at,
                            r.state_en if lang == "en" else r.state_vi, r.overdue,
                            r.requested_at, r.expected_at])
-    return download(table, form)
+    return download(table, form, mark=mark, lang=lang)
 
 
 def _report_page(request: Request, session: SessionDep, viewer: Viewer, lang: str,

@@ -8,9 +8,9 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 
 from fansipan.http.deps import SessionDep
+from fansipan.locale import tr
 from fansipan.services.insight.sector_page import SectorPage, sector_page
 from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
-from fansipan.web.i18n import translate
 from fansipan.web.pages import render
 from fansipan.web.tables import Table, check_format, download, split_format
 
@@ -32,12 +32,12 @@ def sector_view(ref: str, request: Request, session: SessionDep, warehouse: Ware
 
 
 def sector_table(data: SectorPage, lang: str) -> Table:
-    t = partial(translate, lang=lang)
+    _t = partial(tr, lang)
     table = Table(name=f"sector-{data.code}", title=data.code,
                   keys=["indicator", "name", "unit_of_measure", "period", "value", "last_year",
                         "change", "change_pct"],
-                  labels=[t("code"), t("indicator"), t("unit_of_measure"), t("period"),
-                          t("value"), t("last_year"), t("change"), t("change_pct")],
+                  labels=[_t("Code"), _t("Indicator"), _t("Unit of measure"), _t("Period"),
+                          _t("Value"), _t("Same period last year"), _t("Change"), _t("Change (%)")],
                   note=data.name)
     for item in data.latest:
         ind = item.indicator

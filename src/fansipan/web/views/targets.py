@@ -11,8 +11,9 @@ from fastapi.responses import Response
 from pydantic import ValidationError as PydanticError
 
 from fansipan.domain.numbers import NumberStyle, parse_number
-from fansipan.errors import FansipanError, FieldError
+from fansipan.errors import FansipanError, FieldError, msg
 from fansipan.http.deps import SessionDep
+from fansipan.locale import tr
 from fansipan.services.foresight.panels import odds_by_target
 from fansipan.services.insight.evaluation import EvaluationReport
 from fansipan.services.insight.horizons import evaluate_horizons
@@ -43,7 +44,7 @@ def _page(request: Request, session: SessionDep, warehouse: WarehouseDep, viewer
                               principal=viewer)
     odds = odds_by_target(session=session, principal=viewer, year=year, lang=lang)
     return render(request, "targets.html", status=status, odds=odds,
-                  title=translate("targets_title", lang, year=year), report=report, year=year,
+                  title=tr(lang, "Targets for {year}", year=year), report=report, year=year,
                   goals=goals,
                   indicators=[i for i in view.indicators() if i.direction.value != "none"],
                   message=message, errors=errors or [], form=form or {},
@@ -62,14 +63,15 @@ def targets_table(fmt: str, session: SessionDep, warehouse: WarehouseDep, viewer
     year = year or date.today().year
     report = _report(session, warehouse, viewer, lang, year)
     odds = odds_by_target(session=session, principal=viewer, year=year, lang=lang)
-    t = partial(translate, lang=lang)
-    table = Table(name=f"targets-{year}", title=t("targets"),
+    _t = partial(tr, lang)
+    table = Table(name=f"targets-{year}", title=_t("Targets"),
                   keys=["indicator", "name", "sector", "unit", "unit_name", "period", "planned",
                         "actual", "plan_percent", "status", "odds", "outlook", "document",
                         "figure"],
-                  labels=[t("code"), t("indicator"), t("sector"), t("code"), t("unit"),
-                          t("period"), t("planned"), t("actual"), t("plan_share"), t("status"),
-                          t("odds"), t("outlook"), t("document"), t("figure")])
+                  labels=[_t("Code"), _t("Indicator"), _t("Sector"), _t("Unit code"), _t("Unit"),
+                          _t("Period"), _t("Planned"), _t("Actual"),
+                          translate("plan_share", lang), _t("Status"), translate("odds", lang),
+                          translate("outlook", lang), _t("Document"), translate("figure", lang)])
     for i in report.items if report else []:
         o = odds.get((i.indicator, i.unit, i.period))
         table.rows.append([i.indicator, i.indicator_name, i.sector, i.unit, i.unit_name, i.period,
@@ -101,15 +103,17 @@ def targets_save(request: Request, session: SessionDep, warehouse: WarehouseDep,
     except (ValueError, FansipanError):
         return _page(request, session, warehouse, viewer, lang, year, status=422,
                      errors=[FieldError(field="tolerance", value=tolerance,
-                                        message="a share between 0 and 1, such as 0,02")],
+                                        message=msg("a share between 0 and 1, such as 0,02"))],
                      form=form)
     try:
         data = TargetWrite(indicator=indicator, unit=unit, period=period, planned=planned,
                            tolerance=tol, document=document, horizon=horizon.strip())
     except PydanticError:
+        hint = msg("Write the plan's years as 2021-2025, or leave it empty for the period's "
+                   "own plan")
         return _page(request, session, warehouse, viewer, lang, year, status=422,
-                     errors=[FieldError(field="horizon", value=horizon,
-                                        message=translate("horizon_form", lang))], form=form)
+                     errors=[FieldError(field="horizon", value=horizon, message=hint)],
+                     form=form)
     try:
         saved = set_target(session=session, principal=viewer, data=data,
                            number_style=style)
@@ -120,5 +124,6 @@ def targets_save(request: Request, session: SessionDep, warehouse: WarehouseDep,
                      errors=[*exc.errors] or [FieldError(field="target", message=exc.message)],
                      form=form)
     return _page(request, session, warehouse, viewer, lang, year,
-                 message=translate("target_saved", lang, indicator=saved.indicator,
-                                   unit=saved.unit_name, period=saved.period))
+                 message=tr(lang, "Saved the target {indicator} ({unit}, {period}).",
+                            indicator=saved.indicator, unit=saved.unit_name,
+                            period=saved.period))

@@ -27,7 +27,7 @@ from fansipan.services.direction.task_rates import group_rates
 from fansipan.services.direction.task_views import TaskQuery, list_tasks
 from fansipan.services.direction.tasks import get_task
 from fansipan.services.trust.access import require
-from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
+from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
 from fansipan.web.i18n import translate
 from fansipan.web.pages import render
 from fansipan.web.tables import Table, check_format, download
@@ -85,7 +85,8 @@ def tasks_page(request: Request, session: SessionDep, settings: SettingsDep,
 
 
 @router.get("/tasks.{fmt}")
-def tasks_table(fmt: str, session: SessionDep, settings: SettingsDep, warehouse: WarehouseDep,
+def tasks_table(fmt: str, session: SessionDep, mark: Mark, settings: SettingsDep,
+                warehouse: WarehouseDep,
                 viewer: Viewer, lang: Lang, year: int | None = YearQuery,
                 unit: str | None = UnitQuery, directive: int | None = Query(default=None, ge=1),
                 overdue: bool = False) -> Response:
@@ -103,7 +104,7 @@ def tasks_table(fmt: str, session: SessionDep, settings: SettingsDep, warehouse:
                            ", ".join(u.name for u in task.co_units), task.assigned_on,
                            task.deadline, task.status_label, task.progress, task.completed_on,
                            task.days_late])
-    return download(table, check_format(fmt))
+    return download(table, check_format(fmt), mark=mark, lang=lang)
 
 
 def _task_page(request: Request, session: SessionDep, settings: SettingsDep,
