@@ -112,6 +112,6 @@ def test_the_cli_prints_a_forecast_and_the_alerts(session: Session, store_url: s
     assert "Mô hình:" in out.output and "2026-03" in out.output and "80 %" in out.output
     assert "Số liệu: 60 (2021-01 … 2025-12)" in out.output
     bad = CliRunner().invoke(cli, ["forecast", "NO_SUCH", "--unit", COMMUNE], env=env)
-    assert bad.exit_code == 1 and "error:" in bad.output
+    assert bad.exit_code == 1 and "lỗi:" in bad.output and "NO_SUCH" in bad.output
     listed = CliRunner().invoke(cli, ["alerts", "list", "--open"], env=env)
     assert listed.exit_code == 0 and "Không có cảnh báo." in listed.output

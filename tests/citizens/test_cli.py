@@ -32,7 +32,7 @@ def test_feedback_setup_list_and_show(store_url: str, session: Session) -> None:
     code, out = run(store_url, "feedback", "show", receipt.request_id)
     assert code == 0 and "0912 345 678" in out and "Giao đơn vị xử lý" in out
     code, out = run(store_url, "feedback", "show", "PA-1999-000001")
-    assert code == 1 and out.startswith("error:")
+    assert code == 1 and out.startswith("lỗi:") and "PA-1999-000001" in out
 
 
 def test_dossiers_import_and_summary(store_url: str, session: Session, tmp_path: Path) -> None:

@@ -193,7 +193,7 @@ _ANSWERS: dict[str, tuple[Answer, ...]] = {
 }
 # How long a body takes, in hours: (median, spread); communes are a little slower.
 _PACE = {"dien-luc-lao-cai": (6, 0.8), "cap-nuoc-lao-cai": (18, 0.8), "so-xay-dung": (40, 0.9),
-         "so-nn-mt": (70, 0.7), "so-vh-tt-dl": (30, 0.8)}
+         "so-nn-mt": (70, 0.7), "so-vhttdl": (30, 0.8)}
 _COMMUNE_PACE = (50, 0.9)
 _REASONS = ("Nội dung phản ánh đã được xử lý trước đó, hiện trạng bình thường",
             "Không xác định được vị trí sự việc, đề nghị người dân cung cấp thêm thông tin")
@@ -336,7 +336,7 @@ _PROCEDURES: tuple[tuple[str, str, str, int, bool, str, float], ...] = (
      "partial", 0.02),
     ("so-cong-thuong", "2.000003", "Cấp giấy phép kinh doanh bán lẻ rượu", 10, True, "full",
      0.02),
-    ("so-vh-tt-dl", "1.004623", "Cấp giấy phép kinh doanh dịch vụ lữ hành nội địa", 10,
+    ("so-vhttdl", "1.004623", "Cấp giấy phép kinh doanh dịch vụ lữ hành nội địa", 10,
      True, "full", 0.01),
     (COMMUNE, "1.001193", "Đăng ký khai sinh", 1, False, "full", 0.28),
     (COMMUNE, "1.000894", "Đăng ký kết hôn", 3, False, "full", 0.08),

@@ -26,7 +26,7 @@ from fansipan.domain.service_requests import (
     RequestEvent,
     ServiceRequest,
 )
-from fansipan.errors import FieldError, NotFound
+from fansipan.errors import FieldError, NotFound, msg
 from fansipan.services.citizens.moments import loaded, maybe, now, stored
 from fansipan.services.citizens.record_counts import month_of
 from fansipan.store.citizens_tables import (
@@ -150,10 +150,10 @@ def find_row(session: Session, request_id: str) -> ServiceRequestRow:
     row = session.scalars(select(ServiceRequestRow).where(
         ServiceRequestRow.request_id == request_id.strip())).one_or_none()
     if row is None:
-        raise NotFound(f"Không có phản ánh {request_id[:24]} / No such report",
+        raise NotFound(msg("No such report {number}", number=request_id[:24]),
                        [FieldError(field="service_request_id", value=request_id[:24],
-                                   message="kiểm tra lại mã phản ánh, ví dụ PA-2026-000123 / "
-                                           "check the report number, e.g. PA-2026-000123")])
+                                   message=msg("check the report number, e.g. "
+                                               "PA-2026-000123"))])
     return row
 
 

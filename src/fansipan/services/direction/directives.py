@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.documents import parse_number_line
-from fansipan.errors import Conflict, FansipanError, FieldError, NotFound, ValidationError
+from fansipan.errors import Conflict, FansipanError, FieldError, NotFound, ValidationError, msg
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.direction.clock import today_in_vietnam
 from fansipan.services.direction.records import TaskScope, require_reader
@@ -97,9 +97,9 @@ def get_directive(*, session: Session, principal: Principal,
     for d in list_directives(session=session, principal=principal):
         if d.id == directive_id:
             return d
-    raise NotFound("Không có văn bản chỉ đạo này / No such directive", [FieldError(
+    raise NotFound(msg("No such directive"), [FieldError(
         field="directive", value=str(directive_id),
-        message="there is no directive with this number among those you may see")])
+        message=msg("there is no directive with this number among those you may see"))])
 
 
 def _visible_counts(session: Session, scope: TaskScope) -> dict[int, int]:

@@ -27,7 +27,7 @@ from fansipan.domain.tasks import (
     Task,
     TaskEvent,
 )
-from fansipan.errors import FieldError, NotFound, PermissionDenied, Unauthenticated
+from fansipan.errors import FieldError, NotFound, PermissionDenied, Unauthenticated, msg
 from fansipan.services.catalog import Catalog
 from fansipan.services.direction.shapes import EventKind
 from fansipan.services.trust.access import require, units_in_scope
@@ -111,7 +111,7 @@ def load_tasks(session: Session, rows: Sequence[TaskRow]) -> list[StoredTask]:
 def require_reader(principal: Principal) -> None:
     """Tasks are internal: signed in, with data access."""
     if principal.is_anonymous:
-        raise Unauthenticated("Đăng nhập để xem nhiệm vụ / Sign in to see the key tasks")
+        raise Unauthenticated(msg("Sign in to see the key tasks"))
     require(principal, Permission.READ_DATA)
 
 
@@ -173,7 +173,7 @@ def find_task(session: Session, scope: TaskScope, task_id: int) -> StoredTask:
     row = session.get(TaskRow, task_id)
     stored = load_tasks(session, [row])[0] if row is not None else None
     if stored is None or not scope.sees(stored):
-        raise NotFound("Không có nhiệm vụ này / No such task", [FieldError(
+        raise NotFound(msg("No such task"), [FieldError(
             field="task", value=str(task_id),
-            message="there is no task with this number among those you may see")])
+            message=msg("there is no task with this number among those you may see"))])
     return stored
