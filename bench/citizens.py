@@ -44,7 +44,7 @@ from fansipan.store.engine import make_engine, make_session_factory  # noqa: E40
 from fansipan.store.migrate import upgrade_store  # noqa: E402
 
 AGENCIES = ("so-tu-phap", "so-tai-chinh", "so-xay-dung", "so-nn-mt", "so-y-te", "so-gd-dt",
-            "so-noi-vu", "so-cong-thuong", "so-vh-tt-dl", "so-kh-cn")
+            "so-noi-vu", "so-cong-thuong", "so-vhttdl", "so-kh-cn")
 COMMUNES = ("03006", "02647", "02671", "04252", "02839", "03037", "04288", "02683", "02701",
             "04630", "04456", "02761", "02809", "02947", "03082", "04303", "04498", "04714",
             "04543", "04663")
