@@ -62,16 +62,22 @@ def get_public_report(*, session: Session, request_id: str,
             stored.row.service_code), at or utc_now())
 
 
+def _report_in_scope(session: Session, catalog: Catalog, principal: Principal,
+                     request_id: str) -> StoredReport:
+    """A report of one of the reader's bodies, as counted on the day it was sent."""
+    stored = load_report(session, request_id)
+    check_body_in_scope(catalog, principal, stored.row.counted_code,
+                        local_date(stored.request.requested_at), what="Phản ánh / The report")
+    return stored
+
+
 def get_staff_report(*, session: Session, principal: Principal, request_id: str,
                      at: datetime | None = None) -> StaffReport:
     """Staff view of one report of the reader's bodies."""
     require(principal, Permission.READ_RECORDS)
     with session.begin():
         catalog = load_catalog(session)
-        stored = load_report(session, request_id)
-        check_body_in_scope(catalog, principal, stored.row.counted_code,
-                            local_date(stored.request.requested_at),
-                            what="Phản ánh / The report")
+        stored = _report_in_scope(session, catalog, principal, request_id)
         return staff_report(catalog, principal, stored, _categories(session).get(
             stored.row.service_code), at or utc_now())
 
@@ -277,10 +283,7 @@ def duplicate_suggestions(*, session: Session, principal: Principal, request_id:
     require(principal, Permission.READ_RECORDS)
     with session.begin():
         catalog = load_catalog(session)
-        stored = load_report(session, request_id)
-        check_body_in_scope(catalog, principal, stored.row.counted_code,
-                            local_date(stored.request.requested_at),
-                            what="Phản ánh / The report")
+        stored = _report_in_scope(session, catalog, principal, request_id)
         request = stored.request
         if request.location.lat is None or request.location.long is None:
             return []
