@@ -163,6 +163,8 @@ def test_targets_say_how_much_of_the_plan_and_which_figures_are_estimates(
     page = web.get("/targets", params={"year": 2024}).text
     # 500 households online of 860 is 58,1 %, against a plan of 50 %.
     assert "Đạt 116,3% kế hoạch" in page
+    # 2024 is over and its target judged: no odds "being computed" for it.
+    assert "đang tính" not in page
     # An estimate for one more commune: the province's rate includes it, so it is one.
     put = web.put("/api/v1/datavalues/CDS_HO_CO_INTERNET/02644/2024",
                   headers=officer.headers, json={"value": 20, "status": "estimate"})

@@ -31,6 +31,11 @@ class TargetStatus(StrEnum):
     NO_DATA = "no_data"
     NOT_APPLICABLE = "not_applicable"
 
+    @property
+    def is_final(self) -> bool:
+        """The period is over and the target judged: no odds or outlook to give any more."""
+        return self in (TargetStatus.EXCEEDED, TargetStatus.MET, TargetStatus.MISSED)
+
     def label(self, lang: str) -> str:
         """The status for people; Vietnamese unless `lang` is "en", as for indicator names."""
         vi, en = _LABELS[self]
