@@ -34,6 +34,9 @@ log = logging.getLogger("fansipan.audit")
 CHANGE_FIELDS = ("id", "record_kind", "record_id", "operation", "indicator_id", "unit_id",
                  "period", "old_value", "new_value", "source", "actor", "at", "batch")
 _FLOAT_FIELDS = {"old_value", "new_value"}
+# Estimates (ước thực hiện): added to a row's digest only when the row has one, so every
+# digest of official figures, those written before estimates existed included, is as it was.
+STATUS_FIELDS = ("old_status", "new_status")
 
 
 @dataclass(frozen=True)
@@ -94,22 +97,29 @@ def changes_digest(rows: Iterable[Mapping[str, object]]) -> str:
             if name in _FLOAT_FIELDS and v is not None:
                 v = float(v)  # type: ignore[arg-type]
             values.append(v)
+        statuses = [row.get(name) for name in STATUS_FIELDS]
+        if any(statuses):
+            values.extend(statuses)
         h.update(dumps(values).encode())
         h.update(b"\n")
     return h.hexdigest()
 
 
 def changes_text(rows: Iterable[Sequence[Any]]) -> str:
-    """What `changes_digest` hashes, for rows that are tuples in CHANGE_FIELDS' order:
-    the same text, made in one C call per row (a verification reads millions)."""
+    """What `changes_digest` hashes, for rows that are tuples in CHANGE_FIELDS' order
+    (then, optionally, STATUS_FIELDS'): the same text, made in one C call per row (a
+    verification reads millions)."""
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     out = []
     for r in rows:
         old, new, at = r[7], r[8], r[11]
-        out.append(encode([r[0], r[1], r[2], r[3], r[4], r[5], r[6],
-                           None if old is None else repr(float(old)),
-                           None if new is None else repr(float(new)), r[9], r[10],
-                           canonical_time(at) if isinstance(at, datetime) else at, r[12]]))
+        values = [r[0], r[1], r[2], r[3], r[4], r[5], r[6],
+                  None if old is None else repr(float(old)),
+                  None if new is None else repr(float(new)), r[9], r[10],
+                  canonical_time(at) if isinstance(at, datetime) else at, r[12]]
+        if len(r) > 13 and (r[13] or r[14]):
+            values += [r[13], r[14]]
+        out.append(encode(values))
     out.append("")
     return "\n".join(out)
 
@@ -124,14 +134,28 @@ def _num(value: float | None) -> str:
     return "null" if value is None else f'"{float(value)!r}"'
 
 
-def change_lines(rows: Iterable[Sequence[Any]], tail: str) -> str:
+def change_lines(rows: Iterable[Sequence[Any]], tail: str,
+                 statuses: Iterable[tuple[str | None, str | None]] | None = None) -> str:
     """`changes_digest`'s input for data-value change rows (id, record id, operation,
     indicator, unit, period, old, new), written directly: the same text, at the speed a
-    million rows need. `tail` is `change_tail` of the write."""
+    million rows need. `tail` is `change_tail` of the write; `statuses`, when any row has
+    one, each row's (old status, new status), as `changes_digest` adds them."""
     dumps_text = json.dumps
+    if statuses is None:
+        return "".join(
+            f'[{c},"data_value",{rid},"{op}",{i},{u},{dumps_text(p, ensure_ascii=False)},'
+            f"{_num(old)},{_num(new)}{tail}" for c, rid, op, i, u, p, old, new in rows)
     return "".join(
         f'[{c},"data_value",{rid},"{op}",{i},{u},{dumps_text(p, ensure_ascii=False)},'
-        f"{_num(old)},{_num(new)}{tail}" for c, rid, op, i, u, p, old, new in rows)
+        f"{_num(old)},{_num(new)}{with_statuses(tail, s)}"
+        for (c, rid, op, i, u, p, old, new), s in zip(rows, statuses, strict=True))
+
+
+def with_statuses(tail: str, statuses: tuple[str | None, str | None]) -> str:
+    """A digest line's tail with its change's statuses, when it has any."""
+    if not any(statuses):
+        return tail
+    return tail[:-2] + "," + ",".join(json.dumps(s) for s in statuses) + "]\n"
 
 
 def lock_chain(session: Session) -> None:

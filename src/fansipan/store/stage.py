@@ -11,7 +11,7 @@ rows.
 - `fsp_stage` (indicator, unit, period) → the file's row, value, comment, and what the
   row does (`domain.rows.WriteOp`); its key finds a row repeated anywhere in the file;
 - `fsp_stored` the same keys → what the store held when the row was checked (id, value,
-  comment, deleted), for the rows that had a stored value;
+  comment, deleted, whether it is an estimate), for the rows that had a stored value;
 - `fsp_periods` period → type, first and last day.
 """
 
@@ -25,7 +25,8 @@ from sqlalchemy import Connection, DateTime, bindparam, text
 
 Key = tuple[int, int, str]
 StageRow = tuple[int, int, str, int, float | None, str | None, str]  # i, u, p, r, v, c, op
-StoredRow = tuple[int, int, str, int, float | None, str | None, bool]  # i, u, p, id, v, c, del
+# i, u, p, id, value, comment, deleted, estimate
+StoredRow = tuple[int, int, str, int, float | None, str | None, bool, bool]
 
 _NOW = bindparam("now", type_=DateTime(timezone=True))
 _SQLITE_VARS = 32_766  # bound parameters one SQLite statement may hold
@@ -47,7 +48,7 @@ def create(conn: Connection) -> None:
         conn.exec_driver_sql(
             "CREATE TEMP TABLE fsp_stored (i integer NOT NULL, u integer NOT NULL, p text NOT "
             "NULL, did bigint NOT NULL, dval float8, dcom text, ddel boolean NOT NULL, "
-            "PRIMARY KEY (i, u, p))")
+            "dest boolean NOT NULL, PRIMARY KEY (i, u, p))")
         conn.exec_driver_sql(
             "CREATE TEMP TABLE fsp_periods (p text PRIMARY KEY, t text, s date, e date)")
         return
@@ -60,7 +61,7 @@ def create(conn: Connection) -> None:
     conn.exec_driver_sql(
         "CREATE TEMP TABLE fsp_stored (i INTEGER NOT NULL, u INTEGER NOT NULL, p TEXT NOT "
         "NULL, did INTEGER NOT NULL, dval REAL, dcom TEXT, ddel INTEGER NOT NULL, "
-        "PRIMARY KEY (i, u, p)) WITHOUT ROWID")
+        "dest INTEGER NOT NULL, PRIMARY KEY (i, u, p)) WITHOUT ROWID")
     conn.exec_driver_sql(
         "CREATE TEMP TABLE fsp_periods (p TEXT PRIMARY KEY, t TEXT, s TEXT, e TEXT)")
 
@@ -116,20 +117,21 @@ def add_rows(conn: Connection, rows: Sequence[StageRow]) -> int:
 
 
 def add_stored(conn: Connection, rows: Sequence[StoredRow]) -> None:
-    """What the store holds for staged keys (i, u, p, id, value, comment, deleted)."""
+    """What the store holds for staged keys (i, u, p, id, value, comment, deleted,
+    estimate)."""
     if not rows:
         return
     if _pg(conn):
         conn.execute(text(
             "INSERT INTO fsp_stored SELECT * FROM unnest(CAST(:i AS integer[]), CAST(:u AS "
             "integer[]), CAST(:p AS text[]), CAST(:d AS bigint[]), CAST(:v AS float8[]), "
-            "CAST(:c AS text[]), CAST(:x AS boolean[])) ON CONFLICT (i, u, p) DO UPDATE SET "
-            "did = excluded.did, dval = excluded.dval, dcom = excluded.dcom, "
-            "ddel = excluded.ddel"),
-            {name: [row[n] for row in rows] for n, name in enumerate("iupdvcx")})
+            "CAST(:c AS text[]), CAST(:x AS boolean[]), CAST(:e AS boolean[])) ON CONFLICT "
+            "(i, u, p) DO UPDATE SET did = excluded.did, dval = excluded.dval, "
+            "dcom = excluded.dcom, ddel = excluded.ddel, dest = excluded.dest"),
+            {name: [row[n] for row in rows] for n, name in enumerate("iupdvcxe")})
         return
-    _values_insert(conn, "INSERT OR REPLACE", "fsp_stored", 7,
-                   [(*row[:6], 1 if row[6] else 0) for row in rows])
+    _values_insert(conn, "INSERT OR REPLACE", "fsp_stored", 8,
+                   [(*row[:6], 1 if row[6] else 0, 1 if row[7] else 0) for row in rows])
 
 
 def staged_rows(conn: Connection, keys: Sequence[Key]) -> dict[Key, int]:
@@ -176,7 +178,8 @@ def changed_since(conn: Connection, after: int) -> int:
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {'' if _pg(conn) else 'temp.'}fsp_refresh")
     conn.execute(text(
         "CREATE TEMP TABLE fsp_refresh AS SELECT s.i, s.u, s.p, s.v, s.c, s.op, dv.id AS did, "
-        f"dv.value AS dval, dv.comment AS dcom, {deleted} AS ddel FROM fsp_stage s "
+        f"dv.value AS dval, dv.comment AS dcom, {deleted} AS ddel, "
+        "CASE WHEN dv.status = 'estimate' THEN 1 ELSE 0 END AS dest FROM fsp_stage s "
         "JOIN (SELECT DISTINCT indicator_id AS i, unit_id AS u, period AS p FROM changes "
         "WHERE id > :after AND record_kind = 'data_value') ch ON ch.i = s.i AND ch.u = s.u "
         "AND ch.p = s.p LEFT JOIN data_values dv ON dv.indicator_id = s.i AND "
@@ -189,7 +192,7 @@ def refreshed(conn: Connection, batch: int) -> Iterator[list[Any]]:
     last: tuple[int, int, str] = (-1, -1, "")
     while True:
         rows = conn.execute(text(
-            "SELECT i, u, p, v, c, op, did, dval, dcom, ddel FROM fsp_refresh "
+            "SELECT i, u, p, v, c, op, did, dval, dcom, ddel, dest FROM fsp_refresh "
             "WHERE (i, u, p) > (:i, :u, :p) ORDER BY i, u, p LIMIT :n"),
             {"i": last[0], "u": last[1], "p": last[2], "n": batch}).all()
         if not rows:
@@ -250,7 +253,8 @@ def apply_rewrites(conn: Connection, first: int, *, source: str, actor: str, now
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {'' if pg else 'temp.'}fsp_order")
     conn.execute(text(
         "CREATE TEMP TABLE fsp_order AS SELECT s.i, s.u, s.p, s.v, s.c, s.op, d.did, d.dval, "
-        "d.dcom, d.ddel, :first - 1 + row_number() OVER (ORDER BY s.r) AS n FROM fsp_stage s "
+        "d.dcom, d.ddel, d.dest, :first - 1 + row_number() OVER (ORDER BY s.r) AS n "
+        "FROM fsp_stage s "
         "JOIN fsp_stored d ON d.i = s.i AND d.u = s.u AND d.p = s.p "
         "WHERE s.op IN ('u', 'd')"), {"first": first})
     target = "dv" if pg else "data_values"
@@ -259,23 +263,41 @@ def apply_rewrites(conn: Connection, first: int, *, source: str, actor: str, now
         f"value = CASE WHEN o.op = 'd' THEN {target}.value ELSE o.v END, "
         f"comment = CASE WHEN o.op = 'd' THEN {target}.comment ELSE o.c END, "
         "deleted = (o.op = 'd'), change_id = o.n, source = :source, stored_by = :actor, "
+        # An official figure replacing an estimate keeps the estimate beside it (a deleted
+        # value keeps the status it had).
+        "status = CASE WHEN o.op = 'u' THEN 'official' ELSE "
+        f"{target}.status END, estimate_value = CASE WHEN o.op = 'u' AND o.dest THEN "
+        f"(CASE WHEN o.ddel THEN NULL ELSE o.dval END) ELSE {target}.estimate_value END, "
         f"updated_at = :now FROM fsp_order o WHERE {target}.id = o.did").bindparams(_NOW),
         {"source": source, "actor": actor, "now": now}).rowcount
     conn.execute(text(
         "INSERT INTO changes (id, record_kind, record_id, operation, indicator_id, unit_id, "
-        "period, old_value, new_value, source, actor, at, batch) SELECT o.n, 'data_value', "
+        "period, old_value, new_value, source, actor, at, batch, old_status, new_status) "
+        "SELECT o.n, 'data_value', "
         "o.did, CASE WHEN o.op = 'd' THEN 'delete' ELSE 'update' END, o.i, o.u, o.p, "
         "CASE WHEN o.op = 'd' THEN o.dval WHEN o.ddel THEN NULL ELSE o.dval END, "
-        "CASE WHEN o.op = 'd' THEN NULL ELSE o.v END, :source, :actor, :now, :batch "
+        "CASE WHEN o.op = 'd' THEN NULL ELSE o.v END, :source, :actor, :now, :batch, "
+        "CASE WHEN o.dest AND NOT o.ddel THEN 'estimate' END, NULL "
         "FROM fsp_order o").bindparams(_NOW),
         {"source": source, "actor": actor, "now": now, "batch": batch})
     return int(done)
 
 
-def change_rows(conn: Connection, first: int, last: int) -> Sequence[Any]:
+def change_rows(conn: Connection, first: int, last: int, *,
+                statuses: bool = False) -> Sequence[Any]:
     """Change rows `first`..`last` as the audit digest covers them (its constant columns
-    aside): id, record id, operation, indicator, unit, period, old value, new value."""
+    aside): id, record id, operation, indicator, unit, period, old value, new value; with
+    `statuses`, then the old and new status."""
+    more = ", old_status, new_status" if statuses else ""
     return conn.execute(text(
         "SELECT id, record_id, operation, indicator_id, unit_id, period, old_value, "
-        "new_value FROM changes WHERE id BETWEEN :a AND :b ORDER BY id"),
+        f"new_value{more} FROM changes WHERE id BETWEEN :a AND :b ORDER BY id"),
         {"a": first, "b": last}).all()
+
+
+def replaces_estimates(conn: Connection) -> bool:
+    """Whether any staged row that writes meets a stored estimate."""
+    return conn.exec_driver_sql(
+        "SELECT 1 FROM fsp_stage s JOIN fsp_stored d ON d.i = s.i AND d.u = s.u AND "
+        f"d.p = s.p WHERE s.op IN ('u', 'd') AND d.dest {'' if _pg(conn) else '= 1'} "
+        "LIMIT 1").first() is not None

@@ -1,4 +1,5 @@
-"""Background jobs: large imports, with their progress and their outcome, in the store.
+"""Background jobs: large imports, connector runs, long reports and recomputations, with
+their progress and their outcome, in the store.
 
 A job runs on a thread of the server worker that received it, so it goes on when the
 client that asked for it disconnects; the file it works on was spooled to disk first.
@@ -47,11 +48,13 @@ HEARTBEAT_SECONDS = 2.0
 # A job of a worker on another machine is taken as interrupted when its heartbeat is this
 # old (one on this machine is judged by whether its process still runs).
 STALE_AFTER = timedelta(minutes=10)
-INTERRUPTED = ("The server stopped before this job finished; nothing was saved. Send the "
-               "file again / Máy chủ dừng trước khi xong việc; chưa lưu gì. Hãy gửi lại tệp")
-FAILED = ("The job failed unexpectedly and nothing was saved; it has been logged. Send the "
-          "file again, or ask an administrator / Việc bị lỗi ngoài dự kiến, chưa lưu gì; lỗi "
-          "đã được ghi lại. Hãy gửi lại tệp hoặc báo quản trị")
+# Stored in the job's row, read in either language: both are written, Vietnamese first.
+INTERRUPTED = ("Máy chủ dừng trước khi xong việc; chưa lưu gì. Hãy chạy lại (nhập dữ liệu: gửi "
+               "lại tệp) / The server stopped before this job finished; nothing of it was "
+               "saved. Start it again (an import: send the file again)")
+FAILED = ("Việc bị lỗi ngoài dự kiến, chưa lưu gì; lỗi đã được ghi lại. Hãy chạy lại hoặc báo "
+          "quản trị / The job failed unexpectedly and nothing of it was saved; it has been "
+          "logged. Start it again, or ask an administrator")
 
 
 class JobStatus(StrEnum):
@@ -91,6 +94,7 @@ class Progress:
     total_bytes: int = 0
     done_bytes: int = 0
     rows: int = 0
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     done: threading.Event = field(default_factory=threading.Event)
 
     def advance(self, rows: int, done_bytes: int) -> None:
@@ -101,11 +105,14 @@ class Progress:
         now = datetime.now(UTC)
         session.execute(update(JobRow).where(JobRow.id == self.id).values(
             status=JobStatus.DONE.value, summary=summary.model_dump_json(), error="",
-            done_bytes=self.total_bytes, rows_read=summary.rows, finished_at=now,
+            total_bytes=self.total_bytes, done_bytes=self.total_bytes,
+            rows_read=summary.rows, finished_at=now,
             updated_at=now, heartbeat_at=now))
 
 
-Work = Callable[[Progress], ImportSummary]
+# A job's work; an import answers with its summary, other jobs (a report, a
+# recomputation) with None and keep what they made themselves.
+Work = Callable[[Progress], ImportSummary | None]
 
 
 class JobRunner:
@@ -139,7 +146,7 @@ class JobRunner:
                      worker=this_worker().tag, heartbeat_at=now,
                      spool_path=str(spool_path or "")[:500])
         self._write(lambda s: s.add(row), what=f"queue job {job_id}")
-        progress = Progress(id=job_id, total_bytes=total_bytes)
+        progress = Progress(id=job_id, total_bytes=total_bytes, created_at=now)
         with self._lock:
             self._live[job_id] = progress
             self._queue.put((job_id, work))
@@ -212,6 +219,8 @@ class JobRunner:
             row.status = (JobStatus.FAILED if error else JobStatus.DONE).value
             row.error = error
             row.summary = summary.model_dump_json() if summary else ""
+            # A job may learn its size once it runs (a recomputation counts series).
+            row.total_bytes = max(row.total_bytes or 0, progress.total_bytes)
             row.done_bytes = progress.total_bytes
             row.rows_read = summary.rows if summary else progress.rows
             row.finished_at = row.updated_at = row.heartbeat_at = now
@@ -239,8 +248,8 @@ class JobRunner:
                     session.execute(update(JobRow).where(
                         JobRow.id == p.id,
                         JobRow.status.in_((JobStatus.QUEUED.value, JobStatus.RUNNING.value)))
-                        .values(done_bytes=p.done_bytes, rows_read=p.rows, heartbeat_at=at,
-                                updated_at=at))
+                        .values(total_bytes=p.total_bytes, done_bytes=p.done_bytes,
+                                rows_read=p.rows, heartbeat_at=at, updated_at=at))
 
             self._write(beat, what="heartbeat", attempts=1)
 

@@ -1,7 +1,8 @@
 """Leases: work that one server worker at a time may do, decided in the store.
 
 `fansipan serve --workers N` runs N processes; the connector schedule must still run each
-connector once, not N times. A lease names its holder and lapses unless renewed; each
+connector once, not N times, and the foresight refresher must handle each change (and
+send each alert) once. A lease names its holder and lapses unless renewed; each
 worker tries to take it every round, and gets it only when it holds it already or when
 its holder stopped renewing (it died). Taking and renewing are one UPDATE each, so two
 workers never both believe they hold it.
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from fansipan.store.exchange_tables import LeaseRow
 
 CONNECTOR_SCHEDULE = "connectors"
+FORESIGHT = "foresight"  # the refresher, its daily chores and the sending of alerts
 
 
 def hold_lease(*, session: Session, name: str, holder: str, seconds: float) -> bool:

@@ -111,7 +111,7 @@ def _answer(catalog: Catalog, warehouse: Warehouse, ask: Ask, request: Analytics
                 if found is None or found[0] is None:
                     continue
                 rows.append(AnswerRow(code, unit_code, uid, span_id, round(found[0], places),
-                                 found[1]))
+                                      found[1], found[2]))
     if request.compare:
         add_last_year(catalog, warehouse, ask, request, today, rows)
     if request.share_of_parent:

@@ -23,7 +23,8 @@ from fansipan.services.insight.asks import (
     span_of,
 )
 
-Values = dict[tuple[str, int, str], tuple[float | None, int]]
+# (indicator, unit id, span) → (value, sources, whether it includes an estimate)
+Values = dict[tuple[str, int, str], tuple[float | None, int, bool]]
 
 
 def values_of(
@@ -35,7 +36,8 @@ def values_of(
     spans: dict[str, Span],
     units: Sequence[Unit] | None = None,
 ) -> Values:
-    """Cell values for the asked indicators (derived ones from their parts)."""
+    """Cell values for the asked indicators (derived ones from their parts); a derived
+    value made from an estimate is an estimate (domain.estimates)."""
     formulas = {i.code: parse_formula(i.formula) for i in catalog.indicators.values()
                 if i.formula is not None}
     expanded: dict[str, Formula] = {}
@@ -58,16 +60,18 @@ def values_of(
         on=request.as_of, today=today,
     ) if rules and unit_list else []
     codes = catalog.indicator_codes
-    out: Values = {(codes[ind], unit, pid): (value, sources)
-                   for ind, unit, pid, value, sources in cells}
+    out: Values = {(codes[c.ind], c.unit, c.pid): (c.value, c.sources, c.estimate)
+                   for c in cells}
     for code, formula in expanded.items():
         for unit in unit_list:
             for span in spans.values():
-                parts = {ref: out.get((ref, unit.id, span.id), (None, 0))
+                parts = {ref: out.get((ref, unit.id, span.id), (None, 0, False))
                          for ref in formula.references}
-                value = formula.evaluate({k: v for k, (v, _) in parts.items()})
+                value = formula.evaluate({k: v for k, (v, _, _) in parts.items()})
                 if value is not None:
-                    out[(code, unit.id, span.id)] = (value, min(n for _, n in parts.values()))
+                    out[(code, unit.id, span.id)] = (
+                        value, min(n for _, n, _ in parts.values()),
+                        any(e for v, _, e in parts.values() if v is not None))
     return out
 
 
@@ -136,7 +140,7 @@ def add_rank(catalog: Catalog, warehouse: Warehouse, ask: Ask,
         values.update(values_of(catalog, warehouse, ask, request, today, ask.spans, missing))
     family_of = {u.id: key for key, family in families.items() for u in family}
     ranked: dict[tuple[str, int | None, str], list[float]] = {}
-    for (code, unit_id, pid), (value, _) in values.items():
+    for (code, unit_id, pid), (value, _, _) in values.items():
         if value is not None and unit_id in family_of:
             # Rounded as the rows are, so a value shown equal to another ranks equal.
             shown = round(value, places_of(catalog.indicators[code]))

@@ -44,6 +44,7 @@ class Latest:
     last_year: float | None
     change: float | None
     change_pct: float | None
+    estimate: bool = False  # the figure is (or includes) an estimate: ước thực hiện
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,8 @@ def latest_values(*, session: Session, warehouse: Warehouse, principal: Principa
                 continue
             best[code] = Latest(view.catalog.indicators[code], period, meta["label_vi"],
                                 meta["label_en"], float(value), as_float(r["last_year"]),
-                                as_float(r["change"]), as_float(r["change_pct"]))
+                                as_float(r["change"]), as_float(r["change_pct"]),
+                                estimate=bool(r["estimate"]))
     return [best[c] for c in codes if c in best]
 
 

@@ -27,6 +27,7 @@ from fansipan.services.trust.access import require
 from fansipan.store.audit import (
     CHANGE_FIELDS,
     GENESIS,
+    STATUS_FIELDS,
     AuditRecord,
     append_events,
     audited_transaction,
@@ -171,7 +172,8 @@ class _Walk:
 
 _PAGE = 5000
 _CHANGES_PAGE = 50_000
-_CHANGE_COLUMNS = [ChangeRow.__table__.c[name] for name in CHANGE_FIELDS]
+# The statuses last: `changes_text` adds them only to a row that has one.
+_CHANGE_COLUMNS = [ChangeRow.__table__.c[name] for name in (*CHANGE_FIELDS, *STATUS_FIELDS)]
 
 
 def verify_chain(*, session: Session, principal: Principal | None = None) -> VerifyReport:

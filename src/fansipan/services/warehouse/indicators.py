@@ -39,6 +39,8 @@ class IndicatorPublic(BaseModel):
     max_value: float | None
     description_vi: str
     description_en: str
+    source_vi: str = ""
+    source_en: str = ""
     public: bool = False
 
 
@@ -53,7 +55,8 @@ def _public(uid: str, i: Indicator, public: bool = False) -> IndicatorPublic:
         agg_units=i.agg_units.value, agg_time=i.agg_time.value, direction=i.direction.value,
         decimals=i.decimals, periodicity=i.periodicity.value, levels=list(i.levels),
         formula=i.formula, min_value=i.min_value, max_value=i.max_value,
-        description_vi=i.description_vi, description_en=i.description_en, public=public,
+        description_vi=i.description_vi, description_en=i.description_en,
+        source_vi=i.source_vi, source_en=i.source_en, public=public,
     )
 
 
@@ -133,6 +136,9 @@ class IndicatorCreate(BaseModel):
     max_value: float | None = None
     description_vi: str = ""
     description_en: str = ""
+    source_vi: str = Field(default="", max_length=300,
+                           description="The body that produces the figures (Vietnamese)")
+    source_en: str = Field(default="", max_length=300)
 
 
 def create_indicator(*, session: Session, data: IndicatorCreate,
@@ -163,7 +169,8 @@ def create_indicator(*, session: Session, data: IndicatorCreate,
             decimals=new.decimals, periodicity=new.periodicity.value,
             levels="|".join(new.levels), formula=new.formula, min_value=new.min_value,
             max_value=new.max_value, description_vi=new.description_vi,
-            description_en=new.description_en,
+            description_en=new.description_en, source_vi=new.source_vi,
+            source_en=new.source_en,
         ))
         append_events(session, [
             record_for(principal, "indicator.create", target=new.code)

@@ -107,12 +107,14 @@ class StagedWrite:
             stored: list[stage.StoredRow] = []
             for r, key in zip(resolved, keys, strict=True):
                 current = existing.get(key)
+                # Staged rows are official figures (a write with estimates goes direct).
                 op = decide_write(w.strategy, r.value, r.comment, None if current is None else
-                                  (current.value, current.comment, current.deleted))
+                                  (current.value, current.comment, current.deleted,
+                                   current.estimate))
                 rows.append((*key, r.row, r.value, r.comment, op.value))
                 if current is not None:
                     stored.append((*key, current.id, current.value, current.comment,
-                                   current.deleted))
+                                   current.deleted, current.estimate))
             if stage.add_rows(conn, rows) < len(rows):
                 earlier = stage.staged_rows(conn, keys)
                 problems.extend(duplicate(r.row, earlier[key], r.period.id)
@@ -215,14 +217,14 @@ class StagedWrite:
         for batch in stage.refreshed(conn, _BATCH):
             ops: list[tuple[str, int, int, str]] = []
             stored: list[stage.StoredRow] = []
-            for i, u, p, v, c, op, did, dval, dcom, ddel in batch:
+            for i, u, p, v, c, op, did, dval, dcom, ddel, dest in batch:
                 if str(op).strip() == WriteOp.LOCKED.value:
                     continue
-                now = None if did is None else (dval, dcom, bool(ddel))
+                now = None if did is None else (dval, dcom, bool(ddel), bool(dest))
                 decided = decide_write(strategy, v, c, now)
                 ops.append((decided.value, i, u, p))
                 if did is not None:
-                    stored.append((i, u, p, did, dval, dcom, bool(ddel)))
+                    stored.append((i, u, p, did, dval, dcom, bool(ddel), bool(dest)))
             stage.set_ops(conn, ops)
             stage.add_stored(conn, stored)
 
@@ -247,11 +249,15 @@ class StagedWrite:
         """One audit event per chunk of changes, each with the digest of its rows."""
         w = self.writer
         size = writes.CHUNK
+        statuses = stage.replaces_estimates(conn)  # else no change row has a status
         for part, start in enumerate(range(first, last + 1, size), start=1):
             end = min(last, start + size - 1)
-            rows = stage.change_rows(conn, start, end)
+            rows = stage.change_rows(conn, start, end, statuses=statuses)
             ops = [r[2] for r in rows]
-            digest = hashlib.sha256(change_lines(rows, w.digest_tail).encode()).hexdigest()
+            lines = (change_lines([r[:8] for r in rows], w.digest_tail,
+                                  [(r[8], r[9]) for r in rows]) if statuses
+                     else change_lines(rows, w.digest_tail))
+            digest = hashlib.sha256(lines.encode()).hexdigest()
             w.audit(self.session, start, end, created=ops.count("create"),
                     updated=ops.count("update"), deleted=ops.count("delete"), digest=digest,
                     part=part)

@@ -12,7 +12,9 @@ Two ways through, chosen by size:
   takes the change lock first, then checks, compares and writes;
 - **staged** (more than a chunk: a large file): the rows are checked and compared and
   kept on a stage while the store stays open to other writers, then applied in one short
-  transaction under the change lock (see `staging`). Still all or nothing.
+  transaction under the change lock (see `staging`). Still all or nothing. A write that
+  carries estimates (ước thực hiện: a form or an API batch, never a file) goes direct;
+  official figures on the stage replace stored estimates as they do directly.
 
 The change lock serialises writers, so change numbers are committed in the order they
 are handed out.
@@ -24,6 +26,7 @@ import contextlib
 import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +38,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
+from fansipan.domain.numbers import NumberReading
 from fansipan.domain.rows import (
     IdScheme,
     RawValue,
@@ -50,6 +54,7 @@ from fansipan.services.trust.access import data_scope, require
 from fansipan.services.trust.audit import record_for
 from fansipan.services.warehouse.approvals import check_not_locked
 from fansipan.services.warehouse.checks import RowChecker
+from fansipan.services.warehouse.estimate_marks import mark_estimates
 from fansipan.store import bulk
 from fansipan.store.audit import AuditRecord, append_events, change_lines, change_tail
 from fansipan.store.changes import hold_change_lock, reserve_changes
@@ -106,8 +111,18 @@ class ValueWriter:
                  unit_scheme: IdScheme = IdScheme.AUTO,
                  audit_detail: dict[str, Any] | None = None,
                  progress: Callable[[int], None] | None = None,
-                 before_commit: BeforeCommit | None = None) -> None:
+                 before_commit: BeforeCommit | None = None,
+                 numbers: NumberReading | None = None,
+                 counts: bool = False,
+                 estimate: bool | AbstractSet[int] = False,
+                 lock_first: bool = False) -> None:
+        """`estimate`: the rows are estimates (ước thực hiện) — all of them, or those whose
+        row numbers are in the set; the others are official figures (domain.estimates).
+        `lock_first`: the transaction is begun, and the change lock held, from `__enter__`
+        on, so the caller may change rows of its own on the session before adding values;
+        they commit together, even with no value added (never staged)."""
         self.strategy = WriteStrategy(strategy)
+        self._estimate = estimate
         if principal is not None:
             require(principal, Permission.WRITE_DATA)
             actor = principal.actor
@@ -121,6 +136,14 @@ class ValueWriter:
         self._schemes = (indicator_scheme, unit_scheme)
         self.audit_detail = audit_detail or {}
         self.progress = progress
+        self.numbers = numbers if numbers is not None else NumberReading()
+        # Only the record counts (services.citizens) write indicators counted from records.
+        self._counts = counts
+        self._lock_first = lock_first
+        # Whether any row is an estimate: a write of official figures only pays nothing
+        # for estimates, and a write with estimates is never staged (it is a form or a
+        # batch, not a large file).
+        self.estimates = estimate is True or (not isinstance(estimate, bool) and bool(estimate))
         self._checker: RowChecker | None = None
         self._rejected_rows: set[int] = set()
         self._unlisted = 0
@@ -147,7 +170,10 @@ class ValueWriter:
         self.catalog = catalog
         self._checker = RowChecker(catalog, deleting=self.strategy is WriteStrategy.DELETE,
                                    scope=scope, indicator_scheme=self._schemes[0],
-                                   unit_scheme=self._schemes[1])
+                                   unit_scheme=self._schemes[1], numbers=self.numbers,
+                                   counts=self._counts)
+        if self._lock_first:
+            self._begin_direct()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
@@ -192,6 +218,10 @@ class ValueWriter:
             raise RuntimeError("set the id schemes before the write begins")
         self._schemes = (indicator, unit)
 
+    def _is_estimate(self, row: int) -> bool:
+        chosen = self._estimate
+        return chosen if isinstance(chosen, bool) else row in chosen
+
     @property
     def failed(self) -> bool:
         return self.atomic and self.outcome.conflict_count > 0
@@ -201,8 +231,9 @@ class ValueWriter:
     def add(self, rows: Rows) -> None:
         """Check and write rows; may be called many times inside one write.
 
-        The first call decides the way through: rows that fit in one chunk are written
-        directly; more go on a stage (see the module's docstring).
+        The first call decides the way through: rows that fit in one chunk, or a write
+        with estimates, are written directly; more go on a stage (see the module's
+        docstring).
         """
         iterator: Iterator[Any] = iter(rows)
         if self._staged is not None:
@@ -211,7 +242,7 @@ class ValueWriter:
         if not self._direct:
             head = list(islice(iterator, CHUNK))
             more = next(iterator, _END)
-            if more is not _END:
+            if more is not _END and not self.estimates:
                 from fansipan.services.warehouse.staging import StagedWrite
 
                 self._staged = StagedWrite(self)
@@ -362,7 +393,8 @@ class ValueWriter:
                 problems.append(duplicate(r.row, before.get(key), r.period.id))
                 continue
             op = decide_write(strategy, r.value, r.comment, None if current is None else
-                              (current.value, current.comment, current.deleted))
+                              (current.value, current.comment, current.deleted,
+                               current.estimate), estimate=self._is_estimate(r.row))
             if op is WriteOp.CREATE:
                 creates.append(r)
             elif op is WriteOp.UNCHANGED:
@@ -386,17 +418,21 @@ class ValueWriter:
         out.updated += len(changes) - deleted
         out.deleted += deleted
         record_ids = self._insert(creates, first)
-        lines = self._rewrite(changes, first + len(creates))
+        rewritten = self._rewrite(changes, first + len(creates))
+        statuses = (mark_estimates(self.session, creates, record_ids, first, changes,
+                                   self._is_estimate) if self.estimates or any(
+            stored.estimate for _, stored, _ in changes) else None)
         if self.failed or self.dry_run:
             return  # rolled back at the end: no audit event, no digest to compute
-        digest = hashlib.sha256()
-        digest.update(change_lines(
-            ((first + n, record_ids[n], "create", r.indicator_id, r.unit_id, r.period.id,
-              None, r.value) for n, r in enumerate(creates)), self.digest_tail).encode())
-        digest.update(lines.encode())
+        created = ((first + n, record_ids[n], "create", r.indicator_id, r.unit_id, r.period.id,
+                    None, r.value) for n, r in enumerate(creates))
+        tail = self.digest_tail
+        lines = (change_lines(created, tail) + change_lines(rewritten, tail)
+                 if statuses is None else change_lines(chain(created, rewritten), tail,
+                                                       statuses))
         self.audit(self.session, first, first + total - 1, created=len(creates),
-                   updated=len(changes) - deleted, deleted=deleted, digest=digest.hexdigest(),
-                   part=self._parts)
+                   updated=len(changes) - deleted, deleted=deleted,
+                   digest=hashlib.sha256(lines.encode()).hexdigest(), part=self._parts)
 
     def _insert(self, creates: list[ResolvedValue], first: int) -> list[int]:
         """Insert new values with change numbers first, first+1, …; returns their ids."""
@@ -416,10 +452,10 @@ class ValueWriter:
         return ids
 
     def _rewrite(self, changes: list[tuple[ResolvedValue, bulk.Stored, WriteOp]],
-                 first: int) -> str:
-        """Update or soft-delete stored values; returns their digest lines."""
+                 first: int) -> list[list[object]]:
+        """Update or soft-delete stored values; returns their change rows."""
         if not changes:
-            return ""
+            return []
         value_rows: list[list[object]] = []
         change_rows: list[list[object]] = []
         for n, (r, stored, op) in enumerate(changes):
@@ -436,7 +472,7 @@ class ValueWriter:
                            now=self.now)
         bulk.insert_changes(self.session, change_rows, source=self.source, actor=self.actor,
                             now=self.now, batch=self.outcome.batch)
-        return change_lines(change_rows, self.digest_tail)
+        return change_rows
 
     # -- audit ----------------------------------------------------------------------------------
 
