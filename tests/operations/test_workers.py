@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Role
-from fansipan.services.exchange.leases import CONNECTOR_SCHEDULE, lease_holder
+from fansipan.services.exchange.leases import CONNECTOR_SCHEDULE, FORESIGHT, lease_holder
 from fansipan.services.exchange.workers import parse_tag
 from fansipan.settings import Settings
 from tests.support import servers
@@ -130,7 +130,7 @@ def test_an_address_is_throttled_across_workers(store_url: str, tmp_path: Path) 
         a.stop()
 
 
-def test_serve_runs_the_workers_asked_for_with_one_connector_schedule(
+def test_serve_runs_the_workers_asked_for_with_one_schedule_and_one_refresher(
         tmp_path: Path, sqlite_templates: object) -> None:
     url = sqlite_templates.new("reference", tmp_path)  # type: ignore[attr-defined]
     from fansipan.store.engine import make_engine, make_session_factory
@@ -144,22 +144,25 @@ def test_serve_runs_the_workers_asked_for_with_one_connector_schedule(
         assert len(workers) == 2, workers
         for _ in range(40):
             assert httpx.get(f"{server.url}/readyz", timeout=30).status_code == 200
-        holder = None
-        for _ in range(200):
-            with factory() as session:
-                holder = lease_holder(session=session, name=CONNECTOR_SCHEDULE)
-            if holder:
-                break
-            time.sleep(0.05)
-        worker = parse_tag(holder or "")
-        assert worker is not None and worker.pid in workers, (holder, workers)
+        holders: dict[str, str] = {}
+        for name in (CONNECTOR_SCHEDULE, FORESIGHT):  # the refresher, too, runs once
+            for _ in range(200):
+                with factory() as session:
+                    holders[name] = lease_holder(session=session, name=name) or ""
+                if holders[name]:
+                    break
+                time.sleep(0.05)
+            worker = parse_tag(holders[name])
+            assert worker is not None and worker.pid in workers, (name, holders, workers)
         time.sleep(1.0)  # the other worker has tried by now, and holds nothing
         with factory() as session:
-            assert lease_holder(session=session, name=CONNECTOR_SCHEDULE) == holder
+            for name, holder in holders.items():
+                assert lease_holder(session=session, name=name) == holder
     finally:
         server.stop()
     assert server.process.returncode in (0, -15)
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
-    with factory() as session:  # a worker that stops gives the schedule up at once
+    with factory() as session:  # a worker that stops gives its leases up at once
         assert lease_holder(session=session, name=CONNECTOR_SCHEDULE) is None
+        assert lease_holder(session=session, name=FORESIGHT) is None
     engine.dispose()

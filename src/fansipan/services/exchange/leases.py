@@ -10,16 +10,23 @@ workers never both believe they hold it.
 
 from __future__ import annotations
 
+import contextlib
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
+from fansipan.store.engine import SessionFactory
 from fansipan.store.exchange_tables import LeaseRow
 
 CONNECTOR_SCHEDULE = "connectors"
 FORESIGHT = "foresight"  # the refresher, its daily chores and the sending of alerts
+# Foresight's writes of forecasts, odds and alerts: the refresher's and a recomputation
+# job's, which may run on different workers, one at a time.
+FORESIGHT_WRITES = "foresight.writes"
 
 
 def hold_lease(*, session: Session, name: str, holder: str, seconds: float) -> bool:
@@ -59,3 +66,20 @@ def lease_holder(*, session: Session, name: str) -> str | None:
             return None
         expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
         return row.holder if expires > datetime.now(UTC) and row.holder else None
+
+
+@contextlib.contextmanager
+def exclusive(session_factory: SessionFactory, *, name: str, holder: str, seconds: float,
+              poll: float = 0.2) -> Iterator[None]:
+    """Hold the lease `name` for the block, waiting while another holds it (one holder at
+    a time across processes; it lapses after `seconds` if its holder dies in the block)."""
+    while True:
+        with session_factory() as session:
+            if hold_lease(session=session, name=name, holder=holder, seconds=seconds):
+                break
+        time.sleep(poll)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OperationalError, ProgrammingError), session_factory() as s:
+            release_lease(session=s, name=name, holder=holder)

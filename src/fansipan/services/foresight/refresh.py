@@ -20,10 +20,11 @@ and the sending of messages.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -36,7 +37,13 @@ from fansipan.domain.periods import Period, parse_period
 from fansipan.domain.reporting import ExpectedReport
 from fansipan.forecasting import Series
 from fansipan.services.catalog import Catalog, load_catalog
-from fansipan.services.exchange.leases import FORESIGHT, hold_lease, release_lease
+from fansipan.services.exchange.leases import (
+    FORESIGHT,
+    FORESIGHT_WRITES,
+    exclusive,
+    hold_lease,
+    release_lease,
+)
 from fansipan.services.exchange.workers import this_worker
 from fansipan.services.foresight.delivery import queue_deliveries, queue_digests, send_pending
 from fansipan.services.foresight.direction_tasks import DirectionTasks
@@ -77,6 +84,7 @@ BATCH = 20_000  # changes read per step
 # How long the foresight lease lasts unless renewed: longer than one batch can take on a
 # loaded machine, so a busy holder never loses it mid-batch.
 LEASE_SECONDS = 300.0
+WRITES_SECONDS = 900.0  # the writes' lease, should a holder die holding it
 
 
 @dataclass
@@ -131,6 +139,18 @@ class Refresher:
         self.progress = Progress()
         self.lock = threading.Lock()
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Foresight's writes, one at a time: in this process and across the processes
+        over the store (a recomputation job on one worker, the refresher on another)."""
+        with self.lock, self.exclusive():
+            yield
+
+    def exclusive(self) -> contextlib.AbstractContextManager[None]:
+        """The store's side of `writing` (the caller holds `lock`)."""
+        return exclusive(self.session_factory, name=FORESIGHT_WRITES,
+                         holder=this_worker().tag, seconds=WRITES_SECONDS)
+
     def backlog(self) -> int:
         with self.session_factory() as session, session.begin():
             cursor = _cursor(session)
@@ -150,7 +170,11 @@ class Refresher:
         with self.lock:
             started = time.perf_counter()
             today = today or date.today()
-            report = self._run_once(today, limit)
+            if self.backlog():
+                with self.exclusive():
+                    report = self._run_once(today, limit)
+            else:
+                report = self._run_once(today, limit)  # nothing to write: no lease
             report.seconds = time.perf_counter() - started
             self.progress.last_run = report
             self.progress.at("idle")
@@ -264,11 +288,13 @@ class Refresher:
         with data), late-report and overdue-task alerts, and the digest."""
         today = today or date.today()
         report = RefreshReport()
-        with self.lock, self.session_factory() as session:
+        with self.lock, self.session_factory() as session, contextlib.ExitStack() as held:
             with session.begin():
                 state = session.get(ForesightStateRow, 1)
                 if state is None or (state.swept_on == today and not force):
                     return report
+            held.enter_context(self.exclusive())
+            with session.begin():
                 catalog = load_catalog(session)
             self.progress.at("sweep")
             written, reports = write_report_counts(session=session, catalog=catalog,
