@@ -249,7 +249,7 @@ class ValueWriter:
                 self._staged.add(chain(head, [more], iterator))
                 return
             self._begin_direct()
-            iterator = iter(head)
+            iterator = iter(head) if more is _END else chain(head, [more], iterator)
         self._add_direct(iterator)
 
     def _begin_direct(self) -> None:
