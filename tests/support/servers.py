@@ -59,7 +59,7 @@ def start(url: str, data_dir: Path, *, workers: int = 1,
         [sys.executable, "-m", "fansipan.cli", "serve", "--workers", str(workers)],
         env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = Server(process, port, data_dir)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300  # workers import the app slowly on a busy machine
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server stopped at start (exit {process.returncode})")
@@ -70,7 +70,7 @@ def start(url: str, data_dir: Path, *, workers: int = 1,
             pass
         time.sleep(0.1)
     server.stop()
-    raise RuntimeError("the server did not become ready within 120 s")
+    raise RuntimeError("the server did not become ready within 300 s")
 
 
 def children(pid: int) -> list[int]:

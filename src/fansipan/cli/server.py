@@ -15,6 +15,8 @@ from rich.progress import (
 from fansipan.cli.common import DataDir, Host, Port, _, figure, friendly, out, settings_from
 from fansipan.settings import Settings
 
+WORKER_HEALTHCHECK_SECONDS = 60  # how long a worker may take to answer its supervisor
+
 
 @friendly
 def demo(
@@ -100,7 +102,11 @@ def run_server(settings: Settings) -> None:
         # Each worker is a process of its own that builds its app from the same settings
         # (handed over in the environment); uvicorn restarts one that dies.
         prepare_workers(settings)
+        # The supervisor kills a worker that does not answer its health check in time,
+        # and one still starting (importing the app) cannot: on a busy machine the
+        # default 5 s killed every worker before it started, over and over.
         uvicorn.run(WORKER_APP, factory=True, workers=settings.workers,
+                    timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
                     **options)  # type: ignore[arg-type]
     else:
         uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
