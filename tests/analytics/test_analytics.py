@@ -6,12 +6,14 @@ below is worked out by hand in the comment beside it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
+from fansipan.analytics.clickhouse import ClickHouseEngine
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.indicators import Aggregation
 from fansipan.errors import ValidationError
@@ -59,10 +61,18 @@ def new_indicator(session: Session, code: str, units: Aggregation, time: Aggrega
         agg_time=time, levels=["commune"]))
 
 
-@pytest.fixture(params=["cube", "scan"])
-def warehouse(request: pytest.FixtureRequest) -> Warehouse:
-    """Every answer must be the same whether the month rollups serve it or a scan."""
-    return Warehouse(use_cube=request.param == "cube")
+@pytest.fixture(params=["cube", "scan", "clickhouse"])
+def warehouse(request: pytest.FixtureRequest) -> Iterator[Warehouse]:
+    """Every answer must be the same whether the month rollups serve it or a scan, and
+    on ClickHouse (chDB in process) as on DuckDB."""
+    if request.param != "clickhouse":
+        yield Warehouse(use_cube=request.param == "cube")
+        return
+    engine = ClickHouseEngine.in_process()
+    try:
+        yield Warehouse(engine)
+    finally:
+        engine.close()
 
 
 @pytest.fixture

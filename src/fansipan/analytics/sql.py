@@ -1,4 +1,5 @@
-"""Every statement the engine runs, in SQL that DuckDB and Spark SQL both accept.
+"""Every statement the engine runs, in SQL that DuckDB and Spark SQL both accept
+(ClickHouse's spelling of the same statements is in `analytics.clickhouse_sql`).
 
 Stored tables:
   facts(ind, unit, ptype, pstart, pend, value, n, chg, est)  one row per key, as last
@@ -265,3 +266,26 @@ def layered_indicators() -> str:
 
 def non_month_indicators(month_type: int) -> str:
     return f"SELECT DISTINCT ind FROM {ALL_FACTS} x WHERE ptype <> {month_type}"
+
+
+class Statements:
+    """The statements of one SQL dialect, as the warehouse asks for them.
+
+    This class is DuckDB's (and Spark SQL's); `analytics.clickhouse_sql` overrides
+    what ClickHouse spells differently.
+    """
+
+    all_facts = ALL_FACTS
+    create_facts = staticmethod(create_facts)
+    create_cube = staticmethod(create_cube)
+    cube_from = staticmethod(cube_from)
+    compact_cube = staticmethod(compact_cube)
+    cells_by_scan = staticmethod(cells_by_scan)
+    cube_sources = staticmethod(cube_sources)
+    cells_by_cube = staticmethod(cells_by_cube)
+    layered_indicators = staticmethod(layered_indicators)
+    non_month_indicators = staticmethod(non_month_indicators)
+
+    @staticmethod
+    def clear(table: str) -> str:
+        return f"DELETE FROM {table}"
