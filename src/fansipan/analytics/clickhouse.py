@@ -43,6 +43,36 @@ def column_types(schema: pa.Schema) -> str:
     return ", ".join(parts)
 
 
+# chDB: inputs up to this many rows are written into the query as literal tables,
+# which costs far less than creating, filling and dropping a table for each.
+_INLINE_ROWS = 2_000
+
+
+def _literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float):
+        return repr(value)
+    text = str(value).replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{text}'"
+
+
+def with_inputs(sql: str, inputs: Mapping[str, pa.Table]) -> str:
+    """`sql` with each input as a named subquery over literal rows (`values`)."""
+    parts = []
+    for name, table in inputs.items():
+        structure = column_types(table.schema)
+        rows = zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True)
+        values = ", ".join("(" + ", ".join(_literal(v) for v in row) + ")" for row in rows)
+        parts.append(f"{name} AS (SELECT * FROM values('{structure}', {values}))")
+    head = sql.lstrip()
+    if head[:4].upper() == "WITH":
+        return "WITH " + ", ".join(parts) + ",\n" + head[4:]
+    return "WITH " + ", ".join(parts) + "\n" + head
+
+
 class ClickHouseEngine:
     """The warehouse's tables in one ClickHouse database."""
 
@@ -133,13 +163,17 @@ class ClickHouseEngine:
             return self._arrow(sql)
         if not self._in_process:
             return self._with_external_data(sql, inputs)
+        small = {n: t for n, t in inputs.items() if 0 < t.num_rows <= _INLINE_ROWS}
+        large = {n: t for n, t in inputs.items() if n not in small}
+        if small:
+            sql = with_inputs(sql, small)
         with self._lock:
-            for name, table in inputs.items():
+            for name, table in large.items():
                 self.create(name, table)
             try:
                 return self._arrow(sql)
             finally:
-                for name in inputs:
+                for name in large:
                     self._client.command(f"DROP TABLE IF EXISTS {name}")
 
     def memory_bytes(self) -> int:
