@@ -101,6 +101,8 @@ class IndicatorRow(Base):
     unit_en: Mapped[str] = mapped_column(String(60), default="")
     sector: Mapped[str] = mapped_column(ForeignKey("sectors.code"))
     value_type: Mapped[str] = mapped_column(String(20))
+    # amount | rate | index | denominator: how a change is told, whether units are ranked.
+    kind: Mapped[str] = mapped_column(String(20), default="amount", server_default="amount")
     agg_units: Mapped[str] = mapped_column(String(20))
     agg_time: Mapped[str] = mapped_column(String(20))
     direction: Mapped[str] = mapped_column(String(10))
@@ -114,6 +116,10 @@ class IndicatorRow(Base):
     description_en: Mapped[str] = mapped_column(Text, default="")
     # Marked by an administrator: anyone, signed in or not, may read its values.
     public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A derived indicator readable although some of its parts are not: an administrator
+    # confirmed that showing it discloses those parts (audited).
+    discloses_parts: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                  server_default=false())
 
 
 class DataValueRow(Base):

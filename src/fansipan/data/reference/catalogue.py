@@ -13,6 +13,7 @@ INDICATORS_FILE = "catalogue/indicators.csv"
 #: Levels at which indicator values are entered (``levels`` column).
 LEVELS = frozenset({"commune", "district", "province", "agency"})
 VALUE_TYPES = frozenset({"integer", "number", "percent"})
+KINDS = frozenset({"amount", "rate", "index", "denominator"})
 AGG_UNITS = frozenset({"sum", "average", "min", "max", "none"})
 AGG_TIME = frozenset({"sum", "last", "average", "max", "min", "none"})
 DIRECTIONS = frozenset({"up", "down", "none"})
@@ -45,6 +46,7 @@ class IndicatorRow:
     unit_en: str
     sector: str
     value_type: str
+    kind: str
     agg_units: str | None
     agg_time: str | None
     direction: str
@@ -105,6 +107,7 @@ def read_indicators(source: Source | None = None) -> list[IndicatorRow]:
             unit_en=cell.required("unit_en"),
             sector=cell.required("sector"),
             value_type=cell.choice("value_type", VALUE_TYPES),
+            kind=cell.choice("kind", KINDS),
             agg_units=agg_units,
             agg_time=agg_time,
             direction=cell.choice("direction", DIRECTIONS),
@@ -131,6 +134,7 @@ _INDICATOR_COLUMNS = (
     "unit_en",
     "sector",
     "value_type",
+    "kind",
     "agg_units",
     "agg_time",
     "direction",

@@ -1,0 +1,46 @@
+"""numbers: what each indicator's figure is (amount, rate, index, denominator), and the
+administrator's confirmation that a derived indicator may be read without its parts
+
+Revision ID: 0013_numbers
+Revises: 0003
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0013_numbers"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+# The shipped catalogue's kinds, for stores made before the column existed; shares in
+# per cent become rates whatever their code.
+_SHIPPED = {
+    "rate": ("VT_TB_BRDD_100_DAN",),
+    "index": ("CDS_CHI_SO_DTI", "CDS_XEP_HANG_DTI"),
+    "denominator": ("BC_TONG_XA", "BC_TONG_HO_SX_NN", "VT_THON_TONG", "CDS_TONG_HO_GD",
+                    "CNTT_TTHC_TONG", "CNTT_CQ_TONG", "CDS_TIEU_THUONG_CHO",
+                    "CDS_TONG_TRUONG", "TTBC_DAI_TT_XA"),
+}
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("indicators") as batch_op:
+        batch_op.add_column(sa.Column("kind", sa.String(length=20), nullable=False,
+                                      server_default="amount"))
+        batch_op.add_column(sa.Column("discloses_parts", sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+    indicators = sa.table("indicators", sa.column("code", sa.String),
+                          sa.column("value_type", sa.String), sa.column("kind", sa.String))
+    op.execute(indicators.update().where(indicators.c.value_type == "percent")
+               .values(kind="rate"))
+    for kind, codes in _SHIPPED.items():
+        op.execute(indicators.update().where(indicators.c.code.in_(codes)).values(kind=kind))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("indicators") as batch_op:
+        batch_op.drop_column("discloses_parts")
+        batch_op.drop_column("kind")
