@@ -72,3 +72,14 @@ def test_stretches_cut_a_period_where_the_tree_changes() -> None:
         (date(2026, 1, 1), date(2026, 12, 31))]
     assert same_stretch(h, date(2025, 8, 1), date(2026, 11, 30), days)
     assert not same_stretch(h, date(2025, 6, 30), date(2025, 7, 1), days)
+
+
+def test_the_lineage_of_a_new_unit_is_every_unit_whose_data_it_carries() -> None:
+    from fansipan.domain.territory import Lineage
+
+    lineage = Lineage(small_reform(), now=REFORM)
+    # The new province carries both old provinces, their districts (abolished, carried by
+    # their last parent's successor) and every old commune.
+    assert set(lineage.sources(11)) == {1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13}
+    assert set(lineage.sources(12)) == {4, 5, 12}  # Phường Lào Cai: Kim Tân, Cốc Lếu
+    assert set(lineage.sources(13)) == {6, 7, 13}  # A Mú Sung with Y Tý merged in 2024

@@ -32,7 +32,7 @@ from fansipan.analytics.cells import (
     tgt_table,
 )
 from fansipan.analytics.engine import DuckDBEngine, Engine
-from fansipan.analytics.facts import FACT_SCHEMA, FactRows, ints, pack
+from fansipan.analytics.facts import FACT_SCHEMA, FactRows, dates, ints, pack
 from fansipan.analytics.plans import Plan, merge_scans, rectangles
 from fansipan.analytics.trees import (
     boundaries,
@@ -54,6 +54,7 @@ __all__ = [
     "FactRows",
     "IndicatorRule",
     "Plan",
+    "Probe",
     "Span",
     "Warehouse",
     "ints",
@@ -61,6 +62,18 @@ __all__ = [
 
 MONTH = PeriodType.MONTH.rank
 _LOAD_CHUNK = 200_000
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Is there a value of `ind` at `unit` or below it (as the tree stood on `b`), for a
+    period ending from `a` to `b` and starting on or after `s`?"""
+
+    ind: int
+    unit: int
+    a: date
+    b: date
+    s: date
 
 
 @dataclass
@@ -97,6 +110,13 @@ class Warehouse:
         self._pairs: set[int] = set()
         self._layered: set[int] | None = None  # None: to be worked out again
         self._counter = 0
+        # The end of each indicator's latest period with a value; indicators whose latest
+        # value was retracted are worked out again when next asked.
+        self._latest: dict[int, date] | None = None
+        self._stale: set[int] = set()
+        # Answers to probes, good until the next change is absorbed.
+        self._probed: dict[Probe, bool] = {}
+        self._probed_at = -1
 
     # -- keeping current ---------------------------------------------------------
 
@@ -143,6 +163,8 @@ class Warehouse:
             self._cube_date = None
             self._layered = None
             self._coarser = None
+            self._latest = None
+            self._stale = set()
             pairs = self.engine.query("SELECT DISTINCT ind, unit FROM facts")
             self._pairs = set(pack(ints(pairs, "ind"), ints(pairs, "unit")))
 
@@ -180,6 +202,8 @@ class Warehouse:
             if self._coarser is not None:
                 self._coarser |= {i for i, t in zip(ints(rows, "ind"), ints(rows, "ptype"),
                                                      strict=True) if t != MONTH}
+            if self._latest is not None:
+                self._note_latest(self._latest, rows)
             if self._cube_date is not None and self._trees is not None:
                 if any(pair >> 32 in self._cube_inds for pair in new_pairs):
                     self._cube_date = None  # new places of data: layering may have changed
@@ -190,6 +214,60 @@ class Warehouse:
                     self.engine.append("cube", delta)
             if self.appended_rows > self.compact_ratio * max(self.base_rows, 1):
                 self.compact()
+
+    def _note_latest(self, latest: dict[int, date], rows: pa.Table) -> None:
+        for ind, end, n in zip(ints(rows, "ind"), dates(rows, "pend"), ints(rows, "n"),
+                               strict=True):
+            known = latest.get(ind)
+            if n > 0 and (known is None or end > known):
+                latest[ind] = end
+            elif n < 0 and known is not None and end >= known:
+                self._stale.add(ind)  # the latest value may be gone
+
+    def latest(self) -> dict[int, date]:
+        """The end of each indicator's latest period with a value (of any unit)."""
+        with self._lock:
+            if self._latest is None:
+                query = (sql.latest_ends_compacted() if self.appended_rows == 0
+                         else sql.latest_ends())
+                table = self.engine.query(query)
+                self._latest = dict(zip(ints(table, "ind"), dates(table, "pend"), strict=True))
+                self._stale = set()
+            elif self._stale:
+                stale = sorted(self._stale)
+                table = self.engine.query(sql.latest_ends(
+                    f"WHERE ind IN ({', '.join(str(i) for i in stale)})"))
+                for ind in stale:
+                    self._latest.pop(ind, None)
+                self._latest.update(zip(ints(table, "ind"), dates(table, "pend"), strict=True))
+                self._stale = set()
+            return dict(self._latest)
+
+    def present(self, *, hierarchy: Hierarchy, fingerprint: tuple[object, ...],
+                probes: Sequence[Probe]) -> set[Probe]:
+        """The probes that find data; answers are kept until the next change lands."""
+        with self._lock:
+            if self._probed_at != self.last_change:
+                self._probed, self._probed_at = {}, self.last_change
+            todo = [p for p in dict.fromkeys(probes) if p not in self._probed]
+            if todo:
+                rolls: dict[str, int] = {}
+                groups = [rolls.setdefault(self._tree(hierarchy, fingerprint, "as_of", p.b),
+                                           len(rolls)) for p in todo]
+                table = pa.table({
+                    "key": pa.array(range(len(todo)), pa.int32()),
+                    "grp": pa.array(groups, pa.int32()),
+                    "ind": pa.array([p.ind for p in todo], pa.int32()),
+                    "unit": pa.array([p.unit for p in todo], pa.int32()),
+                    "a": pa.array([p.a for p in todo], pa.date32()),
+                    "b": pa.array([p.b for p in todo], pa.date32()),
+                    "s": pa.array([p.s for p in todo], pa.date32()),
+                })
+                found = set(ints(self.engine.query(sql.data_present(list(rolls)),
+                                                   {"probes": table}), "key"))
+                for i, p in enumerate(todo):
+                    self._probed[p] = i in found
+            return {p for p in probes if self._probed[p]}
 
     def compact(self) -> None:
         """Fold retractions away; runs when appended rows pass a share of the table."""
@@ -274,20 +352,23 @@ class Warehouse:
             cube_plans, scan_plans, roll_of = self._plan(
                 hierarchy, fingerprint, rules, all_rules, unit_ids, periods, mapped, on, today)
         out: list[Cell] = []
-        unsure: dict[int, tuple[set[int], dict[str, Span]]] = {}
         spans = {p.id: p for p in periods}
+        unsure_inds: set[int] = set()
+        unsure_units: set[int] = set()
+        unsure_spans: dict[str, Span] = {}
         for query, inputs in cube_plans:
             for cell, sure in read_cells(self.engine.query(query, inputs)):
                 if sure:
                     out.append(cell)
                 else:
-                    units, ps = unsure.setdefault(cell.ind, (set(), {}))
-                    units.add(cell.unit)
-                    ps[cell.pid] = spans[cell.pid]
-        by_id = {r.id: r for r in rules}
-        for ind, (units, ps) in unsure.items():
-            for roll, group in roll_of(list(ps.values())).items():
-                scan_plans.append(self._scan(roll, [by_id[ind]], group, sorted(units)))
+                    unsure_inds.add(cell.ind)
+                    unsure_units.add(cell.unit)
+                    unsure_spans[cell.pid] = spans[cell.pid]
+        if unsure_inds:
+            # The cells the cube cannot be sure of, scanned together.
+            group_rules = [r for r in rules if r.id in unsure_inds]
+            for roll, group in roll_of(list(unsure_spans.values())).items():
+                scan_plans.append(self._scan(roll, group_rules, group, sorted(unsure_units)))
         for query, inputs in merge_scans(scan_plans):
             out.extend(cell for cell, _ in read_cells(self.engine.query(query, inputs)))
         return out
@@ -362,11 +443,14 @@ class Warehouse:
         scan_plans: list[Plan] = []
         rest_units = [u for u in unit_ids if u not in set(cube_units)]
         for roll, ps in roll_of(list(periods)).items():
-            for r in rules:
-                todo_all = [p for p in ps if (r.id, p.id) not in cube_cells]
-                todo_rest = [p for p in ps if (r.id, p.id) in cube_cells]
-                if todo_all:
-                    scan_plans.append(self._scan(roll, [r], todo_all, unit_ids))
-                if todo_rest and rest_units:
-                    scan_plans.append(self._scan(roll, [r], todo_rest, rest_units))
+            # One scan for every indicator and period the cube leaves over: each query
+            # costs milliseconds to plan whatever it reads, and a page asks many. A cell
+            # the cube answers too comes out the same (the property test checks it).
+            left = {(r.id, p.id) for r in rules for p in ps if (r.id, p.id) not in cube_cells}
+            if rest_units:
+                left |= {(r.id, p.id) for r in rules for p in ps if (r.id, p.id) in cube_cells}
+            scan_rules = [r for r in rules if any((r.id, p.id) in left for p in ps)]
+            scan_spans = [p for p in ps if any((r.id, p.id) in left for r in rules)]
+            if scan_rules and scan_spans:
+                scan_plans.append(self._scan(roll, scan_rules, scan_spans, unit_ids))
         return cube_plans, scan_plans, roll_of

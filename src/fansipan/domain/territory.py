@@ -107,6 +107,27 @@ class TerritoryMap:
                    for d in self.h.descendants(unit_id, self.then))
 
 
+class Lineage:
+    """Every unit, ever, whose data counts towards a unit in force on `now` when history
+    is mapped into that day's units (its predecessors, and theirs, and below them)."""
+
+    def __init__(self, h: Hierarchy, now: date) -> None:
+        self.h, self.now = h, now
+        self._sources: dict[int, dict[int, float]] | None = None
+
+    def sources(self, unit_id: int) -> dict[int, float]:
+        """unit id → the share of its data that counts towards `unit_id` (itself too)."""
+        if self._sources is None:
+            found: dict[int, dict[int, float]] = {}
+            for u in self.h:
+                for successor, share in self.h.successors(u.id, self.now):
+                    for holder in (successor, *self.h.ancestors(successor.id, self.now)):
+                        mine = found.setdefault(holder.id, {})
+                        mine[u.id] = mine.get(u.id, 0.0) + share
+            self._sources = found
+        return self._sources.get(unit_id, {})
+
+
 def same_stretch(h: Hierarchy, a: date, b: date, days: list[date] | None = None) -> bool:
     """Whether no tree change falls between `a` and `b` (either order)."""
     lo, hi = min(a, b), max(a, b)

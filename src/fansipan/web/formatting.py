@@ -6,6 +6,7 @@ import math
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from fansipan.domain.indicators import Indicator, Kind
 from fansipan.domain.numbers import format_number
 
 # Government offices read clock times in Indochina Time.
@@ -52,6 +53,24 @@ def signed_percent(value: float | None, lang: str = "vi") -> str:
         return "—"
     text = signed(value, 1, lang)
     return f"{text} %" if lang == "vi" else f"{text}%"
+
+
+def change_text(change: float | None, change_pct: float | None, ind: Indicator,
+                lang: str = "vi") -> str:
+    """A change as the figure's kind tells it: `+3,4 %` for an amount, `+3,1 điểm %` for a
+    share in per cent, `+0,05 điểm` for an index, `+2,5 thuê bao/100 dân` for a rate per
+    100, and `−53 xã` for a denominator (never a per cent)."""
+    if change is None:
+        return "—"
+    if ind.kind.changes_in_percent and change_pct is not None:
+        return signed_percent(change_pct, lang)
+    text = signed(change, value_decimals(change, ind.decimals), lang)
+    unit = ind.unit_en if lang == "en" else ind.unit_vi
+    if ind.kind is Kind.RATE and unit.strip() == "%":
+        return f"{text} điểm %" if lang == "vi" else f"{text} percentage points"
+    if ind.kind is Kind.INDEX and unit.startswith(("điểm", "point")):
+        return f"{text} điểm" if lang == "vi" else f"{text} points"
+    return f"{text} {unit}".strip()
 
 
 def day(value: date | datetime | None, lang: str = "vi") -> str:

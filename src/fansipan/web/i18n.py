@@ -45,6 +45,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "last_year": ("Cùng kỳ năm trước", "Same period last year"),
     "change": ("Thay đổi", "Change"),
     "change_pct": ("Thay đổi (%)", "Change (%)"),
+    "comparison_note": ("Ghi chú so sánh", "Comparison note"),
     "share": ("Tỷ trọng (%)", "Share (%)"),
     "rank": ("Xếp hạng", "Rank"),
     "rank_of": ("{rank}/{of}", "{rank} of {of}"),

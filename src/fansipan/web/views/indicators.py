@@ -78,14 +78,14 @@ def unit_table(data: IndicatorPage, lang: str) -> Table:
         name=f"{data.indicator.code}-{data.unit.code}-{data.period.id}",
         title=data.indicator.code,
         keys=["rank", "rank_of", "unit_code", "unit", "level", "value", "last_year", "change",
-              "change_pct", "share_of_parent"],
+              "change_pct", "share_of_parent", "comparison"],
         labels=[t("rank"), "/", t("code"), t("unit"), "level", t("value"), t("last_year"),
-                t("change"), t("change_pct"), t("share")],
-        note=f"{data.indicator.name(lang)} — {data.period.label(lang)} — "
+                t("change"), t("change_pct"), t("share"), t("comparison_note")],
+        note=f"{data.indicator.name(lang)} — {data.period_label(lang)} — "
              f"{translate('illustrative_short', lang)}")
     for f in [*([data.total] if data.total else []), *data.children]:
         table.rows.append([f.rank, f.rank_of, f.unit.code, f.unit.name, f.unit.level, f.value,
-                           f.last_year, f.change, f.change_pct, f.share])
+                           f.last_year, f.change, f.change_pct, f.share, f.no_change(lang)])
     return table
 
 

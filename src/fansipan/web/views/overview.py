@@ -50,17 +50,17 @@ def headline_table(data: Overview, lang: str) -> Table:
     t = partial(translate, lang=lang)
     table = Table(name=f"overview-{data.year}", title=t("headline"),
                   keys=["indicator", "name", "unit_of_measure", "unit", "period", "period_name",
-                        "value", "last_year", "change", "change_pct"],
+                        "value", "last_year", "change", "change_pct", "comparison"],
                   labels=[t("code"), t("indicator"), t("unit_of_measure"), t("unit"),
                           t("period"), t("period"), t("value"), t("last_year"), t("change"),
-                          t("change_pct")],
+                          t("change_pct"), t("comparison_note")],
                   note=translate("illustrative_short", lang))
     for item in data.latest:
         ind = item.indicator
         table.rows.append([ind.code, ind.name(lang), ind.unit_en if lang == "en" else ind.unit_vi,
                            data.unit.code if data.unit else "", item.period,
                            item.label_en if lang == "en" else item.label_vi, item.value,
-                           item.last_year, item.change, item.change_pct])
+                           item.last_year, item.change, item.change_pct, item.no_change(lang)])
     return table
 
 

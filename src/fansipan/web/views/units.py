@@ -34,16 +34,17 @@ def unit_indicators_table(data: UnitPage, lang: str) -> Table:
     t = partial(translate, lang=lang)
     table = Table(name=f"{data.unit.code}-{data.period.id}", title=data.unit.code,
                   keys=["indicator", "name", "sector", "unit_of_measure", "value", "last_year",
-                        "change_pct", "rank", "rank_of", "planned", "status"],
+                        "change", "change_pct", "rank", "rank_of", "planned", "status",
+                        "comparison"],
                   labels=[t("code"), t("indicator"), t("sector"), t("unit_of_measure"),
-                          t("value"), t("last_year"), t("change_pct"), t("rank"), "/",
-                          t("planned"), t("status")],
-                  note=f"{data.unit.name} — {data.period.label(lang)} — "
+                          t("value"), t("last_year"), t("change"), t("change_pct"), t("rank"),
+                          "/", t("planned"), t("status"), t("comparison_note")],
+                  note=f"{data.unit.name} — {data.period_label(lang)} — "
                        f"{translate('illustrative_short', lang)}")
     for r in data.rows:
         ind = r.indicator
         table.rows.append([ind.code, ind.name(lang), data.sector_names.get(ind.sector, ""),
                            ind.unit_en if lang == "en" else ind.unit_vi, r.value, r.last_year,
-                           r.change_pct, r.rank, r.rank_of, r.planned,
-                           r.status.label(lang) if r.status else None])
+                           r.change, r.change_pct, r.rank, r.rank_of, r.planned,
+                           r.status.label(lang) if r.status else None, r.no_change(lang)])
     return table

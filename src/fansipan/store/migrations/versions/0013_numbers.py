@@ -27,11 +27,12 @@ _SHIPPED = {
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("indicators") as batch_op:
-        batch_op.add_column(sa.Column("kind", sa.String(length=20), nullable=False,
-                                      server_default="amount"))
-        batch_op.add_column(sa.Column("discloses_parts", sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
+    # Plain ADD COLUMN: a batch copy of `indicators` would break the foreign keys of a
+    # store that already holds values (SQLite recreates the table to alter it).
+    op.add_column("indicators", sa.Column("kind", sa.String(length=20), nullable=False,
+                                          server_default="amount"))
+    op.add_column("indicators", sa.Column("discloses_parts", sa.Boolean(), nullable=False,
+                                          server_default=sa.false()))
     indicators = sa.table("indicators", sa.column("code", sa.String),
                           sa.column("value_type", sa.String), sa.column("kind", sa.String))
     op.execute(indicators.update().where(indicators.c.value_type == "percent")
@@ -41,6 +42,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("indicators") as batch_op:
-        batch_op.drop_column("discloses_parts")
-        batch_op.drop_column("kind")
+    op.drop_column("indicators", "discloses_parts")
+    op.drop_column("indicators", "kind")
