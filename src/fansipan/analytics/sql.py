@@ -13,8 +13,8 @@ Per-query inputs:
   req(pid, rstart, rend, rtype)  the periods asked for
   tgt(anc)  the units asked for
   inds(ind, agg_time, agg_units)  the base indicators asked for, with their rules
-  probes(key, grp, ind, unit, a, b, s)  is there data of `ind` at `unit` or below it for a
-      period ending from `a` to `b` and starting on or after `s`? (`grp`: which tree)
+  probes(key, ind, unit, a, b, s)  is there data of `ind` at `unit` or a unit ever below
+      it, for a period ending from `a` to `b` and starting on or after `s`?
 """
 
 from __future__ import annotations
@@ -270,20 +270,21 @@ def latest_ends_compacted() -> str:
     return "SELECT ind, MAX(pend) AS pend FROM facts GROUP BY ind"
 
 
-def data_present(rolls: list[str]) -> str:
-    """The probes that find a current value: one tree (`roll`) per group of probes."""
-    found = " UNION ALL ".join(
-        f"""SELECT p.key FROM probes p JOIN {roll} r ON r.anc = p.unit
-            JOIN f ON f.unit = r.src AND f.ind = p.ind AND f.pend >= p.a AND f.pend <= p.b
-                  AND f.pstart >= p.s
-            WHERE p.grp = {i}"""
-        for i, roll in enumerate(rolls))
+def data_present() -> str:
+    """The probes that find a current value at their unit or a unit ever below it."""
     return f"""
     WITH f AS (
         SELECT ind, unit, pstart, pend FROM {ALL_FACTS} x
         WHERE ind IN (SELECT ind FROM probes)
           AND pend >= (SELECT MIN(a) FROM probes) AND pend <= (SELECT MAX(b) FROM probes)
         GROUP BY ind, unit, ptype, pstart, pend HAVING SUM(n) > 0
+    ),
+    below AS (
+        SELECT anc, src FROM above
+        UNION ALL SELECT DISTINCT unit AS anc, unit AS src FROM probes
     )
-    SELECT DISTINCT key FROM ({found}) t
+    SELECT DISTINCT p.key FROM probes p
+    JOIN below r ON r.anc = p.unit
+    JOIN f ON f.unit = r.src AND f.ind = p.ind AND f.pend >= p.a AND f.pend <= p.b
+          AND f.pstart >= p.s
     """

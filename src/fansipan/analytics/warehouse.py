@@ -66,8 +66,8 @@ _LOAD_CHUNK = 200_000
 
 @dataclass(frozen=True)
 class Probe:
-    """Is there a value of `ind` at `unit` or below it (as the tree stood on `b`), for a
-    period ending from `a` to `b` and starting on or after `s`?"""
+    """Is there a value of `ind` at `unit` or a unit ever below it, for a period ending
+    from `a` to `b` and starting on or after `s`?"""
 
     ind: int
     unit: int
@@ -251,20 +251,17 @@ class Warehouse:
                 self._probed, self._probed_at = {}, self.last_change
             todo = [p for p in dict.fromkeys(probes) if p not in self._probed]
             if todo:
-                rolls: dict[str, int] = {}
-                groups = [rolls.setdefault(self._tree(hierarchy, fingerprint, "as_of", p.b),
-                                           len(rolls)) for p in todo]
+                self._know_tree(hierarchy, fingerprint)
                 table = pa.table({
                     "key": pa.array(range(len(todo)), pa.int32()),
-                    "grp": pa.array(groups, pa.int32()),
                     "ind": pa.array([p.ind for p in todo], pa.int32()),
                     "unit": pa.array([p.unit for p in todo], pa.int32()),
                     "a": pa.array([p.a for p in todo], pa.date32()),
                     "b": pa.array([p.b for p in todo], pa.date32()),
                     "s": pa.array([p.s for p in todo], pa.date32()),
                 })
-                found = set(ints(self.engine.query(sql.data_present(list(rolls)),
-                                                   {"probes": table}), "key"))
+                found = set(ints(self.engine.query(sql.data_present(), {"probes": table}),
+                                 "key"))
                 for i, p in enumerate(todo):
                     self._probed[p] = i in found
             return {p for p in probes if self._probed[p]}
@@ -282,20 +279,25 @@ class Warehouse:
 
     # -- trees ---------------------------------------------------------------------
 
-    def _tree(self, h: Hierarchy, fingerprint: tuple[object, ...], mode: str, on: date) -> str:
+    def _know_tree(self, h: Hierarchy, fingerprint: tuple[object, ...]) -> _Trees:
+        """The tree tables of this fingerprint, made afresh when the tree changed."""
         if self._trees is None or self._trees.fingerprint != fingerprint:
             self._trees = _Trees(fingerprint=fingerprint, marks=boundaries(h))
             self.engine.create("above", ever_above(h))
             self._cube_date = None
-        key = (mode, epoch_of(h, on, self._trees.marks))
-        name = self._trees.names.get(key)
+        return self._trees
+
+    def _tree(self, h: Hierarchy, fingerprint: tuple[object, ...], mode: str, on: date) -> str:
+        trees = self._know_tree(h, fingerprint)
+        key = (mode, epoch_of(h, on, trees.marks))
+        name = trees.names.get(key)
         if name is None:
             self._counter += 1
             name = f"roll_{mode}_{self._counter}"
             builders = {"mapped": rollup_mapped, "as_of": rollup_as_of, "succ": successor_map}
             table = builders[mode](h, key[1])
             self.engine.create(name, table)
-            self._trees.names[key] = name
+            trees.names[key] = name
         return name
 
     def _ensure_cube(self, h: Hierarchy, fingerprint: tuple[object, ...],

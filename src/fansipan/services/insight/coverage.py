@@ -128,22 +128,33 @@ class Likeness:
     # -- mapped: every piece has data ----------------------------------------------------
 
     def _needs(self, pair: Pair) -> list[tuple[Unit, list[Probe]]] | None:
-        """The probes each piece must pass; None when a stretch has no piece at all."""
+        """The probes each piece must pass; None when a stretch has no piece at all.
+
+        Consecutive stretches made of the same pieces are probed as one: a province
+        whose agency closed in March is still the same two provinces from January to
+        June, and a quarterly report ending in March counts for both stretches.
+        """
         day = self._tree_day(pair.now)
         ids = self.catalog.indicator_ids
         needs: dict[int, tuple[Unit, list[Probe]]] = {}
         for span in (pair.now, pair.before):
             for part in base_parts(self.catalog, pair.indicator):
+                runs: list[tuple[date, date, tuple[Unit, ...]]] = []
                 for a, b in self._relevant(part, span):
                     pieces = self._map(b, day).pieces(pair.unit.id)
                     if not pieces:
                         return None  # the unit did not exist then, nor did any piece of it
-                    if len(pieces) == 1 and pieces[0].unit.id == pair.unit.id:
+                    units = tuple(p.unit for p in pieces)
+                    if runs and runs[-1][2] == units:
+                        runs[-1] = (runs[-1][0], b, units)
+                    else:
+                        runs.append((a, b, units))
+                for a, b, units in runs:
+                    if len(units) == 1 and units[0].id == pair.unit.id:
                         continue  # the unit itself: its figure is its own
-                    for piece in pieces:
-                        entry = needs.setdefault(piece.unit.id, (piece.unit, []))
-                        entry[1].append(Probe(ids[part.code], piece.unit.id, a, b,
-                                              span.start))
+                    for unit in units:
+                        entry = needs.setdefault(unit.id, (unit, []))
+                        entry[1].append(Probe(ids[part.code], unit.id, a, b, span.start))
         return list(needs.values())
 
     # -- stretches and maps --------------------------------------------------------------
