@@ -13,6 +13,7 @@ plans live beside this module, in `facts`, `cells` and `plans`.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -62,6 +63,11 @@ __all__ = [
 
 MONTH = PeriodType.MONTH.rank
 _LOAD_CHUNK = 200_000
+# Answers kept for questions asked again before their indicators change: a page is seen
+# far more often than its data changes, and each answer costs a few planned queries.
+_KEEP_ANSWERS = 512
+_KEEP_CELLS = 1_000_000
+_AnswerKey = tuple[object, ...]
 
 
 @dataclass(frozen=True)
@@ -114,9 +120,12 @@ class Warehouse:
         # value was retracted are worked out again when next asked.
         self._latest: dict[int, date] | None = None
         self._stale: set[int] = set()
-        # Answers to probes, good until the next change is absorbed.
+        # Answers to probes and to whole questions, each dropped as soon as a change to
+        # one of its indicators is absorbed.
         self._probed: dict[Probe, bool] = {}
-        self._probed_at = -1
+        self._answers: OrderedDict[_AnswerKey, tuple[list[Cell], frozenset[int]]] = (
+            OrderedDict())
+        self._answer_cells = 0
 
     # -- keeping current ---------------------------------------------------------
 
@@ -165,6 +174,9 @@ class Warehouse:
             self._coarser = None
             self._latest = None
             self._stale = set()
+            self._probed = {}
+            self._answers.clear()
+            self._answer_cells = 0
             pairs = self.engine.query("SELECT DISTINCT ind, unit FROM facts")
             self._pairs = set(pack(ints(pairs, "ind"), ints(pairs, "unit")))
 
@@ -204,6 +216,7 @@ class Warehouse:
                                                      strict=True) if t != MONTH}
             if self._latest is not None:
                 self._note_latest(self._latest, rows)
+            self._forget(set(ints(rows, "ind")))
             if self._cube_date is not None and self._trees is not None:
                 if any(pair >> 32 in self._cube_inds for pair in new_pairs):
                     self._cube_date = None  # new places of data: layering may have changed
@@ -214,6 +227,31 @@ class Warehouse:
                     self.engine.append("cube", delta)
             if self.appended_rows > self.compact_ratio * max(self.base_rows, 1):
                 self.compact()
+
+    def _forget(self, changed: set[int]) -> None:
+        """Drop kept answers and probes that involve a changed indicator."""
+        if not changed:
+            return
+        self._probed = {p: v for p, v in self._probed.items() if p.ind not in changed}
+        for key in [k for k, (_, inds) in self._answers.items() if inds & changed]:
+            cells, _ = self._answers.pop(key)
+            self._answer_cells -= len(cells)
+
+    def forget_answers(self) -> None:
+        """Drop every kept answer and probe (benchmarks measure a first view with it)."""
+        with self._lock:
+            self._probed = {}
+            self._answers.clear()
+            self._answer_cells = 0
+
+    def _keep(self, key: _AnswerKey, cells: list[Cell], inds: frozenset[int]) -> None:
+        if len(cells) > _KEEP_CELLS // 4:
+            return
+        self._answers[key] = (cells, inds)
+        self._answer_cells += len(cells)
+        while len(self._answers) > _KEEP_ANSWERS or self._answer_cells > _KEEP_CELLS:
+            old, _ = self._answers.popitem(last=False)[1]
+            self._answer_cells -= len(old)
 
     def _note_latest(self, latest: dict[int, date], rows: pa.Table) -> None:
         for ind, end, n in zip(ints(rows, "ind"), dates(rows, "pend"), ints(rows, "n"),
@@ -245,10 +283,8 @@ class Warehouse:
 
     def present(self, *, hierarchy: Hierarchy, fingerprint: tuple[object, ...],
                 probes: Sequence[Probe]) -> set[Probe]:
-        """The probes that find data; answers are kept until the next change lands."""
+        """The probes that find data; answers are kept until their indicator changes."""
         with self._lock:
-            if self._probed_at != self.last_change:
-                self._probed, self._probed_at = {}, self.last_change
             todo = [p for p in dict.fromkeys(probes) if p not in self._probed]
             if todo:
                 self._know_tree(hierarchy, fingerprint)
@@ -349,10 +385,30 @@ class Warehouse:
         on: date | None,
         today: date,
     ) -> list[Cell]:
-        """Values for every requested (indicator, unit, period) that has data."""
+        """Values for every requested (indicator, unit, period) that has data.
+
+        The same question asked again before any of its indicators changed is answered
+        from the last answer: a change absorbed for an indicator drops its answers.
+        """
+        key: _AnswerKey = (fingerprint, tuple(rules), tuple(unit_ids), tuple(periods), mapped,
+                           on, today)
         with self._lock:
+            kept = self._answers.get(key)
+            if kept is not None:
+                self._answers.move_to_end(key)
+                return list(kept[0])
+            asked_at = self.last_change
             cube_plans, scan_plans, roll_of = self._plan(
                 hierarchy, fingerprint, rules, all_rules, unit_ids, periods, mapped, on, today)
+        out = self._run(rules, periods, cube_plans, scan_plans, roll_of)
+        with self._lock:
+            if self.last_change == asked_at:  # nothing landed meanwhile
+                self._keep(key, out, frozenset(r.id for r in rules))
+        return list(out)
+
+    def _run(self, rules: Sequence[IndicatorRule], periods: Sequence[Span],
+             cube_plans: list[Plan], scan_plans: list[Plan],
+             roll_of: Callable[[list[Span]], dict[str, list[Span]]]) -> list[Cell]:
         out: list[Cell] = []
         spans = {p.id: p for p in periods}
         unsure_inds: set[int] = set()

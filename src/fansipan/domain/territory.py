@@ -56,6 +56,7 @@ class TerritoryMap:
         self.h, self.then, self.now = h, then, now
         self._within: dict[int, dict[int, float]] = {}
         self._holders: dict[int, dict[int, float]] | None = None
+        self._pieces: dict[int, list[Piece]] = {}
 
     def _inside(self, unit_id: int) -> dict[int, float]:
         """unit (in force `then`) → {unit in force `now`: share of it lying within}."""
@@ -82,6 +83,9 @@ class TerritoryMap:
         """The top-most units in force `then` whose territory lies (wholly or in part)
         within `unit_id` as it stands `now`: the unit itself when it kept its territory,
         its predecessors when it was made of them."""
+        known = self._pieces.get(unit_id)
+        if known is not None:
+            return known
         found = self._candidates(unit_id)
         out: list[Piece] = []
         for uid, share in found.items():
@@ -91,7 +95,9 @@ class TerritoryMap:
             if share < _WHOLE and any(k.id in found for k in self.h.children(uid, self.then)):
                 continue  # a part: told more exactly by its own units below
             out.append(Piece(self.h.unit(uid), share))
-        return sorted(out, key=lambda p: (p.unit.id != unit_id, p.unit.code, p.unit.id))
+        out.sort(key=lambda p: (p.unit.id != unit_id, p.unit.code, p.unit.id))
+        self._pieces[unit_id] = out
+        return out
 
     def kept(self, unit_id: int) -> bool:
         """Whether `unit_id` covers the same territory `then` and `now`: in force on both

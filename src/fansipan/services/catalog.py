@@ -15,6 +15,7 @@ from functools import cached_property
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fansipan.domain.formulas import Formula, parse_formula
 from fansipan.domain.indicators import Aggregation, Indicator, Kind, ValueType, parts_of
 from fansipan.domain.periods import PeriodType
 from fansipan.domain.targets import Direction
@@ -82,6 +83,12 @@ class Catalog:
     @cached_property
     def indicator_codes(self) -> dict[int, str]:
         return {i: c for c, i in self.indicator_ids.items()}
+
+    @cached_property
+    def formulas(self) -> dict[str, Formula]:
+        """The derived indicators' formulas, parsed once per catalogue."""
+        return {c: parse_formula(i.formula) for c, i in self.indicators.items()
+                if i.formula is not None}
 
     @cached_property
     def parts(self) -> dict[str, frozenset[str]]:

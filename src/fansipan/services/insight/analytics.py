@@ -125,18 +125,8 @@ def _answer(catalog: Catalog, warehouse: Warehouse, ask: Ask, request: Analytics
                            else ({}, {}))
     extra = [p for p in parents.values() if p is not None]
     extra += [u for family in families.values() for u in family]
-    values: Values = {}
-    # Indicators whose figures cover the same stretches share one engine call (usually
-    # all of them): each call is a few queries, and their planning is what costs.
-    groups: dict[tuple[Span, ...], list[Indicator]] = {}
-    for ind in ask.indicators:
-        stretches = plan[ind.code].values()
-        key = tuple(s.span for s in stretches) + (
-            tuple(s.last_year for s in stretches) if request.compare else ())
-        groups.setdefault(key, []).append(ind)
-    for spans, inds in groups.items():
-        values.update(values_of(catalog, warehouse, inds, [*ask.units, *extra], spans,
-                                request, today))
+    values = _engine_values(catalog, warehouse, ask, request, today, plan,
+                            [*ask.units, *extra])
     rows: list[AnswerRow] = []
     notes: list[Note] = []
     units = [(u, catalog.uid_of(u)) for u in ask.units]
@@ -175,6 +165,39 @@ def _answer(catalog: Catalog, warehouse: Warehouse, ask: Ask, request: Analytics
     return AnalyticsResult.model_construct(
         columns=list(COLUMNS), rows=[r.as_list() for r in rows],
         meta=_meta(catalog, ask, request, warehouse, plan, notes))
+
+
+def _engine_values(catalog: Catalog, warehouse: Warehouse, ask: Ask,
+                   request: AnalyticsRequest, today: date, plan: dict[str, dict[str, Stretch]],
+                   units: list[Unit]) -> Values:
+    """Every figure the answer needs, from one engine call: each call is a few queries,
+    and planning them is what costs. Stretches of the same period that differ between
+    indicators (one covers eleven months, another a whole year) get ids of their own."""
+    named: dict[str, Span] = {}
+    engine: dict[Span, Span] = {}
+    for stretches in plan.values():
+        for s in stretches.values():
+            for span in (s.span, s.last_year) if request.compare else (s.span,):
+                if span in engine:
+                    continue
+                taken = named.get(span.id)
+                if taken is None:
+                    named[span.id] = engine[span] = span
+                else:
+                    engine[span] = Span(f"{span.id}~{span.start}~{span.end}", span.start,
+                                        span.end, span.rank)
+    raw = values_of(catalog, warehouse, ask.indicators, units, list(engine.values()), request,
+                    today)
+    values: Values = {}
+    for code, stretches in plan.items():
+        for s in stretches.values():
+            for span in (s.span, s.last_year) if request.compare else (s.span,):
+                asked_as = engine[span].id
+                for unit in units:
+                    found = raw.get((code, unit.id, asked_as))
+                    if found is not None:
+                        values[(code, unit.id, span.id)] = found
+    return values
 
 
 def _unlike(catalog: Catalog, warehouse: Warehouse, request: AnalyticsRequest, today: date,

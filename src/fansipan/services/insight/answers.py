@@ -118,7 +118,7 @@ class Note(TypedDict):
     unit_uid: str
     period: str
     about: str  # "change": no comparison; "value": the figure itself is withheld
-    reason: str  # boundaries_changed | missing_data | outside_scope
+    reason: str  # boundaries_changed | missing_data | no_predecessor | outside_scope
     units: list[NoteUnit]  # the units without data, or outside the asker's scope
 
 
@@ -177,6 +177,8 @@ REASONS = {
                            "not comparable: boundaries changed"),
     "missing_data": ("không so sánh được: thiếu số liệu của {units}",
                      "not comparable: no data for {units}"),
+    "no_predecessor": ("không so sánh được: đơn vị mới, không có đơn vị tiền thân",
+                       "not comparable: a new unit, with no predecessor"),
     "outside_scope": ("không so sánh được: số liệu của {units} ngoài phạm vi tài khoản",
                       "not comparable: the figures of {units} are outside your account"),
 }

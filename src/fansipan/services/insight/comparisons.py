@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from fansipan.analytics.warehouse import Cell, IndicatorRule, Span, Warehouse
-from fansipan.domain.formulas import Formula, expand, parse_formula
+from fansipan.domain.formulas import Formula, expand
 from fansipan.domain.indicators import Aggregation, Indicator
 from fansipan.domain.targets import Direction
 from fansipan.domain.units import Unit
@@ -36,8 +36,7 @@ def values_of(
     today: date,
 ) -> Values:
     """Cell values for the indicators (derived ones from their parts), in one engine call."""
-    formulas = {i.code: parse_formula(i.formula) for i in catalog.indicators.values()
-                if i.formula is not None}
+    formulas = catalog.formulas
     expanded: dict[str, Formula] = {}
     base: dict[str, Indicator] = {}
     for ind in indicators:
@@ -118,32 +117,37 @@ def add_share(catalog: Catalog, rows: list[AnswerRow], values: Values,
             row.share_of_parent = 100 * row.value / total[0]
 
 
+Family = tuple[int | None, str]  # the parent (None at the top) and the level of its children
+
+
 def families_of(catalog: Catalog, units: Sequence[Unit],
-                on: date) -> tuple[dict[int, int | None], dict[int | None, list[Unit]]]:
-    """Each unit's parent (None at the top), and every parent's children then."""
+                on: date) -> tuple[dict[int, Family], dict[Family, list[Unit]]]:
+    """Each unit's family: its parent's children of its own level then. A commune is
+    ranked among communes, a department among departments, never one against the other."""
     h = catalog.hierarchy
-    parent_of: dict[int, int | None] = {}
-    families: dict[int | None, list[Unit]] = {}
+    family_of: dict[int, Family] = {}
+    families: dict[Family, list[Unit]] = {}
     for u in units:
         parent = h.parent(u.id, on)
-        key = parent.id if parent else None
-        parent_of[u.id] = key
+        key = (parent.id if parent else None, u.level.value)
+        family_of[u.id] = key
         if key not in families:
-            families[key] = h.children(key, on) if key is not None else h.roots(on)
-    return parent_of, families
+            kids = h.children(parent.id, on) if parent is not None else h.roots(on)
+            families[key] = [k for k in kids if k.level is u.level]
+    return family_of, families
 
 
 def add_rank(catalog: Catalog, rows: list[AnswerRow], values: Values,
-             parent_of: Mapping[int, int | None], families: Mapping[int | None, list[Unit]],
+             parent_of: Mapping[int, Family], families: Mapping[Family, list[Unit]],
              spans: Mapping[str, Span], by_uid: Mapping[str, Unit],
              disclosure: Disclosure) -> None:
-    """Rank each unit among all its siblings (asked for or not), best first.
+    """Rank each unit among all its siblings of its level (asked for or not), best first.
 
     Not for denominators (a count of communes is not better for being larger), and only
     when the asker could read every sibling's figure: a rank tells their order.
     """
     family_of = {u.id: key for key, family in families.items() for u in family}
-    ranked: dict[tuple[str, int | None, str], list[float]] = {}
+    ranked: dict[tuple[str, Family, str], list[float]] = {}
     for (code, unit_id, pid), (value, _) in values.items():
         if value is not None and unit_id in family_of and pid in spans:
             # Rounded as the rows are, so a value shown equal to another ranks equal.
@@ -151,7 +155,7 @@ def add_rank(catalog: Catalog, rows: list[AnswerRow], values: Values,
             ranked.setdefault((code, family_of[unit_id], pid), []).append(shown)
     for scores in ranked.values():
         scores.sort()
-    readable: dict[tuple[int | None, str], bool] = {}
+    readable: dict[tuple[Family, str], bool] = {}
     for row in rows:
         ind = catalog.indicators[row.indicator]
         if row.value is None or not ind.kind.is_ranked:

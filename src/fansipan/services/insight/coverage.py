@@ -33,6 +33,7 @@ from fansipan.services.insight.spans import base_parts
 
 BOUNDARIES_CHANGED = "boundaries_changed"
 MISSING_DATA = "missing_data"
+NO_PREDECESSOR = "no_predecessor"
 OUTSIDE_SCOPE = "outside_scope"
 
 
@@ -85,11 +86,11 @@ class Likeness:
             if self.mapped:
                 needs = self._needs(pair)
                 if needs is None:
-                    verdicts[pair] = Verdict(BOUNDARIES_CHANGED)
+                    verdicts[pair] = Verdict(NO_PREDECESSOR)
                 elif needs:
                     wanted[pair] = needs
             elif not self._kept(pair):
-                verdicts[pair] = Verdict(BOUNDARIES_CHANGED)
+                verdicts[pair] = Verdict(self._why_not_kept(pair))
         if wanted:
             probes = [p for needs in wanted.values() for _, ps in needs for p in ps]
             found = self.warehouse.present(
@@ -124,6 +125,14 @@ class Likeness:
                 if not self._map(b, day).kept(unit):
                     return False
         return True
+
+    def _why_not_kept(self, pair: Pair) -> str:
+        """A new unit that took over no other one is new; any other change moved borders."""
+        unit = pair.unit
+        earlier = self._tree_day(pair.before)
+        if not unit.in_force(earlier) and not self.catalog.hierarchy.predecessors(unit.id):
+            return NO_PREDECESSOR
+        return BOUNDARIES_CHANGED
 
     # -- mapped: every piece has data ----------------------------------------------------
 

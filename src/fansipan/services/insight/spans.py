@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from fansipan.analytics.warehouse import Span
 from fansipan.domain.indicators import Indicator
@@ -73,6 +74,7 @@ def stretches_of(catalog: Catalog, latest: Mapping[int, date], ask: Ask, cumulat
     return out
 
 
+@lru_cache(maxsize=4096)
 def stretch(period: Period, cumulative: bool, through: date | None) -> Stretch:
     full = span_of(period, cumulative)
     if cumulative:
