@@ -20,6 +20,15 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   missing+=(chromium fonts-dejavu-core)
 fi
+# Reports: WeasyPrint draws PDFs with Pango and HarfBuzz; Liberation Serif 2 is Times New
+# Roman's metric twin with every Vietnamese letter (fonts-liberation 1.x lacks ạ, ộ, ủ…);
+# poppler's pdftotext and pdftoppm read the PDFs back in the tests.
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 \
+           poppler-utils; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing system packages: ${missing[*]}"
   as_root apt-get update -qq
