@@ -24,7 +24,20 @@ from fansipan.store.migrate import (
 )
 from tests.conftest import BACKENDS
 
-BEFORE = "0003"  # the newest revision without kinds
+def _before_kinds() -> str:
+    """The revision the kinds migration follows (it moves as others land before it)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from fansipan.store.migrate import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    down = ScriptDirectory.from_config(config).get_revision("0013_numbers").down_revision
+    return str(down)
+
+
+BEFORE = _before_kinds()
 
 
 @pytest.fixture(params=BACKENDS)
