@@ -24,6 +24,7 @@ from fansipan.store.migrate import (
 )
 from tests.conftest import BACKENDS
 
+
 def _before_kinds() -> str:
     """The revision the kinds migration follows (it moves as others land before it)."""
     from alembic.config import Config
