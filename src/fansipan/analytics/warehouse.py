@@ -6,15 +6,16 @@ any path is in the very next answer. Nothing is ever updated in place: updates b
 a retraction row and an insertion row, which costs the same at 4M values as at 40M.
 Month rollups of additive indicators (the cube) are maintained the same way.
 
-The fact rows, the shapes of questions and answers, and the grouping of queries into
-plans live beside this module, in `facts`, `cells` and `plans`.
+The fact rows, the shapes of questions and answers, the grouping of queries into
+plans, and what is remembered between answers (cells, probes, latest periods, each
+dropped when its indicator changes) live beside this module, in `facts`, `cells`,
+`plans` and `kept`.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,6 +35,7 @@ from fansipan.analytics.cells import (
 )
 from fansipan.analytics.engine import DuckDBEngine, Engine
 from fansipan.analytics.facts import FACT_SCHEMA, FactRows, dates, ints, pack
+from fansipan.analytics.kept import KeptCells, KeptProbes, Latest, Probe
 from fansipan.analytics.plans import Plan, merge_scans, rectangles
 from fansipan.analytics.trees import (
     boundaries,
@@ -63,23 +65,6 @@ __all__ = [
 
 MONTH = PeriodType.MONTH.rank
 _LOAD_CHUNK = 200_000
-# Answers kept for questions asked again before their indicators change: a page is seen
-# far more often than its data changes, and each answer costs a few planned queries.
-_KEEP_ANSWERS = 512
-_KEEP_CELLS = 1_000_000
-_AnswerKey = tuple[object, ...]
-
-
-@dataclass(frozen=True)
-class Probe:
-    """Is there a value of `ind` at `unit` or a unit ever below it, for a period ending
-    from `a` to `b` and starting on or after `s`?"""
-
-    ind: int
-    unit: int
-    a: date
-    b: date
-    s: date
 
 
 @dataclass
@@ -116,16 +101,10 @@ class Warehouse:
         self._pairs: set[int] = set()
         self._layered: set[int] | None = None  # None: to be worked out again
         self._counter = 0
-        # The end of each indicator's latest period with a value; indicators whose latest
-        # value was retracted are worked out again when next asked.
-        self._latest: dict[int, date] | None = None
-        self._stale: set[int] = set()
-        # Answers to probes and to whole questions, each dropped as soon as a change to
-        # one of its indicators is absorbed.
-        self._probed: dict[Probe, bool] = {}
-        self._answers: OrderedDict[_AnswerKey, tuple[list[Cell], frozenset[int]]] = (
-            OrderedDict())
-        self._answer_cells = 0
+        # Cells, probes and latest periods worked out before (analytics.kept).
+        self._kept = KeptCells()
+        self._probes = KeptProbes()
+        self._latest = Latest()
 
     # -- keeping current ---------------------------------------------------------
 
@@ -172,11 +151,9 @@ class Warehouse:
             self._cube_date = None
             self._layered = None
             self._coarser = None
-            self._latest = None
-            self._stale = set()
-            self._probed = {}
-            self._answers.clear()
-            self._answer_cells = 0
+            self._latest.reset()
+            self._kept.clear()
+            self._probes.clear()
             pairs = self.engine.query("SELECT DISTINCT ind, unit FROM facts")
             self._pairs = set(pack(ints(pairs, "ind"), ints(pairs, "unit")))
 
@@ -214,9 +191,10 @@ class Warehouse:
             if self._coarser is not None:
                 self._coarser |= {i for i, t in zip(ints(rows, "ind"), ints(rows, "ptype"),
                                                      strict=True) if t != MONTH}
-            if self._latest is not None:
-                self._note_latest(self._latest, rows)
-            self._forget(set(ints(rows, "ind")))
+            changed = ints(rows, "ind")
+            self._latest.note(changed, dates(rows, "pend"), ints(rows, "n"))
+            self._kept.forget(set(changed))
+            self._probes.forget(set(changed))
             if self._cube_date is not None and self._trees is not None:
                 if any(pair >> 32 in self._cube_inds for pair in new_pairs):
                     self._cube_date = None  # new places of data: layering may have changed
@@ -228,64 +206,37 @@ class Warehouse:
             if self.appended_rows > self.compact_ratio * max(self.base_rows, 1):
                 self.compact()
 
-    def _forget(self, changed: set[int]) -> None:
-        """Drop kept answers and probes that involve a changed indicator."""
-        if not changed:
-            return
-        self._probed = {p: v for p, v in self._probed.items() if p.ind not in changed}
-        for key in [k for k, (_, inds) in self._answers.items() if inds & changed]:
-            cells, _ = self._answers.pop(key)
-            self._answer_cells -= len(cells)
-
     def forget_answers(self) -> None:
-        """Drop every kept answer and probe (benchmarks measure a first view with it)."""
+        """Drop every kept cell and probe (benchmarks measure a first view with it)."""
         with self._lock:
-            self._probed = {}
-            self._answers.clear()
-            self._answer_cells = 0
-
-    def _keep(self, key: _AnswerKey, cells: list[Cell], inds: frozenset[int]) -> None:
-        if len(cells) > _KEEP_CELLS // 4:
-            return
-        self._answers[key] = (cells, inds)
-        self._answer_cells += len(cells)
-        while len(self._answers) > _KEEP_ANSWERS or self._answer_cells > _KEEP_CELLS:
-            old, _ = self._answers.popitem(last=False)[1]
-            self._answer_cells -= len(old)
-
-    def _note_latest(self, latest: dict[int, date], rows: pa.Table) -> None:
-        for ind, end, n in zip(ints(rows, "ind"), dates(rows, "pend"), ints(rows, "n"),
-                               strict=True):
-            known = latest.get(ind)
-            if n > 0 and (known is None or end > known):
-                latest[ind] = end
-            elif n < 0 and known is not None and end >= known:
-                self._stale.add(ind)  # the latest value may be gone
+            self._kept.clear()
+            self._probes.clear()
 
     def latest(self) -> dict[int, date]:
         """The end of each indicator's latest period with a value (of any unit)."""
         with self._lock:
-            if self._latest is None:
+            latest = self._latest
+            if latest.ends is None:
                 query = (sql.latest_ends_compacted() if self.appended_rows == 0
                          else sql.latest_ends())
                 table = self.engine.query(query)
-                self._latest = dict(zip(ints(table, "ind"), dates(table, "pend"), strict=True))
-                self._stale = set()
-            elif self._stale:
-                stale = sorted(self._stale)
+                latest.ends = dict(zip(ints(table, "ind"), dates(table, "pend"), strict=True))
+                latest.stale = set()
+            elif latest.stale:
+                stale = sorted(latest.stale)
                 table = self.engine.query(sql.latest_ends(
                     f"WHERE ind IN ({', '.join(str(i) for i in stale)})"))
                 for ind in stale:
-                    self._latest.pop(ind, None)
-                self._latest.update(zip(ints(table, "ind"), dates(table, "pend"), strict=True))
-                self._stale = set()
-            return dict(self._latest)
+                    latest.ends.pop(ind, None)
+                latest.ends.update(zip(ints(table, "ind"), dates(table, "pend"), strict=True))
+                latest.stale = set()
+            return dict(latest.ends)
 
     def present(self, *, hierarchy: Hierarchy, fingerprint: tuple[object, ...],
                 probes: Sequence[Probe]) -> set[Probe]:
         """The probes that find data; answers are kept until their indicator changes."""
         with self._lock:
-            todo = [p for p in dict.fromkeys(probes) if p not in self._probed]
+            todo = self._probes.missing(probes)
             if todo:
                 self._know_tree(hierarchy, fingerprint)
                 table = pa.table({
@@ -299,8 +250,8 @@ class Warehouse:
                 found = set(ints(self.engine.query(sql.data_present(), {"probes": table}),
                                  "key"))
                 for i, p in enumerate(todo):
-                    self._probed[p] = i in found
-            return {p for p in probes if self._probed[p]}
+                    self._probes.put(p, i in found)
+            return self._probes.found(probes)
 
     def compact(self) -> None:
         """Fold retractions away; runs when appended rows pass a share of the table."""
@@ -384,27 +335,27 @@ class Warehouse:
         mapped: bool,
         on: date | None,
         today: date,
+        needs: Mapping[int, Sequence[Span]] | None = None,
     ) -> list[Cell]:
-        """Values for every requested (indicator, unit, period) that has data.
+        """Values for every requested (indicator, unit, period) that has data; with
+        `needs`, only each indicator's own periods are sure to be there.
 
-        The same question asked again before any of its indicators changed is answered
-        from the last answer: a change absorbed for an indicator drops its answers.
+        Cells worked out before, by this question or another, and whose indicator has
+        not changed since, are not worked out again.
         """
-        key: _AnswerKey = (fingerprint, tuple(rules), tuple(unit_ids), tuple(periods), mapped,
-                           on, today)
+        context = (fingerprint, mapped, on, today)
         with self._lock:
-            kept = self._answers.get(key)
-            if kept is not None:
-                self._answers.move_to_end(key)
-                return list(kept[0])
+            kept, rules = self._kept.split(context, rules, unit_ids, periods, needs)
+            if not rules:
+                return kept
             asked_at = self.last_change
             cube_plans, scan_plans, roll_of = self._plan(
                 hierarchy, fingerprint, rules, all_rules, unit_ids, periods, mapped, on, today)
         out = self._run(rules, periods, cube_plans, scan_plans, roll_of)
         with self._lock:
             if self.last_change == asked_at:  # nothing landed meanwhile
-                self._keep(key, out, frozenset(r.id for r in rules))
-        return list(out)
+                self._kept.put(context, rules, unit_ids, periods, out)
+        return kept + out
 
     def _run(self, rules: Sequence[IndicatorRule], periods: Sequence[Span],
              cube_plans: list[Plan], scan_plans: list[Plan],

@@ -171,23 +171,20 @@ def _engine_values(catalog: Catalog, warehouse: Warehouse, ask: Ask,
                    request: AnalyticsRequest, today: date, plan: dict[str, dict[str, Stretch]],
                    units: list[Unit]) -> Values:
     """Every figure the answer needs, from one engine call: each call is a few queries,
-    and planning them is what costs. Stretches of the same period that differ between
-    indicators (one covers eleven months, another a whole year) get ids of their own."""
-    named: dict[str, Span] = {}
+    and planning them is what costs. A stretch that covers its period in part (eleven
+    months of a year) is asked under an id that names its dates, so it never meets the
+    whole period under one id, and a figure worked out before is found again."""
     engine: dict[Span, Span] = {}
-    for stretches in plan.values():
+    spans_of: dict[str, list[Span]] = {}
+    for code, stretches in plan.items():
         for s in stretches.values():
             for span in (s.span, s.last_year) if request.compare else (s.span,):
-                if span in engine:
-                    continue
-                taken = named.get(span.id)
-                if taken is None:
-                    named[span.id] = engine[span] = span
-                else:
-                    engine[span] = Span(f"{span.id}~{span.start}~{span.end}", span.start,
-                                        span.end, span.rank)
+                if span not in engine:
+                    engine[span] = span if s.partial is None else Span(
+                        f"{span.id}~{span.start}~{span.end}", span.start, span.end, span.rank)
+                spans_of.setdefault(code, []).append(engine[span])
     raw = values_of(catalog, warehouse, ask.indicators, units, list(engine.values()), request,
-                    today)
+                    today, spans_of)
     values: Values = {}
     for code, stretches in plan.items():
         for s in stretches.values():

@@ -34,8 +34,13 @@ def values_of(
     spans: Sequence[Span],
     request: AnalyticsRequest,
     today: date,
+    spans_of: Mapping[str, Sequence[Span]] | None = None,
 ) -> Values:
-    """Cell values for the indicators (derived ones from their parts), in one engine call."""
+    """Cell values for the indicators (derived ones from their parts), in one engine call.
+
+    `spans_of`: the spans each indicator needs, when not all of `spans`; the engine then
+    works out again only what an indicator needs and has not kept.
+    """
     formulas = catalog.formulas
     expanded: dict[str, Formula] = {}
     base: dict[str, Indicator] = {}
@@ -49,13 +54,21 @@ def values_of(
     unit_list = list({u.id: u for u in units}.values())
     span_list = list({s.id: s for s in spans}.values())
     rules = [IndicatorRule.of(catalog.indicator_ids[c], i) for c, i in base.items()]
+    needs: dict[int, list[Span]] | None = None
+    if spans_of is not None:
+        needs = {}
+        for ind in indicators:
+            refs = expanded[ind.code].references if ind.code in expanded else [ind.code]
+            for ref in refs:
+                mine = needs.setdefault(catalog.indicator_ids[ref], [])
+                mine.extend(s for s in spans_of.get(ind.code, spans) if s not in mine)
     all_rules = [IndicatorRule.of(catalog.indicator_ids[c], i)
                  for c, i in catalog.indicators.items() if i.formula is None]
     cells: list[Cell] = warehouse.cells(
         hierarchy=catalog.hierarchy, fingerprint=(catalog.tree_fingerprint,),
         rules=rules, all_rules=all_rules, unit_ids=[u.id for u in unit_list],
         periods=span_list, mapped=request.hierarchy == "mapped",
-        on=request.as_of, today=today,
+        on=request.as_of, today=today, needs=needs,
     ) if rules and unit_list and span_list else []
     codes = catalog.indicator_codes
     out: Values = {(codes[ind], unit, pid): (value, sources)
