@@ -270,19 +270,19 @@ def latest_ends_compacted() -> str:
     return "SELECT ind, MAX(pend) AS pend FROM facts GROUP BY ind"
 
 
-def data_present() -> str:
-    """The probes that find a current value at their unit or a unit ever below it."""
+def data_present(*, with_delta: bool) -> str:
+    """The probes that find a current value at their unit or a unit ever below it.
+
+    Only the facts of the probed indicators, units and dates are read (`inds` and `req`
+    bound them), and retractions are netted only for keys touched since compaction.
+    """
+    current = _current(with_delta, "SELECT src FROM below")
     return f"""
-    WITH f AS (
-        SELECT ind, unit, pstart, pend FROM {ALL_FACTS} x
-        WHERE ind IN (SELECT ind FROM probes)
-          AND pend >= (SELECT MIN(a) FROM probes) AND pend <= (SELECT MAX(b) FROM probes)
-        GROUP BY ind, unit, ptype, pstart, pend HAVING SUM(n) > 0
-    ),
-    below AS (
-        SELECT anc, src FROM above
+    WITH below AS (
+        SELECT a.anc, a.src FROM above a WHERE a.anc IN (SELECT unit FROM probes)
         UNION ALL SELECT DISTINCT unit AS anc, unit AS src FROM probes
-    )
+    ),
+    f AS ({current})
     SELECT DISTINCT p.key FROM probes p
     JOIN below r ON r.anc = p.unit
     JOIN f ON f.unit = r.src AND f.ind = p.ind AND f.pend >= p.a AND f.pend <= p.b

@@ -247,8 +247,15 @@ class Warehouse:
                     "b": pa.array([p.b for p in todo], pa.date32()),
                     "s": pa.array([p.s for p in todo], pa.date32()),
                 })
-                found = set(ints(self.engine.query(sql.data_present(), {"probes": table}),
-                                 "key"))
+                bounds = pa.table({
+                    "pid": ["probe"], "rstart": pa.array([min(p.s for p in todo)], pa.date32()),
+                    "rend": pa.array([max(p.b for p in todo)], pa.date32()),
+                    "rtype": pa.array([-2], pa.int8())})
+                inds = pa.table({"ind": pa.array(sorted({p.ind for p in todo}), pa.int32())})
+                answer = self.engine.query(
+                    sql.data_present(with_delta=self.appended_rows > 0),
+                    {"probes": table, "req": bounds, "inds": inds})
+                found = set(ints(answer, "key"))
                 for i, p in enumerate(todo):
                     self._probes.put(p, i in found)
             return self._probes.found(probes)

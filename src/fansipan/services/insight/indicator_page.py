@@ -191,7 +191,9 @@ def unit_figures(*, session: Session, warehouse: Warehouse, principal: Principal
             rank_of=None if r["rank_of"] is None else int(str(r["rank_of"])),
             has_children=bool(h.children(u.id, period.end)), no_change_vi=vi, no_change_en=en,
         ))
-    out.sort(key=lambda f: (f.unit.uid != uid, f.rank or 10**9, f.unit.name))
+    # The unit, then its units of each level in rank order: communes, then departments.
+    out.sort(key=lambda f: (f.unit.uid != uid, f.unit.level == "agency", f.rank or 10**9,
+                            f.unit.name))
     return out
 
 
