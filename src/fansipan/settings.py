@@ -45,6 +45,11 @@ class Settings:
     metrics_networks: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
     trusted_proxies: str = "127.0.0.1"
     shutdown_timeout: int = 30
+    # The secret store's key (else derived from `secret`); several, comma-separated, while
+    # rotating: the first encrypts, every one decrypts.
+    secrets_key: str | None = None
+    outbound_max_mb: int = 1024  # the largest answer a connector reads
+    outbound_timeout: int = 300  # seconds a connector's request may take, answer included
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -67,6 +72,13 @@ class Settings:
         _check_range("FANSIPAN_LOCKOUT_MINUTES", self.lockout_minutes, 1, 24 * 60)
         _check_range("FANSIPAN_LOGIN_IP_MAX_FAILURES", self.login_ip_max_failures, 1, 10_000)
         _check_range("FANSIPAN_SHUTDOWN_TIMEOUT", self.shutdown_timeout, 1, 3600)
+        _check_range("FANSIPAN_OUTBOUND_MAX_MB", self.outbound_max_mb, 1, 1 << 20)
+        _check_range("FANSIPAN_OUTBOUND_TIMEOUT", self.outbound_timeout, 1, 24 * 3600)
+        for key in self.secrets_keys:
+            if len(key) < 32:
+                raise ConfigurationError(
+                    "Each key in FANSIPAN_SECRETS_KEY must be at least 32 characters (for "
+                    "example: python -c 'import secrets; print(secrets.token_urlsafe(48))')")
         for name, nets in (("FANSIPAN_ADMIN_NETWORKS", self.admin_networks),
                            ("FANSIPAN_METRICS_NETWORKS", self.metrics_networks)):
             for net in nets:
@@ -82,6 +94,11 @@ class Settings:
     def behind_tls(self) -> bool:
         """Whether cookies get `Secure` and responses HSTS (production unless told otherwise)."""
         return self.environment == "production" if self.tls is None else self.tls
+
+    @property
+    def secrets_keys(self) -> tuple[str, ...]:
+        """The secret store's keys, newest first (empty: derive one from the secret)."""
+        return tuple(k.strip() for k in (self.secrets_key or "").split(",") if k.strip())
 
     @property
     def store_url(self) -> str:
@@ -126,6 +143,7 @@ class Settings:
             host=env.get("FANSIPAN_HOST", "127.0.0.1"),
             port=port,
             secret=env.get("FANSIPAN_SECRET") or None,
+            secrets_key=env.get("FANSIPAN_SECRETS_KEY") or None,
             language=env.get("FANSIPAN_LANGUAGE", "vi"),
             environment=env.get("FANSIPAN_ENVIRONMENT", "development"),
         )
@@ -153,6 +171,8 @@ _INT_SETTINGS = {
     "lockout_minutes": 15,
     "login_ip_max_failures": 30,
     "shutdown_timeout": 30,
+    "outbound_max_mb": 1024,
+    "outbound_timeout": 300,
 }
 
 # Values people copy from examples; a secret made of them is no secret.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy.orm import Session
@@ -11,6 +13,10 @@ from sqlalchemy.orm import Session
 from fansipan.domain.access import Principal
 from fansipan.services.exchange.clients import ClientRegistration, register_client
 from fansipan.settings import Settings
+from tests.exchange.sources import remote
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 
 @dataclass(frozen=True)
@@ -39,3 +45,35 @@ def register(session: Session, settings: Settings, name: str, *, units: tuple[st
 def lgsp(session: Session, settings: Settings) -> Client:
     """A connected system that reads and writes every indicator of old Lào Cai."""
     return register(session, settings, "lgsp-test")
+
+
+__all__ = ["remote"]  # the loopback remote system, a fixture of every exchange test
+
+SECRET = "a long random test secret, 48 characters or more: 7f3a9c1e5b"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The test store's settings with a server secret (the secret store's key comes from it)."""
+    return settings.with_overrides(secret=SECRET)
+
+
+@pytest.fixture
+def hub(settings: Settings) -> Iterator[TestClient]:
+    """The API of a server whose outbound allow-list names the tests' loopback servers."""
+    from fastapi.testclient import TestClient
+
+    from fansipan.api.app import create_app
+    from fansipan.services.exchange.outbound import DestinationCreate, allow_destination
+    from fansipan.store.engine import make_engine, make_session_factory
+
+    engine = make_engine(str(settings.database_url))
+    with make_session_factory(engine)() as session:
+        allow_destination(session=session, principal=Principal.system("tests"),
+                          data=DestinationCreate(entry="127.0.0.1",
+                                                 note="the tests' loopback servers"))
+    engine.dispose()
+    app = create_app(settings)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+    app.state.engine.dispose()

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 from starlette.routing import Route
 
 from fansipan.api.app import create_app
-from fansipan.domain.access import PrincipalKind, Role
+from fansipan.domain.access import Principal, PrincipalKind, Role
+from fansipan.services.exchange.connectors import ConnectorCreate, create_connector
+from fansipan.services.exchange.outbound import DestinationCreate, allow_destination
 from fansipan.services.trust.audit import AuditQuery, search_events
 from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
 from fansipan.settings import Settings
@@ -39,6 +41,9 @@ VALUE = "/api/v1/datavalues/VT_TRAM_5G/02683/2024-03"
 DVS = {"dataElement": "VT_TRAM_5G", "orgUnit": "082", "period": "202403", "idScheme": "CODE"}
 DV = {"de": "VT_TRAM_5G", "ou": "02683", "pe": "202403"}
 NEW_USER = {"username": "matrix.new", "roles": ["leader"], "all_units": True}
+PUSH = {"name": "matrix.push", "kind": "push", "agency": "so-tttt", "units": ["082"],
+        "units_as_of": "2024-12-31", "indicators": ["VT_TRAM_5G"], "periods": ["2024"],
+        "url": "http://127.0.0.1:9/api", "retries": 0}
 NEW_CLIENT = {"username": "matrix.client2", "roles": ["officer"], "units": ["082"],
               "units_as_of": "2025-01-01"}
 
@@ -195,13 +200,38 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         "name": "matrix.lgsp", "agency": "so-tttt", "units": ["082"],
         "units_as_of": "2025-01-01", "write": True})],
     ("GET", "/api/v1/exchange/log"): [Case("/api/v1/exchange/log", ADMIN)],
+    # A connector runs as its owner: pulling needs a role that writes (none of these
+    # accounts holds both that and integrator), pushing reads only the owner's units.
     ("GET", "/api/v1/connectors"): [Case("/api/v1/connectors", CLIENTS)],
-    ("POST", "/api/v1/connectors"): [Case("/api/v1/connectors", CLIENTS, json={
-        "name": "matrix.pull", "kind": "pull", "url": "http://127.0.0.1:9/none.json"})],
+    ("POST", "/api/v1/connectors"): [
+        Case("/api/v1/connectors", NOBODY, json={
+            "name": "matrix.pull", "kind": "pull", "agency": "so-tttt", "units": ["082"],
+            "units_as_of": "2025-01-01", "url": "http://127.0.0.1:9/none.json"}),
+        Case("/api/v1/connectors", CLIENTS, json=PUSH),
+        Case("/api/v1/connectors", ADMIN, json={**PUSH, "name": "matrix.push-sapa",
+                                                "units": ["088"]}),
+    ],
+    ("GET", "/api/v1/connectors/{name}"): [
+        Case("/api/v1/connectors/matrix.owned", CLIENTS)],
+    ("PATCH", "/api/v1/connectors/{name}"): [
+        Case("/api/v1/connectors/matrix.owned", CLIENTS, json={"schedule_minutes": 60})],
     ("POST", "/api/v1/connectors/{name}/run"): [
-        Case("/api/v1/connectors/matrix.none/run", CLIENTS)],
+        Case("/api/v1/connectors/matrix.none/run", CLIENTS),
+        Case("/api/v1/connectors/matrix.owned/run", CLIENTS)],
     ("GET", "/api/v1/connectors/{name}/runs"): [
         Case("/api/v1/connectors/matrix.none/runs", CLIENTS)],
+    # The secret store and the outbound allow-list are the administrators'.
+    ("GET", "/api/v1/secrets"): [Case("/api/v1/secrets", ADMIN)],
+    ("POST", "/api/v1/secrets"): [Case("/api/v1/secrets", ADMIN, json={
+        "name": "matrix.secret", "kind": "bearer", "value": "a-token-for-the-matrix",
+        "origin": "http://127.0.0.1:9", "users": ["matrix.target"]})],
+    ("PUT", "/api/v1/secrets/{name}"): [
+        Case("/api/v1/secrets/matrix.secret", ADMIN, json={"value": "another-token"})],
+    ("DELETE", "/api/v1/secrets/{name}"): [Case("/api/v1/secrets/matrix.secret", ADMIN)],
+    ("GET", "/api/v1/outbound"): [Case("/api/v1/outbound", ADMIN)],
+    ("POST", "/api/v1/outbound"): [
+        Case("/api/v1/outbound", ADMIN, json={"entry": "10.9.8.0/24", "note": "matrix"})],
+    ("DELETE", "/api/v1/outbound/{entry_id}"): [Case("/api/v1/outbound/999999", ADMIN)],
     ("GET", "/api/v1/exchange/log.csv"): [Case("/api/v1/exchange/log.csv", ADMIN)],
     ("DELETE", "/dhis2/api/dataValues"): [
         Case("/dhis2/api/dataValues", OFFICER, params={**DV, "pe": "202410"})],
@@ -264,6 +294,12 @@ def _walk(routes: list[Any], prefix: str, found: set[tuple[str, str]]) -> None:
 
 
 @pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """With a server secret, so the secret store has a key."""
+    return settings.with_overrides(secret="the authorisation matrix's own long random secret")
+
+
+@pytest.fixture
 def world(settings: Settings, session: Session,
           make_account: Callable[..., Account]) -> Iterator[tuple[TestClient, dict[str, Any]]]:
     bat_xat = {"units": ["082"], "units_as_of": "2025-01-01"}
@@ -281,6 +317,11 @@ def world(settings: Settings, session: Session,
                  **bat_xat)
     write_values(session=session, actor="tests", source="tests", items=[DataValueWrite(
         indicator="VT_TRAM_5G", unit="02683", period="2024-03", value=3)])
+    allow_destination(session=session, principal=Principal.system("tests"),
+                      data=DestinationCreate(entry="127.0.0.1", note="the matrix"))
+    create_connector(session=session, settings=settings,
+                     principal=accounts["integrator"].principal,
+                     data=ConnectorCreate.model_validate({**PUSH, "name": "matrix.owned"}))
     app = create_app(settings)
     with TestClient(app, raise_server_exceptions=False, client=("127.0.0.1", 40000)) as c:
         yield c, accounts

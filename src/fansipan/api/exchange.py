@@ -16,10 +16,12 @@ from fansipan.api.routes import (
     exports,
     imports,
     jobs,
+    outbound,
+    secrets,
     templates,
 )
 from fansipan.http.uploads import spool_dir
-from fansipan.services.exchange.connectors import Runtime
+from fansipan.services.exchange.connector_runs import Runtime
 from fansipan.services.exchange.exchange_log import LogWriter
 from fansipan.services.exchange.scheduler import ConnectorScheduler
 
@@ -28,7 +30,8 @@ API_PREFIX = "/api/v1"
 
 def install_exchange(app: FastAPI) -> None:
     """Imports, jobs, exports, DHIS2 compatibility, clients' log and connectors."""
-    for module in (imports, jobs, exports, templates, exchange_admin, connectors):
+    for module in (imports, jobs, exports, templates, exchange_admin, connectors, secrets,
+                   outbound):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(dhis2.router)
     app.state.exchange_log = LogWriter(app.state.session_factory)
@@ -42,7 +45,8 @@ def _schedule_connectors(app: FastAPI) -> None:
 
     @asynccontextmanager
     async def lifespan(a: FastAPI) -> AsyncIterator[Any]:
-        runtime = Runtime(spool=spool_dir(a.state.settings), warehouse=a.state.warehouse)
+        runtime = Runtime(spool=spool_dir(a.state.settings), settings=a.state.settings,
+                          warehouse=a.state.warehouse)
         scheduler = ConnectorScheduler(a.state.session_factory, runtime)
         scheduler.start()
         async with inner(a) as state:

@@ -10,6 +10,8 @@ from fansipan.cli import (
     clients,
     connectors,
     indicators,
+    outbound,
+    secrets,
     server,
     store,
     targets,
@@ -26,6 +28,8 @@ app.add_typer(indicators.app, name="indicators")
 app.add_typer(targets.app, name="targets")
 app.add_typer(clients.app, name="clients")
 app.add_typer(connectors.app, name="connectors")
+app.add_typer(secrets.app, name="secrets")
+app.add_typer(outbound.app, name="outbound")
 app.add_typer(users.app, name="users")
 app.add_typer(audit.app, name="audit")
 app.command()(server.demo)

@@ -33,6 +33,8 @@ class Permission(StrEnum):
     MANAGE_CLIENTS = "clients.manage"
     MANAGE_METADATA = "metadata.manage"
     READ_AUDIT = "audit.read"
+    MANAGE_SECRETS = "secrets.manage"  # credentials of remote systems
+    MANAGE_OUTBOUND = "outbound.manage"  # the addresses connectors may reach
 
 
 # Least privilege: an administrator manages the system but does not enter data; a
@@ -41,6 +43,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({
         Permission.READ_DATA, Permission.READ_CHANGES, Permission.MANAGE_USERS,
         Permission.MANAGE_CLIENTS, Permission.MANAGE_METADATA, Permission.READ_AUDIT,
+        Permission.MANAGE_SECRETS, Permission.MANAGE_OUTBOUND,
     }),
     Role.LEADER: frozenset({Permission.READ_DATA, Permission.READ_CHANGES}),
     Role.OFFICER: frozenset({

@@ -123,7 +123,12 @@ class ConnectorRow(Base):
     format: Mapped[str] = mapped_column(String(20))
     config: Mapped[str] = mapped_column(Text, default="{}")  # mapping, scope, selection
     schedule_minutes: Mapped[int | None] = mapped_column(Integer)
+    # Before secrets: the name of a server environment variable. Never read for a value
+    # any more; kept so a run can say what to do instead.
     credential_env: Mapped[str] = mapped_column(String(100), default="")
+    credential: Mapped[str] = mapped_column(String(100), default="")  # a secret's name
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # runs as it
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     retries: Mapped[int] = mapped_column(Integer, default=3)
     retry_seconds: Mapped[float] = mapped_column(Float, default=30.0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

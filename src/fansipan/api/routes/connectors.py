@@ -1,5 +1,5 @@
-"""Connectors: `/api/v1/connectors` — pull sources and upward push targets, run on their
-schedule or by hand, with their run history."""
+"""Connectors: `/api/v1/connectors` — pull sources and upward push targets, each run as
+its owner on its schedule or by hand, with their run history."""
 
 from __future__ import annotations
 
@@ -12,15 +12,17 @@ from fansipan.api.exchange_context import note
 from fansipan.http.deps import AdminNetwork, SessionDep, SettingsDep
 from fansipan.http.principals import PrincipalDep
 from fansipan.http.uploads import spool_dir
+from fansipan.services.exchange.connector_runs import Runtime, run_connector
 from fansipan.services.exchange.connectors import (
     ConnectorCreate,
     ConnectorPublic,
+    ConnectorUpdate,
     RunPublic,
-    Runtime,
     create_connector,
+    get_connector,
     list_connectors,
     list_runs,
-    run_connector,
+    update_connector,
 )
 
 router = APIRouter(prefix="/connectors", tags=["administration"], dependencies=[AdminNetwork])
@@ -29,22 +31,39 @@ Name = Annotated[str, Path(min_length=1, max_length=100)]
 
 @router.get("")
 def connectors_index(session: SessionDep, principal: PrincipalDep) -> list[ConnectorPublic]:
+    """Every connector (administrators), or your own (integrators)."""
     return list_connectors(session=session, principal=principal)
 
 
 @router.post("", status_code=201)
-def connector_create(session: SessionDep, principal: PrincipalDep,
+def connector_create(session: SessionDep, settings: SettingsDep, principal: PrincipalDep,
                      data: ConnectorCreate) -> ConnectorPublic:
-    """Register a pull source or a push target; credentials stay in an environment
-    variable on the server, named by `credential_env`."""
-    return create_connector(session=session, principal=principal, data=data)
+    """Register a pull source or a push target that runs as you (or, for an administrator,
+    as the `owner` named), within that account's units and indicators; its address must be
+    on the outbound allow-list and its `credential` names a secret of the secret store."""
+    return create_connector(session=session, settings=settings, principal=principal, data=data)
+
+
+@router.get("/{name}")
+def connector_show(session: SessionDep, principal: PrincipalDep, name: Name) -> ConnectorPublic:
+    return get_connector(session=session, principal=principal, name=name)
+
+
+@router.patch("/{name}")
+def connector_update(session: SessionDep, settings: SettingsDep, principal: PrincipalDep,
+                     name: Name, data: ConnectorUpdate) -> ConnectorPublic:
+    """Change the address, credential, schedule or retries, switch it off or on; an
+    administrator may give it another owner."""
+    return update_connector(session=session, settings=settings, principal=principal,
+                            name=name, data=data)
 
 
 @router.post("/{name}/run")
 async def connector_run(request: Request, settings: SettingsDep, principal: PrincipalDep,
                         name: Name) -> RunPublic:
     """Run now (with its retries) and answer with the run."""
-    runtime = Runtime(spool=spool_dir(settings), warehouse=request.app.state.warehouse)
+    runtime = Runtime(spool=spool_dir(settings), settings=settings,
+                      warehouse=request.app.state.warehouse)
     run = await run_in_threadpool(
         run_connector, session_factory=request.app.state.session_factory,
         principal=principal, name=name, runtime=runtime)

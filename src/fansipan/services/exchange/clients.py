@@ -18,12 +18,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal, PrincipalKind, Role
-from fansipan.domain.units import UnitLevel
-from fansipan.errors import FieldError, NotFound, Unauthenticated, ValidationError
-from fansipan.services.catalog import load_catalog
+from fansipan.domain.units import Unit, UnitLevel
+from fansipan.errors import (
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    Unauthenticated,
+    ValidationError,
+)
+from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import require
-from fansipan.services.trust.accounts import USERNAME_PATTERN, UserCreate, create_user
+from fansipan.services.trust.accounts import (
+    USERNAME_PATTERN,
+    UserCreate,
+    create_user,
+    manage_account,
+)
 from fansipan.services.trust.tokens import (
     TokenCreate,
     TokenIssued,
@@ -72,18 +83,7 @@ def register_client(*, session: Session, settings: Settings, principal: Principa
         raise ValidationError("A client must be allowed to read, to write, or both", [
             FieldError(field="read", message="set read and/or write")])
     with session.begin():
-        catalog = load_catalog(session)
-        # The version in force today, else the latest (an agency merged in 2025 still
-        # names the owner of a system registered for its history).
-        agencies = sorted((u for u in catalog.hierarchy.versions(data.agency)
-                           if u.level is UnitLevel.AGENCY),
-                          key=lambda u: (u.in_force(date.today()), u.valid_from or date.min),
-                          reverse=True)
-    if not agencies:
-        known = sorted({u.code for u in catalog.hierarchy if u.level is UnitLevel.AGENCY})
-        raise NotFound("Unknown agency", [FieldError(
-            field="agency", value=data.agency,
-            message=f"there is no agency {data.agency!r}; known: {', '.join(known)}")])
+        agency = agency_unit(load_catalog(session), data.agency)
     roles = ([Role.LEADER] if data.read else []) + ([Role.OFFICER] if data.write else [])
     create_user(session=session, settings=settings, principal=principal, kind=PrincipalKind.CLIENT,
                 data=UserCreate(username=data.name, display_name=data.name, email=data.contact,
@@ -94,11 +94,26 @@ def register_client(*, session: Session, settings: Settings, principal: Principa
         data=TokenCreate(name="key 1", expires_in_days=data.expires_in_days))
     with session.begin():
         user_id = session.scalar(select(UserRow.id).where(UserRow.username == data.name))
-        session.add(ExchangeClientRow(user_id=user_id, agency_id=agencies[0].id,
+        session.add(ExchangeClientRow(user_id=user_id, agency_id=agency.id,
                                       contact=data.contact, created_at=datetime.now(UTC)))
     return ClientRegistered(client_id=data.name, key=issued.token, key_id=issued.info.id,
                             expires_at=issued.info.expires_at, agency=data.agency,
                             roles=[r.value for r in roles])
+
+
+def agency_unit(catalog: Catalog, code: str) -> Unit:
+    """The agency a code names: the version in force today, else the latest (an agency
+    merged in 2025 still names the owner of a system registered for its history)."""
+    agencies = sorted((u for u in catalog.hierarchy.versions(code)
+                       if u.level is UnitLevel.AGENCY),
+                      key=lambda u: (u.in_force(date.today()), u.valid_from or date.min),
+                      reverse=True)
+    if not agencies:
+        known = sorted({u.code for u in catalog.hierarchy if u.level is UnitLevel.AGENCY})
+        raise NotFound("Không có cơ quan này / Unknown agency", [FieldError(
+            field="agency", value=code[:40],
+            message=f"there is no agency {code[:40]!r}; known: {', '.join(known)}")])
+    return agencies[0]
 
 
 def basic_principal(*, session: Session, settings: Settings, credentials: str,
@@ -129,6 +144,7 @@ class ClientPublic(BaseModel):
 
 
 def list_exchange_clients(*, session: Session, principal: Principal) -> list[ClientPublic]:
+    """Administrators see every connected system; an integrator those within its reach."""
     require(principal, Permission.MANAGE_CLIENTS)
     with session.begin():
         catalog = load_catalog(session)
@@ -136,8 +152,18 @@ def list_exchange_clients(*, session: Session, principal: Principal) -> list[Cli
             select(UserRow, ExchangeClientRow).outerjoin(
                 ExchangeClientRow, ExchangeClientRow.user_id == UserRow.id)
             .where(UserRow.kind == PrincipalKind.CLIENT.value).order_by(UserRow.username)).all()
+        if not principal.can(Permission.MANAGE_USERS):  # an integrator: its own reach only
+            rows = [r for r in rows if _within_reach(session, principal, r[0])]
         return [ClientPublic(
             client_id=u.username,
             agency=catalog.hierarchy.unit(x.agency_id).code if x and x.agency_id else None,
             contact=x.contact if x else u.email, roles=[r for r in u.roles.split("|") if r],
             active=u.active, created_at=x.created_at if x else u.created_at) for u, x in rows]
+
+
+def _within_reach(session: Session, principal: Principal, user: UserRow) -> bool:
+    try:
+        manage_account(session, principal, user)
+    except PermissionDenied:
+        return False
+    return True

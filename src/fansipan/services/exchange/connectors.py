@@ -1,51 +1,48 @@
 """Connectors (kết nối): sources we pull from and parent instances we push up to.
 
-A pull connector fetches a URL (JSON or CSV) on its schedule, maps its fields and codes
-to ours and imports it through the one write path, all or nothing, as
-`connector:<name>` within the units it was given. A push connector sends this instance's
-values (aggregated to one unit by the analytics engine, as a district operations
-centre reports to the province) to a parent Fansipan or DHIS2 through the parent's own
-`dataValueSets` import, with the parent's client id and key, in chunks of 1,000, each
-with an Idempotency-Key so a retried chunk is not imported twice. Both retry failures
-that may pass, and every run is kept with its counts and outcome.
+A connector belongs to an owner account and an agency. It names only units and
+indicators inside its owner's scope and runs as that owner (see `connector_owners`):
+a pull writes only where the owner may write, a push reads only what the owner may
+read. Its remote address must be on the outbound allow-list, and its credential, if
+any, is a secret from the administrators' secret store, sent only to that secret's
+origin. Integrators see, change and run only the connectors they own or made;
+administrators see all. Runs are in `connector_runs`.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
-import os
-import tempfile
-import time
-from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
-from sqlalchemy import select
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from fansipan.analytics.warehouse import Warehouse
-from fansipan.domain.access import Permission, Principal, PrincipalKind, Role
-from fansipan.domain.rows import ImportFormat
-from fansipan.errors import Conflict, FansipanError, FieldError, NotFound, ValidationError
+from fansipan.domain.access import Permission, Principal, PrincipalKind
+from fansipan.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationError
 from fansipan.exchange import http
-from fansipan.exchange.mapping import FieldMapping, read_source
-from fansipan.exchange.writers import dhis2_period
-from fansipan.services.catalog import load_catalog
-from fansipan.services.exchange.imports import ImportOptions, ImportSummary, summarise
+from fansipan.exchange.mapping import FieldMapping
+from fansipan.services.catalog import Catalog, load_catalog
+from fansipan.services.exchange.clients import agency_unit
+from fansipan.services.exchange.connector_owners import connector_principal
+from fansipan.services.exchange.outbound import read_outbound
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import require
 from fansipan.services.trust.accounts import USERNAME_PATTERN
-from fansipan.services.trust.audit import record_alone
-from fansipan.services.warehouse.writes import ValueWriter
-from fansipan.store.engine import SessionFactory
+from fansipan.services.trust.audit import record
+from fansipan.services.trust.secrets import check_use
+from fansipan.settings import Settings
+from fansipan.store.audit import audited_transaction
 from fansipan.store.exchange_tables import ConnectorRow, ConnectorRunRow
+from fansipan.store.security_tables import UserRow
 
-PUSH_CHUNK = 1000  # values per request, as DHIS2 clients send them
+ENV_REMOVED = ("credential_env is no longer read: the server's environment is not a place "
+               "for remote credentials. Ask an administrator to store the credential "
+               "(fansipan secrets add NAME --origin URL --for OWNER) and name it in "
+               "'credential'")
 
 
 class ConnectorKind(StrEnum):
@@ -54,11 +51,19 @@ class ConnectorKind(StrEnum):
 
 
 class ConnectorCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field(pattern=USERNAME_PATTERN, examples=["so-yte-tiem-chung"])
     kind: ConnectorKind
+    agency: str = Field(min_length=1, max_length=40, examples=["so-tttt"],
+                        description="Code of the agency the connector belongs to")
+    owner: str | None = Field(default=None, max_length=64,
+                              description="The account it runs as (default: you); only an "
+                                          "administrator names another account")
     url: str = Field(min_length=8, max_length=1000, pattern=r"^https?://",
                      description="pull: the source's address; push: the parent's API base "
-                                 "(http://parent/dhis2/api for Fansipan, …/api for DHIS2)")
+                                 "(http://parent/dhis2/api for Fansipan, …/api for DHIS2); "
+                                 "it must be on the outbound allow-list")
     format: str = Field(default="json", pattern="^(json|csv)$",
                         description="pull: the source's format")
     mapping: FieldMapping = FieldMapping()
@@ -66,30 +71,54 @@ class ConnectorCreate(BaseModel):
                                          description="Run every N minutes (empty: by hand)")
     retries: int = Field(default=3, ge=0, le=20)
     retry_seconds: float = Field(default=30.0, ge=0, le=3600)
-    credential_env: str = Field(
-        default="", max_length=100, pattern=r"^[A-Z0-9_]*$",
-        description="Environment variable holding the remote credentials ('id:key' for "
-                    "HTTP Basic, else a Bearer token): secrets stay out of the database")
+    credential: str = Field(default="", max_length=100,
+                            description="Name of a secret in the secret store (empty: none)")
+    credential_env: str | None = Field(default=None, description="Removed; refused")
     units: list[str] = Field(default=[], max_length=500,
-                             description="pull: the units it may write (empty: all); push: "
-                                         "the one unit whose totals are sent")
+                             description="pull: the units it may write (empty: every unit, "
+                                         "only for an owner who holds every unit); push: the "
+                                         "one unit whose totals are sent")
     units_as_of: date | None = None
     indicators: list[str] = Field(default=[], max_length=500,
-                                  description="push: the indicators sent")
+                                  description="pull: the indicators it may write (empty: the "
+                                              "owner's); push: the indicators sent")
     periods: list[str] = Field(default=["LAST_12_MONTHS"], max_length=100,
                                description="push: periods sent, relative ones allowed")
+
+    @field_validator("credential_env")
+    @classmethod
+    def _no_environment(cls, value: str | None) -> None:
+        if value is not None:
+            raise PydanticCustomError("credential_env_removed", ENV_REMOVED)
+
+
+class ConnectorUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(default=None, min_length=8, max_length=1000, pattern=r"^https?://")
+    credential: str | None = Field(default=None, max_length=100,
+                                   description="A secret's name; empty to send none")
+    owner: str | None = Field(default=None, max_length=64, description="Administrators only")
+    active: bool | None = None
+    schedule_minutes: int | None = Field(default=None, ge=0, le=60 * 24 * 31,
+                                         description="0: by hand only")
+    retries: int | None = Field(default=None, ge=0, le=20)
+    retry_seconds: float | None = Field(default=None, ge=0, le=3600)
 
 
 class ConnectorPublic(BaseModel):
     name: str
     kind: ConnectorKind
+    agency: str | None
+    owner: str | None
     url: str
     format: str
     schedule_minutes: int | None
     retries: int
     retry_seconds: float
-    credential_env: str
+    credential: str
     active: bool
+    problem: str = Field(description="Why it cannot run as it stands (empty: it can)")
     config: dict[str, Any]
     created_by: str
     created_at: UtcDateTime
@@ -113,16 +142,31 @@ class RunPublic(BaseModel):
     finished_at: UtcDateTime | None
 
 
-def _public(row: ConnectorRow) -> ConnectorPublic:
+def legacy_problem(row: ConnectorRow) -> str:
+    """What keeps a connector made before secrets and owners from running ('' if nothing)."""
+    if row.credential_env and not row.credential:
+        return (f"This connector names the environment variable {row.credential_env}, which "
+                f"is no longer read. {ENV_REMOVED}, then: fansipan connectors set {row.name} "
+                "--credential SECRET")
+    if row.owner_id is None:
+        return (f"This connector has no owner account to run as; an administrator gives it "
+                f"one: fansipan connectors set {row.name} --owner USER")
+    return ""
+
+
+def public(session: Session, catalog: Catalog, row: ConnectorRow) -> ConnectorPublic:
+    owner = session.get(UserRow, row.owner_id) if row.owner_id is not None else None
+    agency = catalog.hierarchy.unit(row.agency_id).code if row.agency_id is not None else None
     return ConnectorPublic(
-        name=row.name, kind=ConnectorKind(row.kind), url=row.url, format=row.format,
+        name=row.name, kind=ConnectorKind(row.kind), agency=agency,
+        owner=owner.username if owner else None, url=row.url, format=row.format,
         schedule_minutes=row.schedule_minutes, retries=row.retries,
-        retry_seconds=row.retry_seconds, credential_env=row.credential_env, active=row.active,
-        config=json.loads(row.config or "{}"), created_by=row.created_by,
-        created_at=row.created_at, next_run_at=row.next_run_at)
+        retry_seconds=row.retry_seconds, credential=row.credential, active=row.active,
+        problem=legacy_problem(row), config=json.loads(row.config or "{}"),
+        created_by=row.created_by, created_at=row.created_at, next_run_at=row.next_run_at)
 
 
-def _run_public(row: ConnectorRunRow, name: str) -> RunPublic:
+def run_public(row: ConnectorRunRow, name: str) -> RunPublic:
     return RunPublic(id=row.id, connector=name, trigger=row.trigger, status=row.status,
                      attempts=row.attempts, values_sent=row.values_sent, imported=row.imported,
                      updated=row.updated, ignored=row.ignored, deleted=row.deleted,
@@ -130,74 +174,179 @@ def _run_public(row: ConnectorRunRow, name: str) -> RunPublic:
                      finished_at=row.finished_at)
 
 
-def create_connector(*, session: Session, principal: Principal,
+def sees_all(principal: Principal) -> bool:
+    return principal.kind is PrincipalKind.SYSTEM or principal.can(Permission.MANAGE_USERS)
+
+
+def visible(session: Session, principal: Principal, name: str) -> ConnectorRow:
+    """The connector `name`, if the principal may see it; else NotFound, as if it did not
+    exist (a refusal would tell that the name is taken)."""
+    require(principal, Permission.MANAGE_CLIENTS)
+    row = session.scalars(select(ConnectorRow).where(ConnectorRow.name == name)).one_or_none()
+    if row is not None and (sees_all(principal) or _own(principal, row)):
+        return row
+    raise NotFound("Không có kết nối này / No such connector", [FieldError(
+        field="name", value=name[:100], message="list the connectors to see their names")])
+
+
+def _own(principal: Principal, row: ConnectorRow) -> bool:
+    return (principal.id is not None and row.owner_id == principal.id) or (
+        row.created_by == principal.actor)
+
+
+def _owner(session: Session, principal: Principal, name: str | None) -> UserRow:
+    """The account a new or changed connector runs as: the caller, or one an
+    administrator (or the command line) names."""
+    if name is None or name == principal.name:
+        if principal.kind is PrincipalKind.SYSTEM or principal.id is None:
+            raise ValidationError("Hãy nêu tài khoản chủ / Name the account the connector runs "
+                                  "as", [FieldError(field="owner", message="give --owner USER "
+                                                    "(a person or a connected system)")])
+        user = session.get(UserRow, principal.id)
+    else:
+        if not sees_all(principal):
+            raise PermissionDenied("Chỉ quản trị mới giao kết nối cho tài khoản khác / Only an "
+                                   "administrator makes a connector run as another account")
+        user = session.scalars(select(UserRow).where(UserRow.username == name)).one_or_none()
+    if user is None:
+        raise NotFound("Không có tài khoản này / No such account", [FieldError(
+            field="owner", value=(name or principal.name)[:64],
+            message="there is no account by that name")])
+    return user
+
+
+def _check_remote(session: Session, settings: Settings, *, url: str, credential: str,
+                  owner_id: int) -> None:
+    """The address is on the allow-list and the credential may go there (before saving)."""
+    outbound = read_outbound(session, settings)
+    try:
+        http.check_url(url, outbound)
+    except http.OutboundRefused as exc:
+        raise ValidationError("Địa chỉ không có trong danh sách được phép / The address is "
+                              "not one connectors may reach (outbound allow-list)", [FieldError(
+                                  field="url", value=url[:200],
+                                  message=f"{exc.message}; an administrator lists it with "
+                                          "fansipan outbound allow")]) from None
+    except http.FetchFailed as exc:
+        raise ValidationError("Không kiểm tra được địa chỉ / The address cannot be checked "
+                              "against the outbound allow-list", [FieldError(
+                                  field="url", value=url[:200], message=exc.message)]) from None
+    if credential:
+        check_use(session, name=credential, owner_id=owner_id, url=url)
+
+
+def create_connector(*, session: Session, settings: Settings, principal: Principal,
                      data: ConnectorCreate) -> ConnectorPublic:
-    """Register a connector (integrators and administrators); its units are checked."""
+    """Register a connector (integrators and administrators) within its owner's scope."""
     require(principal, Permission.MANAGE_CLIENTS)
     if data.kind is ConnectorKind.PUSH and (len(data.units) != 1 or not data.indicators):
-        raise ValidationError("A push connector sends the totals of one unit", [FieldError(
-            field="units", message="name exactly one unit, and the indicators to send")])
-    with session.begin():
+        raise ValidationError("Kết nối đẩy gửi tổng của một đơn vị / A push connector sends "
+                              "the totals of one unit", [FieldError(
+                                  field="units", message="name exactly one unit, and the "
+                                                         "indicators to send")])
+    with audited_transaction(session):
         catalog = load_catalog(session)
-        on = data.units_as_of or date.today()
-        errors: list[FieldError] = []
-        for ref in data.units:
-            try:
-                catalog.unit(ref, on, field="units")
-            except FansipanError as exc:
-                errors.extend(exc.errors)
-        for code in data.indicators:
-            try:
-                catalog.indicator(code, field="indicators")
-            except FansipanError as exc:
-                errors.extend(exc.errors)
-        if errors:
-            raise ValidationError("The connector names things that do not exist", errors)
+        agency = agency_unit(catalog, data.agency)
+        owner = _owner(session, principal, data.owner)
+        connector_principal(session, catalog, connector=data.name, owner=owner,
+                            pulls=data.kind is ConnectorKind.PULL, units=data.units,
+                            units_as_of=data.units_as_of, indicators=data.indicators,
+                            creating=True)
         if session.scalar(select(ConnectorRow.id).where(ConnectorRow.name == data.name)):
-            raise Conflict("That connector name is taken", [FieldError(
+            raise Conflict("Tên kết nối đã có / That connector name is taken", [FieldError(
                 field="name", value=data.name, message="choose another name")])
+        _check_remote(session, settings, url=data.url, credential=data.credential,
+                      owner_id=owner.id)
         now = datetime.now(UTC)
         row = ConnectorRow(
             name=data.name, kind=data.kind.value, url=data.url, format=data.format,
             config=data.model_dump_json(include={"mapping", "units", "units_as_of",
                                                  "indicators", "periods"}),
-            schedule_minutes=data.schedule_minutes, credential_env=data.credential_env,
+            schedule_minutes=data.schedule_minutes, credential_env="",
+            credential=data.credential, owner_id=owner.id, agency_id=agency.id,
             retries=data.retries, retry_seconds=data.retry_seconds, active=True,
             created_by=principal.actor, created_at=now, updated_at=now,
             next_run_at=now if data.schedule_minutes else None)
         session.add(row)
         session.flush()
-        from fansipan.services.trust.audit import record
+        record(session, principal, "connector.create", target=data.name, detail={
+            "kind": data.kind.value, "url": data.url, "owner": owner.username,
+            "agency": agency.code, "credential": data.credential, "units": data.units,
+            "indicators": data.indicators})
+        return public(session, catalog, row)
 
-        record(session, principal, "connector.create", target=data.name,
-               detail={"kind": data.kind.value, "url": data.url})
-        return _public(row)
+
+def update_connector(*, session: Session, settings: Settings, principal: Principal,
+                     name: str, data: ConnectorUpdate) -> ConnectorPublic:
+    """Change a connector; what changes is checked as at creation, and audited."""
+    with audited_transaction(session):
+        row = visible(session, principal, name)
+        catalog = load_catalog(session)
+        changed: dict[str, object] = {}
+        owner: UserRow | None = session.get(UserRow, row.owner_id) if row.owner_id else None
+        if data.owner is not None:
+            owner = _owner(session, principal, data.owner)
+            row.owner_id = owner.id
+            changed["owner"] = owner.username
+        config = json.loads(row.config or "{}")
+        if data.owner is not None:
+            connector_principal(
+                session, catalog, connector=name, owner=owner, pulls=row.kind == "pull",
+                units=config.get("units") or [],
+                units_as_of=date.fromisoformat(config["units_as_of"])
+                if config.get("units_as_of") else None,
+                indicators=config.get("indicators") or [], creating=True)
+        if data.url is not None:
+            row.url = changed["url"] = data.url
+        if data.credential is not None:
+            row.credential = changed["credential"] = data.credential
+            row.credential_env = ""  # a choice made: the environment is not read again
+        remote_changed = (data.url, data.credential, data.owner) != (None, None, None)
+        if remote_changed and owner is not None:
+            _check_remote(session, settings, url=row.url, credential=row.credential,
+                          owner_id=owner.id)
+        if data.active is not None:
+            row.active = changed["active"] = data.active
+        if data.schedule_minutes is not None:
+            row.schedule_minutes = data.schedule_minutes or None
+            changed["schedule_minutes"] = row.schedule_minutes
+            row.next_run_at = datetime.now(UTC) if row.schedule_minutes else None
+        if data.retries is not None:
+            row.retries = changed["retries"] = data.retries
+        if data.retry_seconds is not None:
+            row.retry_seconds = changed["retry_seconds"] = data.retry_seconds
+        row.updated_at = datetime.now(UTC)
+        session.flush()
+        record(session, principal, "connector.update", target=name, detail=changed)
+        return public(session, catalog, row)
+
+
+def get_connector(*, session: Session, principal: Principal, name: str) -> ConnectorPublic:
+    with session.begin():
+        row = visible(session, principal, name)
+        return public(session, load_catalog(session), row)
 
 
 def list_connectors(*, session: Session, principal: Principal) -> list[ConnectorPublic]:
+    """Every connector for an administrator; an integrator's own for an integrator."""
     require(principal, Permission.MANAGE_CLIENTS)
     with session.begin():
-        return [_public(r) for r in session.scalars(select(ConnectorRow)
-                                                    .order_by(ConnectorRow.name))]
+        catalog = load_catalog(session)
+        stmt = select(ConnectorRow).order_by(ConnectorRow.name)
+        if not sees_all(principal):
+            stmt = stmt.where(or_(ConnectorRow.owner_id == principal.id,
+                                  ConnectorRow.created_by == principal.actor))
+        return [public(session, catalog, r) for r in session.scalars(stmt)]
 
 
 def list_runs(*, session: Session, principal: Principal, name: str,
               limit: int = 50) -> list[RunPublic]:
-    require(principal, Permission.MANAGE_CLIENTS)
     with session.begin():
-        row = _get(session, name)
+        row = visible(session, principal, name)
         runs = session.scalars(select(ConnectorRunRow).where(
             ConnectorRunRow.connector_id == row.id).order_by(ConnectorRunRow.id.desc())
             .limit(limit)).all()
-        return [_run_public(r, name) for r in runs]
-
-
-def _get(session: Session, name: str) -> ConnectorRow:
-    row = session.scalars(select(ConnectorRow).where(ConnectorRow.name == name)).one_or_none()
-    if row is None:
-        raise NotFound("No such connector", [FieldError(
-            field="name", value=name[:100], message="list the connectors to see their names")])
-    return row
+        return [run_public(r, name) for r in runs]
 
 
 def due_connectors(*, session: Session, now: datetime | None = None) -> list[str]:
@@ -214,206 +363,6 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-# -- running ---------------------------------------------------------------------------------
-
-
-class Runtime(BaseModel):
-    """What a run needs besides the store; passed in by whoever starts it."""
-
-    model_config = {"arbitrary_types_allowed": True}
-
-    spool: Path
-    environ: Mapping[str, str] = Field(default_factory=lambda: dict(os.environ))
-    warehouse: Warehouse | None = None
-    sleep: Callable[[float], None] = time.sleep
-
-
-def run_connector(*, session_factory: SessionFactory, principal: Principal, name: str,
-                  runtime: Runtime, trigger: str = "manual") -> RunPublic:
-    """Run a connector now and keep the run; failures are recorded, not raised."""
-    require(principal, Permission.MANAGE_CLIENTS)
-    with session_factory() as session:
-        with session.begin():
-            row = _get(session, name)
-            connector = _public(row)
-            connector_id = row.id
-            run = ConnectorRunRow(connector_id=connector_id, trigger=trigger, status="running",
-                                  attempts=0, values_sent=0, imported=0, updated=0, ignored=0,
-                                  deleted=0, conflicts=0, message="",
-                                  started_at=datetime.now(UTC))
-            session.add(run)
-            if connector.schedule_minutes:
-                row.next_run_at = datetime.now(UTC) + timedelta(
-                    minutes=connector.schedule_minutes)
-            session.flush()
-            run_id = run.id
-        outcome = _Outcome()
-        try:
-            if connector.kind is ConnectorKind.PULL:
-                _pull(session, connector, runtime, outcome)
-            else:
-                _push(session, connector, runtime, outcome, run_id)
-            status = "done" if not outcome.conflicts else "conflicts"
-        except FansipanError as exc:
-            status, outcome.message = "failed", str(exc)[:2000]
-        with session.begin():
-            done = session.get(ConnectorRunRow, run_id)
-            if done is None:
-                raise RuntimeError("the run row disappeared")
-            run = done
-            run.status, run.attempts, run.message = status, outcome.attempts, outcome.message
-            run.values_sent, run.imported, run.updated = (outcome.sent, outcome.imported,
-                                                          outcome.updated)
-            run.ignored, run.deleted, run.conflicts = (outcome.ignored, outcome.deleted,
-                                                       outcome.conflicts)
-            run.finished_at = datetime.now(UTC)
-            result = _run_public(run, name)
-        record_alone(session, Principal.system(f"connector:{name}"), f"connector.{connector.kind}",
-                     target=name, outcome="ok" if status == "done" else "failed",
-                     detail={"run": run_id, "status": status, "sent": outcome.sent,
-                             "imported": outcome.imported, "updated": outcome.updated,
-                             "conflicts": outcome.conflicts, "attempts": outcome.attempts})
-        return result
-
-
-class _Outcome:
-    def __init__(self) -> None:
-        self.attempts = self.sent = self.imported = self.updated = 0
-        self.ignored = self.deleted = self.conflicts = 0
-        self.message = ""
-        self.failures: list[str] = []
-
-    def failed_attempt(self, attempt: int, exc: http.FetchFailed) -> None:
-        self.attempts = attempt
-        self.failures.append(f"attempt {attempt}: {exc}")
-
-
-def _headers(connector: ConnectorPublic, runtime: Runtime) -> dict[str, str]:
-    if not connector.credential_env:
-        return {}
-    secret = runtime.environ.get(connector.credential_env, "")
-    if not secret:
-        raise ValidationError(f"The environment variable {connector.credential_env} that "
-                              f"holds the credentials of {connector.name} is not set")
-    if ":" in secret:
-        return {"Authorization": "Basic " + base64.b64encode(secret.encode()).decode()}
-    return {"Authorization": f"Bearer {secret}"}
-
-
-def _pull(session: Session, connector: ConnectorPublic, runtime: Runtime,
-          outcome: _Outcome) -> None:
-    config = connector.config
-    mapping = FieldMapping.model_validate(config.get("mapping") or {})
-    runtime.spool.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=runtime.spool, prefix="pull-", delete=False)  # noqa: SIM115
-    handle.close()
-    target = Path(handle.name)
-    try:
-        headers = _headers(connector, runtime)
-        outcome.attempts = http.with_retries(
-            lambda: http.fetch_to(connector.url, target, headers), retries=connector.retries,
-            wait=connector.retry_seconds, sleep=runtime.sleep,
-            on_failure=outcome.failed_attempt)
-        summary = _import_source(session, connector, target, mapping, config)
-    finally:
-        target.unlink(missing_ok=True)
-    outcome.sent = summary.rows
-    count = summary.import_count
-    outcome.imported, outcome.updated = count.imported, count.updated
-    outcome.ignored, outcome.deleted = count.ignored, count.deleted
-    outcome.conflicts = summary.conflict_count
-    outcome.message = "; ".join(
-        [summary.description] + [f"row {c.row}, {c.field}: {c.message}"
-                                 for c in summary.conflicts[:20]])[:2000]
-
-
-def _import_source(session: Session, connector: ConnectorPublic, path: Path,
-                   mapping: FieldMapping, config: dict[str, Any]) -> ImportSummary:
-    units = config.get("units") or []
-    with session.begin():
-        catalog = load_catalog(session)
-        on = date.fromisoformat(config["units_as_of"]) if config.get("units_as_of") else (
-            date.today())
-        unit_ids = frozenset(catalog.unit(ref, on).id for ref in units)
-    actor = Principal(kind=PrincipalKind.SYSTEM, name=f"connector:{connector.name}",
-                      roles=frozenset({Role.OFFICER}), all_units=not units, unit_ids=unit_ids,
-                      all_indicators=True)
-    options = ImportOptions(source=f"connector:{connector.name}"[:100])
-    fmt = ImportFormat.CSV if connector.format == "csv" else ImportFormat.JSON
-    writer = ValueWriter(session=session, source=options.source, principal=actor,
-                         audit_detail={"connector": connector.name})
-    problem: ValidationError | None = None
-    with path.open("rb") as stream:
-        rows = read_source(stream, connector.format, mapping)
-        try:
-            with writer:
-                writer.add(rows)
-        except ValidationError as exc:
-            if not any(e.field == "file" for e in exc.errors):
-                raise
-            problem = exc
-        finally:
-            rows.close()
-    return summarise(writer.outcome, options, fmt, problem=problem)
-
-
-def _push(session: Session, connector: ConnectorPublic, runtime: Runtime,
-          outcome: _Outcome, run_id: int) -> None:
-    from fansipan.services.insight.analytics import AnalyticsRequest, run_analytics
-
-    config = connector.config
-    mapping = FieldMapping.model_validate(config.get("mapping") or {})
-    request = AnalyticsRequest(indicators=config["indicators"], units=config["units"],
-                               periods=config.get("periods") or ["LAST_12_MONTHS"],
-                               as_of=date.fromisoformat(config["units_as_of"])
-                               if config.get("units_as_of") else None)
-    result = run_analytics(session=session, warehouse=runtime.warehouse or Warehouse(),
-                           request=request)
-    values = [
-        {"dataElement": mapping.indicators.get(str(r["indicator"]), str(r["indicator"])),
-         "orgUnit": mapping.units.get(str(r["unit"]), str(r["unit"])),
-         "period": dhis2_period(str(r["period"])), "value": _text(r["value"])}
-        for r in result.records() if r["value"] is not None]
-    headers = {**_headers(connector, runtime), "Content-Type": "application/json"}
-    url = (connector.url.rstrip("/") + "/dataValueSets?dataElementIdScheme=CODE"
-           "&orgUnitIdScheme=CODE&importStrategy=CREATE_AND_UPDATE")
-    for start in range(0, len(values), PUSH_CHUNK):
-        chunk = values[start:start + PUSH_CHUNK]
-        body = json.dumps({"dataValues": chunk}, ensure_ascii=False).encode()
-        # Retries of this run's chunk are replays at the parent; a later run is not.
-        key = hashlib.sha256(f"{connector.name}/{run_id}/{start}/".encode() + body).hexdigest()
-        answers: list[http.Answer] = []
-
-        def send(body: bytes = body, key: str = key, answers: list[http.Answer] = answers
-                 ) -> None:
-            answers.append(http.post(url, body, {**headers, "Idempotency-Key": key}))
-
-        outcome.attempts += http.with_retries(
-            send, retries=connector.retries, wait=connector.retry_seconds, sleep=runtime.sleep,
-            on_failure=outcome.failed_attempt)
-        outcome.sent += len(chunk)
-        _count_answer(answers[-1], outcome)
-    outcome.message = (f"sent {outcome.sent} values in {-(-outcome.sent // PUSH_CHUNK)} "
-                       "request(s)")
-    if outcome.failures:
-        outcome.message += "; retried after " + "; ".join(outcome.failures[:5])
-
-
-def _count_answer(answer: http.Answer, outcome: _Outcome) -> None:
-    try:
-        message = json.loads(answer.body or b"{}")
-    except ValueError:
-        message = {}
-    summary = message.get("response", message) if isinstance(message, dict) else {}
-    count = summary.get("importCount") or {}
-    outcome.imported += int(count.get("imported", 0))
-    outcome.updated += int(count.get("updated", 0))
-    outcome.ignored += int(count.get("ignored", 0))
-    outcome.deleted += int(count.get("deleted", 0))
-    conflicts = summary.get("conflicts") or []
-    outcome.conflicts += len(conflicts) or (1 if answer.status == 409 else 0)
-
-
-def _text(value: Any) -> str:
-    number = float(value)
-    return str(int(number)) if number.is_integer() else repr(number)
+__all__ = ["ConnectorCreate", "ConnectorKind", "ConnectorPublic", "ConnectorUpdate",
+           "RunPublic", "create_connector", "due_connectors", "get_connector",
+           "list_connectors", "list_runs", "update_connector"]

@@ -6,7 +6,8 @@ import logging
 import threading
 
 from fansipan.domain.access import Principal
-from fansipan.services.exchange.connectors import Runtime, due_connectors, run_connector
+from fansipan.services.exchange.connector_runs import Runtime, run_connector
+from fansipan.services.exchange.connectors import due_connectors
 from fansipan.store.engine import SessionFactory
 
 log = logging.getLogger("fansipan.connectors")

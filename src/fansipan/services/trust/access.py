@@ -33,6 +33,8 @@ _WHAT = {
     Permission.MANAGE_CLIENTS: "manage connected systems (role integrator or admin)",
     Permission.MANAGE_METADATA: "change indicators and units (role admin)",
     Permission.READ_AUDIT: "read the audit log (role admin)",
+    Permission.MANAGE_SECRETS: "keep the credentials of remote systems (role admin)",
+    Permission.MANAGE_OUTBOUND: "change the outbound allow-list (role admin)",
 }
 
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-from fansipan.store import exchange_tables, security_tables  # noqa: F401 - registers the tables
+from fansipan.store import (  # noqa: F401 - registers the tables
+    exchange_tables,
+    outbound_tables,
+    security_tables,
+)
 from fansipan.store.tables import Base
 
 engine = context.config.attributes.get("engine")
