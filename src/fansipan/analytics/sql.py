@@ -167,7 +167,13 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool 
         JOIN inds d ON d.ind = i.ind
         GROUP BY i.ind, i.unit, i.pid, d.agg_time
     ),
-    placed AS (
+    {_over_units(frontier)}"""
+
+
+def _over_units(frontier: str) -> str:
+    """From `timed` (one value per indicator, source unit and period) to the answer:
+    sources combined over units by the unit rule, after `frontier` (shadowing)."""
+    return f"""placed AS (
         SELECT s.anc, t.ind, t.pid, t.unit, t.value, s.share
         FROM timed t JOIN scope s ON s.src = t.unit
         WHERE t.value IS NOT NULL
@@ -184,6 +190,55 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool 
     FROM frontier f JOIN inds d ON d.ind = f.ind
     GROUP BY f.ind, f.anc, f.pid, d.agg_units
     """
+
+
+_NO_SHADOW = """
+    frontier AS (SELECT * FROM placed)"""
+
+
+def cells_by_moved_totals(roll: str, succ: str, *, with_delta: bool) -> str:
+    """`cells_by_scan` for history mapped into today's units, for indicators that add up
+    or keep their last value over time, whose values are all of one period type and
+    never at two levels of one branch.
+
+    Such figures can be combined over time at each original unit first and moved onto
+    its successor after: a sum is the sum of the parts' sums (each scaled by its share);
+    a last value is the successor's latest month, and only the parts whose own latest
+    month it is had a value then. So a national scan groups each unit's months once
+    instead of moving every monthly value onto its successor and grouping them again.
+    """
+    sources = f"SELECT m.src FROM {succ} m JOIN scope s ON s.src = m.succ"
+    return f"""
+    WITH scope AS (
+        SELECT r.anc, r.src, r.share FROM {roll} r JOIN tgt t ON t.anc = r.anc
+    ),
+    cur AS ({_current(with_delta, sources)}),
+    own AS (
+        SELECT c.ind, c.unit, r.pid, SUM(c.value) AS total, MAX(c.pstart) AS latest,
+               arg_max(c.value, c.pstart) AS last_value
+        FROM cur c JOIN req r ON c.pstart >= r.rstart AND c.pend <= r.rend
+        GROUP BY c.ind, c.unit, r.pid
+    ),
+    moved AS (
+        SELECT o.ind, m.succ AS unit, o.pid, o.total * m.share AS total, o.latest,
+               o.last_value * m.share AS last_value
+        FROM own o JOIN {succ} m ON m.src = o.unit
+        JOIN (SELECT DISTINCT src FROM scope) s ON s.src = m.succ
+    ),
+    latest AS (SELECT ind, unit, pid, MAX(latest) AS latest FROM moved
+               GROUP BY ind, unit, pid),
+    timed AS (
+        SELECT m.ind, m.unit, m.pid,
+            CASE d.agg_time
+                WHEN 'sum' THEN SUM(m.total)
+                ELSE SUM(CASE WHEN m.latest = l.latest THEN m.last_value END)
+            END AS value
+        FROM moved m
+        JOIN latest l ON l.ind = m.ind AND l.unit = m.unit AND l.pid = m.pid
+        JOIN inds d ON d.ind = m.ind
+        GROUP BY m.ind, m.unit, m.pid, d.agg_time
+    ),
+    {_over_units(_NO_SHADOW)}"""
 
 
 def cube_sources(roll: str, month_type: int) -> str:

@@ -65,6 +65,16 @@ __all__ = [
 
 MONTH = PeriodType.MONTH.rank
 _LOAD_CHUNK = 200_000
+_MOVABLE = (Aggregation.SUM, Aggregation.LAST)
+
+
+def _by_movability(rules: Sequence[IndicatorRule], mapped: bool) -> list[list[IndicatorRule]]:
+    """Mapped scans: the rules combined over time before moving, then the others."""
+    if not mapped:
+        return [list(rules)] if rules else []
+    movable = [r for r in rules if r.agg_time in _MOVABLE]
+    rest = [r for r in rules if r.agg_time not in _MOVABLE]
+    return [g for g in (movable, rest) if g]
 
 
 @dataclass
@@ -78,9 +88,12 @@ class Warehouse:
     """One per process: the columnar copy of the store's values, plus the cube."""
 
     def __init__(self, engine: Engine | None = None, *, compact_ratio: float = 0.25,
-                 use_cube: bool = True) -> None:
+                 use_cube: bool = True, move_totals: bool = True) -> None:
         self.engine: Engine = engine or DuckDBEngine()
         self.use_cube = use_cube
+        # Mapped sums and last values combined over time before they are moved onto
+        # successors (sql.cells_by_moved_totals); off only to test it against the scan.
+        self.move_totals = move_totals
         self.engine.execute(sql.create_facts("facts"))
         self.engine.execute(sql.create_facts("delta"))
         self.engine.execute(sql.create_cube())
@@ -382,9 +395,10 @@ class Warehouse:
                     unsure_spans[cell.pid] = spans[cell.pid]
         if unsure_inds:
             # The cells the cube cannot be sure of, scanned together.
-            group_rules = [r for r in rules if r.id in unsure_inds]
+            unsure = [r for r in rules if r.id in unsure_inds]
             for roll, group in roll_of(list(unsure_spans.values())).items():
-                scan_plans.append(self._scan(roll, group_rules, group, sorted(unsure_units)))
+                for part in _by_movability(unsure, "|" in roll):
+                    scan_plans.append(self._scan(roll, part, group, sorted(unsure_units)))
         for query, inputs in merge_scans(scan_plans):
             out.extend(cell for cell, _ in read_cells(self.engine.query(query, inputs)))
         return out
@@ -394,8 +408,12 @@ class Warehouse:
         shadow = any(r.id in self._layered_now() for r in rules)
         one_grain = not any(r.id in self._coarser_now() for r in rules)
         tree, _, succ = roll.partition("|")
-        query = sql.cells_by_scan(tree, with_delta=self.appended_rows > 0, shadow=shadow,
-                                  one_grain=one_grain, succ=succ or None)
+        if succ and one_grain and not shadow and self.move_totals and all(
+                r.agg_time in _MOVABLE for r in rules):
+            query = sql.cells_by_moved_totals(tree, succ, with_delta=self.appended_rows > 0)
+        else:
+            query = sql.cells_by_scan(tree, with_delta=self.appended_rows > 0, shadow=shadow,
+                                      one_grain=one_grain, succ=succ or None)
         return query, {
             "req": req_table(periods), "tgt": tgt_table(unit_ids), "inds": inds_table(rules),
         }
@@ -467,6 +485,7 @@ class Warehouse:
                 left |= {(r.id, p.id) for r in rules for p in ps if (r.id, p.id) in cube_cells}
             scan_rules = [r for r in rules if any((r.id, p.id) in left for p in ps)]
             scan_spans = [p for p in ps if any((r.id, p.id) in left for r in rules)]
-            if scan_rules and scan_spans:
-                scan_plans.append(self._scan(roll, scan_rules, scan_spans, unit_ids))
+            for group in _by_movability(scan_rules, mapped):
+                if scan_spans:
+                    scan_plans.append(self._scan(roll, group, scan_spans, unit_ids))
         return cube_plans, scan_plans, roll_of
