@@ -2,7 +2,7 @@
 
 - no import cycle between top-level packages, nor between the rooms of `services/`;
 - `domain` imports nothing of ours but `errors`; `store` and `exchange` only `domain`
-  (and `errors`);
+  (and `errors`); `locale` only `errors`;
 - `api`, `web` and `cli` hold no SQL: no SQLAlchemy beyond the session type and its
   errors, no tables; `web` never imports `api`;
 - no module passes 500 lines unless docs/architecture.md says why.
@@ -132,6 +132,11 @@ def test_store_and_exchange_formats_import_only_the_domain() -> None:
     for module, tops in _importers_of({"store", "exchange"}).items():
         own = _top(module)
         assert tops <= {own, "domain", "errors"}, (module, tops)
+
+
+def test_the_catalogue_imports_only_errors() -> None:
+    for module, tops in _importers_of({"locale"}).items():
+        assert tops <= {"locale", "errors"}, (module, tops)
 
 
 def test_web_never_imports_the_api() -> None:

@@ -2,11 +2,61 @@
 
 The API turns them into one JSON shape, the CLI into one line and a non-zero exit.
 Every message is meant for a person: it says what is wrong and how to fix it.
+
+A message is a `Message`: its English text (what the API sends as `error` and
+`message`, what logs show) that also keeps its gettext msgid and values, so each edge
+says it in its reader's language through `fansipan.locale.say`. Messages are written
+with `msg(...)` (or `pmsg(context, ...)`), the keywords the catalogue's extraction
+looks for.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+
+class Message(str):
+    """English text for a person, with the msgid and values to say it in another language.
+
+    It is a `str` (the English), so every layer can pass, compare and log it as text;
+    `fansipan.locale.say(message, lang)` looks the msgid up in the catalogue and fills in
+    the same values, translating those that are messages themselves.
+    """
+
+    msgid: str
+    context: str | None
+    params: Mapping[str, object]
+
+    def __new__(cls, msgid: str, /, *, context: str | None = None,
+                params: Mapping[str, object] | None = None) -> Message:
+        values = dict(params or {})
+        try:
+            text = msgid.format(**values)  # `{{` is a brace, as in str.format
+        except (KeyError, IndexError, ValueError):
+            text = msgid  # a template kept for later (its values come when it is used)
+        self = super().__new__(cls, text)
+        self.msgid = msgid
+        self.context = context
+        self.params = values
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (self.msgid, self.context, dict(self.params)))
+
+
+def _rebuild(msgid: str, context: str | None, params: dict[str, object]) -> Message:
+    return Message(msgid, context=context, params=params)
+
+
+def msg(msgid: str, /, **params: object) -> Message:
+    """A message for people: `msg("No unit {code}", code=code)`; `{name}` placeholders."""
+    return Message(msgid, params=params)
+
+
+def pmsg(context: str, msgid: str, /, **params: object) -> Message:
+    """A message whose msgid needs a context to be translated right (gettext's msgctxt)."""
+    return Message(msgid, context=context, params=params)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from fansipan.errors import ConfigurationError
+from fansipan.errors import ConfigurationError, msg
 
 DEFAULT_DATA_DIR = Path("fansipan-data")
 SQLITE_FILE_NAME = "fansipan.sqlite3"
@@ -29,6 +29,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     secret: str | None = None
+    # The language of whatever has no visitor's choice to follow: pages without a
+    # language cookie or ?lang=, and everything the CLI prints (FANSIPAN_LANG).
     language: str = "vi"
     environment: str = "development"
     # Security and operations; each is documented in docs/operations.md.
@@ -54,15 +56,17 @@ class Settings:
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
             raise ConfigurationError(
-                f"FANSIPAN_LANGUAGE must be one of {', '.join(LANGUAGES)}, not {self.language!r}"
+                msg("FANSIPAN_LANG must be one of {value}, not {language}",
+                    value=', '.join(LANGUAGES), language=repr(self.language))
             )
         if self.environment not in ENVIRONMENTS:
             raise ConfigurationError(
-                f"FANSIPAN_ENVIRONMENT must be one of {', '.join(ENVIRONMENTS)}, "
-                f"not {self.environment!r}"
+                msg("FANSIPAN_ENVIRONMENT must be one of {value}, not {environment}",
+                    value=', '.join(ENVIRONMENTS), environment=repr(self.environment))
             )
         if not 0 < self.port < 65536:
-            raise ConfigurationError(f"FANSIPAN_PORT must be 1–65535, not {self.port}")
+            raise ConfigurationError(msg("FANSIPAN_PORT must be 1–65535, not {port}",
+                                         port=self.port))
         _check_range("FANSIPAN_SESSION_IDLE_MINUTES", self.session_idle_minutes, 1, 24 * 60)
         _check_range("FANSIPAN_SESSION_ABSOLUTE_HOURS", self.session_absolute_hours, 1, 24 * 30)
         _check_range("FANSIPAN_PASSWORD_MIN_LENGTH", self.password_min_length, 8, 64)
@@ -86,8 +90,8 @@ class Settings:
                     ipaddress.ip_network(net, strict=False)
                 except ValueError:
                     raise ConfigurationError(
-                        f"{name} takes networks such as 10.0.0.0/8,192.168.1.5; "
-                        f"{net!r} is not one"
+                        msg("{name} takes networks such as 10.0.0.0/8,192.168.1.5; {net} is "
+                            "not one", name=name, net=repr(net))
                     ) from None
 
     @property
@@ -124,7 +128,8 @@ class Settings:
             port = int(port_text)
         except ValueError:
             raise ConfigurationError(
-                f"FANSIPAN_PORT must be a whole number, not {port_text!r}"
+                msg("FANSIPAN_PORT must be a whole number, not {given}",
+                    given=repr(port_text))
             ) from None
         numbers = {
             name: _int_env(env, f"FANSIPAN_{name.upper()}", default)
@@ -144,7 +149,9 @@ class Settings:
             port=port,
             secret=env.get("FANSIPAN_SECRET") or None,
             secrets_key=env.get("FANSIPAN_SECRETS_KEY") or None,
-            language=env.get("FANSIPAN_LANGUAGE", "vi"),
+            # FANSIPAN_LANGUAGE is the older name, still read when FANSIPAN_LANG is unset.
+            language=(env.get("FANSIPAN_LANG") or env.get("FANSIPAN_LANGUAGE") or "vi")
+            .strip().lower(),
             environment=env.get("FANSIPAN_ENVIRONMENT", "development"),
         )
 
@@ -154,9 +161,9 @@ class Settings:
             return
         if not self.secret or len(self.secret) < 32 or _looks_default(self.secret):
             raise ConfigurationError(
-                "FANSIPAN_SECRET must be set to a random value of at least 32 characters "
-                "in production (for example: python -c 'import secrets; "
-                "print(secrets.token_urlsafe(48))')"
+                msg("FANSIPAN_SECRET must be set to a random value of at least 32 characters in "
+                    "production (for example: python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(48))')")
             )
 
 
@@ -186,7 +193,8 @@ def _looks_default(secret: str) -> bool:
 
 def _check_range(name: str, value: int, low: int, high: int) -> None:
     if not low <= value <= high:
-        raise ConfigurationError(f"{name} must be between {low} and {high}, not {value}")
+        raise ConfigurationError(msg("{name} must be between {low} and {high}, not {value}",
+                                     name=name, low=low, high=high, value=value))
 
 
 def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
@@ -196,7 +204,8 @@ def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
     try:
         return int(text)
     except ValueError:
-        raise ConfigurationError(f"{name} must be a whole number, not {text!r}") from None
+        raise ConfigurationError(msg("{name} must be a whole number, not {text}", name=name,
+                                     text=repr(text))) from None
 
 
 def _list_env(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:

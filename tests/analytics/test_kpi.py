@@ -40,10 +40,12 @@ def test_year_end_status_and_counts(session: Session) -> None:
         (DOSSIERS, "10"): (70, TargetStatus.MISSED),
         (DOSSIERS, "082"): (70, TargetStatus.MET),
     }
-    assert report.sentence == "2/3 chỉ tiêu đạt, 1 vượt kế hoạch, 1 không đạt"
+    assert report.sentence == ("2/3 chỉ tiêu đạt và vượt kế hoạch, trong đó 1 chỉ tiêu vượt "
+                               "kế hoạch, 1 chỉ tiêu không đạt")
     sectors = {g.key: g.sentence for g in report.by_sector}
-    assert sectors == {"postal": "1/1 chỉ tiêu đạt, 1 vượt kế hoạch",
-                       "it_dx": "1/2 chỉ tiêu đạt, 1 không đạt"}
+    assert sectors == {"postal": "1/1 chỉ tiêu đạt và vượt kế hoạch, trong đó 1 chỉ tiêu "
+                                 "vượt kế hoạch",
+                       "it_dx": "1/2 chỉ tiêu đạt kế hoạch, 1 chỉ tiêu không đạt"}
     units = {g.key: g.summary.total for g in report.by_unit}
     assert units == {"10": 2, "082": 1}
     only = evaluate_targets(session=session, warehouse=Warehouse(), year=2024,

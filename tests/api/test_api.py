@@ -98,7 +98,8 @@ def test_targets_set_list_and_evaluate(client: TestClient, officer: Account) -> 
     report = client.get("/api/v1/targets/evaluation", params={"year": 2021}).json()
     assert report["items"][0]["actual"] == 120
     assert report["items"][0]["status"] == "exceeded"
-    assert report["sentence"] == "1/1 chỉ tiêu đạt, 1 vượt kế hoạch"
+    assert report["sentence"] == (
+        "1/1 chỉ tiêu đạt và vượt kế hoạch, trong đó 1 chỉ tiêu vượt kế hoạch")
     bad = client.put("/api/v1/targets", json={"indicator": "BC_DOANH_THU", "unit": "10",
                                               "period": "2021", "planned": "lots"})
     assert bad.status_code == 422

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from tests.support.accounts import Account
 
-SHAPE = {"ok", "status", "error", "errors"}
+SHAPE = {"ok", "status", "error", "error_vi", "errors"}
 
 
 def check(response: object, status: int) -> dict[str, object]:
@@ -16,13 +16,18 @@ def check(response: object, status: int) -> dict[str, object]:
     assert set(body) == SHAPE
     assert body["ok"] is False and body["status"] == status
     assert isinstance(body["error"], str) and body["error"]
+    assert isinstance(body["error_vi"], str) and body["error_vi"]
+    for item in body["errors"]:  # type: ignore[attr-defined]
+        assert item["message_vi"], item  # every problem told in Vietnamese too
     return body
 
 
 def test_not_found_unit(client: TestClient) -> None:
     body = check(client.get("/api/v1/units/99999"), 404)
     assert body["errors"] == [{"field": "unit", "value": "99999",
-                               "message": "there is no unit code '99999'"}]
+                               "message": "there is no unit code '99999'",
+                               "message_vi": "không có mã đơn vị '99999'"}]
+    assert body["error"] == "Unknown unit" and body["error_vi"] == "Không có đơn vị này"
 
 
 def test_unknown_route(client: TestClient) -> None:
@@ -53,4 +58,6 @@ def test_validation_error_names_row_field_and_fix(client: TestClient, officer: A
         {"indicator": "VT_TRAM_5G", "unit": "02647", "period": "2024-03", "value": "x"}]})
     body = check(r, 422)
     assert body["errors"] == [{"field": "value", "row": 1, "value": "x",
-                               "message": "'x' is not a number; write it like 1234.5 or 1234,5"}]
+                               "message": "'x' is not a number; write it like 1234.5 or 1234,5",
+                               "message_vi": "'x' không phải là số; viết như 1234,5 hoặc "
+                                             "1.234,5"}]

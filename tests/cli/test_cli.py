@@ -13,7 +13,10 @@ runner = CliRunner()
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
-    result = runner.invoke(app, list(args), env={"FANSIPAN_DATABASE_URL": "", **(env or {})})
+    # A terminal of 120 columns, as an administrator's usually is, so tables do not wrap
+    # the names the tests look for.
+    result = runner.invoke(app, list(args), env={"FANSIPAN_DATABASE_URL": "", "COLUMNS": "120",
+                                                 **(env or {})})
     return result.exit_code, result.output
 
 
@@ -22,24 +25,28 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo")
     code, out = run("demo", "--no-serve", "--data-dir", str(folder))
     assert code == 0, out
-    assert "illustrative" in out
+    assert "minh họa" in out  # the CLI speaks FANSIPAN_LANG, Vietnamese by default
     return folder
 
 
 def test_demo_twice_reuses_the_store(demo_dir: Path) -> None:
     code, out = run("demo", "--no-serve", "--data-dir", str(demo_dir))
     assert code == 0, out
-    assert "already loaded" in out
+    assert "đã được nạp trước đó" in out
+    code, out = run("demo", "--no-serve", "--data-dir", str(demo_dir),
+                    env={"FANSIPAN_LANG": "en"})
+    assert "already loaded" in out and "đã được nạp" not in out
 
 
 def test_the_2021_targets_read_as_the_plan_reports(demo_dir: Path) -> None:
     code, out = run("targets", "evaluate", "--year", "2021", "--data-dir", str(demo_dir),
                     "--as-of", "2026-11-26")
     assert code == 0, out
-    assert out.strip().splitlines()[-1] == "10/10 chỉ tiêu đạt, 5 vượt kế hoạch"
+    assert out.strip().splitlines()[-1] == (
+        "10/10 chỉ tiêu đạt và vượt kế hoạch, trong đó 5 chỉ tiêu vượt kế hoạch")
     code, out = run("targets", "evaluate", "--year", "2021", "--lang", "en",
                     "--data-dir", str(demo_dir), "--as-of", "2026-11-26")
-    assert out.strip().splitlines()[-1] == "10/10 targets met, 5 exceeded"
+    assert out.strip().splitlines()[-1] == "10/10 targets met or exceeded, of which 5 exceeded"
 
 
 def test_units_across_the_reform(demo_dir: Path) -> None:
@@ -48,9 +55,14 @@ def test_units_across_the_reform(demo_dir: Path) -> None:
     assert code == 0, out
     assert "Huyện Bát Xát" in out
     assert "Phường Kim Tân" in out
+    assert "(huyện)" in out and "(district)" not in out  # levels said in Vietnamese
     code, out = run("units", "list", "--as-of", "2025-07-01", "--data-dir", str(demo_dir))
     assert "Phường Lào Cai" in out
     assert "Huyện Bát Xát" not in out
+    assert "Từ ngày" in out and "đơn vị có hiệu lực ngày 01/07/2025" in out
+    code, out = run("units", "list", "--as-of", "2025-07-01", "--data-dir", str(demo_dir),
+                    env={"FANSIPAN_LANG": "en"})
+    assert "Valid from" in out and "units in force on 01/07/2025" in out
 
 
 def test_indicators(demo_dir: Path) -> None:
@@ -64,22 +76,29 @@ def test_indicators(demo_dir: Path) -> None:
 def test_errors_are_one_line_and_a_non_zero_exit(demo_dir: Path, tmp_path: Path) -> None:
     code, out = run("indicators", "show", "BC_DOANH_THUU", "--data-dir", str(demo_dir))
     assert code == 1
-    assert out.strip().startswith("error:")
-    assert "did you mean 'BC_DOANH_THU'" in out
+    assert out.strip().startswith("lỗi:")
+    assert "có phải 'BC_DOANH_THU'" in out and "mã chỉ tiêu" in out
     assert "Traceback" not in out
+    code, out = run("indicators", "show", "BC_DOANH_THUU", "--data-dir", str(demo_dir),
+                    env={"FANSIPAN_LANG": "en"})
+    assert code == 1 and out.strip().startswith("error:")
+    assert "did you mean 'BC_DOANH_THU'" in out
     code, out = run("units", "list", "--as-of", "30/06/2025", "--data-dir", str(demo_dir))
     assert code == 2
-    assert "YYYY-MM-DD" in out
+    assert "YYYY-MM-DD" in out and "không phải" in out
     code, out = run("units", "list", "--data-dir", str(tmp_path / "missing"))
     assert code == 1
+    assert "không tồn tại" in out
+    code, out = run("units", "list", "--data-dir", str(tmp_path / "missing"),
+                    env={"FANSIPAN_LANG": "en"})
     assert "does not exist" in out
 
 
 def test_db_upgrade_is_idempotent(tmp_path: Path) -> None:
     code, out = run("db", "upgrade", "--data-dir", str(tmp_path))
     assert code == 0, out
-    assert "Upgraded the database from empty" in out
-    code, out = run("db", "upgrade", "--data-dir", str(tmp_path))
+    assert "Đã nâng cấp cơ sở dữ liệu từ trống" in out
+    code, out = run("db", "upgrade", "--data-dir", str(tmp_path), env={"FANSIPAN_LANG": "en"})
     assert "up to date" in out
 
 
@@ -87,4 +106,9 @@ def test_serve_refuses_production_without_a_secret(tmp_path: Path) -> None:
     code, out = run("serve", "--data-dir", str(tmp_path),
                     env={"FANSIPAN_ENVIRONMENT": "production", "FANSIPAN_SECRET": ""})
     assert code == 1
-    assert "FANSIPAN_SECRET" in out
+    assert "FANSIPAN_SECRET" in out and "ít nhất 32 ký tự" in out
+
+
+def test_a_wrong_language_setting_is_refused_in_both_languages(tmp_path: Path) -> None:
+    code, out = run("db", "upgrade", "--data-dir", str(tmp_path), env={"FANSIPAN_LANG": "fr"})
+    assert code == 1 and "FANSIPAN_LANG" in out

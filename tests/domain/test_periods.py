@@ -520,7 +520,7 @@ def test_error_message_says_what_is_wrong_and_what_is_accepted() -> None:
     error = caught.value
     assert error.message == (
         "'2022-13' is not a period: month must be 01–12. "
-        "Use 2022, 2022S1, 2022Q1, 2022-03, 2022W05 or 2022-03-15."
+        "Use 2022, 2022S1, 2022Q1, 2022-03, 2022W05, 2022-03-15, Quý I/2022 or tháng 3/2022."
     )
     assert [(e.field, e.message, e.value) for e in error.errors] == [
         ("period", "month must be 01–12", "2022-13")

@@ -175,3 +175,14 @@ def test_figures_a_leader_can_read_aloud(page: Any, demo_server: Server) -> None
     assert outs[True] < 20 < outs[False]
     page.locator(".big-figure").scroll_into_view_if_needed()
     shoot(page, demo_server, "indicator-no-comparison", full=True)
+
+
+def test_the_api_documentation_works_offline(page: Any, demo_server: Server) -> None:
+    # Every request must stay on the server (the fixture fails on any other) and the
+    # strict policy must hold: Swagger UI comes from the installed package.
+    page.goto(demo_server.url + "/api/docs")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "Fansipan" in page.locator(".swagger-ui .info .title").inner_text()
+    page.wait_for_selector(".opblock-tag")
+    assert page.locator(".opblock").count() > 20  # the operations are listed
+    shoot(page, demo_server, "api-docs")

@@ -68,7 +68,6 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("GET", "/metrics"): [Case("/metrics", ALL)],
     ("GET", "/api/openapi.json"): [Case("/api/openapi.json", ALL)],
     ("GET", "/api/docs"): [Case("/api/docs", ALL)],
-    ("GET", "/docs/oauth2-redirect"): [Case("/docs/oauth2-redirect", ALL)],
     ("GET", "/api/v1/units"): [Case("/api/v1/units", ALL)],
     ("GET", "/api/v1/units/{ref}"): [Case("/api/v1/units/082", ALL,
                                           params={"as_of": "2025-01-01"})],

@@ -159,7 +159,7 @@ def test_the_cli_publishes_a_rate_only_when_the_disclosure_is_confirmed(
     assert done.exit_code == 1  # discloses_parts is for derived indicators only
     done = runner.invoke(app, ["indicators", "publish", RATE, "--confirm-disclosure"], env=env)
     assert done.exit_code == 0, done.output
-    assert "đã công khai" in done.output
+    assert "đã được công khai" in done.output
     assert get_indicator(session=session, code=RATE).discloses_parts
 
 

@@ -143,7 +143,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(session: Session) -> N
     assert "reported by year" in errors[(8, "period")]
     assert "is a commune" in errors[(9, "unit")]
     assert "computed from a formula" in errors[(10, "indicator")]
-    assert "2025-08-31" in errors[(11, "unit")]
+    assert "31/08/2025" in errors[(11, "unit")]
     assert "repeats row 1" in errors[(12, "period")]
     assert (1, "value") not in errors
     assert _count(session) == before

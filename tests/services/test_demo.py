@@ -84,7 +84,8 @@ def test_the_2021_plan_is_met_as_the_plan_reports(loaded: Loaded) -> None:
     assert len(report.items) == 10
     assert report.summary.met_or_better == 10
     assert report.summary.exceeded == 5
-    assert report.sentence == "10/10 chỉ tiêu đạt, 5 vượt kế hoạch"
+    assert report.sentence == (
+        "10/10 chỉ tiêu đạt và vượt kế hoạch, trong đó 5 chỉ tiêu vượt kế hoạch")
     assert {i.unit for i in report.items} == {"10"}
     assert all("minh họa" in i.document for i in report.items)
 

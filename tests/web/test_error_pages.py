@@ -37,4 +37,9 @@ def test_an_unknown_address_is_an_html_404_for_browsers_and_json_for_clients(
     client = web.get("/api/v1/no-such-thing", headers=HTML)
     assert client.status_code == 404
     assert client.headers["content-type"].startswith("application/json")
-    assert client.json() == {"ok": False, "status": 404, "error": "Not Found", "errors": []}
+    assert client.json() == {
+        "ok": False, "status": 404, "errors": [],
+        "error": "There is no page or resource at this address; check the address, or start "
+                 "from the overview",
+        "error_vi": "Không có trang hay tài nguyên nào ở địa chỉ này; kiểm tra lại địa chỉ, "
+                    "hoặc bắt đầu từ trang tổng quan"}

@@ -46,7 +46,7 @@ def create_app(settings: Settings) -> FastAPI:
         title="Fansipan",
         version=__version__,
         summary="Intelligent operations centre: the warehouse API",
-        docs_url="/api/docs",
+        docs_url=None,  # /api/docs is served by the web, from installed Swagger UI files
         redoc_url=None,
         openapi_url="/api/openapi.json",
         responses=ERROR_RESPONSES,

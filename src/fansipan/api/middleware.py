@@ -25,12 +25,6 @@ CSP = ("default-src 'self'; script-src 'self'; worker-src 'self' blob:; style-sr
        "img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'")
-# FastAPI's interactive docs page is the one exception: its script comes inline and
-# from a CDN. It serves developers; the dashboard never relaxes the policy.
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: "
-            "https://fastapi.tiangolo.com; object-src 'none'; frame-ancestors 'none'")
-DOCS_PATH = "/api/docs"
 HSTS = "max-age=31536000; includeSubDomains"
 
 
@@ -77,9 +71,8 @@ class OperationsMiddleware:
             }})
 
     def _headers(self, path: str, request_id: str) -> list[tuple[bytes, bytes]]:
-        csp = DOCS_CSP if path == DOCS_PATH else CSP
         out = [
-            (b"content-security-policy", csp.encode()),
+            (b"content-security-policy", CSP.encode()),
             (b"x-frame-options", b"DENY"),
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"same-origin"),

@@ -9,7 +9,17 @@ from typing import Annotated
 
 import typer
 
-from fansipan.cli.common import DataDir, err, friendly, open_session, out, settings_from
+from fansipan.cli.common import (
+    DataDir,
+    _,
+    cli_lang,
+    err,
+    figure,
+    friendly,
+    open_session,
+    out,
+    settings_from,
+)
 
 app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 
@@ -22,15 +32,17 @@ def audit_verify(data_dir: DataDir = None) -> None:
 
     with open_session(settings_from(data_dir)) as session:
         report = verify_chain(session=session)
-    out.print(f"{report.events} audit events, {report.changes_covered} changes covered"
-              + (f", {report.changes_before_log} older than the log"
-                 if report.changes_before_log else "")
-              + f"; head {report.last_hash[:16]}… (event {report.last_id})")
+    older = (_(", {count} older than the log", count=figure(report.changes_before_log))
+             if report.changes_before_log else "")
+    out.print(_("{events} audit events, {changes} changes covered{older}; head {head}… "
+                "(event {last})", events=figure(report.events),
+                changes=figure(report.changes_covered), older=older,
+                head=report.last_hash[:16], last=report.last_id))
     if not report.ok:
-        for problem in report.problems:
-            err.print(f"[red]tampering:[/red] {problem}", highlight=False)
+        for problem in report.problems if cli_lang() == "en" else report.problems_vi:
+            err.print(_("[red]tampering:[/red] {problem}", problem=problem), highlight=False)
         raise typer.Exit(1)
-    out.print("[green]The audit log is intact.[/green]")
+    out.print(_("[green]The audit log is intact.[/green]"))
 
 
 @app.command("export")
@@ -53,4 +65,4 @@ def audit_export(
     finally:
         if output:
             target.close()
-    err.print(f"Exported {count} audit event(s).")
+    err.print(_("Exported {count} audit event(s).", count=figure(count)))

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from fansipan.cli.common import DataDir, cli_principal, friendly, out, settings_from
+from fansipan.cli.common import (
+    DataDir,
+    _,
+    cli_principal,
+    figure,
+    friendly,
+    out,
+    settings_from,
+)
 
 
 @friendly
@@ -21,8 +29,10 @@ def backup(
 
     done = create_backup(settings=settings_from(data_dir), dest=dest, principal=cli_principal(),
                          overwrite=overwrite)
-    out.print(f"Backed up {done.rows} rows in {done.tables} tables to {done.path} "
-              f"({done.size:,} bytes); manifest {done.manifest.name}.")
+    out.print(_("Backed up {rows} rows in {tables} tables to {path} ({size} bytes); "
+                "manifest {manifest}.", rows=figure(done.rows),
+                tables=figure(done.tables), path=done.path, size=figure(done.size),
+                manifest=done.manifest.name))
 
 
 @friendly
@@ -37,5 +47,5 @@ def restore(
 
     done = restore_backup(settings=settings_from(data_dir), src=src, principal=cli_principal(),
                           replace=replace)
-    out.print(f"Restored {done.rows} rows in {done.tables} tables; the content is identical "
-              "to the backup.")
+    out.print(_("Restored {rows} rows in {tables} tables; the content is identical to the "
+                "backup.", rows=figure(done.rows), tables=figure(done.tables)))

@@ -11,7 +11,9 @@ from rich.table import Table
 
 from fansipan.cli.common import (
     DataDir,
+    _,
     cli_principal,
+    figure,
     friendly,
     many,
     open_session,
@@ -52,13 +54,15 @@ def clients_add(
     with open_session(settings) as session:
         made = register_client(session=session, settings=settings, principal=cli_principal(),
                                data=data)
-    out.print(f"Registered [bold]{made.client_id}[/bold] for {made.agency} "
-              f"({', '.join(made.roles)}).", highlight=False)
-    out.print(f"Client id: [bold]{made.client_id}[/bold]", highlight=False)
-    out.print(f"Key:       [bold]{made.key}[/bold]", highlight=False)
-    expiry = made.expires_at.strftime("%d/%m/%Y") if made.expires_at else "never"
-    out.print(f"The key is shown only now and expires on {expiry}. Use HTTP Basic with the "
-              "id and key at /dhis2/api, or 'Authorization: Bearer <key>' at /api/v1.")
+    out.print(_("Registered [bold]{client}[/bold] for {agency} ({roles}).",
+                client=made.client_id, agency=made.agency, roles=", ".join(made.roles)),
+              highlight=False)
+    out.print(_("Client id: [bold]{client}[/bold]", client=made.client_id), highlight=False)
+    out.print(_("Key:       [bold]{key}[/bold]", key=made.key), highlight=False)
+    expiry = made.expires_at.strftime("%d/%m/%Y") if made.expires_at else _("never")
+    out.print(_("The key is shown only now and expires on {expiry}. Use HTTP Basic with the "
+                "id and key at /dhis2/api, or 'Authorization: Bearer <key>' at /api/v1.",
+                expiry=expiry), highlight=False)
 
 
 @app.command("list")
@@ -69,11 +73,11 @@ def clients_list(data_dir: DataDir = None) -> None:
 
     with open_session(settings_from(data_dir)) as session:
         found = list_exchange_clients(session=session, principal=cli_principal())
-    table = Table("client id", "agency", "roles", "contact", "active",
-                  title=f"{len(found)} connected systems")
+    table = Table(_("Client id"), _("Agency"), _("Roles"), _("Contact"), _("Active"),
+                  title=_("{count} connected systems", count=len(found)))
     for c in found:
         table.add_row(c.client_id, c.agency or "", ", ".join(c.roles), c.contact,
-                      "yes" if c.active else "no")
+                      _("yes") if c.active else _("no"))
     out.print(table)
 
 
@@ -85,13 +89,13 @@ def clients_keys(name: str, data_dir: DataDir = None) -> None:
 
     with open_session(settings_from(data_dir)) as session:
         keys = list_tokens(session=session, principal=cli_principal(), owner=name)
-    table = Table("id", "name", "prefix", "created", "expires", "last used", "revoked",
-                  title=f"Keys of {name}")
+    table = Table(_("Id"), _("Name"), _("Prefix"), _("Created"), _("Expires"), _("Last used"),
+                  _("Revoked"), title=_("Keys of {name}", name=name))
     for k in keys:
         table.add_row(str(k.id), k.name, k.prefix, f"{k.created_at:%d/%m/%Y}",
-                      f"{k.expires_at:%d/%m/%Y}" if k.expires_at else "never",
+                      f"{k.expires_at:%d/%m/%Y}" if k.expires_at else _("never"),
                       f"{k.last_used_at:%d/%m/%Y %H:%M}" if k.last_used_at else "",
-                      "yes" if k.revoked else "")
+                      _("yes") if k.revoked else "")
     out.print(table)
 
 
@@ -106,8 +110,8 @@ def clients_new_key(name: str, expires_days: Annotated[int, typer.Option()] = 36
     with open_session(settings) as session:
         issued = issue_token(session=session, settings=settings, principal=cli_principal(),
                              owner=name, data=TokenCreate(name="key", expires_in_days=expires_days))
-    out.print(f"Key {issued.info.id} for {name}: [bold]{issued.token}[/bold] (shown only now)",
-              highlight=False)
+    out.print(_("Key {id} for {name}: [bold]{token}[/bold] (shown only now)",
+                id=issued.info.id, name=name, token=issued.token), highlight=False)
 
 
 @app.command("revoke")
@@ -118,7 +122,7 @@ def clients_revoke(name: str, key_id: int, data_dir: DataDir = None) -> None:
 
     with open_session(settings_from(data_dir)) as session:
         revoke_token(session=session, principal=cli_principal(), owner=name, token_id=key_id)
-    out.print(f"Revoked key {key_id} of {name}.")
+    out.print(_("Revoked key {id} of {name}.", id=key_id, name=name))
 
 
 @app.command("log")
@@ -149,11 +153,12 @@ def clients_log(
                     row = entry.model_dump(mode="json")
                     writer.writerow([row["id"], *(row[k] for k in FIELDS)])
                     n += 1
-            out.print(f"Wrote {n} requests to {output}.")
+            out.print(_("Wrote {count} requests to {file}.", count=figure(n), file=output))
             return
         entries = search_log(session=session, principal=cli_principal(), query=query)
-    table = Table("at (UTC)", "client", "request", "status", "in", "out", "imported",
-                  "updated", "ignored", title=f"Latest {len(entries)} requests")
+    table = Table(_("At (UTC)"), _("Client"), _("Request"), _("Status"), _("In"), _("Out"),
+                  _("Imported"), _("Updated"), _("Ignored"),
+                  title=_("Latest {count} requests", count=len(entries)))
     for e in entries:
         table.add_row(f"{e.at:%d/%m/%Y %H:%M:%S}", e.client, f"{e.method} {e.path}",
                       str(e.status), str(e.values_in), str(e.values_out), str(e.imported),

@@ -16,7 +16,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Principal
-from fansipan.errors import FansipanError
+from fansipan.domain.numbers import format_number
+from fansipan.errors import ConfigurationError, FansipanError
+from fansipan.locale import DEFAULT_LANG, say_error, tr
 from fansipan.settings import Settings
 
 P = ParamSpec("P")
@@ -37,6 +39,24 @@ def settings_from(data_dir: Path | None = None, host: str | None = None,
     return Settings.from_env().with_overrides(data_dir=data_dir, host=host, port=port)
 
 
+def cli_lang() -> str:
+    """The language of everything a command prints: FANSIPAN_LANG (default Vietnamese)."""
+    try:
+        return Settings.from_env().language
+    except ConfigurationError:
+        return DEFAULT_LANG
+
+
+def _(text: str, /, **params: object) -> str:
+    """`text` (an English msgid) in the CLI's language, `{name}`s filled in."""
+    return tr(cli_lang(), text, **params)
+
+
+def figure(n: int) -> str:
+    """A count in the CLI's language: 12.345 in Vietnamese, 12,345 in English."""
+    return format_number(n, lang=cli_lang())
+
+
 def friendly(fn: Callable[P, R]) -> Callable[P, R]:
     """Turn domain and store errors into one line on stderr and exit code 1."""
 
@@ -45,10 +65,11 @@ def friendly(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except FansipanError as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-        except OperationalError as exc:
-            err.print(f"[red]error:[/red] the database cannot be used: {exc.orig}",
+            err.print(_("[red]error:[/red] {problem}", problem=say_error(exc, cli_lang())),
                       highlight=False, soft_wrap=True)
+        except OperationalError as exc:
+            err.print(_("[red]error:[/red] the database cannot be used: {reason}",
+                        reason=str(exc.orig)), highlight=False, soft_wrap=True)
         raise typer.Exit(1)
 
     return wrapper
@@ -79,7 +100,9 @@ def parse_date(text: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        err.print(f"[red]error:[/red] {option} takes a date as YYYY-MM-DD, not {text!r}")
+        problem = _("{option} takes a date as YYYY-MM-DD, not {given}", option=option,
+                    given=repr(text))
+        err.print(_("[red]error:[/red] {problem}", problem=problem))
         raise typer.Exit(2) from None
 
 

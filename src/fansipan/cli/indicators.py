@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from fansipan.cli.common import DataDir, cli_principal, friendly, open_session, out, settings_from
+from fansipan.cli.common import (
+    DataDir,
+    _,
+    cli_lang,
+    cli_principal,
+    friendly,
+    open_session,
+    out,
+    settings_from,
+)
 
 app = typer.Typer(help="The indicator catalogue.", no_args_is_help=True)
 
@@ -23,10 +32,12 @@ def indicators_list(
 
     with open_session(settings_from(data_dir)) as session:
         items = list_indicators(session=session, sector=sector)
-    table = Table("code", "tên (vi)", "name (en)", "unit", "sector", "formula",
-                  title=f"{len(items)} indicators")
+    en = cli_lang() == "en"
+    table = Table(_("Code"), _("Name"), _("Unit of measure"), _("Sector"), _("Formula"),
+                  title=_("{count} indicators", count=len(items)))
     for i in items:
-        table.add_row(i.code, i.name_vi, i.name_en, i.unit_vi, i.sector, i.formula or "")
+        table.add_row(i.code, i.name_en if en else i.name_vi, i.unit_en if en else i.unit_vi,
+                      i.sector, i.formula or "")
     out.print(table)
 
 
@@ -65,9 +76,5 @@ def indicators_publish(
             set_visibility(session=session, principal=cli_principal(), code=c,
                            data=IndicatorVisibility(public=not private,
                                                     discloses_parts=confirm_disclosure))
-    if private:
-        out.print(f"{len(code)} chỉ tiêu không còn công khai / {len(code)} indicator(s) are "
-                  "now private.")
-    else:
-        out.print(f"{len(code)} chỉ tiêu đã công khai / {len(code)} indicator(s) are now "
-                  "public.")
+    out.print(_("{count} indicator(s) are now private.", count=len(code)) if private
+              else _("{count} indicator(s) are now public.", count=len(code)))

@@ -12,7 +12,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from fansipan.cli.common import DataDir, Host, Port, friendly, out, settings_from
+from fansipan.cli.common import DataDir, Host, Port, _, friendly, out, settings_from
 from fansipan.settings import Settings
 
 
@@ -28,26 +28,26 @@ def demo(
     from fansipan.demo.setup import prepare_demo
 
     settings = settings_from(data_dir, host, port)
-    out.print(f"Demo store: {settings.store_url}")
+    out.print(_("Demo store: {url}", url=settings.store_url))
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=out) as bar:
-        task = bar.add_task("Loading illustrative demo values", total=None)
+        task = bar.add_task(_("Loading illustrative demo values"), total=None)
 
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
         ready = prepare_demo(settings, progress=advance)
     if ready.demo.skipped:
-        out.print("The demo data was already loaded; reusing it.")
+        out.print(_("The demo data was already loaded; reusing it."))
     else:
-        out.print(f"Loaded {ready.reference.units} units, {ready.reference.indicators} "
-                  f"indicators and {ready.demo.values} illustrative values "
-                  f"(not official figures).")
-    out.print("Every demo indicator is public: the API reads without signing in.")
+        out.print(_("Loaded {units} units, {indicators} indicators and {values} illustrative "
+                    "values (minh họa, not official figures).", units=ready.reference.units,
+                    indicators=ready.reference.indicators, values=ready.demo.values))
+    out.print(_("Every demo indicator is public: the API reads without signing in."))
     if ready.admin_password:
-        out.print(f"Demo administrator: [bold]admin[/bold], initial password "
-                  f"[bold]{ready.admin_password}[/bold] (shown only now; you must change it "
-                  "at first sign-in).", highlight=False)
+        out.print(_("Demo administrator: [bold]admin[/bold], initial password [bold]{password}"
+                    "[/bold] (shown only now; you must change it at first sign-in).",
+                    password=ready.admin_password), highlight=False)
     if not no_serve:
         run_server(settings)
 
@@ -66,8 +66,9 @@ def run_server(settings: Settings) -> None:
     from fansipan.api.app import create_app
     from fansipan.logs import configure_logging
 
-    out.print(f"Fansipan is at [bold]http://{settings.host}:{settings.port}/[/bold] "
-              f"(API docs: http://{settings.host}:{settings.port}/api/docs). Ctrl+C stops it.")
+    out.print(_("Fansipan is at [bold]{site}[/bold] (API docs: {docs}). Ctrl+C stops it.",
+                site=f"http://{settings.host}:{settings.port}/",
+                docs=f"http://{settings.host}:{settings.port}/api/docs"))
     configure_logging()
     # SIGTERM or Ctrl+C: stop accepting, let requests in flight finish (up to the
     # shutdown timeout), then close the database pool in the app's lifespan.

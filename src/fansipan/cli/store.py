@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from fansipan.cli.common import DataDir, friendly, out, settings_from
+from fansipan.cli.common import DataDir, _, friendly, out, settings_from
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -17,6 +17,9 @@ def db_upgrade(data_dir: DataDir = None) -> None:
 
     before, after = upgrade(settings_from(data_dir))
     if before == after:
-        out.print(f"The database is up to date (revision {after}).")
+        out.print(_("The database is up to date (revision {revision}).", revision=after))
+    elif before:
+        out.print(_("Upgraded the database from {before} to {after}.", before=before,
+                    after=after))
     else:
-        out.print(f"Upgraded the database from {before or 'empty'} to {after}.")
+        out.print(_("Upgraded the database from empty to {after}.", after=after))

@@ -20,8 +20,11 @@ from rich.progress import (
 
 from fansipan.cli.common import (
     DataDir,
+    _,
+    cli_lang,
     cli_principal,
     err,
+    figure,
     friendly,
     many,
     open_session,
@@ -29,6 +32,15 @@ from fansipan.cli.common import (
     parse_date,
     settings_from,
 )
+from fansipan.errors import Message, pmsg
+from fansipan.locale import field_label, say
+
+# DHIS2's status words stay as they are in English (clients know them); Vietnamese says them.
+_STATUS: dict[str, Message] = {
+    "SUCCESS": pmsg("import status", "SUCCESS"),
+    "WARNING": pmsg("import status", "WARNING"),
+    "ERROR": pmsg("import status", "ERROR"),
+}
 
 
 @friendly
@@ -52,25 +64,30 @@ def import_file(
                             dry_run=dry_run, atomic=not partial, source=source)
     size = file.stat().st_size
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                  TextColumn("{task.fields[rows]:,} rows"), TimeElapsedColumn(),
+                  TextColumn("{task.fields[rows]} " + _("rows")), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=err) as bar, open_session(
             settings_from(data_dir)) as session:
-        task = bar.add_task(f"Importing {file.name}", total=size, rows=0)
+        task = bar.add_task(_("Importing {file}", file=file.name), total=size, rows=figure(0))
         summary = run_import(session=session, path=file, options=options, principal=cli_principal(),
                              file_name=file.name,
                              progress=lambda rows, done: bar.update(task, completed=done,
-                                                                    rows=rows))
+                                                                    rows=figure(rows)))
         bar.update(task, completed=size)
     count = summary.import_count
-    out.print(f"{summary.status.value}: {summary.description_vi} / {summary.description}",
-              highlight=False)
-    out.print(f"rows {summary.rows:,}; imported {count.imported:,}, updated {count.updated:,}, "
-              f"ignored {count.ignored:,}, deleted {count.deleted:,}")
+    en = cli_lang() == "en"
+    status = summary.status.value
+    out.print(f"{say(_STATUS.get(status, status), cli_lang())}: "
+              f"{summary.description if en else summary.description_vi}", highlight=False)
+    out.print(_("rows {rows}; imported {imported}, updated {updated}, ignored {ignored}, "
+                "deleted {deleted}", rows=figure(summary.rows), imported=figure(count.imported),
+                updated=figure(count.updated), ignored=figure(count.ignored),
+                deleted=figure(count.deleted)))
     for c in summary.conflicts[:50]:
-        where = f"row {c.row}" if c.row else "file"
-        out.print(f"  {where}, {c.field}: {c.message_vi} / {c.message}", highlight=False)
+        where = _("row {row}", row=c.row) if c.row else _("file")
+        out.print(f"  {where}, {field_label(c.field, cli_lang())}: "
+                  f"{c.message if en else c.message_vi}", highlight=False)
     if summary.conflict_count > 50:
-        out.print(f"  … and {summary.conflict_count - 50:,} more")
+        out.print(_("  … and {count} more", count=figure(summary.conflict_count - 50)))
     if summary.status.value == "ERROR":
         raise typer.Exit(1)
 
@@ -108,7 +125,7 @@ def export_values(
     fmt = ExportFormat(format)
     with Progress(TextColumn("{task.description}"), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err) as bar, open_session(settings_from(data_dir)) as session:
-        task = bar.add_task(f"Exporting {fmt.value}", total=None)
+        task = bar.add_task(_("Exporting {format}", format=fmt.value), total=None)
 
         def write(target: IO[bytes]) -> int:
             return export_to(session=session, principal=cli_principal(), query=query, fmt=fmt,
@@ -121,7 +138,8 @@ def export_values(
         else:
             with output.open("wb") as f:
                 rows = write(f)
-    err.print(f"Exported {rows:,} values{f' to {output}' if output else ''}.")
+    err.print(_("Exported {count} values to {file}.", count=figure(rows), file=output) if output
+              else _("Exported {count} values.", count=figure(rows)))
 
 
 @friendly
@@ -139,5 +157,5 @@ def template(
         content = entry_template(session=session, principal=cli_principal(),
                                  request=TemplateRequest(sector=sector, unit=unit, period=period))
     output.write_bytes(content)
-    out.print(f"Wrote the template to {output}; fill in the value column and run "
-              f"'fansipan import {output}'.")
+    out.print(_("Wrote the template to {file}; fill in the value column and run "
+                "'fansipan import {file}'.", file=output))

@@ -9,7 +9,18 @@ import typer
 from rich.table import Table
 from rich.tree import Tree
 
-from fansipan.cli.common import DataDir, dmy, friendly, open_session, out, parse_date, settings_from
+from fansipan.cli.common import (
+    DataDir,
+    _,
+    cli_lang,
+    dmy,
+    friendly,
+    open_session,
+    out,
+    parse_date,
+    settings_from,
+)
+from fansipan.web.labels import label
 
 app = typer.Typer(help="Administrative units and agencies.", no_args_is_help=True)
 
@@ -30,16 +41,18 @@ def units_list(
         units = list_units(session=session, as_of=on)
     if tree:
         nodes: dict[str, Tree] = {}
-        root = Tree(f"Units in force on {on:%d/%m/%Y}")
+        root = Tree(_("Units in force on {day}", day=dmy(on)))
         for u in units:  # parents come before their children
-            label = f"{u.code} {u.name} [dim]({u.level})[/dim]"
+            line = f"{u.code} {u.name} [dim]({label('level', u.level, cli_lang())})[/dim]"
             parent = nodes.get(u.parent) if u.parent else None
-            nodes[u.code] = (parent or root).add(label)
+            nodes[u.code] = (parent or root).add(line)
         out.print(root)
         return
-    table = Table("code", "name", "level", "parent", "valid from", "valid to",
-                  title=f"{len(units)} units in force on {on:%d/%m/%Y}")
+    table = Table(title=_("{count} units in force on {day}", count=len(units), day=dmy(on)))
+    table.add_column(_("Code"), no_wrap=True)
+    for header in (_("Name"), _("Level"), _("Parent"), _("Valid from"), _("Valid to")):
+        table.add_column(header)
     for u in units:
-        table.add_row(u.code, u.name, u.level, u.parent or "",
+        table.add_row(u.code, u.name, label("level", u.level, cli_lang()), u.parent or "",
                       dmy(u.valid_from), dmy(u.valid_to))
     out.print(table)

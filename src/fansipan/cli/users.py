@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from fansipan.cli.common import DataDir, cli_principal, friendly, open_session, out, settings_from
+from fansipan.cli.common import (
+    DataDir,
+    _,
+    cli_principal,
+    friendly,
+    open_session,
+    out,
+    settings_from,
+)
 from fansipan.domain.access import Role
 
 app = typer.Typer(help="Accounts: the first administrator, resets, unlocks.", no_args_is_help=True)
@@ -16,10 +24,10 @@ app = typer.Typer(help="Accounts: the first administrator, resets, unlocks.", no
 
 def show_password(username: str, password: str | None) -> None:
     if password:
-        out.print(f"Initial password for [bold]{username}[/bold]: [bold]{password}[/bold]",
-                  highlight=False)
-        out.print("It is shown only now. Hand it over in person or by a secure channel; "
-                  "it must be changed at first sign-in.")
+        out.print(_("Initial password for [bold]{username}[/bold]: [bold]{password}[/bold]",
+                    username=username, password=password), highlight=False)
+        out.print(_("It is shown only now. Hand it over in person or by a secure channel; "
+                    "it must be changed at first sign-in."))
 
 
 @app.command("create-admin")
@@ -37,7 +45,7 @@ def users_create_admin(
         created = create_user(session=session, settings=settings, principal=cli_principal(),
                               data=UserCreate(username=username, display_name=display_name,
                                               roles=[Role.ADMIN], all_units=True))
-    out.print(f"Created administrator {username}.")
+    out.print(_("Created administrator {username}.", username=username))
     show_password(username, created.initial_password)
 
 
@@ -70,7 +78,8 @@ def users_create(
     with open_session(settings) as session:
         created = create_user(session=session, settings=settings, principal=cli_principal(),
                               data=data)
-    out.print(f"Created {username} ({', '.join(created.user.roles)}).")
+    out.print(_("Created {username} ({roles}).", username=username,
+                roles=", ".join(created.user.roles)))
     show_password(username, created.initial_password)
 
 
@@ -82,11 +91,12 @@ def users_list(data_dir: DataDir = None) -> None:
 
     with open_session(settings_from(data_dir)) as session:
         users = list_users(session=session, principal=cli_principal())
-    table = Table("username", "kind", "roles", "units", "active", "locked until",
-                  title=f"{len(users)} accounts")
+    table = Table(_("Username"), _("Kind"), _("Roles"), _("Units"), _("Active"),
+                  _("Locked until"), title=_("{count} accounts", count=len(users)))
     for u in users:
-        units = "all" if u.all_units else ", ".join(f"{x.code} {x.name}" for x in u.units)
-        table.add_row(u.username, u.kind, ", ".join(u.roles), units, "yes" if u.active else "no",
+        units = _("all") if u.all_units else ", ".join(f"{x.code} {x.name}" for x in u.units)
+        table.add_row(u.username, u.kind, ", ".join(u.roles), units,
+                      _("yes") if u.active else _("no"),
                       u.locked_until.strftime("%d/%m/%Y %H:%M") if u.locked_until else "")
     out.print(table)
 
@@ -110,7 +120,7 @@ def users_unlock(username: str, data_dir: DataDir = None) -> None:
 
     with open_session(settings_from(data_dir)) as session:
         unlock_user(session=session, principal=cli_principal(), username=username)
-    out.print(f"{username} is unlocked.")
+    out.print(_("{username} is unlocked.", username=username))
 
 
 @app.command("end-sessions")
@@ -121,4 +131,4 @@ def users_end_sessions(username: str, data_dir: DataDir = None) -> None:
 
     with open_session(settings_from(data_dir)) as session:
         ended = end_sessions(session=session, principal=cli_principal(), username=username)
-    out.print(f"Ended {ended} session(s) of {username}.")
+    out.print(_("Ended {count} session(s) of {username}.", count=ended, username=username))

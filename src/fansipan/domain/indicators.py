@@ -9,7 +9,7 @@ from enum import StrEnum
 from fansipan.domain.formulas import Formula, check_formulas, parse_formula
 from fansipan.domain.periods import PeriodType
 from fansipan.domain.targets import Direction
-from fansipan.errors import FieldError, ValidationError
+from fansipan.errors import FieldError, ValidationError, msg
 
 
 class ValueType(StrEnum):
@@ -106,11 +106,11 @@ def check_catalogue(indicators: Iterable[Indicator]) -> dict[str, Formula]:
     seen: set[str] = set()
     for ind in items:
         if ind.code in seen:
-            errors.append(FieldError(field="code", message="appears twice", value=ind.code))
+            errors.append(FieldError(field="code", message=msg("appears twice"), value=ind.code))
         seen.add(ind.code)
         if not ind.name_vi.strip() or not ind.name_en.strip():
             errors.append(
-                FieldError(field="name", message="needs a Vietnamese and an English name",
+                FieldError(field="name", message=msg("needs a Vietnamese and an English name"),
                            value=ind.code)
             )
         if (
@@ -119,10 +119,10 @@ def check_catalogue(indicators: Iterable[Indicator]) -> dict[str, Formula]:
             and ind.min_value > ind.max_value
         ):
             errors.append(
-                FieldError(field="min_value", message="is above max_value", value=ind.code)
+                FieldError(field="min_value", message=msg("is above max_value"), value=ind.code)
             )
     if errors:
-        raise ValidationError("The indicator catalogue has problems", errors)
+        raise ValidationError(msg("The indicator catalogue has problems"), errors)
     formulas = {i.code: i.formula for i in items if i.formula is not None}
     return check_formulas(formulas, seen)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from fansipan.errors import FieldError, ValidationError
+from fansipan.errors import FieldError, ValidationError, msg
 
 _PLAIN = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)([eE][+-]?\d+)?$")
 # Grouped thousands: the separator that is not the decimal one repeats every 3 digits.
@@ -42,9 +42,9 @@ def parse_number(text: str | float | int, *, field: str = "value", row: int | No
 
 def _error(text: str, field: str, row: int | None) -> ValidationError:
     return ValidationError(
-        "Not a number",
-        [FieldError(field=field, row=row, value=text,
-                    message=f"{text!r} is not a number; write it like 1234.5 or 1234,5")],
+        msg("Not a number"),
+        [FieldError(field=field, row=row, value=text, message=msg(
+            "{given} is not a number; write it like 1234.5 or 1234,5", given=repr(text)))],
     )
 
 

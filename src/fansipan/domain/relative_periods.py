@@ -19,7 +19,8 @@ from fansipan.domain.periods import (
     periods_between,
     year_to_date,
 )
-from fansipan.errors import FieldError, ValidationError
+from fansipan.domain.periods.parsing import fold, year_to_date_of
+from fansipan.errors import FieldError, Message, ValidationError, msg
 
 __all__ = [
     "MAX_PERIODS",
@@ -105,11 +106,26 @@ _RESOLVERS: Final[dict[str, _Resolver]] = {
 
 RELATIVE_PERIODS: Final[tuple[str, ...]] = tuple(_RESOLVERS)
 
+# The same, as Vietnamese reports say them (matched without diacritics).
+_VIETNAMESE: Final[dict[str, str]] = {
+    "hom nay": "TODAY", "hom qua": "YESTERDAY",
+    "tuan nay": "THIS_WEEK", "tuan truoc": "LAST_WEEK",
+    "thang nay": "THIS_MONTH", "thang truoc": "LAST_MONTH",
+    "3 thang qua": "LAST_3_MONTHS", "6 thang qua": "LAST_6_MONTHS",
+    "12 thang qua": "LAST_12_MONTHS", "12 thang gan nhat": "LAST_12_MONTHS",
+    "quy nay": "THIS_QUARTER", "quy truoc": "LAST_QUARTER",
+    "nam nay": "THIS_YEAR", "nam truoc": "LAST_YEAR", "nam ngoai": "LAST_YEAR",
+    "5 nam qua": "LAST_5_YEARS", "10 nam qua": "LAST_10_YEARS",
+    "tu dau nam": "YEAR_TO_DATE", "luy ke tu dau nam": "YEAR_TO_DATE",
+    "luy ke": "YEAR_TO_DATE",
+}
+
 _EXAMPLES: Final = ("THIS_MONTH", "LAST_12_MONTHS", "THIS_QUARTER", "THIS_YEAR", "YEAR_TO_DATE")
 
 
 def _normalise(name: str) -> str:
-    return name.strip().upper()
+    said = _VIETNAMESE.get(fold(name))
+    return said if said is not None else name.strip().upper()
 
 
 def is_relative(name: str) -> bool:
@@ -121,7 +137,7 @@ def resolve_relative(name: str, today: date) -> list[Period]:
     """The periods a relative period name stands for on the reference date, oldest first."""
     resolver = _RESOLVERS.get(_normalise(name)) if isinstance(name, str) else None
     if resolver is None:
-        raise _unknown(str(name), "a relative period")
+        raise _unknown(str(name), msg("a relative period"))
     return resolver(today)
 
 
@@ -134,16 +150,23 @@ def parse_periods(spec: str, today: date) -> list[Period]:
     if ".." in text:
         first, _, last = (part.strip() for part in text.partition(".."))
         if not first or not last or ".." in last:
-            raise _invalid(
-                f"'{_shown(text)}' is not a range: a range has two ends, as in 2022-01..2022-06.",
-                spec,
-            )
+            raise _invalid(msg(
+                "{given} is not a range: a range has two ends, as in 2022-01..2022-06.",
+                given=repr(_shown(text))), spec)
         return periods_between(parse_period(first), parse_period(last), limit=MAX_PERIODS)
     if is_relative(text):
         return resolve_relative(text, today)
-    # Every period id starts with a digit; anything else was meant as a relative name.
+    to_date = year_to_date_of(text)
+    if to_date is not None:  # "9 tháng đầu năm 2022": January to September
+        year, months = to_date
+        return year_to_date(Period.month_of(year, months))
+    # Every period id starts with a digit; a name that is no period was meant as a
+    # relative one.
     if text and not text[0].isdigit():
-        raise _unknown(text, "a period, a range or a relative period", spec)
+        try:
+            return [parse_period(text)]
+        except ValidationError:
+            raise _unknown(text, msg("a period, a range or a relative period"), spec) from None
     return [parse_period(text)]
 
 
@@ -151,19 +174,23 @@ def _shown(text: str) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def _invalid(message: str, value: str) -> ValidationError:
-    gist = message.split(". ", 1)[0].rstrip(".")
-    return ValidationError(message, [FieldError(field="period", message=gist, value=value)])
+def _invalid(message: Message, value: str, gist: Message | None = None) -> ValidationError:
+    return ValidationError(message, [FieldError(field="period", message=gist or message,
+                                                value=value)])
 
 
-def _unknown(name: str, what: str, value: str | None = None) -> ValidationError:
+def _unknown(name: str, what: Message, value: str | None = None) -> ValidationError:
     close = difflib.get_close_matches(_normalise(name), RELATIVE_PERIODS, n=3, cutoff=0.6)
-    hint = ""
+    given = repr(_shown(name.strip()))
+    examples = ", ".join(_EXAMPLES)
     if close:
-        options = close[0] if len(close) == 1 else f"{', '.join(close[:-1])} or {close[-1]}"
-        hint = f" Did you mean {options}?"
-    message = (
-        f"'{_shown(name.strip())}' is not {what}.{hint} Relative periods include "
-        f"{', '.join(_EXAMPLES)}; periods are written 2022, 2022Q1, 2022-03 or 2022-03-15."
-    )
-    return _invalid(message, name if value is None else value)
+        message = msg("{given} is not {what}. Did you mean {options}? Relative periods include "
+                      "{examples}; periods are written 2022, 2022Q1, 2022-03, 2022-03-15 or "
+                      "Quý I/2022.", given=given, what=what, options=", ".join(close),
+                      examples=examples)
+    else:
+        message = msg("{given} is not {what}. Relative periods include {examples}; periods "
+                      "are written 2022, 2022Q1, 2022-03, 2022-03-15 or Quý I/2022.",
+                      given=given, what=what, examples=examples)
+    gist = msg("{given} is not {what}", given=given, what=what)
+    return _invalid(message, name if value is None else value, gist)

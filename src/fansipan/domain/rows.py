@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from fansipan.domain.periods import Period, PeriodType
-from fansipan.errors import FieldError
+from fansipan.errors import FieldError, Message
 
 # The columns of every export row, in this order.
 EXPORT_COLUMNS = ("indicator", "unit", "period", "value", "comment", "stored_by",
@@ -52,20 +52,19 @@ class Problem(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RowConflict:
-    """One problem with one field of one row, told in both languages."""
+    """One problem with one field of one row; the message is said in the reader's
+    language at the edge (`fansipan.locale.say`)."""
 
     row: int
     field: str
     value: str | None
-    message: str  # English
-    message_vi: str
+    message: Message | str
     code: str
     problem: Problem = Problem.INVALID
 
     def at(self, row: int) -> RowConflict:
         """The same conflict, for another row (conflicts are cached per distinct input)."""
-        return RowConflict(row, self.field, self.value, self.message, self.message_vi,
-                        self.code, self.problem)
+        return RowConflict(row, self.field, self.value, self.message, self.code, self.problem)
 
     def field_error(self) -> FieldError:
         return FieldError(field=self.field, message=self.message, row=self.row,

@@ -2,7 +2,8 @@
 
 A finished period ends EXCEEDED (vượt), MET (đạt) or MISSED (không đạt); a period still
 running is ON_TRACK (đúng tiến độ) or AT_RISK (có nguy cơ không đạt). Reports then count
-them the way Vietnamese plans are reviewed: "10/10 chỉ tiêu đạt, 5 vượt kế hoạch".
+them the way Vietnamese plans are reviewed: "10/10 chỉ tiêu đạt và vượt kế hoạch, trong đó
+5 chỉ tiêu vượt kế hoạch".
 """
 
 from __future__ import annotations
@@ -172,27 +173,31 @@ class TargetSummary:
     def sentence(self, lang: str) -> str:
         """One line for a report, in Vietnamese unless `lang` is "en".
 
-        Finished: "10/10 chỉ tiêu đạt, 5 vượt kế hoạch" / "10/10 targets met, 5 exceeded";
-        still running: "3/4 chỉ tiêu đúng tiến độ, 1 có nguy cơ" / "3/4 targets on track,
-        1 at risk". A count is mentioned only when it is not zero.
+        Finished: "10/10 chỉ tiêu đạt và vượt kế hoạch, trong đó 5 chỉ tiêu vượt kế hoạch"
+        / "10/10 targets met or exceeded, of which 5 exceeded"; still running: "3/4 chỉ
+        tiêu đúng tiến độ, 1 chỉ tiêu có nguy cơ không đạt" / "3/4 targets on track, 1 at
+        risk". A count is mentioned only when it is not zero.
         """
         en = lang == "en"
         if self.total == 0:
             return "No targets to evaluate" if en else "Chưa có chỉ tiêu nào để đánh giá"
         noun = ("target" if self.total == 1 else "targets") if en else "chỉ tiêu"
+        extra: list[tuple[int, str, str]] = []
         if self.in_progress:
             head = f"{self.on_track}/{self.total} {noun} " + ("on track" if en else "đúng tiến độ")
-            extra = [(self.at_risk, "at risk", "có nguy cơ")]
+        elif self.exceeded:
+            head = f"{self.met_or_better}/{self.total} {noun} " + (
+                "met or exceeded" if en else "đạt và vượt kế hoạch")
+            extra.append((self.exceeded, "of which {n} exceeded",
+                          "trong đó {n} chỉ tiêu vượt kế hoạch"))
         else:
-            head = f"{self.met_or_better}/{self.total} {noun} " + ("met" if en else "đạt")
-            extra = [
-                (self.exceeded, "exceeded", "vượt kế hoạch"),
-                (self.missed, "missed", "không đạt"),
-                (self.on_track, "on track", "đúng tiến độ"),
-                (self.at_risk, "at risk", "có nguy cơ"),
-            ]
-        extra.append((self.no_data, "with no data", "chưa có số liệu"))
-        parts = [head] + [f"{n} {e if en else v}" for n, e, v in extra if n]
+            head = f"{self.met_or_better}/{self.total} {noun} " + ("met" if en else "đạt kế hoạch")
+        if not self.in_progress:
+            extra += [(self.missed, "{n} missed", "{n} chỉ tiêu không đạt"),
+                      (self.on_track, "{n} on track", "{n} chỉ tiêu đúng tiến độ")]
+        extra += [(self.at_risk, "{n} at risk", "{n} chỉ tiêu có nguy cơ không đạt"),
+                  (self.no_data, "{n} with no data", "{n} chỉ tiêu chưa có số liệu")]
+        parts = [head] + [(e if en else v).format(n=n) for n, e, v in extra if n]
         return ", ".join(parts)
 
 

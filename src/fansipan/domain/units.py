@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from fansipan.errors import FieldError, NotFound, ValidationError
+from fansipan.errors import FieldError, NotFound, ValidationError, msg
 
 
 class UnitLevel(StrEnum):
@@ -88,8 +88,8 @@ class Hierarchy:
             for end in (link.child_id, link.parent_id):
                 if end not in self._units:
                     raise ValidationError(
-                        "A parent link names a unit that does not exist",
-                        [FieldError(field="unit", message=f"no unit with id {end}")],
+                        msg("A parent link names a unit that does not exist"),
+                        [FieldError(field="unit", message=msg("no unit with id {end}", end=end))],
                     )
             self._parent_links[link.child_id].append(link)
             self._child_links[link.parent_id].append(link)
@@ -111,7 +111,7 @@ class Hierarchy:
         try:
             return self._units[unit_id]
         except KeyError:
-            raise NotFound(f"No unit with id {unit_id}") from None
+            raise NotFound(msg("No unit with id {unit_id}", unit_id=unit_id)) from None
 
     def versions(self, code: str) -> list[Unit]:
         """Every unit that has carried this code, oldest first."""
@@ -125,14 +125,15 @@ class Hierarchy:
         if not matches:
             known = self.versions(code)
             if not known:
-                raise NotFound(f"No unit has the code {code!r}")
+                raise NotFound(msg("No unit has the code {code}", code=repr(code)))
             spans = ", ".join(_span(u) for u in known)
             raise NotFound(
-                f"No unit carries the code {code!r} on {on.isoformat()}; "
-                f"it was used by: {spans}"
+                msg("No unit carries the code {code} on {day}; it was used by: {spans}",
+                    code=repr(code), day=on.isoformat(), spans=spans)
             )
         names = ", ".join(f"{u.name} (id {u.id})" for u in matches)
-        raise ValidationError(f"The code {code!r} is ambiguous on {on.isoformat()}: {names}")
+        raise ValidationError(msg("The code {code} is ambiguous on {day}: {names}",
+                                  code=repr(code), day=on.isoformat(), names=names))
 
     def in_force(self, on: date) -> list[Unit]:
         return [u for u in self._units.values() if u.in_force(on)]
@@ -161,7 +162,8 @@ class Hierarchy:
         current = self.parent(unit_id, on)
         while current is not None:
             if current.id in seen:
-                raise ValidationError(f"The unit tree has a cycle through {current.code}")
+                raise ValidationError(msg("The unit tree has a cycle through {code}",
+                                          code=current.code))
             seen.add(current.id)
             chain.append(current)
             current = self.parent(current.id, on)
@@ -224,7 +226,8 @@ class Hierarchy:
         if unit.in_force(on):
             return [(unit, share)]
         if unit_id in seen:
-            raise ValidationError(f"Succession links form a cycle through {unit.code}")
+            raise ValidationError(msg("Succession links form a cycle through {code}",
+                                      code=unit.code))
         seen = seen | {unit_id}
         links = [s for s in self._successions.get(unit_id, ()) if s.effective <= on]
         if links:

@@ -1,6 +1,7 @@
-"""The value rules every write path applies, and the conflicts they report in both
-languages: a figure that is not a number, an entered derived indicator, a value out of
-the indicator's range, a repeated row, a clash with the import strategy, locked data."""
+"""The value rules every write path applies, and the conflicts they report: a figure
+that is not a number, an entered derived indicator, a value out of the indicator's range,
+a repeated row, a clash with the import strategy, locked data. Messages are said in the
+reader's language at the edge."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import math
 
 from fansipan.domain.indicators import Indicator, ValueType
 from fansipan.domain.rows import Problem, RowConflict
-from fansipan.errors import FieldError
+from fansipan.errors import FieldError, Message, msg
 
 SHOWN_MAX = 60
 
@@ -35,18 +36,16 @@ def plain_number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def pending_conflict(field: str, value: str, en: str, vi: str, code: str,
+def pending_conflict(field: str, value: str, message: Message, code: str,
                      problem: Problem = Problem.INVALID) -> RowConflict:
     """A conflict before its row is known (cached per distinct input)."""
-    return RowConflict(0, field, shown(value), en, vi, code, problem)
+    return RowConflict(0, field, shown(value), message, code, problem)
 
 
 def derived_entered(ind: Indicator, row: int) -> RowConflict:
-    return RowConflict(row, "indicator", ind.code,
-                       f"{ind.code} is computed from a formula and cannot be entered; enter its "
-                       f"parts ({ind.formula})",
-                       f"{ind.code} được tính theo công thức, không nhập trực tiếp; hãy nhập các "
-                       f"chỉ tiêu thành phần ({ind.formula})", "derived_indicator")
+    return RowConflict(row, "indicator", ind.code, msg(
+        "{code} is computed from a formula and cannot be entered; enter its parts ({formula})",
+        code=ind.code, formula=ind.formula), "derived_indicator")
 
 
 def check_value(ind: Indicator, value: float, *, given: object = None,
@@ -56,49 +55,44 @@ def check_value(ind: Indicator, value: float, *, given: object = None,
     if ind.formula is not None:
         return derived_entered(ind, row)
     if not math.isfinite(value):
-        return RowConflict(row, "value", text, "the value must be a finite number",
-                           "giá trị phải là một số hữu hạn", "not_a_number")
+        return RowConflict(row, "value", text, msg("the value must be a finite number"),
+                           "not_a_number")
     if ind.value_type is ValueType.INTEGER and value != int(value):
-        return RowConflict(row, "value", text,
-                           f"{ind.code} counts whole things; {value:g} is not a whole number",
-                           f"{ind.code} đếm số nguyên; {value:g} không phải số nguyên",
-                           "not_whole")
+        return RowConflict(row, "value", text, msg(
+            "{code} counts whole things; {value} is not a whole number",
+            code=ind.code, value=f"{value:g}"), "not_whole")
     if ind.min_value is not None and value < ind.min_value:
-        return RowConflict(row, "value", text,
-                           f"{value:g} is below the smallest allowed value {ind.min_value:g}",
-                           f"{value:g} nhỏ hơn giá trị nhỏ nhất cho phép {ind.min_value:g}",
-                           "out_of_range")
+        return RowConflict(row, "value", text, msg(
+            "{value} is below the smallest allowed value {least}",
+            value=f"{value:g}", least=f"{ind.min_value:g}"), "out_of_range")
     if ind.max_value is not None and value > ind.max_value:
-        return RowConflict(row, "value", text,
-                           f"{value:g} is above the largest allowed value {ind.max_value:g}",
-                           f"{value:g} lớn hơn giá trị lớn nhất cho phép {ind.max_value:g}",
-                           "out_of_range")
+        return RowConflict(row, "value", text, msg(
+            "{value} is above the largest allowed value {most}",
+            value=f"{value:g}", most=f"{ind.max_value:g}"), "out_of_range")
     return None
 
 
 def duplicate(row: int, earlier: int | None, period: str) -> RowConflict:
-    where_en = f"row {earlier}" if earlier else "an earlier row of this import"
-    where_vi = f"dòng {earlier}" if earlier else "một dòng trước đó của lần nhập này"
-    return RowConflict(row, "period", period,
-                       f"repeats {where_en} (same indicator, unit and period)",
-                       f"trùng {where_vi} (cùng chỉ tiêu, đơn vị và kỳ); giữ một dòng",
-                       "duplicate")
+    message = (msg("repeats row {earlier} (same indicator, unit and period); keep one row",
+                   earlier=earlier) if earlier else
+               msg("repeats an earlier row of this import (same indicator, unit and period); "
+                   "keep one row"))
+    return RowConflict(row, "period", period, message, "duplicate")
 
 
 def exists_already(row: int, period: str) -> RowConflict:
-    return RowConflict(row, "period", period, "a value exists already (strategy CREATE)",
-                       "đã có số liệu cho chỉ tiêu, đơn vị và kỳ này (chế độ CREATE chỉ thêm "
-                       "mới); dùng CREATE_AND_UPDATE để sửa", "exists", Problem.CLASH)
+    return RowConflict(row, "period", period, msg(
+        "a value exists already (strategy CREATE only adds new values); use "
+        "CREATE_AND_UPDATE to change it"), "exists", Problem.CLASH)
 
 
 def nothing_to_update(row: int, period: str) -> RowConflict:
-    return RowConflict(row, "period", period, "there is no value to update (strategy UPDATE)",
-                       "chưa có số liệu để cập nhật (chế độ UPDATE chỉ sửa số liệu đã có); dùng "
-                       "CREATE_AND_UPDATE để thêm mới", "missing", Problem.CLASH)
+    return RowConflict(row, "period", period, msg(
+        "there is no value to update (strategy UPDATE only changes stored values); use "
+        "CREATE_AND_UPDATE to add it"), "missing", Problem.CLASH)
 
 
 def locked(error: FieldError) -> RowConflict:
-    """A refusal of `approvals.check_not_locked`, with its Vietnamese twin."""
-    return RowConflict(error.row or 0, error.field, error.value, error.message,
-                       f"số liệu kỳ {error.value} đã được phê duyệt và khóa; đề nghị người phê "
-                       "duyệt mở lại kỳ này trước khi sửa", "locked", Problem.LOCKED)
+    """A refusal of `approvals.check_not_locked`, as a conflict of its row."""
+    return RowConflict(error.row or 0, error.field, error.value, error.message, "locked",
+                       Problem.LOCKED)

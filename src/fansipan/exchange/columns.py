@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from fansipan.errors import msg
+
 FIELDS = ("indicator", "unit", "period", "value", "comment")
 REQUIRED = ("indicator", "unit", "period", "value")
 
@@ -34,10 +36,8 @@ IGNORED = ("indicator name", "ten chi tieu", "unit name", "ten don vi", "unit of
 _LOOKUP = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
-HEADER_HELP_EN = ("the header must name the columns indicator, unit, period and value "
+HEADER_HELP = msg("the header must name the columns indicator, unit, period and value "
                   "(comment optional), in English or Vietnamese")
-HEADER_HELP_VI = ("dòng tiêu đề phải có các cột mã chỉ tiêu, mã đơn vị, kỳ và giá trị (ghi "
-                  "chú nếu có), bằng tiếng Việt hoặc tiếng Anh")
 
 
 def normalise(header: object) -> str:

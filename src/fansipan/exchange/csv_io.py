@@ -12,8 +12,8 @@ from operator import itemgetter
 from typing import IO, Any
 
 from fansipan.domain.rows import RowConflict
-from fansipan.errors import FieldError, ValidationError
-from fansipan.exchange.columns import HEADER_HELP_EN, HEADER_HELP_VI, positions
+from fansipan.errors import FieldError, Message, ValidationError, msg, pmsg
+from fansipan.exchange.columns import HEADER_HELP, positions
 
 # DHIS2's CSV columns, in DHIS2's order; a DHIS2 file is read by position when its
 # header does not name them.
@@ -23,9 +23,22 @@ DHIS2_COLUMNS = ("dataelement", "period", "orgunit", "categoryoptioncombo",
 DEFAULT_COMBOS = frozenset({"", "HllvX50cXC0", "default"})  # DHIS2's default combination
 
 
-def file_problem(en: str, vi: str, row: int | None = None) -> ValidationError:
+_COLUMNS: dict[str, Message] = {
+    "indicator": pmsg("column", "indicator"), "unit": pmsg("column", "unit"),
+    "period": pmsg("column", "period"), "value": pmsg("column", "value"),
+    "comment": pmsg("column", "comment"),
+}
+
+
+def column_names(names: Iterable[str]) -> Message:
+    """Columns as a reader of either language names them ("mã chỉ tiêu, kỳ")."""
+    parts = {f"c{i}": _COLUMNS.get(n, n) for i, n in enumerate(names)}
+    return Message(", ".join("{" + k + "}" for k in parts), params=parts)
+
+
+def file_problem(message: Message, row: int | None = None) -> ValidationError:
     """A problem with a whole file: nothing can be read past it."""
-    return ValidationError(f"{vi} / {en}", [FieldError(field="file", message=en, row=row)])
+    return ValidationError(message, [FieldError(field="file", message=message, row=row)])
 
 
 def text_stream(stream: IO[bytes]) -> io.TextIOWrapper:
@@ -55,12 +68,11 @@ def read_csv(stream: IO[bytes], *, dhis2: bool = False) -> Iterator[tuple[Any, .
         try:
             header_line = text.readline()
         except UnicodeDecodeError:
-            raise file_problem(
-                "the file is not UTF-8 text; save it as 'CSV UTF-8'",
-                "tệp không phải văn bản UTF-8; hãy lưu dưới dạng 'CSV UTF-8'") from None
+            raise file_problem(msg(
+                "the file is not UTF-8 text; save it as 'CSV UTF-8'")) from None
         if not header_line.strip():
-            raise file_problem("the file is empty or its first line is blank; " + HEADER_HELP_EN,
-                               "tệp rỗng hoặc dòng đầu trống; " + HEADER_HELP_VI, row=1)
+            raise file_problem(msg("the file is empty or its first line is blank; {help}",
+                                   help=HEADER_HELP), row=1)
         delimiter = sniff_delimiter(header_line)
         headers = next(csv.reader([header_line], delimiter=delimiter))
         found, missing = positions(headers)
@@ -68,9 +80,8 @@ def read_csv(stream: IO[bytes], *, dhis2: bool = False) -> Iterator[tuple[Any, .
             found = {"indicator": 0, "period": 1, "unit": 2, "coc": 3, "aoc": 4, "value": 5,
                      "comment": 8}
         elif missing:
-            raise file_problem(f"the header lacks {', '.join(missing)}: {HEADER_HELP_EN}",
-                               f"dòng tiêu đề thiếu cột {', '.join(missing)}: {HEADER_HELP_VI}",
-                               row=1)
+            raise file_problem(msg("the header lacks {columns}: {help}",
+                                   columns=column_names(missing), help=HEADER_HELP), row=1)
         yield from _rows(csv.reader(text, delimiter=delimiter), found)
     finally:
         # Leave the file to its owner: a wrapper closing it later would fail noisily.
@@ -102,23 +113,19 @@ def _rows(reader: Iterable[list[str]],
             else:
                 yield (line, indicator, unit, period, value, comment if has_comment else None)
     except UnicodeDecodeError:
-        raise file_problem(f"line {line + 1} is not UTF-8 text; save the file as 'CSV UTF-8'",
-                           f"dòng {line + 1} không phải văn bản UTF-8; hãy lưu tệp dưới dạng "
-                           "'CSV UTF-8'", row=line + 1) from None
+        raise file_problem(msg("line {line} is not UTF-8 text; save the file as 'CSV UTF-8'",
+                               line=line + 1), row=line + 1) from None
     except csv.Error as exc:
-        raise file_problem(f"line {line + 1} cannot be read as CSV ({exc}); check its quotes",
-                           f"không đọc được dòng {line + 1} ({exc}); kiểm tra dấu ngoặc kép",
-                           row=line + 1) from None
+        raise file_problem(msg("line {line} cannot be read as CSV ({reason}); check its quotes",
+                               line=line + 1, reason=str(exc)), row=line + 1) from None
 
 
 def combination(line: int, given: str) -> RowConflict:
     shown = given[:60]
-    return RowConflict(line, "categoryOptionCombo", shown,
-                    f"category option combination {shown!r} is not supported: Fansipan "
-                    "stores totals only; send the default combination (HllvX50cXC0) or leave "
-                    "it empty",
-                    f"không hỗ trợ tổ hợp phân tổ {shown!r}: Fansipan chỉ lưu số tổng; gửi "
-                    "tổ hợp mặc định (HllvX50cXC0) hoặc để trống", "unsupported_combination")
+    return RowConflict(line, "categoryOptionCombo", shown, msg(
+        "category option combination {given} is not supported: Fansipan stores totals only; "
+        "send the default combination (HllvX50cXC0) or leave it empty", given=repr(shown)),
+        "unsupported_combination")
 
 
 def write_csv(out: IO[str], header: Iterable[str], rows: Iterable[Iterable[object]]) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from fansipan.domain.rows import IdScheme, ImportFormat, ImportStatus, WriteStrategy
-from fansipan.errors import FieldError, ValidationError
+from fansipan.errors import FieldError, ValidationError, msg
 
 
 class _Conflict(Protocol):
@@ -76,9 +76,9 @@ def strategy(text: str | None) -> WriteStrategy:
         return WriteStrategy.CREATE_AND_UPDATE
     found = _STRATEGIES.get(text.strip().upper())
     if found is None:
-        raise ValidationError("Unknown importStrategy", [FieldError(
+        raise ValidationError(msg("Unknown importStrategy"), [FieldError(
             field="importStrategy", value=text[:40],
-            message="use CREATE, UPDATE, CREATE_AND_UPDATE or DELETE")])
+            message=msg("use CREATE, UPDATE, CREATE_AND_UPDATE or DELETE"))])
     return found
 
 
@@ -90,9 +90,10 @@ def scheme(text: str | None, field: str, default: IdScheme = IdScheme.UID) -> Id
         return IdScheme.UID
     if value == "CODE":
         return IdScheme.CODE
-    raise ValidationError(f"{field} {text[:40]!r} is not supported", [FieldError(
+    raise ValidationError(msg("{field} {text} is not supported", field=field,
+                              text=repr(text[:40])), [FieldError(
         field=field, value=text[:40],
-        message="Fansipan reads UID or CODE; names and attributes are not unique enough")])
+        message=msg("Fansipan reads UID or CODE; names and attributes are not unique enough"))])
 
 
 def schemes(id_scheme: str | None, data_element: str | None,

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
 from fansipan.domain.rows import RowConflict
+from fansipan.errors import msg
 from fansipan.exchange.csv_io import DEFAULT_COMBOS, combination, file_problem
 
 
@@ -15,12 +16,11 @@ def load_json(stream: IO[bytes]) -> Any:
     try:
         return json.load(stream)
     except UnicodeDecodeError:
-        raise file_problem("the JSON is not UTF-8 text", "JSON không phải văn bản UTF-8") from None
+        raise file_problem(msg("the JSON is not UTF-8 text")) from None
     except json.JSONDecodeError as exc:
-        raise file_problem(f"the JSON cannot be read: {exc.msg} at line {exc.lineno}, column "
-                           f"{exc.colno}",
-                           f"không đọc được JSON: lỗi tại dòng {exc.lineno}, cột {exc.colno} "
-                           f"({exc.msg})") from None
+        raise file_problem(msg("the JSON cannot be read: it breaks off or has a mistake at "
+                               "line {line}, column {column}", line=exc.lineno,
+                               column=exc.colno)) from None
 
 
 def _text(item: Mapping[str, Any], *names: str) -> Any:
@@ -32,18 +32,16 @@ def _text(item: Mapping[str, Any], *names: str) -> Any:
 
 
 def _not_an_object(row: int) -> RowConflict:
-    return RowConflict(row, "value", None, "each value must be a JSON object with indicator, unit, "
-                    "period and value", "mỗi số liệu phải là một đối tượng JSON có indicator, "
-                    "unit, period và value", "bad_row")
+    return RowConflict(row, "value", None, msg(
+        "each value must be a JSON object with indicator, unit, period and value"), "bad_row")
 
 
 def read_values(doc: Any) -> Iterator[tuple[Any, ...] | RowConflict]:
     """Rows of our JSON: `{"values": [...]}` or a bare list; row n is item n (from 1)."""
     items = doc.get("values") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
-        raise file_problem('send {"values": [{"indicator": …, "unit": …, "period": …, '
-                           '"value": …}]}', 'gửi {"values": [{"indicator": …, "unit": …, '
-                           '"period": …, "value": …}]}')
+        raise file_problem(msg('send {{"values": [{{"indicator": …, "unit": …, "period": …, '
+                               '"value": …}}]}}'))
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             yield _not_an_object(n)
@@ -67,9 +65,8 @@ def read_data_value_set(doc: Any) -> Iterator[tuple[Any, ...] | RowConflict]:
     The set's `period`, `orgUnit` and `attributeOptionCombo` are defaults for its values.
     """
     if not isinstance(doc, dict) or not isinstance(doc.get("dataValues"), list):
-        raise file_problem('a dataValueSet needs "dataValues": [{"dataElement", "period", '
-                           '"orgUnit", "value"}]', 'dataValueSet cần có "dataValues": '
-                           '[{"dataElement", "period", "orgUnit", "value"}]')
+        raise file_problem(msg('a dataValueSet needs "dataValues": [{{"dataElement", '
+                               '"period", "orgUnit", "value"}}]'))
     period = doc.get("period")
     unit = doc.get("orgUnit")
     aoc = doc.get("attributeOptionCombo")

@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from pydantic import BaseModel, Field
 
+from fansipan.errors import msg
 from fansipan.exchange.columns import FIELDS, field_of
 from fansipan.exchange.csv_io import file_problem, sniff_delimiter, text_stream
 from fansipan.exchange.json_io import load_json
@@ -61,11 +62,9 @@ def mapped_rows(records: Iterable[Mapping[str, Any]], mapping: FieldMapping,
             where = {f: _their_field(mapping, f, record.keys()) for f in FIELDS}
             missing = [f for f in FIELDS[:4] if where[f] is None and f not in mapping.constants]
             if missing:
-                raise file_problem(
-                    f"the source's records lack {', '.join(missing)}: map them in the "
-                    "connector's fields or constants",
-                    f"bản ghi của nguồn thiếu {', '.join(missing)}: khai báo ánh xạ trường "
-                    "hoặc giá trị cố định của kết nối")
+                raise file_problem(msg(
+                    "the source's records lack {fields}: map them in the connector's fields "
+                    "or constants", fields=", ".join(missing)))
 
         def get(name: str, record: Mapping[str, Any] = record,
                 where: dict[str, str | None] = where) -> Any:
@@ -100,8 +99,6 @@ def read_source(stream: IO[bytes], fmt: str,
         return
     records = _find(load_json(stream), mapping.records)
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise file_problem("the source's JSON has no list of records where the mapping "
-                           f"says ({mapping.records or 'values'})",
-                           "JSON của nguồn không có danh sách bản ghi ở vị trí khai báo "
-                           f"({mapping.records or 'values'})")
+        raise file_problem(msg("the source's JSON has no list of records where the mapping "
+                               "says ({where})", where=mapping.records or "values"))
     yield from mapped_rows(records, mapping)

@@ -13,7 +13,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from fansipan.exchange.columns import HEADER_HELP_EN, HEADER_HELP_VI, positions
+from fansipan.errors import msg
+from fansipan.exchange.columns import HEADER_HELP, positions
 from fansipan.exchange.csv_io import file_problem
 
 HEADERS = ("Mã chỉ tiêu / Indicator code", "Tên chỉ tiêu / Indicator", "Đơn vị tính / Unit "
@@ -98,8 +99,7 @@ def read_xlsx(stream: IO[bytes]) -> Iterator[tuple[Any, ...]]:
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a file that is not a workbook
-        raise file_problem("the file is not a readable XLSX workbook",
-                           "tệp không phải bảng tính XLSX đọc được") from None
+        raise file_problem(msg("the file is not a readable XLSX workbook")) from None
     try:
         yield from _sheet_rows(book)
     finally:
@@ -129,5 +129,4 @@ def _sheet_rows(book: Any) -> Iterator[tuple[Any, ...]]:
                        "" if period is None else str(period), value,
                        None if comment is None else str(comment))
             return
-    raise file_problem("no sheet has a header row: " + HEADER_HELP_EN,
-                       "không trang tính nào có dòng tiêu đề: " + HEADER_HELP_VI)
+    raise file_problem(msg("no sheet has a header row: {help}", help=HEADER_HELP))

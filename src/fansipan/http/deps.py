@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from fansipan.analytics.warehouse import Warehouse
-from fansipan.errors import PermissionDenied
+from fansipan.errors import PermissionDenied, msg
 from fansipan.settings import Settings
 from fansipan.store.engine import SessionFactory
 
@@ -67,14 +67,14 @@ def require_admin_network(request: Request, settings: SettingsDep) -> None:
     """Administration only from FANSIPAN_ADMIN_NETWORKS, when it is set."""
     if settings.admin_networks and not _in_networks(client_ip(request),
                                                     settings.admin_networks):
-        raise PermissionDenied("Administration is allowed only from the administrators' "
-                               "network (FANSIPAN_ADMIN_NETWORKS); connect from there")
+        raise PermissionDenied(msg("Administration is allowed only from the administrators' "
+                                   "network (FANSIPAN_ADMIN_NETWORKS); connect from there"))
 
 
 def require_metrics_network(request: Request, settings: SettingsDep) -> None:
     if not _in_networks(client_ip(request), settings.metrics_networks):
-        raise PermissionDenied("Metrics are served only to FANSIPAN_METRICS_NETWORKS; scrape "
-                               "from there or add the scraper's address")
+        raise PermissionDenied(msg("Metrics are served only to FANSIPAN_METRICS_NETWORKS; scrape "
+                                   "from there or add the scraper's address"))
 
 
 AdminNetwork = Depends(require_admin_network)

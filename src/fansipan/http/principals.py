@@ -18,7 +18,7 @@ from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from fansipan.domain.access import Principal
-from fansipan.errors import Unauthenticated
+from fansipan.errors import Unauthenticated, msg
 from fansipan.http.deps import SAFE_METHODS, client_ip, session_cookie_name
 from fansipan.services.exchange.clients import basic_principal
 from fansipan.services.trust.auth import session_principal
@@ -50,8 +50,8 @@ async def get_principal(request: Request) -> Principal:
                     return basic_principal(session=session, settings=settings,
                                            credentials=token, ip=ip)
                 if scheme.lower() != "bearer" or not token.strip():
-                    raise Unauthenticated("Send the API token as 'Authorization: Bearer "
-                                          "<token>'")
+                    raise Unauthenticated(msg("Send the API token as 'Authorization: Bearer "
+                                              "<token>'"))
                 return token_principal(session=session, settings=settings,
                                        token=token.strip(), ip=ip)
             if cookie:

@@ -14,7 +14,7 @@ from pathlib import Path
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
-from fansipan.errors import FieldError, ValidationError
+from fansipan.errors import FieldError, ValidationError, msg
 from fansipan.settings import Settings
 
 MAX_UPLOAD = 8 * 2**30  # 8 GiB: a 5-million-row CSV is about 200 MB
@@ -38,9 +38,9 @@ def spool_dir(settings: Settings) -> Path:
 
 def _too_big() -> ValidationError:
     return ValidationError(
-        f"The upload is larger than {MAX_UPLOAD // 2**30} GiB; split it into several files "
-        f"/ Tệp lớn hơn {MAX_UPLOAD // 2**30} GiB; hãy chia thành nhiều tệp",
-        [FieldError(field="body", message="too large")])
+        msg("The upload is larger than {size} GiB; split it into several files",
+            size=MAX_UPLOAD // 2 ** 30),
+        [FieldError(field="body", message=msg("too large"))])
 
 
 async def spool(request: Request, settings: Settings, file_name: str | None = None) -> Spooled:
@@ -59,9 +59,9 @@ async def spool(request: Request, settings: Settings, file_name: str | None = No
                                   None)
                     if upload is None:
                         raise ValidationError(
-                            "Chọn tệp để tải lên / The form has no file; attach it as a file "
-                            "field", [FieldError(field="file",
-                                                 message="send a CSV, XLSX or JSON file")])
+                            msg("The form has no file; choose a file to upload (a file "
+                                "field)"), [FieldError(field="file",
+                                                 message=msg("send a CSV, XLSX or JSON file"))])
                     file_name = file_name or upload.filename or ""
                     content_type = upload.content_type or ""
                     while block := await upload.read(1 << 20):

@@ -21,7 +21,7 @@ from fansipan.domain.periods import PeriodType
 from fansipan.domain.targets import Direction
 from fansipan.domain.uids import is_uid
 from fansipan.domain.units import Hierarchy, ParentLink, Succession, Unit, UnitLevel
-from fansipan.errors import FieldError, NotFound
+from fansipan.errors import FieldError, Message, NotFound, msg
 from fansipan.store.tables import (
     IndicatorRow,
     SectorRow,
@@ -59,7 +59,7 @@ class Catalog:
             if code in by_uid:
                 return self.indicators[by_uid[code]]
             raise NotFound(
-                "Unknown indicator",
+                msg("Unknown indicator"),
                 [FieldError(field=field, row=row, value=code,
                             message=unknown_message("indicator code", code, self.indicators))],
             )
@@ -77,7 +77,8 @@ class Catalog:
             codes = {u.code for u in self.hierarchy}
             message = exc.message if ref in codes else unknown_message("unit code", ref, codes)
             raise NotFound(
-                "Unknown unit", [FieldError(field=field, row=row, value=ref, message=message)]
+                msg("Unknown unit"), [FieldError(field=field, row=row, value=ref,
+                                                 message=message)]
             ) from None
 
     @cached_property
@@ -102,7 +103,7 @@ class Catalog:
         versions = self.hierarchy.versions(ref)
         if not versions:
             codes = {u.code for u in self.hierarchy}
-            raise NotFound("Unknown unit", [FieldError(
+            raise NotFound(msg("Unknown unit"), [FieldError(
                 field=field, value=ref, message=unknown_message("unit code", ref, codes))])
         return versions
 
@@ -110,11 +111,22 @@ class Catalog:
         return self.unit_uids[unit.id]
 
 
-def unknown_message(what: str, given: str, known: object) -> str:
+_WHAT: dict[str, Message] = {
+    "indicator code": msg("indicator code"),
+    "unit code": msg("unit code"),
+    "sector": msg("sector"),
+}
+
+
+def unknown_message(what: str, given: str, known: object) -> Message:
+    """"there is no unit code '99999'; did you mean '09999'?" (`what` in English)."""
     choices = [str(k) for k in known]  # type: ignore[attr-defined]
     close = difflib.get_close_matches(given, choices, n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    return f"there is no {what} {given!r}{hint}"
+    noun = _WHAT.get(what, what)
+    if close:
+        return msg("there is no {what} {given}; did you mean {options}?", what=noun,
+                   given=repr(given), options=", ".join(repr(c) for c in close))
+    return msg("there is no {what} {given}", what=noun, given=repr(given))
 
 
 # The last catalogue read per database, with the version it was read at. Building the

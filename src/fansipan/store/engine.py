@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from fansipan.errors import ConfigurationError
+from fansipan.errors import ConfigurationError, msg
 
 SessionFactory = sessionmaker[Session]
 
@@ -20,7 +20,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     try:
         parsed = make_url(url)
     except Exception as exc:
-        raise ConfigurationError(f"FANSIPAN_DATABASE_URL is not a database URL: {exc}") from None
+        raise ConfigurationError(msg("FANSIPAN_DATABASE_URL is not a database URL: {reason}",
+                                     reason=str(exc))) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         return _sqlite_engine(url, parsed.database, echo=echo)
@@ -32,7 +33,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         return create_engine(parsed, echo=echo, pool_pre_ping=True,
                              connect_args={"prepare_threshold": None})
     raise ConfigurationError(
-        f"Fansipan stores data in SQLite or PostgreSQL; {backend!r} is not supported"
+        msg("Fansipan stores data in SQLite or PostgreSQL; {backend} is not supported",
+            backend=repr(backend))
     )
 
 
@@ -41,7 +43,8 @@ def _sqlite_engine(url: str, database: str | None, *, echo: bool) -> Engine:
         folder = Path(database).parent
         if not folder.exists():
             raise ConfigurationError(
-                f"The data directory {str(folder)!r} does not exist; create it or pass --data-dir"
+                msg("The data directory {folder} does not exist; create it or pass --data-dir",
+                    folder=repr(str(folder)))
             )
     # The busy timeout lets concurrent writers wait for each other instead of failing.
     engine = create_engine(url, echo=echo, connect_args={"timeout": 30})

@@ -10,6 +10,7 @@ from fansipan.web.pages import problem_page
 from fansipan.web.templating import make_environment
 from fansipan.web.views import (
     account,
+    api_docs,
     entry,
     imports,
     indicators,
@@ -27,6 +28,6 @@ def install_web(app: FastAPI) -> None:
     app.state.web_templates = make_environment(assets)
     app.state.web_importer = HubImporter()
     app.state.error_page = problem_page  # a browser's error outside a page route
-    for module in (static, account, overview, indicators, units, sectors, targets, entry,
+    for module in (static, api_docs, account, overview, indicators, units, sectors, targets, entry,
                    imports):
         app.include_router(module.router)

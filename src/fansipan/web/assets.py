@@ -2,7 +2,8 @@
 
 Every URL carries the first hex digits of the file's SHA-256, so a browser may keep a
 file for a year and still never runs a stale one after an upgrade. `plotly.min.js`
-is read from the installed `plotly` package, never copied into the repository.
+is read from the installed `plotly` package, never copied into the repository, and
+Swagger UI's files (for `/api/docs`) from the installed `fastapi_offline` package.
 
 Plotly adds its style rules at run time through `<style>` elements, which the
 Content-Security-Policy (`style-src 'self'`) refuses. The same rules are cut out of the
@@ -25,6 +26,7 @@ log = logging.getLogger("fansipan.web")
 
 STATIC_DIR = Path(__file__).parent / "static"
 PLOTLY_JS = "plotly.min.js"
+SWAGGER_FILES = ("swagger-ui-bundle.js", "swagger-ui.css")
 PLOTLY_CSS = "plotly-rules.css"
 # The ids Plotly looks for before it injects its global and its map rules.
 PLOTLY_STYLE_ID = "plotly.js-style-global"
@@ -43,6 +45,11 @@ class Asset:
     @property
     def url(self) -> str:
         return f"/static/{self.digest}/{self.name}"
+
+
+def swagger_file(name: str) -> bytes:
+    """One of Swagger UI's dist files, as the installed fastapi_offline package ships it."""
+    return files("fastapi_offline").joinpath("static", name).read_bytes()
 
 
 def plotly_bundle() -> bytes:
@@ -116,6 +123,8 @@ class Assets:
                     if entry.name.endswith(".geojson"):
                         name = f"geo/{entry.name}"
                         found[name] = _asset(name, entry.read_bytes())
+                for name in SWAGGER_FILES:
+                    found[f"swagger/{name}"] = _asset(f"swagger/{name}", swagger_file(name))
                 bundle = plotly_bundle()
                 found[PLOTLY_JS] = _asset(PLOTLY_JS, bundle)
                 rules, self.plotly_map_style_id = plotly_rules(bundle.decode("utf-8", "replace"))

@@ -1,26 +1,63 @@
-"""Numbers, dates and changes as people read them: `1.234,5` and `27/11/2026` in Vietnamese."""
+"""Numbers, dates and changes as people read them, by Babel's CLDR rules for `vi_VN` and
+`en`: `1.234,5` and `27/11/2026` in Vietnamese, `1,234.5` in English.
+
+Halves round away from zero (2,5 → 3), as people and spreadsheets round, not to even.
+Dates are dd/mm/yyyy in both languages: the English pages serve the same officials.
+"""
 
 from __future__ import annotations
 
+import decimal
 import math
 from datetime import date, datetime
+from functools import cache
+from typing import Final
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal, format_percent
+
 from fansipan.domain.indicators import Indicator, Kind
-from fansipan.domain.numbers import format_number
+from fansipan.locale import tr
 
 # Government offices read clock times in Indochina Time.
-LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+LOCAL_ZONE: Final = ZoneInfo("Asia/Ho_Chi_Minh")
+_LOCALES: Final = {"vi": "vi_VN", "en": "en"}
+_DAY: Final = "dd/MM/yyyy"
+_ROUNDING: Final = decimal.Context(rounding=decimal.ROUND_HALF_UP, prec=40)
+
+
+@cache
+def babel_locale(lang: str) -> Locale:
+    return Locale.parse(_LOCALES.get(lang, "vi_VN"))
+
+
+@cache
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def _decimal(value: float | int) -> decimal.Decimal:
+    # Through its shortest repr, so 0.1 is 0.1 and not 0.1000000000000000055…
+    return decimal.Decimal(repr(value)) if isinstance(value, float) else decimal.Decimal(value)
+
+
+def _tidy(text: str) -> str:
+    """A true minus sign, and no sign on a figure that rounds to nothing ("−0,0")."""
+    if not any(c in "123456789" for c in text):
+        return text.lstrip("-−")
+    return text.replace("-", "−")
 
 
 def number(value: float | int | None, decimals: int = 0, lang: str = "vi") -> str:
     """A value with thousands grouped; an em dash when there is none."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
-    shown = format_number(float(value), decimals, lang)
-    if not any(c in "123456789" for c in shown):
-        return shown.lstrip("-")  # a tiny negative rounds to 0, never to "−0,0"
-    return shown.replace("-", "−")
+    with decimal.localcontext(_ROUNDING):
+        text = format_decimal(_decimal(value), format=_pattern(max(0, decimals)),
+                              locale=babel_locale(lang), decimal_quantization=True)
+    return _tidy(text)
 
 
 def value_decimals(value: float | None, decimals: int) -> int:
@@ -32,10 +69,14 @@ def value_decimals(value: float | None, decimals: int) -> int:
 
 
 def percent(value: float | None, lang: str = "vi", decimals: int = 1) -> str:
-    if value is None:
+    """A figure already in percent (34,5 means 34,5 %): `34,5 %` / `34.5%`."""
+    if value is None or not math.isfinite(value):
         return "—"
-    shown = number(value, decimals, lang)
-    return f"{shown} %" if lang == "vi" else f"{shown}%"
+    space = " " if lang == "vi" else ""  # Vietnamese writing sets the sign apart
+    with decimal.localcontext(_ROUNDING):
+        text = format_percent(_decimal(value) / 100, format=_pattern(decimals) + space + "%",
+                              locale=babel_locale(lang), decimal_quantization=True)
+    return _tidy(text)
 
 
 def signed(value: float | None, decimals: int = 0, lang: str = "vi") -> str:
@@ -44,15 +85,17 @@ def signed(value: float | None, decimals: int = 0, lang: str = "vi") -> str:
         return "—"
     text = number(value, decimals, lang)
     if not any(c in "123456789" for c in text):
-        return text.lstrip("−")  # nothing to sign: no "+0,0" nor "−0,0"
+        return text  # nothing to sign: no "+0,0" nor "−0,0"
     return text if text.startswith("−") else "+" + text
 
 
 def signed_percent(value: float | None, lang: str = "vi") -> str:
     if value is None:
         return "—"
-    text = signed(value, 1, lang)
-    return f"{text} %" if lang == "vi" else f"{text}%"
+    text = percent(value, lang)
+    if any(c in "123456789" for c in text) and not text.startswith("−"):
+        return "+" + text
+    return text
 
 
 def change_text(change: float | None, change_pct: float | None, ind: Indicator,
@@ -67,9 +110,9 @@ def change_text(change: float | None, change_pct: float | None, ind: Indicator,
     text = signed(change, value_decimals(change, ind.decimals), lang)
     unit = ind.unit_en if lang == "en" else ind.unit_vi
     if ind.kind is Kind.RATE and unit.strip() == "%":
-        return f"{text} điểm %" if lang == "vi" else f"{text} percentage points"
+        return tr(lang, "{change} percentage points", change=text)
     if ind.kind is Kind.INDEX and unit.startswith(("điểm", "point")):
-        return f"{text} điểm" if lang == "vi" else f"{text} points"
+        return tr(lang, "{change} points", change=text)
     return f"{text} {unit}".strip()
 
 
@@ -78,8 +121,7 @@ def day(value: date | datetime | None, lang: str = "vi") -> str:
         return "—"
     if isinstance(value, datetime):
         value = value.astimezone(LOCAL_ZONE).date()
-    # dd/mm/yyyy in both languages: the English pages serve the same officials.
-    return value.strftime("%d/%m/%Y")
+    return format_date(value, format=_DAY, locale=babel_locale(lang))
 
 
 def moment(value: datetime | None, lang: str = "vi") -> str:
@@ -87,7 +129,8 @@ def moment(value: datetime | None, lang: str = "vi") -> str:
     if value is None:
         return "—"
     local = value.astimezone(LOCAL_ZONE)
-    return local.strftime("%H:%M %d/%m/%Y")
+    clock = format_time(local, format="HH:mm", locale=babel_locale(lang))
+    return f"{clock} {day(local, lang)}"
 
 
 def trend_class(change: float | None, direction: str) -> str:

@@ -23,8 +23,8 @@ from fansipan.http.deps import csrf_cookie_name, session_cookie_name
 from fansipan.http.errors import Problem, translate
 from fansipan.http.principals import asking
 from fansipan.http.refusals import audit_refusal
+from fansipan.locale import LANGS, say
 from fansipan.settings import Settings
-from fansipan.web.i18n import LANGS
 
 log = logging.getLogger("fansipan.web")
 
@@ -48,7 +48,7 @@ def nav_flags(principal: Principal) -> dict[str, bool]:
     }
 
 
-def render(request: Request, template: str, *, status: int = 200, title: str = "",
+def render(request: Request, template: str, *, status: int = 200, title: object = "",
            charts: bool = False, body_class: str = "", **context: Any) -> HTMLResponse:
     """A page in the visitor's language, with the layout's helpers and flags."""
     from fansipan.services.warehouse.provenance import shows_demo_data
@@ -66,7 +66,7 @@ def render(request: Request, template: str, *, status: int = 200, title: str = "
         illustrative = True
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     html = env.get_template(template).render(
-        **helpers(lang), title=title, charts=charts, body_class=body_class,
+        **helpers(lang), title=say(title, lang), charts=charts, body_class=body_class,
         principal=principal, flags=nav_flags(principal), illustrative=illustrative,
         csrf=request.cookies.get(csrf_cookie_name(settings), ""), path=request.url.path,
         here=quote(here, safe="/?=&"), **context)

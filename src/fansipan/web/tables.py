@@ -10,7 +10,7 @@ from typing import Literal
 
 from starlette.responses import Response
 
-from fansipan.errors import FieldError, NotFound
+from fansipan.errors import FieldError, NotFound, msg
 from fansipan.reports.tables import Value, to_csv, to_xlsx
 
 Format = Literal["csv", "xlsx", "json"]
@@ -44,8 +44,8 @@ def split_format(ref: str) -> tuple[str, Format | None]:
 
 def check_format(fmt: str) -> Format:
     if fmt not in FORMATS:
-        raise NotFound("Unknown download format", [FieldError(
-            field="format", value=fmt, message="download as .csv, .xlsx or .json")])
+        raise NotFound(msg("Unknown download format"), [FieldError(
+            field="format", value=fmt, message=msg("download as .csv, .xlsx or .json"))])
     return fmt
 
 

@@ -9,9 +9,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from fansipan import locale
 from fansipan.web import formatting
 from fansipan.web.assets import Assets
-from fansipan.web.i18n import translate
+from fansipan.web.labels import label, labels
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -30,6 +31,9 @@ def make_environment(assets: Assets) -> Environment:
         undefined=StrictUndefined,  # a misspelt variable fails the tests, not the viewer
         trim_blocks=True,
         lstrip_blocks=True,
+        # gettext in templates: `{{ _('Sign in') }}`, `{{ pgettext('field', 'period') }}`;
+        # the callables come with each page, bound to its language (see `helpers`).
+        extensions=["jinja2.ext.i18n"],
     )
     env.globals["static"] = assets.url
     env.globals["plotly_map_style_id"] = lambda: assets.plotly_map_style_id or ""
@@ -38,9 +42,20 @@ def make_environment(assets: Assets) -> Environment:
 
 
 def helpers(lang: str) -> dict[str, Any]:
-    """The functions a template calls, bound to the page's language."""
+    """The functions a template calls, bound to the page's language.
+
+    `_`, `gettext`, `pgettext` and `ngettext` fill `{name}` placeholders from keyword
+    arguments, the one placeholder style of the whole catalogue (Python code too).
+    """
     return {
-        "t": lambda key, **kw: translate(key, lang, **kw),
+        "_": lambda text, **kw: locale.tr(lang, text, **kw),
+        "gettext": lambda text, **kw: locale.tr(lang, text, **kw),
+        "pgettext": lambda ctx, text, **kw: locale.tr_p(lang, ctx, text, **kw),
+        "ngettext": lambda one, many, n, **kw: locale.tr_n(lang, one, many, n, **kw),
+        "say": lambda text: locale.say(text, lang),
+        "field_label": lambda name: locale.field_label(name, lang),
+        "label": lambda kind, code: label(kind, code, lang),
+        "labels": lambda kind, codes: labels(kind, codes, lang),
         "num": lambda v, d=0: formatting.number(v, formatting.value_decimals(v, d), lang),
         "pct": lambda v, d=1: formatting.percent(v, lang, d),
         "signed": lambda v, d=0: formatting.signed(v, d, lang),

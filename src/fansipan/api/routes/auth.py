@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from fansipan.domain.access import PrincipalKind
-from fansipan.errors import Unauthenticated
+from fansipan.errors import Unauthenticated, msg
 from fansipan.http.deps import SessionDep, SettingsDep, client_ip, session_cookie_name
 from fansipan.http.principals import PrincipalDep
 from fansipan.services.stamps import UtcDateTime
@@ -83,7 +83,7 @@ def auth_logout(session: SessionDep, settings: SettingsDep, principal: Principal
                 request: Request, response: Response) -> Me:
     token = request.cookies.get(session_cookie_name(settings))
     if token is None or not principal.via.startswith("session:"):
-        raise Unauthenticated("You are not signed in with a session")
+        raise Unauthenticated(msg("You are not signed in with a session"))
     logout(session=session, settings=settings, token=token, principal=principal)
     response.delete_cookie(session_cookie_name(settings), path="/",
                            secure=settings.behind_tls, httponly=True, samesite="strict")

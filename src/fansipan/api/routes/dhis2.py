@@ -24,7 +24,7 @@ from fansipan.api.exchange_context import note, note_summary
 from fansipan.api.runner import RunnerDep
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.rows import IdScheme, ImportFormat, WriteStrategy
-from fansipan.errors import Conflict, FieldError, Unauthenticated, ValidationError
+from fansipan.errors import Conflict, FieldError, Unauthenticated, ValidationError, msg
 from fansipan.exchange import dhis2
 from fansipan.http.deps import SessionDep, SettingsDep
 from fansipan.http.principals import PrincipalDep
@@ -146,7 +146,7 @@ def import_task_summary(session: SessionDep, principal: PrincipalDep, runner: Ru
 
 def _system_info(principal: Principal) -> SystemInfo:
     if principal.is_anonymous:  # DHIS2 clients check their credentials here first
-        raise Unauthenticated("Sign in with the client id and key (HTTP Basic) or a token")
+        raise Unauthenticated(msg("Sign in with the client id and key (HTTP Basic) or a token"))
     return SystemInfo(version=dhis2.SYSTEM_VERSION, revision=f"fansipan-{__version__}",
                       systemName="Fansipan", serverDate=datetime.now(UTC), contextPath="",
                       fansipanVersion=__version__)
@@ -229,9 +229,9 @@ Ref = Annotated[str, Query(min_length=1, max_length=60)]
 
 def _combo(co: str | None) -> None:
     if co and co not in ("HllvX50cXC0", "default"):
-        raise Conflict("Category option combination not supported", [FieldError(
-            field="co", value=co[:60], message="Fansipan stores totals only; use the default "
-                                               "combination HllvX50cXC0 or leave co out")])
+        raise Conflict(msg("Category option combination not supported"), [FieldError(
+            field="co", value=co[:60], message=msg("Fansipan stores totals only; use the default "
+                                                   "combination HllvX50cXC0 or leave co out"))])
 
 
 @router.get("/dataValues")

@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 
 from fansipan import __version__
 from fansipan.api.metrics import MetricsDep
-from fansipan.errors import StoreUnavailable
+from fansipan.errors import StoreUnavailable, msg
 from fansipan.http.deps import MetricsNetwork
 from fansipan.services.warehouse.setup import check_ready
 
@@ -31,7 +31,7 @@ async def readyz(request: Request) -> Health:
     """The process can serve: the database answers and its schema is current."""
     problem = await run_in_threadpool(check_ready, request.app.state.engine)
     if problem is not None:
-        raise StoreUnavailable(f"Not ready: {problem}")
+        raise StoreUnavailable(msg("Not ready: {problem}", problem=problem))
     return Health(ok=True, version=__version__)
 
 

@@ -10,7 +10,7 @@ from fansipan.domain.formulas.graph import cycles, topological_order
 from fansipan.domain.formulas.parser import parse_formula
 from fansipan.domain.formulas.tree import Binary, Call, Expr, Ref, Unary
 from fansipan.domain.formulas.vocabulary import suggest
-from fansipan.errors import FieldError, ValidationError
+from fansipan.errors import FieldError, ValidationError, msg
 
 
 def _cycle_message(cycle: list[str], members: list[str]) -> str:
@@ -56,18 +56,20 @@ def check_formulas(formulas: Mapping[str, str], known_codes: Collection[str]) ->
                 errors.append(
                     FieldError(
                         field=code,
-                        message=f"The formula of {code} uses {code} itself; a derived indicator "
-                        "cannot be computed from its own value",
+                        message=msg("The formula of {code} uses {code2} itself; a derived "
+                                    "indicator cannot be computed from its own value", code=code,
+                                    code2=code),
                         value=text,
                     )
                 )
             elif ref not in known:
                 close = suggest(ref, candidates)
-                hint = f"; did you mean '{close}'?" if close else ""
                 errors.append(
                     FieldError(
                         field=code,
-                        message=f"Unknown indicator code '{ref}' in formula{hint}",
+                        message=msg("Unknown indicator code '{ref}' in formula; did you mean "
+                                    "'{close}'?", ref=ref, close=close) if close else
+                        msg("Unknown indicator code '{ref}' in formula", ref=ref),
                         value=text,
                     )
                 )
@@ -78,7 +80,8 @@ def check_formulas(formulas: Mapping[str, str], known_codes: Collection[str]) ->
     if errors:
         count = len(errors)
         raise ValidationError(
-            f"{count} problem{'s' if count != 1 else ''} in the formulas of derived indicators",
+            msg("{count} problems in the formulas of derived indicators", count=count)
+            if count != 1 else msg("1 problem in the formulas of derived indicators"),
             errors,
         )
     return parsed
@@ -99,7 +102,7 @@ def evaluation_order(formulas: Mapping[str, Formula]) -> list[str]:
     if len(order) < len(graph):
         texts = {c: f.text for c, f in formulas.items()}
         errors = _cycle_errors(graph, texts)
-        raise ValidationError("The derived indicators cannot be ordered", errors)
+        raise ValidationError(msg("The derived indicators cannot be ordered"), errors)
     return order
 
 

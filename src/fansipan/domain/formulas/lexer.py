@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fansipan.domain.formulas.vocabulary import CODE_CHARS, DIGITS, EXAMPLE
+from fansipan.errors import msg
 
 _NAME_CHARS = CODE_CHARS | frozenset("abcdefghijklmnopqrstuvwxyz")
 _CHAR_HINTS = {
@@ -55,8 +56,9 @@ def tokenize(text: str) -> list[Token]:
                         j += 1
                 else:
                     raise FormulaSyntaxError(
-                        f"Formula '{text}' has a decimal point at position {j + 1} "
-                        f"with no digits after it; write e.g. {text[i:j]}.5"
+                        msg("Formula '{text}' has a decimal point at position {value} with no "
+                            "digits after it; write e.g. {text2}.5", text=text, value=j + 1,
+                            text2=text[i:j])
                     )
             tokens.append(Token("number", text[i:j], i))
             i = j
@@ -74,13 +76,14 @@ def tokenize(text: str) -> list[Token]:
             i += 1
         elif c == ".":
             raise FormulaSyntaxError(
-                f"Formula '{text}' has a decimal point at position {i + 1} with no digit "
-                "before it; write e.g. 0.5"
+                msg("Formula '{text}' has a decimal point at position {value} with no digit before "
+                    "it; write e.g. 0.5", text=text, value=i + 1)
             )
         else:
             hint = _CHAR_HINTS.get(c)
             raise FormulaSyntaxError(
-                f"Formula '{text}' has an unexpected character '{c}' at position {i + 1}"
+                msg("Formula '{text}' has an unexpected character '{c}' at position {value}",
+                    text=text, c=c, value=i + 1)
                 + (f"; {hint}" if hint else "")
             )
     tokens.append(Token("end", "", len(text.rstrip())))

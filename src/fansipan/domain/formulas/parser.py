@@ -24,7 +24,7 @@ from fansipan.domain.formulas.vocabulary import (
     is_code,
     suggest,
 )
-from fansipan.errors import FieldError, ValidationError
+from fansipan.errors import FieldError, ValidationError, msg
 
 
 class Parser:
@@ -36,7 +36,8 @@ class Parser:
 
     def parse(self) -> Expr:
         if self._peek().kind == "end":
-            raise FormulaSyntaxError(f"Formula is empty; write an expression such as '{EXAMPLE}'")
+            raise FormulaSyntaxError(msg(
+                "Formula is empty; write an expression such as '{example}'", example=EXAMPLE))
         expr = self._expression()
         tok = self._peek()
         if tok.kind != "end":
@@ -44,8 +45,9 @@ class Parser:
         depth = depth_of(expr)
         if depth > MAX_DEPTH:
             raise FormulaSyntaxError(
-                f"Formula '{self.text}' is nested {depth} levels deep, more than the "
-                f"{MAX_DEPTH} allowed; split it into several derived indicators"
+                msg("Formula '{text}' is nested {depth} levels deep, more than the {most} "
+                    "allowed; split it into several derived indicators", text=self.text,
+                    depth=depth, most=MAX_DEPTH)
             )
         return expr
 
@@ -67,8 +69,9 @@ class Parser:
         self.nesting += 1
         if self.nesting > MAX_DEPTH:
             raise FormulaSyntaxError(
-                f"Formula '{self.text}' nests more than {MAX_DEPTH} levels deep at "
-                f"position {tok.pos + 1}; split it into several derived indicators"
+                msg("Formula '{text}' nests more than {most} levels deep at position {value}; "
+                    "split it into several derived indicators", text=self.text, most=MAX_DEPTH,
+                    value=tok.pos + 1)
             )
 
     def _expression(self) -> Expr:
@@ -100,8 +103,8 @@ class Parser:
             value = float(tok.text)
             if not math.isfinite(value):
                 raise FormulaSyntaxError(
-                    f"Formula '{self.text}' has a number at position {tok.pos + 1} "
-                    "that is too large"
+                    msg("Formula '{text}' has a number at position {value} that is too large",
+                        text=self.text, value=tok.pos + 1)
                 )
             return Number(value)
         if tok.kind == "name":
@@ -134,8 +137,8 @@ class Parser:
         problem = call_problem(name.text, tuple(args))
         if problem:
             raise FormulaSyntaxError(
-                f"Formula '{self.text}' calls '{name.text}' at position {name.pos + 1}, "
-                f"but {problem}"
+                msg("Formula '{text}' calls '{text2}' at position {value}, but {problem}",
+                    text=self.text, text2=name.text, value=name.pos + 1, problem=problem)
             )
         return Call(name.text, tuple(args))
 
@@ -145,12 +148,14 @@ class Parser:
             return
         if tok.kind == "end":
             raise FormulaSyntaxError(
-                f"Formula '{self.text}' is missing a closing parenthesis at position "
-                f"{tok.pos + 1}, to match the '(' at position {opening.pos + 1}"
+                msg("Formula '{text}' is missing a closing parenthesis at position {value}, to "
+                    "match the '(' at position {value2}", text=self.text, value=tok.pos + 1,
+                    value2=opening.pos + 1)
             )
         raise FormulaSyntaxError(
-            f"Formula '{self.text}' has an unexpected {describe(tok)} at position "
-            f"{tok.pos + 1}; expected {expected}"
+            msg("Formula '{text}' has an unexpected {describe} at position {value}; expected "
+                "{expected}", text=self.text, describe=describe(tok), value=tok.pos + 1,
+                expected=expected)
         )
 
     def _trailing(self, tok: Token) -> str:
@@ -218,6 +223,6 @@ def parse_formula(text: str) -> Formula:
         return Formula(text, Parser(text).parse())
     except FormulaSyntaxError as problem:
         raise ValidationError(
-            "The formula cannot be used",
+            msg("The formula cannot be used"),
             [FieldError(field="formula", message=problem.message, value=text)],
         ) from None

@@ -6,15 +6,14 @@ from fansipan.domain.periods.labels import EN_MONTHS, check_lang
 from fansipan.domain.periods.messages import period_error
 from fansipan.domain.periods.period import Period
 from fansipan.domain.periods.period_type import SPANS
+from fansipan.errors import msg
 
 
 def _months_to_date(period: Period) -> int:
     if period.type not in SPANS:
-        raise period_error(
-            f"Year to date needs a month, quarter, half-year or year, but {period} is a "
-            f"{period.type.noun}.",
-            period.id,
-        )
+        raise period_error(msg(
+            "Year to date needs a month, quarter, half-year or year, but {period} is a {kind}.",
+            period=period.id, kind=period.type.word), period.id)
     return period.end.month
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Final
 
 from fansipan.domain.periods.messages import clipped, period_error
 from fansipan.domain.periods.period_type import PeriodType
+from fansipan.errors import msg
 
 if TYPE_CHECKING:
     from fansipan.domain.periods.period import Period
@@ -44,8 +45,5 @@ def period_label(period: Period, lang: str) -> str:
 
 def check_lang(lang: str) -> None:
     if lang not in LANGUAGES:
-        raise period_error(
-            f"'{clipped(str(lang))}' is not a supported language. Use vi or en.",
-            str(lang),
-            field="lang",
-        )
+        raise period_error(msg("{given} is not a supported language. Use vi or en.",
+                               given=repr(clipped(str(lang)))), str(lang), field="lang")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Final
 
-from fansipan.errors import FieldError, ValidationError
+from fansipan.errors import FieldError, Message, ValidationError, msg
 
-ACCEPTED_FORMS: Final = "2022, 2022S1, 2022Q1, 2022-03, 2022W05 or 2022-03-15"
+ACCEPTED_FORMS: Final = msg(
+    "2022, 2022S1, 2022Q1, 2022-03, 2022W05, 2022-03-15, Quý I/2022 or tháng 3/2022")
 
 
 def clipped(text: str) -> str:
@@ -14,13 +15,14 @@ def clipped(text: str) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def period_error(message: str, value: str, field: str = "period") -> ValidationError:
-    # str(error) prints the message and then each field message: keep the latter to the gist.
-    gist = message.split(". ", 1)[0].rstrip(".")
-    return ValidationError(message, [FieldError(field=field, message=gist, value=value)])
+def period_error(message: Message, value: str, field: str = "period",
+                 gist: Message | None = None) -> ValidationError:
+    # str(error) prints the message and then each field message: keep the latter short.
+    return ValidationError(message, [FieldError(field=field, message=gist or message,
+                                                value=value)])
 
 
-def not_a_period(shown: str, reason: str, value: str) -> ValidationError:
-    message = f"'{clipped(shown)}' is not a period: {reason}. Use {ACCEPTED_FORMS}."
+def not_a_period(shown: str, reason: Message, value: str) -> ValidationError:
+    message = msg("{given} is not a period: {reason}. Use {forms}.", given=repr(clipped(shown)),
+                  reason=reason, forms=ACCEPTED_FORMS)
     return ValidationError(message, [FieldError(field="period", message=reason, value=value)])
-

@@ -11,7 +11,7 @@ from fansipan.domain.periods.labels import period_label
 from fansipan.domain.periods.messages import not_a_period, period_error
 from fansipan.domain.periods.period_type import SPANS, PeriodType, parse_period_type
 from fansipan.domain.periods.validity import MIN_YEAR, format_id, iso_weeks, problem_of
-from fansipan.errors import ValidationError
+from fansipan.errors import ValidationError, msg
 
 
 @total_ordering
@@ -33,9 +33,8 @@ class Period:
         for name in ("year", "index"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
-                raise period_error(
-                    f"A period's {name} must be a whole number, not {value!r}.", str(value)
-                )
+                raise period_error(msg("A period's {name} must be a whole number, not {value}.",
+                                       name=name, value=repr(value)), str(value))
         reason = problem_of(self.type, self.year, self.index)
         if reason is not None:
             shown = format_id(self.type, self.year, self.index)
@@ -136,11 +135,10 @@ class Period:
         though it ends on 2021-01-03.
         """
         if ptype.is_finer_than(self.type):
-            raise period_error(
-                f"Cannot roll {self} up to a {ptype.noun}: a {ptype.noun} is shorter than a "
-                f"{self.type.noun}. Roll up to a coarser type, or use periods_within.",
-                self.id,
-            )
+            raise period_error(msg(
+                "Cannot roll {period} up to a {coarse}: a {coarse} is shorter than a {kind}. "
+                "Roll up to a coarser type, or use periods_within.", period=self.id,
+                coarse=ptype.word, kind=self.type.word), self.id)
         if ptype is self.type:
             return self
         return period_containing(self._anchor, ptype)
@@ -151,11 +149,10 @@ class Period:
         For weeks these are the ISO weeks whose Thursday falls inside this period.
         """
         if ptype.is_coarser_than(self.type):
-            raise period_error(
-                f"Cannot split {self} into {ptype.noun}s: a {ptype.noun} is longer than a "
-                f"{self.type.noun}. Split into a finer type, or use roll_up.",
-                self.id,
-            )
+            raise period_error(msg(
+                "Cannot split {period} into {fine} periods: a {fine} is longer than a {kind}. "
+                "Split into a finer type, or use roll_up.", period=self.id, fine=ptype.word,
+                kind=self.type.word), self.id)
         if ptype is self.type:
             return [self]
         first = ordinal_containing(self.start, ptype)
@@ -170,11 +167,9 @@ class Period:
         try:
             return from_ordinal(self.type, self._ordinal + n)
         except ValidationError:
-            raise period_error(
-                f"Cannot move {self} by {n} {self.type.noun}(s): periods must lie between "
-                "0001-01-01 and 9999-12-31.",
-                self.id,
-            ) from None
+            raise period_error(msg(
+                "Cannot move {period} by {n} {kind}(s): periods must lie between 0001-01-01 "
+                "and 9999-12-31.", period=self.id, n=n, kind=self.type.word), self.id) from None
 
     def next(self) -> Period:
         return self.shift(1)
@@ -189,9 +184,9 @@ class Period:
         """
         year = self.year - 1
         if year < MIN_YEAR:
-            raise period_error(
-                f"{self} has no same period last year: periods start in 0001.", self.id
-            )
+            raise period_error(msg(
+                "{period} has no same period last year: periods start in 0001.",
+                period=self.id), self.id)
         if self.type is PeriodType.WEEK:
             return Period.week_of(year, min(self.index, iso_weeks(year)))
         if self.type is PeriodType.DAY:
@@ -228,10 +223,9 @@ def from_ordinal(ptype: PeriodType, ordinal: int) -> Period:
             iso = date.fromordinal(ordinal * 7 + 1).isocalendar()
             return Period.week_of(iso.year, iso.week)
     except (ValueError, OverflowError):
-        raise period_error(
-            f"That {ptype.noun} is outside the supported calendar (0001-01-01 to 9999-12-31).",
-            str(ordinal),
-        ) from None
+        raise period_error(msg(
+            "That {kind} is outside the supported calendar (0001-01-01 to 9999-12-31).",
+            kind=ptype.word), str(ordinal)) from None
     year, index = divmod(ordinal, 12 // SPANS[ptype])
     return Period(ptype, year, index + 1)
 

@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Final
 
 from fansipan.domain.periods.messages import clipped, period_error
+from fansipan.errors import Message, msg, pmsg
 
 
 class PeriodType(StrEnum):
@@ -28,6 +29,11 @@ class PeriodType(StrEnum):
         """The English name used in messages ("half-year" rather than "six_month")."""
         return _NOUNS[self]
 
+    @property
+    def word(self) -> Message:
+        """The noun as a message, said in the reader's language ("quý" for a quarter)."""
+        return _WORDS[self]
+
     def is_finer_than(self, other: PeriodType) -> bool:
         return self.rank < other.rank
 
@@ -38,6 +44,14 @@ class PeriodType(StrEnum):
 _RANKS: Final[dict[PeriodType, int]] = {t: i for i, t in enumerate(PeriodType)}
 _NOUNS: Final[dict[PeriodType, str]] = {t: t.value for t in PeriodType} | {
     PeriodType.SIX_MONTH: "half-year"
+}
+_WORDS: Final[dict[PeriodType, Message]] = {
+    PeriodType.DAY: pmsg("period type", "day"),
+    PeriodType.WEEK: pmsg("period type", "week"),
+    PeriodType.MONTH: pmsg("period type", "month"),
+    PeriodType.QUARTER: pmsg("period type", "quarter"),
+    PeriodType.SIX_MONTH: pmsg("period type", "half-year"),
+    PeriodType.YEAR: pmsg("period type", "year"),
 }
 # Months per period for the types that tile the calendar year; weeks and days do not.
 SPANS: Final[dict[PeriodType, int]] = {
@@ -63,10 +77,7 @@ def parse_period_type(text: str) -> PeriodType:
     key = str(text).strip().lower().replace("-", "_")
     found = _TYPE_ALIASES.get(key) or _TYPE_ALIASES.get(key.replace("_", ""))
     if found is None:
-        raise period_error(
-            f"'{clipped(str(text))}' is not a period type. Use day, week, month, quarter, "
-            "six_month or year.",
-            str(text),
-            field="period_type",
-        )
+        raise period_error(msg("{given} is not a period type. Use day, week, month, quarter, "
+                               "six_month or year.", given=repr(clipped(str(text)))),
+                           str(text), field="period_type")
     return found

@@ -12,6 +12,7 @@ from fansipan.domain.periods.period import (
     period_containing,
 )
 from fansipan.domain.periods.period_type import PeriodType
+from fansipan.errors import msg
 
 
 def periods_between(first: Period, last: Period, *, limit: int | None = None) -> list[Period]:
@@ -21,20 +22,19 @@ def periods_between(first: Period, last: Period, *, limit: int | None = None) ->
     """
     shown = f"{first}..{last}"
     if first.type is not last.type:
-        raise period_error(
-            f"'{shown}' mixes a {first.type.noun} and a {last.type.noun}: both ends of a range "
-            "must be of the same type, as in 2022-01..2022-06.",
-            shown,
-        )
+        raise period_error(msg(
+            "{given} mixes a {first} and a {last}: both ends of a range must be of the same "
+            "type, as in 2022-01..2022-06.", given=repr(shown), first=first.type.word,
+            last=last.type.word), shown)
     a = ordinal_containing(first.start, first.type)
     b = ordinal_containing(last.start, last.type)
     if b < a:
-        raise period_error(f"'{shown}' ends before it starts: put the earlier period first.", shown)
+        raise period_error(msg("{given} ends before it starts: put the earlier period first.",
+                               given=repr(shown)), shown)
     if limit is not None and b - a + 1 > limit:
-        raise period_error(
-            f"'{shown}' spans {b - a + 1} periods; at most {limit} can be asked for at once.",
-            shown,
-        )
+        raise period_error(msg(
+            "{given} spans {count} periods; at most {limit} can be asked for at once.",
+            given=repr(shown), count=b - a + 1, limit=limit), shown)
     return [from_ordinal(first.type, o) for o in range(a, b + 1)]
 
 
@@ -42,7 +42,8 @@ def periods_in_range(start: date, end: date, ptype: PeriodType) -> list[Period]:
     """The periods of the given type lying wholly between `start` and `end` (both inclusive)."""
     if end < start:
         shown = f"{start.isoformat()}..{end.isoformat()}"
-        raise period_error(f"'{shown}' ends before it starts: put the earlier date first.", shown)
+        raise period_error(msg("{given} ends before it starts: put the earlier date first.",
+                               given=repr(shown)), shown)
     first = period_containing(start, ptype)
     if first.start < start:
         first = first.next()

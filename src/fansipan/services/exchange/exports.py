@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.periods import parse_period
 from fansipan.domain.rows import IdScheme
-from fansipan.errors import FansipanError, FieldError, NotFound, ValidationError
+from fansipan.errors import FansipanError, FieldError, NotFound, ValidationError, msg
 from fansipan.services.catalog import Catalog, load_catalog, unknown_message
 from fansipan.services.trust.access import Scope, data_scope, require
 from fansipan.services.trust.audit import record_alone
@@ -79,8 +79,9 @@ def prepare_export(*, session: Session, principal: Principal, query: ExportQuery
         for sector in query.sectors:
             if sector not in catalog.sectors:
                 errors.append(FieldError(field="sector", value=sector,
-                                         message=f"there is no indicator group {sector!r}; "
-                                                 f"known: {', '.join(catalog.sectors)}"))
+                                         message=msg("there is no indicator group {sector}; known: "
+                                                     "{value}", sector=repr(sector),
+                                                     value=', '.join(catalog.sectors))))
                 continue
             indicator_ids |= {catalog.indicator_ids[c] for c, i in catalog.indicators.items()
                               if i.sector == sector}
@@ -103,9 +104,9 @@ def prepare_export(*, session: Session, principal: Principal, query: ExportQuery
         except FansipanError as exc:
             errors.extend(exc.errors)
     if errors:
-        raise NotFound("The export names things that do not exist", errors) if all(
+        raise NotFound(msg("The export names things that do not exist"), errors) if all(
             e.field in ("indicator", "unit", "sector") for e in errors) else ValidationError(
-            "The export request is not valid", errors)
+            msg("The export request is not valid"), errors)
     _check_asked(catalog, scope, query, indicator_ids if query.indicators else None)
     if scope.indicator_ids is not None:
         indicator_ids = (set(scope.indicator_ids) if indicator_ids is None

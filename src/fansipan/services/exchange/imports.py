@@ -24,10 +24,11 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Principal
 from fansipan.domain.rows import IdScheme, ImportFormat, ImportStatus, RowConflict, WriteStrategy
-from fansipan.errors import FansipanError, ValidationError
+from fansipan.errors import FansipanError, Message, ValidationError, msg
 from fansipan.exchange.columns import normalise
 from fansipan.exchange.csv_io import read_csv
 from fansipan.exchange.json_io import load_json, read_data_value_set, read_values, schemes_of
+from fansipan.locale import say
 from fansipan.services.warehouse.writes import ValueWriter, WriteOutcome
 from fansipan.store.exchange_tables import ImportRequestRow
 
@@ -177,14 +178,16 @@ def run_import(
 def summarise(out: WriteOutcome, options: ImportOptions, fmt: ImportFormat, *,
               problem: FansipanError | None = None, job: str | None = None) -> ImportSummary:
     conflicts = [ConflictPublic(row=c.row or None, field=c.field, value=c.value,
-                                message=c.message, message_vi=c.message_vi, code=c.code)
+                                message=str(c.message), message_vi=say(c.message, "vi"),
+                                code=c.code)
                  for c in out.conflicts]
     count = out.conflict_count
     if problem is not None:
         error = problem.errors[0] if problem.errors else None
-        vi, _, en = problem.message.partition(" / ")
         conflicts.insert(0, ConflictPublic(row=error.row if error else None, field="file",
-                                           message=en or vi, message_vi=vi, code="bad_file"))
+                                           message=str(problem.message),
+                                           message_vi=say(problem.message, "vi"),
+                                           code="bad_file"))
         count += 1
     saved = out.committed
     if problem is not None or (count and not saved):
@@ -201,9 +204,10 @@ def summarise(out: WriteOutcome, options: ImportOptions, fmt: ImportFormat, *,
                             ignored=out.unchanged)
     else:
         tally = ImportCount(ignored=out.rows)
-    en, vi = _description(status, options, out, count, problem)
+    description = _description(status, options, out, count, problem)
     return ImportSummary(
-        status=status, description=en, description_vi=vi, import_count=tally, rows=out.rows,
+        status=status, description=str(description), description_vi=say(description, "vi"),
+        import_count=tally, rows=out.rows,
         conflicts=conflicts, conflict_count=count, rejected_rows=out.rejected_rows,
         committed=saved, dry_run=options.dry_run, atomic=options.atomic,
         strategy=options.strategy, format=fmt, first_change=out.first_change if saved else None,
@@ -212,25 +216,21 @@ def summarise(out: WriteOutcome, options: ImportOptions, fmt: ImportFormat, *,
 
 
 def _description(status: ImportStatus, options: ImportOptions, out: WriteOutcome, count: int,
-                 problem: FansipanError | None) -> tuple[str, str]:
+                 problem: FansipanError | None) -> Message:
     if problem is not None:
-        return ("The file cannot be read; nothing was saved. Fix it as described and send it "
-                "again", "Không đọc được tệp; chưa lưu gì. Sửa theo hướng dẫn rồi gửi lại")
+        return msg("The file cannot be read; nothing was saved. Fix it as described and send "
+                   "it again")
     if status is ImportStatus.SUCCESS:
         if options.dry_run:
-            return ("Dry run: every row is valid; nothing was saved. Send it again without "
-                    "dryRun to save it", "Chạy thử: mọi dòng đều hợp lệ; chưa lưu gì. Gửi lại "
-                    "không kèm dryRun để lưu")
-        return ("Import process completed successfully", "Đã nhập xong số liệu")
+            return msg("Dry run: every row is valid; nothing was saved. Send it again without "
+                       "dryRun to save it")
+        return msg("Import process completed successfully")
     if status is ImportStatus.WARNING:
-        return (f"Saved the valid rows; {out.rejected_rows} row(s) were refused ({count} "
-                "problem(s)): fix them and send those rows again",
-                f"Đã lưu các dòng hợp lệ; {out.rejected_rows} dòng bị từ chối ({count} lỗi): "
-                "sửa và gửi lại các dòng đó")
-    return (f"{count} problem(s) in {out.rejected_rows} row(s); nothing was saved. Fix the rows "
-            "listed and send the file again",
-            f"Có {count} lỗi ở {out.rejected_rows} dòng; chưa lưu gì. Sửa các dòng được liệt kê "
-            "rồi gửi lại tệp")
+        return msg("Saved the valid rows; {rejected} row(s) were refused ({count} problem(s)): "
+                   "fix them and send those rows again", rejected=out.rejected_rows,
+                   count=count)
+    return msg("{count} problem(s) in {rejected} row(s); nothing was saved. Fix the rows "
+               "listed and send the file again", count=count, rejected=out.rejected_rows)
 
 
 # -- idempotency ---------------------------------------------------------------------------
@@ -255,10 +255,9 @@ def remembered(session: Session, *, actor: str, key: str, digest: str) -> Import
         if row is None:
             return None
         if row.payload_sha256 != digest:
-            raise ValidationError(
+            raise ValidationError(msg(
                 "This Idempotency-Key was used for a different request; use a new key for a "
-                "new payload / Khóa Idempotency-Key này đã dùng cho một yêu cầu khác; hãy dùng "
-                "khóa mới cho dữ liệu mới")
+                "new payload"))
         session.expunge(row)
         return row
 

@@ -26,7 +26,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
-from fansipan.errors import FansipanError, FieldError, NotFound, Unauthenticated
+from fansipan.errors import FansipanError, FieldError, NotFound, Unauthenticated, msg
 from fansipan.services.exchange.imports import ImportSummary
 from fansipan.services.stamps import UtcDateTime
 from fansipan.store.engine import SessionFactory
@@ -181,10 +181,10 @@ def get_job(*, session: Session, runner: JobRunner | None, principal: Principal,
     with session.begin():
         row = session.get(JobRow, job_id)
         if row is None or not _may_see(principal, row.actor):
-            raise NotFound("No such job", [FieldError(
+            raise NotFound(msg("No such job"), [FieldError(
                 field="job", value=job_id[:40],
-                message="there is no job with this id that you started; list yours at "
-                        "/api/v1/jobs")])
+                message=msg("there is no job with this id that you started; list yours at "
+                            "/api/v1/jobs"))])
         return _public(row, runner.live.get(job_id) if runner else None)
 
 
@@ -205,7 +205,7 @@ def list_jobs(*, session: Session, runner: JobRunner | None, principal: Principa
 
 def _signed_in(principal: Principal) -> None:
     if principal.is_anonymous:
-        raise Unauthenticated("Sign in (or send your API key) to see your jobs")
+        raise Unauthenticated(msg("Sign in (or send your API key) to see your jobs"))
 
 
 def _may_see(principal: Principal, actor: str) -> bool:

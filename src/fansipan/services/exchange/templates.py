@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.periods import parse_period
 from fansipan.domain.units import Unit
-from fansipan.errors import FieldError, NotFound, ValidationError
+from fansipan.errors import FieldError, NotFound, ValidationError, msg
 from fansipan.exchange.xlsx_io import TemplateRow, write_template
 from fansipan.services.catalog import load_catalog
 from fansipan.services.trust.access import data_scope, require
@@ -38,10 +38,10 @@ def entry_template(*, session: Session, principal: Principal, request: TemplateR
         scope = data_scope(session, catalog, principal)
         sector = catalog.sectors.get(request.sector)
         if sector is None:
-            raise NotFound("Unknown indicator group", [FieldError(
+            raise NotFound(msg("Unknown indicator group"), [FieldError(
                 field="sector", value=request.sector,
-                message=f"there is no indicator group {request.sector!r}; known: "
-                        f"{', '.join(catalog.sectors)}")])
+                message=msg("there is no indicator group {sector}; known: {value}",
+                            sector=repr(request.sector), value=', '.join(catalog.sectors)))])
         top = catalog.unit(request.unit, period.end)
         scope.check_unit(catalog, top.id)
         units = [top, *catalog.hierarchy.descendants(top.id, period.end)]
@@ -58,14 +58,16 @@ def entry_template(*, session: Session, principal: Principal, request: TemplateR
                     rows.append((code, ind_id, unit, unit.id))
         if not rows:
             raise ValidationError(
-                f"No indicator of {sector.name_vi} is entered for {top.code} ({top.name}) or "
-                f"the units below it by {period.type.value}; choose another period or group",
+                msg("No indicator of {group} is entered for {code} ({name}) or the units below "
+                    "it by {value}; choose another period or group", group=sector.name_vi,
+                    code=top.code, name=top.name, value=period.type.value),
                 [FieldError(field="period", value=period.id,
-                            message="nothing to enter for this group, unit and period")])
+                            message=msg("nothing to enter for this group, unit and period"))])
         if len(rows) > MAX_ROWS:
-            raise ValidationError(f"The template would have {len(rows):,} rows; choose a "
-                                  "smaller unit", [FieldError(field="unit", value=top.code,
-                                                              message="too many rows")])
+            raise ValidationError(
+                msg("The template would have {count} rows; choose a smaller unit",
+                    count=format(len(rows), ",")),
+                [FieldError(field="unit", value=top.code, message=msg("too many rows"))])
         stored = bulk.find_existing(session, [(i, u, period.id) for _c, i, _u, u in rows])
     out = []
     for code, ind_id, unit, unit_id in rows:

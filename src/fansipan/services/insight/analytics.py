@@ -30,6 +30,7 @@ from fansipan.errors import (
     FieldError,
     PermissionDenied,
     Unauthenticated,
+    msg,
 )
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.insight.answers import (
@@ -236,18 +237,17 @@ def _check_scope(catalog: Catalog, scope: Scope, ask: Ask) -> None:
     for unit in ask.units:
         if not scope.allows_unit(unit.id):
             errors.append(FieldError(field="units", value=unit.code,
-                                     message=f"{unit.code} ({unit.name}) is outside the "
-                                             "units of your account"))
+                                     message=msg("{code} ({name}) is outside the units of your "
+                                                 "account", code=unit.code, name=unit.name)))
     for ind in ask.indicators:
         if not scope.allows_indicator(catalog.indicator_ids[ind.code]):
-            what = "is not public" if scope.principal.public_only else (
-                "is outside the indicators of your account")
-            errors.append(FieldError(field="indicators", value=ind.code,
-                                     message=f"{ind.code} {what}"))
+            errors.append(FieldError(field="indicators", value=ind.code, message=msg(
+                "{code} is not public", code=ind.code) if scope.principal.public_only else msg(
+                "{code} is outside the indicators of your account", code=ind.code)))
     if errors:
         if scope.principal.is_anonymous:
-            raise Unauthenticated("Sign in to see these figures", errors)
-        raise PermissionDenied("Some of what you asked for is outside your account", errors)
+            raise Unauthenticated(msg("Sign in to see these figures"), errors)
+        raise PermissionDenied(msg("Some of what you asked for is outside your account"), errors)
 
 
 def _meta(catalog: Catalog, ask: Ask, request: AnalyticsRequest, warehouse: Warehouse,

@@ -9,6 +9,9 @@ from typing import Literal, NotRequired
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
+from fansipan.errors import Message, msg
+from fansipan.locale import say, tr
+
 
 class AnalyticsRequest(BaseModel):
     indicators: list[str] = Field(min_length=1, max_length=500,
@@ -171,24 +174,22 @@ LABELLED = {
            "period name", "value", "same period last year", "change", "change (%)",
            "share of parent (%)", "rank", "out of"),
 }
-NOTE_COLUMN = {"vi": "ghi chú so sánh", "en": "comparison note"}
-REASONS = {
-    "boundaries_changed": ("không so sánh được: thay đổi địa giới hành chính",
-                           "not comparable: boundaries changed"),
-    "missing_data": ("không so sánh được: thiếu số liệu của {units}",
-                     "not comparable: no data for {units}"),
-    "no_predecessor": ("không so sánh được: đơn vị mới, không có đơn vị tiền thân",
-                       "not comparable: a new unit, with no predecessor"),
-    "outside_scope": ("không so sánh được: số liệu của {units} ngoài phạm vi tài khoản",
-                      "not comparable: the figures of {units} are outside your account"),
+NOTE_COLUMN = msg("comparison note")
+REASONS: dict[str, Message] = {
+    "boundaries_changed": msg("not comparable: boundaries changed"),
+    "missing_data": msg("not comparable: no data for {units}"),
+    "no_predecessor": msg("not comparable: a new unit, with no predecessor"),
+    "outside_scope": msg("not comparable: the figures of {units} are outside your account"),
 }
 
 
 def reason_text(note: Note, lang: str) -> str:
     """A note as a person reads it ("không so sánh được: thiếu số liệu của Tỉnh Yên Bái")."""
-    vi, en = REASONS.get(note["reason"], (note["reason"], note["reason"]))
+    found = REASONS.get(note["reason"])
+    if found is None:
+        return str(note["reason"])
     units = ", ".join(u["name"] for u in note["units"])
-    return (en if lang == "en" else vi).format(units=units)
+    return tr(lang, found.msgid, units=units)
 
 
 def period_label(meta: AnalyticsMeta, indicator: str, period: str, lang: str) -> str:
@@ -220,5 +221,5 @@ def labelled_table(result: AnalyticsResult, lang: str) -> tuple[list[str], list[
             note = notes.get((str(r["indicator"]), str(r["unit_uid"]), str(r["period"])))
             line.append(reason_text(note, lang) if note else None)
         out.append(line)
-    columns = list(LABELLED[lang]) + ([NOTE_COLUMN[lang]] if notes else [])
+    columns = list(LABELLED[lang]) + ([say(NOTE_COLUMN, lang)] if notes else [])
     return columns, out

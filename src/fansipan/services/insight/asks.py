@@ -16,6 +16,7 @@ from fansipan.errors import (
     FansipanError,
     FieldError,
     ValidationError,
+    msg,
 )
 from fansipan.services.catalog import Catalog
 from fansipan.services.insight.answers import (
@@ -68,21 +69,22 @@ def resolve_ask(catalog: Catalog, request: AnalyticsRequest, today: date,
             errors.extend(exc.errors or [FieldError(field="units", value=spec,
                                                     message=exc.message)])
     if errors:
-        raise ValidationError("The analytics request cannot be answered", errors)
+        raise ValidationError(msg("The analytics request cannot be answered"), errors)
     periods = list(dict.fromkeys(periods))
     units = list({u.id: u for u in units}.values())
     if request.cumulative:
         for p in periods:
             if p.type in (PeriodType.DAY, PeriodType.WEEK):
-                raise ValidationError("Year to date needs months, quarters or halves", [
+                raise ValidationError(msg("Year to date needs months, quarters or halves"), [
                     FieldError(field="periods", value=p.id,
-                               message="a cumulative is made of months; use a month, "
-                                       "quarter, half-year or year")])
+                               message=msg("a cumulative is made of months; use a month, quarter, "
+                                           "half-year or year"))])
     cells = len(indicators) * len(units) * len(periods)
     if cells > MAX_CELLS:
-        raise ValidationError("The request is too large", [FieldError(
-            field="units", message=f"{cells} cells asked; ask for at most {MAX_CELLS} "
-                                   "(fewer units, periods or indicators)")])
+        raise ValidationError(msg("The request is too large"), [FieldError(
+            field="units", message=msg("{cells} cells asked; ask for at most {most} (fewer "
+                                       "units, periods or indicators)", cells=cells,
+                                       most=MAX_CELLS))])
     spans = {p.id: span_of(p, request.cumulative) for p in periods}
     return Ask(indicators, units, periods, spans, tree_date)
 
@@ -119,14 +121,14 @@ def select_units(catalog: Catalog, spec: str, on: date, user_units: Sequence[str
         return h.descendants(unit.id, on)
     if rest.lower().startswith("level-"):
         return h.descendants(unit.id, on, level=level_of(rest[6:], spec))
-    raise ValidationError("Unknown unit selector", [FieldError(
+    raise ValidationError(msg("Unknown unit selector"), [FieldError(
         field="units", value=spec,
-        message="use CODE, CODE/children, CODE/descendants, CODE/level-N, LEVEL-N, "
-                "USER_ORGUNIT or USER_ORGUNIT_CHILDREN")])
+        message=msg("use CODE, CODE/children, CODE/descendants, CODE/level-N, LEVEL-N, "
+                    "USER_ORGUNIT or USER_ORGUNIT_CHILDREN"))])
 
 
 def level_of(text: str, spec: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise ValidationError("Bad level", [FieldError(
-            field="units", value=spec, message="a level is a whole number from 1 (the top)")])
+        raise ValidationError(msg("Bad level"), [FieldError(
+            field="units", value=spec, message=msg("a level is a whole number from 1 (the top)"))])
     return int(text)

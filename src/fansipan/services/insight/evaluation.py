@@ -20,7 +20,7 @@ from fansipan.domain.targets import (
     evaluate_target,
     summarize_statuses,
 )
-from fansipan.errors import NotFound
+from fansipan.errors import NotFound, msg
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.insight.analytics import AnalyticsRequest, run_analytics
 from fansipan.services.trust.access import require
@@ -105,7 +105,7 @@ def evaluate_targets(
                 and (not units or catalog.hierarchy.unit(r.unit_id).code in units
                      or catalog.unit_uids[r.unit_id] in units)]
     if not rows:
-        raise NotFound(f"No targets are set for {year}")
+        raise NotFound(msg("No targets are set for {year}", year=year))
     asked: dict[tuple[str, str], list[TargetRow]] = {}
     for row in rows:
         unit = catalog.hierarchy.unit(row.unit_id)

@@ -14,7 +14,7 @@ from fansipan.domain.access import Principal
 from fansipan.domain.indicators import Indicator
 from fansipan.domain.periods import Period, PeriodType, parse_period
 from fansipan.domain.units import Unit
-from fansipan.errors import FieldError, NotFound, ValidationError
+from fansipan.errors import FieldError, NotFound, ValidationError, msg
 from fansipan.services.catalog import Catalog
 from fansipan.services.insight.analytics import (
     AnalyticsRequest,
@@ -119,9 +119,9 @@ def indicator_page(*, session: Session, warehouse: Warehouse, principal: Princip
     elif roots:
         chosen = _root_with_data(session, warehouse, principal, view, ind, roots, p)
     else:
-        raise NotFound("None of your units is in force at the end of this period",
+        raise NotFound(msg("None of your units is in force at the end of this period"),
                        [FieldError(field="period", value=p.id,
-                                   message="choose a period when your units existed")])
+                                   message=msg("choose a period when your units existed"))])
     labels: dict[str, str] = {}
     figures = unit_figures(session=session, warehouse=warehouse, principal=principal,
                            view=view, codes=[ind.code], unit=chosen, period=p, labels=labels)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Principal
-from fansipan.errors import FieldError, NotFound
+from fansipan.errors import FieldError, NotFound, msg
 from fansipan.services.insight.evaluation import TargetEvaluation
 from fansipan.services.insight.overview import (
     Latest,
@@ -47,9 +47,10 @@ def sector_page(*, session: Session, warehouse: Warehouse, principal: Principal,
     view = viewpoint(session, principal)
     sector = view.catalog.sectors.get(code)
     if sector is None:
-        raise NotFound("Unknown sector", [FieldError(
+        raise NotFound(msg("Unknown sector"), [FieldError(
             field="sector", value=code,
-            message=f"there is no sector {code!r}; known: {', '.join(view.catalog.sectors)}")])
+            message=msg("there is no sector {code}; known: {value}", code=repr(code),
+                        value=', '.join(view.catalog.sectors)))])
     homes = home_units(view, principal, on)
     indicators = view.indicators(code)
     report = evaluation(session, warehouse, principal, year, lang, today,

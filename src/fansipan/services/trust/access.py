@@ -16,25 +16,25 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal, readable_indicators
-from fansipan.errors import FieldError, PermissionDenied, Unauthenticated
+from fansipan.errors import FieldError, Message, PermissionDenied, Unauthenticated, msg
 from fansipan.services.catalog import Catalog
 from fansipan.store.tables import IndicatorRow
 
 S = TypeVar("S", bound=Select[Any])
 
-_WHAT = {
-    Permission.READ_DATA: "read data",
-    Permission.READ_CHANGES: "read the change feed",
-    Permission.WRITE_DATA: "enter or import data (role officer)",
-    Permission.WRITE_TARGETS: "set targets (role officer)",
-    Permission.SUBMIT: "submit a period for approval (role officer)",
-    Permission.APPROVE: "approve or reopen a period (role approver)",
-    Permission.MANAGE_USERS: "manage accounts (role admin)",
-    Permission.MANAGE_CLIENTS: "manage connected systems (role integrator or admin)",
-    Permission.MANAGE_METADATA: "change indicators and units (role admin)",
-    Permission.READ_AUDIT: "read the audit log (role admin)",
-    Permission.MANAGE_SECRETS: "keep the credentials of remote systems (role admin)",
-    Permission.MANAGE_OUTBOUND: "change the outbound allow-list (role admin)",
+_WHAT: dict[Permission, Message] = {
+    Permission.READ_DATA: msg("read data"),
+    Permission.READ_CHANGES: msg("read the change feed"),
+    Permission.WRITE_DATA: msg("enter or import data (role officer)"),
+    Permission.WRITE_TARGETS: msg("set targets (role officer)"),
+    Permission.SUBMIT: msg("submit a period for approval (role officer)"),
+    Permission.APPROVE: msg("approve or reopen a period (role approver)"),
+    Permission.MANAGE_USERS: msg("manage accounts (role admin)"),
+    Permission.MANAGE_CLIENTS: msg("manage connected systems (role integrator or admin)"),
+    Permission.MANAGE_METADATA: msg("change indicators and units (role admin)"),
+    Permission.READ_AUDIT: msg("read the audit log (role admin)"),
+    Permission.MANAGE_SECRETS: msg("keep the credentials of remote systems (role admin)"),
+    Permission.MANAGE_OUTBOUND: msg("change the outbound allow-list (role admin)"),
 }
 
 
@@ -42,17 +42,18 @@ def require(principal: Principal, permission: Permission) -> None:
     """Raise unless the principal holds `permission` and may act at all."""
     if principal.must_change_password:
         raise PermissionDenied(
-            "Change your initial password first (POST /api/v1/auth/password, or sign in to "
-            "the web interface); until then this account can do nothing else"
+            msg("Change your initial password first (POST /api/v1/auth/password, or sign in to the "
+                "web interface); until then this account can do nothing else")
         )
     if principal.can(permission):
         return
     if principal.is_anonymous:
         raise Unauthenticated(
-            f"Sign in to {_WHAT[permission]}: POST /api/v1/auth/login, or send an API token "
-            "as 'Authorization: Bearer <token>'"
+            msg("Sign in to {what}: POST /api/v1/auth/login, or send an API token as "
+                "'Authorization: Bearer <token>'", what=_WHAT[permission])
         )
-    raise PermissionDenied(f"Your account ({principal.name}) may not {_WHAT[permission]}")
+    raise PermissionDenied(msg("Your account ({name}) may not {what}", name=principal.name,
+                               what=_WHAT[permission]))
 
 
 @dataclass(frozen=True)
@@ -89,36 +90,39 @@ class Scope:
                 unit = catalog.hierarchy.unit(unit_id)
                 errors.append(FieldError(
                     field="unit", row=row, value=unit.code,
-                    message=f"{unit.code} ({unit.name}) is outside the units of your account",
+                    message=msg("{code} ({name}) is outside the units of your account",
+                                code=unit.code, name=unit.name),
                 ))
             elif not self.allows_indicator(indicator_id):
                 code = catalog.indicator_codes[indicator_id]
                 errors.append(FieldError(
                     field="indicator", row=row, value=code,
-                    message=f"{code} is outside the indicators of your account",
+                    message=msg("{code} is outside the indicators of your account", code=code),
                 ))
         if errors:
             raise PermissionDenied(
-                f"{len(errors)} row(s) are outside what {self.principal.name} may write; "
-                "nothing was saved. Ask an administrator to extend your scope, or remove "
-                "those rows", errors,
+                msg("{count} row(s) are outside what {name} may write; nothing was saved. Ask an "
+                    "administrator to extend your scope, or remove those rows", count=len(errors),
+                    name=self.principal.name), errors,
             )
 
     def check_unit(self, catalog: Catalog, unit_id: int) -> None:
         if not self.allows_unit(unit_id):
             unit = catalog.hierarchy.unit(unit_id)
-            raise self._denied(f"{unit.code} ({unit.name}) is outside the units of your account")
+            raise self._denied(msg("{unit} is outside the units of your account",
+                                   unit=f"{unit.code} ({unit.name})"))
 
     def check_indicator(self, catalog: Catalog, indicator_id: int) -> None:
         if not self.allows_indicator(indicator_id):
             code = catalog.indicator_codes[indicator_id]
-            what = ("is not public" if self.principal.public_only
-                    else "is outside the indicators of your account")
-            raise self._denied(f"{code} {what}")
+            raise self._denied(msg("{code} is not public", code=code)
+                               if self.principal.public_only
+                               else msg("{code} is outside the indicators of your account",
+                                        code=code))
 
-    def _denied(self, message: str) -> Exception:
+    def _denied(self, message: Message) -> Exception:
         if self.principal.is_anonymous:
-            return Unauthenticated(f"{message}; sign in to see it")
+            return Unauthenticated(msg("{message}; sign in to see it", message=message))
         return PermissionDenied(message)
 
 

@@ -21,7 +21,7 @@ from fansipan.domain.access import (
     Role,
     parse_roles,
 )
-from fansipan.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationError
+from fansipan.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationError, msg
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import require, units_in_scope
@@ -120,15 +120,15 @@ def manage_account(session: Session, principal: Principal, user: UserRow) -> Non
     if principal.can(Permission.MANAGE_USERS):
         return
     if user.all_units and not principal.all_units:
-        raise PermissionDenied(f"{user.username} reaches every unit; only an administrator "
-                               "may manage it")
+        raise PermissionDenied(msg("{username} reaches every unit; only an administrator may "
+                                   "manage it", username=user.username))
     mine = units_in_scope(load_catalog(session), principal)
     theirs = principal_of(session, user).unit_ids
     catalog = load_catalog(session)
     if mine is not None and not {u for r in theirs for u in catalog.hierarchy.below_ever(r)
                                  } <= mine:
-        raise PermissionDenied(f"{user.username} reaches units outside yours; only an "
-                               "administrator may manage it")
+        raise PermissionDenied(msg("{username} reaches units outside yours; only an administrator "
+                                   "may manage it", username=user.username))
 
 
 def _scope_rows(catalog: Catalog, scope: ScopeWrite) -> list[tuple[str, str]]:
@@ -150,17 +150,19 @@ def _scope_rows(catalog: Catalog, scope: ScopeWrite) -> list[tuple[str, str]]:
     for n, sector in enumerate(scope.sectors):
         if sector not in catalog.sectors:
             errors.append(FieldError(field=f"sectors.{n}", value=sector,
-                                     message=f"there is no sector {sector!r}; known: "
-                                             f"{', '.join(catalog.sectors)}"))
+                                     message=msg("there is no sector {sector}; known: {value}",
+                                                 sector=repr(sector),
+                                                 value=', '.join(catalog.sectors))))
         out.append(("sector", sector))
     if scope.all_indicators and (scope.indicators or scope.sectors):
-        errors.append(FieldError(field="all_indicators", message="set all_indicators to false "
-                                 "when you list indicators or sectors"))
+        errors.append(FieldError(field="all_indicators", message=msg("set all_indicators to false "
+                                                                     "when you list indicators or "
+                                                                     "sectors")))
     if scope.all_units and scope.units:
-        errors.append(FieldError(field="all_units", message="set all_units to false when you "
-                                 "list units"))
+        errors.append(FieldError(field="all_units", message=msg("set all_units to false when you "
+                                                                "list units")))
     if errors:
-        raise ValidationError("The scope names things that do not exist", errors)
+        raise ValidationError(msg("The scope names things that do not exist"), errors)
     return sorted(set(out))
 
 
@@ -170,11 +172,12 @@ def create_user(*, session: Session, settings: Settings, principal: Principal,
     _manage(principal, kind.value)
     if kind is PrincipalKind.CLIENT:
         if not set(data.roles) <= CLIENT_ROLES:
-            raise ValidationError("A connected system gets roles officer or leader only", [
-                FieldError(field="roles", message="use officer (to write) or leader (to read)")])
+            raise ValidationError(msg("A connected system gets roles officer or leader only"), [
+                FieldError(field="roles",
+                           message=msg("use officer (to write) or leader (to read)"))])
         if data.password is not None:
-            raise ValidationError("A connected system signs in with a token, not a password", [
-                FieldError(field="password", message="leave it out; issue a token instead")])
+            raise ValidationError(msg("A connected system signs in with a token, not a password"), [
+                FieldError(field="password", message=msg("leave it out; issue a token instead"))])
     password = None
     if kind is PrincipalKind.USER:
         password = data.password or random_password()
@@ -184,8 +187,8 @@ def create_user(*, session: Session, settings: Settings, principal: Principal,
         rows = _scope_rows(catalog, data)
         _check_grant(principal, catalog, data, rows)
         if session.scalar(select(UserRow.id).where(UserRow.username == data.username)):
-            raise Conflict("That username is taken", [FieldError(
-                field="username", value=data.username, message="choose another username")])
+            raise Conflict(msg("That username is taken"), [FieldError(
+                field="username", value=data.username, message=msg("choose another username"))])
         now = _now()
         user = UserRow(
             username=data.username, kind=kind.value, display_name=data.display_name,
@@ -212,14 +215,14 @@ def _check_grant(principal: Principal, catalog: Catalog, scope: ScopeWrite,
     if principal.can(Permission.MANAGE_USERS):
         return
     if scope.all_units and not principal.all_units:
-        raise PermissionDenied("You may not give a connected system every unit: you do not "
-                               "hold every unit yourself")
+        raise PermissionDenied(msg("You may not give a connected system every unit: you do not "
+                                   "hold every unit yourself"))
     mine = units_in_scope(catalog, principal)
     uid_to_id = {uid: i for i, uid in catalog.unit_uids.items()}
     for kind, value in rows:
         if kind == "unit" and mine is not None and uid_to_id[value] not in mine:
-            raise PermissionDenied(f"Unit {value} is outside your own units; a connected "
-                                   "system can only get units you hold")
+            raise PermissionDenied(msg("Unit {value} is outside your own units; a connected system "
+                                       "can only get units you hold", value=value))
 
 
 def update_user(*, session: Session, settings: Settings, principal: Principal, username: str,
@@ -236,17 +239,18 @@ def update_user(*, session: Session, settings: Settings, principal: Principal, u
             user.email = changed["email"] = data.email
         if data.roles is not None:
             if user.kind == PrincipalKind.CLIENT.value and not set(data.roles) <= CLIENT_ROLES:
-                raise ValidationError("A connected system gets roles officer or leader only",
-                                      [FieldError(field="roles", message="use officer or leader")])
+                raise ValidationError(
+                    msg("A connected system gets roles officer or leader only"),
+                    [FieldError(field="roles", message=msg("use officer or leader"))])
             if user.username == principal.name and Role.ADMIN not in data.roles and (
                     Role.ADMIN.value in user.roles.split("|")):
-                raise Conflict("You cannot take the admin role from yourself; ask another "
-                               "administrator")
+                raise Conflict(msg("You cannot take the admin role from yourself; ask another "
+                                   "administrator"))
             user.roles = "|".join(sorted(r.value for r in data.roles))
             changed["roles"] = user.roles
         if data.active is not None:
             if not data.active and user.username == principal.name:
-                raise Conflict("You cannot disable your own account")
+                raise Conflict(msg("You cannot disable your own account"))
             user.active = changed["active"] = data.active
             if not data.active:
                 _revoke_sessions(session, user.id, principal.actor)
@@ -271,7 +275,7 @@ def reset_password(*, session: Session, principal: Principal, username: str) -> 
         require(principal, Permission.MANAGE_USERS)
         user = _get(session, username)
         if user.kind != PrincipalKind.USER.value:
-            raise ValidationError("A connected system has no password; issue it a new token")
+            raise ValidationError(msg("A connected system has no password; issue it a new token"))
         user.password_hash, user.must_change_password = hash_password(password), True
         user.password_changed_at = user.updated_at = _now()
         user.failed_logins, user.locked_until = 0, None
@@ -353,9 +357,8 @@ def get_user(*, session: Session, principal: Principal, username: str) -> UserPu
 def _get(session: Session, username: str) -> UserRow:
     user = session.scalars(select(UserRow).where(UserRow.username == username)).one_or_none()
     if user is None:
-        raise NotFound("No such account", [FieldError(field="username", value=username,
-                                                      message="there is no account by that "
-                                                              "name")])
+        raise NotFound(msg("No such account"), [FieldError(
+            field="username", value=username, message=msg("there is no account by that name"))])
     return user
 
 

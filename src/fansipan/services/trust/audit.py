@@ -19,6 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
+from fansipan.errors import Message, msg
+from fansipan.locale import say
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import require
 from fansipan.store.audit import (
@@ -131,14 +133,15 @@ class VerifyReport(BaseModel):
     last_id: int
     last_hash: str
     problems: list[str] = []
+    problems_vi: list[str] = []  # the same, in Vietnamese
 
 
 @dataclass
 class _Walk:
-    problems: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
     covered: set[int] = field(default_factory=set)
 
-    def problem(self, text: str) -> None:
+    def problem(self, text: Message) -> None:
         if len(self.problems) < 50:
             self.problems.append(text)
 
@@ -163,17 +166,20 @@ def verify_chain(*, session: Session, principal: Principal | None = None) -> Ver
             for r in rows:
                 count += 1
                 if r.id != expected_id:
-                    walk.problem(f"events {expected_id}–{r.id - 1} are missing")
+                    walk.problem(msg("events {first}–{last} are missing", first=expected_id,
+                                     last=r.id - 1))
                 if r.prev_hash != prev:
-                    walk.problem(f"event {r.id} does not follow the event before it "
-                                 "(removed or inserted events)")
+                    walk.problem(msg("event {id} does not follow the event before it "
+                                     "(removed or inserted events)", id=r.id))
                 fields = event_fields(r.id, r.at, r, r.detail)
                 if event_hash(r.prev_hash, fields) != r.hash:
-                    walk.problem(f"event {r.id} ({r.action} by {r.actor}) was altered")
+                    walk.problem(msg("event {id} ({action} by {actor}) was altered", id=r.id,
+                                     action=r.action, actor=r.actor))
                 _check_changes(session, r, walk)
                 prev, expected_id, last = r.hash, r.id + 1, r.id
         if head is None or head.last_id != last or head.last_hash != prev:
-            walk.problem("the newest events were removed (the chain head does not match)")
+            walk.problem(msg("the newest events were removed (the chain head does not "
+                             "match)"))
         first_covered = min(walk.covered, default=None)
         uncovered = session.scalars(select(ChangeRow.id).order_by(ChangeRow.id)).all()
         before = 0
@@ -183,11 +189,12 @@ def verify_chain(*, session: Session, principal: Principal | None = None) -> Ver
             if first_covered is None or change_id < first_covered:
                 before += 1  # written before this store had an audit log
             else:
-                walk.problem(f"change {change_id} is in no audit event (written outside "
-                             "Fansipan, or its event was removed)")
+                walk.problem(msg("change {id} is in no audit event (written outside Fansipan, "
+                                 "or its event was removed)", id=change_id))
     return VerifyReport(ok=not walk.problems, events=count, changes_covered=len(walk.covered),
                         changes_before_log=before, last_id=last, last_hash=prev,
-                        problems=walk.problems)
+                        problems=[str(p) for p in walk.problems],
+                        problems_vi=[say(p, "vi") for p in walk.problems])
 
 
 def _check_changes(session: Session, event: AuditEventRow, walk: _Walk) -> None:
@@ -199,7 +206,8 @@ def _check_changes(session: Session, event: AuditEventRow, walk: _Walk) -> None:
                            .order_by(ChangeRow.id)).all()
     as_dicts = [{name: getattr(r, name) for name in CHANGE_FIELDS} for r in rows]
     if len(rows) != last - first + 1 or changes_digest(as_dicts) != detail["changes_digest"]:
-        walk.problem(f"changes {first}–{last} of event {event.id} were altered or removed")
+        walk.problem(msg("changes {first}–{last} of event {id} were altered or removed",
+                         first=first, last=last, id=event.id))
     walk.covered.update(r.id for r in rows)
 
 

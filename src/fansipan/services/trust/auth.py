@@ -22,6 +22,7 @@ from fansipan.errors import (
     TooManyRequests,
     Unauthenticated,
     ValidationError,
+    msg,
 )
 from fansipan.services.trust.accounts import principal_of
 from fansipan.services.trust.audit import count_recent_failures, record
@@ -39,7 +40,7 @@ from fansipan.store.security_tables import AuthSessionRow, UserRow
 
 THROTTLE_WINDOW = timedelta(minutes=15)
 TOUCH_EVERY = timedelta(seconds=60)  # how stale last_seen may get before it is written
-SIGN_IN_FAILED = ("Sign-in failed: the username or password is wrong, or the account is "
+SIGN_IN_FAILED = msg("Sign-in failed: the username or password is wrong, or the account is "
                   "locked for a while after repeated failures. Check them and try again, or "
                   "ask an administrator")
 
@@ -87,8 +88,8 @@ def login(*, session: Session, settings: Settings, data: LoginRequest, ip: str,
             stored = user.password_hash if user is not None else None
     if throttled:
         _fail(session, data.username, ip, "throttled", outcome="denied")
-        throttle = TooManyRequests("Too many failed sign-ins from your address; wait 15 "
-                                   "minutes and try again, or ask an administrator")
+        throttle = TooManyRequests(msg("Too many failed sign-ins from your address; wait 15 "
+                                       "minutes and try again, or ask an administrator"))
         throttle.audited = True
         raise throttle
     # Argon2 runs outside any transaction: it is slow on purpose, and locks must be short.
@@ -100,9 +101,9 @@ def login(*, session: Session, settings: Settings, data: LoginRequest, ip: str,
         reason = _refusal(user, password_ok, now)
         if reason is None and user is not None and user.totp_enabled and user.totp_secret:
             if not data.otp:
-                raise Unauthenticated("This account has a second factor: send the 6-digit code "
-                                      "from your authenticator app too", [FieldError(
-                                          field="otp", message="enter the code your app shows")])
+                raise Unauthenticated(msg("This account has a second factor: send the 6-digit code "
+                                          "from your authenticator app too"), [FieldError(
+                    field="otp", message=msg("enter the code your app shows"))])
             step = code_step(user.totp_secret, data.otp, last_step=user.totp_last_step)
             if step is None:
                 reason = "wrong_code"
@@ -188,13 +189,14 @@ def session_principal(*, session: Session, settings: Settings, token: str, ip: s
         row = session.get(AuthSessionRow, key)
         user = session.get(UserRow, row.user_id) if row is not None else None
         if row is None or user is None or row.revoked_at is not None or not user.active:
-            raise Unauthenticated("Your session has ended; sign in again")
+            raise Unauthenticated(msg("Your session has ended; sign in again"))
         idle = timedelta(minutes=settings.session_idle_minutes)
         if _aware(row.expires_at) <= now or _aware(row.last_seen_at) + idle <= now:
             raise Unauthenticated(
-                f"Your session has ended (after {settings.session_idle_minutes} minutes "
-                f"without activity or {settings.session_absolute_hours} hours in all); "
-                "sign in again")
+                msg("Your session has ended (after {idle} minutes without activity "
+                    "or {hours} hours in all); sign in again",
+                    idle=settings.session_idle_minutes,
+                    hours=settings.session_absolute_hours))
         if needs_csrf and (csrf is None or not same(digest(settings, csrf), row.csrf_digest)):
             raise _CsrfFailed()
         must_change = user.must_change_password or _password_expired(settings, user, now)
@@ -230,24 +232,24 @@ def change_password(*, session: Session, settings: Settings, principal: Principa
         user = session.get(UserRow, principal.id) if principal.id is not None else None
         stored = user.password_hash if user is not None else None
     if user is None or principal.kind is not PrincipalKind.USER:
-        raise Unauthenticated("Sign in with a personal account to change its password")
+        raise Unauthenticated(msg("Sign in with a personal account to change its password"))
     if not verify_password(stored, data.current_password):
         _fail(session, principal.name, principal.ip or "", "password_change_wrong_current",
               outcome="failed")
-        wrong = ValidationError("The current password is wrong", [FieldError(
-            field="current_password", message="enter the password you signed in with")])
+        wrong = ValidationError(msg("The current password is wrong"), [FieldError(
+            field="current_password", message=msg("enter the password you signed in with"))])
         wrong.audited = True
         raise wrong
     check_password(data.new_password, settings=settings, username=user.username,
                    field="new_password")
     if data.new_password == data.current_password:
-        raise ValidationError("The new password is the current one", [FieldError(
-            field="new_password", message="choose a password you have not used here")])
+        raise ValidationError(msg("The new password is the current one"), [FieldError(
+            field="new_password", message=msg("choose a password you have not used here"))])
     keep = digest(settings, keep_session) if keep_session else None
     with audited_transaction(session):
         user = session.get(UserRow, principal.id)
         if user is None:
-            raise Unauthenticated("This account no longer exists")
+            raise Unauthenticated(msg("This account no longer exists"))
         user.password_hash = hash_password(data.new_password)
         user.password_changed_at = user.updated_at = _now()
         user.must_change_password = False

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from fansipan import __version__
 from fansipan.domain.access import Principal
-from fansipan.errors import ConfigurationError, Conflict, StoreUnavailable, ValidationError
+from fansipan.errors import ConfigurationError, Conflict, StoreUnavailable, ValidationError, msg
 from fansipan.services.trust.audit import record_alone
 from fansipan.settings import Settings
 from fansipan.store.digest import differences, store_digest
@@ -47,9 +47,11 @@ def manifest_path(path: Path) -> Path:
 def create_backup(*, settings: Settings, dest: Path, principal: Principal,
                   overwrite: bool = False) -> BackupResult:
     if dest.exists() and not overwrite:
-        raise Conflict(f"{dest} exists already; choose another file name or pass --overwrite")
+        raise Conflict(msg("{dest} exists already; choose another file name or pass --overwrite",
+                           dest=dest))
     if not dest.parent.is_dir():
-        raise ValidationError(f"The folder {dest.parent} does not exist; create it first")
+        raise ValidationError(msg("The folder {parent} does not exist; create it first",
+                                  parent=dest.parent))
     partial = dest.with_name(dest.name + ".partial")
     if settings.is_sqlite:
         fmt, digest = "sqlite", _backup_sqlite(settings, partial)
@@ -72,13 +74,14 @@ def restore_backup(*, settings: Settings, src: Path, principal: Principal,
     """Load `src` into the configured store, then check it is identical to the snapshot."""
     manifest_file = manifest_path(src)
     if not src.is_file() or not manifest_file.is_file():
-        raise ValidationError(f"{src} and its manifest {manifest_file.name} must both exist; "
-                              "restore a file made by 'fansipan backup'")
+        raise ValidationError(msg("{src} and its manifest {name} must both exist; restore a file "
+                                  "made by 'fansipan backup'", src=src, name=manifest_file.name))
     manifest = json.loads(manifest_file.read_text())
     expected: dict[str, dict[str, object]] = manifest["tables"]
     if settings.is_sqlite != (manifest["format"] == "sqlite"):
-        raise ValidationError(f"{src} is a {manifest['format']} backup; the configured store "
-                              f"is {'SQLite' if settings.is_sqlite else 'PostgreSQL'}")
+        raise ValidationError(msg("{src} is a {manifest} backup; the configured store is {value}",
+                                  src=src, manifest=manifest['format'],
+                                  value='SQLite' if settings.is_sqlite else 'PostgreSQL'))
     if settings.is_sqlite:
         _restore_sqlite(settings, src, replace)
     else:
@@ -91,8 +94,8 @@ def restore_backup(*, settings: Settings, src: Path, principal: Principal,
         engine.dispose()
     problems = differences(expected, found)
     if problems:
-        raise StoreUnavailable("The restored database is not identical to the backup: "
-                               + "; ".join(problems[:5]))
+        raise StoreUnavailable(msg("The restored database is not identical to the backup: "
+                                   "{problems}", problems="; ".join(problems[:5])))
     rows = sum(int(str(t["rows"])) for t in found.values())
     _audit(settings, principal, "backup.restore", str(src), {"rows": rows})
     return BackupResult(path=src, manifest=manifest_file, tables=len(found), rows=rows,
@@ -121,7 +124,7 @@ def _fsync(path: Path) -> None:
 def _sqlite_path(settings: Settings) -> str:
     database = make_url(settings.store_url).database
     if not database or database == ":memory:":
-        raise ConfigurationError("Only a SQLite file can be backed up or restored")
+        raise ConfigurationError(msg("Only a SQLite file can be backed up or restored"))
     return database
 
 
@@ -149,8 +152,8 @@ def _file_digest(path: Path) -> dict[str, dict[str, object]]:
 def _restore_sqlite(settings: Settings, src: Path, replace: bool) -> None:
     path = _sqlite_path(settings)
     if Path(path).exists() and not replace and _file_digest(Path(path)):
-        raise Conflict(f"The store {path} is not empty; pass --replace to overwrite it "
-                       "(stop the server first)")
+        raise Conflict(msg("The store {path} is not empty; pass --replace to overwrite it (stop "
+                           "the server first)", path=path))
     source = sqlite3.connect(src)
     target = sqlite3.connect(path, timeout=30)
     try:
@@ -169,8 +172,8 @@ def _tool(name: str) -> str:
                         key=lambda p: int(p.split("/")[4]) if p.split("/")[4].isdigit() else 0)
     found = candidates[-1] if candidates else shutil.which(name)
     if not found:
-        raise ConfigurationError(f"{name} is not installed; install the PostgreSQL client "
-                                 "tools (apt-get install postgresql-client)")
+        raise ConfigurationError(msg("{name} is not installed; install the PostgreSQL client tools "
+                                     "(apt-get install postgresql-client)", name=name))
     return found
 
 
@@ -189,7 +192,8 @@ def _run(cmd: list[str], env: dict[str, str], what: str) -> None:
     done = subprocess.run(cmd, env=env, capture_output=True, text=True,  # noqa: S603
                           check=False)
     if done.returncode != 0:
-        raise StoreUnavailable(f"{what} failed: {done.stderr.strip()[:500]}")
+        raise StoreUnavailable(msg("{what} failed: {reason}", what=what,
+                                   reason=done.stderr.strip()[:500]))
 
 
 def _backup_postgres(settings: Settings, partial: Path) -> dict[str, dict[str, object]]:
@@ -215,8 +219,8 @@ def _restore_postgres(settings: Settings, src: Path, replace: bool) -> None:
         with engine.begin() as conn:
             if _has_tables(conn):
                 if not replace:
-                    raise Conflict("The database is not empty; pass --replace to overwrite it "
-                                   "(stop the server first)")
+                    raise Conflict(msg("The database is not empty; pass --replace to overwrite it "
+                                       "(stop the server first)"))
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
     finally:

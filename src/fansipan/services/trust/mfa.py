@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Principal
-from fansipan.errors import Conflict, FieldError, Unauthenticated, ValidationError
+from fansipan.errors import Conflict, FieldError, Unauthenticated, ValidationError, msg
 from fansipan.services.trust.audit import record
 from fansipan.services.trust.passwords import verify_password
 from fansipan.store.audit import audited_transaction
@@ -45,14 +45,14 @@ def code_step(secret: str, code: str, *, last_step: int | None,
 def _user(session: Session, principal: Principal) -> UserRow:
     user = session.get(UserRow, principal.id) if principal.id is not None else None
     if user is None or user.kind != "user":
-        raise Unauthenticated("Sign in with a personal account to set up a second factor")
+        raise Unauthenticated(msg("Sign in with a personal account to set up a second factor"))
     return user
 
 
 def _reauthenticate(user: UserRow, password: str) -> None:
     if not verify_password(user.password_hash, password):
-        raise ValidationError("The current password is wrong", [FieldError(
-            field="password", message="enter your current password to confirm it is you")])
+        raise ValidationError(msg("The current password is wrong"), [FieldError(
+            field="password", message=msg("enter your current password to confirm it is you"))])
 
 
 def start_totp(*, session: Session, principal: Principal, password: str) -> TotpSetup:
@@ -61,7 +61,7 @@ def start_totp(*, session: Session, principal: Principal, password: str) -> Totp
         user = _user(session, principal)
         _reauthenticate(user, password)
         if user.totp_enabled:
-            raise Conflict("A second factor is already on; turn it off first to change it")
+            raise Conflict(msg("A second factor is already on; turn it off first to change it"))
         user.totp_secret = pyotp.random_base32()
         record(session, principal, "auth.totp_start", target=user.username)
         uri = pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name=ISSUER)
@@ -72,12 +72,12 @@ def enable_totp(*, session: Session, principal: Principal, code: str) -> None:
     with audited_transaction(session):
         user = _user(session, principal)
         if not user.totp_secret:
-            raise Conflict("Start the set-up first (POST /api/v1/auth/totp/setup)")
+            raise Conflict(msg("Start the set-up first (POST /api/v1/auth/totp/setup)"))
         step = code_step(user.totp_secret, code, last_step=user.totp_last_step)
         if step is None:
-            raise ValidationError("The code is not right", [FieldError(
-                field="code", message="enter the 6-digit code your app shows now; check that "
-                                      "the phone's clock is right")])
+            raise ValidationError(msg("The code is not right"), [FieldError(
+                field="code", message=msg("enter the 6-digit code your app shows now; check that "
+                                          "the phone's clock is right"))])
         user.totp_enabled, user.totp_last_step = True, step
         record(session, principal, "auth.totp_enable", target=user.username)
 
@@ -87,9 +87,9 @@ def disable_totp(*, session: Session, principal: Principal, password: str, code:
         user = _user(session, principal)
         _reauthenticate(user, password)
         if not user.totp_enabled or not user.totp_secret:
-            raise Conflict("No second factor is on for this account")
+            raise Conflict(msg("No second factor is on for this account"))
         if code_step(user.totp_secret, code, last_step=user.totp_last_step) is None:
-            raise ValidationError("The code is not right", [FieldError(
-                field="code", message="enter the 6-digit code your app shows now")])
+            raise ValidationError(msg("The code is not right"), [FieldError(
+                field="code", message=msg("enter the 6-digit code your app shows now"))])
         user.totp_enabled, user.totp_secret, user.totp_last_step = False, None, None
         record(session, principal, "auth.totp_disable", target=user.username)

@@ -16,7 +16,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from fansipan.errors import FieldError, ValidationError
+from fansipan.errors import FieldError, Message, ValidationError, msg
 from fansipan.settings import Settings
 
 MAX_LENGTH = 128
@@ -71,25 +71,25 @@ def random_password() -> str:
 def check_password(password: str, *, settings: Settings, username: str = "",
                    field: str = "password") -> None:
     """Raise a ValidationError naming every way `password` fails the policy."""
-    problems: list[str] = []
+    problems: list[Message] = []
     if len(password) < settings.password_min_length:
-        problems.append(f"use at least {settings.password_min_length} characters "
-                        f"(it has {len(password)}); a sentence of a few words is easy to "
-                        "remember")
+        problems.append(msg("use at least {least} characters (it has {count}); a sentence of "
+                            "a few words is easy to remember",
+                            least=settings.password_min_length, count=len(password)))
     if len(password) > MAX_LENGTH:
-        problems.append(f"use at most {MAX_LENGTH} characters")
+        problems.append(msg("use at most {most} characters", most=MAX_LENGTH))
     if password.lower() in _common() or password.lower().rstrip("0123456789!@#.") in _common():
-        problems.append("it is one of the most common passwords; choose another")
+        problems.append(msg("it is one of the most common passwords; choose another"))
     if len(username) >= 3 and username.lower() in password.lower():
-        problems.append("it contains the username; choose one that does not")
+        problems.append(msg("it contains the username; choose one that does not"))
     classes = _character_classes(password)
     if classes < settings.password_character_classes:
-        problems.append(
-            f"mix at least {settings.password_character_classes} of: lower-case letters, "
-            f"upper-case letters, digits, other characters (it has {classes})"
-        )
+        problems.append(msg(
+            "mix at least {least} of: lower-case letters, upper-case letters, digits, other "
+            "characters (it has {count})", least=settings.password_character_classes,
+            count=classes))
     if problems:
-        raise ValidationError("The password does not meet the password policy", [
+        raise ValidationError(msg("The password does not meet the password policy"), [
             FieldError(field=field, message=p) for p in problems
         ])
 

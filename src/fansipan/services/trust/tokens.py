@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal, PrincipalKind
-from fansipan.errors import FieldError, NotFound, PermissionDenied, Unauthenticated
+from fansipan.errors import FieldError, NotFound, PermissionDenied, Unauthenticated, msg
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import require
 from fansipan.services.trust.accounts import manage_account, principal_of
@@ -63,7 +63,7 @@ def _owner(session: Session, principal: Principal, owner: str | None) -> UserRow
     """The account a token belongs to: oneself, or a connected system one manages."""
     if owner is None or (owner == principal.name and principal.kind is PrincipalKind.USER):
         if principal.kind is not PrincipalKind.USER or principal.id is None:
-            raise Unauthenticated("Sign in with a personal account to manage your tokens")
+            raise Unauthenticated(msg("Sign in with a personal account to manage your tokens"))
         if principal.must_change_password:
             require(principal, Permission.READ_DATA)  # raises: change the password first
         user = session.get(UserRow, principal.id)
@@ -71,16 +71,15 @@ def _owner(session: Session, principal: Principal, owner: str | None) -> UserRow
         require(principal, Permission.MANAGE_CLIENTS)
         user = session.scalars(select(UserRow).where(UserRow.username == owner)).one_or_none()
         if user is not None and user.kind != PrincipalKind.CLIENT.value:
-            raise PermissionDenied("Tokens of a person are managed by that person; you can "
-                                   "manage the tokens of connected systems")
+            raise PermissionDenied(msg("Tokens of a person are managed by that person; you can "
+                                       "manage the tokens of connected systems"))
         if user is not None:
             # A token acts with its system's reach: an integrator may not mint one for a
             # system that reaches further than the integrator itself.
             manage_account(session, principal, user)
     if user is None:
-        raise NotFound("No such account", [FieldError(field="owner", value=owner,
-                                                      message="there is no account by that "
-                                                              "name")])
+        raise NotFound(msg("No such account"), [FieldError(
+            field="owner", value=owner, message=msg("there is no account by that name"))])
     return user
 
 
@@ -119,9 +118,9 @@ def revoke_token(*, session: Session, principal: Principal, token_id: int,
         user = _owner(session, principal, owner)
         row = session.get(ApiTokenRow, token_id)
         if row is None or row.user_id != user.id:
-            raise NotFound("No such token", [FieldError(field="token_id", value=str(token_id),
-                                                        message="list the tokens to see their "
-                                                                "ids")])
+            raise NotFound(msg("No such token"), [FieldError(field="token_id", value=str(token_id),
+                                                        message=msg("list the tokens to see their "
+                                                                    "ids"))])
         if row.revoked_at is None:
             row.revoked_at = _now()
             record(session, principal, "token.revoke", target=user.username,
@@ -138,9 +137,9 @@ def token_principal(*, session: Session, settings: Settings, token: str,
             ApiTokenRow.digest == digest(settings, token))).one_or_none()
         user = session.get(UserRow, row.user_id) if row is not None else None
         if row is None or user is None or row.revoked_at is not None or not user.active:
-            raise Unauthenticated("The API token is unknown or revoked; ask for a new one")
+            raise Unauthenticated(msg("The API token is unknown or revoked; ask for a new one"))
         if row.expires_at is not None and _aware(row.expires_at) <= now:
-            raise Unauthenticated("The API token has expired; issue a new one")
+            raise Unauthenticated(msg("The API token has expired; issue a new one"))
         principal = principal_of(session, user, via=f"token:{row.id}", ip=ip)
         stale = row.last_used_at is None or _aware(row.last_used_at) + TOUCH_EVERY <= now
         token_id = row.id

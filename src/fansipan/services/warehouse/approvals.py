@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.periods import parse_period
-from fansipan.errors import Conflict, FieldError
+from fansipan.errors import Conflict, FieldError, Message, msg
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import data_scope, require
@@ -58,10 +58,17 @@ _STEPS = {
     "reopen": (Permission.APPROVE, {ApprovalState.SUBMITTED, ApprovalState.APPROVED},
                ApprovalState.OPEN),
 }
-_HINT = {
-    "submit": "it is {state}; an approver must reopen it before it can be submitted again",
-    "approve": "it is {state}; an officer must submit it first",
-    "reopen": "it is open already",
+_REFUSED: dict[str, Message] = {
+    "submit": msg("{unit} {period} cannot be submitted: it is {state}; an approver must "
+                  "reopen it before it can be submitted again"),
+    "approve": msg("{unit} {period} cannot be approved: it is {state}; an officer must "
+                   "submit it first"),
+    "reopen": msg("{unit} {period} cannot be reopened: it is open already"),
+}
+_STATE_NAMES: dict[ApprovalState, Message] = {
+    ApprovalState.OPEN: msg("open"),
+    ApprovalState.SUBMITTED: msg("submitted"),
+    ApprovalState.APPROVED: msg("approved"),
 }
 
 
@@ -85,9 +92,10 @@ def change_state(*, session: Session, principal: Principal, unit: str, period: s
             session.add(row)
         before = ApprovalState(row.state)
         if before not in starts:
-            raise Conflict(f"{u.code} ({u.name}) {p.id} cannot be {action}d: "
-                           + _HINT[action].format(state=before.value), [FieldError(
-                               field="period", value=p.id, message=f"state is {before.value}")])
+            state = _STATE_NAMES[before]
+            raise Conflict(Message(_REFUSED[action].msgid, params={
+                "unit": f"{u.code} ({u.name})", "period": p.id, "state": state}), [FieldError(
+                    field="period", value=p.id, message=msg("state is {state}", state=state))])
         row.state, row.updated_at = target.value, now
         row.comment = (note.comment if note else "") or row.comment
         if action == "submit":
@@ -154,9 +162,10 @@ def check_not_locked(session: Session, catalog: Catalog,
                 owner = h.unit(lock.unit_id)
                 errors.append(FieldError(
                     field="period", row=row, value=lock.period,
-                    message=f"{owner.code} ({owner.name}) {lock.period} is approved and "
-                            f"locked; ask an approver to reopen it"))
+                    message=msg("{unit} {period} is approved and locked; ask an approver "
+                                "to reopen it", unit=f"{owner.code} ({owner.name})",
+                                period=lock.period)))
                 break
     if errors:
-        raise Conflict(f"{len(errors)} row(s) fall in approved, locked data; nothing was saved",
-                       errors)
+        raise Conflict(msg("{count} row(s) fall in approved, locked data; nothing was saved",
+                           count=len(errors)), errors)

@@ -26,16 +26,22 @@ from fansipan.domain.value_rules import (
     plain_number,
     shown,
 )
-from fansipan.errors import FansipanError
+from fansipan.errors import FansipanError, Message, msg, pmsg
 from fansipan.services.catalog import Catalog, unknown_message
 from fansipan.services.trust.access import Scope
 
-_LEVEL_VI = {"country": "quốc gia", "province": "tỉnh", "district": "huyện",
-             "commune": "xã", "agency": "cơ quan"}
-_PERIOD_VI = {PeriodType.DAY: "ngày", PeriodType.WEEK: "tuần", PeriodType.MONTH: "tháng",
-              PeriodType.QUARTER: "quý", PeriodType.SIX_MONTH: "6 tháng",
-              PeriodType.YEAR: "năm"}
-_FORMS_VI = "2022, 2022S1, 2022Q1, 2022-03, 2022W05 hoặc 2022-03-15"
+_LEVELS: dict[str, Message] = {
+    "country": pmsg("level", "country"), "province": pmsg("level", "province"),
+    "district": pmsg("level", "district"), "commune": pmsg("level", "commune"),
+    "agency": pmsg("level", "agency")}
+
+
+def _levels(levels: tuple[str, ...] | list[str]) -> Message:
+    """Levels joined for reading ("commune, district"), each said in the reader's language."""
+    names = {f"l{i}": _LEVELS.get(x, x) for i, x in enumerate(levels)}
+    return Message(", ".join("{" + k + "}" for k in names), params=names)
+
+
 def _dmy(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
@@ -203,18 +209,15 @@ class RowChecker:
         if code is not None:
             return c.indicator_ids[code], c.indicators[code]
         if not text:
-            return pending_conflict("indicator", text, "an indicator code is required",
-                             "thiếu mã chỉ tiêu", "value_required")
+            return pending_conflict("indicator", text, msg("an indicator code is required"),
+                                    "value_required")
         if self.indicator_scheme is IdScheme.UID:
-            return pending_conflict(
-                "indicator", text, f"there is no indicator with uid {text!r}; send uids, or "
-                "codes with idScheme=code",
-                f"không có chỉ tiêu nào có uid {text!r}; gửi uid, hoặc gửi mã với "
-                "idScheme=code", "unknown_indicator")
-        en = unknown_message("indicator code", text, c.indicators)
-        hint = en.partition("; did you mean ")[2].rstrip("?")
-        vi = f"không có mã chỉ tiêu {text!r}" + (f"; có phải {hint}?" if hint else "")
-        return pending_conflict("indicator", text, en, vi, "unknown_indicator")
+            return pending_conflict("indicator", text, msg(
+                "there is no indicator with uid {uid}; send uids, or codes with idScheme=code",
+                uid=repr(text)), "unknown_indicator")
+        return pending_conflict("indicator", text,
+                                unknown_message("indicator code", text, c.indicators),
+                                "unknown_indicator")
 
     def _period(self, text: object) -> PeriodInfo | RowConflict:
         key = text if isinstance(text, str) else str(text)
@@ -224,10 +227,9 @@ class RowChecker:
                 found = PeriodInfo.of(parse_period(key))
             except FansipanError as exc:
                 reason = exc.errors[0].message if exc.errors else exc.message
-                found = pending_conflict(
-                    "period", key, f"{reason}; use {ACCEPTED_FORMS}",
-                    f"{shown(key)!r} không phải kỳ báo cáo hợp lệ ({reason}); viết như "
-                    f"{_FORMS_VI}", "bad_period")
+                found = pending_conflict("period", key, msg(
+                    "{given} is not a valid period ({reason}); write it as {forms}",
+                    given=repr(shown(key)), reason=reason, forms=ACCEPTED_FORMS), "bad_period")
             self._periods[key] = found
         return found
 
@@ -241,17 +243,15 @@ class RowChecker:
 
     def _find_unit(self, text: str, on: date, period_id: str) -> int | RowConflict:
         if not text:
-            return pending_conflict("unit", text, "a unit code is required", "thiếu mã đơn vị",
-                             "value_required")
+            return pending_conflict("unit", text, msg("a unit code is required"),
+                                    "value_required")
         if self.unit_scheme is not IdScheme.CODE and is_uid(text) and (
                 text in self._unit_by_uid):
             return self._unit_by_uid[text]
         if self.unit_scheme is IdScheme.UID:
-            return pending_conflict(
-                "unit", text, f"there is no unit with uid {text!r}; send uids, or codes with "
-                "orgUnitIdScheme=code",
-                f"không có đơn vị nào có uid {text!r}; gửi uid, hoặc gửi mã với "
-                "orgUnitIdScheme=code", "unknown_unit")
+            return pending_conflict("unit", text, msg(
+                "there is no unit with uid {uid}; send uids, or codes with "
+                "orgUnitIdScheme=code", uid=repr(text)), "unknown_unit")
         h = self.catalog.hierarchy
         try:
             return h.find(text, on).id
@@ -259,27 +259,25 @@ class RowChecker:
             versions = h.versions(text)
             if not versions:
                 codes = {u.code for u in h}
-                en = unknown_message("unit code", text, codes)
-                hint = en.partition("; did you mean ")[2].rstrip("?")
-                vi = f"không có mã đơn vị {text!r}" + (f"; có phải {hint}?" if hint else "")
-                return pending_conflict("unit", text, en, vi, "unknown_unit")
+                return pending_conflict("unit", text, unknown_message("unit code", text, codes),
+                                        "unknown_unit")
             spans = ", ".join(
                 f"{u.name} ({_dmy(u.valid_from) if u.valid_from else '…'} – "
                 f"{_dmy(u.valid_to) if u.valid_to else '…'})" for u in versions)
-            return pending_conflict(
-                "unit", text, exc.message,
-                f"mã đơn vị {text!r} không có hiệu lực vào ngày {_dmy(on)} (cuối kỳ "
-                f"{period_id}); mã này thuộc: {spans}", "unit_not_in_force")
+            del exc
+            return pending_conflict("unit", text, msg(
+                "unit code {code} is not in force on {day} (the end of {period}); the code "
+                "belongs to: {spans}", code=repr(text), day=_dmy(on), period=period_id,
+                spans=spans), "unit_not_in_force")
 
     def _fit(self, ind_id: int, ind: Indicator, period: PeriodInfo) -> RowConflict | None:
         key = (ind_id, period.type)
         if key not in self._fits:
             self._fits[key] = None if ind.accepts_period_type(period.type) else pending_conflict(
-                "period", period.id,
-                f"{ind.code} is reported by {ind.periodicity.value} or coarser; {period.id} "
-                f"is a {period.type.value}",
-                f"{ind.code} báo cáo theo {_PERIOD_VI[ind.periodicity]} hoặc kỳ dài hơn; "
-                f"{period.id} là kỳ {_PERIOD_VI[period.type]}", "wrong_period_type")
+                "period", period.id, msg(
+                    "{code} is reported by {periodicity} or a longer period; {period} is a "
+                    "{kind}", code=ind.code, periodicity=ind.periodicity.word,
+                    period=period.id, kind=period.type.word), "wrong_period_type")
         return self._fits[key]
 
     def _level(self, ind_id: int, ind: Indicator, unit_id: int, ref: str) -> RowConflict | None:
@@ -287,12 +285,10 @@ class RowChecker:
         if key not in self._levels:
             unit = self.catalog.hierarchy.unit(unit_id)
             bad = bool(ind.levels) and unit.level.value not in ind.levels
-            self._levels[key] = pending_conflict(
-                "unit", ref,
-                f"{ind.code} is entered for {', '.join(ind.levels)}; {unit.code} "
-                f"({unit.name}) is a {unit.level.value}",
-                f"{ind.code} được nhập cho cấp {', '.join(_LEVEL_VI.get(x, x) for x in ind.levels)}"
-                f"; {unit.code} ({unit.name}) là cấp {_LEVEL_VI.get(unit.level.value)}",
+            self._levels[key] = pending_conflict("unit", ref, msg(
+                "{code} is entered for {levels}; {unit} is a {level}", code=ind.code,
+                levels=_levels(ind.levels), unit=f"{unit.code} ({unit.name})",
+                level=_LEVELS.get(unit.level.value, unit.level.value)),
                 "wrong_level") if bad else None
         return self._levels[key]
 
@@ -304,17 +300,14 @@ class RowChecker:
         found = None
         if scope is not None and not scope.allows_unit(unit_id):
             unit = self.catalog.hierarchy.unit(unit_id)
-            found = pending_conflict(
-                "unit", unit.code,
-                f"{unit.code} ({unit.name}) is outside the units of your account",
-                f"đơn vị {unit.code} ({unit.name}) nằm ngoài phạm vi đơn vị được cấp cho "
-                "tài khoản của bạn; đề nghị quản trị mở rộng phạm vi hoặc bỏ dòng này",
+            found = pending_conflict("unit", unit.code, msg(
+                "{unit} is outside the units of your account; ask an administrator to widen "
+                "your scope, or leave this row out", unit=f"{unit.code} ({unit.name})"),
                 "outside_scope", Problem.SCOPE)
         elif scope is not None and not scope.allows_indicator(ind_id):
             code = self.catalog.indicator_codes[ind_id]
-            found = pending_conflict(
-                "indicator", code, f"{code} is outside the indicators of your account",
-                f"chỉ tiêu {code} nằm ngoài phạm vi chỉ tiêu được cấp cho tài khoản của bạn",
+            found = pending_conflict("indicator", code, msg(
+                "{code} is outside the indicators of your account", code=code),
                 "outside_scope", Problem.SCOPE)
         self._scoped[key] = found
         return found
@@ -322,8 +315,8 @@ class RowChecker:
     @staticmethod
     def _number(value: object, row: int) -> float | RowConflict:
         if value is None or (isinstance(value, str) and not value.strip()):
-            return RowConflict(row, "value", None, "a value is required", "thiếu giá trị",
-                            "value_required")
+            return RowConflict(row, "value", None, msg("a value is required"),
+                               "value_required")
         if isinstance(value, float | int) and not isinstance(value, bool):
             number = float(value)
             if math.isfinite(number):
@@ -342,10 +335,9 @@ class RowChecker:
             except FansipanError:
                 pass
         text = shown(value)
-        return RowConflict(row, "value", text,
-                        f"{text!r} is not a number; write it like 1234.5 or 1234,5",
-                        f"{text!r} không phải là số; viết như 1234,5 hoặc 1.234,5",
-                        "not_a_number")
+        return RowConflict(row, "value", text, msg(
+            "{given} is not a number; write it like 1234.5 or 1234,5", given=repr(text)),
+            "not_a_number")
 
 
 def _resolved(parts: tuple[int, int, int, PeriodInfo, float | None, str | None]

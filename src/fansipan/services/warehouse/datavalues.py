@@ -24,6 +24,7 @@ from fansipan.errors import (
     NotFound,
     PermissionDenied,
     ValidationError,
+    msg,
 )
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.stamps import UtcDateTime
@@ -111,18 +112,19 @@ def refusal(conflicts: Sequence[RowConflict], count: int) -> FansipanError:
             continue
         if problem is Problem.INVALID:
             return ValidationError(
-                f"{count} problem(s) found; nothing was saved. Fix the rows named and send "
-                "them again.", errors)
+                msg("{count} problem(s) found; nothing was saved. Fix the rows named and send them "
+                    "again.", count=count), errors)
         if problem is Problem.SCOPE:
             return PermissionDenied(
-                f"{len(errors)} row(s) are outside what you may write; nothing was saved. "
-                "Ask an administrator to extend your scope, or remove those rows", errors)
+                msg("{count} row(s) are outside what you may write; nothing was saved. Ask an "
+                    "administrator to extend your scope, or remove those rows",
+                    count=len(errors)), errors)
         if problem is Problem.LOCKED:
-            return ConflictError(f"{len(errors)} row(s) fall in approved, locked data; nothing "
-                             "was saved", errors)
-        return ValidationError(f"{len(errors)} row(s) clash with stored values; nothing was "
-                               "saved", errors)
-    return ValidationError(f"{count} problem(s) found; nothing was saved")
+            return ConflictError(msg("{count} row(s) fall in approved, locked data; nothing was "
+                                     "saved", count=len(errors)), errors)
+        return ValidationError(msg("{count} row(s) clash with stored values; nothing was saved",
+                                   count=len(errors)), errors)
+    return ValidationError(msg("{count} problem(s) found; nothing was saved", count=count))
 
 
 def get_value(
@@ -145,7 +147,8 @@ def get_value(
             DataValueRow.unit_id == u.id, DataValueRow.period == p.id,
         )).one_or_none()
         if row is None or (row.deleted and not include_deleted):
-            raise NotFound(f"No value of {ind.code} for {u.code} ({u.name}) in {p.id}")
+            raise NotFound(msg("No value of {code} for {code2} ({name}) in {id}", code=ind.code,
+                               code2=u.code, name=u.name, id=p.id))
         return _public(catalog, row)
 
 

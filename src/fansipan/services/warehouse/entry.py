@@ -14,7 +14,8 @@ from fansipan.domain.indicators import Indicator
 from fansipan.domain.periods import Period, PeriodType, parse_period
 from fansipan.domain.rows import RawValue
 from fansipan.domain.units import Unit
-from fansipan.errors import FieldError, ValidationError
+from fansipan.errors import FieldError, ValidationError, msg
+from fansipan.locale import say
 from fansipan.services.trust.access import require
 from fansipan.services.warehouse.approvals import ApprovalPublic, ApprovalState, list_approvals
 from fansipan.services.warehouse.datavalues import ValueQuery, list_values
@@ -74,9 +75,9 @@ def entry_grid(*, session: Session, principal: Principal, unit: str | None,
     view = viewpoint(session, principal)
     p = parse_period(period) if period else default_period(today)
     if p.type not in (PeriodType.MONTH, PeriodType.QUARTER, PeriodType.YEAR):
-        raise ValidationError("Enter data by month, quarter or year", [FieldError(
-            field="period", value=p.id, message="write a month (2024-03), a quarter (2024Q1) "
-                                                "or a year (2024)")])
+        raise ValidationError(msg("Enter data by month, quarter or year"), [FieldError(
+            field="period", value=p.id, message=msg("write a month (2024-03), a quarter (2024Q1) "
+                                                    "or a year (2024)"))])
     catalog = view.catalog
     sectors = {c: (s.name_en if lang == "en" else s.name_vi) for c, s in catalog.sectors.items()}
     group = sector if sector in sectors else next(iter(sectors))
@@ -144,5 +145,5 @@ def save_entry(*, session: Session, principal: Principal, unit: str, period: str
     errors: dict[str, list[str]] = {}
     for c in writer.outcome.conflicts:
         code = codes[c.row - 1] if 0 < c.row <= len(codes) else "*"
-        errors.setdefault(code, []).append(c.message if lang == "en" else c.message_vi)
+        errors.setdefault(code, []).append(say(c.message, lang))
     return EntryResult(writer.outcome, errors)

@@ -17,7 +17,7 @@ from fansipan.domain.indicators import (
 )
 from fansipan.domain.periods import PeriodType
 from fansipan.domain.targets import Direction
-from fansipan.errors import Conflict, FieldError, ValidationError
+from fansipan.errors import Conflict, FieldError, ValidationError, msg
 from fansipan.services.catalog import load_catalog, unknown_message
 from fansipan.services.trust.access import data_scope, require
 from fansipan.services.trust.audit import record, record_for
@@ -133,23 +133,21 @@ def set_visibility(*, session: Session, principal: Principal, code: str,
         ind = catalog.indicator(code)
         parts = catalog.parts.get(ind.code, frozenset())
         if data.discloses_parts and not parts:
-            raise ValidationError("Only a derived indicator discloses parts", [FieldError(
+            raise ValidationError(msg("Only a derived indicator discloses parts"), [FieldError(
                 field="discloses_parts", value=ind.code,
-                message=f"{ind.code} has no formula, so there is nothing to disclose; "
-                        "leave discloses_parts out / Chỉ tiêu không có công thức, bỏ "
-                        "discloses_parts")])
+                message=msg("{code} has no formula, so there is nothing to disclose; leave "
+                            "discloses_parts out", code=ind.code))])
         hidden = sorted(parts - _public_codes(session))
         if data.public and hidden and not data.discloses_parts:
-            raise Conflict("Publishing this derived indicator would disclose private parts",
+            raise Conflict(msg("Publishing this derived indicator would disclose private parts"),
                            [FieldError(
                                field="discloses_parts", value=ind.code,
-                               message=f"{ind.code} is computed from {', '.join(hidden)}, "
-                                       "which are not public: anyone could work them out "
-                                       "from it. Publish them first, or confirm with "
-                                       "discloses_parts=true (fansipan indicators publish "
-                                       "--confirm-disclosure) / Công bố chỉ tiêu này sẽ lộ "
-                                       f"{', '.join(hidden)}; công bố các chỉ tiêu đó trước "
-                                       "hoặc xác nhận discloses_parts=true")])
+                               message=msg("{code} is computed from {parts}, which are not "
+                                           "public: anyone could work them out from it. "
+                                           "Publish them first, or confirm with "
+                                           "discloses_parts=true (fansipan indicators publish "
+                                           "--confirm-disclosure)", code=ind.code,
+                                           parts=", ".join(hidden)))])
         row = session.scalars(select(IndicatorRow).where(IndicatorRow.code == ind.code)).one()
         before, row.public = row.public, data.public
         row.discloses_parts = data.discloses_parts
@@ -207,10 +205,11 @@ def create_indicator(*, session: Session, data: IndicatorCreate,
     with audited_transaction(session):
         catalog = load_catalog(session)
         if data.code in catalog.indicators:
-            raise Conflict("The indicator exists already", [FieldError(
-                field="code", value=data.code, message=f"{data.code} is already in the catalogue")])
+            raise Conflict(msg("The indicator exists already"), [FieldError(
+                field="code", value=data.code, message=msg("{code} is already in the catalogue",
+                                                           code=data.code))])
         if data.sector not in catalog.sectors:
-            raise ValidationError("Unknown sector", [FieldError(
+            raise ValidationError(msg("Unknown sector"), [FieldError(
                 field="sector", value=data.sector,
                 message=unknown_message("sector", data.sector, catalog.sectors))])
         new = Indicator(**{**data.model_dump(), "levels": tuple(data.levels),

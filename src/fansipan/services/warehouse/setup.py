@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from fansipan.errors import StoreUnavailable
+from fansipan.errors import StoreUnavailable, msg
 from fansipan.settings import Settings
 from fansipan.store.engine import make_engine
 from fansipan.store.migrate import current_revision, head_revision, upgrade_store
@@ -25,7 +25,7 @@ def upgrade(settings: Settings, *, create_dir: bool = True) -> tuple[str | None,
         upgrade_store(engine)
         return before, head_revision()
     except OperationalError as exc:
-        raise StoreUnavailable(f"Cannot open the database: {exc.orig}") from None
+        raise StoreUnavailable(msg("Cannot open the database: {reason}", reason=exc.orig)) from None
     finally:
         engine.dispose()
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.numbers import parse_number
 from fansipan.domain.periods import Period, parse_period
-from fansipan.errors import FieldError, ValidationError
+from fansipan.errors import FieldError, ValidationError, msg
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import Scope, data_scope, require
@@ -101,9 +101,10 @@ def _resolve(catalog: Catalog, data: TargetWrite) -> tuple[Period, int, int]:
     indicator = catalog.indicator(data.indicator)
     unit = catalog.unit(data.unit, period.end)
     if not indicator.accepts_period_type(period.type):
-        raise ValidationError("Target period does not fit the indicator", [FieldError(
+        raise ValidationError(msg("Target period does not fit the indicator"), [FieldError(
             field="period", value=data.period,
-            message=f"{indicator.code} is reported by {indicator.periodicity.value} or coarser",
+            message=msg("{code} is reported by {periodicity} or a longer period",
+                        code=indicator.code, periodicity=indicator.periodicity.word),
         )])
     return period, catalog.indicator_ids[indicator.code], unit.id
 

@@ -76,12 +76,13 @@
 
   function check(input) {
     var n = parseNumber(input.value);
-    var lang = document.documentElement.lang;
+    // The words come with the form, from the page's catalogue.
+    var words = input.form ? input.form.dataset : {};
     var msg = "";
     var lo = input.getAttribute("data-min"), hi = input.getAttribute("data-max");
-    if (Number.isNaN(n)) msg = lang === "en" ? "not a number" : "không phải là số";
-    else if (n !== null && lo !== null && n < Number(lo)) msg = (lang === "en" ? "below " : "nhỏ hơn ") + lo;
-    else if (n !== null && hi !== null && n > Number(hi)) msg = (lang === "en" ? "above " : "lớn hơn ") + hi;
+    if (Number.isNaN(n)) msg = words.notNumber || "";
+    else if (n !== null && lo !== null && n < Number(lo)) msg = (words.below || "").replace("{least}", lo);
+    else if (n !== null && hi !== null && n > Number(hi)) msg = (words.above || "").replace("{most}", hi);
     var id = "hint-" + input.id;
     var hint = document.getElementById(id);
     if (msg) {

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from fansipan.errors import FansipanError, FieldError, Unauthenticated
+from fansipan.errors import FansipanError, FieldError, Unauthenticated, msg
 from fansipan.http.deps import (
     SessionDep,
     SettingsDep,
@@ -15,6 +15,7 @@ from fansipan.http.deps import (
     csrf_cookie_name,
     session_cookie_name,
 )
+from fansipan.locale import LANGS, tr
 from fansipan.services.trust.auth import (
     LoginRequest,
     PasswordChange,
@@ -23,7 +24,6 @@ from fansipan.services.trust.auth import (
     logout,
 )
 from fansipan.web.deps import Lang, Viewer, page_router
-from fansipan.web.i18n import LANGS, translate
 from fansipan.web.pages import LANG_COOKIE, render
 
 router = page_router()
@@ -38,7 +38,7 @@ def _local(target: str | None) -> str:
 
 @router.get("/login")
 def login_page(request: Request, lang: Lang, next: str = "/") -> Response:
-    return render(request, "login.html", title=translate("sign_in", lang), next=_local(next),
+    return render(request, "login.html", title=tr(lang, "Sign in"), next=_local(next),
                   errors=[], username="")
 
 
@@ -55,7 +55,7 @@ def login_submit(request: Request, session: SessionDep, settings: SettingsDep, l
     except FansipanError as exc:
         errors = exc.errors or [FieldError(field="password", message=exc.message)]
         return render(request, "login.html", status=exc.status,
-                      title=translate("sign_in", lang), next=_local(next), errors=errors,
+                      title=tr(lang, "Sign in"), next=_local(next), errors=errors,
                       username=username)
     target = "/password" if signed.must_change_password else _local(next)
     response = RedirectResponse(target, status_code=303)
@@ -72,7 +72,7 @@ def logout_submit(request: Request, session: SessionDep, settings: SettingsDep,
                   viewer: Viewer) -> Response:
     token = request.cookies.get(session_cookie_name(settings))
     if token is None or not viewer.via.startswith("session:"):
-        raise Unauthenticated("You are not signed in with a session")
+        raise Unauthenticated(msg("You are not signed in with a session"))
     logout(session=session, settings=settings, token=token, principal=viewer)
     response = RedirectResponse("/", status_code=303)
     for name in (session_cookie_name(settings), csrf_cookie_name(settings)):
@@ -84,8 +84,8 @@ def logout_submit(request: Request, session: SessionDep, settings: SettingsDep,
 @router.get("/password")
 def password_page(request: Request, viewer: Viewer, lang: Lang) -> Response:
     if viewer.is_anonymous:
-        raise Unauthenticated("Sign in first to change your password")
-    return render(request, "password.html", title=translate("change_password", lang),
+        raise Unauthenticated(msg("Sign in first to change your password"))
+    return render(request, "password.html", title=tr(lang, "Change password"),
                   errors=[], done=False)
 
 
@@ -104,10 +104,10 @@ def password_submit(request: Request, session: SessionDep, settings: SettingsDep
         if exc.status == 401:
             raise
         return render(request, "password.html", status=exc.status,
-                      title=translate("change_password", lang),
+                      title=tr(lang, "Change password"),
                       errors=exc.errors or [FieldError(field="new_password",
                                                        message=exc.message)], done=False)
-    return render(request, "password.html", title=translate("change_password", lang),
+    return render(request, "password.html", title=tr(lang, "Change password"),
                   errors=[], done=True)
 
 

@@ -8,10 +8,10 @@ from starlette.concurrency import run_in_threadpool
 
 from fansipan.errors import FansipanError, FieldError
 from fansipan.http.deps import SessionDep
+from fansipan.locale import tr
 from fansipan.services.warehouse.approvals import change_state
 from fansipan.services.warehouse.entry import entry_grid, save_entry
 from fansipan.web.deps import Lang, Viewer, page_router
-from fansipan.web.i18n import translate
 from fansipan.web.pages import render
 
 router = page_router()
@@ -29,7 +29,7 @@ def _render(request: Request, session: SessionDep, viewer: Viewer, lang: str,
             typed: dict[str, str] | None = None) -> Response:
     grid = entry_grid(session=session, principal=viewer, unit=unit, period=period,
                       sector=sector, lang=lang)
-    return render(request, "entry.html", status=status, title=translate("entry_title", lang),
+    return render(request, "entry.html", status=status, title=tr(lang, "Enter data"),
                   grid=grid, message=message, field_errors=field_errors or {}, errors=errors or [],
                   typed=typed or {})
 
@@ -53,8 +53,8 @@ async def entry_save(request: Request, session: SessionDep, viewer: Viewer,
     comments = {k[2:]: v for k, v in fields.items() if k.startswith("c:")}
     if not unit or not period:
         return _render(request, session, viewer, lang, unit or None, period or None, sector,
-                       status=422, errors=[FieldError(field="unit", message=translate(
-                           "entry_pick", lang))])
+                       status=422, errors=[FieldError(field="unit", message=tr(
+                           lang, "Choose unit, period and group"))])
     def work() -> Response:
         result = save_entry(session=session, principal=viewer, unit=unit, period=period,
                             values=values, comments=comments, lang=lang)
@@ -63,8 +63,8 @@ async def entry_save(request: Request, session: SessionDep, viewer: Viewer,
             return _render(request, session, viewer, lang, unit, period, sector, status=422,
                            field_errors=result.errors, errors=general, typed=values)
         out = result.outcome
-        message = translate("saved", lang, created=out.created, updated=out.updated,
-                            unchanged=out.unchanged)
+        message = tr(lang, "Saved: {created} new, {updated} changed, {unchanged} unchanged.",
+                     created=out.created, updated=out.updated, unchanged=out.unchanged)
         if action == "submit":
             try:
                 done = change_state(session=session, principal=viewer, unit=unit,
@@ -74,8 +74,8 @@ async def entry_save(request: Request, session: SessionDep, viewer: Viewer,
                                status=exc.status, message=message,
                                errors=exc.errors or [FieldError(field="approval",
                                                                 message=exc.message)])
-            message += " " + translate("submitted", lang, unit=done.unit_name,
-                                       period=done.period)
+            message += " " + tr(lang, "Submitted {unit}, {period} for approval.",
+                                unit=done.unit_name, period=done.period)
         return _render(request, session, viewer, lang, unit, period, sector, message=message)
 
     return await run_in_threadpool(work)

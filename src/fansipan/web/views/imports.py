@@ -9,10 +9,10 @@ from starlette.concurrency import run_in_threadpool
 from fansipan.domain.access import Permission
 from fansipan.http.deps import SessionDep, SettingsDep
 from fansipan.http.uploads import spool
+from fansipan.locale import tr
 from fansipan.services.trust.access import require
 from fansipan.services.warehouse.entry import entry_grid
 from fansipan.web.deps import Lang, Viewer, page_router
-from fansipan.web.i18n import translate
 from fansipan.web.importing import FileImporter, ImportOutcome
 from fansipan.web.pages import render
 
@@ -32,7 +32,7 @@ def _page(request: Request, session: SessionDep, viewer: Viewer, lang: str,
     grid = entry_grid(session=session, principal=viewer, unit=None, period=None, sector=None,
                       lang=lang)
     return render(request, "imports.html", status=status,
-                  title=translate("imports_title", lang), outcome=outcome, grid=grid)
+                  title=tr(lang, "Import data from a file"), outcome=outcome, grid=grid)
 
 
 @router.get("/imports")

@@ -11,11 +11,12 @@ from fastapi.responses import Response
 from fansipan.domain.indicators import Indicator
 from fansipan.domain.periods import Period
 from fansipan.http.deps import SessionDep
+from fansipan.locale import tr
 from fansipan.services.insight.indicator_page import IndicatorPage, indicator_page
 from fansipan.services.warehouse.viewpoints import viewpoint
 from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
 from fansipan.web.formatting import number, value_decimals
-from fansipan.web.i18n import translate
+from fansipan.web.labels import label
 from fansipan.web.pages import render
 from fansipan.web.tables import Table, check_format, download, split_format
 
@@ -26,15 +27,16 @@ UnitQuery = Query(default=None, max_length=40, description="A unit code or uid")
 
 
 def _list_table(indicators: list[Indicator], sectors: dict[str, str], lang: str) -> Table:
-    t = partial(translate, lang=lang)
-    table = Table(name="indicators", title=t("indicators"),
+    _t = partial(tr, lang)
+    table = Table(name="indicators", title=_t("Indicators"),
                   keys=["code", "name", "sector", "unit_of_measure", "periodicity", "formula"],
-                  labels=[t("code"), t("name"), t("sector"), t("unit_of_measure"),
-                          t("periodicity"), t("formula")])
+                  labels=[_t("Code"), _t("Name"), _t("Sector"), _t("Unit of measure"),
+                          _t("Reported"), _t("Formula")])
     for ind in indicators:
         table.rows.append([ind.code, ind.name(lang), sectors.get(ind.sector, ind.sector),
                            ind.unit_en if lang == "en" else ind.unit_vi,
-                           ind.periodicity.value, ind.formula or ""])
+                           label("periodicity", ind.periodicity.value, lang),
+                           ind.formula or ""])
     return table
 
 
@@ -45,7 +47,7 @@ def indicator_list(request: Request, session: SessionDep, viewer: Viewer,
     sectors = {c: (s.name_en if lang == "en" else s.name_vi)
                for c, s in view.catalog.sectors.items()}
     groups = [(code, name, view.indicators(code)) for code, name in sectors.items()]
-    return render(request, "indicators.html", title=translate("indicators", lang),
+    return render(request, "indicators.html", title=tr(lang, "Indicators"),
                   groups=[g for g in groups if g[2]])
 
 
@@ -73,19 +75,21 @@ def indicator_view(ref: str, request: Request, session: SessionDep, warehouse: W
 
 
 def unit_table(data: IndicatorPage, lang: str) -> Table:
-    t = partial(translate, lang=lang)
+    _t = partial(tr, lang)
     table = Table(
         name=f"{data.indicator.code}-{data.unit.code}-{data.period.id}",
         title=data.indicator.code,
         keys=["rank", "rank_of", "unit_code", "unit", "level", "value", "last_year", "change",
               "change_pct", "share_of_parent", "comparison"],
-        labels=[t("rank"), "/", t("code"), t("unit"), "level", t("value"), t("last_year"),
-                t("change"), t("change_pct"), t("share"), t("comparison_note")],
+        labels=[_t("Rank"), _t("Ranked among"), _t("Code"), _t("Unit"), _t("Level"),
+                _t("Value"), _t("Same period last year"), _t("Change"), _t("Change (%)"),
+                _t("Share (%)"), _t("Comparison note")],
         note=f"{data.indicator.name(lang)} — {data.period_label(lang)} — "
-             f"{translate('illustrative_short', lang)}")
+             + tr(lang, "minh họa / illustrative, not official figures"))
     for f in [*([data.total] if data.total else []), *data.children]:
-        table.rows.append([f.rank, f.rank_of, f.unit.code, f.unit.name, f.unit.level, f.value,
-                           f.last_year, f.change, f.change_pct, f.share, f.no_change(lang)])
+        table.rows.append([f.rank, f.rank_of, f.unit.code, f.unit.name,
+                           label("level", f.unit.level, lang), f.value, f.last_year, f.change,
+                           f.change_pct, f.share, f.no_change(lang)])
     return table
 
 
@@ -108,7 +112,7 @@ def trend_figure(data: IndicatorPage, lang: str) -> dict[str, Any] | None:
     values = [p.value for p in points]
     shown = [number(v, value_decimals(v, ind.decimals), lang) for v in values]
     traces: list[dict[str, Any]] = [{
-        "type": "scatter", "mode": "lines+markers+text", "name": translate("actual", lang),
+        "type": "scatter", "mode": "lines+markers+text", "name": tr(lang, "Actual"),
         "x": labels, "y": values, "text": shown, "textposition": "top center",
         "hovertemplate": "%{x}: %{text}<extra></extra>", "cliponaxis": False,
         "line": {"color": "#0b5394", "width": 3},
@@ -117,11 +121,11 @@ def trend_figure(data: IndicatorPage, lang: str) -> dict[str, Any] | None:
     }]
     if any(p.target is not None for p in points):
         traces.append({
-            "type": "scatter", "mode": "lines+markers", "name": translate("planned", lang),
+            "type": "scatter", "mode": "lines+markers", "name": tr(lang, "Planned"),
             "x": labels, "y": [p.target for p in points], "connectgaps": True,
             "line": {"color": "#b45f06", "dash": "dash", "width": 2},
             "marker": {"symbol": "diamond", "size": 8},
-            "hovertemplate": "%{x}: %{y}<extra>" + translate("planned", lang) + "</extra>",
+            "hovertemplate": "%{x}: %{y}<extra>" + tr(lang, "Planned") + "</extra>",
         })
     unit = ind.unit_en if lang == "en" else ind.unit_vi
     return {"data": traces, "layout": {

@@ -9,10 +9,10 @@ from fastapi import Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from fansipan.http.deps import SessionDep
+from fansipan.locale import tr
 from fansipan.services.insight.overview import Overview, last_change, overview
 from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
 from fansipan.web.formatting import value_decimals
-from fansipan.web.i18n import translate
 from fansipan.web.pages import render
 from fansipan.web.tables import Table, check_format, download
 
@@ -33,7 +33,7 @@ def overview_page(request: Request, session: SessionDep, warehouse: WarehouseDep
                   viewer: Viewer, lang: Lang, year: int | None = YearQuery,
                   unit: str | None = UnitQuery) -> Response:
     data = _overview(session, warehouse, viewer, lang, year, unit)
-    return render(request, "overview.html", title=translate("overview", lang), data=data,
+    return render(request, "overview.html", title=tr(lang, "Overview"), data=data,
                   body_class="overview", live=data.last_change,
                   years=list(range(date.today().year, date.today().year - 6, -1)))
 
@@ -47,14 +47,15 @@ def overview_table(fmt: str, session: SessionDep, warehouse: WarehouseDep, viewe
 
 
 def headline_table(data: Overview, lang: str) -> Table:
-    t = partial(translate, lang=lang)
-    table = Table(name=f"overview-{data.year}", title=t("headline"),
+    _t = partial(tr, lang)
+    table = Table(name=f"overview-{data.year}", title=_t("Key indicators"),
                   keys=["indicator", "name", "unit_of_measure", "unit", "period", "period_name",
                         "value", "last_year", "change", "change_pct", "comparison"],
-                  labels=[t("code"), t("indicator"), t("unit_of_measure"), t("unit"),
-                          t("period"), t("period"), t("value"), t("last_year"), t("change"),
-                          t("change_pct"), t("comparison_note")],
-                  note=translate("illustrative_short", lang))
+                  labels=[_t("Code"), _t("Indicator"), _t("Unit of measure"), _t("Unit"),
+                          _t("Period"), _t("Period name"), _t("Value"),
+                          _t("Same period last year"), _t("Change"), _t("Change (%)"),
+                          _t("Comparison note")],
+                  note=tr(lang, "minh họa / illustrative, not official figures"))
     for item in data.latest:
         ind = item.indicator
         table.rows.append([ind.code, ind.name(lang), ind.unit_en if lang == "en" else ind.unit_vi,
@@ -69,7 +70,7 @@ def wall_page(request: Request, session: SessionDep, warehouse: WarehouseDep, vi
               lang: Lang, year: int | None = YearQuery,
               unit: str | None = UnitQuery) -> Response:
     data = _overview(session, warehouse, viewer, lang, year, unit)
-    return render(request, "wall.html", title=translate("wall", lang), data=data,
+    return render(request, "wall.html", title=tr(lang, "Wall screen"), data=data,
                   body_class="wall", live=data.last_change, decimals=value_decimals)
 
 

@@ -9,9 +9,9 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 
 from fansipan.http.deps import SessionDep
+from fansipan.locale import tr
 from fansipan.services.insight.sector_page import SectorPage, sector_page
 from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
-from fansipan.web.i18n import translate
 from fansipan.web.pages import render
 from fansipan.web.tables import Table, check_format, download, split_format
 
@@ -33,14 +33,15 @@ def sector_view(ref: str, request: Request, session: SessionDep, warehouse: Ware
 
 
 def sector_table(data: SectorPage, lang: str) -> Table:
-    t = partial(translate, lang=lang)
+    _t = partial(tr, lang)
     table = Table(name=f"sector-{data.code}-{data.year}", title=data.code,
                   keys=["indicator", "name", "unit_of_measure", "period", "value", "last_year",
                         "change", "change_pct", "comparison"],
-                  labels=[t("code"), t("indicator"), t("unit_of_measure"), t("period"),
-                          t("value"), t("last_year"), t("change"), t("change_pct"),
-                          t("comparison_note")],
-                  note=f"{data.name} — {translate('illustrative_short', lang)}")
+                  labels=[_t("Code"), _t("Indicator"), _t("Unit of measure"), _t("Period"),
+                          _t("Value"), _t("Same period last year"), _t("Change"), _t("Change (%)"),
+                          _t("Comparison note")],
+                  note=f"{data.name} — "
+                  + tr(lang, "minh họa / illustrative, not official figures"))
     for item in data.latest:
         ind = item.indicator
         table.rows.append([ind.code, ind.name(lang), ind.unit_en if lang == "en" else ind.unit_vi,

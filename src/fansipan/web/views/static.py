@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import Response
 
-from fansipan.errors import NotFound
+from fansipan.errors import NotFound, msg
 from fansipan.web.assets import Assets
 from fansipan.web.deps import page_router
 
@@ -18,7 +18,7 @@ def static_file(digest: str, name: str, request: Request) -> Response:
     assets: Assets = request.app.state.web_assets
     asset = assets.get(name)
     if asset is None:
-        raise NotFound(f"No static file {name!r}")
+        raise NotFound(msg("No static file {name}", name=repr(name)))
     if asset.digest != digest:
         # An old page asking for a file that has changed since: serve the current one,
         # but let no cache keep it under the old name.

@@ -9,14 +9,14 @@ from typing import Annotated
 from fastapi import Form, Query, Request
 from fastapi.responses import Response
 
-from fansipan.errors import FansipanError, FieldError
+from fansipan.errors import FansipanError, FieldError, msg
 from fansipan.http.deps import SessionDep
+from fansipan.locale import tr
 from fansipan.services.insight.evaluation import EvaluationReport
 from fansipan.services.insight.overview import evaluation
 from fansipan.services.warehouse.targets import TargetWrite, set_target
 from fansipan.services.warehouse.viewpoints import viewpoint
 from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
-from fansipan.web.i18n import translate
 from fansipan.web.pages import render
 from fansipan.web.tables import Table, check_format, download
 
@@ -36,7 +36,7 @@ def _page(request: Request, session: SessionDep, warehouse: WarehouseDep, viewer
     view = viewpoint(session, viewer)
     report = _report(session, warehouse, viewer, lang, year)
     return render(request, "targets.html", status=status,
-                  title=translate("targets_title", lang, year=year), report=report, year=year,
+                  title=tr(lang, "Targets for {year}", year=year), report=report, year=year,
                   indicators=[i for i in view.indicators() if i.direction.value != "none"],
                   message=message, errors=errors or [], form=form or {},
                   years=list(range(date.today().year + 1, date.today().year - 7, -1)))
@@ -53,13 +53,13 @@ def targets_table(fmt: str, session: SessionDep, warehouse: WarehouseDep, viewer
                   lang: Lang, year: int | None = YearQuery) -> Response:
     year = year or date.today().year
     report = _report(session, warehouse, viewer, lang, year)
-    t = partial(translate, lang=lang)
-    table = Table(name=f"targets-{year}", title=t("targets"),
+    _t = partial(tr, lang)
+    table = Table(name=f"targets-{year}", title=_t("Targets"),
                   keys=["indicator", "name", "sector", "unit", "unit_name", "period", "planned",
                         "actual", "status", "document"],
-                  labels=[t("code"), t("indicator"), t("sector"), t("code"), t("unit"),
-                          t("period"), t("planned"), t("actual"), t("status"), t("document")],
-                  note=translate("illustrative_short", lang))
+                  labels=[_t("Code"), _t("Indicator"), _t("Sector"), _t("Unit code"), _t("Unit"),
+                          _t("Period"), _t("Planned"), _t("Actual"), _t("Status"), _t("Document")],
+                  note=tr(lang, "minh họa / illustrative, not official figures"))
     for i in report.items if report else []:
         table.rows.append([i.indicator, i.indicator_name, i.sector, i.unit, i.unit_name, i.period,
                            i.planned, i.actual, i.status_label, i.document])
@@ -85,7 +85,7 @@ def targets_save(request: Request, session: SessionDep, warehouse: WarehouseDep,
     except ValueError:
         return _page(request, session, warehouse, viewer, lang, year, status=422,
                      errors=[FieldError(field="tolerance", value=tolerance,
-                                        message="a share between 0 and 1, such as 0,02")],
+                                        message=msg("a share between 0 and 1, such as 0,02"))],
                      form=form)
     try:
         saved = set_target(session=session, principal=viewer, data=TargetWrite(
@@ -98,5 +98,6 @@ def targets_save(request: Request, session: SessionDep, warehouse: WarehouseDep,
                      errors=[*exc.errors] or [FieldError(field="target", message=exc.message)],
                      form=form)
     return _page(request, session, warehouse, viewer, lang, year,
-                 message=translate("target_saved", lang, indicator=saved.indicator,
-                                   unit=saved.unit_name, period=saved.period))
+                 message=tr(lang, "Saved the target {indicator} ({unit}, {period}).",
+                            indicator=saved.indicator, unit=saved.unit_name,
+                            period=saved.period))

@@ -8,9 +8,9 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 
 from fansipan.http.deps import SessionDep
+from fansipan.locale import tr
 from fansipan.services.insight.unit_page import UnitPage, unit_page
 from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
-from fansipan.web.i18n import translate
 from fansipan.web.pages import render
 from fansipan.web.tables import Table, check_format, download, split_format
 
@@ -31,16 +31,17 @@ def unit_view(ref: str, request: Request, session: SessionDep, warehouse: Wareho
 
 
 def unit_indicators_table(data: UnitPage, lang: str) -> Table:
-    t = partial(translate, lang=lang)
+    _t = partial(tr, lang)
     table = Table(name=f"{data.unit.code}-{data.period.id}", title=data.unit.code,
                   keys=["indicator", "name", "sector", "unit_of_measure", "value", "last_year",
                         "change", "change_pct", "rank", "rank_of", "planned", "status",
                         "comparison"],
-                  labels=[t("code"), t("indicator"), t("sector"), t("unit_of_measure"),
-                          t("value"), t("last_year"), t("change"), t("change_pct"), t("rank"),
-                          "/", t("planned"), t("status"), t("comparison_note")],
+                  labels=[_t("Code"), _t("Indicator"), _t("Sector"), _t("Unit of measure"),
+                          _t("Value"), _t("Same period last year"), _t("Change"),
+                          _t("Change (%)"), _t("Rank"), _t("Ranked among"),
+                          _t("Planned"), _t("Status"), _t("Comparison note")],
                   note=f"{data.unit.name} — {data.period_label(lang)} — "
-                       f"{translate('illustrative_short', lang)}")
+                       + tr(lang, "minh họa / illustrative, not official figures"))
     for r in data.rows:
         ind = r.indicator
         table.rows.append([ind.code, ind.name(lang), data.sector_names.get(ind.sector, ""),
