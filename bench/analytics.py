@@ -156,6 +156,7 @@ def generate_facts(world: World) -> pa.Table:
         "ptype": np.full(ind.size, PeriodType.MONTH.rank, dtype=np.int8),
         "pstart": starts[month_idx], "pend": ends[month_idx], "value": value,
         "n": np.ones(ind.size, dtype=np.int8), "chg": np.zeros(ind.size, dtype=np.int64),
+        "est": np.zeros(ind.size, dtype=np.int8),
     }, schema=FACT_SCHEMA)
 
 

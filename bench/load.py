@@ -155,7 +155,10 @@ async def run_load(base_url: str, fx: Fixture, *, requests: int, concurrency: in
     for item in plan:
         queue.put_nowait(item)
     headers = {"Authorization": f"Bearer {fx.token}"}
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    # Idle connections are dropped before the server's 5 s keep-alive ends: at equal
+    # timeouts a request can go out on a connection the server is closing.
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency,
+                          keepalive_expiry=2.0)
     started = time.perf_counter()
     async with httpx.AsyncClient(base_url=base_url, headers=headers, limits=limits,
                                  timeout=60) as client:

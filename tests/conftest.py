@@ -85,7 +85,10 @@ def session(store_url: str) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(store_url: str, tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path, database_url=store_url)
+    # The test client sends `Host: testserver`; a real server answers only to its names.
+    # The background refresher is started by the tests that want it, not behind every app.
+    return Settings(data_dir=tmp_path, database_url=store_url, allowed_hosts=("testserver",),
+                    foresight_worker=False)
 
 
 @pytest.fixture

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
-from fansipan.errors import ConfigurationError, msg
+from fansipan.errors import ConfigurationError, FansipanError, msg
 
 DEFAULT_DATA_DIR = Path("fansipan-data")
 SQLITE_FILE_NAME = "fansipan.sqlite3"
 LANGUAGES = ("vi", "en")
 ENVIRONMENTS = ("development", "production")
+SMTP_SECURITY = ("none", "starttls", "tls")
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,28 @@ class Settings:
     lockout_minutes: int = 15
     login_ip_max_failures: int = 30
     admin_networks: tuple[str, ...] = ()  # empty: administration from anywhere
-    metrics_networks: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
-    trusted_proxies: str = "127.0.0.1"
+    metrics_networks: tuple[str, ...] = ()  # empty: /metrics is closed
+    trusted_proxies: tuple[str, ...] = ()  # empty: X-Forwarded-* is never believed
+    allowed_hosts: tuple[str, ...] = ()  # besides `host` and the loopback names
     shutdown_timeout: int = 30
+    # Working days: what the Government or the province announced beyond the library's
+    # calendar (a day given off, a Saturday worked); see docs/reports.md.
+    days_off: tuple[date, ...] = ()
+    working_days: tuple[date, ...] = ()
+    # The nine-month report's data cut-off, which provinces set themselves.
+    nine_months_cutoff: str = "15/12..14/09"
+    # Alerts by e-mail and webhook; each is documented in docs/operations.md.
+    smtp_host: str | None = None  # None: no e-mail is sent (alerts stay on the dashboard)
+    smtp_port: int = 25
+    smtp_security: str = "none"  # none | starttls | tls
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "fansipan@localhost"
+    alert_digest_hour: int = 7  # Vietnam time; the daily digest goes out from this hour
+    webhook_timeout: int = 10  # seconds
+    public_url: str = ""  # the dashboard's address, for links in messages
+    foresight_poll_seconds: int = 5  # how often the refresher looks for new changes
+    foresight_worker: bool = True  # False: no background refresher in this process
     # The secret store's key (else derived from `secret`); several, comma-separated, while
     # rotating: the first encrypts, every one decrypts.
     secrets_key: str | None = None
@@ -76,6 +98,25 @@ class Settings:
         _check_range("FANSIPAN_LOCKOUT_MINUTES", self.lockout_minutes, 1, 24 * 60)
         _check_range("FANSIPAN_LOGIN_IP_MAX_FAILURES", self.login_ip_max_failures, 1, 10_000)
         _check_range("FANSIPAN_SHUTDOWN_TIMEOUT", self.shutdown_timeout, 1, 3600)
+        from fansipan.domain.report_periods import parse_cut_off
+
+        try:
+            parse_cut_off(self.nine_months_cutoff)
+        except FansipanError as exc:
+            raise ConfigurationError(f"FANSIPAN_NINE_MONTHS_CUTOFF: {exc.message}") from None
+        clash = sorted(set(self.days_off) & set(self.working_days))
+        if clash:
+            raise ConfigurationError(
+                "FANSIPAN_DAYS_OFF and FANSIPAN_WORKING_DAYS both name "
+                f"{', '.join(d.isoformat() for d in clash)}; keep each day in one of them")
+        _check_range("FANSIPAN_SMTP_PORT", self.smtp_port, 1, 65535)
+        _check_range("FANSIPAN_ALERT_DIGEST_HOUR", self.alert_digest_hour, 0, 23)
+        _check_range("FANSIPAN_WEBHOOK_TIMEOUT", self.webhook_timeout, 1, 300)
+        _check_range("FANSIPAN_FORESIGHT_POLL_SECONDS", self.foresight_poll_seconds, 1, 3600)
+        if self.smtp_security not in SMTP_SECURITY:
+            raise ConfigurationError(
+                f"FANSIPAN_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, "
+                f"not {self.smtp_security!r}")
         _check_range("FANSIPAN_OUTBOUND_MAX_MB", self.outbound_max_mb, 1, 1 << 20)
         _check_range("FANSIPAN_OUTBOUND_TIMEOUT", self.outbound_timeout, 1, 24 * 3600)
         for key in self.secrets_keys:
@@ -84,7 +125,8 @@ class Settings:
                     "Each key in FANSIPAN_SECRETS_KEY must be at least 32 characters (for "
                     "example: python -c 'import secrets; print(secrets.token_urlsafe(48))')")
         for name, nets in (("FANSIPAN_ADMIN_NETWORKS", self.admin_networks),
-                           ("FANSIPAN_METRICS_NETWORKS", self.metrics_networks)):
+                           ("FANSIPAN_METRICS_NETWORKS", self.metrics_networks),
+                           ("FANSIPAN_TRUSTED_PROXIES", self.trusted_proxies)):
             for net in nets:
                 try:
                     ipaddress.ip_network(net, strict=False)
@@ -93,6 +135,19 @@ class Settings:
                         msg("{name} takes networks such as 10.0.0.0/8,192.168.1.5; {net} is "
                             "not one", name=name, net=repr(net))
                     ) from None
+
+        for host in self.allowed_hosts:
+            if not _HOST_PATTERN.match(host):
+                raise ConfigurationError(
+                    "FANSIPAN_ALLOWED_HOSTS takes host names such as ioc.laocai.gov.vn, "
+                    f"*.laocai.gov.vn or 10.1.2.3 (no scheme, no port); {host!r} is not one")
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        """Host names requests may be addressed to (the Host header, without its port)."""
+        names = {self.host.lower(), "localhost", "127.0.0.1", "::1"}
+        names.update(h.lower() for h in self.allowed_hosts)
+        return frozenset(names)
 
     @property
     def behind_tls(self) -> bool:
@@ -140,9 +195,9 @@ class Settings:
             **numbers,
             tls=None if not tls_text else tls_text in ("1", "true", "yes", "on"),
             admin_networks=_list_env(env, "FANSIPAN_ADMIN_NETWORKS", ()),
-            metrics_networks=_list_env(env, "FANSIPAN_METRICS_NETWORKS",
-                                       ("127.0.0.0/8", "::1/128")),
-            trusted_proxies=env.get("FANSIPAN_TRUSTED_PROXIES", "127.0.0.1"),
+            metrics_networks=_list_env(env, "FANSIPAN_METRICS_NETWORKS", ()),
+            trusted_proxies=_list_env(env, "FANSIPAN_TRUSTED_PROXIES", ()),
+            allowed_hosts=_list_env(env, "FANSIPAN_ALLOWED_HOSTS", ()),
             data_dir=Path(env.get("FANSIPAN_DATA_DIR", str(DEFAULT_DATA_DIR))),
             database_url=env.get("FANSIPAN_DATABASE_URL") or None,
             host=env.get("FANSIPAN_HOST", "127.0.0.1"),
@@ -153,6 +208,17 @@ class Settings:
             language=(env.get("FANSIPAN_LANG") or env.get("FANSIPAN_LANGUAGE") or "vi")
             .strip().lower(),
             environment=env.get("FANSIPAN_ENVIRONMENT", "development"),
+            days_off=_dates_env(env, "FANSIPAN_DAYS_OFF"),
+            working_days=_dates_env(env, "FANSIPAN_WORKING_DAYS"),
+            nine_months_cutoff=env.get("FANSIPAN_NINE_MONTHS_CUTOFF", "15/12..14/09"),
+            smtp_host=env.get("FANSIPAN_SMTP_HOST") or None,
+            smtp_security=env.get("FANSIPAN_SMTP_SECURITY", "none").strip().lower(),
+            smtp_user=env.get("FANSIPAN_SMTP_USER") or None,
+            smtp_password=env.get("FANSIPAN_SMTP_PASSWORD") or None,
+            smtp_from=env.get("FANSIPAN_SMTP_FROM", "fansipan@localhost"),
+            public_url=env.get("FANSIPAN_PUBLIC_URL", "").rstrip("/"),
+            foresight_worker=env.get("FANSIPAN_FORESIGHT_WORKER", "1").strip().lower()
+            not in ("0", "false", "no", "off"),
         )
 
     def check_can_serve(self) -> None:
@@ -178,9 +244,16 @@ _INT_SETTINGS = {
     "lockout_minutes": 15,
     "login_ip_max_failures": 30,
     "shutdown_timeout": 30,
+    "smtp_port": 25,
+    "alert_digest_hour": 7,
+    "webhook_timeout": 10,
+    "foresight_poll_seconds": 5,
     "outbound_max_mb": 1024,
     "outbound_timeout": 300,
 }
+
+# A host name, an IPv4 or IPv6 address, `*.` before a domain, or `*` for any host.
+_HOST_PATTERN = re.compile(r"^(\*|(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|[0-9A-Fa-f:]+)$")
 
 # Values people copy from examples; a secret made of them is no secret.
 _DEFAULT_WORDS = ("change", "secret", "default", "example", "password", "fansipan", "xxxx")
@@ -213,3 +286,15 @@ def _list_env(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tu
     if text is None:
         return default
     return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _dates_env(env: Mapping[str, str], name: str) -> tuple[date, ...]:
+    days = []
+    for part in _list_env(env, name, ()):
+        try:
+            days.append(date.fromisoformat(part))
+        except ValueError:
+            raise ConfigurationError(
+                f"{name} takes dates as YYYY-MM-DD separated by commas "
+                f"(2027-03-05,2027-03-06); {part!r} is not one") from None
+    return tuple(days)

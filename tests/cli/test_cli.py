@@ -49,6 +49,35 @@ def test_the_2021_targets_read_as_the_plan_reports(demo_dir: Path) -> None:
     assert out.strip().splitlines()[-1] == "10/10 targets met or exceeded, of which 5 exceeded"
 
 
+def test_figures_of_the_demo_say_they_are_illustrative(demo_dir: Path, tmp_path: Path) -> None:
+    code, out = run("targets", "evaluate", "--year", "2021", "--data-dir", str(demo_dir),
+                    "--as-of", "2026-11-26")
+    assert out.splitlines()[0].startswith("⚠ Số liệu minh họa, không phải số liệu chính thức")
+    exported = tmp_path / "values.csv"
+    code, out = run("export", "--indicator", "CDS_DAN_SO", "--period", "2024", "--output",
+                    str(exported), "--data-dir", str(demo_dir))
+    assert code == 0, out
+    assert "minh họa" in out
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    assert lines[0].endswith(",nguon_so_lieu")
+    assert len(lines) > 300 and all(line.endswith(",minh họa / illustrative") for line in lines[1:])
+    template = tmp_path / "mau.xlsx"
+    code, out = run("template", "--sector", "telecom", "--unit", "080", "--period", "2024-03",
+                    "--output", str(template), "--data-dir", str(demo_dir))
+    assert code == 0, out
+    assert "minh họa" in out
+
+
+def test_a_store_without_demo_data_is_not_marked(tmp_path: Path) -> None:
+    code, out = run("db", "upgrade", "--data-dir", str(tmp_path))
+    assert code == 0, out
+    exported = tmp_path / "values.csv"
+    code, out = run("export", "--output", str(exported), "--data-dir", str(tmp_path))
+    assert code == 0, out
+    assert "minh họa" not in out and "illustrative" not in out
+    assert "nguon_so_lieu" not in exported.read_text(encoding="utf-8")
+
+
 def test_units_across_the_reform(demo_dir: Path) -> None:
     code, out = run("units", "list", "--as-of", "2025-06-30", "--tree",
                     "--data-dir", str(demo_dir))
@@ -107,6 +136,40 @@ def test_serve_refuses_production_without_a_secret(tmp_path: Path) -> None:
                     env={"FANSIPAN_ENVIRONMENT": "production", "FANSIPAN_SECRET": ""})
     assert code == 1
     assert "FANSIPAN_SECRET" in out and "ít nhất 32 ký tự" in out
+
+
+def test_report_writes_into_the_current_folder_and_prints_the_path(
+        demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fansipan.reports.decree30 import lint_docx
+
+    monkeypatch.chdir(tmp_path)
+    code, out = run("report", "--year", "2021", "--format", "docx", "--date", "2022-01-05",
+                    "--data-dir", str(demo_dir))
+    assert code == 0, out
+    path = Path(out.strip().splitlines()[-1])
+    assert path == tmp_path / "bao-cao-ket-qua-2021-nam-10.docx" and path.exists()
+    assert list(lint_docx(path)) == []
+    code, out = run("report", "--year", "2022", "--period", "9m", "--unit", "082", "--format",
+                    "pdf", "--output", str(tmp_path / "chin-thang.pdf"), "--data-dir",
+                    str(demo_dir))
+    assert code == 0, out
+    assert (tmp_path / "chin-thang.pdf").read_bytes()[:5] == b"%PDF-"
+    code, out = run("report", "--year", "2021", "--format", "odt", "--data-dir",
+                    str(demo_dir))
+    assert code == 2 and "docx, xlsx or pdf" in out
+    code, out = run("report", "--year", "2021", "--period", "autumn", "--data-dir",
+                    str(demo_dir))
+    assert code == 1 and out.count("\n") <= 3 and "year, 6m" in out
+
+
+def test_tasks_and_their_completion_from_the_command_line(demo_dir: Path) -> None:
+    code, out = run("tasks", "rates", "--year", "2021", "--data-dir", str(demo_dir))
+    assert code == 0, out
+    assert "Hoàn thành 6/6 nhiệm vụ đến hạn (100,00%)" in " ".join(out.split())
+    code, out = run("tasks", "list", "--year", "2022", "--data-dir", str(demo_dir))
+    assert code == 0 and "Thí điểm mạng 5G" in " ".join(out.split())
+    code, out = run("report-issuer", "list", "--data-dir", str(demo_dir))
+    assert code == 0 and "so-tttt: Sở Thông tin và Truyền thông (BC-STTTT)" in out
 
 
 def test_a_wrong_language_setting_is_refused_in_both_languages(tmp_path: Path) -> None:

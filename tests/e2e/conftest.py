@@ -32,6 +32,7 @@ class Server:
     officer: str
     password: str
     shots: Path
+    store_url: str = ""
 
 
 def _free_port() -> int:
@@ -54,7 +55,9 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     from tests.support.accounts import make_account
 
     data = tmp_path_factory.mktemp("demo")
-    settings = Settings(data_dir=data)
+    # The background refresher would check and forecast the whole demo while the browser
+    # works; pages compute what they show on demand.
+    settings = Settings(data_dir=data, foresight_worker=False)
     prepare_demo(settings)
     engine = make_engine(settings.store_url)
     with make_session_factory(engine)() as session:
@@ -76,7 +79,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     shots.mkdir(parents=True, exist_ok=True)
     try:
         yield Server(f"http://127.0.0.1:{port}", officer.username, officer.password or "",
-                     shots)
+                     shots, settings.store_url)
     finally:
         server.should_exit = True
         thread.join(timeout=30)
@@ -131,9 +134,10 @@ def shoot(page: Any, server: Server, name: str, *, full: bool = False) -> None:
     page.screenshot(path=str(server.shots / f"{name}.png"), full_page=full)
 
 
-def sign_in(page: Any, server: Server) -> None:
+def sign_in(page: Any, server: Server, username: str | None = None,
+            password: str | None = None) -> None:
     page.goto(f"{server.url}/login")
-    page.fill("#username", server.officer)
-    page.fill("#password", server.password)
+    page.fill("#username", username or server.officer)
+    page.fill("#password", password or server.password)
     page.click("form.stack button[type=submit]")
     page.wait_for_url(f"{server.url}/")

@@ -27,11 +27,12 @@ def test_health_readiness_and_headers(client: TestClient) -> None:
     assert r.headers["x-frame-options"] == "DENY"
     assert r.headers["x-content-type-options"] == "nosniff"
     assert "strict-transport-security" not in r.headers  # only behind TLS
-    assert client.get("/metrics").status_code == 403  # not from a metrics network
+    closed = client.get("/metrics")  # closed until FANSIPAN_METRICS_NETWORKS opens it
+    assert closed.status_code == 403 and "FANSIPAN_METRICS_NETWORKS" in closed.json()["error"]
 
 
 def test_metrics_count_requests_and_imports(settings: Settings, officer: object) -> None:
-    app = create_app(settings)
+    app = create_app(settings.with_overrides(metrics_networks=("127.0.0.0/8",)))
     with TestClient(app, client=("127.0.0.1", 9000)) as c:
         c.get("/api/v1/units/02647")
         c.post("/api/v1/datavalues", headers=officer.headers,  # type: ignore[attr-defined]
@@ -48,7 +49,8 @@ def test_metrics_count_requests_and_imports(settings: Settings, officer: object)
 
 
 def test_readiness_fails_clearly_when_the_schema_is_old(tmp_path: Path) -> None:
-    app = create_app(Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path}/e.db"))
+    app = create_app(Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path}/e.db",
+                              allowed_hosts=("testserver",)))
     with TestClient(app) as c:
         r = c.get("/readyz")
     assert r.status_code == 503 and "fansipan db upgrade" in r.json()["error"]

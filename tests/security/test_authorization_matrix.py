@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +21,11 @@ from starlette.routing import Route
 
 from fansipan.api.app import create_app
 from fansipan.domain.access import Principal, PrincipalKind, Role
+from fansipan.domain.calendar import vietnam_calendar
+from fansipan.services.direction.attachments import attach_file
+from fansipan.services.direction.directives import create_directive
+from fansipan.services.direction.shapes import DirectiveCreate, TaskCreate
+from fansipan.services.direction.tasks import create_tasks
 from fansipan.services.exchange.connectors import ConnectorCreate, create_connector
 from fansipan.services.exchange.outbound import DestinationCreate, allow_destination
 from fansipan.services.trust.audit import AuditQuery, search_events
@@ -36,6 +43,31 @@ OFFICER = frozenset({"officer"})
 APPROVER = frozenset({"approver"})
 CLIENTS = frozenset({"admin", "integrator"})
 NOBODY: frozenset[str] = frozenset()
+# Field reports and dossiers: read by leaders, officers and approvers within their scope
+# (not administrators nor integrators); a named record of Bát Xát is refused to `foreign`,
+# whose lists are simply its own.
+RECORDS = frozenset({"leader", "officer", "approver"})
+RECORD_LISTS = RECORDS | {"foreign"}
+REPORT = "/api/v1/service-requests/PA-2025-000001"
+CATEGORY = {"name_vi": "Loại thử", "name_en": "A test kind", "agency": "so-xay-dung",
+            "deadline_days": 3}
+REPORT_FORM = {"service_code": "SAT_LO", "commune": "03006", "lat": "22.3364",
+               "long": "103.8438", "attribute[TUYEN]": "QL4D", "attribute[MUC_DO]": "mot_phan"}
+DOSSIER = {"number": "MATRIX-1", "procedure_code": "1.0001", "agency": "02683",
+           "unit": "02683", "received_at": "2025-03-03T08:00:00+07:00",
+           "due_at": "2025-03-05T17:00:00+07:00"}
+LEADER = frozenset({"leader"})
+# Key tasks of Bát Xát: another district's officer is answered 404 (the task is as missing
+# as one that does not exist), which the matrix counts as not refused; that it is 404
+# and says nothing is checked in test_a_foreign_officer_finds_no_task_of_bat_xat.
+TASK_READERS = SIGNED_IN
+TASK_REPORTERS = frozenset({"officer", "foreign"})
+TASK_FILERS = frozenset({"officer", "leader", "foreign"})
+TASK = "/api/v1/tasks/1"
+NEW_TASK = {"directive": 1, "title": "Nhiệm vụ thử", "lead_unit": "082",
+            "deadline": "2024-12-31"}
+PROGRESS = {"kind": "progress", "on": "2024-02-01", "percent": 10}
+RESULTS_REPORT = {"unit": "082", "date": "2025-01-10"}
 
 VALUE = "/api/v1/datavalues/VT_TRAM_5G/02683/2024-03"
 DVS = {"dataElement": "VT_TRAM_5G", "orgUnit": "082", "period": "202403", "idScheme": "CODE"}
@@ -64,8 +96,9 @@ class Case:
 MATRIX: dict[tuple[str, str], list[Case]] = {
     ("GET", "/healthz"): [Case("/healthz", ALL)],
     ("GET", "/readyz"): [Case("/readyz", ALL)],
-    # Served by network, not by role: the test client comes from 127.0.0.1.
-    ("GET", "/metrics"): [Case("/metrics", ALL)],
+    # Served by network, not by role, and to no network until FANSIPAN_METRICS_NETWORKS
+    # names one (tests/security/test_http_hardening.py opens it).
+    ("GET", "/metrics"): [Case("/metrics", NOBODY)],
     ("GET", "/api/openapi.json"): [Case("/api/openapi.json", ALL)],
     ("GET", "/api/docs"): [Case("/api/docs", ALL)],
     ("GET", "/api/v1/units"): [Case("/api/v1/units", ALL)],
@@ -272,6 +305,161 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("POST", "/password"): [Case("/password", SIGNED_IN, data={
         "current_password": "wrong", "new_password": "another long passphrase"})],
     ("GET", "/lang/{code}"): [Case("/lang/en", ALL)],
+    # Open311: public reading; posting needs a reporter's api_key, sent in the body.
+    ("GET", "/open311/v2/discovery.{fmt}"): [Case("/open311/v2/discovery.xml", ALL)],
+    ("GET", "/open311/v2/services.{fmt}"): [Case("/open311/v2/services.json", ALL)],
+    ("GET", "/open311/v2/services/{service_code}.{fmt}"): [
+        Case("/open311/v2/services/SAT_LO.xml", ALL)],
+    ("POST", "/open311/v2/requests.{fmt}"): [
+        Case("/open311/v2/requests.json", NOBODY, data=REPORT_FORM),
+        Case("/open311/v2/requests.xml", ALL, data={**REPORT_FORM, "api_key": "{reporter}"})],
+    ("GET", "/open311/v2/requests.{fmt}"): [Case("/open311/v2/requests.json", ALL)],
+    ("GET", "/open311/v2/requests/{service_request_id}.{fmt}"): [
+        Case("/open311/v2/requests/PA-2025-000001.xml", ALL)],
+    ("GET", "/open311/v2/tokens/{token}.{fmt}"): [Case("/open311/v2/tokens/none.json", ALL)],
+    ("GET", "/open311/v2/{anything:path}"): [Case("/open311/v2/elsewhere.json", ALL)],
+    # Field reports for staff: the report PA-2025-000001 belongs to Xã Bát Xát (02683).
+    ("GET", "/api/v1/service-requests"): [Case("/api/v1/service-requests", RECORD_LISTS)],
+    ("GET", "/api/v1/service-requests/{request_id}"): [Case(REPORT, RECORDS)],
+    ("POST", "/api/v1/service-requests/{request_id}/steps"): [
+        Case(f"{REPORT}/steps", OFFICER, json={"action": "comment", "internal_note": "x"})],
+    ("GET", "/api/v1/service-requests/{request_id}/duplicates"): [
+        Case(f"{REPORT}/duplicates", RECORDS)],
+    ("PUT", "/api/v1/service-requests/{request_id}/moderation"): [
+        Case(f"{REPORT}/moderation", OFFICER, json={"photos_hidden": False})],
+    ("GET", "/api/v1/service-categories"): [Case("/api/v1/service-categories", ALL)],
+    ("PUT", "/api/v1/service-categories/{code}"): [
+        Case("/api/v1/service-categories/MATRIX", ADMIN, json=CATEGORY)],
+    # Dossiers: an officer of another district may import, its Bát Xát rows are refused
+    # in the summary (409), not by role.
+    ("POST", "/api/v1/dossiers/imports"): [
+        Case("/api/v1/dossiers/imports", frozenset({"officer", "foreign"}),
+             json={"dossiers": [DOSSIER]})],
+    ("GET", "/api/v1/dossiers"): [
+        Case("/api/v1/dossiers", RECORD_LISTS, params={"period": "2025-03"})],
+    ("GET", "/api/v1/dossiers/summary"): [
+        Case("/api/v1/dossiers/summary", RECORD_LISTS, params={"period": "2025-03"})],
+    ("GET", "/api/v1/dossiers/{number}"): [Case("/api/v1/dossiers/MATRIX-0", RECORDS)],
+    ("GET", "/api/v1/record-counts/{indicator}"): [
+        Case("/api/v1/record-counts/DVC_TIEP_NHAN", READERS,
+             params={"unit": "082", "period": "2025-03"})],
+    # The pages of field reports and dossiers.
+    ("GET", "/feedback/new"): [Case("/feedback/new", ALL, params={"service": "SAT_LO"})],
+    ("POST", "/feedback/new"): [Case("/feedback/new", ALL, data=REPORT_FORM)],
+    ("GET", "/feedback/track"): [Case("/feedback/track", ALL, params={"id": "PA-2025-000001"})],
+    ("POST", "/feedback/track"): [Case("/feedback/track", ALL, data={
+        "id": "PA-2025-000001", "key": "not the key", "satisfied": "yes"})],
+    ("GET", "/feedback/map"): [Case("/feedback/map", ALL)],
+    ("GET", "/feedback/map.{fmt}"): [Case("/feedback/map.csv", ALL)],
+    ("GET", "/feedback/photos/{name}"): [Case("/feedback/photos/0.jpg", ALL)],
+    ("GET", "/inbox"): [Case("/inbox", RECORD_LISTS)],
+    ("GET", "/inbox.{fmt}"): [Case("/inbox.json", RECORD_LISTS)],
+    ("GET", "/inbox/{request_id}"): [Case("/inbox/PA-2025-000001", RECORDS)],
+    ("POST", "/inbox/{request_id}"): [Case("/inbox/PA-2025-000001", OFFICER, data={
+        "action": "comment", "internal_note": "x"})],
+    ("POST", "/inbox/{request_id}/moderation"): [
+        Case("/inbox/PA-2025-000001/moderation", OFFICER, data={"public_description": ""})],
+    ("GET", "/dossiers"): [Case("/dossiers", RECORD_LISTS, params={"period": "2025-03"})],
+    ("GET", "/dossiers.{fmt}"): [Case("/dossiers.csv", RECORD_LISTS,
+                                      params={"period": "2025-03"})],
+    ("GET", "/dossiers/late"): [Case("/dossiers/late", RECORDS, params={
+        "agency": "02683", "period": "2025-03"})],
+    ("GET", "/dossiers/late.{fmt}"): [Case("/dossiers/late.xlsx", RECORDS, params={
+        "agency": "02683", "period": "2025-03"})],
+    # Direction: directives and key tasks; leaders assign, the lead unit's officers report.
+    ("GET", "/api/v1/directives"): [Case("/api/v1/directives", SIGNED_IN)],
+    ("POST", "/api/v1/directives"): [Case("/api/v1/directives", LEADER, json={
+        "number": "02/KH-UBND", "issued_on": "2024-01-05", "issuer": "UBND huyện Bát Xát",
+        "excerpt": "Kế hoạch thử"})],
+    ("GET", "/api/v1/directives/{directive_id}"): [Case("/api/v1/directives/1", TASK_READERS)],
+    ("GET", "/api/v1/directives/{directive_id}/template.xlsx"): [
+        Case("/api/v1/directives/1/template.xlsx", LEADER)],
+    ("POST", "/api/v1/directives/{directive_id}/tasks.xlsx"): [
+        Case("/api/v1/directives/1/tasks.xlsx", LEADER, json={"not": "a workbook"})],
+    ("GET", "/api/v1/tasks"): [Case("/api/v1/tasks", SIGNED_IN, params={"on": "2024-03-01"})],
+    ("POST", "/api/v1/tasks"): [Case("/api/v1/tasks", LEADER, json=NEW_TASK)],
+    ("GET", "/api/v1/tasks/rates"): [Case("/api/v1/tasks/rates", SIGNED_IN)],
+    ("GET", "/api/v1/tasks/{task_id}"): [Case(TASK, TASK_READERS)],
+    ("POST", "/api/v1/tasks/{task_id}/events"): [
+        Case(f"{TASK}/events", TASK_REPORTERS, json=PROGRESS),
+        Case(f"{TASK}/events", LEADER | {"foreign"}, json={"kind": "extension",
+                                                          "on": "2024-02-02",
+                                            "new_deadline": "2024-12-31",
+                                            "document": "12/UBND-VP"})],
+    ("POST", "/api/v1/tasks/{task_id}/attachments"): [
+        Case(f"{TASK}/attachments", TASK_FILERS, json={"not": "a file kind we take"})],
+    ("GET", "/api/v1/tasks/{task_id}/attachments/{attachment_id}"): [
+        Case(f"{TASK}/attachments/1", TASK_READERS)],
+    ("GET", "/api/v1/reports/issuers"): [Case("/api/v1/reports/issuers", SIGNED_IN)],
+    ("PUT", "/api/v1/reports/issuers/{code}"): [Case("/api/v1/reports/issuers/matrix", ADMIN, json={
+        "name": "UBND huyện Bát Xát", "symbol": "BC-UBND", "place": "Bát Xát",
+        "signer_name": "Nguyễn Văn A", "signer_title": "Chủ tịch",
+        "authority": [["TM.", "Ủy ban nhân dân"]], "archive": "VP"})],
+    ("GET", "/api/v1/reports/numbers"): [Case("/api/v1/reports/numbers", SIGNED_IN)],
+    ("POST", "/api/v1/reports/jobs"): [Case("/api/v1/reports/jobs", READERS, json={
+        "year": 2024, "unit": "082", "format": "xlsx"})],
+    ("GET", "/api/v1/reports/jobs/{job_id}/file"): [
+        Case("/api/v1/reports/jobs/0123456789abcdef/file", SIGNED_IN)],
+    ("GET", "/api/v1/reports/{year}.{fmt}"): [
+        Case("/api/v1/reports/2024.xlsx", READERS, params=RESULTS_REPORT)],
+    ("GET", "/tasks"): [Case("/tasks", SIGNED_IN, params={"year": 2024})],
+    ("GET", "/tasks.{fmt}"): [Case("/tasks.csv", SIGNED_IN, params={"year": 2024})],
+    ("GET", "/tasks/{task_id}"): [Case("/tasks/1", TASK_READERS)],
+    ("POST", "/tasks/{task_id}/events"): [Case("/tasks/1/events", TASK_FILERS, data={
+        "kind": "comment", "note": "Ý kiến thử"})],
+    ("POST", "/tasks/{task_id}/attachments"): [
+        Case("/tasks/1/attachments", TASK_FILERS, data={"file": "not a file"})],
+    ("GET", "/directives"): [Case("/directives", SIGNED_IN)],
+    ("GET", "/directives/new"): [Case("/directives/new", LEADER)],
+    ("POST", "/directives"): [Case("/directives", LEADER, data={
+        "number": "03/KH-UBND", "issued_on": "2024-01-06", "issuer": "UBND huyện Bát Xát",
+        "excerpt": "Kế hoạch thử"})],
+    ("GET", "/directives/{directive_id}"): [Case("/directives/1", TASK_READERS)],
+    ("POST", "/directives/{directive_id}/tasks"): [Case("/directives/1/tasks", LEADER, data={
+        "title": "Nhiệm vụ thử", "lead_unit": "082", "deadline": "2024-12-31"})],
+    ("GET", "/directives/{directive_id}/template.xlsx"): [
+        Case("/directives/1/template.xlsx", LEADER)],
+    ("POST", "/directives/{directive_id}/tasks.xlsx"): [
+        Case("/directives/1/tasks.xlsx", LEADER, data={"file": "not a workbook"})],
+    ("GET", "/reports"): [Case("/reports", SIGNED_IN)],
+    ("POST", "/reports/jobs"): [Case("/reports/jobs", READERS, data={
+        "year": "2024", "unit": "082", "format": "xlsx"})],
+    ("GET", "/reports/jobs/{job_id}"): [Case("/reports/jobs/0123456789abcdef", SIGNED_IN)],
+    ("GET", "/reports/jobs/{job_id}/file"): [
+        Case("/reports/jobs/0123456789abcdef/file", SIGNED_IN)],
+    # Anonymous visitors get the page with a note to sign in, and no alert.
+    ("GET", "/alerts"): [Case("/alerts", ALL)],
+    # Foresight. A forecast is of a unit in force today: Xã Bát Xát (the new 02683) lies
+    # outside the old district the Bát Xát accounts were scoped to, so only the readers of
+    # every unit reach it.
+    ("GET", "/api/v1/forecasts"): [
+        Case("/api/v1/forecasts", frozenset({"admin", "leader"}),
+             params={"indicator": "VT_TRAM_5G", "unit": "02683"})],
+    ("GET", "/api/v1/forecasts/status"): [Case("/api/v1/forecasts/status", SIGNED_IN)],
+    ("POST", "/api/v1/forecasts/recompute"): [Case("/api/v1/forecasts/recompute", ADMIN)],
+    ("GET", "/api/v1/odds"): [Case("/api/v1/odds", ALL, params={"year": 2024})],
+    ("GET", "/api/v1/quality-flags"): [Case("/api/v1/quality-flags", SIGNED_IN)],
+    # Officers may confirm flags; one outside their units answers 404, like an unknown one.
+    ("POST", "/api/v1/quality-flags/{flag_id}/confirm"): [
+        Case("/api/v1/quality-flags/999999/confirm", frozenset({"officer", "foreign"}),
+             json={"note": "x"})],
+    ("GET", "/api/v1/regimes"): [Case("/api/v1/regimes", ALL)],
+    ("PUT", "/api/v1/regimes/{code}"): [Case("/api/v1/regimes/VT_TRAM_5G", ADMIN, json={})],
+    ("DELETE", "/api/v1/regimes/{code}"): [Case("/api/v1/regimes/BC_DOANH_THU", ADMIN)],
+    ("GET", "/api/v1/reporting"): [
+        Case("/api/v1/reporting", READERS, params={"unit": "082", "period": "2024-03"})],
+    ("GET", "/api/v1/alerts"): [Case("/api/v1/alerts", SIGNED_IN)],
+    ("GET", "/api/v1/alerts/{alert_id}"): [Case("/api/v1/alerts/999999", SIGNED_IN)],
+    ("POST", "/api/v1/alerts/{alert_id}/acknowledge"): [
+        Case("/api/v1/alerts/999999/acknowledge", SIGNED_IN, json={})],
+    ("POST", "/api/v1/alerts/{alert_id}/resolve"): [
+        Case("/api/v1/alerts/999999/resolve", SIGNED_IN, json={})],
+    ("GET", "/api/v1/alert-rules"): [Case("/api/v1/alert-rules", ADMIN)],
+    ("POST", "/api/v1/alert-rules"): [Case("/api/v1/alert-rules", ADMIN, json={
+        "name": "Matrix", "kind": "outlier", "unit": "02683"})],
+    ("GET", "/api/v1/alert-rules/{rule_id}"): [Case("/api/v1/alert-rules/1", ADMIN)],
+    ("PUT", "/api/v1/alert-rules/{rule_id}"): [Case("/api/v1/alert-rules/1", ADMIN, json={
+        "name": "Matrix", "kind": "outlier", "unit": "02683", "active": False})],
 }
 
 
@@ -314,8 +502,12 @@ def world(settings: Settings, session: Session,
         make_account(Role.LEADER, username=name)
     make_account(Role.OFFICER, username="matrix.client", kind=PrincipalKind.CLIENT,
                  **bat_xat)
+    accounts["reporter"] = make_account(Role.REPORTER, username="matrix.reporter",
+                                        kind=PrincipalKind.CLIENT)
+    _citizens_world(session)
     write_values(session=session, actor="tests", source="tests", items=[DataValueWrite(
         indicator="VT_TRAM_5G", unit="02683", period="2024-03", value=3)])
+    _direction_world(session, settings.data_dir)
     allow_destination(session=session, principal=Principal.system("tests"),
                       data=DestinationCreate(entry="127.0.0.1", note="the matrix"))
     create_connector(session=session, settings=settings,
@@ -325,6 +517,63 @@ def world(settings: Settings, session: Session,
     with TestClient(app, raise_server_exceptions=False, client=("127.0.0.1", 40000)) as c:
         yield c, accounts
     app.state.engine.dispose()
+
+
+def _citizens_world(session: Session) -> None:
+    """A report and a dossier of Xã Bát Xát (02683) before the reform, in Bát Xát's scope."""
+    from datetime import datetime
+
+    from fansipan.domain.local_time import VIETNAM
+    from fansipan.domain.service_requests import Answer, Location, Reporter
+    from fansipan.exchange.open311.posting import NewServiceRequest
+    from fansipan.services.citizens.categories import load_categories
+    from fansipan.services.citizens.dossier_import import import_dossiers
+    from fansipan.services.citizens.submissions import NewReport, submit_report
+
+    load_categories(session=session)
+    submit_report(session=session, principal=Principal.anonymous(), at=datetime(
+        2025, 3, 3, 9, tzinfo=VIETNAM), report=NewReport(posted=NewServiceRequest(
+            service_code="MAT_NUOC", location=Location(address="Thôn Tả Pờ Hồ"),
+            reporter=Reporter(phone="0912 345 678"), answers=(Answer("LOAI", ("mat_nuoc",)),)),
+            channel="web", commune="02683"))
+    import_dossiers(session=session, principal=Principal.system("tests"),
+                    records=[(1, {**DOSSIER, "number": "MATRIX-0"})])
+
+
+def _with_keys(data: dict[str, str] | None, accounts: dict[str, Any]) -> dict[str, str] | None:
+    """A form whose "{name}" values stand for an account's key (Open311's api_key)."""
+    if data is None:
+        return None
+    return {k: accounts[v[1:-1]].token if v.startswith("{") and v.endswith("}") else v
+            for k, v in data.items()}
+def _direction_world(session: Session, folder: Path) -> None:
+    """Directive 1 of Bát Xát with task 1 led by the district, and its file 1."""
+    system = Principal.system("tests")
+    create_directive(session=session, principal=system, data=DirectiveCreate(
+        number="01/KH-UBND", issued_on=date(2024, 1, 5), issuer="UBND huyện Bát Xát",
+        issuer_unit="082", excerpt="Kế hoạch thử"))
+    create_tasks(session=session, principal=system, calendar=vietnam_calendar(), items=[
+        TaskCreate(directive=1, title="Nhiệm vụ của Bát Xát", lead_unit="082",
+                   deadline=date(2024, 6, 30))])
+    pdf = folder / "bien-ban.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    attach_file(session=session, principal=system, task_id=1, path=pdf, file_name=pdf.name)
+
+
+def test_a_foreign_officer_finds_no_task_of_bat_xat(
+        world: tuple[TestClient, dict[str, Any]]) -> None:
+    client, accounts = world
+    foreign = accounts["foreign"].headers
+    for path in ("/api/v1/tasks/1", "/api/v1/directives/1", "/api/v1/tasks/1/attachments/1"):
+        r = client.get(path, headers=foreign)
+        assert r.status_code == 404, path
+        assert "Bát Xát" not in r.text and "Nhiệm vụ của" not in r.text
+    r = client.post("/api/v1/tasks/1/events", headers=foreign, json=PROGRESS)
+    assert r.status_code == 404
+    assert client.get("/api/v1/tasks", headers=foreign).json() == []
+    assert client.get("/api/v1/directives", headers=foreign).json() == []
+    r = client.get("/api/v1/reports/2024.docx", headers=foreign, params=RESULTS_REPORT)
+    assert r.status_code == 403
 
 
 def test_every_route_is_in_the_matrix(settings: Settings) -> None:
@@ -346,7 +595,7 @@ def test_each_role_is_allowed_or_denied_as_designed(
             for who in sorted(ALL):
                 headers = accounts[who].headers if who in accounts else {}
                 r = client.request(method, case.path, json=case.json, params=case.params,
-                                   data=case.data, headers=headers)
+                                   data=_with_keys(case.data, accounts), headers=headers)
                 client.cookies.clear()  # a sign-in case must not lend its session to others
                 assert r.status_code < 500, (method, case.path, who, r.text)
                 allowed = r.status_code not in (401, 403)

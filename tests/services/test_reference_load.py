@@ -86,3 +86,56 @@ def _cached(session: Session) -> Catalog:
         _CACHE.clear()
         _CACHE[key] = catalog_of(session)
     return _CACHE[key]
+
+
+def test_yen_bai_communes_of_2024_land_in_the_new_province(session: Session) -> None:
+    h = catalog_of(session).hierarchy
+    new = h.find("15", AFTER)
+    hong_ha = h.versions("04267")[0]
+    assert [u.code for u, _ in h.successors(hong_ha.id, date(2025, 3, 1))] == ["04264"]
+    assert [u.name for u, _ in h.successors(hong_ha.id, AFTER)] == ["Phường Yên Bái"]
+    # Nga Quán's successor commune is not sourced: its history is carried by the province.
+    nga_quan = h.versions("04528")[0]
+    assert [u for u, _ in h.successors(nga_quan.id, AFTER)] == [new]
+    yen_bai = h.find("15", BEFORE)
+    assert len(h.descendants(yen_bai.id, date(2024, 12, 31), level=3)) == 173
+    assert len(h.descendants(yen_bai.id, BEFORE, level=3)) == 168
+
+
+def test_agencies_carry_their_work_on_after_the_reform(session: Session) -> None:
+    h = catalog_of(session).hierarchy
+    on = date(2026, 1, 1)
+
+    def heirs(code: str, day: date) -> list[str]:
+        unit = h.find(code, day)
+        return [f"{u.code}@{u.valid_from}" for u, _ in h.successors(unit.id, on)]
+
+    assert heirs("so-tttt", date(2024, 6, 1)) == ["so-kh-cn@2025-07-01"]
+    assert heirs("so-kh-dt", date(2024, 6, 1)) == ["so-tai-chinh@2025-07-01"]
+    assert heirs("dai-ptth", date(2024, 6, 1)) == ["bao-lao-cai@2025-07-01"]
+    for code in ("buu-dien-tinh", "vnpt-lao-cai", "viettel-lao-cai", "so-kh-cn", "ubnd-tinh"):
+        assert heirs(code, date(2024, 6, 1)) == [f"{code}@2025-07-01"], code
+
+
+def test_a_reload_fills_missing_sources_and_never_doubles_a_unit_version(
+        session: Session) -> None:
+    from fansipan.store.tables import IndicatorRow
+
+    with session.begin():
+        by_code = {r.code: r for r in session.scalars(select(IndicatorRow))}
+        row = by_code["KTXH_THU_NSNN"]
+        row.source_vi = row.source_en = ""
+        edited = by_code["CDS_DAN_SO"]
+        edited.source_vi = "Sở Nội vụ (sửa)"
+        # A version stored under earlier dates (as an older release shipped it).
+        station = session.scalars(select(UnitRow).where(UnitRow.code == "dai-ptth")).one()
+        station.uid = "oldstation1"
+    again = load_reference_data(session=session)
+    assert (again.units, again.sources) == (0, 1)
+    with session.begin():
+        rows = session.execute(select(IndicatorRow.code, IndicatorRow.source_vi)).all()
+        sources = dict(rows)
+        assert sources["KTXH_THU_NSNN"] == "Sở Tài chính"
+        assert sources["CDS_DAN_SO"] == "Sở Nội vụ (sửa)"  # an administrator's edit stays
+        stations = session.scalars(select(UnitRow).where(UnitRow.code == "dai-ptth")).all()
+        assert [s.uid for s in stations] == ["oldstation1"]

@@ -61,7 +61,7 @@ def make_account(
                         data=PasswordChange(current_password=INITIAL, new_password=PASSWORD))
         password = PASSWORD
         issued = issue_token(session=session, settings=settings, principal=me,
-                             data=TokenCreate(name="tests"))
+                             data=TokenCreate(name="tests", current_password=PASSWORD))
     else:
         issued = issue_token(session=session, settings=settings, principal=system,
                              data=TokenCreate(name="tests"), owner=name)

@@ -14,7 +14,8 @@ HTML = {"accept": "text/html,application/xhtml+xml"}
 
 
 def test_a_page_on_an_unmigrated_store_is_an_html_503(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'empty.db'}")
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'empty.db'}",
+                        allowed_hosts=("testserver",))
     app = create_app(settings)
     with TestClient(app, raise_server_exceptions=False) as web:
         page = web.get("/indicators")

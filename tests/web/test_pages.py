@@ -177,3 +177,11 @@ def test_changes_carry_their_sign_in_both_languages() -> None:
     assert signed_percent(-12.34, "en") == "−12.3%" and signed_percent(5, "vi") == "+5,0 %"
     assert number(1234567.891, 2) == "1.234.567,89" and number(1234.5, 1, "en") == "1,234.5"
     assert plain(3456789.0) == "3456789" and plain(12.5) == "12,5" and plain(12.5, "en") == "12.5"
+
+
+def test_the_definition_names_the_bodies_that_produce_the_figures(web: TestClient) -> None:
+    r = web.get("/indicators/CDS_TY_LE_HO_INTERNET", params={"period": "2024"})
+    assert "Cơ quan cung cấp số liệu" in r.text
+    assert "Sở Khoa học và Công nghệ; Cục Thống kê" in r.text
+    en = web.get("/indicators/CDS_TY_LE_HO_INTERNET", params={"period": "2024", "lang": "en"})
+    assert "Department of Science and Technology; National Statistics Office" in en.text

@@ -38,12 +38,29 @@ PAGES: dict[str, list[str]] = {
     "/imports": ["/imports"],
     "/login": ["/login"],
     "/password": ["/password"],
+    "/tasks": ["/tasks", "/tasks?year=2024"],
+    "/tasks/{task_id}": ["/tasks/1"],
+    "/directives": ["/directives"],
+    "/directives/new": ["/directives/new"],
+    "/directives/{directive_id}": ["/directives/1"],
+    "/reports": ["/reports", "/reports?year=2024"],
+    "/reports/jobs/{job_id}": ["/reports/jobs/0123456789abcdef"],
+    "/alerts": ["/alerts"],
+    "/feedback/new": ["/feedback/new"],
+    "/feedback/track": ["/feedback/track"],
+    "/feedback/map": ["/feedback/map"],
+    "/inbox": ["/inbox"],
+    "/inbox/{request_id}": ["/inbox/PA-2025-000001"],
+    "/dossiers": ["/dossiers"],
+    "/dossiers/late": ["/dossiers/late"],
 }
 # Pages that are not for reading: files, redirects, the change counter, the API's docs
 # (Swagger UI's own words are its own).
 NOT_PAGES = {"/static/{digest}/{name:path}", "/lang/{code}", "/live", "/logout",
              "/api/docs", "/imports/template.xlsx", "/overview.{fmt}", "/indicators.{fmt}",
-             "/targets.{fmt}"}
+             "/targets.{fmt}", "/directives/{directive_id}/template.xlsx", "/dossiers.{fmt}",
+             "/dossiers/late.{fmt}", "/feedback/map.{fmt}", "/feedback/photos/{name}",
+             "/inbox.{fmt}", "/reports/jobs/{job_id}/file", "/tasks.{fmt}"}
 ERRORS = ["/khong-co-trang-nay", "/indicators/NO_SUCH_CODE",
           "/indicators/CDS_TY_LE_HO_INTERNET?period=2024Q9", "/units/99999",
           "/sectors/khongco", "/?year=1700", "/targets.doc", "/static/0/khong.js",

@@ -36,13 +36,15 @@ class Span:
 
 
 class Cell(NamedTuple):
-    """One answer: indicator id, unit id, period (or stretch) id, value, sources."""
+    """One answer: indicator id, unit id, period (or stretch) id, value, sources, and
+    whether any value it includes is an estimate (ước thực hiện)."""
 
     ind: int
     unit: int
     pid: str
     value: float | None
     sources: int
+    estimate: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def inds_table(rules: Sequence[IndicatorRule]) -> pa.Table:
     })
 
 
-_CELL_COLUMNS = ("ind", "unit", "pid", "value", "sources")
+_CELL_COLUMNS = ("ind", "unit", "pid", "value", "sources", "est")
 
 
 def read_cells(table: pa.Table) -> Iterator[tuple[Cell, bool]]:
@@ -94,5 +96,5 @@ def read_cells(table: pa.Table) -> Iterator[tuple[Cell, bool]]:
     sure = (
         table.column("ok").to_pylist() if "ok" in table.column_names else [True] * table.num_rows
     )
-    for ind, unit, pid, value, sources, ok in zip(*columns, sure, strict=True):
-        yield Cell(ind, unit, pid, value, int(sources or 0)), bool(ok)
+    for ind, unit, pid, value, sources, est, ok in zip(*columns, sure, strict=True):
+        yield Cell(ind, unit, pid, value, int(sources or 0), bool(est)), bool(ok)

@@ -14,6 +14,7 @@ _FACT_FIELDS: list[pa.Field[Any]] = [
     pa.field("ind", pa.int32()), pa.field("unit", pa.int32()), pa.field("ptype", pa.int8()),
     pa.field("pstart", pa.date32()), pa.field("pend", pa.date32()),
     pa.field("value", pa.float64()), pa.field("n", pa.int8()), pa.field("chg", pa.int64()),
+    pa.field("est", pa.int8()),  # 1 for an estimate (ước thực hiện); -1 retracts one
 ]
 FACT_SCHEMA = pa.schema(_FACT_FIELDS)
 
@@ -29,7 +30,8 @@ class FactRows:
     def __init__(self) -> None:
         self.cols: dict[str, list[object]] = {name: [] for name in FACT_SCHEMA.names}
 
-    def add(self, ind: int, unit: int, pid: str, value: float, n: int, chg: int) -> None:
+    def add(self, ind: int, unit: int, pid: str, value: float, n: int, chg: int,
+            est: int = 0) -> None:
         p = _period(pid)
         c = self.cols
         c["ind"].append(ind)
@@ -40,6 +42,7 @@ class FactRows:
         c["value"].append(value)
         c["n"].append(n)
         c["chg"].append(chg)
+        c["est"].append(est)
 
     def table(self) -> pa.Table:
         return pa.table(self.cols, schema=FACT_SCHEMA)

@@ -1,12 +1,15 @@
 """Every statement the engine runs, in SQL that DuckDB and Spark SQL both accept.
 
 Stored tables:
-  facts(ind, unit, ptype, pstart, pend, value, n, chg)  one row per key, as last compacted
+  facts(ind, unit, ptype, pstart, pend, value, n, chg, est)  one row per key, as last
+      compacted; est is 1 for an estimate (ước thực hiện), 0 for an official figure
   delta(same columns)  appended since: an update adds a retraction row (value = -old,
-      n = -1) and an insertion row (value = new, n = +1), so the current value of a key
-      is SUM(value) over facts and delta where SUM(n) > 0
-  cube(ind, anc, mstart, s, c)  append-only month rollups for additive indicators:
-      s = sum of values below `anc`, c = how many values (shares for mapped history)
+      n = -1, est = -old est) and an insertion row (value = new, n = +1, est = new est),
+      so the current value of a key is SUM(value) over facts and delta where SUM(n) > 0,
+      and SUM(est) says whether it is an estimate
+  cube(ind, anc, mstart, s, c, e)  append-only month rollups for additive indicators:
+      s = sum of values below `anc`, c = how many values (shares for mapped history),
+      e = how many of them are estimates
   roll_<name>(anc, src, share)  which unit's data counts at which unit (analytics.trees)
   above(anc, src)  anc was once a proper ancestor of src
 Per-query inputs:
@@ -23,7 +26,7 @@ from __future__ import annotations
 def create_facts(name: str) -> str:
     return (
         f"CREATE TABLE IF NOT EXISTS {name} (ind INTEGER, unit INTEGER, ptype TINYINT, "
-        "pstart DATE, pend DATE, value DOUBLE, n TINYINT, chg BIGINT)"
+        "pstart DATE, pend DATE, value DOUBLE, n TINYINT, chg BIGINT, est TINYINT)"
     )
 
 
@@ -33,7 +36,7 @@ ALL_FACTS = "(SELECT * FROM facts UNION ALL SELECT * FROM delta)"
 def create_cube() -> str:
     return (
         "CREATE TABLE IF NOT EXISTS cube (ind INTEGER, anc INTEGER, mstart DATE, "
-        "s DOUBLE, c DOUBLE)"
+        "s DOUBLE, c DOUBLE, e DOUBLE)"
     )
 
 
@@ -42,7 +45,8 @@ def cube_from(source: str, roll: str, month_type: int) -> str:
     unit in `cube_ancs` that the rows count towards."""
     return f"""
         SELECT f.ind, r.anc, f.pstart AS mstart,
-               SUM(f.value * r.share) AS s, SUM(f.n * r.share) AS c
+               SUM(f.value * r.share) AS s, SUM(f.n * r.share) AS c,
+               SUM(f.est * r.share) AS e
         FROM {source} f
         JOIN {roll} r ON r.src = f.unit
         JOIN cube_ancs a ON a.anc = r.anc
@@ -55,7 +59,7 @@ def cube_from(source: str, roll: str, month_type: int) -> str:
 def compact_cube() -> str:
     return """
         CREATE OR REPLACE TABLE cube AS
-        SELECT ind, anc, mstart, SUM(s) AS s, SUM(c) AS c FROM cube
+        SELECT ind, anc, mstart, SUM(s) AS s, SUM(c) AS c, SUM(e) AS e FROM cube
         GROUP BY ind, anc, mstart HAVING ABS(SUM(c)) > 1e-9
     """
 
@@ -65,7 +69,7 @@ def compact_facts() -> str:
     return f"""
         CREATE OR REPLACE TABLE facts AS
         SELECT ind, unit, ptype, pstart, pend, SUM(value) AS value,
-               CAST(1 AS TINYINT) AS n, MAX(chg) AS chg
+               CAST(1 AS TINYINT) AS n, MAX(chg) AS chg, CAST(SUM(est) AS TINYINT) AS est
         FROM {ALL_FACTS} GROUP BY ind, unit, ptype, pstart, pend HAVING SUM(n) > 0
         ORDER BY ind, pstart, unit
     """
@@ -82,14 +86,14 @@ def _current(with_delta: bool, sources: str = "SELECT src FROM scope") -> str:
           AND pend <= (SELECT MAX(rend) FROM req)
           AND unit IN ({sources})"""
     if not with_delta:
-        return f"SELECT ind, unit, ptype, pstart, pend, value FROM facts WHERE {where}"
+        return f"SELECT ind, unit, ptype, pstart, pend, value, est FROM facts WHERE {where}"
     return f"""
-        SELECT f.ind, f.unit, f.ptype, f.pstart, f.pend, f.value FROM facts f
+        SELECT f.ind, f.unit, f.ptype, f.pstart, f.pend, f.value, f.est FROM facts f
         WHERE {where}
           AND NOT EXISTS (SELECT 1 FROM delta d WHERE d.ind = f.ind AND d.unit = f.unit
                           AND d.ptype = f.ptype AND d.pstart = f.pstart)
         UNION ALL
-        SELECT ind, unit, ptype, pstart, pend, SUM(value) AS value FROM (
+        SELECT ind, unit, ptype, pstart, pend, SUM(value) AS value, SUM(est) AS est FROM (
             SELECT f.* FROM facts f
             WHERE EXISTS (SELECT 1 FROM delta d WHERE d.ind = f.ind AND d.unit = f.unit
                           AND d.ptype = f.ptype AND d.pstart = f.pstart)
@@ -120,7 +124,7 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool 
         sources = f"SELECT m.src FROM {succ} m JOIN scope s ON s.src = m.succ"
         current = f"""
         SELECT c.ind, m.succ AS unit, c.ptype, c.pstart, c.pend,
-               SUM(c.value * m.share) AS value
+               SUM(c.value * m.share) AS value, MAX(c.est) AS est
         FROM ({_current(with_delta, sources)}) c
         JOIN {succ} m ON m.src = c.unit
         GROUP BY c.ind, m.succ, c.ptype, c.pstart, c.pend"""
@@ -149,7 +153,7 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool 
     ),
     cur AS ({current}),
     inp AS (
-        SELECT c.ind, c.unit, c.pstart, c.value, r.pid,
+        SELECT c.ind, c.unit, c.pstart, c.value, c.est, r.pid,
                CASE WHEN c.ptype = r.rtype THEN -1 ELSE c.ptype END AS grain
         FROM cur c JOIN req r ON c.pstart >= r.rstart AND c.pend <= r.rend
     ),{chosen}
@@ -162,7 +166,12 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool 
                 WHEN 'min' THEN MIN(i.value)
                 WHEN 'max' THEN MAX(i.value)
                 ELSE MAX(CASE WHEN i.grain = -1 THEN i.value END)
-            END AS value
+            END AS value,
+            CASE d.agg_time
+                WHEN 'last' THEN arg_max(i.est, i.pstart)
+                WHEN 'none' THEN MAX(CASE WHEN i.grain = -1 THEN i.est END)
+                ELSE MAX(i.est)
+            END AS est
         FROM chosen i
         JOIN inds d ON d.ind = i.ind
         GROUP BY i.ind, i.unit, i.pid, d.agg_time
@@ -174,7 +183,7 @@ def _over_units(frontier: str) -> str:
     """From `timed` (one value per indicator, source unit and period) to the answer:
     sources combined over units by the unit rule, after `frontier` (shadowing)."""
     return f"""placed AS (
-        SELECT s.anc, t.ind, t.pid, t.unit, t.value, s.share
+        SELECT s.anc, t.ind, t.pid, t.unit, t.value, t.est, s.share
         FROM timed t JOIN scope s ON s.src = t.unit
         WHERE t.value IS NOT NULL
     ),{frontier}
@@ -186,7 +195,10 @@ def _over_units(frontier: str) -> str:
             WHEN 'max' THEN MAX(f.value)
             ELSE MAX(CASE WHEN f.unit = f.anc THEN f.value END)
         END AS value,
-        COUNT(*) AS sources
+        COUNT(*) AS sources,
+        CASE WHEN d.agg_units IN ('sum', 'average', 'min', 'max') THEN MAX(f.est)
+             ELSE MAX(CASE WHEN f.unit = f.anc THEN f.est END)
+        END > 0 AS est
     FROM frontier f JOIN inds d ON d.ind = f.ind
     GROUP BY f.ind, f.anc, f.pid, d.agg_units
     """
@@ -215,13 +227,14 @@ def cells_by_moved_totals(roll: str, succ: str, *, with_delta: bool) -> str:
     cur AS ({_current(with_delta, sources)}),
     own AS (
         SELECT c.ind, c.unit, r.pid, SUM(c.value) AS total, MAX(c.pstart) AS latest,
-               arg_max(c.value, c.pstart) AS last_value
+               arg_max(c.value, c.pstart) AS last_value, MAX(c.est) AS any_est,
+               arg_max(c.est, c.pstart) AS last_est
         FROM cur c JOIN req r ON c.pstart >= r.rstart AND c.pend <= r.rend
         GROUP BY c.ind, c.unit, r.pid
     ),
     moved AS (
         SELECT o.ind, m.succ AS unit, o.pid, o.total * m.share AS total, o.latest,
-               o.last_value * m.share AS last_value
+               o.last_value * m.share AS last_value, o.any_est, o.last_est
         FROM own o JOIN {succ} m ON m.src = o.unit
         JOIN (SELECT DISTINCT src FROM scope) s ON s.src = m.succ
     ),
@@ -232,7 +245,11 @@ def cells_by_moved_totals(roll: str, succ: str, *, with_delta: bool) -> str:
             CASE d.agg_time
                 WHEN 'sum' THEN SUM(m.total)
                 ELSE SUM(CASE WHEN m.latest = l.latest THEN m.last_value END)
-            END AS value
+            END AS value,
+            CASE d.agg_time
+                WHEN 'sum' THEN MAX(m.any_est)
+                ELSE MAX(CASE WHEN m.latest = l.latest THEN m.last_est END)
+            END AS est
         FROM moved m
         JOIN latest l ON l.ind = m.ind AND l.unit = m.unit AND l.pid = m.pid
         JOIN inds d ON d.ind = m.ind
@@ -263,7 +280,7 @@ def cells_by_cube() -> str:
     """
     return """
     WITH m AS (
-        SELECT c.ind, c.anc, r.pid, c.mstart, SUM(c.s) AS s, SUM(c.c) AS c
+        SELECT c.ind, c.anc, r.pid, c.mstart, SUM(c.s) AS s, SUM(c.c) AS c, SUM(c.e) AS e
         FROM cube c
         JOIN req r ON c.mstart >= r.rstart AND c.mstart <= r.rend
         WHERE c.ind IN (SELECT ind FROM inds) AND c.anc IN (SELECT anc FROM tgt)
@@ -272,7 +289,8 @@ def cells_by_cube() -> str:
     ),
     a AS (
         SELECT ind, anc, pid, SUM(s) AS s_all, arg_max(s, mstart) AS s_last,
-               COUNT(*) AS k, MIN(c) AS cmin, MAX(c) AS cmax
+               COUNT(*) AS k, MIN(c) AS cmin, MAX(c) AS cmax,
+               SUM(e) AS e_all, arg_max(e, mstart) AS e_last
         FROM m GROUP BY ind, anc, pid
     ),
     judged AS (
@@ -290,7 +308,8 @@ def cells_by_cube() -> str:
     )
     SELECT ind, anc AS unit, pid,
         CASE agg_units WHEN 'sum' THEN total ELSE total / cmax END AS value,
-        CAST(ROUND(cmax) AS BIGINT) AS sources, ok
+        CAST(ROUND(cmax) AS BIGINT) AS sources, ok,
+        CASE agg_time WHEN 'last' THEN e_last ELSE e_all END > 1e-9 AS est
     FROM summed
     """
 

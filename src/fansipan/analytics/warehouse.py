@@ -65,6 +65,7 @@ __all__ = [
 
 MONTH = PeriodType.MONTH.rank
 _LOAD_CHUNK = 200_000
+_ESTIMATE = "estimate"  # domain.estimates.ValueStatus.ESTIMATE, as the store writes it
 _MOVABLE = (Aggregation.SUM, Aggregation.LAST)
 
 
@@ -137,14 +138,15 @@ class Warehouse:
             last = session.scalar(select(func.coalesce(func.max(ChangeRow.id), 0))) or 0
             stmt = (
                 select(DataValueRow.indicator_id, DataValueRow.unit_id, DataValueRow.period,
-                       DataValueRow.value, DataValueRow.change_id)
+                       DataValueRow.value, DataValueRow.change_id, DataValueRow.status)
                 .where(DataValueRow.deleted.is_(False), DataValueRow.value.is_not(None),
                        DataValueRow.change_id <= last)
             )
             rows = FactRows()
             chunks: list[pa.Table] = []
-            for ind, unit, pid, value, chg in session.execute(stmt).yield_per(_LOAD_CHUNK):
-                rows.add(ind, unit, pid, float(value or 0.0), 1, chg)
+            for ind, unit, pid, value, chg, status in session.execute(stmt).yield_per(
+                    _LOAD_CHUNK):
+                rows.add(ind, unit, pid, float(value or 0.0), 1, chg, int(status == _ESTIMATE))
                 if len(rows) >= _LOAD_CHUNK:
                     chunks.append(rows.table())
                     rows = FactRows()
@@ -175,19 +177,19 @@ class Warehouse:
             changes = session.execute(
                 select(ChangeRow.id, ChangeRow.record_kind, ChangeRow.indicator_id,
                        ChangeRow.unit_id, ChangeRow.period, ChangeRow.old_value,
-                       ChangeRow.new_value)
+                       ChangeRow.new_value, ChangeRow.old_status, ChangeRow.new_status)
                 .where(ChangeRow.id > self.last_change).order_by(ChangeRow.id)
             ).all()
         if not changes:
             return 0
         rows = FactRows()
-        for chg, kind, ind, unit, pid, old, new in changes:
+        for chg, kind, ind, unit, pid, old, new, old_status, new_status in changes:
             if kind != "data_value":
                 continue
             if old is not None:
-                rows.add(ind, unit, pid, -float(old), -1, chg)
+                rows.add(ind, unit, pid, -float(old), -1, chg, -int(old_status == _ESTIMATE))
             if new is not None:
-                rows.add(ind, unit, pid, float(new), 1, chg)
+                rows.add(ind, unit, pid, float(new), 1, chg, int(new_status == _ESTIMATE))
         self.append_facts(rows.table(), last_change=int(changes[-1][0]))
         return len(changes)
 

@@ -9,9 +9,13 @@ from fastapi import FastAPI
 
 from fansipan import __version__
 from fansipan.analytics.warehouse import Warehouse
+from fansipan.api.citizens import install_citizens
 from fansipan.api.exchange import install_exchange
+from fansipan.api.foresight import install_foresight
+from fansipan.api.guards import RequestGuard
 from fansipan.api.metrics import Metrics
 from fansipan.api.middleware import OperationsMiddleware
+from fansipan.api.proxies import ForwardedHeaders
 from fansipan.api.routes import (
     analytics,
     approvals,
@@ -23,7 +27,9 @@ from fansipan.api.routes import (
     health,
     indicators,
     periods,
+    reports,
     targets,
+    tasks,
     units,
     users,
 )
@@ -59,14 +65,22 @@ def create_app(settings: Settings) -> FastAPI:
     # Built empty; it loads from the store on the first question, not at start-up.
     app.state.warehouse = Warehouse()
     app.state.metrics = Metrics()
+    # Innermost first: the guard's refusals still get the security headers and the log.
+    app.add_middleware(RequestGuard, hosts=settings.hosts)
     app.add_middleware(OperationsMiddleware, metrics=app.state.metrics,
                        behind_tls=settings.behind_tls)
     install_error_handlers(app)
     app.include_router(health.router)
     for module in (units, indicators, periods, datavalues, targets, changes, analytics):
         app.include_router(module.router, prefix=API_PREFIX)
-    for module in (auth, users, clients, approvals, audit):
+    for module in (auth, users, clients, approvals, audit, reports):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(tasks.directives, prefix=API_PREFIX)
+    app.include_router(tasks.tasks, prefix=API_PREFIX)
     install_exchange(app)  # imports, exports, DHIS2 compatibility, connectors, clients' log
+    install_citizens(app)  # Open311, field reports and dossiers for staff
+    install_foresight(app)  # forecasts, odds, data quality, late reports, alerts
     install_web(app)  # the dashboard's pages: HTML for people, outside the OpenAPI schema
+    # Outermost: every layer inside sees the client as the trusted proxy saw it.
+    app.add_middleware(ForwardedHeaders, trusted=settings.trusted_proxies)
     return app

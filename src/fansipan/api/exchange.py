@@ -21,6 +21,7 @@ from fansipan.api.routes import (
     templates,
 )
 from fansipan.http.uploads import spool_dir
+from fansipan.services.citizens.dossier_pull import PULL_TARGETS
 from fansipan.services.exchange.connector_runs import Runtime
 from fansipan.services.exchange.exchange_log import LogWriter
 from fansipan.services.exchange.scheduler import ConnectorScheduler
@@ -46,7 +47,7 @@ def _schedule_connectors(app: FastAPI) -> None:
     @asynccontextmanager
     async def lifespan(a: FastAPI) -> AsyncIterator[Any]:
         runtime = Runtime(spool=spool_dir(a.state.settings), settings=a.state.settings,
-                          warehouse=a.state.warehouse)
+                          warehouse=a.state.warehouse, pull_targets=PULL_TARGETS)
         scheduler = ConnectorScheduler(a.state.session_factory, runtime)
         scheduler.start()
         async with inner(a) as state:

@@ -49,6 +49,10 @@ class OperationsMiddleware:
                 status = int(message["status"])
                 headers: list[tuple[bytes, bytes]] = list(message.get("headers", []))
                 headers.extend(self._headers(path, request_id))
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    # Data answers (the API, DHIS2, pages) are never kept by a browser or
+                    # a proxy; static assets say otherwise themselves.
+                    headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -76,15 +80,23 @@ class OperationsMiddleware:
             (b"x-frame-options", b"DENY"),
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"same-origin"),
-            (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+            (b"permissions-policy", _permissions(path)),
             (b"cross-origin-opener-policy", b"same-origin"),
             (b"x-request-id", request_id.encode()),
         ]
-        if path.startswith("/api/"):
-            out.append((b"cache-control", b"no-store"))
         if self.behind_tls:
             out.append((b"strict-transport-security", HSTS.encode()))
         return out
+
+
+# The report form may ask the browser for the citizen's position (on a button press);
+# no other page may.
+_LOCATED = ("/feedback/new",)
+
+
+def _permissions(path: str) -> bytes:
+    where = b"(self)" if path.startswith(_LOCATED) else b"()"
+    return b"camera=(), microphone=(), geolocation=" + where
 
 
 def _route_of(scope: MutableMapping[str, Any]) -> str:

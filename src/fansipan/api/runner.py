@@ -1,27 +1,7 @@
-"""The app's job runner, made on first use (nothing starts a thread at import time)."""
+"""The app's job runner (kept in `http.runner`, which the pages share)."""
 
 from __future__ import annotations
 
-import threading
-from typing import Annotated
+from fansipan.http.runner import RunnerDep, get_runner, runner_of
 
-from fastapi import Depends, FastAPI, Request
-
-from fansipan.services.exchange.jobs import JobRunner
-
-_LOCK = threading.Lock()
-
-
-def runner_of(app: FastAPI) -> JobRunner:
-    with _LOCK:
-        runner: JobRunner | None = getattr(app.state, "jobs", None)
-        if runner is None:
-            runner = app.state.jobs = JobRunner(app.state.session_factory)
-        return runner
-
-
-def get_runner(request: Request) -> JobRunner:
-    return runner_of(request.app)
-
-
-RunnerDep = Annotated[JobRunner, Depends(get_runner)]
+__all__ = ["RunnerDep", "get_runner", "runner_of"]

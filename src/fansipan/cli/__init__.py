@@ -9,12 +9,17 @@ from fansipan.cli import (
     backups,
     clients,
     connectors,
+    dossiers,
+    feedback,
+    foresight,
     indicators,
     outbound,
+    reports,
     secrets,
     server,
     store,
     targets,
+    tasks,
     transfers,
     units,
     users,
@@ -32,13 +37,20 @@ app.add_typer(secrets.app, name="secrets")
 app.add_typer(outbound.app, name="outbound")
 app.add_typer(users.app, name="users")
 app.add_typer(audit.app, name="audit")
+app.add_typer(feedback.app, name="feedback")
+app.add_typer(dossiers.app, name="dossiers")
+app.add_typer(tasks.app, name="tasks")
+app.add_typer(reports.issuers, name="report-issuer")
+app.add_typer(foresight.app, name="alerts")
 app.command()(server.demo)
 app.command()(server.serve)
+app.command()(foresight.forecast)
 app.command("import")(transfers.import_file)
 app.command("export")(transfers.export_values)
 app.command()(transfers.template)
 app.command()(backups.backup)
 app.command()(backups.restore)
+app.command()(reports.report)
 
 
 def main() -> None:

@@ -37,6 +37,8 @@ def clients_add(
         "--indicators", help="Limit to these indicator codes (default: every one).")] = None,
     read: Annotated[bool, typer.Option("--read", help="May read data.")] = False,
     write: Annotated[bool, typer.Option("--write", help="May write data.")] = False,
+    report: Annotated[bool, typer.Option(
+        "--report", help="May post citizens' reports through Open311.")] = False,
     contact: Annotated[str, typer.Option(help="Who to call about this system.")] = "",
     expires_days: Annotated[int, typer.Option(help="Days until the key expires.")] = 365,
     as_of: Annotated[str | None, typer.Option(
@@ -50,7 +52,8 @@ def clients_add(
     data = ClientRegistration(
         name=name, agency=agency, contact=contact, units=many(units),
         units_as_of=parse_date(as_of, "--as-of"), indicators=many(indicators),
-        read=read or not write, write=write, expires_in_days=expires_days)
+        read=read or not (write or report), write=write, report=report,
+        expires_in_days=expires_days)
     with open_session(settings) as session:
         made = register_client(session=session, settings=settings, principal=cli_principal(),
                                data=data)
@@ -60,9 +63,14 @@ def clients_add(
     out.print(_("Client id: [bold]{client}[/bold]", client=made.client_id), highlight=False)
     out.print(_("Key:       [bold]{key}[/bold]", key=made.key), highlight=False)
     expiry = made.expires_at.strftime("%d/%m/%Y") if made.expires_at else _("never")
-    out.print(_("The key is shown only now and expires on {expiry}. Use HTTP Basic with the "
-                "id and key at /dhis2/api, or 'Authorization: Bearer <key>' at /api/v1.",
-                expiry=expiry), highlight=False)
+    if report:
+        out.print(_("The key is shown only now and expires on {expiry}. Use HTTP Basic with the "
+                    "id and key at /dhis2/api, or 'Authorization: Bearer <key>' at /api/v1, or "
+                    "as the api_key of Open311 at /open311/v2.", expiry=expiry), highlight=False)
+    else:
+        out.print(_("The key is shown only now and expires on {expiry}. Use HTTP Basic with the "
+                    "id and key at /dhis2/api, or 'Authorization: Bearer <key>' at /api/v1.",
+                    expiry=expiry), highlight=False)
 
 
 @app.command("list")
@@ -138,6 +146,7 @@ def clients_log(
     """Requests made by connected systems: who, what, how many values, when, result."""
     import csv
 
+    from fansipan.exchange.cells import csv_row
     from fansipan.services.exchange.exchange_log import FIELDS, LogQuery, export_log, search_log
 
     start = parse_date(since, "--since")
@@ -151,7 +160,7 @@ def clients_log(
                 n = 0
                 for entry in export_log(session=session, principal=cli_principal(), query=query):
                     row = entry.model_dump(mode="json")
-                    writer.writerow([row["id"], *(row[k] for k in FIELDS)])
+                    writer.writerow(csv_row([row["id"], *(row[k] for k in FIELDS)]))
                     n += 1
             out.print(_("Wrote {count} requests to {file}.", count=figure(n), file=output))
             return

@@ -89,6 +89,17 @@ def open_session(settings: Settings) -> Iterator[Session]:
         engine.dispose()
 
 
+def say_if_illustrative(session: Session, console: Console) -> bool:
+    """One line saying the figures are illustrative, when the store holds the demo data
+    (on stderr for a command whose stdout is a file's content)."""
+    from fansipan.services.warehouse.provenance import demo_mark
+
+    mark = demo_mark(session=session)
+    if mark is not None:
+        console.print(f"⚠ {mark.note} ({mark.row})", highlight=False, soft_wrap=True)
+    return mark is not None
+
+
 def cli_principal() -> Principal:
     """Who the audit trail names for a command typed at this machine."""
     return Principal.system(f"cli:{getpass.getuser()}")

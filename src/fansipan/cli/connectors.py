@@ -92,6 +92,7 @@ def connectors_set(
 def connectors_run(name: str, data_dir: DataDir = None) -> None:
     """Run a connector now, as its owner, with its retries; prints the run."""
     from fansipan.analytics.warehouse import Warehouse
+    from fansipan.services.citizens.dossier_pull import PULL_TARGETS
     from fansipan.services.exchange.connector_runs import Runtime, run_connector
     from fansipan.services.warehouse.setup import open_store
     from fansipan.store.engine import make_session_factory
@@ -101,7 +102,8 @@ def connectors_run(name: str, data_dir: DataDir = None) -> None:
     try:
         run = run_connector(session_factory=make_session_factory(engine), principal=cli_principal(),
                             name=name, runtime=Runtime(spool=settings.data_dir / "spool",
-                                                       settings=settings, warehouse=Warehouse()))
+                                                       settings=settings, warehouse=Warehouse(),
+                                                       pull_targets=PULL_TARGETS))
     finally:
         engine.dispose()
     out.print(f"{name}: {run.status} after {run.attempts} attempt(s); sent {run.values_sent}, "

@@ -12,7 +12,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from fansipan.cli.common import DataDir, Host, Port, _, friendly, out, settings_from
+from fansipan.cli.common import DataDir, Host, Port, _, figure, friendly, out, settings_from
 from fansipan.settings import Settings
 
 
@@ -43,6 +43,10 @@ def demo(
         out.print(_("Loaded {units} units, {indicators} indicators and {values} illustrative "
                     "values (minh họa, not official figures).", units=ready.reference.units,
                     indicators=ready.reference.indicators, values=ready.demo.values))
+    if ready.citizens is not None and not ready.citizens.skipped:
+        out.print(_("Loaded {reports} illustrative field reports and {dossiers} dossiers "
+                    "(minh họa).", reports=figure(ready.citizens.reports),
+                    dossiers=figure(ready.citizens.dossiers)))
     out.print(_("Every demo indicator is public: the API reads without signing in."))
     if ready.admin_password:
         out.print(_("Demo administrator: [bold]admin[/bold], initial password [bold]{password}"
@@ -73,6 +77,7 @@ def run_server(settings: Settings) -> None:
     # SIGTERM or Ctrl+C: stop accepting, let requests in flight finish (up to the
     # shutdown timeout), then close the database pool in the app's lifespan.
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_config=None, access_log=False, proxy_headers=True,
-                forwarded_allow_ips=settings.trusted_proxies,
+                # X-Forwarded-* is read by the app itself (api/proxies.py), from the
+                # proxies FANSIPAN_TRUSTED_PROXIES names only.
+                log_config=None, access_log=False, proxy_headers=False,
                 timeout_graceful_shutdown=settings.shutdown_timeout)

@@ -15,6 +15,7 @@ from fansipan.cli.common import (
     open_session,
     out,
     parse_date,
+    say_if_illustrative,
     settings_from,
 )
 
@@ -40,8 +41,10 @@ def targets_evaluate(
         report = evaluate_targets(session=session, warehouse=Warehouse(), year=year,
                                   as_of=parse_date(as_of, "--as-of"),
                                   lang=lang)
+        illustrative = say_if_illustrative(session, out)
+    title = _("Targets for {year}", year=year)
     table = Table(_("Indicator"), _("Unit"), _("Planned"), _("Actual"), _("Status"),
-                  title=_("Targets for {year}", year=year))
+                  title=f"{title} (minh họa / illustrative)" if illustrative else title)
     for item in report.items:
         table.add_row(item.indicator_name, item.unit_name, number(item.planned, 2, lang),
                       number(item.actual, 2, lang), item.status_label)

@@ -30,6 +30,7 @@ from fansipan.cli.common import (
     open_session,
     out,
     parse_date,
+    say_if_illustrative,
     settings_from,
 )
 from fansipan.errors import Message, pmsg
@@ -54,14 +55,19 @@ def import_file(
     partial: Annotated[bool, typer.Option(
         "--partial", help="Save the valid rows even when others are refused.")] = False,
     source: Annotated[str, typer.Option(help="Source recorded with each value.")] = "import",
+    number_style: Annotated[str, typer.Option(
+        help="How 1.234 is read: vi (1234), en (1.234), or auto (vi for a semicolon-separated "
+             "file or Vietnamese headers, else refused as ambiguous).")] = "auto",
     data_dir: DataDir = None,
 ) -> None:
     """Import a file (JSON, CSV, XLSX, DHIS2), with a progress bar; all or nothing by default."""
+    from fansipan.domain.numbers import NumberStyle
     from fansipan.domain.rows import ImportFormat, WriteStrategy
     from fansipan.services.exchange.imports import ImportOptions, run_import
 
     options = ImportOptions(format=ImportFormat(format), strategy=WriteStrategy(strategy),
-                            dry_run=dry_run, atomic=not partial, source=source)
+                            dry_run=dry_run, atomic=not partial, source=source,
+                            number_style=NumberStyle(number_style))
     size = file.stat().st_size
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                   TextColumn("{task.fields[rows]} " + _("rows")), TimeElapsedColumn(),
@@ -125,6 +131,7 @@ def export_values(
     fmt = ExportFormat(format)
     with Progress(TextColumn("{task.description}"), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err) as bar, open_session(settings_from(data_dir)) as session:
+        say_if_illustrative(session, err)
         task = bar.add_task(_("Exporting {format}", format=fmt.value), total=None)
 
         def write(target: IO[bytes]) -> int:
@@ -156,6 +163,7 @@ def template(
     with open_session(settings_from(data_dir)) as session:
         content = entry_template(session=session, principal=cli_principal(),
                                  request=TemplateRequest(sector=sector, unit=unit, period=period))
+        say_if_illustrative(session, out)
     output.write_bytes(content)
     out.print(_("Wrote the template to {file}; fill in the value column and run "
                 "'fansipan import {file}'.", file=output))

@@ -20,6 +20,7 @@ class Role(StrEnum):
     OFFICER = "officer"  # cán bộ nhập liệu: enters and imports for their units
     APPROVER = "approver"  # người phê duyệt: approves and locks a unit's period
     INTEGRATOR = "integrator"  # quản trị kết nối: manages connected systems
+    REPORTER = "reporter"  # ứng dụng phản ánh: a citizens' app posting Open311 reports
 
 
 class Permission(StrEnum):
@@ -33,6 +34,13 @@ class Permission(StrEnum):
     MANAGE_CLIENTS = "clients.manage"
     MANAGE_METADATA = "metadata.manage"
     READ_AUDIT = "audit.read"
+    READ_RECORDS = "records.read"  # field reports (staff view) and dossiers, in scope
+    HANDLE_REPORTS = "reports.handle"  # triage, assign, resolve ... a field report in scope
+    SUBMIT_REPORTS = "reports.submit"  # post citizens' reports through Open311 (an app)
+    ASSIGN_TASKS = "tasks.assign"  # directives, tasks, extensions, cancellations
+    UPDATE_TASKS = "tasks.update"  # progress, comments, attachments, completion
+    ISSUE_REPORTS = "reports.issue"  # take a number from the register for a signed report
+    MANAGE_ALERTS = "alerts.manage"
     MANAGE_SECRETS = "secrets.manage"  # credentials of remote systems
     MANAGE_OUTBOUND = "outbound.manage"  # the addresses connectors may reach
 
@@ -43,16 +51,24 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({
         Permission.READ_DATA, Permission.READ_CHANGES, Permission.MANAGE_USERS,
         Permission.MANAGE_CLIENTS, Permission.MANAGE_METADATA, Permission.READ_AUDIT,
+        Permission.MANAGE_ALERTS,
         Permission.MANAGE_SECRETS, Permission.MANAGE_OUTBOUND,
     }),
-    Role.LEADER: frozenset({Permission.READ_DATA, Permission.READ_CHANGES}),
+    # A leader assigns key tasks and grants extensions; the officers of the lead unit
+    # report on them. Reports are numbered by whoever issues them (either of the two).
+    Role.LEADER: frozenset({Permission.READ_DATA, Permission.READ_CHANGES,
+                            Permission.READ_RECORDS, Permission.ASSIGN_TASKS,
+                            Permission.ISSUE_REPORTS}),
     Role.OFFICER: frozenset({
         Permission.READ_DATA, Permission.READ_CHANGES, Permission.WRITE_DATA,
-        Permission.WRITE_TARGETS, Permission.SUBMIT,
+        Permission.WRITE_TARGETS, Permission.SUBMIT, Permission.READ_RECORDS,
+        Permission.HANDLE_REPORTS, Permission.UPDATE_TASKS, Permission.ISSUE_REPORTS,
     }),
     Role.APPROVER: frozenset({Permission.READ_DATA, Permission.READ_CHANGES,
-                              Permission.APPROVE}),
+                              Permission.APPROVE, Permission.READ_RECORDS}),
     Role.INTEGRATOR: frozenset({Permission.READ_DATA, Permission.MANAGE_CLIENTS}),
+    # An application that collects citizens' reports may post them, and nothing else.
+    Role.REPORTER: frozenset({Permission.SUBMIT_REPORTS}),
 }
 
 # What anyone may do without signing in: read the indicators an administrator
@@ -60,7 +76,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 ANONYMOUS_PERMISSIONS = frozenset({Permission.READ_DATA})
 
 # Roles an integrator may give the connected systems it manages.
-CLIENT_ROLES = frozenset({Role.OFFICER, Role.LEADER})
+CLIENT_ROLES = frozenset({Role.OFFICER, Role.LEADER, Role.REPORTER})
 
 
 class PrincipalKind(StrEnum):

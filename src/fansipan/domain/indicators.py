@@ -86,13 +86,26 @@ class Indicator:
     max_value: float | None = None
     description_vi: str = ""
     description_en: str = ""
+    source_vi: str = ""  # the body that produces the figures
+    source_en: str = ""
+    #: Counted from a record dataset (field reports, dossiers) whenever a record changes;
+    #: such a value is never entered by hand. None for an indicator people enter.
+    record_dataset: str | None = None
 
     @property
     def is_derived(self) -> bool:
         return self.formula is not None
 
+    @property
+    def is_counted(self) -> bool:
+        """Counted from records, not entered: only the record counts may write it."""
+        return self.record_dataset is not None and self.formula is None
+
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_vi
+
+    def source(self, lang: str) -> str:
+        return self.source_en if lang == "en" else self.source_vi
 
     def accepts_period_type(self, period_type: PeriodType) -> bool:
         """Values are entered at the indicator's periodicity or any coarser one."""

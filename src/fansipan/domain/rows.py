@@ -12,9 +12,31 @@ from typing import NamedTuple
 from fansipan.domain.periods import Period, PeriodType
 from fansipan.errors import FieldError, Message
 
-# The columns of every export row, in this order.
+# The columns of every export row, in this order; `status` says whether the figure is
+# an estimate (ước thực hiện) or the official one (domain.estimates).
 EXPORT_COLUMNS = ("indicator", "unit", "period", "value", "comment", "stored_by",
-                  "last_updated", "deleted", "indicator_uid", "unit_uid", "created", "change")
+                  "last_updated", "deleted", "indicator_uid", "unit_uid", "created", "change",
+                  "status")
+# The column that says where every row's figure comes from, in a file that needs saying.
+MARK_COLUMN = "nguon_so_lieu"
+
+
+@dataclass(frozen=True)
+class ValueMark:
+    """What every value of a file is, said on each row (`row`) and once for the file
+    (`note_vi`, `note_en`): the illustrative demo data is written with one."""
+
+    row: str
+    note_vi: str
+    note_en: str
+
+    @property
+    def note(self) -> str:
+        return f"{self.note_vi} / {self.note_en}"
+
+    def on(self, comment: str | None) -> str:
+        """A value's comment with the mark after it."""
+        return f"{comment}; {self.row}" if comment else self.row
 
 
 class WriteStrategy(StrEnum):

@@ -6,7 +6,8 @@ history. It leaves out everything about people: the reporter's names, e-mail, ph
 device and account ids, which officer did each step, and staff-only notes. The answers
 to the category's questions stay out too (Open311 has no field for them, and a question
 may ask for something private). The place is kept: it is the place of the problem, and
-the citizen is told so on the form.
+the citizen is told so on the form. Phone numbers and e-mail addresses typed into the
+description or a public note are masked (`fansipan.domain.personal_data`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from fansipan.domain.personal_data import mask_personal_data
 from fansipan.domain.service_request_states import Action, RequestState
 from fansipan.domain.service_requests import RequestEvent, ServiceRequest
 
@@ -77,7 +79,7 @@ def public_note(event: RequestEvent) -> str | None:
         parts.append(event.reason)
     if event.public_note:
         parts.append(event.public_note)
-    return "\n".join(parts) or None
+    return mask_personal_data("\n".join(parts)) or None
 
 
 def public_view(request: ServiceRequest) -> PublicServiceRequest:
@@ -97,7 +99,7 @@ def public_view(request: ServiceRequest) -> PublicServiceRequest:
         request_id=request.request_id, service_code=request.service_code,
         state=progress.state, status=progress.state.open311_status,
         status_notes="\n".join(notes) or None, agency=progress.agency,
-        duplicate_of=progress.duplicate_of, description=request.description,
+        duplicate_of=progress.duplicate_of, description=mask_personal_data(request.description),
         requested_at=request.requested_at, updated_at=history[-1].at,
         expected_at=request.expected_at, address=location.address,
         address_id=location.address_id, zipcode=location.zipcode,

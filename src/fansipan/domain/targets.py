@@ -31,6 +31,11 @@ class TargetStatus(StrEnum):
     NO_DATA = "no_data"
     NOT_APPLICABLE = "not_applicable"
 
+    @property
+    def is_final(self) -> bool:
+        """The period is over and the target judged: no odds or outlook to give any more."""
+        return self in (TargetStatus.EXCEEDED, TargetStatus.MET, TargetStatus.MISSED)
+
     def label(self, lang: str) -> str:
         """The status for people; Vietnamese unless `lang` is "en", as for indicator names."""
         vi, en = _LABELS[self]
@@ -214,3 +219,34 @@ def summarize_statuses(statuses: Iterable[TargetStatus]) -> TargetSummary:
         no_data=counts[TargetStatus.NO_DATA],
         not_applicable=not_applicable,
     )
+
+
+def percent_of_plan(*, actual: float | None, planned: float,
+                    direction: Direction) -> float | None:
+    """"Đạt X % kế hoạch": how much of the plan the actual reached, in per cent.
+
+    Higher is better: actual ÷ planned. Lower is better (a ceiling such as villages in
+    dead zones): planned ÷ actual, so beating the ceiling reads above 100 % as it does
+    for the other direction; an actual of 0 against a ceiling of 0 is 100 %. None where
+    the share means nothing: no actual, a target not judged, a plan of 0 to reach, or a
+    ceiling beaten down to 0.
+    """
+    _check(planned, 0.0)
+    if direction is Direction.NONE or actual is None or not math.isfinite(actual):
+        return None
+    if direction is Direction.UP:
+        return None if planned == 0 else 100.0 * actual / planned
+    if actual == 0:
+        return 100.0 if planned == 0 else None
+    return 100.0 * planned / actual
+
+
+def plan_share_text(share: float | None, lang: str, *, goal: str = "") -> str:
+    """"Đạt 103,8% kế hoạch" ("Đạt 75,0% mục tiêu năm 2025" with a `goal`), or a dash."""
+    if share is None:
+        return "—"
+    shown = f"{share:,.1f}"
+    if lang == "en":
+        return f"{shown}% of {goal or 'plan'}"
+    shown = shown.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return f"Đạt {shown}% {goal or 'kế hoạch'}"

@@ -9,31 +9,47 @@ import math
 
 from fansipan.domain.indicators import Indicator, ValueType
 from fansipan.domain.rows import Problem, RowConflict
+from fansipan.domain.texts import text_problem
 from fansipan.errors import FieldError, Message, msg
 
 SHOWN_MAX = 60
+MAX_INT = 10**308  # a JSON integer longer than this has no float
 
 
 def shown(value: object) -> str:
+    """A value as a message quotes it: short, and never a deep dump of a list or object."""
+    if isinstance(value, list | tuple | dict):
+        return "[…]" if not isinstance(value, dict) else "{…}"
     text = str(value)
     return text if len(text) <= SHOWN_MAX else text[:SHOWN_MAX - 1] + "…"
 
 
 def plain_number(value: object) -> float | None:
-    """A finite number from a number or plain numeric text, else None (read it fully)."""
+    """A finite number from a number or text that reads the same in every number style
+    (`12`, `12.5`, `1e3`), in its canonical form; else None: read it fully, with the
+    style in force (`domain.numbers`). Python's `float` alone would take `1.234` for a
+    decimal, `١٢` and `１２` for twelve and `1_000` for a thousand."""
     kind = type(value)
     if kind is str:
-        if "_" in value:  # type: ignore[operator]
+        text: str = value  # type: ignore[assignment]
+        if "_" in text or "," in text or not text.isascii():
             return None
+        dot = text.find(".")
+        if dot >= 0 and (len(text) - dot == 4 or "." in text[dot + 1:]):
+            return None  # 1.234 or 1.234.567: the style decides
         try:
-            number = float(value)  # type: ignore[arg-type]
+            number = float(text)
         except ValueError:
             return None
-    elif kind is float or kind is int:
+    elif kind is float:
+        number = value  # type: ignore[assignment]
+    elif kind is int:
+        if not -MAX_INT < value < MAX_INT:  # type: ignore[operator]
+            return None  # read fully: refused as too large, not an OverflowError
         number = float(value)  # type: ignore[arg-type]
     else:
         return None
-    return number if math.isfinite(number) else None
+    return number + 0.0 if math.isfinite(number) else None  # + 0.0: no -0.0
 
 
 def pending_conflict(field: str, value: str, message: Message, code: str,
@@ -46,6 +62,19 @@ def derived_entered(ind: Indicator, row: int) -> RowConflict:
     return RowConflict(row, "indicator", ind.code, msg(
         "{code} is computed from a formula and cannot be entered; enter its parts ({formula})",
         code=ind.code, formula=ind.formula), "derived_indicator")
+
+
+def counted_entered(ind: Indicator, row: int) -> RowConflict:
+    return RowConflict(row, "indicator", ind.code, msg(
+        "{code} is counted from the {dataset} records whenever one changes and cannot be "
+        "entered; change the records instead", code=ind.code, dataset=ind.record_dataset),
+        "counted_indicator")
+
+
+def not_counted(ind: Indicator, row: int) -> RowConflict:
+    return RowConflict(row, "indicator", ind.code, msg(
+        "{code} is entered by people; record counts write only the indicators counted from "
+        "records", code=ind.code), "not_counted")
 
 
 def check_value(ind: Indicator, value: float, *, given: object = None,
@@ -72,6 +101,15 @@ def check_value(ind: Indicator, value: float, *, given: object = None,
     return None
 
 
+def check_comment(comment: str, row: int) -> RowConflict | None:
+    """Why a comment cannot be stored (a NUL or other control character), or None."""
+    found = text_problem(comment)
+    if found is None:
+        return None
+    return RowConflict(row, "comment", shown(comment.encode("unicode_escape").decode()),
+                       msg("the comment {problem}", problem=found), "bad_text")
+
+
 def duplicate(row: int, earlier: int | None, period: str) -> RowConflict:
     message = (msg("repeats row {earlier} (same indicator, unit and period); keep one row",
                    earlier=earlier) if earlier else
@@ -96,3 +134,11 @@ def locked(error: FieldError) -> RowConflict:
     """A refusal of `approvals.check_not_locked`, as a conflict of its row."""
     return RowConflict(error.row or 0, error.field, error.value, error.message, "locked",
                        Problem.LOCKED)
+
+
+def estimate_over_official(row: int, period: str) -> RowConflict:
+    """An estimate sent for a value whose official figure is in (domain.estimates)."""
+    return RowConflict(row, "status", "estimate", msg(
+        "the official figure for {period} is stored; an estimate cannot replace it. Send the "
+        "value as official, or delete the official figure first if it was wrong",
+        period=period), "estimate_over_official", Problem.CLASH)

@@ -34,6 +34,9 @@ IGNORED = ("indicator name", "ten chi tieu", "unit name", "ten don vi", "unit of
            "source", "nguon", "unit uid", "stt", "no")
 
 _LOOKUP = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
+# Aliases only a Vietnamese header uses: such a file writes its numbers Vietnamese style.
+_VIETNAMESE = frozenset({"ma chi tieu", "chi tieu", "ma don vi", "don vi", "ma dia ban", "ky",
+                         "ky bao cao", "ma ky", "thoi gian", "gia tri", "so lieu", "ghi chu"})
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 HEADER_HELP = msg("the header must name the columns indicator, unit, period and value "
@@ -64,3 +67,9 @@ def positions(headers: list[str]) -> tuple[dict[str, int], list[str]]:
         if name is not None and name not in found:
             found[name] = n
     return found, [f for f in REQUIRED if f not in found]
+
+
+def is_vietnamese(headers: list[str]) -> bool:
+    """Whether the header names its columns in Vietnamese (any half of a bilingual one)."""
+    return any(normalise(part) in _VIETNAMESE for header in headers
+               for part in str(header or "").split("/"))

@@ -15,20 +15,38 @@ from fansipan.exchange.csv_io import DEFAULT_COMBOS, combination, file_problem
 def load_json(stream: IO[bytes]) -> Any:
     try:
         return json.load(stream)
+    except RecursionError:
+        raise file_problem(msg("the JSON is nested too deeply to be a set of values (a values "
+                               "document is three levels deep)")) from None
     except UnicodeDecodeError:
         raise file_problem(msg("the JSON is not UTF-8 text")) from None
-    except json.JSONDecodeError as exc:
-        raise file_problem(msg("the JSON cannot be read: it breaks off or has a mistake at "
-                               "line {line}, column {column}", line=exc.lineno,
-                               column=exc.colno)) from None
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise file_problem(msg("the JSON cannot be read: it breaks off or has a mistake at "
+                                   "line {line}, column {column}", line=exc.lineno,
+                                   column=exc.colno)) from None
+        # Python refuses integers of more than 4,300 digits (a denial-of-service guard).
+        raise file_problem(msg("the JSON holds a number far too long to be a value")) from None
 
 
 def _text(item: Mapping[str, Any], *names: str) -> Any:
     for name in names:
         value = item.get(name)
         if value is not None:
-            return value if isinstance(value, str | int | float) else json.dumps(value)[:60]
+            return value if isinstance(value, str | int | float) else _shape(value)
     return ""
+
+
+def _shape(value: Any) -> str:
+    """A short stand-in for a list or object where text was expected (never a deep dump)."""
+    return "[…]" if isinstance(value, list) else "{…}" if isinstance(value, dict) else str(value)
+
+
+def _comment(item: Mapping[str, Any]) -> str | None:
+    comment = item.get("comment")
+    if comment is None or isinstance(comment, str):
+        return comment
+    return _shape(comment) if isinstance(comment, list | dict) else str(comment)
 
 
 def _not_an_object(row: int) -> RowConflict:
@@ -46,9 +64,8 @@ def read_values(doc: Any) -> Iterator[tuple[Any, ...] | RowConflict]:
         if not isinstance(item, dict):
             yield _not_an_object(n)
             continue
-        comment = item.get("comment")
         yield (n, _text(item, "indicator"), _text(item, "unit"), _text(item, "period"),
-               item.get("value"), str(comment) if comment is not None else None)
+               item.get("value"), _comment(item))
 
 
 def schemes_of(doc: Any) -> dict[str, str]:
@@ -80,7 +97,5 @@ def read_data_value_set(doc: Any) -> Iterator[tuple[Any, ...] | RowConflict]:
         if odd is not None:
             yield combination(n, odd)
             continue
-        comment = item.get("comment")
         yield (n, _text(item, "dataElement"), _text(item, "orgUnit") or unit or "",
-               _text(item, "period") or period or "", item.get("value"),
-               str(comment) if comment is not None else None)
+               _text(item, "period") or period or "", item.get("value"), _comment(item))

@@ -3,6 +3,11 @@ data and SDMX-CSV, with the data structure (DSD) they follow.
 
 One observation is indicator × reference area (unit code) × time period → value. Time
 periods are written as SDMX writes them (2024-Q1, 2024-S1, 2024-W05, 2024-03).
+
+Marked data (the illustrative demo data) carries the mark on every observation, in the
+optional `COMMENT_OBS` attribute (the SDMX cross-domain observation comment), and an
+SDMX-ML message also says it in its header: `Test` true and a `Source` note in both
+languages.
 """
 
 from __future__ import annotations
@@ -14,11 +19,14 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
+from fansipan.domain.rows import ValueMark
 from fansipan.errors import ValidationError
+from fansipan.exchange.cells import csv_value
 
 AGENCY = "FANSIPAN"
 DSD_ID, FLOW_ID, VERSION = "DSD_VALUES", "DF_VALUES", "1.0"
 DIMENSIONS = ("INDICATOR", "REF_AREA", "TIME_PERIOD")
+COMMENT = "COMMENT_OBS"  # the observation-level comment attribute
 MAX_ML = 200_000  # observations per SDMX-ML file; the whole message is built in memory
 _PAGE = 20_000
 _INDEXED = re.compile(r"^(\d{4})([QSW])(\d{1,2})$")
@@ -34,6 +42,7 @@ def sdmx_period(period: str) -> str:
 
 def structure() -> tuple[Any, Any]:
     """The data structure definition and the dataflow every export uses."""
+    from sdmx.model import common
     from sdmx.model import v21 as m
 
     agency = m.Agency(id=AGENCY)
@@ -42,6 +51,9 @@ def structure() -> tuple[Any, Any]:
         dsd.dimensions.append(m.Dimension(id=name, order=n))
     dsd.dimensions.append(m.TimeDimension(id="TIME_PERIOD", order=2))
     dsd.measures.append(m.PrimaryMeasure(id="OBS_VALUE"))
+    dsd.attributes.append(common.DataAttribute(
+        id=COMMENT, related_to=m.PrimaryMeasureRelationship(),
+        usage_status=common.UsageStatus.conditional))
     flow = m.DataflowDefinition(id=FLOW_ID, maintainer=agency, version=VERSION, structure=dsd)
     return dsd, flow
 
@@ -60,24 +72,34 @@ def structure_xml() -> bytes:
     return bytes(sdmx.to_xml(message, pretty_print=True))
 
 
-def _dataset(rows: Iterable[Sequence[Any]], dsd: Any, flow: Any) -> Any:
+def _dataset(rows: Iterable[Sequence[Any]], dsd: Any, flow: Any,
+             mark: ValueMark | None = None) -> Any:
     from sdmx.model import v21 as m
     from sdmx.model.common import Key
 
     dataset = m.StructureSpecificDataSet(structured_by=dsd, described_by=flow)
     measure = dsd.measures[0]
+    comment = dsd.attributes.get(COMMENT)
+
+    def attached() -> dict[str, Any]:
+        if mark is None:
+            return {}
+        return {COMMENT: m.AttributeValue(value=mark.row, value_for=comment)}
+
     dataset.add_obs([
         m.Observation(dimension=dsd.make_key(Key, {
             "INDICATOR": r[0], "REF_AREA": r[1], "TIME_PERIOD": sdmx_period(r[2])}),
-            value=r[3], value_for=measure)
+            value=r[3], value_for=measure, attached_attribute=attached())
         for r in rows if r[3] is not None])
     return dataset
 
 
 def write_sdmx_ml(batches: Iterable[Sequence[Sequence[Any]]], out: IO[bytes],
-                  progress: Callable[[int], None] | None = None) -> int:
+                  progress: Callable[[int], None] | None = None, *,
+                  mark: ValueMark | None = None) -> int:
     import sdmx
     from sdmx.message import DataMessage, Header
+    from sdmx.model import common
     from sdmx.model import v21 as m
 
     rows: list[Sequence[Any]] = []
@@ -88,8 +110,11 @@ def write_sdmx_ml(batches: Iterable[Sequence[Sequence[Any]]], out: IO[bytes],
                 f"SDMX-ML files are limited to {MAX_ML:,} observations; narrow the export "
                 "(indicators, units, periods) or choose sdmx-csv, which has no limit")
     dsd, flow = structure()
-    message = DataMessage(header=Header(id="FANSIPAN_DATA", sender=m.Agency(id=AGENCY)),
-                          dataflow=flow, data=[_dataset(rows, dsd, flow)])
+    header = Header(id="FANSIPAN_DATA", sender=m.Agency(id=AGENCY))
+    if mark is not None:
+        header.test = True
+        header.source = common.InternationalString({"vi": mark.note_vi, "en": mark.note_en})
+    message = DataMessage(header=header, dataflow=flow, data=[_dataset(rows, dsd, flow, mark)])
     out.write(sdmx.to_xml(message, pretty_print=True))
     if progress:
         progress(len(rows))
@@ -97,7 +122,8 @@ def write_sdmx_ml(batches: Iterable[Sequence[Sequence[Any]]], out: IO[bytes],
 
 
 def write_sdmx_csv(batches: Iterable[Sequence[Sequence[Any]]], out: IO[bytes],
-                   progress: Callable[[int], None] | None = None) -> int:
+                   progress: Callable[[int], None] | None = None, *,
+                   mark: ValueMark | None = None) -> int:
     """SDMX-CSV, converted by sdmx1 a page at a time (memory stays flat)."""
     import sdmx
 
@@ -113,7 +139,11 @@ def write_sdmx_csv(batches: Iterable[Sequence[Sequence[Any]]], out: IO[bytes],
         nonlocal header_written, rows
         if not page:
             return
-        frame: Any = sdmx.to_csv(_dataset(page, dsd, flow), rtype=pandas.DataFrame)
+        frame: Any = sdmx.to_csv(_dataset(page, dsd, flow, mark), rtype=pandas.DataFrame,
+                                 attributes="o" if mark is not None else "")
+        for column in frame.columns:
+            if column != "OBS_VALUE":  # the numbers stay numbers
+                frame[column] = frame[column].map(csv_value)
         text.write(frame.to_csv(index=False, header=not header_written, lineterminator="\n"))
         header_written = True
         rows += len(frame)
@@ -129,7 +159,8 @@ def write_sdmx_csv(batches: Iterable[Sequence[Sequence[Any]]], out: IO[bytes],
     flush()
     if not header_written:
         csv.writer(text, lineterminator="\n").writerow(
-            ["STRUCTURE", "STRUCTURE_ID", "ACTION", *DIMENSIONS, "OBS_VALUE"])
+            ["STRUCTURE", "STRUCTURE_ID", "ACTION", *DIMENSIONS, "OBS_VALUE",
+             *([COMMENT] if mark is not None else [])])
     text.flush()
     text.detach()
     return rows

@@ -3,6 +3,10 @@
 Each takes batches of rows and a binary output, streams, and returns how many values
 it wrote. The CSV writer hands whole batches to the C `csv` module, which is what makes
 a million-value export take about a second.
+
+With a `mark` (the illustrative demo data), every row says so where the format has room:
+a last `nguon_so_lieu` column in CSV and XLSX (and a note sheet), `"illustrative": true`
+and a note in our JSON, the comment of every DHIS2 data value.
 """
 
 from __future__ import annotations
@@ -15,9 +19,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
 from fansipan.domain.rows import EXPORT_COLUMNS as COLUMNS
+from fansipan.domain.rows import MARK_COLUMN, ValueMark
+from fansipan.exchange.cells import csv_rows, xlsx_row
 from fansipan.exchange.csv_io import DHIS2_COLUMNS
 
 Batches = Iterable[Sequence[Sequence[Any]]]
+# Columns of an export row that hold text anyone who enters data chooses (the comment,
+# who stored it); codes, uids, periods and times follow patterns no formula matches.
+FREE_TEXT = (COLUMNS.index("comment"), COLUMNS.index("stored_by"))
 Progress = Callable[[int], None] | None
 DEFAULT_COMBO = "HllvX50cXC0"  # DHIS2's default category option combination
 
@@ -47,13 +56,18 @@ def _finish(text: io.TextIOWrapper) -> None:
     text.detach()
 
 
-def write_csv(batches: Batches, out: IO[bytes], progress: Progress = None) -> int:
+def _marked(batch: Sequence[Sequence[Any]], mark: ValueMark | None) -> Sequence[Sequence[Any]]:
+    return batch if mark is None else [(*row, mark.row) for row in batch]
+
+
+def write_csv(batches: Batches, out: IO[bytes], progress: Progress = None, *,
+              mark: ValueMark | None = None) -> int:
     text = _text(out)
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(COLUMNS if mark is None else (*COLUMNS, MARK_COLUMN))
     rows = 0
     for batch in batches:
-        writer.writerows(batch)
+        writer.writerows(csv_rows(_marked(batch, mark), FREE_TEXT))
         rows += len(batch)
         if progress:
             progress(rows)
@@ -61,10 +75,14 @@ def write_csv(batches: Batches, out: IO[bytes], progress: Progress = None) -> in
     return rows
 
 
-def write_json(batches: Batches, out: IO[bytes], progress: Progress = None) -> int:
-    """`{"values": [...]}`, the shape our import reads back."""
+def write_json(batches: Batches, out: IO[bytes], progress: Progress = None, *,
+               mark: ValueMark | None = None) -> int:
+    """`{"values": [...]}`, the shape our import reads back (which skips the mark)."""
     text = _text(out)
-    text.write('{"values": [')
+    if mark is not None:
+        text.write('{"illustrative": true, "note": ' + json.dumps(mark.note, ensure_ascii=False)
+                   + ", ")
+    text.write('"values": [' if mark is not None else '{"values": [')
     rows = 0
     dumps = json.dumps
     for batch in batches:
@@ -72,7 +90,8 @@ def write_json(batches: Batches, out: IO[bytes], progress: Progress = None) -> i
             text.write(("," if rows else "") + dumps(
                 {"indicator": row[0], "unit": row[1], "period": row[2], "value": row[3],
                  "comment": row[4], "stored_by": row[5], "last_updated": row[6],
-                 "deleted": bool(row[7]), "unit_uid": row[9], "change": row[11]},
+                 "deleted": bool(row[7]), "unit_uid": row[9], "change": row[11],
+                 "status": row[12]},
                 ensure_ascii=False))
             rows += 1
         if progress:
@@ -87,7 +106,7 @@ def _dhis2_ids(uids: bool) -> tuple[int, int]:
 
 
 def write_dhis2_json(batches: Batches, out: IO[bytes], progress: Progress = None, *,
-                     uids: bool = True) -> int:
+                     uids: bool = True, mark: ValueMark | None = None) -> int:
     """A DHIS2 dataValueSet: `{"dataValues": [{dataElement, period, orgUnit, ...}]}`."""
     de, ou = _dhis2_ids(uids)
     combo = DEFAULT_COMBO if uids else "default"
@@ -101,8 +120,8 @@ def write_dhis2_json(batches: Batches, out: IO[bytes], progress: Progress = None
                 "categoryOptionCombo": combo, "attributeOptionCombo": combo,
                 "value": str(row[3]) if row[3] is not None else None, "storedBy": row[5],
                 "created": row[10], "lastUpdated": row[6], "followup": False}
-            if row[4]:
-                item["comment"] = row[4]
+            if row[4] or mark is not None:
+                item["comment"] = mark.on(row[4]) if mark is not None else row[4]
             if row[7]:
                 item["deleted"] = True
             text.write(("," if rows else "") + json.dumps(item, ensure_ascii=False))
@@ -114,8 +133,11 @@ def write_dhis2_json(batches: Batches, out: IO[bytes], progress: Progress = None
     return rows
 
 
+_DHIS2_FREE_TEXT = (DHIS2_COLUMNS.index("storedby"), DHIS2_COLUMNS.index("comment"))
+
+
 def write_dhis2_csv(batches: Batches, out: IO[bytes], progress: Progress = None, *,
-                    uids: bool = True) -> int:
+                    uids: bool = True, mark: ValueMark | None = None) -> int:
     de, ou = _dhis2_ids(uids)
     combo = DEFAULT_COMBO if uids else "default"
     text = _text(out)
@@ -123,9 +145,11 @@ def write_dhis2_csv(batches: Batches, out: IO[bytes], progress: Progress = None,
     writer.writerow(DHIS2_COLUMNS)
     rows = 0
     for batch in batches:
-        writer.writerows(
+        writer.writerows(csv_rows([
             (row[de], dhis2_period(row[2]), row[ou], combo, combo, row[3], row[5], row[6],
-             row[4] or "", "false", "true" if row[7] else "false") for row in batch)
+             mark.on(row[4]) if mark is not None else row[4] or "", "false",
+             "true" if row[7] else "false") for row in batch],
+            _DHIS2_FREE_TEXT))
         rows += len(batch)
         if progress:
             progress(rows)
@@ -133,19 +157,27 @@ def write_dhis2_csv(batches: Batches, out: IO[bytes], progress: Progress = None,
     return rows
 
 
-def write_xlsx(batches: Batches, out: IO[bytes], progress: Progress = None) -> int:
+def write_xlsx(batches: Batches, out: IO[bytes], progress: Progress = None, *,
+               mark: ValueMark | None = None) -> int:
     """A workbook in write-only mode (rows go to disk as they come)."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("values")
-    sheet.append(list(COLUMNS))
+    sheet.append(list(COLUMNS) if mark is None else [*COLUMNS, MARK_COLUMN])
+    tail = [] if mark is None else [mark.row]
     rows = 0
     for batch in batches:
         for row in batch:
-            sheet.append([*row[:7], bool(row[7]), *row[8:]])
+            sheet.append(xlsx_row(sheet, [*row[:7], bool(row[7]), *row[8:], *tail]))
         rows += len(batch)
         if progress:
             progress(rows)
+    if mark is not None:
+        about = book.create_sheet("ghi_chu")
+        about.append([mark.note_vi])
+        about.append([mark.note_en])
+        book.properties.keywords = mark.row
+        book.properties.subject = mark.note
     book.save(out)
     return rows

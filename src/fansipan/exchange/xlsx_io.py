@@ -13,9 +13,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from fansipan.errors import msg
-from fansipan.exchange.columns import HEADER_HELP, positions
+from fansipan.domain.numbers import NumberReading, NumberStyle
+from fansipan.errors import ValidationError, msg
+from fansipan.exchange.cells import xlsx_row
+from fansipan.exchange.columns import HEADER_HELP, is_vietnamese, positions
 from fansipan.exchange.csv_io import file_problem
+from fansipan.exchange.xlsx_package import check_package
 
 HEADERS = ("Mã chỉ tiêu / Indicator code", "Tên chỉ tiêu / Indicator", "Đơn vị tính / Unit "
            "of measure", "Mã đơn vị / Unit code", "Tên đơn vị / Unit name", "Kỳ / Period",
@@ -47,9 +50,9 @@ def write_template(title: str, note: str, rows: Sequence[TemplateRow]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "So lieu"
-    sheet["A1"] = title
+    sheet.append(xlsx_row(sheet, [title]))
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"] = note
+    sheet.append(xlsx_row(sheet, [note]))
     sheet["A2"].alignment = Alignment(wrap_text=False)
     sheet.append([])
     sheet.append(list(HEADERS))
@@ -70,8 +73,8 @@ def write_template(title: str, note: str, rows: Sequence[TemplateRow]) -> bytes:
         rule.formula1, rule.formula2 = "-1E+300", "1E+300"
         sheet.add_data_validation(rule)
     for offset, r in enumerate(rows, start=header_row + 1):
-        sheet.append([r.indicator, r.indicator_name, r.measure, r.unit, r.unit_name, r.period,
-                      r.value, r.comment])
+        sheet.append(xlsx_row(sheet, [r.indicator, r.indicator_name, r.measure, r.unit,
+                                      r.unit_name, r.period, r.value, r.comment]))
         for column in (7, 8):
             sheet.cell(row=offset, column=column).protection = editable
         (whole if r.integer else decimal).add(f"G{offset}")
@@ -91,33 +94,49 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def read_xlsx(stream: IO[bytes]) -> Iterator[tuple[Any, ...]]:
+def read_xlsx(stream: IO[bytes], *,
+              numbers: NumberReading | None = None) -> Iterator[tuple[Any, ...]]:
     """Rows (sheet row, indicator, unit, period, value, comment); rows left blank in the
-    value column are skipped (a template row not filled in)."""
+    value column are skipped (a template row not filled in). Numbers typed as text are
+    read Vietnamese style under Vietnamese headers (our templates have them)."""
     from openpyxl import load_workbook
 
+    check_package(stream)
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a file that is not a workbook
         raise file_problem(msg("the file is not a readable XLSX workbook")) from None
+    at = [0]
     try:
-        yield from _sheet_rows(book)
+        yield from _sheet_rows(book, numbers, at)
+    except ValidationError:
+        raise
+    except Exception:  # a sheet is parsed as it is read: a broken one fails here
+        raise file_problem(msg("the workbook cannot be read past row {row}: it is damaged or "
+                               "not made by a spreadsheet program; save it again", row=at[0]),
+                           row=at[0] + 1) from None
     finally:
         book.close()
 
 
-def _sheet_rows(book: Any) -> Iterator[tuple[Any, ...]]:
+def _sheet_rows(book: Any, numbers: NumberReading | None,
+                at: list[int]) -> Iterator[tuple[Any, ...]]:
     for sheet in book.worksheets:
         rows = sheet.iter_rows(values_only=True)
         for line, cells in enumerate(rows, start=1):
             if line > _HEADER_SCAN:
                 break
-            found, missing = positions([str(c) if c is not None else "" for c in cells])
+            headers = [str(c) if c is not None else "" for c in cells]
+            found, missing = positions(headers)
             if missing:
                 continue
+            if numbers is not None and numbers.style is NumberStyle.AUTO and is_vietnamese(
+                    headers):
+                numbers.use(NumberStyle.VI, msg("the headers are in Vietnamese"))
             order = [found[f] for f in ("indicator", "unit", "period", "value")]
             comment_at = found.get("comment")
             for number, data in enumerate(rows, start=line + 1):
+                at[0] = number
                 if not data or len(data) <= max(order):
                     continue
                 ind, unit, period, value = (_cell(data[i]) for i in order)

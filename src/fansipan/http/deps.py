@@ -72,6 +72,10 @@ def require_admin_network(request: Request, settings: SettingsDep) -> None:
 
 
 def require_metrics_network(request: Request, settings: SettingsDep) -> None:
+    """Metrics tell how the server is used: closed until FANSIPAN_METRICS_NETWORKS opens it."""
+    if not settings.metrics_networks:
+        raise PermissionDenied("Metrics are off; set FANSIPAN_METRICS_NETWORKS to the "
+                               "scraper's network to serve them")
     if not _in_networks(client_ip(request), settings.metrics_networks):
         raise PermissionDenied(msg("Metrics are served only to FANSIPAN_METRICS_NETWORKS; scrape "
                                    "from there or add the scraper's address"))

@@ -104,6 +104,12 @@ def translate(exc: BaseException) -> Problem:
             FieldError(field=_field_name(tuple(e.get("loc", ()))), message=_pydantic_message(e))
             for e in exc.errors()])
     if isinstance(exc, HTTPException):
+        cause = exc.__cause__
+        if isinstance(cause, FansipanError):  # raised while the body was being read
+            return translate(cause)
+        if isinstance(cause, RecursionError):
+            return Problem(400, msg("The JSON body is nested too deeply; no request here "
+                                    "needs more than a few levels"))
         words = _STATUS_WORDS.get(exc.status_code)
         detail = str(exc.detail)
         if words is not None and detail in ("Not Found", "Method Not Allowed",
@@ -111,6 +117,10 @@ def translate(exc: BaseException) -> Problem:
                                             "Unsupported Media Type"):
             return Problem(exc.status_code, words)
         return Problem(exc.status_code, detail)
+    if isinstance(exc, UnicodeEncodeError):
+        # A lone surrogate ("\ud800" in JSON) that neither store can encode.
+        return Problem(422, msg("A text holds half of a character (a lone surrogate) that "
+                                "cannot be stored; send it as UTF-8. Nothing was saved"))
     if isinstance(exc, OperationalError):
         log.error("store error: %s", exc.orig)
         unavailable = store_unavailable(exc)
@@ -164,13 +174,13 @@ def error_response(
 
 
 # Paths that always answer JSON (or their protocol's own shape), whatever the client accepts.
-_MACHINE_PATHS = ("/api/", "/dhis2/", "/open311/", "/healthz", "/readyz", "/metrics")
+MACHINE_PATHS = ("/api/", "/dhis2/", "/open311/", "/healthz", "/readyz", "/metrics")
 
 
 def wants_page(request: Request) -> bool:
     """A person's browser asking for a page (not an API client): answer with an HTML page."""
     path = request.url.path
-    return not path.startswith(_MACHINE_PATHS) and "text/html" in request.headers.get(
+    return not path.startswith(MACHINE_PATHS) and "text/html" in request.headers.get(
         "accept", "")
 
 
@@ -191,5 +201,5 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(problem.status, problem.message, problem.errors)
 
     for kind in (FansipanError, RequestValidationError, HTTPException, OperationalError,
-                 DataError, Exception):
+                 DataError, UnicodeEncodeError, Exception):
         app.add_exception_handler(kind, answer)

@@ -24,6 +24,7 @@ from fansipan.services.exchange.clients import basic_principal
 from fansipan.services.trust.auth import session_principal
 from fansipan.services.trust.tokens import token_principal
 from fansipan.settings import Settings
+from fansipan.store.engine import SessionFactory
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -36,11 +37,14 @@ async def get_principal(request: Request) -> Principal:
     cookie = request.cookies.get(session_cookie_name(settings))
     unsafe = request.method not in SAFE_METHODS
     csrf = request.headers.get("x-csrf-token")
+    factory = request.app.state.session_factory
     if unsafe and cookie and not header and csrf is None and request.headers.get(
             "content-type", "").startswith(_FORM_TYPES):
+        # The token is in the form, so the form must be read; but only for a session that
+        # exists: any other cookie gets its 401 before a byte of a (large) upload is read.
+        await run_in_threadpool(_session_alive, factory, settings, cookie, ip)
         field = (await request.form()).get("csrf_token")  # parsed once, kept for the route
         csrf = field if isinstance(field, str) else None
-    factory = request.app.state.session_factory
 
     def resolve() -> Principal:
         with factory() as session:
@@ -62,6 +66,13 @@ async def get_principal(request: Request) -> Principal:
     principal = await run_in_threadpool(resolve)
     request.state.principal = principal
     return principal
+
+
+def _session_alive(factory: SessionFactory, settings: Settings, cookie: str, ip: str) -> None:
+    """Raise as a dead session's request would, before its CSRF token is looked for."""
+    with factory() as session:
+        session_principal(session=session, settings=settings, token=cookie, ip=ip, csrf=None,
+                          needs_csrf=False)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

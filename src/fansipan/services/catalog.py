@@ -210,4 +210,6 @@ def indicator_from_row(r: IndicatorRow) -> Indicator:
         levels=tuple(x for x in r.levels.split("|") if x), formula=r.formula,
         min_value=r.min_value, max_value=r.max_value,
         description_vi=r.description_vi, description_en=r.description_en,
+        source_vi=r.source_vi or "", source_en=r.source_en or "",
+        record_dataset=r.record_dataset,
     )

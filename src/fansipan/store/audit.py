@@ -34,6 +34,9 @@ log = logging.getLogger("fansipan.audit")
 CHANGE_FIELDS = ("id", "record_kind", "record_id", "operation", "indicator_id", "unit_id",
                  "period", "old_value", "new_value", "source", "actor", "at", "batch")
 _FLOAT_FIELDS = {"old_value", "new_value"}
+# Estimates (ước thực hiện): added to a row's digest only when the row has one, so every
+# digest of official figures, those written before estimates existed included, is as it was.
+STATUS_FIELDS = ("old_status", "new_status")
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,9 @@ def changes_digest(rows: Iterable[Mapping[str, object]]) -> str:
             if name in _FLOAT_FIELDS and v is not None:
                 v = float(v)  # type: ignore[arg-type]
             values.append(v)
+        statuses = [row.get(name) for name in STATUS_FIELDS]
+        if any(statuses):
+            values.extend(statuses)
         h.update(dumps(values).encode())
         h.update(b"\n")
     return h.hexdigest()

@@ -29,6 +29,7 @@ class Stored(NamedTuple):
     comment: str | None
     deleted: bool
     change_id: int
+    estimate: bool = False  # the stored figure is an estimate (ước thực hiện)
 
 
 def _pg(session: Session) -> bool:
@@ -50,7 +51,8 @@ def prepare_connection(session: Session) -> None:
 
 
 _SELECT = ("SELECT dv.id, dv.indicator_id, dv.unit_id, dv.period, dv.value, dv.comment, "
-           "dv.deleted, dv.change_id ")
+           "dv.deleted, dv.change_id, dv.status ")
+_ESTIMATE = "estimate"
 
 
 def find_existing(session: Session, keys: Sequence[Key]) -> dict[Key, Stored]:
@@ -79,7 +81,8 @@ def find_existing(session: Session, keys: Sequence[Key]) -> dict[Key, Stored]:
         for row in session.execute(text(sql), params):
             key = (row[1], row[2], row[3])
             if key in wanted:
-                out[key] = Stored(row[0], row[4], row[5], bool(row[6]), row[7])
+                out[key] = Stored(row[0], row[4], row[5], bool(row[6]), row[7],
+                                  row[8] == _ESTIMATE)
         return out
     if pg:
         sql = (_SELECT + "FROM unnest(CAST(:i AS integer[]), CAST(:u AS integer[]), "
@@ -93,7 +96,7 @@ def find_existing(session: Session, keys: Sequence[Key]) -> dict[Key, Stored]:
                "dv.indicator_id = k.value->>0 AND dv.unit_id = k.value->>1 AND "
                "dv.period = k.value->>2")
         params = {"k": _dumps(keys)}
-    return {(r[1], r[2], r[3]): Stored(r[0], r[4], r[5], bool(r[6]), r[7])
+    return {(r[1], r[2], r[3]): Stored(r[0], r[4], r[5], bool(r[6]), r[7], r[8] == _ESTIMATE)
             for r in session.execute(text(sql), params)}
 
 
@@ -222,6 +225,30 @@ def insert_changes(session: Session, rows: Sequence[Sequence[object]], *, source
     session.execute(text(sql).bindparams(_NOW),
                     {"rows": _dumps(rows), "source": source, "actor": actor, "now": now,
                      "batch": batch})
+
+
+def set_statuses(session: Session, values: Sequence[Sequence[object]],
+                 changes: Sequence[Sequence[object]]) -> None:
+    """Statuses of values just written: value rows [id, status, estimate value] and change
+    rows [change id, old status, new status] (None: official). Only writes that involve an
+    estimate call this, so a store without estimates pays nothing for them."""
+    if values:
+        if _pg(session):
+            sql = ("UPDATE data_values AS dv SET status = e->>1, estimate_value = "
+                   "(e->>2)::float8 FROM json_array_elements(CAST(:rows AS json)) AS e "
+                   "WHERE dv.id = (e->>0)::bigint")
+        else:
+            sql = ("UPDATE data_values SET status = j.value->>1, estimate_value = j.value->>2 "
+                   "FROM json_each(:rows) AS j WHERE data_values.id = j.value->>0")
+        session.execute(text(sql), {"rows": _dumps(values)})
+    if changes:
+        if _pg(session):
+            sql = ("UPDATE changes AS c SET old_status = e->>1, new_status = e->>2 FROM "
+                   "json_array_elements(CAST(:rows AS json)) AS e WHERE c.id = (e->>0)::bigint")
+        else:
+            sql = ("UPDATE changes SET old_status = j.value->>1, new_status = j.value->>2 "
+                   "FROM json_each(:rows) AS j WHERE changes.id = j.value->>0")
+        session.execute(text(sql), {"rows": _dumps(changes)})
 
 
 # -- keys seen earlier in a long import that were left unchanged ----------------------------

@@ -47,7 +47,7 @@ def _sql(pg: bool, f: Filters) -> tuple[str, dict[str, Any]]:
         deleted = "dv.deleted = 1"
     sql = (f"SELECT i.code, u.code, dv.period, {value}, dv.comment, dv.stored_by, "
            f"{stamp.format('dv.updated_at')}, {deleted}, i.uid, u.uid, "
-           f"{stamp.format('dv.created_at')}, dv.change_id "
+           f"{stamp.format('dv.created_at')}, dv.change_id, dv.status "
            "FROM data_values dv JOIN indicators i ON i.id = dv.indicator_id "
            "JOIN units u ON u.id = dv.unit_id WHERE 1 = 1")
     params: dict[str, Any] = {}

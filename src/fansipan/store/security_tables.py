@@ -98,6 +98,9 @@ class ApiTokenRow(Base):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(String(100))
+    # The token it was minted with, if any: it expires no later and ends with it.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
 
 
 class ApprovalRow(Base):

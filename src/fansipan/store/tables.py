@@ -114,12 +114,17 @@ class IndicatorRow(Base):
     max_value: Mapped[float | None] = mapped_column(Float)
     description_vi: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
+    # The body that produces the figures (Cục Thống kê, Sở Tài chính...), for people.
+    source_vi: Mapped[str] = mapped_column(Text, default="", server_default="")
+    source_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Marked by an administrator: anyone, signed in or not, may read its values.
     public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # A derived indicator readable although some of its parts are not: an administrator
     # confirmed that showing it discloses those parts (audited).
     discloses_parts: Mapped[bool] = mapped_column(Boolean, default=False,
                                                   server_default=false())
+    # The record dataset the indicator is counted from; its values are never entered.
+    record_dataset: Mapped[str | None] = mapped_column(String(40))
 
 
 class DataValueRow(Base):
@@ -146,12 +151,22 @@ class DataValueRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     change_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    # ước thực hiện / số chính thức (domain.estimates); when an official figure replaced
+    # an estimate, the estimate is kept in `estimate_value`.
+    status: Mapped[str] = mapped_column(String(10), default="official",
+                                        server_default="official")
+    estimate_value: Mapped[float | None] = mapped_column(Float)
 
 
 class TargetRow(Base):
+    """A planned value. `horizon` is empty for the period's own plan (the yearly plan of
+    2025) and names the plan a multi-year target belongs to ("2021-2025" for the
+    five-year plan, "2021-2030" for the vision), so both can be set for one period."""
+
     __tablename__ = "targets"
     __table_args__ = (
-        UniqueConstraint("indicator_id", "unit_id", "period", name="uq_targets_key"),
+        UniqueConstraint("indicator_id", "unit_id", "period", "horizon",
+                         name="uq_targets_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -164,6 +179,7 @@ class TargetRow(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     change_id: Mapped[int] = mapped_column(BigInteger)
+    horizon: Mapped[str] = mapped_column(String(9), default="", server_default="")
 
 
 class ChangeRow(Base):
@@ -190,6 +206,10 @@ class ChangeRow(Base):
     actor: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     batch: Mapped[str | None] = mapped_column(String(64))
+    # "estimate" when the value before or after the change was an estimate; NULL for an
+    # official figure, so the rows of stores without estimates are as they always were.
+    old_status: Mapped[str | None] = mapped_column(String(10))
+    new_status: Mapped[str | None] = mapped_column(String(10))
 
 
 class ChangeLockRow(Base):

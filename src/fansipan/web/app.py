@@ -10,14 +10,21 @@ from fansipan.web.pages import problem_page
 from fansipan.web.templating import make_environment
 from fansipan.web.views import (
     account,
+    alerts,
     api_docs,
+    directives,
+    dossiers,
     entry,
+    feedback,
     imports,
+    inbox,
     indicators,
     overview,
+    reports,
     sectors,
     static,
     targets,
+    tasks,
     units,
 )
 
@@ -29,5 +36,5 @@ def install_web(app: FastAPI) -> None:
     app.state.web_importer = HubImporter()
     app.state.error_page = problem_page  # a browser's error outside a page route
     for module in (static, api_docs, account, overview, indicators, units, sectors, targets, entry,
-                   imports):
+                   imports, feedback, inbox, dossiers, tasks, directives, reports, alerts):
         app.include_router(module.router)

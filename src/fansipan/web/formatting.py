@@ -25,7 +25,8 @@ from fansipan.locale import tr
 LOCAL_ZONE: Final = ZoneInfo("Asia/Ho_Chi_Minh")
 _LOCALES: Final = {"vi": "vi_VN", "en": "en"}
 _DAY: Final = "dd/MM/yyyy"
-_ROUNDING: Final = decimal.Context(rounding=decimal.ROUND_HALF_UP, prec=40)
+# Enough digits for the largest value a store accepts (about 1.8e308) with its decimals.
+_ROUNDING: Final = decimal.Context(rounding=decimal.ROUND_HALF_UP, prec=400)
 
 
 @cache

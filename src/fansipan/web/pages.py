@@ -44,7 +44,9 @@ def nav_flags(principal: Principal) -> dict[str, bool]:
     return {
         "can_enter": principal.can(Permission.WRITE_DATA),
         "can_set_targets": principal.can(Permission.WRITE_TARGETS),
+        "can_assign_tasks": principal.can(Permission.ASSIGN_TASKS),
         "signed_in": not principal.is_anonymous,
+        "can_read_records": principal.can(Permission.READ_RECORDS),
     }
 
 

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from fansipan import locale
 from fansipan.web import formatting
 from fansipan.web.assets import Assets
+from fansipan.web.i18n import translate
 from fansipan.web.labels import label, labels
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -49,6 +50,8 @@ def helpers(lang: str) -> dict[str, Any]:
     """
     return {
         "_": lambda text, **kw: locale.tr(lang, text, **kw),
+        # Keyed words of the task, report, alert and citizens' pages (web/i18n.py).
+        "t": lambda key, **kw: translate(key, lang, **kw),
         "gettext": lambda text, **kw: locale.tr(lang, text, **kw),
         "pgettext": lambda ctx, text, **kw: locale.tr_p(lang, ctx, text, **kw),
         "ngettext": lambda one, many, n, **kw: locale.tr_n(lang, one, many, n, **kw),

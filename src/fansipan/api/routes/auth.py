@@ -116,10 +116,11 @@ def auth_password(session: SessionDep, settings: SettingsDep, principal: Princip
 
 
 @router.post("/totp/setup")
-def auth_totp_setup(session: SessionDep, principal: PrincipalDep,
+def auth_totp_setup(session: SessionDep, settings: SettingsDep, principal: PrincipalDep,
                     data: PasswordConfirm) -> TotpSetup:
     """Start a second factor: a secret for an authenticator app (confirm with a code)."""
-    return start_totp(session=session, principal=principal, password=data.password)
+    return start_totp(session=session, settings=settings, principal=principal,
+                      password=data.password)
 
 
 @router.post("/totp/enable")
@@ -129,8 +130,10 @@ def auth_totp_enable(session: SessionDep, principal: PrincipalDep, data: CodeCon
 
 
 @router.post("/totp/disable")
-def auth_totp_disable(session: SessionDep, principal: PrincipalDep, data: TotpOff) -> Me:
-    disable_totp(session=session, principal=principal, password=data.password, code=data.code)
+def auth_totp_disable(session: SessionDep, settings: SettingsDep, principal: PrincipalDep,
+                      data: TotpOff) -> Me:
+    disable_totp(session=session, settings=settings, principal=principal,
+                 password=data.password, code=data.code)
     return auth_me(session, principal)
 
 

@@ -12,6 +12,7 @@ from fansipan.api.exchange_context import note
 from fansipan.http.deps import AdminNetwork, SessionDep, SettingsDep
 from fansipan.http.principals import PrincipalDep
 from fansipan.http.uploads import spool_dir
+from fansipan.services.citizens.dossier_pull import PULL_TARGETS
 from fansipan.services.exchange.connector_runs import Runtime, run_connector
 from fansipan.services.exchange.connectors import (
     ConnectorCreate,
@@ -63,7 +64,7 @@ async def connector_run(request: Request, settings: SettingsDep, principal: Prin
                         name: Name) -> RunPublic:
     """Run now (with its retries) and answer with the run."""
     runtime = Runtime(spool=spool_dir(settings), settings=settings,
-                      warehouse=request.app.state.warehouse)
+                      warehouse=request.app.state.warehouse, pull_targets=PULL_TARGETS)
     run = await run_in_threadpool(
         run_connector, session_factory=request.app.state.session_factory,
         principal=principal, name=name, runtime=runtime)

@@ -9,12 +9,14 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from fansipan.api.metrics import MetricsDep
+from fansipan.domain.estimates import ValueStatus
 from fansipan.domain.rows import WriteStrategy
 from fansipan.http.deps import SessionDep
 from fansipan.http.principals import PrincipalDep
 from fansipan.services.warehouse.datavalues import (
     DataValuePublic,
     DataValueWrite,
+    NumberIn,
     ValueQuery,
     WriteSummary,
     get_value,
@@ -30,8 +32,12 @@ PeriodId = Annotated[str, Path(min_length=1, max_length=12)]
 
 
 class ValueBody(BaseModel):
-    value: float | str
+    value: NumberIn = Field(description="A JSON number, or its text: 1234.5, 1234,5, "
+                                        "1.234,5 (a text such as 1.234 that reads two ways "
+                                        "is refused with both readings)")
     comment: str | None = Field(default=None, max_length=2000)
+    status: ValueStatus | None = Field(default=None, description="estimate (ước thực hiện) "
+                                       "or official (the default)")
 
 
 class ValueBatch(BaseModel):
@@ -94,7 +100,7 @@ def datavalue_put(
     body: ValueBody,
 ) -> DataValuePublic:
     item = DataValueWrite(indicator=indicator, unit=unit, period=period, value=body.value,
-                          comment=body.comment)
+                          comment=body.comment, status=body.status)
     write_values(session=session, items=[item], principal=principal, source="api")
     return get_value(session=session, indicator=indicator, unit=unit, period=period,
                      principal=principal)

@@ -23,6 +23,7 @@ from fansipan.api.downloads import spooled_download
 from fansipan.api.exchange_context import note, note_summary
 from fansipan.api.runner import RunnerDep
 from fansipan.domain.access import Permission, Principal
+from fansipan.domain.numbers import NumberStyle
 from fansipan.domain.rows import IdScheme, ImportFormat, WriteStrategy
 from fansipan.errors import Conflict, FieldError, Unauthenticated, ValidationError, msg
 from fansipan.exchange import dhis2
@@ -94,7 +95,8 @@ async def data_value_sets_import(
                                                   orgUnitIdScheme)
     options = ImportOptions(strategy=dhis2.strategy(importStrategy), dry_run=dryRun,
                             atomic=atomicMode == "ALL", indicator_scheme=indicator_scheme,
-                            unit_scheme=unit_scheme, source="dhis2")
+                            unit_scheme=unit_scheme, source="dhis2",
+                            number_style=NumberStyle.MACHINE)
     spooled = await spool(request, settings)
     kind = spooled.content_type.split(";")[0].strip().lower()
     options.format = ImportFormat.DHIS2_CSV if kind.endswith("csv") else ImportFormat.DHIS2_JSON
@@ -254,7 +256,8 @@ def data_value_save(request: Request, session: SessionDep, principal: PrincipalD
     _combo(co)
     try:
         write_values(session=session, principal=principal, source="dhis2", items=[
-            DataValueWrite(indicator=de, unit=ou, period=pe, value=value, comment=comment)])
+            DataValueWrite(indicator=de, unit=ou, period=pe, value=value, comment=comment)],
+            number_style=NumberStyle.MACHINE)
     except ValidationError as exc:  # DHIS2 answers an invalid value with 409, not 422
         raise Conflict(exc.message, exc.errors) from None
     note(request, operation="dhis2.dataValues", values_in=1)

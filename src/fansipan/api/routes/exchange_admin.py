@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
+from fansipan.exchange.cells import csv_row
 from fansipan.http.deps import AdminNetwork, SessionDep, SettingsDep
 from fansipan.http.principals import PrincipalDep
 from fansipan.services.exchange.clients import (
@@ -86,7 +87,7 @@ def exchange_log_csv(
         pending = [first] if first is not None else []
         for entry in [*pending, *entries]:
             row = entry.model_dump(mode="json")
-            writer.writerow([row["id"], *(row[f] for f in FIELDS)])
+            writer.writerow(csv_row([row["id"], *(row[f] for f in FIELDS)]))
             if buffer.tell() > 1 << 16:
                 yield buffer.getvalue().encode()
                 buffer.seek(0)

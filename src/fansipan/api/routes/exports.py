@@ -8,12 +8,19 @@ from typing import IO, Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from fansipan.api.downloads import spooled_download
 from fansipan.api.exchange_context import note
 from fansipan.http.deps import SessionDep, SettingsDep
 from fansipan.http.principals import PrincipalDep
-from fansipan.services.exchange.exports import MEDIA, ExportFormat, ExportQuery, export_to
+from fansipan.services.exchange.exports import (
+    MEDIA,
+    ExportFormat,
+    ExportQuery,
+    export_file_name,
+    export_to,
+)
 
 router = APIRouter(prefix="/exports", tags=["exchange"])
 Codes = Annotated[list[str] | None, Query(max_length=500)]
@@ -50,12 +57,15 @@ async def exports_index(
                         children=children, periods=period or (), start=start, end=end,
                         last_updated=last_updated, changed_after=changed_after,
                         include_deleted=include_deleted, limit=limit)
-    media, extension = MEDIA[format]
+    media = MEDIA[format][0]
+    # Asking the store blocks: in the thread pool, as the export itself is.
+    name = await run_in_threadpool(export_file_name, session=session, stem="fansipan-values",
+                                   fmt=format)
 
     def write(out: IO[bytes]) -> int:
         return export_to(session=session, principal=principal, query=query, fmt=format,
                          out=out)
 
     return await spooled_download(
-        settings, write, media, f"fansipan-values.{extension}",
+        settings, write, media, name,
         on_rows=partial(lambda n: note(request, operation="export", values_out=n)))

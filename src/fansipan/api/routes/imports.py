@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from fansipan.api.exchange_context import note, note_summary
 from fansipan.api.runner import RunnerDep
 from fansipan.domain.access import Permission
+from fansipan.domain.numbers import NumberStyle
 from fansipan.domain.rows import IdScheme, ImportFormat, WriteStrategy
 from fansipan.http.deps import SessionDep, SettingsDep
 from fansipan.http.principals import PrincipalDep
@@ -59,6 +60,7 @@ async def imports_create(
     indicator_scheme: IdScheme = IdScheme.AUTO,
     unit_scheme: IdScheme = IdScheme.AUTO,
     file_name: Annotated[str | None, Query(max_length=200)] = None,
+    number_style: NumberStyle = NumberStyle.AUTO,
     idempotency_key: IdempotencyKey = None,
 ) -> ImportSummary:
     """Import JSON, CSV (comma or semicolon, Vietnamese or English headers), XLSX or DHIS2
@@ -67,7 +69,7 @@ async def imports_create(
     spooled = await spool(request, settings, file_name)
     options = ImportOptions(format=format, strategy=strategy, dry_run=dry_run, atomic=atomic,
                             indicator_scheme=indicator_scheme, unit_scheme=unit_scheme,
-                            source="import")
+                            number_style=number_style, source="import")
     note(request, bytes_in=spooled.size, payload_sha256=spooled.sha256)
     intake = await run_in_threadpool(
         receive, session=session, session_factory=request.app.state.session_factory,

@@ -9,7 +9,11 @@ from fastapi.responses import Response
 
 from fansipan.http.deps import SessionDep
 from fansipan.http.principals import PrincipalDep
-from fansipan.services.exchange.templates import TemplateRequest, entry_template
+from fansipan.services.exchange.templates import (
+    TemplateRequest,
+    entry_template,
+    template_file_name,
+)
 
 router = APIRouter(prefix="/templates", tags=["exchange"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,8 +26,8 @@ def template_download(session: SessionDep, principal: PrincipalDep,
                       unit: Annotated[str, Query(min_length=1, max_length=40)],
                       period: Annotated[str, Query(min_length=1, max_length=12)]) -> Response:
     """Codes locked, values and comments to fill in; import it back at `/api/v1/imports`."""
-    content = entry_template(session=session, principal=principal,
-                             request=TemplateRequest(sector=sector, unit=unit, period=period))
-    name = f"bieu-nhap-{sector}-{unit}-{period}.xlsx"
+    asked = TemplateRequest(sector=sector, unit=unit, period=period)
+    content = entry_template(session=session, principal=principal, request=asked)
+    name = template_file_name(session=session, request=asked)
     return Response(content, media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fansipan.data.reference.csv_cells import Cells, Source, read_csv
 
 SECTORS_FILE = "catalogue/sectors.csv"
 INDICATORS_FILE = "catalogue/indicators.csv"
+RECORD_INDICATORS_FILE = "catalogue/record_indicators.csv"
 
 #: Levels at which indicator values are entered (``levels`` column).
 LEVELS = frozenset({"commune", "district", "province", "agency"})
@@ -18,6 +19,10 @@ AGG_UNITS = frozenset({"sum", "average", "min", "max", "none"})
 AGG_TIME = frozenset({"sum", "last", "average", "max", "min", "none"})
 DIRECTIONS = frozenset({"up", "down", "none"})
 PERIODICITIES = frozenset({"month", "year"})
+#: Published index scores (DTI) have four decimals; counts and rates fewer.
+MAX_DECIMALS = 4
+#: Record datasets whose records are counted into indicators (``dataset`` column).
+DATASETS = frozenset({"field_reports", "dossiers"})
 
 _INDICATOR_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
 
@@ -36,7 +41,9 @@ class IndicatorRow:
 
     ``formula`` is ``None`` for a base indicator; a derived indicator has a formula over
     other indicator codes and no ``agg_units``/``agg_time`` (its parts are aggregated
-    first, then the formula is applied).
+    first, then the formula is applied). ``source_vi``/``source_en`` name the body that
+    produces the figure (several, separated by "; ", for a derived indicator whose parts
+    come from different bodies).
     """
 
     code: str
@@ -59,6 +66,11 @@ class IndicatorRow:
     plan_target: bool
     description_vi: str
     description_en: str
+    source_vi: str
+    source_en: str
+    #: The record dataset an indicator is counted from (``record_indicators.csv``);
+    #: None for an indicator people enter.
+    record_dataset: str | None = None
 
     @property
     def is_derived(self) -> bool:
@@ -85,44 +97,60 @@ def read_indicators(source: Source | None = None) -> list[IndicatorRow]:
     Checks each cell (enumerations, numbers, code shape, unique codes). It does not
     parse formulas: that is the formula engine's job.
     """
+    return read_csv(source, INDICATORS_FILE, _INDICATOR_COLUMNS, _indicator, unique="code")
+
+
+def read_record_indicators(source: Source | None = None) -> list[IndicatorRow]:
+    """The indicators counted from record datasets (``catalogue/record_indicators.csv``).
+
+    The same columns as the catalogue, plus ``dataset``: the records they are counted
+    from. They are written only by the record counts, never entered by hand.
+    """
 
     def parse(cell: Cells) -> IndicatorRow:
-        formula = cell.optional("formula")
-        if formula is None:
-            agg_units: str | None = cell.choice("agg_units", AGG_UNITS)
-            agg_time: str | None = cell.choice("agg_time", AGG_TIME)
-        else:
-            cell.empty("agg_units", "a derived indicator (with a formula)")
-            cell.empty("agg_time", "a derived indicator (with a formula)")
-            agg_units = agg_time = None
-        min_value = cell.optional_float("min_value")
-        max_value = cell.optional_float("max_value")
-        if min_value is not None and max_value is not None and min_value > max_value:
-            raise cell.error("max_value", f"must not be below min_value {min_value:g}")
-        return IndicatorRow(
-            code=cell.matching("code", _INDICATOR_CODE, "UPPER_SNAKE ASCII such as 'BC_TONG_XA'"),
-            name_vi=cell.required("name_vi"),
-            name_en=cell.required("name_en"),
-            unit_vi=cell.required("unit_vi"),
-            unit_en=cell.required("unit_en"),
-            sector=cell.required("sector"),
-            value_type=cell.choice("value_type", VALUE_TYPES),
-            kind=cell.choice("kind", KINDS),
-            agg_units=agg_units,
-            agg_time=agg_time,
-            direction=cell.choice("direction", DIRECTIONS),
-            decimals=cell.integer("decimals", low=0, high=2),
-            periodicity=cell.choice("periodicity", PERIODICITIES),
-            levels=cell.choice_list("levels", LEVELS),
-            formula=formula,
-            min_value=min_value,
-            max_value=max_value,
-            plan_target=cell.flag("plan_target"),
-            description_vi=cell.required("description_vi"),
-            description_en=cell.required("description_en"),
-        )
+        return replace(_indicator(cell), record_dataset=cell.choice("dataset", DATASETS))
 
-    return read_csv(source, INDICATORS_FILE, _INDICATOR_COLUMNS, parse, unique="code")
+    return read_csv(source, RECORD_INDICATORS_FILE, (*_INDICATOR_COLUMNS, "dataset"), parse,
+                    unique="code")
+
+
+def _indicator(cell: Cells) -> IndicatorRow:
+    formula = cell.optional("formula")
+    if formula is None:
+        agg_units: str | None = cell.choice("agg_units", AGG_UNITS)
+        agg_time: str | None = cell.choice("agg_time", AGG_TIME)
+    else:
+        cell.empty("agg_units", "a derived indicator (with a formula)")
+        cell.empty("agg_time", "a derived indicator (with a formula)")
+        agg_units = agg_time = None
+    min_value = cell.optional_float("min_value")
+    max_value = cell.optional_float("max_value")
+    if min_value is not None and max_value is not None and min_value > max_value:
+        raise cell.error("max_value", f"must not be below min_value {min_value:g}")
+    return IndicatorRow(
+        code=cell.matching("code", _INDICATOR_CODE, "UPPER_SNAKE ASCII such as 'BC_TONG_XA'"),
+        name_vi=cell.required("name_vi"),
+        name_en=cell.required("name_en"),
+        unit_vi=cell.required("unit_vi"),
+        unit_en=cell.required("unit_en"),
+        sector=cell.required("sector"),
+        value_type=cell.choice("value_type", VALUE_TYPES),
+        kind=cell.choice("kind", KINDS),
+        agg_units=agg_units,
+        agg_time=agg_time,
+        direction=cell.choice("direction", DIRECTIONS),
+        decimals=cell.integer("decimals", low=0, high=MAX_DECIMALS),
+        periodicity=cell.choice("periodicity", PERIODICITIES),
+        levels=cell.choice_list("levels", LEVELS),
+        formula=formula,
+        min_value=min_value,
+        max_value=max_value,
+        plan_target=cell.flag("plan_target"),
+        description_vi=cell.required("description_vi"),
+        description_en=cell.required("description_en"),
+        source_vi=cell.required("source_vi"),
+        source_en=cell.required("source_en"),
+    )
 
 
 _SECTOR_COLUMNS = ("code", "name_vi", "name_en", "sort")
@@ -147,4 +175,6 @@ _INDICATOR_COLUMNS = (
     "plan_target",
     "description_vi",
     "description_en",
+    "source_vi",
+    "source_en",
 )

@@ -11,11 +11,14 @@ from fansipan.data.reference.csv_cells import Cells, Source, read_csv
 UNITS_FILE = "units/laocai_units.csv"
 SUCCESSIONS_FILE = "units/laocai_successions.csv"
 AGENCIES_FILE = "units/agencies.csv"
+AGENCY_SUCCESSIONS_FILE = "units/agency_successions.csv"
 
 #: Levels of administrative units in ``laocai_units.csv``.
 UNIT_LEVELS = frozenset({"province", "district", "commune"})
 
 _AGENCY_CODE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: How an agency's work went on: the same body under the new province, or merged into another.
+AGENCY_CHANGES = frozenset({"kept", "merged"})
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,18 @@ class AgencyRow:
         return _in_force(self.valid_from, self.valid_to, day)
 
 
+@dataclass(frozen=True)
+class AgencySuccessionRow:
+    """An agency (the version in force the day before ``effective``) and the agency
+    (the version in force on ``effective``) that carries its work on, with the act."""
+
+    old_code: str
+    new_code: str
+    effective: date
+    change: str
+    basis: str
+
+
 def read_units(source: Source | None = None) -> list[UnitRow]:
     """Administrative units (``units/laocai_units.csv``)."""
 
@@ -122,6 +137,21 @@ def read_agencies(source: Source | None = None) -> list[AgencyRow]:
     return read_csv(source, AGENCIES_FILE, _AGENCY_COLUMNS, parse)
 
 
+def read_agency_successions(source: Source | None = None) -> list[AgencySuccessionRow]:
+    """Which agency carries an ended agency's work on (``units/agency_successions.csv``)."""
+
+    def parse(cell: Cells) -> AgencySuccessionRow:
+        return AgencySuccessionRow(
+            old_code=cell.matching("old_code", _AGENCY_CODE, "an agency slug such as 'so-tttt'"),
+            new_code=cell.matching("new_code", _AGENCY_CODE, "an agency slug such as 'so-kh-cn'"),
+            effective=cell.required_date("effective"),
+            change=cell.choice("change", AGENCY_CHANGES),
+            basis=cell.required("basis"),
+        )
+
+    return read_csv(source, AGENCY_SUCCESSIONS_FILE, _AGENCY_SUCCESSION_COLUMNS, parse)
+
+
 _UNIT_COLUMNS = ("code", "name", "level", "parent_code", "valid_from", "valid_to")
 _SUCCESSION_COLUMNS = (
     "old_code",
@@ -137,6 +167,7 @@ _SUCCESSION_COLUMNS = (
     "effective",
 )
 _AGENCY_COLUMNS = ("code", "name_vi", "name_en", "parent_code", "valid_from", "valid_to")
+_AGENCY_SUCCESSION_COLUMNS = ("old_code", "new_code", "effective", "change", "basis")
 
 
 def _in_force(valid_from: date | None, valid_to: date | None, day: date) -> bool:

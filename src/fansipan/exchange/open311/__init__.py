@@ -8,7 +8,8 @@
 - `posting`: a form-encoded POST read and checked into a new report;
 - `querying`: the filters of GET /requests and the spec's default window;
 - `w3c`: date-times in the W3C profile of ISO 8601, always with a zone;
-- `mapping`: a report's public view as an Open311 request.
+- `mapping`: a report's public view as an Open311 request;
+- `catalogue`: report categories as services and service definitions.
 
 Nothing here reads the database or speaks HTTP; the routes do, with these.
 """

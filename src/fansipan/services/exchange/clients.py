@@ -63,6 +63,8 @@ class ClientRegistration(BaseModel):
                                   description="Leave empty for every indicator")
     read: bool = True
     write: bool = False
+    report: bool = Field(default=False, description="May post citizens' reports through "
+                                                    "Open311 (the api_key is its key)")
     expires_in_days: int | None = Field(default=365, ge=1, le=3650)
 
 
@@ -79,12 +81,13 @@ def register_client(*, session: Session, settings: Settings, principal: Principa
                     data: ClientRegistration) -> ClientRegistered:
     """Create the client's account, its first key and its exchange record."""
     require(principal, Permission.MANAGE_CLIENTS)
-    if not (data.read or data.write):
-        raise ValidationError("A client must be allowed to read, to write, or both", [
-            FieldError(field="read", message="set read and/or write")])
+    if not (data.read or data.write or data.report):
+        raise ValidationError("A client must be allowed to read, to write or to post reports",
+                              [FieldError(field="read", message="set read, write or report")])
     with session.begin():
         agency = agency_unit(load_catalog(session), data.agency)
-    roles = ([Role.LEADER] if data.read else []) + ([Role.OFFICER] if data.write else [])
+    roles = (([Role.LEADER] if data.read else []) + ([Role.OFFICER] if data.write else [])
+             + ([Role.REPORTER] if data.report else []))
     create_user(session=session, settings=settings, principal=principal, kind=PrincipalKind.CLIENT,
                 data=UserCreate(username=data.name, display_name=data.name, email=data.contact,
                                 roles=roles, units=data.units, units_as_of=data.units_as_of,

@@ -17,12 +17,13 @@ import hashlib
 import json
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -57,6 +58,22 @@ from fansipan.store.security_tables import UserRow
 PUSH_CHUNK = 1000  # values per request, as DHIS2 clients send them
 
 
+class Pulled(BaseModel):
+    """What a pull of records (not values) did, as its importer counts it."""
+
+    rows: int
+    imported: int
+    updated: int
+    ignored: int
+    conflicts: int
+    message: str
+
+
+# Imports a fetched file of records for a connector, as the connector's principal; given
+# by the capability that owns the records (the hub knows values only), via the Runtime.
+PullTarget = Callable[[Session, ConnectorPublic, Path, Principal], Pulled]
+
+
 @dataclass(frozen=True)
 class Runtime:
     """What a run needs besides the store; passed in by whoever starts it."""
@@ -66,6 +83,7 @@ class Runtime:
     warehouse: Warehouse | None = None
     sleep: Callable[[float], None] = time.sleep
     resolve: Callable[[str, int], list[str]] = http.system_resolve
+    pull_targets: Mapping[str, PullTarget] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -179,6 +197,14 @@ def _pull(session: Session, plan: _Plan, runtime: Runtime, outcome: _Outcome) ->
             lambda: http.fetch_to(connector.url, target, plan.headers, plan.outbound),
             retries=connector.retries, wait=connector.retry_seconds, sleep=runtime.sleep,
             on_failure=outcome.failed_attempt)
+        kind = str(connector.config.get("target") or "values")
+        if kind != "values":
+            pulled = _import_records(session, plan, target, runtime, kind)
+            outcome.sent, outcome.imported, outcome.updated = (pulled.rows, pulled.imported,
+                                                                pulled.updated)
+            outcome.ignored, outcome.conflicts = pulled.ignored, pulled.conflicts
+            outcome.message = pulled.message[:2000]
+            return
         summary = _import_source(session, plan, target, mapping)
     finally:
         target.unlink(missing_ok=True)
@@ -190,6 +216,16 @@ def _pull(session: Session, plan: _Plan, runtime: Runtime, outcome: _Outcome) ->
     outcome.message = "; ".join(
         [summary.description] + [f"row {c.row}, {c.field}: {c.message}"
                                  for c in summary.conflicts[:20]])[:2000]
+
+
+def _import_records(session: Session, plan: _Plan, path: Path, runtime: Runtime,
+                    kind: str) -> Pulled:
+    handler = runtime.pull_targets.get(kind)
+    if handler is None:
+        raise ValidationError(f"The connector {plan.connector.name} pulls {kind}, which this "
+                              "server cannot import; known: values, "
+                              + ", ".join(sorted(runtime.pull_targets)))
+    return handler(session, plan.connector, path, plan.actor)
 
 
 def _import_source(session: Session, plan: _Plan, path: Path,

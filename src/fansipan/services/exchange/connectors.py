@@ -84,6 +84,10 @@ class ConnectorCreate(BaseModel):
                                               "owner's); push: the indicators sent")
     periods: list[str] = Field(default=["LAST_12_MONTHS"], max_length=100,
                                description="push: periods sent, relative ones allowed")
+    target: str = Field(default="values", pattern=r"^[a-z_]{1,40}$",
+                        description="pull: what the source holds, data values (the "
+                                    "default) or records another capability imports "
+                                    "(dossiers)")
 
     @field_validator("credential_env")
     @classmethod
@@ -261,7 +265,7 @@ def create_connector(*, session: Session, settings: Settings, principal: Princip
         row = ConnectorRow(
             name=data.name, kind=data.kind.value, url=data.url, format=data.format,
             config=data.model_dump_json(include={"mapping", "units", "units_as_of",
-                                                 "indicators", "periods"}),
+                                                 "indicators", "periods", "target"}),
             schedule_minutes=data.schedule_minutes, credential_env="",
             credential=data.credential, owner_id=owner.id, agency_id=agency.id,
             retries=data.retries, retry_seconds=data.retry_seconds, active=True,

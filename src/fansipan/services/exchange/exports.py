@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.periods import parse_period
-from fansipan.domain.rows import IdScheme
+from fansipan.domain.rows import IdScheme, ValueMark
 from fansipan.errors import FansipanError, FieldError, NotFound, ValidationError, msg
 from fansipan.services.catalog import Catalog, load_catalog, unknown_message
 from fansipan.services.trust.access import Scope, data_scope, require
 from fansipan.services.trust.audit import record_alone
+from fansipan.services.warehouse.provenance import demo_mark, marked_name
 from fansipan.store.export_sql import Filters, export_cursor
 
 
@@ -165,32 +166,41 @@ MEDIA = {
 
 
 def write_export(fmt: ExportFormat, batches: Iterable[Sequence[Sequence[Any]]], out: IO[bytes],
-                 progress: Callable[[int], None] | None = None, *, uids: bool = True) -> int:
-    """Write rows in a format; returns how many values were written."""
+                 progress: Callable[[int], None] | None = None, *, uids: bool = True,
+                 mark: ValueMark | None = None) -> int:
+    """Write rows in a format; returns how many values were written. With `mark`, every
+    row says what the values are (the illustrative demo data)."""
     from fansipan.exchange import sdmx_io, writers
 
     if fmt is ExportFormat.CSV:
-        return writers.write_csv(batches, out, progress)
+        return writers.write_csv(batches, out, progress, mark=mark)
     if fmt is ExportFormat.JSON:
-        return writers.write_json(batches, out, progress)
+        return writers.write_json(batches, out, progress, mark=mark)
     if fmt is ExportFormat.XLSX:
-        return writers.write_xlsx(batches, out, progress)
+        return writers.write_xlsx(batches, out, progress, mark=mark)
     if fmt is ExportFormat.DHIS2:
-        return writers.write_dhis2_json(batches, out, progress, uids=uids)
+        return writers.write_dhis2_json(batches, out, progress, uids=uids, mark=mark)
     if fmt is ExportFormat.DHIS2_CSV:
-        return writers.write_dhis2_csv(batches, out, progress, uids=uids)
+        return writers.write_dhis2_csv(batches, out, progress, uids=uids, mark=mark)
     if fmt is ExportFormat.SDMX_ML:
-        return sdmx_io.write_sdmx_ml(batches, out, progress)
-    return sdmx_io.write_sdmx_csv(batches, out, progress)
+        return sdmx_io.write_sdmx_ml(batches, out, progress, mark=mark)
+    return sdmx_io.write_sdmx_csv(batches, out, progress, mark=mark)
+
+
+def export_file_name(*, session: Session, stem: str, fmt: ExportFormat) -> str:
+    """The file name an export is offered under: `-minh-hoa` before the extension when
+    the store holds the illustrative demo data."""
+    return f"{marked_name(stem, demo_mark(session=session))}.{MEDIA[fmt][1]}"
 
 
 def export_to(*, session: Session, principal: Principal, query: ExportQuery,
               fmt: ExportFormat, out: IO[bytes], progress: Callable[[int], None] | None = None,
               uids: bool = True) -> int:
-    """Check, write and audit one export; returns how many values it holds."""
+    """Check, write and audit one export; returns how many values it holds. A demo
+    store's values are marked on every row."""
     filters = prepare_export(session=session, principal=principal, query=query)
     rows = write_export(fmt, export_batches(session=session, filters=filters), out, progress,
-                        uids=uids)
+                        uids=uids, mark=demo_mark(session=session))
     audit_export(session=session, principal=principal, fmt=fmt.value, filters=filters,
                  rows=rows)
     return rows

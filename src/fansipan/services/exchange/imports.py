@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Principal
+from fansipan.domain.numbers import NumberReading, NumberStyle
 from fansipan.domain.rows import IdScheme, ImportFormat, ImportStatus, RowConflict, WriteStrategy
 from fansipan.errors import FansipanError, Message, ValidationError, msg
 from fansipan.exchange.columns import normalise
@@ -41,8 +42,14 @@ class ImportOptions(BaseModel):
                                                    "the valid rows and lists the others")
     indicator_scheme: IdScheme = IdScheme.AUTO
     unit_scheme: IdScheme = IdScheme.AUTO
+    number_style: NumberStyle = Field(
+        default=NumberStyle.AUTO,
+        description="How a number such as 1.234 is read: vi (the dot groups thousands: "
+                    "1234), en (a decimal point: 1.234), machine (a decimal point, no "
+                    "grouping, as DHIS2 writes), or auto: Vietnamese for a semicolon-"
+                    "separated file or Vietnamese headers, else such a number is refused "
+                    "with both readings")
     source: str = Field(default="import", max_length=100)
-
 
 
 class ImportCount(BaseModel):
@@ -82,6 +89,12 @@ class ImportSummary(BaseModel):
     job: str | None = None
     replayed: bool = Field(default=False, description="The answer kept for an earlier request "
                                                       "with the same Idempotency-Key")
+    number_style: NumberStyle = Field(default=NumberStyle.AUTO,
+                                      description="How numbers written as text were read")
+    number_style_reason: str = ""
+    number_style_reason_vi: str = ""
+    numbers_read_by_style: int = Field(default=0, description="Values such as 1.234 whose "
+                                                              "reading the style decided")
 
     @property
     def http_status(self) -> int:
@@ -104,16 +117,27 @@ def detect_format(head: bytes, *, file_name: str = "", content_type: str = "") -
     return ImportFormat.CSV
 
 
-def _rows(fmt: ImportFormat, stream: IO[bytes],
-          schemes: dict[str, str]) -> Iterator[tuple[Any, ...] | RowConflict]:
+def number_reading(options: ImportOptions, fmt: ImportFormat) -> NumberReading:
+    """The number style of an import: the one asked for, DHIS2's for DHIS2 payloads, or
+    left for the reader to learn from the file's header."""
+    reading = NumberReading(options.number_style)
+    if options.number_style is not NumberStyle.AUTO:
+        reading.use(options.number_style, msg("asked for with number_style"))
+    elif fmt in (ImportFormat.DHIS2_CSV, ImportFormat.DHIS2_JSON):
+        reading.use(NumberStyle.MACHINE, msg("DHIS2 writes numbers with a decimal point"))
+    return reading
+
+
+def _rows(fmt: ImportFormat, stream: IO[bytes], schemes: dict[str, str],
+          numbers: NumberReading) -> Iterator[tuple[Any, ...] | RowConflict]:
     if fmt is ImportFormat.CSV:
-        return read_csv(stream)
+        return read_csv(stream, numbers=numbers)
     if fmt is ImportFormat.DHIS2_CSV:
-        return read_csv(stream, dhis2=True)
+        return read_csv(stream, dhis2=True, numbers=numbers)
     if fmt is ImportFormat.XLSX:
         from fansipan.exchange.xlsx_io import read_xlsx
 
-        return read_xlsx(stream)
+        return read_xlsx(stream, numbers=numbers)
     doc = load_json(stream)
     if fmt is ImportFormat.DHIS2_JSON or (isinstance(doc, dict) and "dataValues" in doc):
         schemes.update(schemes_of(doc))
@@ -150,16 +174,17 @@ def run_import(
             detail["file"] = file_name[:200]
         if job:
             detail["job"] = job
+        numbers = number_reading(options, fmt)
         writer = ValueWriter(
             session=session, source=options.source, actor=actor, principal=principal,
             strategy=options.strategy, atomic=options.atomic, dry_run=options.dry_run,
             indicator_scheme=options.indicator_scheme, unit_scheme=options.unit_scheme,
-            audit_detail=detail,
+            audit_detail=detail, numbers=numbers,
             progress=(lambda rows: progress(rows, stream.tell())) if progress else None)
         problem: ValidationError | None = None
         rows: Iterator[tuple[Any, ...] | RowConflict] | None = None
         try:
-            rows = _rows(fmt, stream, schemes)
+            rows = _rows(fmt, stream, schemes, numbers)
             if schemes and schemes_from_payload is not None:
                 writer.set_schemes(*schemes_from_payload(schemes))
             with writer:
@@ -172,11 +197,12 @@ def run_import(
             close = getattr(rows, "close", None)
             if close is not None:
                 close()  # readers let go of the file before it is closed
-    return summarise(writer.outcome, options, fmt, problem=problem, job=job)
+    return summarise(writer.outcome, options, fmt, problem=problem, job=job, numbers=numbers)
 
 
 def summarise(out: WriteOutcome, options: ImportOptions, fmt: ImportFormat, *,
-              problem: FansipanError | None = None, job: str | None = None) -> ImportSummary:
+              problem: FansipanError | None = None, job: str | None = None,
+              numbers: NumberReading | None = None) -> ImportSummary:
     conflicts = [ConflictPublic(row=c.row or None, field=c.field, value=c.value,
                                 message=str(c.message), message_vi=say(c.message, "vi"),
                                 code=c.code)
@@ -205,7 +231,13 @@ def summarise(out: WriteOutcome, options: ImportOptions, fmt: ImportFormat, *,
     else:
         tally = ImportCount(ignored=out.rows)
     description = _description(status, options, out, count, problem)
+    reading = numbers or NumberReading()
+    if reading.decided:
+        description = msg("{description}. {note}", description=description,
+                          note=_reading_note(reading))
     return ImportSummary(
+        number_style=reading.style, number_style_reason=str(reading.reason),
+        number_style_reason_vi=say(reading.reason, "vi"), numbers_read_by_style=reading.decided,
         status=status, description=str(description), description_vi=say(description, "vi"),
         import_count=tally, rows=out.rows,
         conflicts=conflicts, conflict_count=count, rejected_rows=out.rejected_rows,
@@ -213,6 +245,17 @@ def summarise(out: WriteOutcome, options: ImportOptions, fmt: ImportFormat, *,
         strategy=options.strategy, format=fmt, first_change=out.first_change if saved else None,
         last_change=out.last_change if saved else None, batch=out.batch if saved else None,
         job=job)
+
+
+def _reading_note(reading: NumberReading) -> Message:
+    """Which reading was used for numbers such as 1.234, and why (the summary says it)."""
+    values = {"n": reading.decided, "example": repr(reading.example), "reason": reading.reason}
+    if reading.style is NumberStyle.VI:
+        return msg("{n} number(s) such as {example} were read Vietnamese style, the dot "
+                   "grouping thousands and the comma the decimal mark, because {reason}; send "
+                   "number_style=en if they were meant otherwise", **values)
+    return msg("{n} number(s) such as {example} were read English style, the comma grouping "
+               "thousands and the dot the decimal mark, because {reason}", **values)
 
 
 def _description(status: ImportStatus, options: ImportOptions, out: WriteOutcome, count: int,

@@ -1,4 +1,4 @@
-"""Background jobs: large imports and connector runs, with their progress.
+"""Background jobs: large imports, connector runs and long reports, with their progress.
 
 A job's work runs on the runner's own thread, so it goes on when the client that asked
 for it disconnects; the file it works on was spooled to disk before it was queued. Its
@@ -80,7 +80,9 @@ class Progress:
         self.rows, self.done_bytes = rows, min(done_bytes, self.total_bytes)
 
 
-Work = Callable[[Progress], ImportSummary]
+# A job's work; an import answers with its summary, other jobs (a report, a
+# recomputation) with None and keep what they made themselves.
+Work = Callable[[Progress], ImportSummary | None]
 
 
 class JobRunner:
@@ -162,6 +164,8 @@ class JobRunner:
                         session.add(row)
                     row.status, row.error = p.status.value, error
                     row.summary = summary.model_dump_json() if summary else ""
+                    # A job may learn its size once it runs (a recomputation counts series).
+                    row.total_bytes = max(row.total_bytes or 0, p.total_bytes)
                     row.done_bytes, row.rows_read = p.done_bytes, p.rows
                     row.started_at, row.finished_at = p.started_at, finished
                     row.updated_at = datetime.now(UTC)

@@ -3,7 +3,8 @@
 Rows are every indicator of the group that is entered for that kind of period, for the
 unit and each unit below it at the levels the indicator is entered at, within the
 asker's scope, with the values already stored. Filled in and imported back, it goes
-through the same checks as any other import.
+through the same checks as any other import. A demo store's template says in its title
+and note that its figures are illustrative, and its file name ends in `-minh-hoa`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from fansipan.errors import FieldError, NotFound, ValidationError, msg
 from fansipan.exchange.xlsx_io import TemplateRow, write_template
 from fansipan.services.catalog import load_catalog
 from fansipan.services.trust.access import data_scope, require
+from fansipan.services.warehouse.provenance import demo_mark, marked_name
 from fansipan.store import bulk
 
 MAX_ROWS = 100_000
@@ -85,4 +87,14 @@ def entry_template(*, session: Session, principal: Principal, request: TemplateR
              f"{sector.name_en} data entry — {period.label('en')}")
     note = ("Chỉ nhập cột Giá trị và Ghi chú; để trống nếu chưa có số liệu. Only fill in the "
             "Value and Comment columns; leave a value blank when you have none.")
+    mark = demo_mark(session=session)
+    if mark is not None:
+        title, note = f"{title} ({mark.row})", f"{mark.note}. {note}"
     return write_template(title, note, out)
+
+
+def template_file_name(*, session: Session, request: TemplateRequest) -> str:
+    """`bieu-nhap-telecom-080-2024-03.xlsx`, with `-minh-hoa` for a demo store's."""
+    stem = "".join(c if c.isalnum() or c in "-_" else "_"
+                   for c in f"bieu-nhap-{request.sector}-{request.unit}-{request.period}")
+    return f"{marked_name(stem, demo_mark(session=session))}.xlsx"

@@ -146,7 +146,7 @@ def _answer(catalog: Catalog, warehouse: Warehouse, ask: Ask, request: Analytics
                                        Verdict(OUTSIDE_SCOPE, tuple(hidden))))
                     continue
                 rows.append(AnswerRow(code, unit.code, uid, span.id, round(found[0], places),
-                                      found[1]))
+                                      found[1], found[2]))
     by_uid = {uid: u for u, uid in units}
     main = {s.span.id: s.span for stretches in plan.values() for s in stretches.values()}
     if request.compare:

@@ -9,6 +9,7 @@ from typing import Literal, NotRequired
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
+from fansipan.domain.estimates import ValueStatus
 from fansipan.errors import Message, msg
 from fansipan.locale import say, tr
 
@@ -45,11 +46,11 @@ class AnalyticsRequest(BaseModel):
 
 COLUMNS = (
     "indicator", "unit", "unit_uid", "period", "value", "sources", "last_year", "change",
-    "change_pct", "share_of_parent", "rank", "rank_of",
+    "change_pct", "share_of_parent", "rank", "rank_of", "estimate",
 )
 
 
-CellValue = str | float | int | None
+CellValue = str | float | int | bool | None
 
 
 class AnswerRow:
@@ -58,9 +59,11 @@ class AnswerRow:
     __slots__ = COLUMNS
 
     def __init__(self, indicator: str, unit: str, unit_uid: str, period: str,
-                 value: float | None, sources: int) -> None:
+                 value: float | None, sources: int, estimate: bool = False) -> None:
         self.indicator, self.unit, self.unit_uid, self.period = indicator, unit, unit_uid, period
         self.value, self.sources = value, sources
+        # Whether the value includes an estimate (ước thực hiện): then it is one.
+        self.estimate = estimate
         self.last_year: float | None = None
         self.change: float | None = None
         self.change_pct: float | None = None
@@ -155,6 +158,12 @@ class AnalyticsResult(BaseModel):
     def records(self) -> list[dict[str, CellValue]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
+    def estimates(self) -> dict[tuple[str, str, str], bool]:
+        """(indicator, unit code, period) → whether the value is an estimate."""
+        at = {c: i for i, c in enumerate(self.columns)}
+        return {(str(row[at["indicator"]]), str(row[at["unit"]]), str(row[at["period"]])):
+                bool(row[at["estimate"]]) for row in self.rows}
+
     def values(self) -> dict[tuple[str, str, str], float | None]:
         """(indicator, unit code, period) → value, for callers that want a lookup."""
         at = {c: i for i, c in enumerate(self.columns)}
@@ -169,10 +178,10 @@ class AnalyticsResult(BaseModel):
 LABELLED = {
     "vi": ("chỉ tiêu", "tên chỉ tiêu", "đơn vị tính", "mã đơn vị", "đơn vị", "kỳ", "tên kỳ",
            "giá trị", "cùng kỳ năm trước", "thay đổi", "thay đổi (%)",
-           "tỷ trọng trong cấp trên (%)", "xếp hạng", "trong số"),
+           "tỷ trọng trong cấp trên (%)", "xếp hạng", "trong số", "loại số liệu"),
     "en": ("indicator", "indicator name", "unit of measure", "unit code", "unit", "period",
            "period name", "value", "same period last year", "change", "change (%)",
-           "share of parent (%)", "rank", "out of"),
+           "share of parent (%)", "rank", "out of", "figure"),
 }
 NOTE_COLUMN = msg("comparison note")
 REASONS: dict[str, Message] = {
@@ -215,7 +224,7 @@ def labelled_table(result: AnalyticsResult, lang: str) -> tuple[list[str], list[
             ind["unit_en"] if lang == "en" else ind["unit_vi"], r["unit"], unit["name"],
             r["period"], period_label(meta, str(r["indicator"]), str(r["period"]), lang),
             r["value"], r["last_year"], r["change"], r["change_pct"], r["share_of_parent"],
-            r["rank"], r["rank_of"],
+            r["rank"], r["rank_of"], ValueStatus.of(bool(r["estimate"])).label(lang),
         ]
         if notes:
             note = notes.get((str(r["indicator"]), str(r["unit_uid"]), str(r["period"])))

@@ -23,7 +23,8 @@ from fansipan.services.insight.answers import AnalyticsRequest, AnswerRow
 from fansipan.services.insight.disclosure import Disclosure
 from fansipan.services.insight.spans import Stretch
 
-Values = dict[tuple[str, int, str], tuple[float | None, int]]
+# (indicator, unit id, span) → (value, sources, whether it includes an estimate)
+Values = dict[tuple[str, int, str], tuple[float | None, int, bool]]
 
 
 def values_of(
@@ -36,7 +37,8 @@ def values_of(
     today: date,
     spans_of: Mapping[str, Sequence[Span]] | None = None,
 ) -> Values:
-    """Cell values for the indicators (derived ones from their parts), in one engine call.
+    """Cell values for the indicators (derived ones from their parts), in one engine call;
+    a derived value made from an estimate is an estimate (domain.estimates).
 
     `spans_of`: the spans each indicator needs, when not all of `spans`; the engine then
     works out again only what an indicator needs and has not kept.
@@ -71,16 +73,18 @@ def values_of(
         on=request.as_of, today=today, needs=needs,
     ) if rules and unit_list and span_list else []
     codes = catalog.indicator_codes
-    out: Values = {(codes[ind], unit, pid): (value, sources)
-                   for ind, unit, pid, value, sources in cells}
+    out: Values = {(codes[c.ind], c.unit, c.pid): (c.value, c.sources, c.estimate)
+                   for c in cells}
     for code, formula in expanded.items():
         for unit in unit_list:
             for span in span_list:
-                parts = {ref: out.get((ref, unit.id, span.id), (None, 0))
+                parts = {ref: out.get((ref, unit.id, span.id), (None, 0, False))
                          for ref in formula.references}
-                value = formula.evaluate({k: v for k, (v, _) in parts.items()})
+                value = formula.evaluate({k: v for k, (v, _, _) in parts.items()})
                 if value is not None:
-                    out[(code, unit.id, span.id)] = (value, min(n for _, n in parts.values()))
+                    out[(code, unit.id, span.id)] = (
+                        value, min(n for _, n, _ in parts.values()),
+                        any(e for v, _, e in parts.values() if v is not None))
     return out
 
 
@@ -161,7 +165,7 @@ def add_rank(catalog: Catalog, rows: list[AnswerRow], values: Values,
     """
     family_of = {u.id: key for key, family in families.items() for u in family}
     ranked: dict[tuple[str, Family, str], list[float]] = {}
-    for (code, unit_id, pid), (value, _) in values.items():
+    for (code, unit_id, pid), (value, _, _) in values.items():
         if value is not None and unit_id in family_of and pid in spans:
             # Rounded as the rows are, so a value shown equal to another ranks equal.
             shown = round(value, places_of(catalog.indicators[code]))

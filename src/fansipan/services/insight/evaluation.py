@@ -1,4 +1,9 @@
-"""Targets judged against their actuals: đạt, vượt, không đạt, or progress before the end."""
+"""Targets judged against their actuals: đạt, vượt, không đạt, or progress before the end.
+
+Each judgement says how much of the plan was reached ("Đạt 103,8% kế hoạch") and whether
+the actual is an estimate (ước thực hiện): one that includes an estimate is one. Targets
+of multi-year plans are judged in `insight.horizons`.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Permission, Principal
+from fansipan.domain.estimates import ValueStatus
 from fansipan.domain.indicators import Aggregation
 from fansipan.domain.periods import parse_period
 from fansipan.domain.targets import (
@@ -18,6 +24,8 @@ from fansipan.domain.targets import (
     elapsed_fraction,
     evaluate_progress,
     evaluate_target,
+    percent_of_plan,
+    plan_share_text,
     summarize_statuses,
 )
 from fansipan.errors import NotFound, msg
@@ -40,6 +48,13 @@ class TargetEvaluation(BaseModel):
     status: TargetStatus
     status_label: str
     document: str
+    # "Đạt 103,8% kế hoạch": the share of the plan reached (None where it means nothing).
+    plan_percent: float | None = None
+    plan_text: str = "—"
+    # The actual is an estimate (ước thực hiện) or includes one.
+    estimate: bool = False
+    figure: ValueStatus = ValueStatus.OFFICIAL
+    figure_label: str = ""
 
 
 class GroupSummary(BaseModel):
@@ -60,6 +75,10 @@ class EvaluationReport(BaseModel):
     by_unit: list[GroupSummary]
     items: list[TargetEvaluation]
 
+    @property
+    def estimates(self) -> int:
+        """How many actuals are estimates (the December report's "ước thực hiện cả năm")."""
+        return sum(1 for i in self.items if i.estimate)
 
 
 def actuals_for(
@@ -72,14 +91,25 @@ def actuals_for(
     province's 2025 includes what its predecessors reported before the July reform.
     With a principal, an actual made of units it may not read is not given.
     """
+    return {code: value for code, (value, _) in figures_for(
+        session=session, warehouse=warehouse, indicators=indicators, unit=unit,
+        period=period, principal=principal).items()}
+
+
+def figures_for(
+    *, session: Session, warehouse: Warehouse, indicators: list[str], unit: str, period: str,
+    principal: Principal | None = None,
+) -> dict[str, tuple[float | None, bool]]:
+    """`actuals_for` with whether each actual is (or includes) an estimate."""
     p = parse_period(period)
     result = run_analytics(session=session, warehouse=warehouse, principal=principal,
                            request=AnalyticsRequest(indicators=indicators, units=[unit],
                                                     periods=[p.id], hierarchy="mapped",
                                                     as_of=p.end))
-    found: dict[str, float | None] = dict.fromkeys(indicators)
-    for (code, _, _), value in result.values().items():
-        found[code] = value
+    found: dict[str, tuple[float | None, bool]] = dict.fromkeys(indicators, (None, False))
+    estimates = result.estimates()
+    for key, value in result.values().items():
+        found[key[0]] = (value, estimates.get(key, False))
     return found
 
 
@@ -100,7 +130,7 @@ def evaluate_targets(
     with session.begin():
         catalog = load_catalog(session)
         rows = [r for r in target_rows(session, catalog, principal)
-                if parse_period(r.period).start.year == year
+                if not r.horizon and parse_period(r.period).start.year == year
                 and (not indicators or catalog.indicator_codes[r.indicator_id] in indicators)
                 and (not units or catalog.hierarchy.unit(r.unit_id).code in units
                      or catalog.unit_uids[r.unit_id] in units)]
@@ -113,10 +143,11 @@ def evaluate_targets(
     items: list[TargetEvaluation] = []
     for (uid, period), group in asked.items():
         codes = [catalog.indicator_codes[r.indicator_id] for r in group]
-        actuals = actuals_for(session=session, warehouse=warehouse, indicators=codes,
+        actuals = figures_for(session=session, warehouse=warehouse, indicators=codes,
                               unit=uid, period=period, principal=principal)
         for row, code in zip(group, codes, strict=True):
-            items.append(_evaluate(catalog, row, actuals[code], today, lang))
+            actual, estimate = actuals[code]
+            items.append(_evaluate(catalog, row, actual, today, lang, estimate=estimate))
     items.sort(key=lambda i: (i.period, i.sector, i.indicator))
     summary = summarize_statuses(i.status for i in items)
     sectors = {code: (s.name_en if lang == "en" else s.name_vi)
@@ -144,7 +175,8 @@ def _groups(items: list[TargetEvaluation], key: Callable[[TargetEvaluation], str
 
 
 def _evaluate(
-    catalog: Catalog, row: TargetRow, actual: float | None, today: date, lang: str
+    catalog: Catalog, row: TargetRow, actual: float | None, today: date, lang: str,
+    *, estimate: bool = False,
 ) -> TargetEvaluation:
     code = catalog.indicator_codes[row.indicator_id]
     indicator = catalog.indicators[code]
@@ -161,8 +193,12 @@ def _evaluate(
             elapsed_fraction=elapsed_fraction(period.start, period.end, today),
             accumulates=indicator.agg_time is Aggregation.SUM, tolerance=row.tolerance,
         )
+    share = percent_of_plan(actual=actual, planned=row.planned, direction=indicator.direction)
+    figure = ValueStatus.of(estimate and actual is not None)
     return TargetEvaluation(
         indicator=code, indicator_name=indicator.name(lang), sector=indicator.sector,
         unit=unit.code, unit_name=unit.name, period=row.period, planned=row.planned,
         actual=actual, status=status, status_label=status.label(lang), document=row.document,
+        plan_percent=share, plan_text=plan_share_text(share, lang),
+        estimate=figure.is_estimate, figure=figure, figure_label=figure.label(lang),
     )

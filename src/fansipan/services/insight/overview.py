@@ -51,6 +51,7 @@ class Latest:
     change_pct: float | None
     no_change_vi: str | None = None
     no_change_en: str | None = None
+    estimate: bool = False  # the figure is (or includes) an estimate: ước thực hiện
 
     def no_change(self, lang: str) -> str | None:
         return self.no_change_en if lang == "en" else self.no_change_vi
@@ -165,7 +166,8 @@ def latest_values(*, session: Session, warehouse: Warehouse, principal: Principa
             period_label(result.meta, code, period, "vi"),
             period_label(result.meta, code, period, "en"), float(value),
             as_float(r["last_year"]), as_float(r["change"]), as_float(r["change_pct"]),
-            reason_text(note, "vi") if note else None, reason_text(note, "en") if note else None)
+            reason_text(note, "vi") if note else None, reason_text(note, "en") if note else None,
+            estimate=bool(r["estimate"]))
     return [best[c] for c in codes if c in best]
 
 

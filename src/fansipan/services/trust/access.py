@@ -33,6 +33,15 @@ _WHAT: dict[Permission, Message] = {
     Permission.MANAGE_CLIENTS: msg("manage connected systems (role integrator or admin)"),
     Permission.MANAGE_METADATA: msg("change indicators and units (role admin)"),
     Permission.READ_AUDIT: msg("read the audit log (role admin)"),
+    Permission.READ_RECORDS: msg("read field reports and dossiers (roles leader, officer, "
+                                 "approver)"),
+    Permission.HANDLE_REPORTS: msg("handle field reports (role officer)"),
+    Permission.SUBMIT_REPORTS: msg("post citizens' reports (a connected system with role "
+                                   "reporter)"),
+    Permission.ASSIGN_TASKS: msg("assign key tasks, extend or cancel them (role leader)"),
+    Permission.UPDATE_TASKS: msg("report on key tasks (role officer of the lead unit)"),
+    Permission.ISSUE_REPORTS: msg("give a report its number (role officer or leader)"),
+    Permission.MANAGE_ALERTS: msg("manage alert rules (role admin)"),
     Permission.MANAGE_SECRETS: msg("keep the credentials of remote systems (role admin)"),
     Permission.MANAGE_OUTBOUND: msg("change the outbound allow-list (role admin)"),
 }

@@ -29,7 +29,7 @@ from fansipan.services.trust.audit import record
 from fansipan.services.trust.passwords import check_password, hash_password, random_password
 from fansipan.settings import Settings
 from fansipan.store.audit import audited_transaction
-from fansipan.store.security_tables import AuthSessionRow, UserRow, UserScopeRow
+from fansipan.store.security_tables import ApiTokenRow, AuthSessionRow, UserRow, UserScopeRow
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
 
@@ -49,7 +49,7 @@ class UserCreate(ScopeWrite):
     username: str = Field(pattern=USERNAME_PATTERN, examples=["nguyen.van.a"])
     display_name: str = Field(default="", max_length=200)
     email: str = Field(default="", max_length=200)
-    roles: list[Role] = Field(default=[], max_length=5)
+    roles: list[Role] = Field(default=[], max_length=len(Role))
     password: str | None = Field(default=None, max_length=128,
                                  description="Leave out to have one generated; either way it "
                                              "must be changed at first sign-in")
@@ -58,7 +58,7 @@ class UserCreate(ScopeWrite):
 class UserUpdate(BaseModel):
     display_name: str | None = Field(default=None, max_length=200)
     email: str | None = Field(default=None, max_length=200)
-    roles: list[Role] | None = Field(default=None, max_length=5)
+    roles: list[Role] | None = Field(default=None, max_length=len(Role))
     active: bool | None = None
     scope: ScopeWrite | None = None
 
@@ -253,7 +253,10 @@ def update_user(*, session: Session, settings: Settings, principal: Principal, u
                 raise Conflict(msg("You cannot disable your own account"))
             user.active = changed["active"] = data.active
             if not data.active:
+                # Ended for good: enabling the account again brings none of them back.
                 _revoke_sessions(session, user.id, principal.actor)
+                changed["tokens_revoked"] = revoke_tokens(session, user.id,
+                                                          by=f"disabled by {principal.actor}")
         if data.scope is not None:
             rows = _scope_rows(catalog, data.scope)
             _check_grant(principal, catalog, data.scope, rows)
@@ -280,7 +283,9 @@ def reset_password(*, session: Session, principal: Principal, username: str) -> 
         user.password_changed_at = user.updated_at = _now()
         user.failed_logins, user.locked_until = 0, None
         _revoke_sessions(session, user.id, principal.actor)
-        record(session, principal, "user.reset_password", target=username)
+        tokens = revoke_tokens(session, user.id, by=f"password reset by {principal.actor}")
+        record(session, principal, "user.reset_password", target=username,
+               detail={"tokens_revoked": tokens})
     return password
 
 
@@ -310,6 +315,17 @@ def _revoke_sessions(session: Session, user_id: int, by: str) -> int:
         .where(AuthSessionRow.user_id == user_id, AuthSessionRow.revoked_at.is_(None))
         .values(revoked_at=_now(), revoked_by=by)
     )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def revoke_tokens(session: Session, user_id: int, *, by: str, keep: int | None = None) -> int:
+    """Revoke every live API token of an account (but `keep`), inside the caller's
+    transaction; returns how many. A token it minted dies with it (see tokens.py)."""
+    stmt = update(ApiTokenRow).where(ApiTokenRow.user_id == user_id,
+                                     ApiTokenRow.revoked_at.is_(None))
+    if keep is not None:
+        stmt = stmt.where(ApiTokenRow.id != keep)
+    result = session.execute(stmt.values(revoked_at=_now(), revoked_by=by[:100]))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -26,6 +26,7 @@ from fansipan.services.trust.access import require
 from fansipan.store.audit import (
     CHANGE_FIELDS,
     GENESIS,
+    STATUS_FIELDS,
     AuditRecord,
     append_events,
     audited_transaction,
@@ -204,7 +205,8 @@ def _check_changes(session: Session, event: AuditEventRow, walk: _Walk) -> None:
     first, last = int(detail["first_change"]), int(detail["last_change"])
     rows = session.scalars(select(ChangeRow).where(ChangeRow.id.between(first, last))
                            .order_by(ChangeRow.id)).all()
-    as_dicts = [{name: getattr(r, name) for name in CHANGE_FIELDS} for r in rows]
+    as_dicts = [{name: getattr(r, name) for name in (*CHANGE_FIELDS, *STATUS_FIELDS)}
+                for r in rows]
     if len(rows) != last - first + 1 or changes_digest(as_dicts) != detail["changes_digest"]:
         walk.problem(msg("changes {first}–{last} of event {id} were altered or removed",
                          first=first, last=last, id=event.id))

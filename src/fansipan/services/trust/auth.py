@@ -24,7 +24,7 @@ from fansipan.errors import (
     ValidationError,
     msg,
 )
-from fansipan.services.trust.accounts import principal_of
+from fansipan.services.trust.accounts import principal_of, revoke_tokens
 from fansipan.services.trust.audit import count_recent_failures, record
 from fansipan.services.trust.digests import digest, new_token, same
 from fansipan.services.trust.mfa import code_step
@@ -34,15 +34,17 @@ from fansipan.services.trust.passwords import (
     needs_rehash,
     verify_password,
 )
+from fansipan.services.trust.reauth import confirm_password
 from fansipan.settings import Settings
 from fansipan.store.audit import AuditRecord, append_events, audited_transaction
 from fansipan.store.security_tables import AuthSessionRow, UserRow
 
 THROTTLE_WINDOW = timedelta(minutes=15)
 TOUCH_EVERY = timedelta(seconds=60)  # how stale last_seen may get before it is written
-SIGN_IN_FAILED = msg("Sign-in failed: the username or password is wrong, or the account is "
-                  "locked for a while after repeated failures. Check them and try again, or "
-                  "ask an administrator")
+SIGN_IN_FAILED = msg("Sign-in failed: the username or password is wrong, the 6-digit code is "
+                     "missing or wrong (for an account with a second factor), or the account is "
+                     "locked for a while after repeated failures. Check them and try again, or "
+                     "ask an administrator")
 
 
 class LoginRequest(BaseModel):
@@ -100,18 +102,17 @@ def login(*, session: Session, settings: Settings, data: LoginRequest, ip: str,
             UserRow.username == data.username)).one_or_none()
         reason = _refusal(user, password_ok, now)
         if reason is None and user is not None and user.totp_enabled and user.totp_secret:
-            if not data.otp:
-                raise Unauthenticated(msg("This account has a second factor: send the 6-digit code "
-                                          "from your authenticator app too"), [FieldError(
-                    field="otp", message=msg("enter the code your app shows"))])
-            step = code_step(user.totp_secret, data.otp, last_step=user.totp_last_step)
+            # A missing code answers exactly as a wrong password does, and counts as one:
+            # otherwise the answer would tell whoever is guessing that the password is right.
+            step = code_step(user.totp_secret, data.otp, last_step=user.totp_last_step
+                             ) if data.otp else None
             if step is None:
-                reason = "wrong_code"
+                reason = "wrong_code" if data.otp else "missing_code"
             else:
                 user.totp_last_step = step
         if reason is not None:
             # The failure is counted and audited: it commits, then the sign-in is refused.
-            if user is not None and reason in ("wrong_password", "wrong_code"):
+            if user is not None and reason in ("wrong_password", "wrong_code", "missing_code"):
                 user.failed_logins += 1
                 if user.failed_logins >= settings.login_max_failures:
                     user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
@@ -227,19 +228,14 @@ def logout(*, session: Session, settings: Settings, token: str, principal: Princ
 
 def change_password(*, session: Session, settings: Settings, principal: Principal,
                     data: PasswordChange, keep_session: str | None = None) -> None:
-    """Re-authenticate with the current password, check the new one, end other sessions."""
+    """Re-authenticate with the current password, check the new one, end the other
+    sessions and revoke the account's API tokens (but the credential making the change)."""
     with session.begin():
         user = session.get(UserRow, principal.id) if principal.id is not None else None
-        stored = user.password_hash if user is not None else None
     if user is None or principal.kind is not PrincipalKind.USER:
         raise Unauthenticated(msg("Sign in with a personal account to change its password"))
-    if not verify_password(stored, data.current_password):
-        _fail(session, principal.name, principal.ip or "", "password_change_wrong_current",
-              outcome="failed")
-        wrong = ValidationError(msg("The current password is wrong"), [FieldError(
-            field="current_password", message=msg("enter the password you signed in with"))])
-        wrong.audited = True
-        raise wrong
+    confirm_password(session=session, settings=settings, principal=principal,
+                     password=data.current_password, action="password_change")
     check_password(data.new_password, settings=settings, username=user.username,
                    field="new_password")
     if data.new_password == data.current_password:
@@ -258,4 +254,7 @@ def change_password(*, session: Session, settings: Settings, principal: Principa
         if keep:
             stmt = stmt.where(AuthSessionRow.id != keep)
         session.execute(stmt.values(revoked_at=_now(), revoked_by="password change"))
-        record(session, principal, "auth.password_change", target=user.username)
+        keep_token = int(principal.via[6:]) if principal.via.startswith("token:") else None
+        tokens = revoke_tokens(session, user.id, by="password change", keep=keep_token)
+        record(session, principal, "auth.password_change", target=user.username,
+               detail={"tokens_revoked": tokens})

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from fansipan.domain.access import Principal
 from fansipan.errors import Conflict, FieldError, Unauthenticated, ValidationError, msg
 from fansipan.services.trust.audit import record
-from fansipan.services.trust.passwords import verify_password
+from fansipan.services.trust.reauth import confirm_password, count_failure
+from fansipan.settings import Settings
 from fansipan.store.audit import audited_transaction
 from fansipan.store.security_tables import UserRow
 
@@ -49,17 +50,15 @@ def _user(session: Session, principal: Principal) -> UserRow:
     return user
 
 
-def _reauthenticate(user: UserRow, password: str) -> None:
-    if not verify_password(user.password_hash, password):
-        raise ValidationError(msg("The current password is wrong"), [FieldError(
-            field="password", message=msg("enter your current password to confirm it is you"))])
-
-
-def start_totp(*, session: Session, principal: Principal, password: str) -> TotpSetup:
+def start_totp(*, session: Session, settings: Settings, principal: Principal,
+               password: str) -> TotpSetup:
     """A new secret (not yet in force): confirm it with `enable_totp` and a first code."""
+    with session.begin():
+        _user(session, principal)
+    confirm_password(session=session, settings=settings, principal=principal,
+                     password=password, action="totp_setup", field="password")
     with audited_transaction(session):
         user = _user(session, principal)
-        _reauthenticate(user, password)
         if user.totp_enabled:
             raise Conflict(msg("A second factor is already on; turn it off first to change it"))
         user.totp_secret = pyotp.random_base32()
@@ -82,14 +81,23 @@ def enable_totp(*, session: Session, principal: Principal, code: str) -> None:
         record(session, principal, "auth.totp_enable", target=user.username)
 
 
-def disable_totp(*, session: Session, principal: Principal, password: str, code: str) -> None:
+def disable_totp(*, session: Session, settings: Settings, principal: Principal, password: str,
+                 code: str) -> None:
+    with session.begin():
+        _user(session, principal)
+    confirm_password(session=session, settings=settings, principal=principal,
+                     password=password, action="totp_disable", field="password")
     with audited_transaction(session):
         user = _user(session, principal)
-        _reauthenticate(user, password)
         if not user.totp_enabled or not user.totp_secret:
             raise Conflict(msg("No second factor is on for this account"))
-        if code_step(user.totp_secret, code, last_step=user.totp_last_step) is None:
-            raise ValidationError(msg("The code is not right"), [FieldError(
-                field="code", message=msg("enter the 6-digit code your app shows now"))])
-        user.totp_enabled, user.totp_secret, user.totp_last_step = False, None, None
-        record(session, principal, "auth.totp_disable", target=user.username)
+        step = code_step(user.totp_secret, code, last_step=user.totp_last_step)
+        if step is not None:
+            user.totp_enabled, user.totp_secret, user.totp_last_step = False, None, None
+            record(session, principal, "auth.totp_disable", target=user.username)
+    if step is None:  # a wrong code counts as one at sign-in does
+        count_failure(session=session, settings=settings, principal=principal,
+                      action="totp_disable", reason="wrong_code", refusal=ValidationError(
+                          msg("The code is not right"), [FieldError(
+                              field="code", message=msg("enter the 6-digit code your app "
+                                                        "shows now"))]))

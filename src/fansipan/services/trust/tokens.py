@@ -3,6 +3,12 @@
 A token is shown once when issued; the store keeps its keyed digest and a short
 prefix to recognise it in lists. A request sends it as `Authorization: Bearer <token>`
 and acts with its account's roles and scopes.
+
+A personal token is a long-lived credential, so minting one asks for the current
+password again (throttled as sign-in is). A token minted by a request that was itself
+made with a token can never outlive that token: it expires no later, and it stops
+working as soon as its parent is revoked or expires. Changing the password, a password
+reset and disabling the account revoke the account's tokens for good.
 """
 
 from __future__ import annotations
@@ -14,12 +20,20 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal, PrincipalKind
-from fansipan.errors import FieldError, NotFound, PermissionDenied, Unauthenticated, msg
+from fansipan.errors import (
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    Unauthenticated,
+    ValidationError,
+    msg,
+)
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import require
 from fansipan.services.trust.accounts import manage_account, principal_of
 from fansipan.services.trust.audit import record
 from fansipan.services.trust.digests import API_TOKEN_PREFIX, digest, new_api_token
+from fansipan.services.trust.reauth import confirm_password
 from fansipan.settings import Settings
 from fansipan.store.audit import audited_transaction
 from fansipan.store.security_tables import ApiTokenRow, UserRow
@@ -27,11 +41,19 @@ from fansipan.store.security_tables import ApiTokenRow, UserRow
 TOUCH_EVERY = timedelta(seconds=60)
 
 
+MAX_LINEAGE = 20  # tokens minted from tokens minted from …: a chain longer than this is refused
+
+
 class TokenCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100, examples=["LGSP pull, 2026"])
     expires_in_days: int | None = Field(default=365, ge=1, le=3650,
                                         description="Leave empty for a token that never "
-                                                    "expires (not recommended)")
+                                                    "expires (not recommended); a token "
+                                                    "minted with a token expires with it")
+    current_password: str | None = Field(
+        default=None, max_length=1024,
+        description="Your password, asked again for a personal token (not for the token "
+                    "of a connected system you manage)")
 
 
 class TokenPublic(BaseModel):
@@ -49,6 +71,7 @@ class TokenPublic(BaseModel):
 class TokenIssued(BaseModel):
     token: str = Field(description="Shown once: store it now; it cannot be shown again")
     info: TokenPublic
+    note: str = ""
 
 
 def _now() -> datetime:
@@ -83,24 +106,52 @@ def _owner(session: Session, principal: Principal, owner: str | None) -> UserRow
     return user
 
 
+def _personal(principal: Principal, owner: str | None) -> bool:
+    return owner is None or (owner == principal.name and principal.kind is PrincipalKind.USER)
+
+
+def _parent_id(principal: Principal) -> int | None:
+    """The token this request was made with, if it was made with one."""
+    return int(principal.via[6:]) if principal.via.startswith("token:") else None
+
+
 def issue_token(*, session: Session, settings: Settings, principal: Principal,
                 data: TokenCreate, owner: str | None = None) -> TokenIssued:
+    if _personal(principal, owner) and principal.kind is not PrincipalKind.SYSTEM:
+        with session.begin():
+            _owner(session, principal, owner)  # who may mint, before a password is checked
+        if not data.current_password:
+            raise ValidationError("Enter your password to issue a personal token", [FieldError(
+                field="current_password", message="a token outlives a session, so your "
+                                                  "password is asked again")])
+        confirm_password(session=session, settings=settings, principal=principal,
+                         password=data.current_password, action="token_create")
     token = new_api_token()
     with audited_transaction(session):
         user = _owner(session, principal, owner)
         now = _now()
+        expires = now + timedelta(days=data.expires_in_days) if data.expires_in_days else None
+        parent_id = _parent_id(principal)
+        note = ""
+        if parent_id is not None:
+            parent = session.get(ApiTokenRow, parent_id)
+            ends = _aware(parent.expires_at) if parent and parent.expires_at else None
+            if ends is not None and (expires is None or expires > ends):
+                expires = ends
+                note = ("This token was made with a token, so it expires with it, on "
+                        f"{ends:%d/%m/%Y %H:%M} UTC; sign in with your password to make a "
+                        "longer-lived one")
         row = ApiTokenRow(
             user_id=user.id, name=data.name, digest=digest(settings, token),
             prefix=token[len(API_TOKEN_PREFIX):][:8], created_by=principal.actor,
-            created_at=now, expires_at=(now + timedelta(days=data.expires_in_days)
-                                        if data.expires_in_days else None),
+            created_at=now, expires_at=expires, parent_id=parent_id,
         )
         session.add(row)
         session.flush()
         record(session, principal, "token.create", target=user.username,
                detail={"token": row.id, "name": data.name, "prefix": row.prefix,
-                       "expires_at": row.expires_at})
-        return TokenIssued(token=token, info=_public(row, user.username))
+                       "expires_at": row.expires_at, "parent": parent_id})
+        return TokenIssued(token=token, info=_public(row, user.username), note=note)
 
 
 def list_tokens(*, session: Session, principal: Principal,
@@ -122,7 +173,7 @@ def revoke_token(*, session: Session, principal: Principal, token_id: int,
                                                         message=msg("list the tokens to see their "
                                                                     "ids"))])
         if row.revoked_at is None:
-            row.revoked_at = _now()
+            row.revoked_at, row.revoked_by = _now(), principal.actor[:100]
             record(session, principal, "token.revoke", target=user.username,
                    detail={"token": row.id, "name": row.name})
         return _public(row, user.username)
@@ -140,6 +191,7 @@ def token_principal(*, session: Session, settings: Settings, token: str,
             raise Unauthenticated(msg("The API token is unknown or revoked; ask for a new one"))
         if row.expires_at is not None and _aware(row.expires_at) <= now:
             raise Unauthenticated(msg("The API token has expired; issue a new one"))
+        _check_lineage(session, row, now)
         principal = principal_of(session, user, via=f"token:{row.id}", ip=ip)
         stale = row.last_used_at is None or _aware(row.last_used_at) + TOUCH_EVERY <= now
         token_id = row.id
@@ -148,6 +200,19 @@ def token_principal(*, session: Session, settings: Settings, token: str,
             session.execute(update(ApiTokenRow).where(ApiTokenRow.id == token_id)
                             .values(last_used_at=now))
     return principal
+
+
+def _check_lineage(session: Session, row: ApiTokenRow, now: datetime) -> None:
+    """A token minted with a token works only while every token it descends from does."""
+    parent_id, steps = row.parent_id, 0
+    while parent_id is not None:
+        parent = session.get(ApiTokenRow, parent_id)
+        steps += 1
+        if parent is None or parent.revoked_at is not None or steps > MAX_LINEAGE or (
+                parent.expires_at is not None and _aware(parent.expires_at) <= now):
+            raise Unauthenticated("The API token has ended with the token it was made with; "
+                                  "issue a new one")
+        parent_id = parent.parent_id
 
 
 def _public(row: ApiTokenRow, owner: str) -> TokenPublic:

@@ -15,13 +15,17 @@ from datetime import date
 from typing import Any
 
 from fansipan.domain.indicators import Indicator, ValueType
-from fansipan.domain.numbers import parse_number
+from fansipan.domain.numbers import NumberReading, Refusal, canonical
 from fansipan.domain.periods import ACCEPTED_FORMS, PeriodType, parse_period
 from fansipan.domain.rows import IdScheme, PeriodInfo, Problem, RawValue, ResolvedValue, RowConflict
 from fansipan.domain.uids import is_uid
 from fansipan.domain.value_rules import (
+    MAX_INT,
+    check_comment,
     check_value,
+    counted_entered,
     derived_entered,
+    not_counted,
     pending_conflict,
     plain_number,
     shown,
@@ -51,9 +55,14 @@ class RowChecker:
 
     def __init__(self, catalog: Catalog, *, deleting: bool = False,
                  scope: Scope | None = None, indicator_scheme: IdScheme = IdScheme.AUTO,
-                 unit_scheme: IdScheme = IdScheme.AUTO) -> None:
+                 unit_scheme: IdScheme = IdScheme.AUTO,
+                 numbers: NumberReading | None = None, counts: bool = False) -> None:
         self.catalog = catalog
+        # Shared with the reader, which may learn the file's number style from its header.
+        self.numbers = numbers if numbers is not None else NumberReading()
         self.deleting = deleting
+        # Record counts write the indicators counted from records, and nothing else may.
+        self.counts = counts
         self.scope = scope
         self.indicator_scheme = indicator_scheme
         self.unit_scheme = unit_scheme
@@ -101,7 +110,7 @@ class RowChecker:
                     limits = self._good.get(key)
                     if limits is None and key not in self._bad:
                         limits = self._learn(key, found[1], unit_ref)
-                    if limits is not None:
+                    if limits is not None and (not comment or comment.isprintable()):
                         if self.deleting:
                             return _resolved((row, key[0], unit_id, period, None,
                                               comment or None))
@@ -124,7 +133,8 @@ class RowChecker:
                unit_ref: str) -> tuple[bool, float | None, float | None] | None:
         """Whether an indicator × period type × unit fits at all, remembered."""
         ind_id, ptype, unit_id = key
-        fits = ind.accepts_period_type(ptype) and ind.formula is None
+        fits = (ind.accepts_period_type(ptype) and ind.formula is None
+                and ind.is_counted == self.counts)
         if fits:
             unit = self.catalog.hierarchy.unit(unit_id)
             fits = not ind.levels or unit.level.value in ind.levels
@@ -172,6 +182,10 @@ class RowChecker:
                     problems.append(fit.at(row))
             if indicator.formula is not None:
                 problems.append(derived_entered(indicator, row))
+            elif indicator.is_counted and not self.counts:
+                problems.append(counted_entered(indicator, row))
+            elif self.counts and not indicator.is_counted:
+                problems.append(not_counted(indicator, row))
             elif value is not None:
                 bad = check_value(indicator, value, given=raw.value, row=row)
                 if bad is not None:
@@ -180,6 +194,10 @@ class RowChecker:
                 level = self._level(ind_id, indicator, unit_id, raw.unit)
                 if level is not None:
                     problems.append(level.at(row))
+        if raw.comment:
+            bad_text = check_comment(str(raw.comment), row)
+            if bad_text is not None:
+                problems.append(bad_text)
         if problems or period is None or unit_id < 0 or ind_id < 0:
             return problems
         if self.scope is not None:
@@ -312,28 +330,19 @@ class RowChecker:
         self._scoped[key] = found
         return found
 
-    @staticmethod
-    def _number(value: object, row: int) -> float | RowConflict:
+    def _number(self, value: object, row: int) -> float | RowConflict:
         if value is None or (isinstance(value, str) and not value.strip()):
             return RowConflict(row, "value", None, msg("a value is required"),
                                "value_required")
         if isinstance(value, float | int) and not isinstance(value, bool):
-            number = float(value)
+            number = float(value) if -MAX_INT < value < MAX_INT else math.inf
             if math.isfinite(number):
-                return number
-        elif isinstance(value, str) and "_" not in value:
-            # The common case ("12", "3.5") in one C call; anything else is read the
-            # way people write numbers, or refused with the reason.
-            try:
-                number = float(value)
-                if math.isfinite(number):
-                    return number
-            except ValueError:
-                pass
-            try:
-                return parse_number(value, row=row)
-            except FansipanError:
-                pass
+                return canonical(number)
+        elif isinstance(value, str):
+            found = self.numbers.read(value)
+            if not isinstance(found, Refusal):
+                return found
+            return RowConflict(row, "value", shown(value), found.message, found.code)
         text = shown(value)
         return RowConflict(row, "value", text, msg(
             "{given} is not a number; write it like 1234.5 or 1234,5", given=repr(text)),

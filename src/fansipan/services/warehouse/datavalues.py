@@ -10,11 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictFloat, StrictInt
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
+from fansipan.domain.estimates import ValueStatus
+from fansipan.domain.numbers import NumberReading, NumberStyle
 from fansipan.domain.periods import parse_period
 from fansipan.domain.rows import Problem, RawValue, RowConflict
 from fansipan.domain.rows import WriteStrategy as WriteStrategy
@@ -32,6 +34,10 @@ from fansipan.services.trust.access import Scope, data_scope, require
 from fansipan.services.warehouse.writes import ValueWriter
 from fansipan.store.tables import ChangeRow, DataValueRow
 
+# A number as a client sends it: a JSON number or its text (read by `domain.numbers`);
+# never true or false, which pydantic would otherwise take for 1 and 0.
+NumberIn = StrictInt | StrictFloat | str
+
 
 class DataValueWrite(BaseModel):
     """One value as a client sends it: codes (or uids) and a period identifier."""
@@ -39,8 +45,11 @@ class DataValueWrite(BaseModel):
     indicator: str = Field(min_length=1, max_length=60, examples=["BC_XA_CO_DIEM"])
     unit: str = Field(min_length=1, max_length=40, examples=["02647"])
     period: str = Field(min_length=1, max_length=12, examples=["2024-03"])
-    value: float | str | None = Field(default=None, examples=[12])
+    value: NumberIn | None = Field(default=None, examples=[12])
     comment: str | None = Field(default=None, max_length=2000)
+    status: ValueStatus | None = Field(
+        default=None, description="estimate (ước thực hiện) or official (số chính thức, "
+        "the default); an official figure later replaces an estimate and both are kept")
 
 
 class DataValuePublic(BaseModel):
@@ -57,6 +66,9 @@ class DataValuePublic(BaseModel):
     updated_at: UtcDateTime
     deleted: bool
     change: int
+    status: ValueStatus = ValueStatus.OFFICIAL
+    estimate: float | None = Field(
+        default=None, description="the estimate an official figure replaced, when it did")
 
 
 class WriteSummary(BaseModel):
@@ -79,6 +91,7 @@ def write_values(
     dry_run: bool = False,
     catalog: Catalog | None = None,
     principal: Principal | None = None,
+    number_style: NumberStyle = NumberStyle.AUTO,
 ) -> WriteSummary:
     """Validate all items, then write them in one transaction, or write nothing.
 
@@ -87,8 +100,11 @@ def write_values(
     Rows in approved, locked periods are refused either way. Each batch that changes
     anything is one audit event carrying the digest of its change rows.
     """
+    estimates = frozenset(n for n, i in enumerate(items, start=1)
+                          if i.status is ValueStatus.ESTIMATE)
     writer = ValueWriter(session=session, source=source, actor=actor, principal=principal,
-                         strategy=strategy, dry_run=dry_run, catalog=catalog)
+                         strategy=strategy, dry_run=dry_run, catalog=catalog,
+                         numbers=NumberReading(number_style), estimate=estimates)
     with writer:
         writer.add(RawValue(n, i.indicator, i.unit, i.period, i.value, i.comment)
                    for n, i in enumerate(items, start=1))
@@ -221,7 +237,8 @@ def _public(catalog: Catalog, row: DataValueRow) -> DataValuePublic:
         indicator=code, unit=unit.code, unit_uid=catalog.uid_of(unit), unit_name=unit.name,
         period=row.period, value=row.value, comment=row.comment, source=row.source,
         stored_by=row.stored_by, created_at=row.created_at, updated_at=row.updated_at,
-        deleted=row.deleted, change=row.change_id,
+        deleted=row.deleted, change=row.change_id, status=ValueStatus(row.status),
+        estimate=row.estimate_value,
     )
 
 
@@ -238,6 +255,8 @@ class ChangePublic(BaseModel):
     source: str
     actor: str
     at: UtcDateTime
+    old_status: ValueStatus | None = None  # estimate when the value was an estimate
+    new_status: ValueStatus | None = None
 
 
 def list_changes(*, session: Session, after: int = 0, limit: int = 1000,
@@ -264,5 +283,14 @@ def list_changes(*, session: Session, after: int = 0, limit: int = 1000,
                 indicator=codes[r.indicator_id], unit=unit.code, unit_uid=catalog.uid_of(unit),
                 period=r.period, old_value=r.old_value, new_value=r.new_value,
                 source=r.source, actor=r.actor, at=r.at,
+                old_status=_status(r.old_status, r.old_value),
+                new_status=_status(r.new_status, r.new_value),
             ))
         return out
+
+
+def _status(stored: str | None, value: float | None) -> ValueStatus | None:
+    """A change row's status: estimate when marked, official for any other value."""
+    if value is None and stored is None:
+        return None
+    return ValueStatus.ESTIMATE if stored == ValueStatus.ESTIMATE else ValueStatus.OFFICIAL

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.indicators import Indicator
+from fansipan.domain.numbers import NumberReading, NumberStyle
 from fansipan.domain.periods import Period, PeriodType, parse_period
 from fansipan.domain.rows import RawValue
 from fansipan.domain.units import Unit
@@ -137,7 +138,11 @@ def save_entry(*, session: Session, principal: Principal, unit: str, period: str
     form can show the message beside the field.
     """
     codes = [c for c, v in values.items() if v.strip()]
-    writer = ValueWriter(session=session, source=SOURCE, principal=principal)
+    # The form shows numbers in the page's language (1234,5 in Vietnamese), so it reads
+    # them back the same way: 1.234 typed on the Vietnamese page is 1234.
+    style = NumberStyle.VI if lang == "vi" else NumberStyle.EN
+    writer = ValueWriter(session=session, source=SOURCE, principal=principal,
+                         numbers=NumberReading(style))
     with writer:
         writer.add(RawValue(n, code, unit, period, values[code].strip(),
                             comments.get(code, "").strip() or None)

@@ -48,6 +48,8 @@ class IndicatorPublic(BaseModel):
     max_value: float | None
     description_vi: str
     description_en: str
+    source_vi: str = ""
+    source_en: str = ""
     public: bool = False
     discloses_parts: bool = Field(
         default=False, description="An administrator confirmed that this derived indicator "
@@ -73,7 +75,8 @@ def _public(uid: str, i: Indicator, public: bool = False,
         direction=i.direction.value,
         decimals=i.decimals, periodicity=i.periodicity.value, levels=list(i.levels),
         formula=i.formula, min_value=i.min_value, max_value=i.max_value,
-        description_vi=i.description_vi, description_en=i.description_en, public=public,
+        description_vi=i.description_vi, description_en=i.description_en,
+        source_vi=i.source_vi, source_en=i.source_en, public=public,
         discloses_parts=discloses,
     )
 
@@ -192,6 +195,9 @@ class IndicatorCreate(BaseModel):
     max_value: float | None = None
     description_vi: str = ""
     description_en: str = ""
+    source_vi: str = Field(default="", max_length=300,
+                           description="The body that produces the figures (Vietnamese)")
+    source_en: str = Field(default="", max_length=300)
 
 
 def create_indicator(*, session: Session, data: IndicatorCreate,
@@ -223,7 +229,8 @@ def create_indicator(*, session: Session, data: IndicatorCreate,
             decimals=new.decimals, periodicity=new.periodicity.value,
             levels="|".join(new.levels), formula=new.formula, min_value=new.min_value,
             max_value=new.max_value, description_vi=new.description_vi,
-            description_en=new.description_en,
+            description_en=new.description_en, source_vi=new.source_vi,
+            source_en=new.source_en,
         ))
         append_events(session, [
             record_for(principal, "indicator.create", target=new.code)

@@ -1,4 +1,10 @@
-"""Load the reference data shipped in the package into the store (idempotently)."""
+"""Load the reference data shipped in the package into the store (idempotently).
+
+What is missing is added; what is there is kept as it is, so an administrator's edits
+survive a reload. Two things are completed in place: an indicator made before sources
+were recorded gets its shipped source, and a unit version the store holds already (same
+code and level over an overlapping span, under another uid) is never added a second time.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +40,7 @@ class LoadSummary:
     successions: int
     indicators: int
     sectors: int
+    sources: int = 0  # existing indicators whose empty source was filled in
 
 
 def unit_uid(code: str, level: str, valid_from: date | None, valid_to: date | None) -> str:
@@ -56,8 +63,10 @@ def catalogue_indicators() -> list[Indicator]:
             periodicity=PeriodType(r.periodicity), levels=r.levels, formula=r.formula,
             min_value=r.min_value, max_value=r.max_value,
             description_vi=r.description_vi, description_en=r.description_en,
+            source_vi=r.source_vi, source_en=r.source_en,
+            record_dataset=r.record_dataset,
         )
-        for r in ref.read_indicators()
+        for r in [*ref.read_indicators(), *ref.read_record_indicators()]
     ]
     check_catalogue(items)
     return items
@@ -67,16 +76,16 @@ def load_reference_data(*, session: Session) -> LoadSummary:
     """Insert what is missing; rows already present (by uid or code) are kept as they are."""
     with session.begin():
         sectors = _load_sectors(session)
-        indicators = _load_indicators(session)
+        indicators, sources = _load_indicators(session)
         units, successions = _load_units(session)
-        if sectors or indicators or units or successions:
+        if sectors or indicators or units or successions or sources:
             append_events(session, [AuditRecord(
                 action="reference.load", actor="reference", actor_kind="system",
                 target="shipped reference data",
                 detail={"sectors": sectors, "indicators": indicators, "units": units,
-                        "successions": successions})])
+                        "successions": successions, "sources": sources})])
     return LoadSummary(units=units, successions=successions,
-                       indicators=indicators, sectors=sectors)
+                       indicators=indicators, sectors=sectors, sources=sources)
 
 
 def _load_sectors(session: Session) -> int:
@@ -89,9 +98,17 @@ def _load_sectors(session: Session) -> int:
     return len(rows)
 
 
-def _load_indicators(session: Session) -> int:
-    have = set(session.scalars(select(IndicatorRow.code)))
-    new = [i for i in catalogue_indicators() if i.code not in have]
+def _load_indicators(session: Session) -> tuple[int, int]:
+    """New indicators added, and existing ones whose missing source was filled in."""
+    have = {r.code: r for r in session.scalars(select(IndicatorRow))}
+    shipped = catalogue_indicators()
+    filled = 0
+    for i in shipped:
+        row = have.get(i.code)
+        if row is not None and not row.source_vi and not row.source_en:
+            row.source_vi, row.source_en = i.source_vi, i.source_en
+            filled += 1
+    new = [i for i in shipped if i.code not in have]
     session.add_all(
         IndicatorRow(
             uid=indicator_uid(i.code), code=i.code, name_vi=i.name_vi, name_en=i.name_en,
@@ -101,40 +118,53 @@ def _load_indicators(session: Session) -> int:
             periodicity=i.periodicity.value, levels="|".join(i.levels), formula=i.formula,
             min_value=i.min_value, max_value=i.max_value,
             description_vi=i.description_vi, description_en=i.description_en,
+            source_vi=i.source_vi, source_en=i.source_en,
+            record_dataset=i.record_dataset,
         )
         for i in new
     )
     session.flush()
-    return len(new)
+    return len(new), filled
 
 
 def _load_units(session: Session) -> tuple[int, int]:
-    existing = {r.uid: r for r in session.scalars(select(UnitRow))}
+    stored = list(session.scalars(select(UnitRow)))
+    existing = {r.uid: r for r in stored}
     rows: list[tuple[UnitRow, str | None]] = []
     added = 0
-    for u in ref.read_units():
-        uid = unit_uid(u.code, u.level, u.valid_from, u.valid_to)
+    shipped: list[tuple[str, str, str | None, str, date | None, date | None, str | None]] = [
+        (u.code, u.name, None, u.level, u.valid_from, u.valid_to, u.parent_code)
+        for u in ref.read_units()]
+    shipped += [(a.code, a.name_vi, a.name_en, "agency", a.valid_from, a.valid_to, a.parent_code)
+                for a in ref.read_agencies()]
+    for code, name_vi, name_en, level, valid_from, valid_to, parent_code in shipped:
+        uid = unit_uid(code, level, valid_from, valid_to)
         row = existing.get(uid)
         if row is None:
-            row = UnitRow(uid=uid, code=u.code, name_vi=u.name, name_en=None, level=u.level,
-                          valid_from=u.valid_from, valid_to=u.valid_to)
-            session.add(row)
-            added += 1
-        rows.append((row, u.parent_code))
-    for a in ref.read_agencies():
-        uid = unit_uid(a.code, "agency", a.valid_from, a.valid_to)
-        row = existing.get(uid)
+            row = _stored_overlap(stored, code, level, valid_from, valid_to)
         if row is None:
-            row = UnitRow(uid=uid, code=a.code, name_vi=a.name_vi, name_en=a.name_en,
-                          level="agency", valid_from=a.valid_from, valid_to=a.valid_to)
+            row = UnitRow(uid=uid, code=code, name_vi=name_vi, name_en=name_en, level=level,
+                          valid_from=valid_from, valid_to=valid_to)
             session.add(row)
             added += 1
-        rows.append((row, a.parent_code))
+        rows.append((row, parent_code))
     session.flush()
     if added:
         _link_parents(session, rows)
-    successions = _load_successions(session, [r for r, _ in rows])
+    units = [r for r, _ in rows]
+    successions = _load_successions(session, units) + _load_agency_successions(session, units)
     return added, successions
+
+
+def _stored_overlap(stored: list[UnitRow], code: str, level: str, valid_from: date | None,
+                    valid_to: date | None) -> UnitRow | None:
+    """A version of `code` stored before (under other dates) that overlaps this span: a
+    code with a date must name one unit, so the stored one stands in for the shipped one
+    rather than a second version being added beside it."""
+    start, end = valid_from or date.min, valid_to or date.max
+    return next((r for r in stored if r.code == code and r.level == level
+                 and (r.valid_from or date.min) <= end and start <= (r.valid_to or date.max)),
+                None)
 
 
 def _version_at(rows: list[UnitRow], code: str, on: date | None) -> UnitRow | None:
@@ -187,6 +217,33 @@ def _load_successions(session: Session, units: list[UnitRow]) -> int:
         new = _version_at(units, new_code, REFORM_DATE)
         if old is not None and new is not None:
             pairs.append((old, new, REFORM_DATE, "merged"))
+    return _add_successions(session, have, pairs)
+
+
+def _agency_version(units: list[UnitRow], code: str, on: date) -> UnitRow | None:
+    live = [r for r in units if r.code == code and r.level == "agency"
+            and (r.valid_from is None or r.valid_from <= on)
+            and (r.valid_to is None or on <= r.valid_to)]
+    return live[0] if len(live) == 1 else None
+
+
+def _load_agency_successions(session: Session, units: list[UnitRow]) -> int:
+    """Agencies whose work goes on in another (or in their own version under the new
+    province), so an agency's series continues under the mapped hierarchy."""
+    have = {(r.old_id, r.new_id) for r in session.scalars(select(UnitSuccessionRow))}
+    pairs: list[tuple[UnitRow, UnitRow, date, str]] = []
+    for s in ref.read_agency_successions():
+        old = _agency_version(units, s.old_code, s.effective - timedelta(days=1))
+        new = _agency_version(units, s.new_code, s.effective)
+        if old is None or new is None:
+            raise ValueError(f"agency succession {s.old_code} → {s.new_code} on "
+                             f"{s.effective} names an agency not in force then")
+        pairs.append((old, new, s.effective, s.change))
+    return _add_successions(session, have, pairs)
+
+
+def _add_successions(session: Session, have: set[tuple[int, int]],
+                     pairs: list[tuple[UnitRow, UnitRow, date, str]]) -> int:
     added = 0
     for old, new, effective, change in pairs:
         if (old.id, new.id) in have:

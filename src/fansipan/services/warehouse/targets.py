@@ -1,4 +1,10 @@
-"""Targets (chỉ tiêu kế hoạch): set them and list them (insight.evaluation judges them)."""
+"""Targets (chỉ tiêu kế hoạch): set them and list them (insight.evaluation judges them).
+
+A target is the plan of its own period (the yearly plan of 2022), or, with a `horizon`
+such as "2021-2025", the goal a multi-year plan sets for the horizon's last year (the
+five-year plan's "đến năm 2025", the vision's "đến năm 2030"); its `document` is the
+resolution that set it. Both kinds can exist for one indicator, unit and year.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
-from fansipan.domain.numbers import parse_number
-from fansipan.domain.periods import Period, parse_period
+from fansipan.domain.numbers import NumberStyle, parse_number
+from fansipan.domain.periods import Period, PeriodType, parse_period
+from fansipan.domain.texts import text_problem
 from fansipan.errors import FieldError, ValidationError, msg
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import Scope, data_scope, require
 from fansipan.services.trust.audit import record_for
+from fansipan.services.warehouse.datavalues import NumberIn
 from fansipan.store.audit import AuditRecord, append_events, audited_transaction, changes_digest
 from fansipan.store.changes import reserve_changes
 from fansipan.store.tables import ChangeRow, TargetRow
@@ -25,10 +33,14 @@ class TargetWrite(BaseModel):
     indicator: str = Field(min_length=1, max_length=60, examples=["BC_TL_XA_CO_DIEM"])
     unit: str = Field(min_length=1, max_length=40, examples=["10"])
     period: str = Field(min_length=1, max_length=12, examples=["2021"])
-    planned: float | str
+    planned: NumberIn
     tolerance: float = Field(default=0.0, ge=0, le=1)
     document: str = Field(default="", max_length=500,
                           examples=["Quyết định 123/QĐ-UBND ngày 15/01/2021"])
+    horizon: str = Field(default="", max_length=9, pattern=r"^(\d{4}-\d{4})?$",
+                         examples=["2021-2025"],
+                         description="Empty for the period's own plan; FIRST-LAST years for a "
+                                     "multi-year plan's goal for year LAST (the period)")
 
 
 class TargetPublic(BaseModel):
@@ -41,10 +53,12 @@ class TargetPublic(BaseModel):
     document: str
     updated_at: UtcDateTime
     change: int
+    horizon: str = ""
 
 
 def set_target(*, session: Session, data: TargetWrite, actor: str | None = None,
-               principal: Principal | None = None) -> TargetPublic:
+               principal: Principal | None = None,
+               number_style: NumberStyle = NumberStyle.AUTO) -> TargetPublic:
     """Create or replace the target for indicator × unit × period (audited).
 
     With a `principal`, it needs role officer and the target must lie in its scope.
@@ -54,16 +68,20 @@ def set_target(*, session: Session, data: TargetWrite, actor: str | None = None,
         actor = principal.actor
     if not actor:
         raise ValueError("set_target needs a principal or an actor")
+    bad_text = text_problem(data.document)
+    if bad_text is not None:
+        raise ValidationError(msg("The document {problem}", problem=bad_text), [FieldError(
+            field="document", message=msg("the document {problem}", problem=bad_text))])
+    planned = parse_number(data.planned, field="planned", style=number_style)
     with audited_transaction(session, numbered=True):
         catalog = load_catalog(session)
         period, indicator_id, unit_id = _resolve(catalog, data)
         if principal is not None:
             data_scope(session, catalog, principal).check_rows(
                 catalog, [(1, indicator_id, unit_id)])
-        planned = parse_number(data.planned, field="planned")
         row = session.scalars(select(TargetRow).where(
             TargetRow.indicator_id == indicator_id, TargetRow.unit_id == unit_id,
-            TargetRow.period == period.id,
+            TargetRow.period == period.id, TargetRow.horizon == data.horizon,
         )).one_or_none()
         now = datetime.now(UTC)
         change_id = reserve_changes(session, 1)
@@ -71,7 +89,8 @@ def set_target(*, session: Session, data: TargetWrite, actor: str | None = None,
         if row is None:
             row = TargetRow(indicator_id=indicator_id, unit_id=unit_id, period=period.id,
                             planned=planned, tolerance=data.tolerance, document=data.document,
-                            deleted=False, updated_at=now, change_id=change_id)
+                            deleted=False, updated_at=now, change_id=change_id,
+                            horizon=data.horizon)
             session.add(row)
         else:
             row.planned, row.tolerance, row.document = planned, data.tolerance, data.document
@@ -81,13 +100,15 @@ def set_target(*, session: Session, data: TargetWrite, actor: str | None = None,
             "id": change_id, "record_kind": "target", "record_id": row.id,
             "operation": "create" if old is None else "update", "indicator_id": indicator_id,
             "unit_id": unit_id, "period": period.id, "old_value": old, "new_value": planned,
-            "source": "targets", "actor": actor, "at": now, "batch": None,
+            "source": f"targets:{data.horizon}" if data.horizon else "targets",
+            "actor": actor, "at": now, "batch": None,
         }
         session.add(ChangeRow(**change))
         session.flush()
         detail = {"first_change": change_id, "last_change": change_id,
                   "changes_digest": changes_digest([change]), "document": data.document}
-        target = f"{data.indicator}/{data.unit}/{period.id}"
+        target = f"{data.indicator}/{data.unit}/{period.id}" + (
+            f" ({data.horizon})" if data.horizon else "")
         append_events(session, [
             record_for(principal, "target.set", target=target, detail=detail)
             if principal is not None else
@@ -106,6 +127,14 @@ def _resolve(catalog: Catalog, data: TargetWrite) -> tuple[Period, int, int]:
             message=msg("{code} is reported by {periodicity} or a longer period",
                         code=indicator.code, periodicity=indicator.periodicity.word),
         )])
+    if data.horizon:
+        first, last = (int(y) for y in data.horizon.split("-"))
+        if period.type is not PeriodType.YEAR or period.year != last or first > last:
+            raise ValidationError(
+                msg("A multi-year goal is set for the last year of its plan"), [FieldError(
+                    field="horizon", value=data.horizon, message=msg(
+                        "give the period as the year {last} and a horizon FIRST-LAST with "
+                        "FIRST no later than LAST, e.g. 2021-2025 for 2025", last=last))])
     return period, catalog.indicator_ids[indicator.code], unit.id
 
 
@@ -142,6 +171,7 @@ def _public(catalog: Catalog, row: TargetRow) -> TargetPublic:
         indicator=catalog.indicator_codes[row.indicator_id], unit=unit.code,
         unit_name=unit.name, period=row.period, planned=row.planned, tolerance=row.tolerance,
         document=row.document, updated_at=row.updated_at, change=row.change_id,
+        horizon=row.horizon,
     )
 
 

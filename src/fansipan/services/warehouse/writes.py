@@ -19,6 +19,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,8 +31,15 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
+from fansipan.domain.numbers import NumberReading
 from fansipan.domain.rows import IdScheme, RawValue, ResolvedValue, RowConflict, WriteStrategy
-from fansipan.domain.value_rules import duplicate, exists_already, locked, nothing_to_update
+from fansipan.domain.value_rules import (
+    duplicate,
+    estimate_over_official,
+    exists_already,
+    locked,
+    nothing_to_update,
+)
 from fansipan.errors import Conflict as LockedError
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.trust.access import data_scope, require
@@ -84,8 +92,14 @@ class ValueWriter:
                  indicator_scheme: IdScheme = IdScheme.AUTO,
                  unit_scheme: IdScheme = IdScheme.AUTO,
                  audit_detail: dict[str, Any] | None = None,
-                 progress: Callable[[int], None] | None = None) -> None:
+                 progress: Callable[[int], None] | None = None,
+                 numbers: NumberReading | None = None,
+                 counts: bool = False,
+                 estimate: bool | AbstractSet[int] = False) -> None:
+        """`estimate`: the rows are estimates (ước thực hiện) — all of them, or those whose
+        row numbers are in the set; the others are official figures (domain.estimates)."""
         self.strategy = WriteStrategy(strategy)
+        self._estimate = estimate
         if principal is not None:
             require(principal, Permission.WRITE_DATA)
             actor = principal.actor
@@ -98,6 +112,9 @@ class ValueWriter:
         self._schemes = (indicator_scheme, unit_scheme)
         self._audit_detail = audit_detail or {}
         self._progress = progress
+        self.numbers = numbers if numbers is not None else NumberReading()
+        # Only the record counts (services.citizens) write indicators counted from records.
+        self._counts = counts
         self._checker: RowChecker | None = None
         self._rejected_rows: set[int] = set()
         self._pending_unchanged: list[tuple[int, int, str, int]] = []
@@ -121,7 +138,8 @@ class ValueWriter:
                      if self.principal is not None else None)
             self._checker = RowChecker(catalog, deleting=self.strategy is WriteStrategy.DELETE,
                                        scope=scope, indicator_scheme=self._schemes[0],
-                                       unit_scheme=self._schemes[1])
+                                       unit_scheme=self._schemes[1], numbers=self.numbers,
+                                       counts=self._counts)
         except BaseException as exc:
             self._abandon(exc)
             raise
@@ -159,6 +177,17 @@ class ValueWriter:
         if self._checker is not None:
             raise RuntimeError("set the id schemes before the write begins")
         self._schemes = (indicator, unit)
+
+    def _is_estimate(self, row: int) -> bool:
+        chosen = self._estimate
+        return chosen if isinstance(chosen, bool) else row in chosen
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalogue the write checks against (inside the write only)."""
+        if self._catalog is None:
+            raise RuntimeError("use ValueWriter as a context manager")
+        return self._catalog
 
     @property
     def failed(self) -> bool:
@@ -287,9 +316,13 @@ class ValueWriter:
                     out.unchanged += 1
                     unchanged.append((*key, r.row))
             elif current is not None and live:
+                estimate = self._is_estimate(r.row)
                 if strategy is WriteStrategy.CREATE:
                     problems.append(exists_already(r.row, r.period.id))
-                elif current.value == r.value and current.comment == r.comment:
+                elif estimate and not current.estimate:
+                    problems.append(estimate_over_official(r.row, r.period.id))
+                elif (current.value == r.value and current.comment == r.comment
+                      and current.estimate == estimate):
                     out.unchanged += 1
                     unchanged.append((*key, r.row))
                 else:
@@ -314,6 +347,7 @@ class ValueWriter:
         out.deleted += sum(1 for c in changes if c[2] == "delete")
         record_ids = self._insert(creates, first)
         lines = self._rewrite(changes, first + len(creates))
+        self._mark_estimates(creates, record_ids, first, changes)
         if self.failed or self.dry_run:
             return  # rolled back at the end: no audit event, no digest to compute
         digest = hashlib.sha256()
@@ -358,8 +392,10 @@ class ValueWriter:
                 value_rows.append([stored.id, r.value, r.comment, 0, change_id])
             change_rows.append([change_id, stored.id, op, r.indicator_id, r.unit_id,
                                 r.period.id, old, new])
+            statuses = self._statuses(r, stored, op)
             lines.append(f'[{change_id},"data_value",{stored.id},"{op}",{r.indicator_id},'
-                         f'{r.unit_id},{json.dumps(r.period.id)},{_num(old)},{_num(new)}{tail}')
+                         f'{r.unit_id},{json.dumps(r.period.id)},{_num(old)},{_num(new)}'
+                         f'{_with_statuses(tail, statuses)}')
         bulk.update_values(self.session, value_rows, source=self.source, actor=self.actor,
                            now=self._now)
         bulk.insert_changes(self.session, change_rows, source=self.source, actor=self.actor,
@@ -368,9 +404,44 @@ class ValueWriter:
 
     def _created_lines(self, creates: list[ResolvedValue], ids: list[int], first: int) -> str:
         tail = self._digest_tail
+        estimate = _with_statuses(tail, (None, "estimate"))
         return "".join(
             f'[{first + n},"data_value",{ids[n]},"create",{r.indicator_id},{r.unit_id},'
-            f'"{r.period.id}",null,{_num(r.value)}{tail}' for n, r in enumerate(creates))
+            f'"{r.period.id}",null,{_num(r.value)}'
+            f'{estimate if self._is_estimate(r.row) else tail}' for n, r in enumerate(creates))
+
+    def _statuses(self, r: ResolvedValue, stored: bulk.Stored,
+                  op: str) -> tuple[str | None, str | None]:
+        """A change's old and new status, None for an official figure (or no value)."""
+        old = "estimate" if stored.estimate and not stored.deleted else None
+        new = "estimate" if op != "delete" and self._is_estimate(r.row) else None
+        return old, new
+
+    def _mark_estimates(self, creates: list[ResolvedValue], ids: list[int], first: int,
+                        changes: list[tuple[ResolvedValue, bulk.Stored, str]]) -> None:
+        """Record which values and changes are estimates, and keep the estimate an
+        official figure replaces; nothing to do in a write of official figures only."""
+        if self._estimate is False and not any(stored.estimate for _, stored, _ in changes):
+            return
+        values: list[list[object]] = []
+        change_rows: list[list[object]] = []
+        for n, r in enumerate(creates):
+            if self._is_estimate(r.row):
+                values.append([ids[n], "estimate", None])
+                change_rows.append([first + n, None, "estimate"])
+        start = first + len(creates)
+        for n, (r, stored, op) in enumerate(changes):
+            old, new = self._statuses(r, stored, op)
+            if old or new:
+                change_rows.append([start + n, old, new])
+            if op == "delete":
+                continue  # a deleted value keeps the status it had
+            if new:
+                values.append([stored.id, "estimate", None])
+            elif stored.estimate:
+                # The official figure replaces the estimate; the estimate stays beside it.
+                values.append([stored.id, "official", stored.value if old else None])
+        bulk.set_statuses(self.session, values, change_rows)
 
     def _audit(self, first: int, last: int, created: int,
                changes: list[tuple[ResolvedValue, bulk.Stored, str]], digest: str) -> None:
@@ -394,6 +465,13 @@ class ValueWriter:
 
 def _index_order(r: ResolvedValue) -> tuple[int, int, str]:
     return (r.indicator_id, r.unit_id, r.period.id)
+
+
+def _with_statuses(tail: str, statuses: tuple[str | None, str | None]) -> str:
+    """A digest line's tail with the change's statuses, when it has any (store.audit)."""
+    if not any(statuses):
+        return tail
+    return tail[:-2] + "," + ",".join(json.dumps(s) for s in statuses) + "]\n"
 
 
 def _num(value: float | None) -> str:

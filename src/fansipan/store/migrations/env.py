@@ -6,7 +6,10 @@ from alembic import context
 from sqlalchemy import Engine
 
 from fansipan.store import (  # noqa: F401 - registers the tables
+    citizens_tables,
+    direction_tables,
     exchange_tables,
+    foresight_tables,
     outbound_tables,
     security_tables,
 )

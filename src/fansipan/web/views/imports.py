@@ -10,6 +10,7 @@ from fansipan.domain.access import Permission
 from fansipan.http.deps import SessionDep, SettingsDep
 from fansipan.http.uploads import spool
 from fansipan.locale import tr
+from fansipan.services.exchange.templates import TemplateRequest, template_file_name
 from fansipan.services.trust.access import require
 from fansipan.services.warehouse.entry import entry_grid
 from fansipan.web.deps import Lang, Viewer, page_router
@@ -68,6 +69,7 @@ def imports_template(request: Request, session: SessionDep, viewer: Viewer,
                      period: str = Query(min_length=1, max_length=12)) -> Response:
     body = _importer(request).template(session=session, principal=viewer, sector=sector,
                                        unit=unit, period=period)
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in f"{sector}-{unit}-{period}")
+    name = template_file_name(session=session, request=TemplateRequest(
+        sector=sector, unit=unit, period=period))
     return Response(body, media_type=XLSX, headers={
-        "content-disposition": f'attachment; filename="mau-{safe}.xlsx"'})
+        "content-disposition": f'attachment; filename="{name}"'})

@@ -12,9 +12,11 @@ from fansipan.domain.indicators import Indicator
 from fansipan.domain.periods import Period
 from fansipan.http.deps import SessionDep
 from fansipan.locale import tr
+from fansipan.services.foresight.panels import forecast_panel
 from fansipan.services.insight.indicator_page import IndicatorPage, indicator_page
 from fansipan.services.warehouse.viewpoints import viewpoint
-from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
+from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
+from fansipan.web.forecast_figures import forecast_figure
 from fansipan.web.formatting import number, value_decimals
 from fansipan.web.labels import label
 from fansipan.web.pages import render
@@ -52,26 +54,34 @@ def indicator_list(request: Request, session: SessionDep, viewer: Viewer,
 
 
 @router.get("/indicators.{fmt}")
-def indicator_list_table(fmt: str, session: SessionDep, viewer: Viewer, lang: Lang) -> Response:
+def indicator_list_table(fmt: str, session: SessionDep, viewer: Viewer, lang: Lang,
+                         mark: Mark) -> Response:
     view = viewpoint(session, viewer)
     sectors = {c: (s.name_en if lang == "en" else s.name_vi)
                for c, s in view.catalog.sectors.items()}
-    return download(_list_table(view.indicators(), sectors, lang), check_format(fmt))
+    return download(_list_table(view.indicators(), sectors, lang), check_format(fmt), mark=mark,
+                    lang=lang)
 
 
 @router.get("/indicators/{ref}")
 def indicator_view(ref: str, request: Request, session: SessionDep, warehouse: WarehouseDep,
-                   viewer: Viewer, lang: Lang, unit: str | None = UnitQuery,
+                   viewer: Viewer, lang: Lang, mark: Mark, unit: str | None = UnitQuery,
                    period: str | None = PeriodQuery) -> Response:
     code, fmt = split_format(ref)
     data = indicator_page(session=session, warehouse=warehouse, principal=viewer, code=code,
                           unit=unit, period=period, lang=lang)
     if fmt is not None:
-        return download(unit_table(data, lang), check_format(fmt))
+        return download(unit_table(data, lang), check_format(fmt), mark=mark, lang=lang)
     ind = data.indicator
+    band = forecast_panel(session=session, warehouse=warehouse, principal=viewer,
+                          indicator=ind.code, unit_uid=data.unit.uid, lang=lang)
+    figure = (forecast_figure(band.forecast, ind.unit_en if lang == "en" else ind.unit_vi,
+                              ind.decimals, lang)
+              if band is not None and band.forecast is not None else None)
     return render(request, "indicator.html", title=ind.name(lang), data=data, charts=True,
                   trend_figure=trend_figure(data, lang), map_figure=map_figure(data, lang),
-                  tiles=tiles(data), periods=period_choices(data.period))
+                  tiles=tiles(data), periods=period_choices(data.period), band=band,
+                  forecast_figure=figure)
 
 
 def unit_table(data: IndicatorPage, lang: str) -> Table:
@@ -84,8 +94,7 @@ def unit_table(data: IndicatorPage, lang: str) -> Table:
         labels=[_t("Rank"), _t("Ranked among"), _t("Code"), _t("Unit"), _t("Level"),
                 _t("Value"), _t("Same period last year"), _t("Change"), _t("Change (%)"),
                 _t("Share (%)"), _t("Comparison note")],
-        note=f"{data.indicator.name(lang)} — {data.period_label(lang)} — "
-             + tr(lang, "minh họa / illustrative, not official figures"))
+        note=f"{data.indicator.name(lang)} — {data.period_label(lang)}")
     for f in [*([data.total] if data.total else []), *data.children]:
         table.rows.append([f.rank, f.rank_of, f.unit.code, f.unit.name,
                            label("level", f.unit.level, lang), f.value, f.last_year, f.change,

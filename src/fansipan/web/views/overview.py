@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from fansipan.http.deps import SessionDep
 from fansipan.locale import tr
 from fansipan.services.insight.overview import Overview, last_change, overview
-from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
+from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
 from fansipan.web.formatting import value_decimals
 from fansipan.web.pages import render
 from fansipan.web.tables import Table, check_format, download
@@ -40,10 +40,10 @@ def overview_page(request: Request, session: SessionDep, warehouse: WarehouseDep
 
 @router.get("/overview.{fmt}")
 def overview_table(fmt: str, session: SessionDep, warehouse: WarehouseDep, viewer: Viewer,
-                   lang: Lang, year: int | None = YearQuery,
+                   lang: Lang, mark: Mark, year: int | None = YearQuery,
                    unit: str | None = UnitQuery) -> Response:
     data = _overview(session, warehouse, viewer, lang, year, unit)
-    return download(headline_table(data, lang), check_format(fmt))
+    return download(headline_table(data, lang), check_format(fmt), mark=mark, lang=lang)
 
 
 def headline_table(data: Overview, lang: str) -> Table:
@@ -54,8 +54,7 @@ def headline_table(data: Overview, lang: str) -> Table:
                   labels=[_t("Code"), _t("Indicator"), _t("Unit of measure"), _t("Unit"),
                           _t("Period"), _t("Period name"), _t("Value"),
                           _t("Same period last year"), _t("Change"), _t("Change (%)"),
-                          _t("Comparison note")],
-                  note=tr(lang, "minh họa / illustrative, not official figures"))
+                          _t("Comparison note")])
     for item in data.latest:
         ind = item.indicator
         table.rows.append([ind.code, ind.name(lang), ind.unit_en if lang == "en" else ind.unit_vi,

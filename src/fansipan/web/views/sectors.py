@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from fansipan.http.deps import SessionDep
 from fansipan.locale import tr
 from fansipan.services.insight.sector_page import SectorPage, sector_page
-from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
+from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
 from fansipan.web.pages import render
 from fansipan.web.tables import Table, check_format, download, split_format
 
@@ -22,12 +22,13 @@ YearQuery = Query(default=None, ge=2000, le=2100, description="The plan year")
 
 @router.get("/sectors/{ref}")
 def sector_view(ref: str, request: Request, session: SessionDep, warehouse: WarehouseDep,
-                viewer: Viewer, lang: Lang, year: int | None = YearQuery) -> Response:
+                viewer: Viewer, lang: Lang, mark: Mark,
+                year: int | None = YearQuery) -> Response:
     code, fmt = split_format(ref)
     data = sector_page(session=session, warehouse=warehouse, principal=viewer, code=code,
                        year=year, lang=lang)
     if fmt is not None:
-        return download(sector_table(data, lang), check_format(fmt))
+        return download(sector_table(data, lang), check_format(fmt), mark=mark, lang=lang)
     return render(request, "sector.html", title=data.name, data=data,
                   years=list(range(date.today().year, date.today().year - 6, -1)))
 
@@ -40,8 +41,7 @@ def sector_table(data: SectorPage, lang: str) -> Table:
                   labels=[_t("Code"), _t("Indicator"), _t("Unit of measure"), _t("Period"),
                           _t("Value"), _t("Same period last year"), _t("Change"), _t("Change (%)"),
                           _t("Comparison note")],
-                  note=f"{data.name} — "
-                  + tr(lang, "minh họa / illustrative, not official figures"))
+                  note=data.name)
     for item in data.latest:
         ind = item.indicator
         table.rows.append([ind.code, ind.name(lang), ind.unit_en if lang == "en" else ind.unit_vi,

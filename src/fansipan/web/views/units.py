@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from fansipan.http.deps import SessionDep
 from fansipan.locale import tr
 from fansipan.services.insight.unit_page import UnitPage, unit_page
-from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
+from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
 from fansipan.web.pages import render
 from fansipan.web.tables import Table, check_format, download, split_format
 
@@ -21,12 +21,14 @@ PeriodQuery = Query(default=None, max_length=24, description="A period: 2024, 20
 
 @router.get("/units/{ref}")
 def unit_view(ref: str, request: Request, session: SessionDep, warehouse: WarehouseDep,
-              viewer: Viewer, lang: Lang, period: str | None = PeriodQuery) -> Response:
+              viewer: Viewer, lang: Lang, mark: Mark,
+              period: str | None = PeriodQuery) -> Response:
     code, fmt = split_format(ref)
     data = unit_page(session=session, warehouse=warehouse, principal=viewer, ref=code,
                      period=period, lang=lang)
     if fmt is not None:
-        return download(unit_indicators_table(data, lang), check_format(fmt))
+        return download(unit_indicators_table(data, lang), check_format(fmt), mark=mark,
+                        lang=lang)
     return render(request, "unit.html", title=data.unit.name, data=data)
 
 
@@ -40,8 +42,7 @@ def unit_indicators_table(data: UnitPage, lang: str) -> Table:
                           _t("Value"), _t("Same period last year"), _t("Change"),
                           _t("Change (%)"), _t("Rank"), _t("Ranked among"),
                           _t("Planned"), _t("Status"), _t("Comparison note")],
-                  note=f"{data.unit.name} — {data.period_label(lang)} — "
-                       + tr(lang, "minh họa / illustrative, not official figures"))
+                  note=f"{data.unit.name} — {data.period_label(lang)}")
     for r in data.rows:
         ind = r.indicator
         table.rows.append([ind.code, ind.name(lang), data.sector_names.get(ind.sector, ""),
