@@ -235,5 +235,5 @@ def test_answers_the_rules_do_not_touch_keep_their_shape(session: Session,
     assert set(dumped["meta"]["indicators"][RATE]) == {"name_vi", "name_en", "unit_vi",
                                                        "unit_en", "decimals", "direction"}
     assert set(dumped["meta"]["periods"]["2024Q1"]) == {"label_vi", "label_en", "start", "end"}
-    assert labelled_table(result, "vi")[0][-1] == "trong số"  # no note column
+    assert labelled_table(result, "vi")[0][-1] == "loại số liệu"  # no note column
     assert Period.year_of(2024).label("vi") == "Năm 2024"
