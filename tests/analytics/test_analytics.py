@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from fansipan.analytics.clickhouse import ClickHouseEngine
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.indicators import Aggregation
 from fansipan.errors import ValidationError
 from fansipan.services.insight.analytics import AnalyticsRequest, AnalyticsResult, run_analytics
 from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
 from fansipan.services.warehouse.indicators import IndicatorCreate, create_indicator
+from tests.analytics.engines import KINDS, warehouse_of
 
 A, B = "02683", "02686"  # two communes of Bát Xát (082)
 C = "02644"  # Phường Cốc Lếu, in Lào Cai city (080)
@@ -61,18 +61,9 @@ def new_indicator(session: Session, code: str, units: Aggregation, time: Aggrega
         agg_time=time, levels=["commune"]))
 
 
-@pytest.fixture(params=["cube", "scan", "clickhouse"])
+@pytest.fixture(params=KINDS)
 def warehouse(request: pytest.FixtureRequest) -> Iterator[Warehouse]:
-    """Every answer must be the same whether the month rollups serve it or a scan, and
-    on ClickHouse (chDB in process) as on DuckDB."""
-    if request.param != "clickhouse":
-        yield Warehouse(use_cube=request.param == "cube")
-        return
-    engine = ClickHouseEngine.in_process()
-    try:
-        yield Warehouse(engine)
-    finally:
-        engine.close()
+    yield from warehouse_of(request.param)
 
 
 @pytest.fixture

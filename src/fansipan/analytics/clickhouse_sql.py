@@ -152,7 +152,12 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool 
         JOIN inds d ON d.ind = i.ind
         GROUP BY i.ind, i.unit, i.pid, d.agg_time
     ),
-    placed AS (
+    {_over_units(frontier)}"""
+
+
+def _over_units(frontier: str) -> str:
+    """`sql._over_units` in ClickHouse."""
+    return f"""placed AS (
         SELECT s.anc AS anc, t.ind AS ind, t.pid AS pid, t.unit AS unit, t.value AS value,
                t.est AS est, s.share AS share
         FROM timed t JOIN scope s ON s.src = t.unit
@@ -172,6 +177,71 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool 
         END > 0 AS est
     FROM frontier f JOIN inds d ON d.ind = f.ind
     GROUP BY f.ind, f.anc, f.pid, d.agg_units
+    """
+
+
+_NO_SHADOW = """
+    frontier AS (SELECT * FROM placed)"""
+
+
+def cells_by_moved_totals(roll: str, succ: str, *, with_delta: bool) -> str:
+    """`sql.cells_by_moved_totals` in ClickHouse: the same steps, the same answer."""
+    del with_delta  # the facts are always current
+    sources = f"SELECT m.src AS src FROM {succ} m JOIN scope s ON s.src = m.succ"
+    return f"""
+    WITH scope AS (
+        SELECT r.anc AS anc, r.src AS src, r.share AS share
+        FROM {roll} r JOIN tgt t ON t.anc = r.anc
+    ),
+    cur AS ({_current(sources)}),
+    own AS (
+        SELECT c.ind AS ind, c.unit AS unit, r.pid AS pid, SUM(c.value) AS total,
+               MAX(c.pstart) AS latest, argMax(c.value, c.pstart) AS last_value,
+               MAX(c.est) AS any_est, argMax(c.est, c.pstart) AS last_est
+        FROM cur c CROSS JOIN req r WHERE c.pstart >= r.rstart AND c.pend <= r.rend
+        GROUP BY c.ind, c.unit, r.pid
+    ),
+    moved AS (
+        SELECT o.ind AS ind, m.succ AS unit, o.pid AS pid, o.total * m.share AS total,
+               o.latest AS latest, o.last_value * m.share AS last_value,
+               o.any_est AS any_est, o.last_est AS last_est
+        FROM own o JOIN {succ} m ON m.src = o.unit
+        JOIN (SELECT DISTINCT src FROM scope) s ON s.src = m.succ
+    ),
+    latest AS (SELECT ind, unit, pid, MAX(latest) AS latest FROM moved
+               GROUP BY ind, unit, pid),
+    timed AS (
+        SELECT m.ind AS ind, m.unit AS unit, m.pid AS pid,
+            CASE d.agg_time
+                WHEN 'sum' THEN SUM(m.total)
+                ELSE SUM(CASE WHEN m.latest = l.latest THEN m.last_value END)
+            END AS value,
+            CASE d.agg_time
+                WHEN 'sum' THEN MAX(m.any_est)
+                ELSE MAX(CASE WHEN m.latest = l.latest THEN m.last_est END)
+            END AS est
+        FROM moved m
+        JOIN latest l ON l.ind = m.ind AND l.unit = m.unit AND l.pid = m.pid
+        JOIN inds d ON d.ind = m.ind
+        GROUP BY m.ind, m.unit, m.pid, d.agg_time
+    ),
+    {_over_units(_NO_SHADOW)}"""
+
+
+def data_present(*, with_delta: bool) -> str:
+    """`sql.data_present` in ClickHouse."""
+    del with_delta
+    return f"""
+    WITH below AS (
+        SELECT a.anc AS anc, a.src AS src FROM above a
+        WHERE a.anc IN (SELECT unit FROM probes)
+        UNION ALL SELECT DISTINCT unit AS anc, unit AS src FROM probes
+    ),
+    f AS ({_current("SELECT src FROM below")})
+    SELECT DISTINCT p.key AS key FROM probes p
+    JOIN below r ON r.anc = p.unit
+    JOIN f ON f.unit = r.src AND f.ind = p.ind
+    WHERE f.pend >= p.a AND f.pend <= p.b AND f.pstart >= p.s
     """
 
 
@@ -294,6 +364,19 @@ class ClickHouseStatements(sql.Statements):
 
     def cells_by_cube(self) -> str:
         return cells_by_cube()
+
+    def cells_by_moved_totals(self, roll: str, succ: str, *, with_delta: bool) -> str:
+        return self._q(cells_by_moved_totals(roll, succ, with_delta=with_delta))
+
+    def latest_ends(self, where: str = "") -> str:
+        return self._q(sql.latest_ends(where).replace(sql.ALL_FACTS, ALL_FACTS))
+
+    def latest_ends_compacted(self) -> str:
+        # A ClickHouse facts table holds old versions until merged: never "compacted".
+        return self.latest_ends()
+
+    def data_present(self, *, with_delta: bool) -> str:
+        return self._q(data_present(with_delta=with_delta))
 
     @staticmethod
     def clear(table: str) -> str:
