@@ -18,8 +18,11 @@ checked equal. Prints a Markdown table for docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
 import platform
+import pstats
 import resource
 import statistics
 import subprocess
@@ -221,9 +224,19 @@ def drop_keys(facts: pa.Table, world: World, keys: tuple[np.ndarray, ...]) -> pa
     return facts.filter(pa.array(mask))
 
 
+def where_time_goes(fn: Callable[[], object]) -> None:
+    """One run under cProfile: the functions that took the most time of their own."""
+    profiler = cProfile.Profile()
+    profiler.runcall(fn)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)
+    print("\n".join(line for line in out.getvalue().splitlines()[5:] if line.strip()))
+
+
 def measure(kind: str, warehouse: Warehouse, session: Session, world: World,
             base: pa.Table, items: list[DataValueWrite], rows: dict[str, str],
-            bump: float = 1.0) -> tuple[dict[str, tuple[float, AnalyticsResult]], float]:
+            bump: float = 1.0, profile: bool = False,
+            ) -> tuple[dict[str, tuple[float, AnalyticsResult]], float]:
     """Load, time Q1–Q5 through the service, then freshness and absorbing changes."""
     start = time.perf_counter()
     warehouse.load_facts(base, last_change=0)
@@ -240,6 +253,9 @@ def measure(kind: str, warehouse: Warehouse, session: Session, world: World,
         assert isinstance(result, AnalyticsResult)
         results[name] = (ms, result)
         print(f"{kind} {name}: {ms:.1f} ms ({len(result.rows)} rows)", flush=True)
+        if profile:
+            where_time_goes(lambda r=request: run_analytics(session=session,
+                                                            warehouse=warehouse, request=r))
 
     # Raw scan baseline: Q1 as one plain GROUP BY over the same table in DuckDB.
     communes = ", ".join(str(int(c)) for c in world.commune_ids[world.commune_province == 7])
@@ -282,6 +298,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="4m")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--profile", action="store_true",
+                        help="print where each query's time goes (cProfile, one run each)")
     parser.add_argument("--engine", choices=["duckdb", "clickhouse", "both"], default="duckdb",
                         help="both: ClickHouse (chDB in process) beside DuckDB, answers compared")
     args = parser.parse_args()
@@ -319,7 +337,7 @@ def main() -> None:
         warehouse = Warehouse(make_analytics_engine(kind=kind))
         warehouses[kind] = warehouse
         measured[kind] = measure(kind, warehouse, session, world, base, items, rows,
-                                 bump=1.0 + len(measured))
+                                 bump=1.0 + len(measured), profile=args.profile)
     del base
     results = measured[engines[0]][0]
     rows["process resident (MB)"] = f"{rss_mb():.0f} (before load: {rss_before:.0f})"
