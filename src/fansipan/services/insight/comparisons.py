@@ -25,6 +25,8 @@ from fansipan.services.insight.asks import (
 
 # (indicator, unit id, span) → (value, sources, whether it includes an estimate)
 Values = dict[tuple[str, int, str], tuple[float | None, int, bool]]
+# The formulas of edited derived indicators in force on a day, as (code, text) pairs.
+FormulaSet = tuple[tuple[str, str | None], ...]
 
 
 def values_of(
@@ -40,15 +42,23 @@ def values_of(
     value made from an estimate is an estimate (domain.estimates)."""
     formulas = {i.code: parse_formula(i.formula) for i in catalog.indicators.values()
                 if i.formula is not None}
-    expanded: dict[str, Formula] = {}
+    # A derived indicator is computed for each span under the formulas in force on the
+    # span's last day: an edited formula leaves the periods before it as they were.
+    expanded: dict[tuple[str, str], Formula] = {}
     base: dict[str, Indicator] = {}
+    on_day: dict[FormulaSet, dict[str, Formula]] = {}
+    inlined: dict[tuple[str, FormulaSet], Formula] = {}
     for ind in ask.indicators:
         if ind.formula is None:
             base[ind.code] = ind
-        else:
-            expanded[ind.code] = expand(ind.code, formulas)
-            for ref in expanded[ind.code].references:
-                base[ref] = catalog.indicators[ref]
+            continue
+        for span in spans.values():
+            key, known = _formulas_on(catalog, formulas, span.end, on_day)
+            if (ind.code, key) not in inlined:
+                inlined[(ind.code, key)] = expand(ind.code, known)
+                for ref in inlined[(ind.code, key)].references:
+                    base[ref] = catalog.indicators[ref]
+            expanded[(ind.code, span.id)] = inlined[(ind.code, key)]
     unit_list = list(units if units is not None else ask.units)
     rules = [IndicatorRule.of(catalog.indicator_ids[c], i) for c, i in base.items()]
     all_rules = [IndicatorRule.of(catalog.indicator_ids[c], i)
@@ -62,17 +72,32 @@ def values_of(
     codes = catalog.indicator_codes
     out: Values = {(codes[c.ind], c.unit, c.pid): (c.value, c.sources, c.estimate)
                    for c in cells}
-    for code, formula in expanded.items():
+    for (code, span_id), formula in expanded.items():
         for unit in unit_list:
-            for span in spans.values():
-                parts = {ref: out.get((ref, unit.id, span.id), (None, 0, False))
-                         for ref in formula.references}
-                value = formula.evaluate({k: v for k, (v, _, _) in parts.items()})
-                if value is not None:
-                    out[(code, unit.id, span.id)] = (
-                        value, min(n for _, n, _ in parts.values()),
-                        any(e for v, _, e in parts.values() if v is not None))
+            parts = {ref: out.get((ref, unit.id, span_id), (None, 0, False))
+                     for ref in formula.references}
+            value = formula.evaluate({k: v for k, (v, _, _) in parts.items()})
+            if value is not None:
+                out[(code, unit.id, span_id)] = (
+                    value, min(n for _, n, _ in parts.values()),
+                    any(e for v, _, e in parts.values() if v is not None))
     return out
+
+
+def _formulas_on(catalog: Catalog, current: dict[str, Formula], day: date,
+                 seen: dict[FormulaSet, dict[str, Formula]],
+                 ) -> tuple[FormulaSet, dict[str, Formula]]:
+    """The catalogue's formulas as they stood on `day` (one dict per distinct set)."""
+    texts = tuple((c, catalog.formula_on(c, day)) for c in sorted(catalog.versions)
+                  if catalog.indicators[c].formula is not None)
+    found = seen.get(texts)
+    if found is None:
+        found = dict(current)
+        for code, text in texts:
+            if text is not None:
+                found[code] = parse_formula(text)
+        seen[texts] = found
+    return texts, found
 
 
 def add_last_year(catalog: Catalog, warehouse: Warehouse, ask: Ask,

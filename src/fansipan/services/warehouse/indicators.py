@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -10,10 +12,11 @@ from fansipan.domain.access import Permission, Principal
 from fansipan.domain.indicators import Aggregation, Indicator, ValueType, check_catalogue
 from fansipan.domain.periods import PeriodType
 from fansipan.domain.targets import Direction
-from fansipan.errors import Conflict, FieldError, ValidationError, msg
-from fansipan.services.catalog import load_catalog, unknown_message
+from fansipan.errors import Conflict, FieldError, msg
+from fansipan.services.catalog import load_catalog
 from fansipan.services.trust.access import data_scope, require
 from fansipan.services.trust.audit import record, record_for
+from fansipan.services.warehouse.indicator_history import add_version, check_classes
 from fansipan.services.warehouse.reference import indicator_uid
 from fansipan.store.audit import AuditRecord, append_events, audited_transaction
 from fansipan.store.tables import IndicatorRow
@@ -42,6 +45,8 @@ class IndicatorPublic(BaseModel):
     source_vi: str = ""
     source_en: str = ""
     public: bool = False
+    group: str | None = None
+    retired_from: date | None = None
 
 
 class IndicatorVisibility(BaseModel):
@@ -56,7 +61,8 @@ def _public(uid: str, i: Indicator, public: bool = False) -> IndicatorPublic:
         decimals=i.decimals, periodicity=i.periodicity.value, levels=list(i.levels),
         formula=i.formula, min_value=i.min_value, max_value=i.max_value,
         description_vi=i.description_vi, description_en=i.description_en,
-        source_vi=i.source_vi, source_en=i.source_en, public=public,
+        source_vi=i.source_vi, source_en=i.source_en, public=public, group=i.group,
+        retired_from=i.retired_from,
     )
 
 
@@ -139,6 +145,7 @@ class IndicatorCreate(BaseModel):
     source_vi: str = Field(default="", max_length=300,
                            description="The body that produces the figures (Vietnamese)")
     source_en: str = Field(default="", max_length=300)
+    group: str | None = Field(default=None, description="An indicator group's code")
 
 
 def create_indicator(*, session: Session, data: IndicatorCreate,
@@ -155,13 +162,10 @@ def create_indicator(*, session: Session, data: IndicatorCreate,
             raise Conflict(msg("The indicator exists already"), [FieldError(
                 field="code", value=data.code, message=msg("{code} is already in the catalogue",
                                                            code=data.code))])
-        if data.sector not in catalog.sectors:
-            raise ValidationError(msg("Unknown sector"), [FieldError(
-                field="sector", value=data.sector,
-                message=unknown_message("sector", data.sector, catalog.sectors))])
+        check_classes(catalog, sector=data.sector, group=data.group)
         new = Indicator(**{**data.model_dump(), "levels": tuple(data.levels)})
         check_catalogue([*catalog.indicators.values(), new])
-        session.add(IndicatorRow(
+        row = IndicatorRow(
             uid=indicator_uid(new.code), code=new.code, name_vi=new.name_vi,
             name_en=new.name_en, unit_vi=new.unit_vi, unit_en=new.unit_en, sector=new.sector,
             value_type=new.value_type.value, agg_units=new.agg_units.value,
@@ -170,8 +174,12 @@ def create_indicator(*, session: Session, data: IndicatorCreate,
             levels="|".join(new.levels), formula=new.formula, min_value=new.min_value,
             max_value=new.max_value, description_vi=new.description_vi,
             description_en=new.description_en, source_vi=new.source_vi,
-            source_en=new.source_en,
-        ))
+            source_en=new.source_en, group_code=new.group,
+        )
+        session.add(row)
+        session.flush()
+        add_version(session, row=row, indicator=new, effective_from=None, changed=[],
+                    actor=principal.actor if principal is not None else "system", note="")
         append_events(session, [
             record_for(principal, "indicator.create", target=new.code)
             if principal is not None else
