@@ -1,0 +1,52 @@
+"""`fansipan indicators add|edit|retire|history|delete` on a store with the reference data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from fansipan.cli import app
+
+runner = CliRunner()
+
+
+def run(store_url: str, *args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args), env={"FANSIPAN_DATABASE_URL": store_url,
+                                                 "COLUMNS": "160", "FANSIPAN_LANG": "en"})
+    return result.exit_code, result.output
+
+
+def test_an_administrator_changes_the_catalogue_from_the_command_line(
+        store_url: str, tmp_path: Path) -> None:
+    code, out = run(store_url, "indicators", "add", "CNTT_TY_LE_MOI",
+                    "--set", "name_vi=Tỷ lệ mới", "--set", "name_en=A new rate",
+                    "--set", "sector=it_dx", "--set", "levels=commune|district",
+                    "--set", "formula=100 * CNTT_HO_SO_TRUC_TUYEN / CNTT_HO_SO_TIEP_NHAN")
+    assert code == 0, out
+    assert "CNTT_TY_LE_MOI added" in out
+    code, out = run(store_url, "indicators", "edit", "CNTT_TY_LE_MOI",
+                    "--set", "formula=100 * CNTT_HO_SO_TRUC_TUYEN / CNTT_HO_SO_TIEP_NHA",
+                    "--effective-from", "2025-01-01")
+    assert code == 1
+    assert "CNTT_HO_SO_TIEP_NHA" in out and "CNTT_HO_SO_TIEP_NHAN" in out  # did you mean
+    definition = tmp_path / "edit.json"
+    definition.write_text(json.dumps({"decimals": 2, "name_en": "Online share"}), "utf-8")
+    code, out = run(store_url, "indicators", "edit", "CNTT_TY_LE_MOI", "--file", str(definition),
+                    "--effective-from", "2025-01-01", "--note", "two decimals")
+    assert code == 0, out
+    code, out = run(store_url, "indicators", "history", "CNTT_TY_LE_MOI")
+    assert code == 0, out
+    assert "01/01/2025" in out and "decimals: 0 → 2" in out and "two decimals" in out
+    code, out = run(store_url, "indicators", "retire", "CNTT_TY_LE_MOI", "--from", "2026-01-01")
+    assert code == 0, out
+    assert "retired from 01/01/2026" in out
+    code, out = run(store_url, "indicators", "show", "CNTT_TY_LE_MOI")
+    assert "retired_from: 2026-01-01" in out and "decimals: 2" in out
+    code, out = run(store_url, "indicators", "edit", "CNTT_TY_LE_MOI", "--set", "decimals=x")
+    assert code == 1 and "decimals" in out and "Traceback" not in out
+    code, out = run(store_url, "indicators", "delete", "CNTT_TY_LE_MOI")
+    assert code == 0, out
+    code, out = run(store_url, "indicators", "show", "CNTT_TY_LE_MOI")
+    assert code == 1
