@@ -166,6 +166,11 @@ def forget_catalog() -> None:
         _CACHE.clear()
 
 
+def read_catalog(session: Session) -> Catalog:
+    """The catalogue as this transaction sees it, never cached (a dry run's changes)."""
+    return _read_catalog(session)
+
+
 def _read_catalog(session: Session) -> Catalog:
     unit_rows = session.scalars(select(UnitRow)).all()
     units = [
