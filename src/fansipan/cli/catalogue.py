@@ -35,16 +35,21 @@ FromFile = Annotated[Path | None, typer.Option(
     dir_okay=False)]
 
 
+def read_json(file: Path) -> dict[str, Any]:
+    """A JSON object from a file, or a one-line refusal."""
+    try:
+        loaded = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationError(msg("The file is not JSON: {reason}", reason=str(exc))) from None
+    if not isinstance(loaded, dict):
+        raise ValidationError(msg("The file must hold one JSON object"))
+    return loaded
+
+
 def _fields(sets: list[str] | None, file: Path | None) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     if file is not None:
-        try:
-            loaded = json.loads(file.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValidationError(msg("The file is not JSON: {reason}", reason=str(exc))) from None
-        if not isinstance(loaded, dict):
-            raise ValidationError(msg("The file must hold one JSON object"))
-        fields.update(loaded)
+        fields.update(read_json(file))
     for item in sets or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
