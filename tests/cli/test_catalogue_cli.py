@@ -50,3 +50,31 @@ def test_an_administrator_changes_the_catalogue_from_the_command_line(
     assert code == 0, out
     code, out = run(store_url, "indicators", "show", "CNTT_TY_LE_MOI")
     assert code == 1
+
+
+def test_units_are_added_and_reorganised_from_the_command_line(
+        store_url: str, tmp_path: Path) -> None:
+    code, out = run(store_url, "units", "add", "bql-kkt", "--name-vi", "Ban Quản lý Khu kinh tế",
+                    "--level", "agency", "--parent", "15", "--from", "2025-07-01")
+    assert code == 0, out
+    assert "bql-kkt" in out and "01/07/2025" in out
+    plan = tmp_path / "merger.json"
+    plan.write_text(json.dumps({
+        "effective": "2026-07-01", "act": "minh họa",
+        "units": [{"code": "02683", "name_vi": "Xã Bát Xát", "level": "commune",
+                   "parent_code": "15"}],
+        "successions": [{"old_code": "02683", "new_code": "02683"},
+                        {"old_code": "02686", "new_code": "02683"}]}), "utf-8")
+    code, out = run(store_url, "units", "reorganise", str(plan), "--dry-run")
+    assert code == 0, out
+    assert "Dry run" in out and "2 units end" in out and "1 are created" in out
+    assert "02686 Xã A Mú Sung" in out
+    code, out = run(store_url, "units", "list", "--as-of", "2026-08-01")
+    assert "A Mú Sung" in out  # the dry run changed nothing
+    code, out = run(store_url, "units", "reorganise", str(plan))
+    assert code == 0, out
+    code, out = run(store_url, "units", "list", "--as-of", "2026-08-01")
+    assert "A Mú Sung" not in out
+    plan.write_text("{not json", "utf-8")
+    code, out = run(store_url, "units", "reorganise", str(plan))
+    assert code == 1 and "JSON" in out

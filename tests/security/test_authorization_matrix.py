@@ -101,6 +101,11 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("GET", "/api/v1/units/{ref}"): [Case("/api/v1/units/082", ALL,
                                           params={"as_of": "2025-01-01"})],
     ("GET", "/api/v1/periods/{spec}"): [Case("/api/v1/periods/2024Q1", ALL)],
+    ("POST", "/api/v1/units"): [Case("/api/v1/units", ADMIN, json={
+        "code": "matrix-agency", "name_vi": "Cơ quan thử", "level": "agency", "parent": "15"})],
+    ("PATCH", "/api/v1/units/{ref}"): [Case("/api/v1/units/ubnd-tinh", ADMIN, json={})],
+    ("POST", "/api/v1/units/reorganisations"): [Case("/api/v1/units/reorganisations", ADMIN, json={
+        "effective": "2030-01-01", "successions": [{"old_code": "02686", "new_code": "02683"}]})],
     ("GET", "/api/v1/indicators"): [Case("/api/v1/indicators", ALL)],
     ("GET", "/api/v1/indicators/{code}"): [Case("/api/v1/indicators/VT_TRAM_5G", SIGNED_IN)],
     ("PUT", "/api/v1/indicators/{code}/visibility"): [

@@ -93,7 +93,7 @@ def _stored(session: Session, indicator_id: int) -> tuple[int, int]:
     return values, targets
 
 
-def _edited(ind: Indicator, given: dict[str, Any]) -> Indicator:
+def edited(ind: Indicator, given: dict[str, Any]) -> Indicator:
     fields = {**ind.__dict__}
     for name, value in given.items():
         if name == "levels":
@@ -118,8 +118,8 @@ def edit_indicator(*, session: Session, principal: Principal, code: str,
     with audited_transaction(session):
         catalog = load_catalog(session)
         ind, row = _row(session, catalog, code)
-        new = _edited(ind, given)
-        _check_edit(session, catalog, ind, new, row.id)
+        new = edited(ind, given)
+        check_edit(session, catalog, ind, new, row.id)
         before, after = definition_of(ind), definition_of(new)
         changed = changed_fields(before, after)
         if not changed:
@@ -127,7 +127,7 @@ def edit_indicator(*, session: Session, principal: Principal, code: str,
         ensure_first_version(session, row=row, indicator=ind)
         version = add_version(session, row=row, indicator=new, effective_from=effective,
                               changed=changed, actor=principal.actor, note=data.note)
-        _write_row(row, new)
+        write_row(row, new)
         record(session, principal, "indicator.edit", target=ind.code, detail={
             "version": version, "effective_from": effective.isoformat(), "note": data.note,
             "changes": {f: {"old": before[f], "new": after[f]} for f in changed}})
@@ -140,10 +140,17 @@ def get_indicator_in(catalog: Catalog, session: Session, code: str) -> Indicator
                    bool(row and row.public))
 
 
-def _check_edit(session: Session, catalog: Catalog, old: Indicator, new: Indicator,
-                indicator_id: int) -> None:
+def check_edit(session: Session, catalog: Catalog, old: Indicator, new: Indicator,
+               indicator_id: int) -> None:
     check_classes(catalog, sector=new.sector if new.sector != old.sector else None,
                   group=new.group if new.group != old.group else None)
+    check_change(session, old, new, indicator_id)
+    others = [i for c, i in catalog.indicators.items() if c != old.code]
+    check_catalogue([*others, new])
+
+
+def check_change(session: Session, old: Indicator, new: Indicator, indicator_id: int) -> None:
+    """What a definition change may not do, whatever the rest of the catalogue."""
     errors: list[FieldError] = []
     if (old.formula is None) != (new.formula is None):
         errors.append(FieldError(field="formula", value=new.formula or "", message=msg(
@@ -158,11 +165,9 @@ def _check_edit(session: Session, catalog: Catalog, old: Indicator, new: Indicat
                     "a new indicator and retire this one", code=old.code, count=values)))
     if errors:
         raise ValidationError(msg("The indicator cannot be changed so"), errors)
-    others = [i for c, i in catalog.indicators.items() if c != old.code]
-    check_catalogue([*others, new])
 
 
-def _write_row(row: IndicatorRow, ind: Indicator) -> None:
+def write_row(row: IndicatorRow, ind: Indicator) -> None:
     row.name_vi, row.name_en = ind.name_vi, ind.name_en
     row.description_vi, row.description_en = ind.description_vi, ind.description_en
     row.unit_vi, row.unit_en = ind.unit_vi, ind.unit_en
