@@ -78,3 +78,22 @@ def test_units_are_added_and_reorganised_from_the_command_line(
     plan.write_text("{not json", "utf-8")
     code, out = run(store_url, "units", "reorganise", str(plan))
     assert code == 1 and "JSON" in out
+
+
+def test_metadata_goes_from_one_instance_to_another(store_url: str, tmp_path: Path) -> None:
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    assert run(other, "db", "upgrade")[0] == 0
+    exported = tmp_path / "metadata.json"
+    code, out = run(store_url, "metadata", "export", str(exported))
+    assert code == 0, out
+    count = len(json.loads(exported.read_text("utf-8"))["indicators"])
+    code, out = run(other, "metadata", "import", str(exported), "--dry-run")
+    assert code == 0, out
+    assert "Dry run" in out and f"Indicators: {count} created" in out
+    code, out = run(other, "metadata", "import", str(exported))
+    assert code == 0 and f"Indicators: {count} created" in out
+    code, out = run(other, "metadata", "import", str(exported))
+    assert f"Indicators: 0 created, 0 updated, {count} unchanged" in out
+    dhis2 = tmp_path / "dhis2.json"
+    assert run(other, "metadata", "export", str(dhis2), "--dhis2")[0] == 0
+    assert "organisationUnits" in json.loads(dhis2.read_text("utf-8"))

@@ -123,6 +123,10 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         Case("/api/v1/indicators/VT_TRAM_5G/versions", ADMIN)],
     ("POST", "/api/v1/indicators/preview"): [Case("/api/v1/indicators/preview", ADMIN, json={
         "formula": "VT_TRAM_5G * 2", "units": ["082"], "periods": ["2024"]})],
+    ("GET", "/api/v1/metadata"): [Case("/api/v1/metadata", ADMIN, params={"shape": "dhis2"})],
+    ("POST", "/api/v1/metadata/import"): [Case("/api/v1/metadata/import", ADMIN, json={
+        "format": "fansipan-metadata", "version": 1, "groups": [
+            {"code": "matrix_group", "name_vi": "Nhóm", "name_en": "Group"}]})],
     ("GET", "/api/v1/sectors"): [Case("/api/v1/sectors", ALL)],
     ("PUT", "/api/v1/sectors/{code}"): [Case("/api/v1/sectors/matrix", ADMIN, json={
         "name_vi": "Lĩnh vực thử", "name_en": "A trial sector"})],
