@@ -5,6 +5,7 @@ parts' aggregated values, as the analytics will once it is saved."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.formulas import check_formulas, expand, parse_formula
+from fansipan.errors import FieldError, ValidationError, msg
 from fansipan.services.catalog import load_catalog
 from fansipan.services.insight.analytics import run_analytics
 from fansipan.services.insight.answers import AnalyticsRequest
@@ -23,9 +25,11 @@ PREVIEW_CODE = "NEW_INDICATOR"
 class FormulaPreview(BaseModel):
     formula: str = Field(min_length=1, max_length=2000)
     code: str | None = Field(default=None, description="The indicator being edited, if any")
-    units: list[str] = Field(min_length=1, max_length=50)
-    periods: list[str] = Field(min_length=1, max_length=50)
-    hierarchy: str = "as_of"
+    units: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+        min_length=1, max_length=50)
+    periods: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(
+        min_length=1, max_length=50)
+    hierarchy: Literal["as_of", "mapped"] = "as_of"
     today: date | None = None
 
 
@@ -56,11 +60,14 @@ def preview_formula(*, session: Session, warehouse: Warehouse, principal: Princi
     parsed = check_formulas(formulas, set(catalog.indicators))
     inlined = expand(code, parsed)
     refs = sorted(inlined.references)
+    if not refs:
+        raise ValidationError(msg("Nothing to preview"), [FieldError(
+            field="formula", value=data.formula, message=msg(
+                "the formula names no indicator; a derived indicator is computed from others"))])
+    request = AnalyticsRequest(indicators=refs, units=data.units, periods=data.periods,
+                               hierarchy=data.hierarchy, today=data.today)
     answer = run_analytics(session=session, warehouse=warehouse, principal=principal,
-                           request=AnalyticsRequest.model_validate({
-                               "indicators": refs, "units": data.units,
-                               "periods": data.periods, "hierarchy": data.hierarchy,
-                               "today": data.today}))
+                           request=request)
     got = answer.values()
     units = [m["code"] for m in answer.meta.units.values()]
     cells = []
