@@ -27,7 +27,7 @@ from fansipan.errors import FieldError, ValidationError, msg
 
 Sets = Annotated[list[str] | None, typer.Option(
     "--set", help="FIELD=VALUE, repeated: name_vi, name_en, unit_vi, unit_en, sector, group, "
-    "value_type, agg_units, agg_time, direction, decimals, min_value, max_value, "
+    "value_type, kind, agg_units, agg_time, direction, decimals, min_value, max_value, "
     "periodicity, levels (separated by |), formula, source_vi, source_en, description_vi, "
     "description_en.")]
 FromFile = Annotated[Path | None, typer.Option(

@@ -15,7 +15,7 @@ from typing import Any
 #: The fields an administrator edits, in the order a page shows them.
 DEFINITION_FIELDS = (
     "name_vi", "name_en", "description_vi", "description_en", "unit_vi", "unit_en",
-    "sector", "group", "value_type", "agg_units", "agg_time", "direction", "decimals",
+    "sector", "group", "value_type", "kind", "agg_units", "agg_time", "direction", "decimals",
     "min_value", "max_value", "periodicity", "levels", "formula", "source_vi", "source_en",
 )
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.indicator_versions import DEFINITION_FIELDS
-from fansipan.domain.indicators import Indicator, check_catalogue
+from fansipan.domain.indicators import Indicator, check_catalogue, default_kind
 from fansipan.errors import FieldError, ValidationError, msg
 from fansipan.exchange.metadata_io import (
     FORMAT,
@@ -218,6 +218,7 @@ def _indicators(session: Session, principal: Principal,
                           for e in exc.errors())
             continue
         new = Indicator(**{**data.model_dump(), "levels": tuple(data.levels),
+                           "kind": data.kind or default_kind(data.value_type),
                            "record_dataset": item.get("record_dataset")})
         effective = _day(item.get("effective_from"), "effective_from", n)
         retired = _day(item.get("retired_from"), "retired_from", n)

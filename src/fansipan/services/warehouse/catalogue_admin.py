@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.formulas import parse_formula
 from fansipan.domain.indicator_versions import changed_fields
-from fansipan.domain.indicators import Aggregation, Indicator, ValueType, check_catalogue
+from fansipan.domain.indicators import Aggregation, Indicator, Kind, ValueType, check_catalogue
 from fansipan.domain.periods import PeriodType
 from fansipan.domain.targets import Direction
 from fansipan.errors import Conflict, FieldError, ValidationError, msg
@@ -55,6 +55,8 @@ class IndicatorEdit(BaseModel):
     sector: str | None = None
     group: str | None = Field(default=None, description="A group's code; \"\" for none")
     value_type: ValueType | None = None
+    kind: Kind | None = Field(default=None, description="amount, rate, index or denominator: "
+                              "how its change is shown (per cent or points)")
     agg_units: Aggregation | None = None
     agg_time: Aggregation | None = None
     direction: Direction | None = None
@@ -137,7 +139,7 @@ def edit_indicator(*, session: Session, principal: Principal, code: str,
 def get_indicator_in(catalog: Catalog, session: Session, code: str) -> IndicatorPublic:
     row = session.get(IndicatorRow, catalog.indicator_ids[code])
     return public_of(catalog.indicator_uids[code], catalog.indicators[code],
-                   bool(row and row.public))
+                     bool(row and row.public), bool(row and row.discloses_parts))
 
 
 def check_edit(session: Session, catalog: Catalog, old: Indicator, new: Indicator,
@@ -173,6 +175,7 @@ def write_row(row: IndicatorRow, ind: Indicator) -> None:
     row.unit_vi, row.unit_en = ind.unit_vi, ind.unit_en
     row.sector, row.group_code = ind.sector, ind.group
     row.value_type, row.agg_units = ind.value_type.value, ind.agg_units.value
+    row.kind = ind.kind.value
     row.agg_time, row.direction = ind.agg_time.value, ind.direction.value
     row.decimals, row.min_value, row.max_value = ind.decimals, ind.min_value, ind.max_value
     row.periodicity, row.levels = ind.periodicity.value, "|".join(ind.levels)

@@ -1,7 +1,7 @@
 """admin: indicator groups, versions of indicator definitions, retired indicators
 
 Revision ID: 0016_admin
-Revises: 0012_foresight
+Revises: 0013_numbers
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_admin"
-down_revision = "0012_foresight"
+down_revision = "0013_numbers"
 branch_labels = None
 depends_on = None
 
