@@ -5,7 +5,7 @@ Jobs that were queued or running when the server stopped before this revision ca
 finished any more: they are marked interrupted (their values were never committed).
 
 Revision ID: 0006_workers
-Revises: 0013_numbers
+Revises: 0016_admin
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_workers"
-down_revision = "0013_numbers"
+down_revision = "0016_admin"
 branch_labels = None
 depends_on = None
 
