@@ -18,18 +18,19 @@ const issuer = `http://127.0.0.1:${port}`;
 const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'test-key', use: 'sig', alg: 'RS256' };
 
-// The people of the platform: sub is stable, the rest is what the platform says of them.
+// The people of the platform. Like the national identity platform, a person signs in with
+// the 12-digit number of their citizen identity card, which is also their stable subject.
 const people = {
-  'lan.sso': { sub: 'cccd-001088000123', name: 'Nguyễn Thị Lan', email: 'lan@laocai.gov.vn',
-               groups: ['so-ke-hoach', 'lanh-dao'], unit: '15' },
-  'minh.sso': { sub: 'cccd-001088000456', name: 'Trần Văn Minh', email: 'minh@laocai.gov.vn',
-                groups: ['can-bo'], unit: '082' },
+  '001088000123': { preferred_username: 'lan.sso', name: 'Nguyễn Thị Lan',
+                    email: 'lan@laocai.gov.vn', groups: ['so-ke-hoach', 'lanh-dao'] },
+  '001088000456': { preferred_username: 'minh.sso', name: 'Trần Văn Minh',
+                    email: 'minh@laocai.gov.vn', groups: ['can-bo'] },
 };
 
 function claimsOf(id) {
   const known = people[id];
-  if (known) return { ...known, preferred_username: id, email_verified: true };
-  return { sub: `unknown-${id}`, name: id, preferred_username: id };
+  if (known) return { sub: id, ...known, email_verified: true };
+  return { sub: id, name: id };
 }
 
 const clients = [{
