@@ -71,7 +71,7 @@ def login_submit(request: Request, session: SessionDep, settings: SettingsDep, l
 
 @router.post("/logout")
 def logout_submit(request: Request, session: SessionDep, settings: SettingsDep,
-                  viewer: Viewer) -> Response:
+                  viewer: Viewer, lang: Lang) -> Response:
     token = request.cookies.get(session_cookie_name(settings))
     if token is None or not viewer.via.startswith("session:"):
         raise Unauthenticated(msg("You are not signed in with a session"))
@@ -80,7 +80,11 @@ def logout_submit(request: Request, session: SessionDep, settings: SettingsDep,
     platform = end_session_url(session=session, settings=settings, session_token=token,
                                after=home)
     logout(session=session, settings=settings, token=token, principal=viewer)
-    response = RedirectResponse(platform or "/", status_code=303)
+    # A page that moves on, not a redirect: a form's redirect to another origin is refused
+    # by our own policy (CSP form-action 'self').
+    response: Response = render(request, "sso_signed_out.html", title=tr(lang, "Signed out"),
+                                target=platform) if platform else RedirectResponse(
+                                    "/", status_code=303)
     for name in (session_cookie_name(settings), csrf_cookie_name(settings)):
         response.delete_cookie(name, path="/", secure=settings.behind_tls, httponly=True,
                                samesite="strict")
