@@ -83,6 +83,9 @@ class Settings:
     oidc_redirect_url: str = ""  # empty: FANSIPAN_PUBLIC_URL (else the request's) + callback
     oidc_new_accounts: str = "refuse"  # refuse | create (with no roles)
     oidc_timeout: int = 10  # seconds for each request to the platform
+    # Roles and units from a claim: empty claim, Fansipan's own assignments stand.
+    oidc_role_claim: str = ""
+    oidc_role_map: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (value, role, units)
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -235,6 +238,8 @@ class Settings:
                                  .replace(",", " ").split()),
             oidc_redirect_url=env.get("FANSIPAN_OIDC_REDIRECT_URL", "").strip(),
             oidc_new_accounts=env.get("FANSIPAN_OIDC_NEW_ACCOUNTS", "refuse").strip().lower(),
+            oidc_role_claim=env.get("FANSIPAN_OIDC_ROLE_CLAIM", "").strip(),
+            oidc_role_map=parse_role_map(env.get("FANSIPAN_OIDC_ROLE_MAP", "")),
             foresight_worker=env.get("FANSIPAN_FORESIGHT_WORKER", "1").strip().lower()
             not in ("0", "false", "no", "off"),
         )
@@ -287,12 +292,37 @@ OIDC_NEW_ACCOUNTS = ("refuse", "create")
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
+MAPPABLE_ROLES = ("leader", "officer", "approver")  # administrators are made in Fansipan
+
+
+def parse_role_map(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """`lanh-dao=leader@15;can-bo-bat-xat=officer@082,083`: a claim value, the role it
+    gives, and the units (codes as in force today; `*` for every unit; none for none)."""
+    found = []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        value, _, rest = part.partition("=")
+        role, _, units = rest.partition("@")
+        codes = tuple(u.strip() for u in units.split(",") if u.strip())
+        if not value.strip() or role.strip() not in MAPPABLE_ROLES:
+            raise ConfigurationError(msg(
+                "FANSIPAN_OIDC_ROLE_MAP takes entries such as lanh-dao=leader@15 separated by "
+                "semicolons, with a role among {roles}; {part} is not one",
+                roles=", ".join(MAPPABLE_ROLES), part=repr(part)))
+        found.append((value.strip(), role.strip(), codes))
+    return tuple(found)
+
+
 def _check_oidc(settings: Settings) -> None:
     """Single sign-on is all or nothing: an issuer needs a client and an address to trust."""
     if settings.oidc_new_accounts not in OIDC_NEW_ACCOUNTS:
         raise ConfigurationError(msg("FANSIPAN_OIDC_NEW_ACCOUNTS must be one of {value}, not "
                                      "{given}", value=", ".join(OIDC_NEW_ACCOUNTS),
                                      given=repr(settings.oidc_new_accounts)))
+    if settings.oidc_role_map and not settings.oidc_role_claim:
+        raise ConfigurationError(msg("FANSIPAN_OIDC_ROLE_MAP needs FANSIPAN_OIDC_ROLE_CLAIM: the "
+                                     "claim whose values it maps (for example groups)"))
     if not settings.oidc_issuer:
         return
     if not settings.oidc_client_id:

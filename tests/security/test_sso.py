@@ -26,7 +26,7 @@ from fansipan.api.app import create_app
 from fansipan.domain.access import Principal, Role
 from fansipan.errors import ConfigurationError, Conflict
 from fansipan.services.trust.sso_links import SsoLink, link_account
-from fansipan.settings import Settings
+from fansipan.settings import Settings, parse_role_map
 from fansipan.store.security_tables import AuditEventRow, AuthSessionRow, UserRow
 from fansipan.store.sso_tables import SsoLinkRow, SsoSignInRow
 from tests.support.accounts import Account
@@ -294,3 +294,30 @@ def test_settings_refuse_half_or_unsafe_sso(tmp_path: Path) -> None:
     read = Settings.from_env({**env, "FANSIPAN_DATA_DIR": str(tmp_path)})
     assert read.oidc_issuer == "https://sso.laocai.gov.vn"
     assert read.oidc_scopes == "openid profile email" and read.oidc_new_accounts == "create"
+
+
+def test_mapped_claims_set_roles_and_units_at_each_sign_in(
+        app_with: Callable[..., TestClient], session: Session, lan: Account) -> None:
+    mapped = {"oidc_role_claim": "groups", "oidc_role_map": parse_role_map(
+        "lanh-dao=leader@15;so-ke-hoach=officer@15,99999;can-bo=approver@*")}
+    web = app_with(**mapped)
+    _sign_in(web, LAN)  # Lan is in groups so-ke-hoach and lanh-dao at the platform
+    me = web.get("/api/v1/auth/me").json()
+    assert me["roles"] == ["leader", "officer"]
+    assert not me["account"]["all_units"]
+    assert [u["code"] for u in me["account"]["units"]] == ["15"]
+    changed = _events(session, "user.sso_roles")[-1]
+    assert _detail(changed)["unknown_units"] == ["99999"]
+    assert _detail(changed)["before"] == {"roles": "leader", "all_units": True, "units": []}
+    # The platform's groups decide again at the next sign-in: lanh-dao no longer maps.
+    fewer = app_with(oidc_role_claim="groups", oidc_role_map=parse_role_map(
+        "so-ke-hoach=officer@15"))
+    _sign_in(fewer, LAN)
+    assert fewer.get("/api/v1/auth/me").json()["roles"] == ["officer"]
+
+
+def test_the_role_map_never_makes_an_administrator(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="leader, officer, approver"):
+        parse_role_map("quan-tri=admin@*")
+    with pytest.raises(ConfigurationError, match="ROLE_CLAIM"):
+        Settings(data_dir=tmp_path, oidc_role_map=parse_role_map("a=leader"))

@@ -46,6 +46,7 @@ from fansipan.errors import StoreUnavailable, TooManyRequests, Unauthenticated, 
 from fansipan.services.trust.audit import count_recent_failures
 from fansipan.services.trust.auth import THROTTLE_WINDOW, SignedIn, _open_session
 from fansipan.services.trust.digests import digest, new_token, same
+from fansipan.services.trust.sso_claims import apply_claims
 from fansipan.settings import Settings
 from fansipan.store.audit import AuditRecord, append_events, audited_transaction
 from fansipan.store.security_tables import UserRow
@@ -315,6 +316,7 @@ def _open_for_subject(session: Session, settings: Settings, claims: dict[str, An
             _refuse(session, ip, "inactive", actor=user.username, detail=who)
             refused = SsoRefused("inactive")
         else:
+            apply_claims(session, settings, user, claims, ip=ip)
             signed = _open_session(session, settings, user, ip=ip, user_agent=user_agent,
                                    now=now)
             link.last_sign_in_at = now
