@@ -1,7 +1,7 @@
 """sso: accounts linked to the identity platform (issuer + subject), sign-ins under way
 
 Revision ID: 0008_sso
-Revises: 0013_numbers
+Revises: 0016_admin
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_sso"
-down_revision = "0013_numbers"
+down_revision = "0016_admin"
 branch_labels = None
 depends_on = None
 
