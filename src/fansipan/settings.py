@@ -52,6 +52,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()  # empty: X-Forwarded-* is never believed
     allowed_hosts: tuple[str, ...] = ()  # besides `host` and the loopback names
     shutdown_timeout: int = 30
+    workers: int = 1  # server processes `fansipan serve` runs (--workers overrides)
     # Working days: what the Government or the province announced beyond the library's
     # calendar (a day given off, a Saturday worked); see docs/reports.md.
     days_off: tuple[date, ...] = ()
@@ -117,6 +118,7 @@ class Settings:
         _check_range("FANSIPAN_LOCKOUT_MINUTES", self.lockout_minutes, 1, 24 * 60)
         _check_range("FANSIPAN_LOGIN_IP_MAX_FAILURES", self.login_ip_max_failures, 1, 10_000)
         _check_range("FANSIPAN_SHUTDOWN_TIMEOUT", self.shutdown_timeout, 1, 3600)
+        _check_range("FANSIPAN_WORKERS", self.workers, 1, 64)
         from fansipan.domain.report_periods import parse_cut_off
 
         try:
@@ -299,6 +301,7 @@ _INT_SETTINGS = {
     "lockout_minutes": 15,
     "login_ip_max_failures": 30,
     "shutdown_timeout": 30,
+    "workers": 1,
     "smtp_port": 25,
     "alert_digest_hour": 7,
     "webhook_timeout": 10,

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from fansipan.api.exchange_log import ExchangeLogMiddleware
 from fansipan.api.routes import (
@@ -21,6 +22,7 @@ from fansipan.api.routes import (
     secrets,
     templates,
 )
+from fansipan.api.runner import runner_of
 from fansipan.http.uploads import spool_dir
 from fansipan.services.citizens.dossier_pull import PULL_TARGETS
 from fansipan.services.exchange.connector_runs import Runtime
@@ -41,12 +43,19 @@ def install_exchange(app: FastAPI) -> None:
     _schedule_connectors(app)
 
 
+def _after_stop(app: FastAPI) -> None:
+    """What a stopped or killed worker left: its jobs read as interrupted from now on,
+    their spooled files and other leftovers removed."""
+    runner_of(app).reap_when_ready()
+
+
 def _schedule_connectors(app: FastAPI) -> None:
     """Scheduled connectors run while the server runs (its lifespan), not at import."""
     inner = app.router.lifespan_context
 
     @asynccontextmanager
     async def lifespan(a: FastAPI) -> AsyncIterator[Any]:
+        await run_in_threadpool(_after_stop, a)
         runtime = Runtime(spool=spool_dir(a.state.settings), settings=a.state.settings,
                           warehouse=a.state.warehouse, pull_targets=PULL_TARGETS)
         scheduler = ConnectorScheduler(a.state.session_factory, runtime)
@@ -57,6 +66,7 @@ def _schedule_connectors(app: FastAPI) -> None:
             finally:
                 # Before the app's own shutdown closes the store's connections.
                 scheduler.stop()
+                runner_of(a).close()
                 a.state.exchange_log.close()
 
     app.router.lifespan_context = lifespan

@@ -1,7 +1,7 @@
 """sso: accounts linked to the identity platform (issuer + subject), sign-ins under way
 
 Revision ID: 0008_sso
-Revises: 0016_admin
+Revises: 0006_workers
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_sso"
-down_revision = "0016_admin"
+down_revision = "0006_workers"
 branch_labels = None
 depends_on = None
 
