@@ -13,6 +13,7 @@ from fansipan.store import (  # noqa: F401 - registers the tables
     foresight_tables,
     outbound_tables,
     security_tables,
+    sso_tables,
 )
 from fansipan.store.tables import Base
 
