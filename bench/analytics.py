@@ -113,13 +113,15 @@ def build_store(path: Path, n_ind: int) -> tuple[Session, World]:
         indicators = [{
             "id": 1 + i, "uid": f"I{i:03d}xxxxxxx", "code": f"I{i:03d}",
             "name_vi": f"Chỉ tiêu {i:03d}", "name_en": f"Indicator {i:03d}", "sector": "bench",
-            "value_type": "number", "agg_units": "average" if agg_time[i] == "average" else "sum",
+            "value_type": "number", "kind": "amount",
+            "agg_units": "average" if agg_time[i] == "average" else "sum",
             "agg_time": agg_time[i], "direction": "up", "decimals": 2, "periodicity": "month",
             "levels": "commune", "formula": None,
         } for i in range(n_ind)]
         indicators.append({
             "id": 1 + n_ind, "uid": "RATIOxxxxxx", "code": "R_RATIO", "name_vi": "Tỷ lệ",
-            "name_en": "Ratio", "sector": "bench", "value_type": "percent", "agg_units": "none",
+            "name_en": "Ratio", "sector": "bench", "value_type": "percent", "kind": "rate",
+            "agg_units": "none",
             "agg_time": "none", "direction": "up", "decimals": 2, "periodicity": "month",
             "levels": "commune", "formula": "100 * I001 / I000",
         })
