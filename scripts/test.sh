@@ -71,7 +71,9 @@ echo "== mypy --strict"
 "$py" -m mypy src
 echo "== pytest"
 set +e
-"$py" -m pytest "$@"
+# One worker per core (FANSIPAN_TEST_WORKERS=0 runs in this process alone); a file's tests
+# stay on one worker (tests/conftest.py groups them).
+"$py" -m pytest -n "${FANSIPAN_TEST_WORKERS:-auto}" --dist loadgroup "$@"
 status=$?
 set -e
 # pytest exits 5 when it collected no tests: that is a broken suite, not a pass.

@@ -28,6 +28,23 @@ from tests.support.pgserver import PgServer, start_server
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
+# Folders whose files share one costly session fixture (a demo store served to the
+# browser, a demo loaded for the reports): all their tests go to one worker.
+_SHARED_FOLDERS = ("e2e", "reports")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Groups for `--dist loadgroup` (scripts/test.sh runs one worker per core): a file's
+    tests stay together, so module fixtures are made once, and so do the folders above."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    root = Path(__file__).parent
+    for item in items:
+        parts = item.path.relative_to(root).parts
+        group = parts[0] if parts[0] in _SHARED_FOLDERS else "/".join(parts)
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def pg_base_url() -> Iterator[str]:
     given = os.environ.get("FANSIPAN_TEST_POSTGRES_URL")
