@@ -10,6 +10,8 @@ from fansipan.web.pages import problem_page
 from fansipan.web.templating import make_environment
 from fansipan.web.views import (
     account,
+    admin_audit,
+    admin_people,
     alerts,
     api_docs,
     directives,
@@ -36,5 +38,6 @@ def install_web(app: FastAPI) -> None:
     app.state.web_importer = HubImporter()
     app.state.error_page = problem_page  # a browser's error outside a page route
     for module in (static, api_docs, account, overview, indicators, units, sectors, targets, entry,
-                   imports, feedback, inbox, dossiers, tasks, directives, reports, alerts):
+                   imports, feedback, inbox, dossiers, tasks, directives, reports, alerts,
+                   admin_people, admin_audit):
         app.include_router(module.router)
