@@ -43,6 +43,8 @@ _LABELS: Final[dict[tuple[str, str], Message]] = {
     ("role", "reporter"): pmsg("role", "citizens' reporting app"),
     ("account", "user"): pmsg("account", "person"),
     ("account", "client"): pmsg("account", "connected system"),
+    ("account", "system"): pmsg("account", "the system itself"),
+    ("account", "anonymous"): pmsg("account", "anonymous visitor"),
     ("outcome", "ok"): pmsg("outcome", "done"),
     ("outcome", "failed"): pmsg("outcome", "failed"),
     ("outcome", "denied"): pmsg("outcome", "refused"),

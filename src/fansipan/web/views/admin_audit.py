@@ -125,7 +125,7 @@ def audit_event(event_id: EventId, request: Request, session: SessionDep, viewer
                 lang: Lang) -> Response:
     found = get_event(session=session, principal=viewer, event_id=event_id)
     return render(request, "admin_audit_event.html",
-                  title=f"{tr(lang, 'Audit event')} {event_id}", found=found, summary=summary,
+                  title=tr(lang, "Audit event {id}", id=event_id), found=found, summary=summary,
                   pretty=json.dumps(found.event.detail, ensure_ascii=False, indent=2,
                                     sort_keys=True))
 

@@ -156,7 +156,7 @@ def _person_page(request: Request, session: SessionDep, viewer: Principal, lang:
                  errors: list[FieldError] | None = None) -> Response:
     person = get_user(session=session, principal=viewer, username=username)
     return render(request, "admin_person.html", status=status,
-                  title=f"{person.username} — {tr(lang, 'People')}", person=person,
+                  title=tr(lang, "{name} — People", name=person.username), person=person,
                   sessions=list_sessions(session=session, principal=viewer, username=username),
                   tokens=list_account_tokens(session=session, principal=viewer,
                                              username=username),
