@@ -17,12 +17,14 @@ from tests.e2e.conftest import Server, shoot, sign_in
 pytestmark = pytest.mark.e2e
 
 ADMIN = "quantri.e2e"
+APPROVER = "pheduyet.e2e"
 
 
 @pytest.fixture(scope="module")
 def admin(demo_server: Server) -> str:
     """An administrator of the demo store, and one officer's data write to find."""
     from fansipan.domain.access import Role
+    from fansipan.services.warehouse.approvals import change_state
     from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
     from fansipan.settings import Settings
     from fansipan.store.engine import make_engine, make_session_factory
@@ -37,6 +39,9 @@ def admin(demo_server: Server) -> str:
             write_values(session=session, principal=officer.principal, source="web",
                          items=[DataValueWrite(indicator="VT_TRAM_5G", unit="02683",
                                                period="2025-09", value=value)])
+        make_account(session, settings, Role.APPROVER, username=APPROVER)
+        change_state(session=session, principal=officer.principal, unit="02683",
+                     period="2025-09", action="submit")
     engine.dispose()
     return account.password or ""
 
@@ -106,3 +111,33 @@ def test_the_audit_log_finds_who_changed_what_and_downloads_it(
     table = list(csv.reader(io.StringIO(body)))
     assert table[0][:3] == ["Sự kiện", "Thời điểm", "Người thực hiện"]  # the chosen language
     assert any(r[4] == "user.create" and r[5] == "pho.phong.e2e" for r in table[1:])
+
+
+def test_an_approver_approves_and_locks_then_unlocks_with_a_reason(
+        page: Any, demo_server: Server, admin: str) -> None:
+    sign_in(page, demo_server, APPROVER, admin)
+    page.click("nav.main-nav a[href='/admin/approvals']")
+    page.wait_for_selector("#approvals-table")
+    row = page.locator("#approvals-table tbody tr", has_text="2025-09")
+    assert "Xã Bát Xát" in row.inner_text() and "chờ phê duyệt" in row.inner_text()
+    shoot(page, demo_server, "admin-approvals", full=True)
+    row.locator("input[name=comment]").fill("Đã đối chiếu với báo cáo của xã (minh họa)")
+    row.locator("button[value=approve]").click()
+    page.wait_for_selector("p.ok")
+    assert "Đã phê duyệt và khóa" in page.locator("p.ok").inner_text()
+    page.select_option("#a-state", "approved")
+    page.click("#approvals-filter button[type=submit]")
+    row = page.locator("#approvals-table tbody tr", has_text="2025-09")
+    assert "đã phê duyệt và khóa" in row.inner_text()
+    row.locator("button[value=reopen]").click()  # no reason: refused, still locked
+    page.wait_for_selector(".errors")
+    assert "lý do" in page.locator(".errors").inner_text()
+    row = page.locator("#approvals-table tbody tr", has_text="2025-09")
+    row.locator("input[name=comment]").fill("Xã gửi lại số trạm 5G tháng 9 (minh họa)")
+    row.locator("button[value=reopen]").click()
+    page.wait_for_selector("p.ok")
+    assert "Đã mở lại" in page.locator("p.ok").inner_text()
+    page.goto(f"{demo_server.url}/admin/approvals?state=all&lang=en")
+    row = page.locator("#approvals-table tbody tr", has_text="2025-09")
+    assert "open" in row.inner_text() and "Xã gửi lại" in row.inner_text()
+    shoot(page, demo_server, "admin-approvals-en", full=True)

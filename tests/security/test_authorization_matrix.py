@@ -449,6 +449,18 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         Case("/admin/people/matrix.target.json", ADMIN)],
     ("POST", "/admin/people/{username}"): [
         Case("/admin/people/matrix.target", ADMIN, data={"action": "unlock"})],
+    # Approvals: read like the change feed (in scope); only approvers of the unit decide.
+    ("GET", "/admin/approvals"): [Case("/admin/approvals", FEED)],
+    ("GET", "/admin/approvals.{fmt}"): [Case("/admin/approvals.json", FEED)],
+    ("POST", "/admin/approvals"): [Case("/admin/approvals", APPROVER, data={
+        "unit": "082", "period": "2024-06", "action": "approve"})],
+    # Connected systems: administrators see all, an integrator its own (as the API).
+    ("GET", "/admin/systems"): [Case("/admin/systems", CLIENTS)],
+    ("GET", "/admin/systems.{fmt}"): [Case("/admin/systems.csv", CLIENTS)],
+    ("GET", "/admin/systems/connectors/{name}"): [
+        Case("/admin/systems/connectors/matrix.owned", CLIENTS)],
+    ("GET", "/admin/systems/connectors/{name}.json"): [
+        Case("/admin/systems/connectors/matrix.owned.json", CLIENTS)],
     ("GET", "/admin/audit"): [Case("/admin/audit", ADMIN)],
     ("GET", "/admin/audit.{fmt}"): [Case("/admin/audit.xlsx", ADMIN)],
     ("GET", "/admin/audit/{event_id}"): [Case("/admin/audit/1", ADMIN)],

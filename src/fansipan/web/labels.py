@@ -63,6 +63,8 @@ _LABELS: Final[dict[tuple[str, str], Message]] = {
     ("audit", "outbound."): pmsg("audit", "outbound addresses"),
     ("audit", "export"): pmsg("audit", "downloads"),
     ("audit", "authz."): pmsg("audit", "refused requests"),
+    ("connector", "pull"): pmsg("connector", "pulls data in"),
+    ("connector", "push"): pmsg("connector", "sends data out"),
     ("source", "demo"): msg("Illustrative dataset"),
     ("source", "targets"): msg("Targets set (plans)"),
     ("source", "web"): msg("Data entry on the web"),

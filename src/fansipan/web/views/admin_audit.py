@@ -37,7 +37,7 @@ KINDS = ("user.", "token.", "auth.", "data.", "target.", "approval.", "indicator
          "connector.", "secret.", "outbound.", "export", "authz.")
 
 
-def _day(text: str, name: str) -> date | None:
+def parse_day(text: str, name: str) -> date | None:
     """A day typed as 2026-12-01 (the date field) or 01/12/2026 (as people write it)."""
     if not text:
         return None
@@ -53,7 +53,7 @@ def _day(text: str, name: str) -> date | None:
 
 def _query(actor: str, action: str, target: str, outcome: str, since: str, until: str,
            before: int) -> AuditQuery:
-    first, last = _day(since, "since"), _day(until, "until")
+    first, last = parse_day(since, "since"), parse_day(until, "until")
     if first and last and last < first:
         raise ValidationError(msg("The period ends before it begins"), [FieldError(
             field="until", value=until, message=msg("choose a day on or after the first day"))])
