@@ -300,6 +300,20 @@ def test_enum_columns_take_allowed_values(indicators: list[IndicatorRow]) -> Non
             assert row.agg_time in ref.AGG_TIME, row.code
 
 
+def test_kinds_follow_what_the_figures_are(indicators: list[IndicatorRow]) -> None:
+    for row in indicators:
+        assert row.kind in ref.KINDS, row.code
+        if row.value_type == "percent" or "/100" in row.unit_vi:
+            assert row.kind == "rate", row.code  # changes in points, never in per cent
+        if row.kind == "denominator":
+            # A count that only sizes a rate: no better or worse, nothing to rank.
+            assert row.direction == "none" and not row.is_derived, row.code
+    kinds = {row.code: row.kind for row in indicators}
+    assert kinds["BC_TONG_XA"] == "denominator"  # communes: the 2025 reform made them fewer
+    assert kinds["CDS_CHI_SO_DTI"] == kinds["CDS_XEP_HANG_DTI"] == "index"
+    assert kinds["CDS_DAN_SO"] == "amount"  # population growth in per cent is a figure
+
+
 def test_names_and_descriptions_in_both_languages(indicators: list[IndicatorRow]) -> None:
     vietnamese = re.compile(
         r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]"
@@ -476,15 +490,16 @@ def test_bad_header_is_refused(tmp_path: Path) -> None:
 
 def test_bad_indicator_cells_are_refused(tmp_path: Path) -> None:
     header = (
-        "code,name_vi,name_en,unit_vi,unit_en,sector,value_type,agg_units,agg_time,direction,"
-        "decimals,periodicity,levels,formula,min_value,max_value,plan_target,"
+        "code,name_vi,name_en,unit_vi,unit_en,sector,value_type,kind,agg_units,agg_time,"
+        "direction,decimals,periodicity,levels,formula,min_value,max_value,plan_target,"
         "description_vi,description_en,source_vi,source_en"
     )
-    good = ("A_B,Tên,Name,hộ,households,postal,integer,sum,last,up,0,year,commune,,0,,0,Mô tả.,"
-            "Text.,Sở Nội vụ,Department of Home Affairs")
+    good = ("A_B,Tên,Name,hộ,households,postal,integer,amount,sum,last,up,0,year,commune,,0,,0,"
+            "Mô tả.,Text.,Sở Nội vụ,Department of Home Affairs")
     assert ref.read_indicators(write(tmp_path / "ok.csv", f"{header}\n{good}\n"))[0].code == "A_B"
     cases = {
         "value_type": good.replace("integer", "count"),
+        "kind": good.replace(",amount,", ",size,"),
         "levels": good.replace("commune", "village"),
         "decimals": good.replace(",0,year", ",5,year"),
         "source_vi": good.replace("Sở Nội vụ", ""),

@@ -155,6 +155,28 @@ def test_other_pages_render(page: Any, demo_server: Server) -> None:
     shoot(page, demo_server, "wall")
 
 
+def test_figures_a_leader_can_read_aloud(page: Any, demo_server: Server) -> None:
+    # The running year is named for its months; a rate changes in points; where the
+    # merged province's history lacks Yên Bái, the change says why it is not given.
+    page.goto(demo_server.url + "/")
+    tiles = page.locator(".kpi")
+    periods = {tiles.nth(i).locator(".kpi-period").inner_text() for i in range(tiles.count())}
+    assert not any(p == "Năm 2026" for p in periods)
+    text = page.locator(".kpis").inner_text()
+    assert "điểm %" in text or "không so sánh được" in text
+    page.goto(f"{demo_server.url}/indicators/CNTT_TY_LE_HO_SO_TRUC_TUYEN?period=2025")
+    table = page.locator("#unit-table").inner_text()
+    assert "không so sánh được" in table
+    # Departments are ranked among departments, communes among communes.
+    ranks = {tuple(cell.strip() for cell in line.split("\t")[:2])
+             for line in table.splitlines() if "\t" in line}
+    outs = {name.startswith("Sở "): int(rank.split("/")[1]) for rank, name in ranks
+            if "/" in rank}
+    assert outs[True] < 20 < outs[False]
+    page.locator(".big-figure").scroll_into_view_if_needed()
+    shoot(page, demo_server, "indicator-no-comparison", full=True)
+
+
 def test_the_api_documentation_works_offline(page: Any, demo_server: Server) -> None:
     # Every request must stay on the server (the fixture fails on any other) and the
     # strict policy must hold: Swagger UI comes from the installed package.

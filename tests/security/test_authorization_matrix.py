@@ -80,6 +80,10 @@ NEW_CLIENT = {"username": "matrix.client2", "roles": ["officer"], "units": ["082
               "units_as_of": "2025-01-01"}
 
 
+INFERENCE: list[dict[str, Any]] = [{"share_of_parent": True}, {"rank": True},
+                                   {"hierarchy": "mapped", "compare": True}]
+
+
 @dataclass(frozen=True)
 class Case:
     path: str
@@ -104,7 +108,10 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("GET", "/api/v1/indicators"): [Case("/api/v1/indicators", ALL)],
     ("GET", "/api/v1/indicators/{code}"): [Case("/api/v1/indicators/VT_TRAM_5G", SIGNED_IN)],
     ("PUT", "/api/v1/indicators/{code}/visibility"): [
-        Case("/api/v1/indicators/VT_TRAM_5G/visibility", ADMIN, json={"public": False})],
+        Case("/api/v1/indicators/VT_TRAM_5G/visibility", ADMIN, json={"public": False}),
+        # Publishing a rate over private parts needs the administrator's confirmation.
+        Case("/api/v1/indicators/VT_TY_LE_BTS_DUNG_CHUNG/visibility", ADMIN,
+             json={"public": True, "discloses_parts": True})],
     ("GET", "/api/v1/datavalues"): [
         Case("/api/v1/datavalues", READERS,
              params={"unit": "02683", "indicator": "VT_TRAM_5G"})],
@@ -126,13 +133,24 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("POST", "/api/v1/analytics"): [
         Case("/api/v1/analytics", READERS, json={"indicators": ["VT_TRAM_5G"],
                                                  "units": ["082"], "periods": ["2024"],
-                                                 "as_of": "2024-12-31"})],
+                                                 "as_of": "2024-12-31"}),
+        # Inference: a share, a rank and mapped history are asked of the same unit; what
+        # they would reveal beyond the asker's units is checked in test_inference_paths.
+        *(Case("/api/v1/analytics", READERS, json={
+            "indicators": ["VT_TRAM_5G"], "units": ["082"], "periods": ["2024-03"],
+            "as_of": "2024-12-31", **option}) for option in INFERENCE)],
     ("GET", "/api/v1/analytics"): [
         Case("/api/v1/analytics", READERS, params={
-            "indicator": "VT_TRAM_5G", "unit": "082", "period": "2024", "as_of": "2024-12-31"})],
+            "indicator": "VT_TRAM_5G", "unit": "082", "period": "2024", "as_of": "2024-12-31"}),
+        *(Case("/api/v1/analytics", READERS, params={
+            "indicator": "VT_TRAM_5G", "unit": "082", "period": "2024-03",
+            "as_of": "2024-12-31", **option}) for option in INFERENCE)],
     ("GET", "/api/v1/analytics.{fmt}"): [
         Case("/api/v1/analytics.csv", READERS, params={
-            "indicator": "VT_TRAM_5G", "unit": "082", "period": "2024", "as_of": "2024-12-31"})],
+            "indicator": "VT_TRAM_5G", "unit": "082", "period": "2024", "as_of": "2024-12-31"}),
+        Case("/api/v1/analytics.xlsx", READERS, params={
+            "indicator": "VT_TRAM_5G", "unit": "082", "period": "2024-03",
+            "as_of": "2024-12-31", "share_of_parent": True, "rank": True})],
     ("POST", "/api/v1/auth/login"): [
         Case("/api/v1/auth/login", ALL, json={"username": "matrix.target",
                                               "password": "a long enough test passphrase"})],
@@ -615,3 +633,20 @@ def test_each_role_is_allowed_or_denied_as_designed(
                            query=AuditQuery(action="authz.denied", limit=1000))
     assert len(denied) > 50  # every refusal is in the audit log
     assert {e.actor for e in denied} >= {"anonymous", accounts["foreign"].username}
+
+
+def test_inference_paths_reveal_nothing_beyond_the_askers_units(
+        world: tuple[TestClient, dict[str, Any]]) -> None:
+    """Bát Xát's share of the province and its rank among districts would reveal the
+    province's total and the other districts' order: told to those who may read them."""
+    client, accounts = world
+    asked = {"indicators": ["VT_TRAM_5G"], "units": ["082"], "periods": ["2024-03"],
+             "as_of": "2024-12-31", "share_of_parent": True, "rank": True}
+    for who in sorted(READERS):
+        r = client.post("/api/v1/analytics", json=asked, headers=accounts[who].headers)
+        assert r.status_code == 200, (who, r.text)
+        [record] = [dict(zip(r.json()["columns"], row, strict=True)) for row in r.json()["rows"]]
+        assert record["value"] == 3
+        reaches_province = who in ("admin", "leader")
+        assert (record["share_of_parent"] is not None) is reaches_province, who
+        assert (record["rank"] is not None) is reaches_province, who

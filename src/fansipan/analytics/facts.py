@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -56,3 +57,7 @@ def pack(inds: list[int], units: list[int]) -> list[int]:
 
 def ints(table: pa.Table, column: str) -> list[int]:
     return [int(x) for x in table.column(column).to_pylist() if x is not None]
+
+
+def dates(table: pa.Table, column: str) -> list[date]:
+    return [d for d in table.column(column).to_pylist() if isinstance(d, date)]

@@ -1,4 +1,5 @@
-"""Every statement the engine runs, in SQL that DuckDB and Spark SQL both accept.
+"""Every statement the engine runs, in SQL that DuckDB and Spark SQL both accept
+(ClickHouse's spelling of the same statements is in `analytics.clickhouse_sql`).
 
 Stored tables:
   facts(ind, unit, ptype, pstart, pend, value, n, chg, est)  one row per key, as last
@@ -16,6 +17,8 @@ Per-query inputs:
   req(pid, rstart, rend, rtype)  the periods asked for
   tgt(anc)  the units asked for
   inds(ind, agg_time, agg_units)  the base indicators asked for, with their rules
+  probes(key, ind, unit, a, b, s)  is there data of `ind` at `unit` or a unit ever below
+      it, for a period ending from `a` to `b` and starting on or after `s`?
 """
 
 from __future__ import annotations
@@ -174,7 +177,13 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool 
         JOIN inds d ON d.ind = i.ind
         GROUP BY i.ind, i.unit, i.pid, d.agg_time
     ),
-    placed AS (
+    {_over_units(frontier)}"""
+
+
+def _over_units(frontier: str) -> str:
+    """From `timed` (one value per indicator, source unit and period) to the answer:
+    sources combined over units by the unit rule, after `frontier` (shadowing)."""
+    return f"""placed AS (
         SELECT s.anc, t.ind, t.pid, t.unit, t.value, t.est, s.share
         FROM timed t JOIN scope s ON s.src = t.unit
         WHERE t.value IS NOT NULL
@@ -194,6 +203,60 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool 
     FROM frontier f JOIN inds d ON d.ind = f.ind
     GROUP BY f.ind, f.anc, f.pid, d.agg_units
     """
+
+
+_NO_SHADOW = """
+    frontier AS (SELECT * FROM placed)"""
+
+
+def cells_by_moved_totals(roll: str, succ: str, *, with_delta: bool) -> str:
+    """`cells_by_scan` for history mapped into today's units, for indicators that add up
+    or keep their last value over time, whose values are all of one period type and
+    never at two levels of one branch.
+
+    Such figures can be combined over time at each original unit first and moved onto
+    its successor after: a sum is the sum of the parts' sums (each scaled by its share);
+    a last value is the successor's latest month, and only the parts whose own latest
+    month it is had a value then. So a national scan groups each unit's months once
+    instead of moving every monthly value onto its successor and grouping them again.
+    """
+    sources = f"SELECT m.src FROM {succ} m JOIN scope s ON s.src = m.succ"
+    return f"""
+    WITH scope AS (
+        SELECT r.anc, r.src, r.share FROM {roll} r JOIN tgt t ON t.anc = r.anc
+    ),
+    cur AS ({_current(with_delta, sources)}),
+    own AS (
+        SELECT c.ind, c.unit, r.pid, SUM(c.value) AS total, MAX(c.pstart) AS latest,
+               arg_max(c.value, c.pstart) AS last_value, MAX(c.est) AS any_est,
+               arg_max(c.est, c.pstart) AS last_est
+        FROM cur c JOIN req r ON c.pstart >= r.rstart AND c.pend <= r.rend
+        GROUP BY c.ind, c.unit, r.pid
+    ),
+    moved AS (
+        SELECT o.ind, m.succ AS unit, o.pid, o.total * m.share AS total, o.latest,
+               o.last_value * m.share AS last_value, o.any_est, o.last_est
+        FROM own o JOIN {succ} m ON m.src = o.unit
+        JOIN (SELECT DISTINCT src FROM scope) s ON s.src = m.succ
+    ),
+    latest AS (SELECT ind, unit, pid, MAX(latest) AS latest FROM moved
+               GROUP BY ind, unit, pid),
+    timed AS (
+        SELECT m.ind, m.unit, m.pid,
+            CASE d.agg_time
+                WHEN 'sum' THEN SUM(m.total)
+                ELSE SUM(CASE WHEN m.latest = l.latest THEN m.last_value END)
+            END AS value,
+            CASE d.agg_time
+                WHEN 'sum' THEN MAX(m.any_est)
+                ELSE MAX(CASE WHEN m.latest = l.latest THEN m.last_est END)
+            END AS est
+        FROM moved m
+        JOIN latest l ON l.ind = m.ind AND l.unit = m.unit AND l.pid = m.pid
+        JOIN inds d ON d.ind = m.ind
+        GROUP BY m.ind, m.unit, m.pid, d.agg_time
+    ),
+    {_over_units(_NO_SHADOW)}"""
 
 
 def cube_sources(roll: str, month_type: int) -> str:
@@ -265,3 +328,65 @@ def layered_indicators() -> str:
 
 def non_month_indicators(month_type: int) -> str:
     return f"SELECT DISTINCT ind FROM {ALL_FACTS} x WHERE ptype <> {month_type}"
+
+
+def latest_ends(where: str = "") -> str:
+    """The end of the latest period with a current value, per indicator."""
+    return f"""
+        SELECT ind, MAX(pend) AS pend FROM (
+            SELECT ind, pend FROM {ALL_FACTS} x {where}
+            GROUP BY ind, unit, ptype, pstart, pend HAVING SUM(n) > 0
+        ) t GROUP BY ind
+    """
+
+
+def latest_ends_compacted() -> str:
+    """The same over `facts` alone, right after a compaction (every row is current)."""
+    return "SELECT ind, MAX(pend) AS pend FROM facts GROUP BY ind"
+
+
+def data_present(*, with_delta: bool) -> str:
+    """The probes that find a current value at their unit or a unit ever below it.
+
+    Only the facts of the probed indicators, units and dates are read (`inds` and `req`
+    bound them), and retractions are netted only for keys touched since compaction.
+    """
+    current = _current(with_delta, "SELECT src FROM below")
+    return f"""
+    WITH below AS (
+        SELECT a.anc, a.src FROM above a WHERE a.anc IN (SELECT unit FROM probes)
+        UNION ALL SELECT DISTINCT unit AS anc, unit AS src FROM probes
+    ),
+    f AS ({current})
+    SELECT DISTINCT p.key FROM probes p
+    JOIN below r ON r.anc = p.unit
+    JOIN f ON f.unit = r.src AND f.ind = p.ind AND f.pend >= p.a AND f.pend <= p.b
+          AND f.pstart >= p.s
+    """
+
+
+class Statements:
+    """The statements of one SQL dialect, as the warehouse asks for them.
+
+    This class is DuckDB's (and Spark SQL's); `analytics.clickhouse_sql` overrides
+    what ClickHouse spells differently.
+    """
+
+    all_facts = ALL_FACTS
+    create_facts = staticmethod(create_facts)
+    create_cube = staticmethod(create_cube)
+    cube_from = staticmethod(cube_from)
+    compact_cube = staticmethod(compact_cube)
+    cells_by_scan = staticmethod(cells_by_scan)
+    cube_sources = staticmethod(cube_sources)
+    cells_by_cube = staticmethod(cells_by_cube)
+    layered_indicators = staticmethod(layered_indicators)
+    non_month_indicators = staticmethod(non_month_indicators)
+    cells_by_moved_totals = staticmethod(cells_by_moved_totals)
+    latest_ends = staticmethod(latest_ends)
+    latest_ends_compacted = staticmethod(latest_ends_compacted)
+    data_present = staticmethod(data_present)
+
+    @staticmethod
+    def clear(table: str) -> str:
+        return f"DELETE FROM {table}"

@@ -12,6 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from fansipan.domain.territory import change_days
 from fansipan.domain.units import Hierarchy
 
 _PAIR: list[pa.Field[Any]] = [pa.field("anc", pa.int32()), pa.field("src", pa.int32())]
@@ -21,13 +22,7 @@ LINK_SCHEMA = pa.schema(_PAIR)
 
 def boundaries(h: Hierarchy) -> list[date]:
     """The days on which the tree changes; between two of them it is the same."""
-    days = set()
-    for u in h:
-        if u.valid_from is not None:
-            days.add(u.valid_from)
-        if u.valid_to is not None and u.valid_to < date.max:
-            days.add(date.fromordinal(u.valid_to.toordinal() + 1))
-    return sorted(days)
+    return change_days(h)
 
 
 def epoch_of(h: Hierarchy, on: date, marks: list[date] | None = None) -> date:

@@ -6,14 +6,16 @@ any path is in the very next answer. Nothing is ever updated in place: updates b
 a retraction row and an insertion row, which costs the same at 4M values as at 40M.
 Month rollups of additive indicators (the cube) are maintained the same way.
 
-The fact rows, the shapes of questions and answers, and the grouping of queries into
-plans live beside this module, in `facts`, `cells` and `plans`.
+The fact rows, the shapes of questions and answers, the grouping of queries into
+plans, and what is remembered between answers (cells, probes, latest periods, each
+dropped when its indicator changes) live beside this module, in `facts`, `cells`,
+`plans` and `kept`.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,7 +23,6 @@ import pyarrow as pa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fansipan.analytics import sql
 from fansipan.analytics.cells import (
     Cell,
     IndicatorRule,
@@ -32,7 +33,8 @@ from fansipan.analytics.cells import (
     tgt_table,
 )
 from fansipan.analytics.engine import DuckDBEngine, Engine
-from fansipan.analytics.facts import FACT_SCHEMA, FactRows, ints, pack
+from fansipan.analytics.facts import FACT_SCHEMA, FactRows, dates, ints, pack
+from fansipan.analytics.kept import KeptCells, KeptProbes, Latest, Probe
 from fansipan.analytics.plans import Plan, merge_scans, rectangles
 from fansipan.analytics.trees import (
     boundaries,
@@ -54,6 +56,7 @@ __all__ = [
     "FactRows",
     "IndicatorRule",
     "Plan",
+    "Probe",
     "Span",
     "Warehouse",
     "ints",
@@ -62,6 +65,16 @@ __all__ = [
 MONTH = PeriodType.MONTH.rank
 _LOAD_CHUNK = 200_000
 _ESTIMATE = "estimate"  # domain.estimates.ValueStatus.ESTIMATE, as the store writes it
+_MOVABLE = (Aggregation.SUM, Aggregation.LAST)
+
+
+def _by_movability(rules: Sequence[IndicatorRule], mapped: bool) -> list[list[IndicatorRule]]:
+    """Mapped scans: the rules combined over time before moving, then the others."""
+    if not mapped:
+        return [list(rules)] if rules else []
+    movable = [r for r in rules if r.agg_time in _MOVABLE]
+    rest = [r for r in rules if r.agg_time not in _MOVABLE]
+    return [g for g in (movable, rest) if g]
 
 
 @dataclass
@@ -75,12 +88,17 @@ class Warehouse:
     """One per process: the columnar copy of the store's values, plus the cube."""
 
     def __init__(self, engine: Engine | None = None, *, compact_ratio: float = 0.25,
-                 use_cube: bool = True) -> None:
+                 use_cube: bool = True, move_totals: bool = True) -> None:
         self.engine: Engine = engine or DuckDBEngine()
+        self.sql = self.engine.statements
         self.use_cube = use_cube
-        self.engine.execute(sql.create_facts("facts"))
-        self.engine.execute(sql.create_facts("delta"))
-        self.engine.execute(sql.create_cube())
+        # Mapped sums and last values combined over time before they are moved onto
+        # successors (sql.cells_by_moved_totals); off only to test it against the scan.
+        self.move_totals = move_totals
+        self.engine.execute(self.sql.create_facts("facts"))
+        if self.engine.keeps_delta:
+            self.engine.execute(self.sql.create_facts("delta"))
+        self.engine.execute(self.sql.create_cube())
         self.last_change = -1  # -1: nothing loaded yet
         self.base_rows = 0
         self.appended_rows = 0
@@ -98,6 +116,10 @@ class Warehouse:
         self._pairs: set[int] = set()
         self._layered: set[int] | None = None  # None: to be worked out again
         self._counter = 0
+        # Cells, probes and latest periods worked out before (analytics.kept).
+        self._kept = KeptCells()
+        self._probes = KeptProbes()
+        self._latest = Latest()
 
     # -- keeping current ---------------------------------------------------------
 
@@ -136,16 +158,17 @@ class Warehouse:
     def load_facts(self, facts: pa.Table, *, last_change: int) -> None:
         """Replace everything with `facts` (also how benchmarks load big synthetic sets)."""
         with self._lock:
-            self.engine.create("facts", facts.cast(FACT_SCHEMA))
-            self.engine.execute("DELETE FROM delta")
-            self.engine.execute(sql.compact_facts())
+            self.engine.load_facts(facts.cast(FACT_SCHEMA))
             self.base_rows = facts.num_rows
             self.appended_rows = 0
             self.last_change = last_change
             self._cube_date = None
             self._layered = None
             self._coarser = None
-            pairs = self.engine.query("SELECT DISTINCT ind, unit FROM facts")
+            self._latest.reset()
+            self._kept.clear()
+            self._probes.clear()
+            pairs = self.engine.query(f"SELECT DISTINCT ind, unit FROM {self.sql.all_facts} x")
             self._pairs = set(pack(ints(pairs, "ind"), ints(pairs, "unit")))
 
     def _absorb(self, session: Session) -> int:
@@ -172,7 +195,7 @@ class Warehouse:
     def append_facts(self, rows: pa.Table, *, last_change: int) -> None:
         """Append already-built fact rows (insertions and retractions)."""
         with self._lock:
-            self.engine.append("delta", rows)
+            self.engine.absorb_facts(rows)
             self.appended_rows += rows.num_rows
             self.last_change = max(self.last_change, last_change)
             new_pairs = set(pack(ints(rows, "ind"), ints(rows, "unit"))) - self._pairs
@@ -182,44 +205,107 @@ class Warehouse:
             if self._coarser is not None:
                 self._coarser |= {i for i, t in zip(ints(rows, "ind"), ints(rows, "ptype"),
                                                      strict=True) if t != MONTH}
+            changed = ints(rows, "ind")
+            self._latest.note(changed, dates(rows, "pend"), ints(rows, "n"))
+            self._kept.forget(set(changed))
+            self._probes.forget(set(changed))
             if self._cube_date is not None and self._trees is not None:
                 if any(pair >> 32 in self._cube_inds for pair in new_pairs):
                     self._cube_date = None  # new places of data: layering may have changed
                 else:
                     roll = self._trees.names[("mapped", self._cube_date)]
-                    delta = self.engine.query(sql.cube_from("newrows", roll, MONTH),
+                    delta = self.engine.query(self.sql.cube_from("newrows", roll, MONTH),
                                               {"newrows": rows})
                     self.engine.append("cube", delta)
             if self.appended_rows > self.compact_ratio * max(self.base_rows, 1):
                 self.compact()
 
+    def forget_answers(self) -> None:
+        """Drop every kept cell and probe (benchmarks measure a first view with it)."""
+        with self._lock:
+            self._kept.clear()
+            self._probes.clear()
+
+    def latest(self) -> dict[int, date]:
+        """The end of each indicator's latest period with a value (of any unit)."""
+        with self._lock:
+            latest = self._latest
+            if latest.ends is None:
+                query = (self.sql.latest_ends_compacted() if self.appended_rows == 0
+                         else self.sql.latest_ends())
+                table = self.engine.query(query)
+                latest.ends = dict(zip(ints(table, "ind"), dates(table, "pend"), strict=True))
+                latest.stale = set()
+            elif latest.stale:
+                stale = sorted(latest.stale)
+                table = self.engine.query(self.sql.latest_ends(
+                    f"WHERE ind IN ({', '.join(str(i) for i in stale)})"))
+                for ind in stale:
+                    latest.ends.pop(ind, None)
+                latest.ends.update(zip(ints(table, "ind"), dates(table, "pend"), strict=True))
+                latest.stale = set()
+            return dict(latest.ends)
+
+    def present(self, *, hierarchy: Hierarchy, fingerprint: tuple[object, ...],
+                probes: Sequence[Probe]) -> set[Probe]:
+        """The probes that find data; answers are kept until their indicator changes."""
+        with self._lock:
+            todo = self._probes.missing(probes)
+            if todo:
+                self._know_tree(hierarchy, fingerprint)
+                table = pa.table({
+                    "key": pa.array(range(len(todo)), pa.int32()),
+                    "ind": pa.array([p.ind for p in todo], pa.int32()),
+                    "unit": pa.array([p.unit for p in todo], pa.int32()),
+                    "a": pa.array([p.a for p in todo], pa.date32()),
+                    "b": pa.array([p.b for p in todo], pa.date32()),
+                    "s": pa.array([p.s for p in todo], pa.date32()),
+                })
+                bounds = pa.table({
+                    "pid": ["probe"], "rstart": pa.array([min(p.s for p in todo)], pa.date32()),
+                    "rend": pa.array([max(p.b for p in todo)], pa.date32()),
+                    "rtype": pa.array([-2], pa.int8())})
+                inds = pa.table({"ind": pa.array(sorted({p.ind for p in todo}), pa.int32())})
+                answer = self.engine.query(
+                    self.sql.data_present(
+                        with_delta=self.engine.keeps_delta and self.appended_rows > 0),
+                    {"probes": table, "req": bounds, "inds": inds})
+                found = set(ints(answer, "key"))
+                for i, p in enumerate(todo):
+                    self._probes.put(p, i in found)
+            return self._probes.found(probes)
+
     def compact(self) -> None:
         """Fold retractions away; runs when appended rows pass a share of the table."""
         with self._lock:
-            self.engine.execute(sql.compact_facts())
-            self.engine.execute("DELETE FROM delta")
+            self.engine.compact_facts()
             if self._cube_date is not None:
-                self.engine.execute(sql.compact_cube())
-            count = self.engine.query("SELECT COUNT(*) AS n FROM facts")
+                self.engine.execute(self.sql.compact_cube())
+            count = self.engine.query(f"SELECT COUNT(*) AS n FROM {self.sql.all_facts} x")
             self.base_rows = int(count.column("n")[0].as_py())
             self.appended_rows = 0
 
     # -- trees ---------------------------------------------------------------------
 
-    def _tree(self, h: Hierarchy, fingerprint: tuple[object, ...], mode: str, on: date) -> str:
+    def _know_tree(self, h: Hierarchy, fingerprint: tuple[object, ...]) -> _Trees:
+        """The tree tables of this fingerprint, made afresh when the tree changed."""
         if self._trees is None or self._trees.fingerprint != fingerprint:
             self._trees = _Trees(fingerprint=fingerprint, marks=boundaries(h))
             self.engine.create("above", ever_above(h))
             self._cube_date = None
-        key = (mode, epoch_of(h, on, self._trees.marks))
-        name = self._trees.names.get(key)
+        return self._trees
+
+    def _tree(self, h: Hierarchy, fingerprint: tuple[object, ...], mode: str, on: date) -> str:
+        trees = self._know_tree(h, fingerprint)
+        key = (mode, epoch_of(h, on, trees.marks))
+        name = trees.names.get(key)
         if name is None:
             self._counter += 1
             name = f"roll_{mode}_{self._counter}"
             builders = {"mapped": rollup_mapped, "as_of": rollup_as_of, "succ": successor_map}
             table = builders[mode](h, key[1])
             self.engine.create(name, table)
-            self._trees.names[key] = name
+            trees.names[key] = name
         return name
 
     def _ensure_cube(self, h: Hierarchy, fingerprint: tuple[object, ...],
@@ -238,22 +324,23 @@ class Warehouse:
         self.engine.create("cube_ancs", pa.table({"anc": pa.array(sorted(ancs), pa.int32())}))
         self.engine.create("cube_inds", pa.table(
             {"ind": pa.array(sorted(self._cube_inds), pa.int32())}))
-        self.engine.execute("DELETE FROM cube")
-        self.engine.append("cube", self.engine.query(sql.cube_from(sql.ALL_FACTS, roll, MONTH)))
-        self.engine.create("cube_src", self.engine.query(sql.cube_sources(roll, MONTH)))
+        self.engine.execute(self.sql.clear("cube"))
+        self.engine.append("cube", self.engine.query(
+            self.sql.cube_from(self.sql.all_facts, roll, MONTH)))
+        self.engine.create("cube_src", self.engine.query(self.sql.cube_sources(roll, MONTH)))
         self._cube_date = epoch
         self._cube_ancs = ancs
         return roll
 
     def _coarser_now(self) -> set[int]:
         if self._coarser is None:
-            table = self.engine.query(sql.non_month_indicators(MONTH))
+            table = self.engine.query(self.sql.non_month_indicators(MONTH))
             self._coarser = set(ints(table, "ind"))
         return self._coarser
 
     def _layered_now(self) -> set[int]:
         if self._layered is None:
-            self._layered = set(ints(self.engine.query(sql.layered_indicators()), "ind"))
+            self._layered = set(ints(self.engine.query(self.sql.layered_indicators()), "ind"))
         return self._layered
 
     # -- answers -------------------------------------------------------------------
@@ -270,26 +357,50 @@ class Warehouse:
         mapped: bool,
         on: date | None,
         today: date,
+        needs: Mapping[int, Sequence[Span]] | None = None,
     ) -> list[Cell]:
-        """Values for every requested (indicator, unit, period) that has data."""
+        """Values for every requested (indicator, unit, period) that has data; with
+        `needs`, only each indicator's own periods are sure to be there.
+
+        Cells worked out before, by this question or another, and whose indicator has
+        not changed since, are not worked out again.
+        """
+        context = (fingerprint, mapped, on, today)
         with self._lock:
+            kept, rules = self._kept.split(context, rules, unit_ids, periods, needs)
+            if not rules:
+                return kept
+            asked_at = self.last_change
             cube_plans, scan_plans, roll_of = self._plan(
                 hierarchy, fingerprint, rules, all_rules, unit_ids, periods, mapped, on, today)
+        out = self._run(rules, periods, cube_plans, scan_plans, roll_of)
+        with self._lock:
+            if self.last_change == asked_at:  # nothing landed meanwhile
+                self._kept.put(context, rules, unit_ids, periods, out)
+        return kept + out
+
+    def _run(self, rules: Sequence[IndicatorRule], periods: Sequence[Span],
+             cube_plans: list[Plan], scan_plans: list[Plan],
+             roll_of: Callable[[list[Span]], dict[str, list[Span]]]) -> list[Cell]:
         out: list[Cell] = []
-        unsure: dict[int, tuple[set[int], dict[str, Span]]] = {}
         spans = {p.id: p for p in periods}
+        unsure_inds: set[int] = set()
+        unsure_units: set[int] = set()
+        unsure_spans: dict[str, Span] = {}
         for query, inputs in cube_plans:
             for cell, sure in read_cells(self.engine.query(query, inputs)):
                 if sure:
                     out.append(cell)
                 else:
-                    units, ps = unsure.setdefault(cell.ind, (set(), {}))
-                    units.add(cell.unit)
-                    ps[cell.pid] = spans[cell.pid]
-        by_id = {r.id: r for r in rules}
-        for ind, (units, ps) in unsure.items():
-            for roll, group in roll_of(list(ps.values())).items():
-                scan_plans.append(self._scan(roll, [by_id[ind]], group, sorted(units)))
+                    unsure_inds.add(cell.ind)
+                    unsure_units.add(cell.unit)
+                    unsure_spans[cell.pid] = spans[cell.pid]
+        if unsure_inds:
+            # The cells the cube cannot be sure of, scanned together.
+            unsure = [r for r in rules if r.id in unsure_inds]
+            for roll, group in roll_of(list(unsure_spans.values())).items():
+                for part in _by_movability(unsure, "|" in roll):
+                    scan_plans.append(self._scan(roll, part, group, sorted(unsure_units)))
         for query, inputs in merge_scans(scan_plans):
             out.extend(cell for cell, _ in read_cells(self.engine.query(query, inputs)))
         return out
@@ -299,8 +410,13 @@ class Warehouse:
         shadow = any(r.id in self._layered_now() for r in rules)
         one_grain = not any(r.id in self._coarser_now() for r in rules)
         tree, _, succ = roll.partition("|")
-        query = sql.cells_by_scan(tree, with_delta=self.appended_rows > 0, shadow=shadow,
-                                  one_grain=one_grain, succ=succ or None)
+        with_delta = self.engine.keeps_delta and self.appended_rows > 0
+        if succ and one_grain and not shadow and self.move_totals and all(
+                r.agg_time in _MOVABLE for r in rules):
+            query = self.sql.cells_by_moved_totals(tree, succ, with_delta=with_delta)
+        else:
+            query = self.sql.cells_by_scan(tree, with_delta=with_delta, shadow=shadow,
+                                           one_grain=one_grain, succ=succ or None)
         return query, {
             "req": req_table(periods), "tgt": tgt_table(unit_ids), "inds": inds_table(rules),
         }
@@ -357,18 +473,22 @@ class Warehouse:
             ]
             cube_cells = {(r.id, p.id) for r, p in served}
             for group_rules, group_periods in rectangles(served):
-                cube_plans.append((sql.cells_by_cube(), {
+                cube_plans.append((self.sql.cells_by_cube(), {
                     "req": req_table(group_periods), "tgt": tgt_table(cube_units),
                     "inds": inds_table(group_rules),
                 }))
         scan_plans: list[Plan] = []
         rest_units = [u for u in unit_ids if u not in set(cube_units)]
         for roll, ps in roll_of(list(periods)).items():
-            for r in rules:
-                todo_all = [p for p in ps if (r.id, p.id) not in cube_cells]
-                todo_rest = [p for p in ps if (r.id, p.id) in cube_cells]
-                if todo_all:
-                    scan_plans.append(self._scan(roll, [r], todo_all, unit_ids))
-                if todo_rest and rest_units:
-                    scan_plans.append(self._scan(roll, [r], todo_rest, rest_units))
+            # One scan for every indicator and period the cube leaves over: each query
+            # costs milliseconds to plan whatever it reads, and a page asks many. A cell
+            # the cube answers too comes out the same (the property test checks it).
+            left = {(r.id, p.id) for r in rules for p in ps if (r.id, p.id) not in cube_cells}
+            if rest_units:
+                left |= {(r.id, p.id) for r in rules for p in ps if (r.id, p.id) in cube_cells}
+            scan_rules = [r for r in rules if any((r.id, p.id) in left for p in ps)]
+            scan_spans = [p for p in ps if any((r.id, p.id) in left for r in rules)]
+            for group in _by_movability(scan_rules, mapped):
+                if scan_spans:
+                    scan_plans.append(self._scan(roll, group, scan_spans, unit_ids))
         return cube_plans, scan_plans, roll_of

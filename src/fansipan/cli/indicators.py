@@ -59,13 +59,22 @@ def indicators_publish(
     code: Annotated[list[str], typer.Argument(help="Indicator codes.")],
     data_dir: DataDir = None,
     private: Annotated[bool, typer.Option("--private", help="Make them not public.")] = False,
+    confirm_disclosure: Annotated[bool, typer.Option(
+        "--confirm-disclosure",
+        help="For a derived indicator whose parts are not public: confirm that publishing "
+             "it discloses them (a rate and one part give the other).")] = False,
 ) -> None:
-    """Mark indicators public (anyone may read their values) or, with --private, not."""
+    """Mark indicators public (anyone may read their values) or, with --private, not.
+
+    A derived indicator whose parts are not public is refused unless
+    --confirm-disclosure says that publishing it may disclose them.
+    """
     from fansipan.services.warehouse.indicators import IndicatorVisibility, set_visibility
 
     with open_session(settings_from(data_dir)) as session:
         for c in code:
             set_visibility(session=session, principal=cli_principal(), code=c,
-                           data=IndicatorVisibility(public=not private))
+                           data=IndicatorVisibility(public=not private,
+                                                    discloses_parts=confirm_disclosure))
     out.print(_("{count} indicator(s) are now private.", count=len(code)) if private
               else _("{count} indicator(s) are now public.", count=len(code)))

@@ -9,6 +9,7 @@ and sectors) limit the data the permissions reach. Services enforce both; see
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -146,3 +147,16 @@ def parse_roles(names: list[str] | tuple[str, ...] | str) -> frozenset[Role]:
     if isinstance(names, str):
         names = [n for n in names.split("|") if n]
     return frozenset(Role(n) for n in names)
+
+
+def readable_indicators(allowed: Set[str], parts: Mapping[str, Set[str]],
+                        disclosed: Set[str] = frozenset()) -> frozenset[str]:
+    """The indicators of `allowed` that may be read: a derived one only when each of its
+    parts may be read as well, or when an administrator confirmed that showing it
+    discloses them (`disclosed`). A public rate over a private count would otherwise
+    give the count to anyone (population from broadband subscriptions per 100 people).
+    """
+    return frozenset(
+        code for code in allowed
+        if code in disclosed or not (parts.get(code, frozenset()) - allowed)
+    )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from fansipan.domain.formulas import Formula, check_formulas
+from fansipan.domain.formulas import Formula, check_formulas, parse_formula
 from fansipan.domain.periods import PeriodType
 from fansipan.domain.targets import Direction
 from fansipan.errors import FieldError, ValidationError, msg
@@ -16,6 +16,42 @@ class ValueType(StrEnum):
     INTEGER = "integer"
     NUMBER = "number"
     PERCENT = "percent"
+
+
+class Kind(StrEnum):
+    """What a figure is, which decides how it changes and whether units are ranked by it.
+
+    An amount (a count, a flow, a stock, money) changes by a per cent of itself. A rate
+    (a share in per cent, a rate per 100 people) and an index (a score, a position)
+    change in points: 92,1 % to 95,2 % is "+3,1 điểm %", not "+3,4 %". A denominator
+    (a count of units, villages, schools, agencies: what a rate is taken over) only
+    sizes other figures: it gets no change in per cent and units are not ranked by it.
+    """
+
+    AMOUNT = "amount"
+    RATE = "rate"
+    INDEX = "index"
+    DENOMINATOR = "denominator"
+
+    @property
+    def changes_in_percent(self) -> bool:
+        """A change of the figure is also given as a per cent of the earlier value."""
+        return self is Kind.AMOUNT
+
+    @property
+    def changes_in_points(self) -> bool:
+        """A change of the figure is a difference of points of its own unit."""
+        return self in (Kind.RATE, Kind.INDEX)
+
+    @property
+    def is_ranked(self) -> bool:
+        """Units may be ranked by the figure (best first)."""
+        return self is not Kind.DENOMINATOR
+
+
+def default_kind(value_type: ValueType) -> Kind:
+    """The kind an indicator has when its definition does not say: shares are rates."""
+    return Kind.RATE if value_type is ValueType.PERCENT else Kind.AMOUNT
 
 
 class Aggregation(StrEnum):
@@ -38,6 +74,7 @@ class Indicator:
     unit_vi: str = ""
     unit_en: str = ""
     value_type: ValueType = ValueType.NUMBER
+    kind: Kind = Kind.AMOUNT
     agg_units: Aggregation = Aggregation.SUM
     agg_time: Aggregation = Aggregation.SUM
     direction: Direction = Direction.UP
@@ -101,3 +138,24 @@ def check_catalogue(indicators: Iterable[Indicator]) -> dict[str, Formula]:
         raise ValidationError(msg("The indicator catalogue has problems"), errors)
     formulas = {i.code: i.formula for i in items if i.formula is not None}
     return check_formulas(formulas, seen)
+
+
+def parts_of(indicators: Mapping[str, Indicator]) -> dict[str, frozenset[str]]:
+    """Every indicator each derived one is computed from, through derived parts too.
+
+    Reading a derived figure reveals its parts (a rate and one part give the other), so
+    access to it follows theirs; see `fansipan.domain.access.readable_indicators`.
+    """
+    direct = {c: parse_formula(i.formula).references for c, i in indicators.items()
+              if i.formula is not None}
+    out: dict[str, frozenset[str]] = {}
+    for code in direct:
+        found: set[str] = set()
+        todo = list(direct[code])
+        while todo:
+            ref = todo.pop()
+            if ref not in found:
+                found.add(ref)
+                todo.extend(direct.get(ref, ()))
+        out[code] = frozenset(found)
+    return out

@@ -15,7 +15,8 @@ from functools import cached_property
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fansipan.domain.indicators import Aggregation, Indicator, ValueType
+from fansipan.domain.formulas import Formula, parse_formula
+from fansipan.domain.indicators import Aggregation, Indicator, Kind, ValueType, parts_of
 from fansipan.domain.periods import PeriodType
 from fansipan.domain.targets import Direction
 from fansipan.domain.uids import is_uid
@@ -83,6 +84,17 @@ class Catalog:
     @cached_property
     def indicator_codes(self) -> dict[int, str]:
         return {i: c for c, i in self.indicator_ids.items()}
+
+    @cached_property
+    def formulas(self) -> dict[str, Formula]:
+        """The derived indicators' formulas, parsed once per catalogue."""
+        return {c: parse_formula(i.formula) for c, i in self.indicators.items()
+                if i.formula is not None}
+
+    @cached_property
+    def parts(self) -> dict[str, frozenset[str]]:
+        """Each derived indicator's parts, through derived parts too."""
+        return parts_of(self.indicators)
 
     def units_named(self, ref: str, *, field: str = "unit") -> list[Unit]:
         """Every unit a code has named through time, or the one unit a uid names."""
@@ -192,7 +204,7 @@ def indicator_from_row(r: IndicatorRow) -> Indicator:
     return Indicator(
         code=r.code, name_vi=r.name_vi, name_en=r.name_en, sector=r.sector,
         unit_vi=r.unit_vi, unit_en=r.unit_en, value_type=ValueType(r.value_type),
-        agg_units=Aggregation(r.agg_units), agg_time=Aggregation(r.agg_time),
+        kind=Kind(r.kind), agg_units=Aggregation(r.agg_units), agg_time=Aggregation(r.agg_time),
         direction=Direction(r.direction), decimals=r.decimals,
         periodicity=PeriodType(r.periodicity),
         levels=tuple(x for x in r.levels.split("|") if x), formula=r.formula,

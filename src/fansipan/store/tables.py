@@ -101,6 +101,8 @@ class IndicatorRow(Base):
     unit_en: Mapped[str] = mapped_column(String(60), default="")
     sector: Mapped[str] = mapped_column(ForeignKey("sectors.code"))
     value_type: Mapped[str] = mapped_column(String(20))
+    # amount | rate | index | denominator: how a change is told, whether units are ranked.
+    kind: Mapped[str] = mapped_column(String(20), default="amount", server_default="amount")
     agg_units: Mapped[str] = mapped_column(String(20))
     agg_time: Mapped[str] = mapped_column(String(20))
     direction: Mapped[str] = mapped_column(String(10))
@@ -117,6 +119,10 @@ class IndicatorRow(Base):
     source_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Marked by an administrator: anyone, signed in or not, may read its values.
     public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A derived indicator readable although some of its parts are not: an administrator
+    # confirmed that showing it discloses those parts (audited).
+    discloses_parts: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                  server_default=false())
     # The record dataset the indicator is counted from; its values are never entered.
     record_dataset: Mapped[str | None] = mapped_column(String(40))
 

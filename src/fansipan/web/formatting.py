@@ -18,6 +18,9 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 
+from fansipan.domain.indicators import Indicator, Kind
+from fansipan.locale import tr
+
 # Government offices read clock times in Indochina Time.
 LOCAL_ZONE: Final = ZoneInfo("Asia/Ho_Chi_Minh")
 _LOCALES: Final = {"vi": "vi_VN", "en": "en"}
@@ -94,6 +97,24 @@ def signed_percent(value: float | None, lang: str = "vi") -> str:
     if any(c in "123456789" for c in text) and not text.startswith("−"):
         return "+" + text
     return text
+
+
+def change_text(change: float | None, change_pct: float | None, ind: Indicator,
+                lang: str = "vi") -> str:
+    """A change as the figure's kind tells it: `+3,4 %` for an amount, `+3,1 điểm %` for a
+    share in per cent, `+0,05 điểm` for an index, `+2,5 thuê bao/100 dân` for a rate per
+    100, and `−53 xã` for a denominator (never a per cent)."""
+    if change is None:
+        return "—"
+    if ind.kind.changes_in_percent and change_pct is not None:
+        return signed_percent(change_pct, lang)
+    text = signed(change, value_decimals(change, ind.decimals), lang)
+    unit = ind.unit_en if lang == "en" else ind.unit_vi
+    if ind.kind is Kind.RATE and unit.strip() == "%":
+        return tr(lang, "{change} percentage points", change=text)
+    if ind.kind is Kind.INDEX and unit.startswith(("điểm", "point")):
+        return tr(lang, "{change} points", change=text)
+    return f"{text} {unit}".strip()
 
 
 def day(value: date | datetime | None, lang: str = "vi") -> str:

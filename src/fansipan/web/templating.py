@@ -63,6 +63,7 @@ def helpers(lang: str) -> dict[str, Any]:
         "pct": lambda v, d=1: formatting.percent(v, lang, d),
         "signed": lambda v, d=0: formatting.signed(v, d, lang),
         "signed_pct": lambda v: formatting.signed_percent(v, lang),
+        "change_text": lambda c, p, ind: formatting.change_text(c, p, ind, lang),
         "day": lambda v: formatting.day(v, lang),
         "moment": lambda v: formatting.moment(v, lang),
         "trend_class": formatting.trend_class,

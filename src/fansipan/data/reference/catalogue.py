@@ -14,6 +14,7 @@ RECORD_INDICATORS_FILE = "catalogue/record_indicators.csv"
 #: Levels at which indicator values are entered (``levels`` column).
 LEVELS = frozenset({"commune", "district", "province", "agency"})
 VALUE_TYPES = frozenset({"integer", "number", "percent"})
+KINDS = frozenset({"amount", "rate", "index", "denominator"})
 AGG_UNITS = frozenset({"sum", "average", "min", "max", "none"})
 AGG_TIME = frozenset({"sum", "last", "average", "max", "min", "none"})
 DIRECTIONS = frozenset({"up", "down", "none"})
@@ -52,6 +53,7 @@ class IndicatorRow:
     unit_en: str
     sector: str
     value_type: str
+    kind: str
     agg_units: str | None
     agg_time: str | None
     direction: str
@@ -133,6 +135,7 @@ def _indicator(cell: Cells) -> IndicatorRow:
         unit_en=cell.required("unit_en"),
         sector=cell.required("sector"),
         value_type=cell.choice("value_type", VALUE_TYPES),
+        kind=cell.choice("kind", KINDS),
         agg_units=agg_units,
         agg_time=agg_time,
         direction=cell.choice("direction", DIRECTIONS),
@@ -159,6 +162,7 @@ _INDICATOR_COLUMNS = (
     "unit_en",
     "sector",
     "value_type",
+    "kind",
     "agg_units",
     "agg_time",
     "direction",

@@ -17,7 +17,7 @@ EN_MONTHS: Final = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-_ROMAN: Final = ("I", "II", "III", "IV")
+ROMAN: Final = ("I", "II", "III", "IV")
 
 
 def period_label(period: Period, lang: str) -> str:
@@ -32,7 +32,7 @@ def period_label(period: Period, lang: str) -> str:
             return f"6 tháng {'đầu' if i == 1 else 'cuối'} năm {y}"
         return f"{'Jan–Jun' if i == 1 else 'Jul–Dec'} {y}"
     if period.type is PeriodType.QUARTER:
-        return f"Quý {_ROMAN[i - 1]}/{y}" if vi else f"Q{i} {y}"
+        return f"Quý {ROMAN[i - 1]}/{y}" if vi else f"Q{i} {y}"
     if period.type is PeriodType.MONTH:
         return f"Tháng {i}/{y}" if vi else f"{EN_MONTHS[i - 1]} {y}"
     if period.type is PeriodType.WEEK:

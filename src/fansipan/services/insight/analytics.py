@@ -4,6 +4,12 @@ The one place every other part (API, targets, dashboard, reports, exports) asks
 "what, where, when". Derived indicators are computed from their aggregated parts
 (a rate of sums). Options add year-to-date cumulatives, the same period last year,
 the share of the parent unit and the rank among sibling units.
+
+The rules every answer follows, whoever asks: a period the data covers only in part is
+named and compared for the months it covers (`spans`); a change is told only between
+figures of the same territory (`coverage`), in points for rates and indices and with
+no per cent for denominators (`comparisons`); and an answer tells nothing its asker
+could not read directly (`disclosure`).
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from fansipan.analytics.warehouse import Warehouse
+from fansipan.analytics.warehouse import Span, Warehouse
 from fansipan.domain.access import Permission, Principal
-from fansipan.domain.periods import cumulative_label
+from fansipan.domain.indicators import Indicator, Kind
+from fansipan.domain.periods import Period, cumulative_label
+from fansipan.domain.units import Unit
 from fansipan.errors import (
     FieldError,
     PermissionDenied,
@@ -33,24 +41,35 @@ from fansipan.services.insight.answers import (
     AnswerRow,
     CellValue,
     IndicatorMeta,
+    Note,
+    PartialMeta,
     PeriodMeta,
     UnitMeta,
     labelled_table,
+    period_label,
+    reason_text,
 )
 from fansipan.services.insight.asks import (
     Ask,
     resolve_ask,
 )
 from fansipan.services.insight.comparisons import (
+    Values,
     add_last_year,
     add_rank,
     add_share,
+    families_of,
+    parents_of,
     places_of,
     values_of,
 )
+from fansipan.services.insight.coverage import OUTSIDE_SCOPE, Likeness, Pair, Verdict
+from fansipan.services.insight.disclosure import Disclosure
+from fansipan.services.insight.spans import Stretch, stretches_of
 from fansipan.services.trust.access import Scope, data_scope, require
 
-__all__ = ["AnalyticsRequest", "AnalyticsResult", "CellValue", "labelled_table", "run_analytics"]
+__all__ = ["AnalyticsRequest", "AnalyticsResult", "CellValue", "labelled_table",
+           "period_label", "reason_text", "run_analytics"]
 
 
 def run_analytics(
@@ -76,7 +95,7 @@ def run_analytics(
     ask = resolve_ask(catalog, request, today, user_units)
     _check_scope(catalog, scope, ask)
     with _no_collection_pauses():
-        return _answer(catalog, warehouse, ask, request, today)
+        return _answer(catalog, warehouse, ask, request, today, scope)
 
 
 @contextmanager
@@ -97,31 +116,118 @@ def _no_collection_pauses() -> Iterator[None]:
 
 
 def _answer(catalog: Catalog, warehouse: Warehouse, ask: Ask, request: AnalyticsRequest,
-            today: date) -> AnalyticsResult:
-    values = values_of(catalog, warehouse, ask, request, today, ask.spans)
+            today: date, scope: Scope) -> AnalyticsResult:
+    plan = stretches_of(catalog, warehouse.latest(), ask, request.cumulative, today)
+    periods = {ask.spans[p.id].id: p.id for p in ask.periods}  # answer id → asked period
+    mapped = request.hierarchy == "mapped"
+    disclosure = Disclosure(catalog, scope, mapped=mapped, on=request.as_of or today)
+    parents = parents_of(catalog, ask.units, ask.tree_date) if request.share_of_parent else {}
+    parent_of, families = (families_of(catalog, ask.units, ask.tree_date) if request.rank
+                           else ({}, {}))
+    extra = [p for p in parents.values() if p is not None]
+    extra += [u for family in families.values() for u in family]
+    values = _engine_values(catalog, warehouse, ask, request, today, plan,
+                            [*ask.units, *extra])
     rows: list[AnswerRow] = []
-    span_ids = [ask.spans[p.id].id for p in ask.periods]
-    units = [(u.id, u.code, catalog.uid_of(u)) for u in ask.units]
+    notes: list[Note] = []
+    units = [(u, catalog.uid_of(u)) for u in ask.units]
     for ind in ask.indicators:
         places = places_of(ind)
         code = ind.code
-        for unit_id, unit_code, uid in units:
-            for span_id in span_ids:
-                found = values.get((code, unit_id, span_id))
+        for unit, uid in units:
+            for p in ask.periods:
+                span = plan[code][p.id].span
+                found = values.get((code, unit.id, span.id))
                 if found is None or found[0] is None:
                     continue
-                rows.append(AnswerRow(code, unit_code, uid, span_id, round(found[0], places),
+                hidden = disclosure.hidden_sources(unit, span)
+                if hidden:
+                    notes.append(_note(catalog, code, uid, span.id, "value",
+                                       Verdict(OUTSIDE_SCOPE, tuple(hidden))))
+                    continue
+                rows.append(AnswerRow(code, unit.code, uid, span.id, round(found[0], places),
                                       found[1], found[2]))
+    by_uid = {uid: u for u, uid in units}
+    main = {s.span.id: s.span for stretches in plan.values() for s in stretches.values()}
     if request.compare:
-        add_last_year(catalog, warehouse, ask, request, today, rows)
+        withheld = add_last_year(catalog, rows, values, plan, periods, by_uid, disclosure)
+        for row in withheld:
+            before = plan[row.indicator][periods[row.period]].last_year
+            hidden = disclosure.hidden_sources(by_uid[row.unit_uid], before)
+            notes.append(_note(catalog, row.indicator, row.unit_uid, row.period, "change",
+                               Verdict(OUTSIDE_SCOPE, tuple(hidden))))
+        notes += _unlike(catalog, warehouse, request, today, rows, plan, periods, by_uid,
+                         withheld)
     if request.share_of_parent:
-        add_share(catalog, warehouse, ask, request, today, rows)
+        add_share(catalog, rows, values, parents, main, by_uid, disclosure)
     if request.rank:
-        add_rank(catalog, warehouse, ask, request, today, rows, values)
+        add_rank(catalog, rows, values, parent_of, families, main, by_uid, disclosure)
     # Built without validation: thousands of rows, every one made just above.
     return AnalyticsResult.model_construct(
         columns=list(COLUMNS), rows=[r.as_list() for r in rows],
-        meta=_meta(catalog, ask, request, warehouse))
+        meta=_meta(catalog, ask, request, warehouse, plan, notes))
+
+
+def _engine_values(catalog: Catalog, warehouse: Warehouse, ask: Ask,
+                   request: AnalyticsRequest, today: date, plan: dict[str, dict[str, Stretch]],
+                   units: list[Unit]) -> Values:
+    """Every figure the answer needs, from one engine call: each call is a few queries,
+    and planning them is what costs. A stretch that covers its period in part (eleven
+    months of a year) is asked under an id that names its dates, so it never meets the
+    whole period under one id, and a figure worked out before is found again."""
+    engine: dict[Span, Span] = {}
+    spans_of: dict[str, list[Span]] = {}
+    for code, stretches in plan.items():
+        for s in stretches.values():
+            for span in (s.span, s.last_year) if request.compare else (s.span,):
+                if span not in engine:
+                    engine[span] = span if s.partial is None else Span(
+                        f"{span.id}~{span.start}~{span.end}", span.start, span.end, span.rank)
+                spans_of.setdefault(code, []).append(engine[span])
+    raw = values_of(catalog, warehouse, ask.indicators, units, list(engine.values()), request,
+                    today, spans_of)
+    values: Values = {}
+    for code, stretches in plan.items():
+        for s in stretches.values():
+            for span in (s.span, s.last_year) if request.compare else (s.span,):
+                asked_as = engine[span].id
+                for unit in units:
+                    found = raw.get((code, unit.id, asked_as))
+                    if found is not None:
+                        values[(code, unit.id, span.id)] = found
+    return values
+
+
+def _unlike(catalog: Catalog, warehouse: Warehouse, request: AnalyticsRequest, today: date,
+            rows: list[AnswerRow], plan: dict[str, dict[str, Stretch]],
+            periods: dict[str, str], by_uid: dict[str, Unit],
+            withheld: list[AnswerRow]) -> list[Note]:
+    """Comparisons of figures that do not cover the same territory are taken back."""
+    skip = {id(r) for r in withheld}
+    pairs: dict[Pair, AnswerRow] = {}
+    for row in rows:
+        if id(row) in skip:
+            continue
+        stretch = plan[row.indicator][periods[row.period]]
+        pair = Pair(catalog.indicators[row.indicator], by_uid[row.unit_uid], stretch.span,
+                    stretch.last_year)
+        pairs[pair] = row
+    likeness = Likeness(catalog, warehouse, mapped=request.hierarchy == "mapped",
+                        as_of=request.as_of, today=today)
+    notes: list[Note] = []
+    for pair, verdict in likeness.judge(list(pairs)).items():
+        row = pairs[pair]
+        row.last_year = row.change = row.change_pct = None
+        notes.append(_note(catalog, row.indicator, row.unit_uid, row.period, "change", verdict))
+    return notes
+
+
+def _note(catalog: Catalog, indicator: str, uid: str, period: str, about: str,
+          verdict: Verdict) -> Note:
+    return Note(indicator=indicator, unit_uid=uid, period=period, about=about,
+                reason=verdict.reason,
+                units=[{"code": u.code, "uid": catalog.uid_of(u), "name": u.name}
+                       for u in verdict.units])
 
 
 def _check_scope(catalog: Catalog, scope: Scope, ask: Ask) -> None:
@@ -144,25 +250,51 @@ def _check_scope(catalog: Catalog, scope: Scope, ask: Ask) -> None:
         raise PermissionDenied(msg("Some of what you asked for is outside your account"), errors)
 
 
-def _meta(catalog: Catalog, ask: Ask, request: AnalyticsRequest,
-          warehouse: Warehouse) -> AnalyticsMeta:
+def _meta(catalog: Catalog, ask: Ask, request: AnalyticsRequest, warehouse: Warehouse,
+          plan: dict[str, dict[str, Stretch]], notes: list[Note]) -> AnalyticsMeta:
     h = catalog.hierarchy
     periods: dict[str, PeriodMeta] = {}
+    partial: dict[str, dict[str, PartialMeta]] = {}
     for p in ask.periods:
         span = ask.spans[p.id]
-        vi = cumulative_label(p, "vi") if request.cumulative else p.label("vi")
-        en = cumulative_label(p, "en") if request.cumulative else p.label("en")
-        periods[span.id] = PeriodMeta(label_vi=vi, label_en=en, start=span.start, end=span.end)
+        covers = {(s.span.end, s.label_vi, s.label_en) for s in
+                  (plan[i.code][p.id] for i in ask.indicators) if s.partial is not None}
+        for ind in ask.indicators:
+            s = plan[ind.code][p.id]
+            if s.partial is not None:
+                partial.setdefault(ind.code, {})[span.id] = PartialMeta(
+                    label_vi=s.label_vi, label_en=s.label_en, end=s.span.end)
+        if len(covers) == 1:
+            # Every partial figure covers the same months: the period is named for them.
+            end, vi, en = covers.pop()
+            periods[span.id] = PeriodMeta(label_vi=vi, label_en=en, start=span.start, end=end,
+                                          partial=True)
+        else:
+            periods[span.id] = PeriodMeta(label_vi=_full_label(p, request.cumulative, "vi"),
+                                          label_en=_full_label(p, request.cumulative, "en"),
+                                          start=span.start, end=span.end)
     units = {}
     for u in ask.units:
         parent = h.parent(u.id, ask.tree_date) if u.in_force(ask.tree_date) else None
         units[catalog.uid_of(u)] = UnitMeta(code=u.code, name=u.name, level=u.level.value,
                                             parent=parent.code if parent else None)
+    told = request.compare or request.rank
     return AnalyticsMeta.model_construct(
-        indicators={i.code: IndicatorMeta(name_vi=i.name_vi, name_en=i.name_en,
-                                          unit_vi=i.unit_vi, unit_en=i.unit_en,
-                                          decimals=i.decimals, direction=i.direction.value)
-                    for i in ask.indicators},
+        indicators={i.code: _indicator_meta(i, told) for i in ask.indicators},
         units=units, periods=periods, hierarchy=request.hierarchy,
         as_of=ask.tree_date, last_change=warehouse.last_change,
+        partial=partial or None, notes=notes or None,
     )
+
+
+def _full_label(p: Period, cumulative: bool, lang: str) -> str:
+    return cumulative_label(p, lang) if cumulative else p.label(lang)
+
+
+def _indicator_meta(ind: Indicator, told: bool) -> IndicatorMeta:
+    meta = IndicatorMeta(name_vi=ind.name_vi, name_en=ind.name_en, unit_vi=ind.unit_vi,
+                         unit_en=ind.unit_en, decimals=ind.decimals,
+                         direction=ind.direction.value)
+    if told and ind.kind is not Kind.AMOUNT:
+        meta["kind"] = ind.kind.value
+    return meta

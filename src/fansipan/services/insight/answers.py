@@ -4,12 +4,14 @@ with the names and labels that go beside the codes."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Literal, NotRequired
 
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from fansipan.domain.estimates import ValueStatus
+from fansipan.errors import Message, msg
+from fansipan.locale import say, tr
 
 
 class AnalyticsRequest(BaseModel):
@@ -33,7 +35,10 @@ class AnalyticsRequest(BaseModel):
                                description="Reference date for relative periods")
     cumulative: bool = Field(default=False,
                              description="Year to date: January to each period's end")
-    compare: bool = Field(default=False, description="Add the same period last year")
+    compare: bool = Field(default=False, description=(
+        "Add the same period last year and the change: only where both figures cover the "
+        "same territory (else meta.notes says why), in points for rates and indices, and "
+        "with no per cent for denominators"))
     share_of_parent: bool = False
     rank: bool = Field(default=False, description="Rank among sibling units")
     lang: Literal["vi", "en"] = "vi"
@@ -77,6 +82,9 @@ class IndicatorMeta(TypedDict):
     unit_en: str
     decimals: int
     direction: str
+    # Given with a comparison or a rank when the figure is not an amount: "rate" or
+    # "index" (a change in points, no per cent), "denominator" (no per cent, not ranked).
+    kind: NotRequired[str]
 
 
 class UnitMeta(TypedDict):
@@ -91,6 +99,37 @@ class PeriodMeta(TypedDict):
     label_en: str
     start: date
     end: date
+    # A period the data covers only in part: `end` is the last day covered.
+    partial: NotRequired[bool]
+
+
+class PartialMeta(TypedDict):
+    """How one indicator's figures cover a partial period."""
+
+    label_vi: str
+    label_en: str
+    end: date
+
+
+class NoteUnit(TypedDict):
+    code: str
+    uid: str
+    name: str
+
+
+class Note(TypedDict):
+    """Why a figure or a change is not given."""
+
+    indicator: str
+    unit_uid: str
+    period: str
+    about: str  # "change": no comparison; "value": the figure itself is withheld
+    reason: str  # boundaries_changed | missing_data | no_predecessor | outside_scope
+    units: list[NoteUnit]  # the units without data, or outside the asker's scope
+
+
+def _absent(value: object) -> bool:
+    return not value
 
 
 class AnalyticsMeta(BaseModel):
@@ -100,6 +139,13 @@ class AnalyticsMeta(BaseModel):
     hierarchy: str
     as_of: date | None
     last_change: int
+    # Present only when there is something to say, so other answers stay as they were.
+    partial: dict[str, dict[str, PartialMeta]] | None = Field(
+        default=None, exclude_if=_absent,
+        description="indicator → period → how its figure covers a partial period")
+    notes: list[Note] | None = Field(
+        default=None, exclude_if=_absent,
+        description="Figures and changes not given, and why")
 
 
 class AnalyticsResult(BaseModel):
@@ -137,22 +183,52 @@ LABELLED = {
            "period name", "value", "same period last year", "change", "change (%)",
            "share of parent (%)", "rank", "out of", "figure"),
 }
+NOTE_COLUMN = msg("comparison note")
+REASONS: dict[str, Message] = {
+    "boundaries_changed": msg("not comparable: boundaries changed"),
+    "missing_data": msg("not comparable: no data for {units}"),
+    "no_predecessor": msg("not comparable: a new unit, with no predecessor"),
+    "outside_scope": msg("not comparable: the figures of {units} are outside your account"),
+}
+
+
+def reason_text(note: Note, lang: str) -> str:
+    """A note as a person reads it ("không so sánh được: thiếu số liệu của Tỉnh Yên Bái")."""
+    found = REASONS.get(note["reason"])
+    if found is None:
+        return str(note["reason"])
+    units = ", ".join(u["name"] for u in note["units"])
+    return tr(lang, found.msgid, units=units)
+
+
+def period_label(meta: AnalyticsMeta, indicator: str, period: str, lang: str) -> str:
+    """The name of a figure's period, for a partial period the months it covers."""
+    partial = (meta.partial or {}).get(indicator, {}).get(period)
+    names = partial if partial is not None else meta.periods[period]
+    return names["label_en"] if lang == "en" else names["label_vi"]
 
 
 def labelled_table(result: AnalyticsResult, lang: str) -> tuple[list[str], list[list[CellValue]]]:
-    """The answer with names and labels beside the codes, for CSV and spreadsheets."""
+    """The answer with names and labels beside the codes, for CSV and spreadsheets; with a
+    note column when some change is not given."""
     lang = "en" if lang == "en" else "vi"
     meta = result.meta
+    notes = {(n["indicator"], n["unit_uid"], n["period"]): n for n in meta.notes or ()
+             if n["about"] == "change"}
     out: list[list[CellValue]] = []
     for r in result.records():
         ind = meta.indicators[str(r["indicator"])]
         unit = meta.units[str(r["unit_uid"])]
-        period = meta.periods[str(r["period"])]
-        out.append([
+        line: list[CellValue] = [
             r["indicator"], ind["name_en"] if lang == "en" else ind["name_vi"],
             ind["unit_en"] if lang == "en" else ind["unit_vi"], r["unit"], unit["name"],
-            r["period"], period["label_en"] if lang == "en" else period["label_vi"],
+            r["period"], period_label(meta, str(r["indicator"]), str(r["period"]), lang),
             r["value"], r["last_year"], r["change"], r["change_pct"], r["share_of_parent"],
             r["rank"], r["rank_of"], ValueStatus.of(bool(r["estimate"])).label(lang),
-        ])
-    return list(LABELLED[lang]), out
+        ]
+        if notes:
+            note = notes.get((str(r["indicator"]), str(r["unit_uid"]), str(r["period"])))
+            line.append(reason_text(note, lang) if note else None)
+        out.append(line)
+    columns = list(LABELLED[lang]) + ([say(NOTE_COLUMN, lang)] if notes else [])
+    return columns, out

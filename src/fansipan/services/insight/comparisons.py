@@ -1,27 +1,27 @@
 """Cell values from the engine (derived indicators from their aggregated parts, a rate of
 sums), and what is added beside them: the same period last year, the share of the
-parent, the rank among siblings."""
+parent, the rank among siblings.
+
+A change follows what the figure is: an amount changes by a per cent of itself, a rate
+or an index in points (92,1 % → 95,2 % is +3,1 points, no per cent), a denominator gets
+no per cent and is not ranked.
+"""
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from fansipan.analytics.warehouse import Cell, IndicatorRule, Span, Warehouse
-from fansipan.domain.formulas import Formula, expand, parse_formula
+from fansipan.domain.formulas import Formula, expand
 from fansipan.domain.indicators import Aggregation, Indicator
 from fansipan.domain.targets import Direction
 from fansipan.domain.units import Unit
 from fansipan.services.catalog import Catalog
-from fansipan.services.insight.answers import (
-    AnalyticsRequest,
-    AnswerRow,
-)
-from fansipan.services.insight.asks import (
-    Ask,
-    span_of,
-)
+from fansipan.services.insight.answers import AnalyticsRequest, AnswerRow
+from fansipan.services.insight.disclosure import Disclosure
+from fansipan.services.insight.spans import Stretch
 
 # (indicator, unit id, span) → (value, sources, whether it includes an estimate)
 Values = dict[tuple[str, int, str], tuple[float | None, int, bool]]
@@ -30,41 +30,54 @@ Values = dict[tuple[str, int, str], tuple[float | None, int, bool]]
 def values_of(
     catalog: Catalog,
     warehouse: Warehouse,
-    ask: Ask,
+    indicators: Sequence[Indicator],
+    units: Sequence[Unit],
+    spans: Sequence[Span],
     request: AnalyticsRequest,
     today: date,
-    spans: dict[str, Span],
-    units: Sequence[Unit] | None = None,
+    spans_of: Mapping[str, Sequence[Span]] | None = None,
 ) -> Values:
-    """Cell values for the asked indicators (derived ones from their parts); a derived
-    value made from an estimate is an estimate (domain.estimates)."""
-    formulas = {i.code: parse_formula(i.formula) for i in catalog.indicators.values()
-                if i.formula is not None}
+    """Cell values for the indicators (derived ones from their parts), in one engine call;
+    a derived value made from an estimate is an estimate (domain.estimates).
+
+    `spans_of`: the spans each indicator needs, when not all of `spans`; the engine then
+    works out again only what an indicator needs and has not kept.
+    """
+    formulas = catalog.formulas
     expanded: dict[str, Formula] = {}
     base: dict[str, Indicator] = {}
-    for ind in ask.indicators:
+    for ind in indicators:
         if ind.formula is None:
             base[ind.code] = ind
         else:
             expanded[ind.code] = expand(ind.code, formulas)
             for ref in expanded[ind.code].references:
                 base[ref] = catalog.indicators[ref]
-    unit_list = list(units if units is not None else ask.units)
+    unit_list = list({u.id: u for u in units}.values())
+    span_list = list({s.id: s for s in spans}.values())
     rules = [IndicatorRule.of(catalog.indicator_ids[c], i) for c, i in base.items()]
+    needs: dict[int, list[Span]] | None = None
+    if spans_of is not None:
+        needs = {}
+        for ind in indicators:
+            refs = expanded[ind.code].references if ind.code in expanded else [ind.code]
+            for ref in refs:
+                mine = needs.setdefault(catalog.indicator_ids[ref], [])
+                mine.extend(s for s in spans_of.get(ind.code, spans) if s not in mine)
     all_rules = [IndicatorRule.of(catalog.indicator_ids[c], i)
                  for c, i in catalog.indicators.items() if i.formula is None]
     cells: list[Cell] = warehouse.cells(
         hierarchy=catalog.hierarchy, fingerprint=(catalog.tree_fingerprint,),
         rules=rules, all_rules=all_rules, unit_ids=[u.id for u in unit_list],
-        periods=list(spans.values()), mapped=request.hierarchy == "mapped",
-        on=request.as_of, today=today,
-    ) if rules and unit_list else []
+        periods=span_list, mapped=request.hierarchy == "mapped",
+        on=request.as_of, today=today, needs=needs,
+    ) if rules and unit_list and span_list else []
     codes = catalog.indicator_codes
     out: Values = {(codes[c.ind], c.unit, c.pid): (c.value, c.sources, c.estimate)
                    for c in cells}
     for code, formula in expanded.items():
         for unit in unit_list:
-            for span in spans.values():
+            for span in span_list:
                 parts = {ref: out.get((ref, unit.id, span.id), (None, 0, False))
                          for ref in formula.references}
                 value = formula.evaluate({k: v for k, (v, _, _) in parts.items()})
@@ -75,85 +88,104 @@ def values_of(
     return out
 
 
-def add_last_year(catalog: Catalog, warehouse: Warehouse, ask: Ask,
-                   request: AnalyticsRequest, today: date, rows: list[AnswerRow]) -> None:
-    shifted: dict[str, Span] = {}
-    for p in ask.periods:
-        s = span_of(p.same_period_last_year(), request.cumulative)
-        shifted[ask.spans[p.id].id] = s
-    before = values_of(catalog, warehouse, ask, request, today,
-                     {s.id: s for s in shifted.values()})
-    by_uid = units_by_uid(catalog, ask)
+def add_last_year(catalog: Catalog, rows: list[AnswerRow], values: Values,
+                  plan: Mapping[str, Mapping[str, Stretch]], periods: Mapping[str, str],
+                  by_uid: Mapping[str, Unit], disclosure: Disclosure) -> list[AnswerRow]:
+    """The same stretch a year before, and the change; returns the rows whose earlier
+    figure is withheld from the asker (made of units outside its scope)."""
+    withheld: list[AnswerRow] = []
     for row in rows:
+        ind = catalog.indicators[row.indicator]
+        before = plan[row.indicator][periods[row.period]].last_year
         unit = by_uid[row.unit_uid]
-        prev = before.get((row.indicator, unit.id, shifted[row.period].id))
+        prev = values.get((row.indicator, unit.id, before.id))
         if prev is None or prev[0] is None:
             continue
-        row.last_year = round(prev[0], places_of(catalog.indicators[row.indicator]))
+        if not disclosure.readable(unit, before):
+            withheld.append(row)
+            continue
+        row.last_year = round(prev[0], places_of(ind))
         if row.value is not None:
             row.change = row.value - prev[0]
-            row.change_pct = None if prev[0] == 0 else 100 * row.change / abs(prev[0])
+            if ind.kind.changes_in_percent and prev[0] != 0:
+                row.change_pct = 100 * row.change / abs(prev[0])
+    return withheld
 
 
-def units_by_uid(catalog: Catalog, ask: Ask) -> dict[str, Unit]:
-    return {catalog.uid_of(u): u for u in ask.units}
-
-
-def add_share(catalog: Catalog, warehouse: Warehouse, ask: Ask,
-               request: AnalyticsRequest, today: date, rows: list[AnswerRow]) -> None:
+def parents_of(catalog: Catalog, units: Sequence[Unit], on: date) -> dict[int, Unit | None]:
     h = catalog.hierarchy
-    parents = {u.id: h.parent(u.id, ask.tree_date) for u in ask.units}
-    parent_units = list({p.id: p for p in parents.values() if p}.values())
-    if not parent_units:
-        return
-    above = values_of(catalog, warehouse, ask, request, today, ask.spans, parent_units)
-    by_uid = units_by_uid(catalog, ask)
+    return {u.id: h.parent(u.id, on) for u in units}
+
+
+def add_share(catalog: Catalog, rows: list[AnswerRow], values: Values,
+              parents: Mapping[int, Unit | None], spans: Mapping[str, Span],
+              by_uid: Mapping[str, Unit], disclosure: Disclosure) -> None:
+    """The unit's share of its parent's total, told only when the asker could read that
+    total itself (a share and a value give the total)."""
     for row in rows:
         ind = catalog.indicators[row.indicator]
         parent = parents.get(by_uid[row.unit_uid].id)
         if parent is None or ind.formula is not None or ind.agg_units is not Aggregation.SUM:
             continue  # a share only means something for quantities that add up
-        total = above.get((row.indicator, parent.id, row.period))
+        if not disclosure.readable(parent, spans[row.period]):
+            continue
+        total = values.get((row.indicator, parent.id, row.period))
         if total and total[0] and row.value is not None:
             row.share_of_parent = 100 * row.value / total[0]
 
 
-def add_rank(catalog: Catalog, warehouse: Warehouse, ask: Ask,
-              request: AnalyticsRequest, today: date, rows: list[AnswerRow],
-              known: Values) -> None:
-    """Rank each unit among all its siblings (asked for or not), best first."""
+Family = tuple[int | None, str]  # the parent (None at the top) and the level of its children
+
+
+def families_of(catalog: Catalog, units: Sequence[Unit],
+                on: date) -> tuple[dict[int, Family], dict[Family, list[Unit]]]:
+    """Each unit's family: its parent's children of its own level then. A commune is
+    ranked among communes, a department among departments, never one against the other."""
     h = catalog.hierarchy
-    on = ask.tree_date
-    parent_of: dict[int, int | None] = {}
-    families: dict[int | None, list[Unit]] = {}
-    for u in ask.units:
+    family_of: dict[int, Family] = {}
+    families: dict[Family, list[Unit]] = {}
+    for u in units:
         parent = h.parent(u.id, on)
-        key = parent.id if parent else None
-        parent_of[u.id] = key
+        key = (parent.id if parent else None, u.level.value)
+        family_of[u.id] = key
         if key not in families:
-            families[key] = h.children(key, on) if key is not None else h.roots(on)
-    asked = {u.id for u in ask.units}
-    missing = list({u.id: u for fam in families.values() for u in fam
-                    if u.id not in asked}.values())
-    values = dict(known)
-    if missing:
-        values.update(values_of(catalog, warehouse, ask, request, today, ask.spans, missing))
+            kids = h.children(parent.id, on) if parent is not None else h.roots(on)
+            families[key] = [k for k in kids if k.level is u.level]
+    return family_of, families
+
+
+def add_rank(catalog: Catalog, rows: list[AnswerRow], values: Values,
+             parent_of: Mapping[int, Family], families: Mapping[Family, list[Unit]],
+             spans: Mapping[str, Span], by_uid: Mapping[str, Unit],
+             disclosure: Disclosure) -> None:
+    """Rank each unit among all its siblings of its level (asked for or not), best first.
+
+    Not for denominators (a count of communes is not better for being larger), and only
+    when the asker could read every sibling's figure: a rank tells their order.
+    """
     family_of = {u.id: key for key, family in families.items() for u in family}
-    ranked: dict[tuple[str, int | None, str], list[float]] = {}
+    ranked: dict[tuple[str, Family, str], list[float]] = {}
     for (code, unit_id, pid), (value, _, _) in values.items():
-        if value is not None and unit_id in family_of:
+        if value is not None and unit_id in family_of and pid in spans:
             # Rounded as the rows are, so a value shown equal to another ranks equal.
             shown = round(value, places_of(catalog.indicators[code]))
             ranked.setdefault((code, family_of[unit_id], pid), []).append(shown)
     for scores in ranked.values():
         scores.sort()
-    by_uid = units_by_uid(catalog, ask)
+    readable: dict[tuple[Family, str], bool] = {}
     for row in rows:
-        if row.value is None:
+        ind = catalog.indicators[row.indicator]
+        if row.value is None or not ind.kind.is_ranked:
             continue
-        scores = ranked.get((row.indicator, parent_of[by_uid[row.unit_uid].id], row.period), [])
+        family = parent_of[by_uid[row.unit_uid].id]
+        key = (family, row.period)
+        if key not in readable:
+            readable[key] = disclosure.all_readable(families[family], spans[row.period])
+        if not readable[key]:
+            continue
+        scores = ranked.get((row.indicator, family, row.period), [])
         # Lower is better only where the indicator says so; otherwise larger ranks first.
-        if catalog.indicators[row.indicator].direction is Direction.DOWN:
+        if ind.direction is Direction.DOWN:
             better = bisect.bisect_left(scores, row.value)
         else:
             better = len(scores) - bisect.bisect_right(scores, row.value)

@@ -82,25 +82,30 @@ class EvaluationReport(BaseModel):
 
 
 def actuals_for(
-    *, session: Session, warehouse: Warehouse, indicators: list[str], unit: str, period: str
+    *, session: Session, warehouse: Warehouse, indicators: list[str], unit: str, period: str,
+    principal: Principal | None = None,
 ) -> dict[str, float | None]:
     """What the indicators came to at a unit (code or uid) over a period.
 
     History is mapped into the units in force at the period's end, so the new
     province's 2025 includes what its predecessors reported before the July reform.
+    With a principal, an actual made of units it may not read is not given.
     """
     return {code: value for code, (value, _) in figures_for(
         session=session, warehouse=warehouse, indicators=indicators, unit=unit,
-        period=period).items()}
+        period=period, principal=principal).items()}
 
 
 def figures_for(
-    *, session: Session, warehouse: Warehouse, indicators: list[str], unit: str, period: str
+    *, session: Session, warehouse: Warehouse, indicators: list[str], unit: str, period: str,
+    principal: Principal | None = None,
 ) -> dict[str, tuple[float | None, bool]]:
     """`actuals_for` with whether each actual is (or includes) an estimate."""
     p = parse_period(period)
-    result = run_analytics(session=session, warehouse=warehouse, request=AnalyticsRequest(
-        indicators=indicators, units=[unit], periods=[p.id], hierarchy="mapped", as_of=p.end))
+    result = run_analytics(session=session, warehouse=warehouse, principal=principal,
+                           request=AnalyticsRequest(indicators=indicators, units=[unit],
+                                                    periods=[p.id], hierarchy="mapped",
+                                                    as_of=p.end))
     found: dict[str, tuple[float | None, bool]] = dict.fromkeys(indicators, (None, False))
     estimates = result.estimates()
     for key, value in result.values().items():
@@ -115,8 +120,9 @@ def evaluate_targets(
 ) -> EvaluationReport:
     """Every target of a year against its actual: đạt / vượt / không đạt, or progress.
 
-    With a principal, only the targets inside its scope are evaluated; `indicators`
-    and `units` (codes) narrow the set further.
+    With a principal, only the targets inside its scope are evaluated, and their actuals
+    are what the principal may read; `indicators` and `units` (codes or uids) narrow the
+    set further.
     """
     if principal is not None:
         require(principal, Permission.READ_DATA)
@@ -126,7 +132,8 @@ def evaluate_targets(
         rows = [r for r in target_rows(session, catalog, principal)
                 if not r.horizon and parse_period(r.period).start.year == year
                 and (not indicators or catalog.indicator_codes[r.indicator_id] in indicators)
-                and (not units or catalog.hierarchy.unit(r.unit_id).code in units)]
+                and (not units or catalog.hierarchy.unit(r.unit_id).code in units
+                     or catalog.unit_uids[r.unit_id] in units)]
     if not rows:
         raise NotFound(msg("No targets are set for {year}", year=year))
     asked: dict[tuple[str, str], list[TargetRow]] = {}
@@ -137,7 +144,7 @@ def evaluate_targets(
     for (uid, period), group in asked.items():
         codes = [catalog.indicator_codes[r.indicator_id] for r in group]
         actuals = figures_for(session=session, warehouse=warehouse, indicators=codes,
-                              unit=uid, period=period)
+                              unit=uid, period=period, principal=principal)
         for row, code in zip(group, codes, strict=True):
             actual, estimate = actuals[code]
             items.append(_evaluate(catalog, row, actual, today, lang, estimate=estimate))

@@ -16,7 +16,13 @@ from fansipan.domain.periods import Period, PeriodType, parse_period
 from fansipan.domain.units import Unit
 from fansipan.errors import FieldError, NotFound, ValidationError, msg
 from fansipan.services.catalog import Catalog
-from fansipan.services.insight.analytics import AnalyticsRequest, run_analytics
+from fansipan.services.insight.analytics import (
+    AnalyticsRequest,
+    AnalyticsResult,
+    period_label,
+    reason_text,
+    run_analytics,
+)
 from fansipan.services.insight.overview import (
     as_float,
 )
@@ -49,6 +55,11 @@ class UnitFigure:
     rank: int | None
     rank_of: int | None
     has_children: bool
+    no_change_vi: str | None = None  # why the change is not given, when it is not
+    no_change_en: str | None = None
+
+    def no_change(self, lang: str) -> str | None:
+        return self.no_change_en if lang == "en" else self.no_change_vi
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,12 @@ class IndicatorPage:
     trend: list[TrendPoint]
     targets_mapped: bool
     roots: list[UnitRef] = field(default_factory=list)
+    # The period as the figures cover it: "11 tháng đầu năm 2026" for a running year.
+    period_vi: str = ""
+    period_en: str = ""
+
+    def period_label(self, lang: str) -> str:
+        return (self.period_en if lang == "en" else self.period_vi) or self.period.label(lang)
 
 
 def indicator_page(*, session: Session, warehouse: Warehouse, principal: Principal, code: str,
@@ -105,8 +122,9 @@ def indicator_page(*, session: Session, warehouse: Warehouse, principal: Princip
         raise NotFound(msg("None of your units is in force at the end of this period"),
                        [FieldError(field="period", value=p.id,
                                    message=msg("choose a period when your units existed"))])
+    labels: dict[str, str] = {}
     figures = unit_figures(session=session, warehouse=warehouse, principal=principal,
-                           view=view, codes=[ind.code], unit=chosen, period=p)
+                           view=view, codes=[ind.code], unit=chosen, period=p, labels=labels)
     total = figures.pop(0) if figures and figures[0].unit.uid == view.catalog.uid_of(chosen) \
         else None
     layer, reason = _map_layer(view.catalog, figures, chosen, p)
@@ -118,6 +136,7 @@ def indicator_page(*, session: Session, warehouse: Warehouse, principal: Princip
         trail=breadcrumbs(view, chosen, p.end), children=figures, map=layer,
         no_map_reason=reason, trend=trend, targets_mapped=mapped,
         roots=[unit_ref(view.catalog, u) for u in roots],
+        period_vi=labels.get("vi", ""), period_en=labels.get("en", ""),
     )
 
 
@@ -135,13 +154,15 @@ def _root_with_data(session: Session, warehouse: Warehouse, principal: Principal
 
 
 def unit_figures(*, session: Session, warehouse: Warehouse, principal: Principal,
-                 view: Viewpoint, codes: list[str], unit: Unit,
-                 period: Period) -> list[UnitFigure]:
+                 view: Viewpoint, codes: list[str], unit: Unit, period: Period,
+                 labels: dict[str, str] | None = None) -> list[UnitFigure]:
     """The unit itself, then each of its children (as the tree stood at the period's end)
-    that has a value, best rank first; for the first indicator of `codes`.
+    that has a value, best rank first; for the first indicator of `codes`. `labels` gets
+    the period's name as the figures cover it, per language.
 
     History is counted in the units of the period's end (mapped), so a commune created
-    by the 2025 reform still compares with what its predecessors reported a year before.
+    by the 2025 reform still compares with what its predecessors reported a year before,
+    where they reported; where the territories differ the figure says why instead.
     """
     catalog = view.catalog
     uid = catalog.uid_of(unit)
@@ -151,22 +172,35 @@ def unit_figures(*, session: Session, warehouse: Warehouse, principal: Principal
                                periods=[period.id], hierarchy="mapped", as_of=period.end,
                                compare=True, rank=True, share_of_parent=True))
     h = catalog.hierarchy
+    if labels is not None:
+        labels.update(vi=period_label(result.meta, codes[0], period.id, "vi"),
+                      en=period_label(result.meta, codes[0], period.id, "en"))
+    why = _reasons(result)
     by_uid = {catalog.uid_of(u): u for u in [unit, *h.children(unit.id, period.end)]}
     out: list[UnitFigure] = []
     for r in result.records():
         u = by_uid.get(str(r["unit_uid"]))
         if u is None or r["indicator"] != codes[0]:
             continue
+        vi, en = why.get((str(r["unit_uid"]), str(r["period"])), (None, None))
         out.append(UnitFigure(
             unit=unit_ref(catalog, u), value=as_float(r["value"]),
             last_year=as_float(r["last_year"]), change=as_float(r["change"]),
             change_pct=as_float(r["change_pct"]), share=as_float(r["share_of_parent"]),
             rank=None if r["rank"] is None else int(str(r["rank"])),
             rank_of=None if r["rank_of"] is None else int(str(r["rank_of"])),
-            has_children=bool(h.children(u.id, period.end)),
+            has_children=bool(h.children(u.id, period.end)), no_change_vi=vi, no_change_en=en,
         ))
-    out.sort(key=lambda f: (f.unit.uid != uid, f.rank or 10**9, f.unit.name))
+    # The unit, then its units of each level in rank order: communes, then departments.
+    out.sort(key=lambda f: (f.unit.uid != uid, f.unit.level == "agency", f.rank or 10**9,
+                            f.unit.name))
     return out
+
+
+def _reasons(result: AnalyticsResult) -> dict[tuple[str, str], tuple[str, str]]:
+    """(unit uid, period) → why its change is not given, in Vietnamese and English."""
+    return {(n["unit_uid"], n["period"]): (reason_text(n, "vi"), reason_text(n, "en"))
+            for n in result.meta.notes or () if n["about"] == "change"}
 
 
 @cache
@@ -230,5 +264,8 @@ def _trend(session: Session, warehouse: Warehouse, principal: Principal, view: V
     known = [i for i, y in enumerate(years) if values.get(y.id) is not None
              or y.id in planned]
     shown = years[known[0]:known[-1] + 1] if known else []
-    return [TrendPoint(y.id, y.label("vi"), y.label("en"), values.get(y.id), planned.get(y.id),
-                       partial=y.end >= today) for y in shown], mapped
+    partial = (result.meta.partial or {}).get(ind.code, {})
+    return [TrendPoint(y.id, period_label(result.meta, ind.code, y.id, "vi"),
+                       period_label(result.meta, ind.code, y.id, "en"), values.get(y.id),
+                       planned.get(y.id), partial=y.id in partial or y.end >= today)
+            for y in shown], mapped

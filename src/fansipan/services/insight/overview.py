@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,11 +13,15 @@ from sqlalchemy.orm import Session
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Principal
 from fansipan.domain.indicators import Indicator
-from fansipan.domain.periods import Period
 from fansipan.domain.targets import TargetSummary
 from fansipan.domain.units import Unit
 from fansipan.errors import NotFound
-from fansipan.services.insight.analytics import AnalyticsRequest, run_analytics
+from fansipan.services.insight.analytics import (
+    AnalyticsRequest,
+    period_label,
+    reason_text,
+    run_analytics,
+)
 from fansipan.services.insight.evaluation import EvaluationReport, evaluate_targets
 from fansipan.services.warehouse.viewpoints import (
     UnitRef,
@@ -34,7 +38,8 @@ HEADLINE_FALLBACK = 8  # indicators on the overview when the year has no targets
 
 @dataclass(frozen=True)
 class Latest:
-    """An indicator's latest figure at a unit, with the same period a year before."""
+    """An indicator's latest figure at a unit, with the same period a year before; when
+    the two are not comparable, `no_change_vi`/`_en` say why."""
 
     indicator: Indicator
     period: str
@@ -44,7 +49,12 @@ class Latest:
     last_year: float | None
     change: float | None
     change_pct: float | None
+    no_change_vi: str | None = None
+    no_change_en: str | None = None
     estimate: bool = False  # the figure is (or includes) an estimate: ước thực hiện
+
+    def no_change(self, lang: str) -> str | None:
+        return self.no_change_en if lang == "en" else self.no_change_vi
 
 
 @dataclass(frozen=True)
@@ -86,7 +96,9 @@ def overview(*, session: Session, warehouse: Warehouse, principal: Principal, la
     view = viewpoint(session, principal)
     homes = home_units(view, principal, on)
     home = resolve_unit(view, unit, on) if unit else (homes[0] if homes else None)
-    report = evaluation(session, warehouse, principal, year, lang, today)
+    # The targets of the unit shown, not of every unit the viewer may see.
+    report = evaluation(session, warehouse, principal, year, lang, today,
+                        units=[view.catalog.uid_of(home)]) if home is not None else None
     sectors: list[SectorTargets] = []
     headline_codes: list[str] = []
     if report is not None:
@@ -123,43 +135,39 @@ def evaluation(session: Session, warehouse: Warehouse, principal: Principal, yea
 def latest_values(*, session: Session, warehouse: Warehouse, principal: Principal,
                   view: Viewpoint, codes: Sequence[str], unit: Unit,
                   today: date) -> list[Latest]:
-    """Each indicator's year-to-date figure up to the last or the month before (the later
-    with data), else the last complete year's, as things stood on `today` (exclusive).
-    Two months, not more: each month asked is a scan, and a report is rarely later.
+    """Each indicator's figure for the running year so far, else for the year before, as
+    things stood on `today` (exclusive): one question for both years.
 
-    History is counted in the units in force then (mapped), so a year-on-year change
-    across the 2025 reform compares like with like.
+    A year the data covers in part is named for its months ("11 tháng đầu năm 2026") and
+    compared with the same months a year before; history is counted in the units in
+    force then (mapped), and a change is given only where both figures cover the same
+    territory (otherwise `no_change` says why), all by the analytics' own rules.
     """
     uid = view.catalog.uid_of(unit)
-    last_month = Period.month_of(today.year, today.month).previous()
-    months = [m for m in (last_month.shift(-1), last_month)
-              if m.start.year == last_month.start.year]
-    on = last_month.end
-    ytd = run_analytics(session=session, warehouse=warehouse, principal=principal,
-                        request=AnalyticsRequest(
-                            indicators=list(codes), units=[uid], periods=[m.id for m in months],
-                            hierarchy="mapped", as_of=on, cumulative=True, compare=True,
-                            today=today))
-    last_year = today.year - 1
-    years = run_analytics(session=session, warehouse=warehouse, principal=principal,
-                          request=AnalyticsRequest(
-                              indicators=list(codes), units=[uid], periods=[str(last_year)],
-                              hierarchy="mapped", as_of=min(on, date(last_year, 12, 31))
-                              if unit.in_force(date(last_year, 12, 31)) else on,
-                              compare=True, today=today))
+    on = today - timedelta(days=1)
+    result = run_analytics(session=session, warehouse=warehouse, principal=principal,
+                           request=AnalyticsRequest(
+                               indicators=list(codes), units=[uid],
+                               periods=[str(on.year - 1), str(on.year)], hierarchy="mapped",
+                               as_of=on if unit.in_force(on) else unit.valid_to,
+                               compare=True, today=today))
+    notes = {(n["indicator"], n["period"]): n for n in result.meta.notes or ()
+             if n["about"] == "change"}
     best: dict[str, Latest] = {}
-    for result in (years, ytd):  # later rows overwrite: the latest month wins over the year
-        for r in result.records():
-            period = str(r["period"])
-            meta = result.meta.periods[period]
-            code = str(r["indicator"])
-            value = r["value"]
-            if value is None:
-                continue
-            best[code] = Latest(view.catalog.indicators[code], period, meta["label_vi"],
-                                meta["label_en"], float(value), as_float(r["last_year"]),
-                                as_float(r["change"]), as_float(r["change_pct"]),
-                                estimate=bool(r["estimate"]))
+    for r in sorted(result.records(), key=lambda r: str(r["period"])):  # the later year wins
+        period = str(r["period"])
+        code = str(r["indicator"])
+        value = r["value"]
+        if value is None:
+            continue
+        note = notes.get((code, period))
+        best[code] = Latest(
+            view.catalog.indicators[code], period,
+            period_label(result.meta, code, period, "vi"),
+            period_label(result.meta, code, period, "en"), float(value),
+            as_float(r["last_year"]), as_float(r["change"]), as_float(r["change_pct"]),
+            reason_text(note, "vi") if note else None, reason_text(note, "en") if note else None,
+            estimate=bool(r["estimate"]))
     return [best[c] for c in codes if c in best]
 
 

@@ -39,8 +39,11 @@ class SectorPage:
 def sector_page(*, session: Session, warehouse: Warehouse, principal: Principal, code: str,
                 year: int | None = None, today: date | None = None,
                 lang: str = "vi") -> SectorPage:
+    """A sector's targets and figures for a year; a past year is seen from its end, as the
+    overview sees it."""
     today = today or date.today()
     year = year or today.year
+    on = min(today, date(year, 12, 31))
     view = viewpoint(session, principal)
     sector = view.catalog.sectors.get(code)
     if sector is None:
@@ -48,14 +51,17 @@ def sector_page(*, session: Session, warehouse: Warehouse, principal: Principal,
             field="sector", value=code,
             message=msg("there is no sector {code}; known: {value}", code=repr(code),
                         value=', '.join(view.catalog.sectors)))])
-    homes = home_units(view, principal, today)
+    homes = home_units(view, principal, on)
     indicators = view.indicators(code)
     report = evaluation(session, warehouse, principal, year, lang, today,
-                         indicators=[i.code for i in indicators]) if indicators else None
+                        indicators=[i.code for i in indicators],
+                        units=[view.catalog.uid_of(homes[0])]) \
+        if indicators and homes else None
     group = next((g for g in report.by_sector if g.key == code), None) if report else None
     latest = (latest_values(session=session, warehouse=warehouse, principal=principal,
                             view=view, codes=[i.code for i in indicators], unit=homes[0],
-                            today=today) if homes and indicators else [])
+                            today=today if year >= today.year else date(year + 1, 1, 1))
+              if homes and indicators else [])
     return SectorPage(
         code=code, name=sector.name_en if lang == "en" else sector.name_vi,
         unit=unit_ref(view.catalog, homes[0]) if homes else None, year=year,

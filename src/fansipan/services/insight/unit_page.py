@@ -12,7 +12,7 @@ from fansipan.domain.access import Principal
 from fansipan.domain.indicators import Indicator
 from fansipan.domain.periods import Period, parse_period
 from fansipan.domain.targets import TargetStatus
-from fansipan.services.insight.analytics import AnalyticsRequest, run_analytics
+from fansipan.services.insight.analytics import AnalyticsRequest, reason_text, run_analytics
 from fansipan.services.insight.evaluation import TargetEvaluation
 from fansipan.services.insight.overview import (
     as_float,
@@ -37,6 +37,12 @@ class UnitIndicator:
     rank_of: int | None
     status: TargetStatus | None
     planned: float | None
+    change: float | None = None
+    no_change_vi: str | None = None  # why the change is not given, when it is not
+    no_change_en: str | None = None
+
+    def no_change(self, lang: str) -> str | None:
+        return self.no_change_en if lang == "en" else self.no_change_vi
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,11 @@ class UnitPage:
     children: list[UnitRef]
     rows: list[UnitIndicator]
     sector_names: dict[str, str]
+    period_vi: str = ""  # the period as the figures cover it ("11 tháng đầu năm 2026")
+    period_en: str = ""
+
+    def period_label(self, lang: str) -> str:
+        return (self.period_en if lang == "en" else self.period_vi) or self.period.label(lang)
 
 
 def unit_page(*, session: Session, warehouse: Warehouse, principal: Principal, ref: str,
@@ -59,25 +70,34 @@ def unit_page(*, session: Session, warehouse: Warehouse, principal: Principal, r
     uid = catalog.uid_of(unit)
     codes = [i.code for i in view.indicators()]
     rows: list[UnitIndicator] = []
+    labels = {"vi": "", "en": ""}
     if codes and unit.in_force(p.end):
         result = run_analytics(session=session, warehouse=warehouse, principal=principal,
                                request=AnalyticsRequest(
                                    indicators=codes, units=[uid], periods=[p.id],
                                    hierarchy="mapped", as_of=p.end, compare=True, rank=True))
         report = evaluation(session, warehouse, principal, p.start.year, lang, today,
-                             units=[unit.code])
+                             units=[uid])
         status: dict[str, TargetEvaluation] = {
             i.indicator: i for i in (report.items if report else [])
             if i.period == p.id and i.unit == unit.code}
+        notes = {n["indicator"]: n for n in result.meta.notes or () if n["about"] == "change"}
+        named = result.meta.periods.get(p.id)
+        if named is not None:
+            labels = {"vi": named["label_vi"], "en": named["label_en"]}
         for r in result.records():
             code = str(r["indicator"])
             ev = status.get(code)
+            note = notes.get(code)
             rows.append(UnitIndicator(
                 catalog.indicators[code], as_float(r["value"]), as_float(r["last_year"]),
                 as_float(r["change_pct"]),
                 None if r["rank"] is None else int(str(r["rank"])),
                 None if r["rank_of"] is None else int(str(r["rank_of"])),
-                ev.status if ev else None, ev.planned if ev else None))
+                ev.status if ev else None, ev.planned if ev else None,
+                change=as_float(r["change"]),
+                no_change_vi=reason_text(note, "vi") if note else None,
+                no_change_en=reason_text(note, "en") if note else None))
     order = {c: n for n, c in enumerate(catalog.sectors)}
     rows.sort(key=lambda r: (order.get(r.indicator.sector, 99), r.indicator.code))
     kids = [u for u in catalog.hierarchy.children(unit.id, p.end) if view.sees_unit(u)]
@@ -86,4 +106,5 @@ def unit_page(*, session: Session, warehouse: Warehouse, principal: Principal, r
         children=[unit_ref(catalog, u) for u in sorted(kids, key=lambda u: u.name)],
         rows=rows, sector_names={c: (s.name_en if lang == "en" else s.name_vi)
                                  for c, s in catalog.sectors.items()},
+        period_vi=labels["vi"], period_en=labels["en"],
     )

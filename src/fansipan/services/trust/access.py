@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
-from fansipan.domain.access import Permission, Principal
+from fansipan.domain.access import Permission, Principal, readable_indicators
 from fansipan.errors import FieldError, Message, PermissionDenied, Unauthenticated, msg
 from fansipan.services.catalog import Catalog
 from fansipan.store.tables import IndicatorRow
@@ -136,17 +136,26 @@ class Scope:
 
 
 def data_scope(session: Session, catalog: Catalog, principal: Principal) -> Scope:
-    """The principal's scope, resolved against the catalogue (inside the caller's txn)."""
+    """The principal's scope, resolved against the catalogue (inside the caller's txn).
+
+    A derived indicator is in it only when all its parts are, unless an administrator
+    confirmed that it discloses them: the rate and one part would give the other.
+    """
     unit_ids = units_in_scope(catalog, principal)
     indicator_ids: frozenset[int] | None = None
-    if principal.public_only:
-        codes = session.scalars(select(IndicatorRow.code).where(IndicatorRow.public.is_(True)))
-        indicator_ids = frozenset(catalog.indicator_ids[c] for c in codes)
-    elif not principal.all_indicators:
-        indicator_ids = frozenset(
-            catalog.indicator_ids[code] for code, ind in catalog.indicators.items()
-            if code in principal.indicators or ind.sector in principal.sectors
-        )
+    if principal.public_only or not principal.all_indicators:
+        flags = session.execute(
+            select(IndicatorRow.code, IndicatorRow.public, IndicatorRow.discloses_parts)
+            .where(IndicatorRow.public.is_(True) | IndicatorRow.discloses_parts.is_(True))).all()
+        disclosed = {code for code, _, discloses in flags if discloses}
+        if principal.public_only:
+            allowed = {code for code, public, _ in flags if public}
+        else:
+            allowed = {code for code, ind in catalog.indicators.items()
+                       if code in principal.indicators or ind.sector in principal.sectors}
+        readable = readable_indicators(allowed, catalog.parts, disclosed)
+        indicator_ids = frozenset(catalog.indicator_ids[c] for c in readable
+                                  if c in catalog.indicator_ids)
     return Scope(principal=principal, unit_ids=unit_ids, indicator_ids=indicator_ids)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fansipan.data import reference as ref
-from fansipan.domain.indicators import Aggregation, Indicator, ValueType, check_catalogue
+from fansipan.domain.indicators import Aggregation, Indicator, Kind, ValueType, check_catalogue
 from fansipan.domain.periods import PeriodType
 from fansipan.domain.targets import Direction
 from fansipan.domain.uids import make_uid
@@ -57,7 +57,7 @@ def catalogue_indicators() -> list[Indicator]:
         Indicator(
             code=r.code, name_vi=r.name_vi, name_en=r.name_en, sector=r.sector,
             unit_vi=r.unit_vi, unit_en=r.unit_en, value_type=ValueType(r.value_type),
-            agg_units=Aggregation(r.agg_units or "none"),
+            kind=Kind(r.kind), agg_units=Aggregation(r.agg_units or "none"),
             agg_time=Aggregation(r.agg_time or "none"),
             direction=Direction(r.direction), decimals=r.decimals,
             periodicity=PeriodType(r.periodicity), levels=r.levels, formula=r.formula,
@@ -113,7 +113,7 @@ def _load_indicators(session: Session) -> tuple[int, int]:
         IndicatorRow(
             uid=indicator_uid(i.code), code=i.code, name_vi=i.name_vi, name_en=i.name_en,
             unit_vi=i.unit_vi, unit_en=i.unit_en, sector=i.sector,
-            value_type=i.value_type.value, agg_units=i.agg_units.value,
+            value_type=i.value_type.value, kind=i.kind.value, agg_units=i.agg_units.value,
             agg_time=i.agg_time.value, direction=i.direction.value, decimals=i.decimals,
             periodicity=i.periodicity.value, levels="|".join(i.levels), formula=i.formula,
             min_value=i.min_value, max_value=i.max_value,

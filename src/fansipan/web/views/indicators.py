@@ -90,15 +90,15 @@ def unit_table(data: IndicatorPage, lang: str) -> Table:
         name=f"{data.indicator.code}-{data.unit.code}-{data.period.id}",
         title=data.indicator.code,
         keys=["rank", "rank_of", "unit_code", "unit", "level", "value", "last_year", "change",
-              "change_pct", "share_of_parent"],
+              "change_pct", "share_of_parent", "comparison"],
         labels=[_t("Rank"), _t("Ranked among"), _t("Code"), _t("Unit"), _t("Level"),
                 _t("Value"), _t("Same period last year"), _t("Change"), _t("Change (%)"),
-                _t("Share (%)")],
-        note=f"{data.indicator.name(lang)} — {data.period.label(lang)}")
+                _t("Share (%)"), _t("Comparison note")],
+        note=f"{data.indicator.name(lang)} — {data.period_label(lang)}")
     for f in [*([data.total] if data.total else []), *data.children]:
         table.rows.append([f.rank, f.rank_of, f.unit.code, f.unit.name,
                            label("level", f.unit.level, lang), f.value, f.last_year, f.change,
-                           f.change_pct, f.share])
+                           f.change_pct, f.share, f.no_change(lang)])
     return table
 
 

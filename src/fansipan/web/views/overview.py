@@ -50,16 +50,17 @@ def headline_table(data: Overview, lang: str) -> Table:
     _t = partial(tr, lang)
     table = Table(name=f"overview-{data.year}", title=_t("Key indicators"),
                   keys=["indicator", "name", "unit_of_measure", "unit", "period", "period_name",
-                        "value", "last_year", "change", "change_pct"],
+                        "value", "last_year", "change", "change_pct", "comparison"],
                   labels=[_t("Code"), _t("Indicator"), _t("Unit of measure"), _t("Unit"),
                           _t("Period"), _t("Period name"), _t("Value"),
-                          _t("Same period last year"), _t("Change"), _t("Change (%)")])
+                          _t("Same period last year"), _t("Change"), _t("Change (%)"),
+                          _t("Comparison note")])
     for item in data.latest:
         ind = item.indicator
         table.rows.append([ind.code, ind.name(lang), ind.unit_en if lang == "en" else ind.unit_vi,
                            data.unit.code if data.unit else "", item.period,
                            item.label_en if lang == "en" else item.label_vi, item.value,
-                           item.last_year, item.change, item.change_pct])
+                           item.last_year, item.change, item.change_pct, item.no_change(lang)])
     return table
 
 

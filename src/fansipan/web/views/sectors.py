@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 
 from fastapi import Query, Request
@@ -28,20 +29,22 @@ def sector_view(ref: str, request: Request, session: SessionDep, warehouse: Ware
                        year=year, lang=lang)
     if fmt is not None:
         return download(sector_table(data, lang), check_format(fmt), mark=mark, lang=lang)
-    return render(request, "sector.html", title=data.name, data=data)
+    return render(request, "sector.html", title=data.name, data=data,
+                  years=list(range(date.today().year, date.today().year - 6, -1)))
 
 
 def sector_table(data: SectorPage, lang: str) -> Table:
     _t = partial(tr, lang)
-    table = Table(name=f"sector-{data.code}", title=data.code,
+    table = Table(name=f"sector-{data.code}-{data.year}", title=data.code,
                   keys=["indicator", "name", "unit_of_measure", "period", "value", "last_year",
-                        "change", "change_pct"],
+                        "change", "change_pct", "comparison"],
                   labels=[_t("Code"), _t("Indicator"), _t("Unit of measure"), _t("Period"),
-                          _t("Value"), _t("Same period last year"), _t("Change"), _t("Change (%)")],
+                          _t("Value"), _t("Same period last year"), _t("Change"), _t("Change (%)"),
+                          _t("Comparison note")],
                   note=data.name)
     for item in data.latest:
         ind = item.indicator
         table.rows.append([ind.code, ind.name(lang), ind.unit_en if lang == "en" else ind.unit_vi,
                            item.label_en if lang == "en" else item.label_vi, item.value,
-                           item.last_year, item.change, item.change_pct])
+                           item.last_year, item.change, item.change_pct, item.no_change(lang)])
     return table

@@ -36,16 +36,17 @@ def unit_indicators_table(data: UnitPage, lang: str) -> Table:
     _t = partial(tr, lang)
     table = Table(name=f"{data.unit.code}-{data.period.id}", title=data.unit.code,
                   keys=["indicator", "name", "sector", "unit_of_measure", "value", "last_year",
-                        "change_pct", "rank", "rank_of", "planned", "status"],
+                        "change", "change_pct", "rank", "rank_of", "planned", "status",
+                        "comparison"],
                   labels=[_t("Code"), _t("Indicator"), _t("Sector"), _t("Unit of measure"),
-                          _t("Value"), _t("Same period last year"), _t("Change (%)"), _t("Rank"),
-                          _t("Ranked among"),
-                          _t("Planned"), _t("Status")],
-                  note=f"{data.unit.name} — {data.period.label(lang)}")
+                          _t("Value"), _t("Same period last year"), _t("Change"),
+                          _t("Change (%)"), _t("Rank"), _t("Ranked among"),
+                          _t("Planned"), _t("Status"), _t("Comparison note")],
+                  note=f"{data.unit.name} — {data.period_label(lang)}")
     for r in data.rows:
         ind = r.indicator
         table.rows.append([ind.code, ind.name(lang), data.sector_names.get(ind.sector, ""),
                            ind.unit_en if lang == "en" else ind.unit_vi, r.value, r.last_year,
-                           r.change_pct, r.rank, r.rank_of, r.planned,
-                           r.status.label(lang) if r.status else None])
+                           r.change, r.change_pct, r.rank, r.rank_of, r.planned,
+                           r.status.label(lang) if r.status else None, r.no_change(lang)])
     return table
