@@ -128,7 +128,7 @@ def test_an_approver_approves_and_locks_then_unlocks_with_a_reason(
     page.select_option("#a-state", "approved")
     page.click("#approvals-filter button[type=submit]")
     row = page.locator("#approvals-table tbody tr", has_text="2025-09")
-    assert "đã phê duyệt và khóa" in row.inner_text()
+    assert "đã phê duyệt, khóa" in row.inner_text()
     row.locator("button[value=reopen]").click()  # no reason: refused, still locked
     page.wait_for_selector(".errors")
     assert "lý do" in page.locator(".errors").inner_text()
