@@ -86,8 +86,10 @@ def test_an_approved_period_is_locked_until_an_approver_reopens_it(
         _write(session, "2024-02", 7)
     _write(session, "2024-04", 7)  # outside the approved quarter
 
-    assert client.post(step.format("reopen"), headers=approver.headers).json()["state"] == (
-        "open")
+    unsaid = client.post(step.format("reopen"), headers=approver.headers)
+    assert unsaid.status_code == 422 and unsaid.json()["errors"][0]["field"] == "comment"
+    assert client.post(step.format("reopen"), headers=approver.headers,
+                       json={"comment": "Sai số liệu xã Bát Xát"}).json()["state"] == "open"
     assert client.put(path, json={"value": 4}, headers=officer.headers).status_code == 200
     trail = [e.action for e in search_events(session=session, principal=admin.principal,
                                              query=AuditQuery(action="approval.", limit=10))]

@@ -491,6 +491,32 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("GET", "/api/v1/alert-rules"): [Case("/api/v1/alert-rules", ADMIN)],
     ("POST", "/api/v1/alert-rules"): [Case("/api/v1/alert-rules", ADMIN, json={
         "name": "Matrix", "kind": "outlier", "unit": "02683"})],
+    # Administration pages: people and the audit log are the administrators'.
+    ("GET", "/admin/people"): [Case("/admin/people", ADMIN)],
+    ("GET", "/admin/people.{fmt}"): [Case("/admin/people.csv", ADMIN)],
+    ("POST", "/admin/people"): [Case("/admin/people", ADMIN, data={
+        "username": "matrix.web", "roles": "leader", "all_units": "on"})],
+    ("GET", "/admin/people/{username}"): [Case("/admin/people/matrix.target", ADMIN)],
+    ("GET", "/admin/people/{username}.json"): [
+        Case("/admin/people/matrix.target.json", ADMIN)],
+    ("POST", "/admin/people/{username}"): [
+        Case("/admin/people/matrix.target", ADMIN, data={"action": "unlock"})],
+    # Approvals: read like the change feed (in scope); only approvers of the unit decide.
+    ("GET", "/admin/approvals"): [Case("/admin/approvals", FEED)],
+    ("GET", "/admin/approvals.{fmt}"): [Case("/admin/approvals.json", FEED)],
+    ("POST", "/admin/approvals"): [Case("/admin/approvals", APPROVER, data={
+        "unit": "082", "period": "2024-06", "action": "approve"})],
+    # Connected systems: administrators see all, an integrator its own (as the API).
+    ("GET", "/admin/systems"): [Case("/admin/systems", CLIENTS)],
+    ("GET", "/admin/systems.{fmt}"): [Case("/admin/systems.csv", CLIENTS)],
+    ("GET", "/admin/systems/connectors/{name}"): [
+        Case("/admin/systems/connectors/matrix.owned", CLIENTS)],
+    ("GET", "/admin/systems/connectors/{name}.json"): [
+        Case("/admin/systems/connectors/matrix.owned.json", CLIENTS)],
+    ("GET", "/admin/audit"): [Case("/admin/audit", ADMIN)],
+    ("GET", "/admin/audit.{fmt}"): [Case("/admin/audit.xlsx", ADMIN)],
+    ("GET", "/admin/audit/{event_id}"): [Case("/admin/audit/1", ADMIN)],
+    ("GET", "/admin/audit/{event_id}.json"): [Case("/admin/audit/1.json", ADMIN)],
     ("GET", "/api/v1/alert-rules/{rule_id}"): [Case("/api/v1/alert-rules/1", ADMIN)],
     ("PUT", "/api/v1/alert-rules/{rule_id}"): [Case("/api/v1/alert-rules/1", ADMIN, json={
         "name": "Matrix", "kind": "outlier", "unit": "02683", "active": False})],

@@ -53,6 +53,13 @@ PAGES: dict[str, list[str]] = {
     "/inbox/{request_id}": ["/inbox/PA-2025-000001"],
     "/dossiers": ["/dossiers"],
     "/dossiers/late": ["/dossiers/late"],
+    "/admin/people": ["/admin/people"],
+    "/admin/people/{username}": ["/admin/people/khong.co.ai"],
+    "/admin/audit": ["/admin/audit", "/admin/audit?action=data.&since=2024-01-01"],
+    "/admin/audit/{event_id}": ["/admin/audit/1"],
+    "/admin/approvals": ["/admin/approvals", "/admin/approvals?state=all"],
+    "/admin/systems": ["/admin/systems"],
+    "/admin/systems/connectors/{name}": ["/admin/systems/connectors/khong-co"],
 }
 # Pages that are not for reading: files, redirects, the change counter, the API's docs
 # (Swagger UI's own words are its own), and single sign-on (a redirect to the platform and
@@ -62,7 +69,10 @@ NOT_PAGES = {"/static/{digest}/{name:path}", "/lang/{code}", "/live", "/logout",
              "/api/docs", "/imports/template.xlsx", "/overview.{fmt}", "/indicators.{fmt}",
              "/targets.{fmt}", "/directives/{directive_id}/template.xlsx", "/dossiers.{fmt}",
              "/dossiers/late.{fmt}", "/feedback/map.{fmt}", "/feedback/photos/{name}",
-             "/inbox.{fmt}", "/reports/jobs/{job_id}/file", "/tasks.{fmt}"}
+             "/inbox.{fmt}", "/reports/jobs/{job_id}/file", "/tasks.{fmt}",
+             "/admin/people.{fmt}", "/admin/people/{username}.json", "/admin/audit.{fmt}",
+             "/admin/audit/{event_id}.json", "/admin/approvals.{fmt}", "/admin/systems.{fmt}",
+             "/admin/systems/connectors/{name}.json"}
 ERRORS = ["/khong-co-trang-nay", "/indicators/NO_SUCH_CODE",
           "/indicators/CDS_TY_LE_HO_INTERNET?period=2024Q9", "/units/99999",
           "/sectors/khongco", "/?year=1700", "/targets.doc", "/static/0/khong.js",

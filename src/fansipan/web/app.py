@@ -10,6 +10,10 @@ from fansipan.web.pages import problem_page
 from fansipan.web.templating import make_environment
 from fansipan.web.views import (
     account,
+    admin_approvals,
+    admin_audit,
+    admin_people,
+    admin_systems,
     alerts,
     api_docs,
     directives,
@@ -38,5 +42,5 @@ def install_web(app: FastAPI) -> None:
     app.state.error_page = problem_page  # a browser's error outside a page route
     for module in (static, api_docs, account, sso, overview, indicators, units, sectors,
                    targets, entry, imports, feedback, inbox, dossiers, tasks, directives,
-                   reports, alerts):
+                   reports, alerts, admin_people, admin_approvals, admin_systems, admin_audit):
         app.include_router(module.router)

@@ -142,6 +142,14 @@ def trend_class(change: float | None, direction: str) -> str:
     return "good" if better else "bad"
 
 
+def exact(value: float | None, lang: str = "vi") -> str:
+    """A stored number as it is (every decimal it has, up to 6), for the audit log."""
+    if value is None:
+        return "—"
+    places = len(f"{float(value):.6f}".rstrip("0").partition(".")[2])
+    return number(value, places, lang)
+
+
 def plain(value: float | None, lang: str = "vi") -> str:
     """A number to edit: no thousands separators (`3456789,5`), so it reads back as is."""
     if value is None:

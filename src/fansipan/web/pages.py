@@ -47,6 +47,10 @@ def nav_flags(principal: Principal) -> dict[str, bool]:
         "can_assign_tasks": principal.can(Permission.ASSIGN_TASKS),
         "signed_in": not principal.is_anonymous,
         "can_read_records": principal.can(Permission.READ_RECORDS),
+        "can_manage_users": principal.can(Permission.MANAGE_USERS),
+        "can_approve": principal.can(Permission.APPROVE),
+        "can_manage_clients": principal.can(Permission.MANAGE_CLIENTS),
+        "can_read_audit": principal.can(Permission.READ_AUDIT),
     }
 
 

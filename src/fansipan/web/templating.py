@@ -68,5 +68,6 @@ def helpers(lang: str) -> dict[str, Any]:
         "moment": lambda v: formatting.moment(v, lang),
         "trend_class": formatting.trend_class,
         "plain": lambda v: formatting.plain(v, lang),
+        "exact": lambda v: formatting.exact(v, lang),
         "lang": lang,
     }

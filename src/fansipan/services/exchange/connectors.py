@@ -22,7 +22,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal, PrincipalKind
-from fansipan.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationError
+from fansipan.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationError, msg
 from fansipan.exchange import http
 from fansipan.exchange.mapping import FieldMapping
 from fansipan.services.catalog import Catalog, load_catalog
@@ -189,8 +189,8 @@ def visible(session: Session, principal: Principal, name: str) -> ConnectorRow:
     row = session.scalars(select(ConnectorRow).where(ConnectorRow.name == name)).one_or_none()
     if row is not None and (sees_all(principal) or _own(principal, row)):
         return row
-    raise NotFound("Không có kết nối này / No such connector", [FieldError(
-        field="name", value=name[:100], message="list the connectors to see their names")])
+    raise NotFound(msg("No such connector"), [FieldError(
+        field="name", value=name[:100], message=msg("list the connectors to see their names"))])
 
 
 def _own(principal: Principal, row: ConnectorRow) -> bool:

@@ -5,7 +5,8 @@ came in and went out, when, from where and with what result, plus the SHA-256 of
 it sent, so an exchange can be attributed later (X-Road's message log). Rows are
 queued by the request and written by a background thread in small batches, because a
 long import may hold SQLite's write lock; `flush` writes what is queued at once.
-Administrators search and export it.
+Administrators search and export it; an integrator reads the rows of the connected
+systems within its reach (`search_systems_log`), as the systems' list shows them.
 """
 
 from __future__ import annotations
@@ -155,6 +156,27 @@ def search_log(*, session: Session, principal: Principal, query: LogQuery,
         writer.flush()
     with session.begin():
         stmt = _select(query).order_by(ExchangeLogRow.id.desc()).limit(query.limit)
+        return [ExchangeLogEntry.model_validate(r, from_attributes=True)
+                for r in session.scalars(stmt)]
+
+
+def search_systems_log(*, session: Session, principal: Principal, query: LogQuery,
+                       writer: LogWriter | None = None) -> list[ExchangeLogEntry]:
+    """Newest first: every row for an administrator; for an integrator, only the rows of
+    the connected systems it may manage (the others are as absent as unknown names)."""
+    if principal.can(Permission.READ_AUDIT):
+        return search_log(session=session, principal=principal, query=query, writer=writer)
+    from fansipan.services.exchange.clients import list_exchange_clients
+
+    names = {c.client_id for c in list_exchange_clients(session=session, principal=principal)}
+    if query.client and query.client.removeprefix("client:") not in names:
+        return []
+    if writer is not None:
+        writer.flush()
+    with session.begin():
+        stmt = _select(query).where(ExchangeLogRow.client.in_(
+            sorted(f"client:{n}" for n in names)))
+        stmt = stmt.order_by(ExchangeLogRow.id.desc()).limit(query.limit)
         return [ExchangeLogEntry.model_validate(r, from_attributes=True)
                 for r in session.scalars(stmt)]
 

@@ -370,6 +370,11 @@ def get_user(*, session: Session, principal: Principal, username: str) -> UserPu
         return _public(session, load_catalog(session), user)
 
 
+def get_account_row(session: Session, username: str) -> UserRow:
+    """The stored account, inside the caller's transaction; NotFound when there is none."""
+    return _get(session, username)
+
+
 def _get(session: Session, username: str) -> UserRow:
     user = session.scalars(select(UserRow).where(UserRow.username == username)).one_or_none()
     if user is None:

@@ -90,6 +90,7 @@ class AuditQuery:
     since: datetime | None = None
     until: datetime | None = None
     after_id: int = 0
+    before_id: int = 0  # paging newest first: the events older than the last one seen
     limit: int = 200
 
 
@@ -117,11 +118,13 @@ def search_events(*, session: Session, principal: Principal,
             stmt = stmt.where(AuditEventRow.at <= query.until)
         if query.after_id:
             stmt = stmt.where(AuditEventRow.id > query.after_id)
+        if query.before_id:
+            stmt = stmt.where(AuditEventRow.id < query.before_id)
         rows = session.scalars(stmt.limit(query.limit)).all()
-        return [_public(r) for r in rows]
+        return [public_event(r) for r in rows]
 
 
-def _public(r: AuditEventRow) -> AuditEventPublic:
+def public_event(r: AuditEventRow) -> AuditEventPublic:
     return AuditEventPublic(id=r.id, at=r.at, actor=r.actor, actor_kind=r.actor_kind,
                             action=r.action, target=r.target, outcome=r.outcome, ip=r.ip,
                             detail=json.loads(r.detail or "{}"), hash=r.hash)
@@ -269,7 +272,7 @@ def export_events(*, session: Session, after_id: int = 0) -> Iterator[dict[str, 
         with session.begin():
             rows = session.scalars(select(AuditEventRow).where(AuditEventRow.id > next_id)
                                    .order_by(AuditEventRow.id).limit(_PAGE)).all()
-            page = [_public(r).model_dump(mode="json") | {"prev_hash": r.prev_hash}
+            page = [public_event(r).model_dump(mode="json") | {"prev_hash": r.prev_hash}
                     for r in rows]
         if not page:
             return

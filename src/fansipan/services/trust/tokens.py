@@ -151,7 +151,7 @@ def issue_token(*, session: Session, settings: Settings, principal: Principal,
         record(session, principal, "token.create", target=user.username,
                detail={"token": row.id, "name": data.name, "prefix": row.prefix,
                        "expires_at": row.expires_at, "parent": parent_id})
-        return TokenIssued(token=token, info=_public(row, user.username), note=note)
+        return TokenIssued(token=token, info=public_token(row, user.username), note=note)
 
 
 def list_tokens(*, session: Session, principal: Principal,
@@ -160,7 +160,7 @@ def list_tokens(*, session: Session, principal: Principal,
         user = _owner(session, principal, owner)
         rows = session.scalars(select(ApiTokenRow).where(ApiTokenRow.user_id == user.id)
                                .order_by(ApiTokenRow.id)).all()
-        return [_public(r, user.username) for r in rows]
+        return [public_token(r, user.username) for r in rows]
 
 
 def revoke_token(*, session: Session, principal: Principal, token_id: int,
@@ -176,7 +176,7 @@ def revoke_token(*, session: Session, principal: Principal, token_id: int,
             row.revoked_at, row.revoked_by = _now(), principal.actor[:100]
             record(session, principal, "token.revoke", target=user.username,
                    detail={"token": row.id, "name": row.name})
-        return _public(row, user.username)
+        return public_token(row, user.username)
 
 
 def token_principal(*, session: Session, settings: Settings, token: str,
@@ -215,7 +215,7 @@ def _check_lineage(session: Session, row: ApiTokenRow, now: datetime) -> None:
         parent_id = parent.parent_id
 
 
-def _public(row: ApiTokenRow, owner: str) -> TokenPublic:
+def public_token(row: ApiTokenRow, owner: str) -> TokenPublic:
     return TokenPublic(id=row.id, name=row.name, prefix=row.prefix, owner=owner,
                        created_by=row.created_by, created_at=row.created_at,
                        expires_at=row.expires_at, last_used_at=row.last_used_at,

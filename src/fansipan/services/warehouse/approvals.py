@@ -1,9 +1,9 @@
 """Approval (phê duyệt): an officer submits a unit's period, an approver approves it.
 
 Approved data is locked: no value of that unit or of a unit below it, in that period
-or a shorter one inside it, can be written until an approver reopens the period.
-Every step is audited. State changes take the change lock first, so a lock and a
-data write never slip past each other.
+or a shorter one inside it, can be written until an approver reopens the period, which
+needs a reason. Every step is audited. State changes take the change lock first, so a
+lock and a data write never slip past each other.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.periods import parse_period
-from fansipan.errors import Conflict, FieldError, Message, msg
+from fansipan.errors import Conflict, FieldError, Message, ValidationError, msg
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import data_scope, require
@@ -96,6 +96,12 @@ def change_state(*, session: Session, principal: Principal, unit: str, period: s
             raise Conflict(Message(_REFUSED[action].msgid, params={
                 "unit": f"{u.code} ({u.name})", "period": p.id, "state": state}), [FieldError(
                     field="period", value=p.id, message=msg("state is {state}", state=state))])
+        reason = (note.comment.strip() if note else "")
+        if action == "reopen" and before is ApprovalState.APPROVED and not reason:
+            raise ValidationError(msg("Say why {unit} {period} is unlocked", unit=u.code,
+                                      period=p.id), [FieldError(
+                field="comment", message=msg("write the reason for reopening approved data; "
+                                             "it is kept in the audit log"))])
         row.state, row.updated_at = target.value, now
         row.comment = (note.comment if note else "") or row.comment
         if action == "submit":

@@ -1,0 +1,143 @@
+"""Administration in a real browser (`-m e2e`): an administrator creates an account,
+resets its password and disables it; the audit log finds those changes and the values a
+data write changed, and downloads the search; every page in Vietnamese and English."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import Server, shoot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+ADMIN = "quantri.e2e"
+APPROVER = "pheduyet.e2e"
+
+
+@pytest.fixture(scope="module")
+def admin(demo_server: Server) -> str:
+    """An administrator of the demo store, and one officer's data write to find."""
+    from fansipan.domain.access import Role
+    from fansipan.services.warehouse.approvals import change_state
+    from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
+    from fansipan.settings import Settings
+    from fansipan.store.engine import make_engine, make_session_factory
+    from tests.support.accounts import make_account
+
+    engine = make_engine(demo_server.store_url)
+    with make_session_factory(engine)() as session:
+        settings = Settings(data_dir=Path(demo_server.shots))  # only its password rules
+        account = make_account(session, settings, Role.ADMIN, username=ADMIN)
+        officer = make_account(session, settings, Role.OFFICER, username="nhaplieu.e2e")
+        for value in (41, 43):
+            write_values(session=session, principal=officer.principal, source="web",
+                         items=[DataValueWrite(indicator="VT_TRAM_5G", unit="02683",
+                                               period="2025-09", value=value)])
+        make_account(session, settings, Role.APPROVER, username=APPROVER)
+        change_state(session=session, principal=officer.principal, unit="02683",
+                     period="2025-09", action="submit")
+    engine.dispose()
+    return account.password or ""
+
+
+def test_an_administrator_creates_resets_and_disables_an_account(
+        page: Any, demo_server: Server, admin: str) -> None:
+    sign_in(page, demo_server, ADMIN, admin)
+    page.click("nav.main-nav a[href='/admin/people']")
+    page.wait_for_selector("#people-table")
+    assert page.locator("h1").inner_text() == "Người dùng"
+    page.fill("#p-username", "pho.phong.e2e")
+    page.fill("#p-name", "Phó trưởng phòng (minh họa)")
+    page.check("#new-person input[value=leader]")
+    page.check("#p-all")
+    page.click("#new-person button[type=submit]")
+    page.wait_for_selector("#secret")
+    first = page.locator("#secret code").inner_text()
+    assert len(first) >= 12
+    assert "Đã tạo tài khoản pho.phong.e2e." in page.locator("p.ok").inner_text()
+    row = page.locator("#people-table tr", has_text="pho.phong.e2e")
+    assert "Lãnh đạo" in row.inner_text() or "lãnh đạo" in row.inner_text()
+    assert "Mọi đơn vị" in row.inner_text()
+    shoot(page, demo_server, "admin-people", full=True)
+    row.locator("a").click()
+    page.wait_for_selector("#person-facts")
+    assert "Tắt" in page.locator("#person-totp").inner_text()
+    page.click("button[value=reset_password]")
+    page.wait_for_selector("#secret")
+    assert page.locator("#secret code").inner_text() != first
+    page.click("button[value=disable]")
+    page.wait_for_selector("p.ok")
+    assert "Đã khóa" in page.locator("#person-status").inner_text()
+    assert page.locator("button[value=enable]").count() == 1
+    shoot(page, demo_server, "admin-person", full=True)
+    page.goto(f"{demo_server.url}/admin/people/pho.phong.e2e?lang=en")
+    assert "Disabled" in page.locator("#person-status").inner_text()
+    assert page.locator("button[value=enable]").inner_text() == "Enable the account"
+    shoot(page, demo_server, "admin-person-en", full=True)
+    page.goto(f"{demo_server.url}/admin/people?lang=en")
+    assert page.locator("h1").inner_text() == "People"
+    shoot(page, demo_server, "admin-people-en", full=True)
+
+
+def test_the_audit_log_finds_who_changed_what_and_downloads_it(
+        page: Any, demo_server: Server, admin: str) -> None:
+    sign_in(page, demo_server, ADMIN, admin)
+    page.goto(f"{demo_server.url}/admin/audit")
+    page.fill("#f-actor", "nhaplieu.e2e")
+    page.select_option("#f-action", "data.")
+    page.click("#audit-search button[type=submit]")
+    page.wait_for_url(re.compile(r"actor=nhaplieu.e2e"))
+    rows = page.locator("#audit-table tbody tr")
+    assert rows.count() == 2
+    shoot(page, demo_server, "admin-audit", full=True)
+    rows.first.locator("a").click()
+    page.wait_for_selector("#changes-table")
+    change = page.locator("#changes-table tbody tr").inner_text()
+    assert "VT_TRAM_5G" in change and "41" in change and "43" in change and "sửa" in change
+    shoot(page, demo_server, "admin-audit-event", full=True)
+    page.goto(f"{demo_server.url}/admin/audit?action=user.&lang=en")
+    found = page.locator("#audit-table tbody").inner_text()
+    assert "user.create" in found and "pho.phong.e2e" in found
+    shoot(page, demo_server, "admin-audit-en", full=True)
+    with page.expect_download() as download:
+        page.click("p.downloads a[href^='/admin/audit.csv']")
+    body = Path(download.value.path()).read_bytes().decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(body)))
+    assert table[0][:3] == ["Sự kiện", "Thời điểm", "Người thực hiện"]  # the chosen language
+    assert any(r[4] == "user.create" and r[5] == "pho.phong.e2e" for r in table[1:])
+
+
+def test_an_approver_approves_and_locks_then_unlocks_with_a_reason(
+        page: Any, demo_server: Server, admin: str) -> None:
+    sign_in(page, demo_server, APPROVER, admin)
+    page.click("nav.main-nav a[href='/admin/approvals']")
+    page.wait_for_selector("#approvals-table")
+    row = page.locator("#approvals-table tbody tr", has_text="2025-09")
+    assert "Xã Bát Xát" in row.inner_text() and "chờ phê duyệt" in row.inner_text()
+    shoot(page, demo_server, "admin-approvals", full=True)
+    row.locator("input[name=comment]").fill("Đã đối chiếu với báo cáo của xã (minh họa)")
+    row.locator("button[value=approve]").click()
+    page.wait_for_selector("p.ok")
+    assert "Đã phê duyệt và khóa" in page.locator("p.ok").inner_text()
+    page.select_option("#a-state", "approved")
+    page.click("#approvals-filter button[type=submit]")
+    row = page.locator("#approvals-table tbody tr", has_text="2025-09")
+    assert "đã phê duyệt, khóa" in row.inner_text()
+    row.locator("button[value=reopen]").click()  # no reason: refused, still locked
+    page.wait_for_selector(".errors")
+    assert "lý do" in page.locator(".errors").inner_text()
+    row = page.locator("#approvals-table tbody tr", has_text="2025-09")
+    row.locator("input[name=comment]").fill("Xã gửi lại số trạm 5G tháng 9 (minh họa)")
+    row.locator("button[value=reopen]").click()
+    page.wait_for_selector("p.ok")
+    assert "Đã mở lại" in page.locator("p.ok").inner_text()
+    page.goto(f"{demo_server.url}/admin/approvals?state=all&lang=en")
+    row = page.locator("#approvals-table tbody tr", has_text="2025-09")
+    assert "open" in row.inner_text() and "Xã gửi lại" in row.inner_text()
+    shoot(page, demo_server, "admin-approvals-en", full=True)
