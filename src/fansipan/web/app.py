@@ -26,6 +26,7 @@ from fansipan.web.views import (
     targets,
     tasks,
     units,
+    wall,
 )
 
 
@@ -36,5 +37,6 @@ def install_web(app: FastAPI) -> None:
     app.state.web_importer = HubImporter()
     app.state.error_page = problem_page  # a browser's error outside a page route
     for module in (static, api_docs, account, overview, indicators, units, sectors, targets, entry,
-                   imports, feedback, inbox, dossiers, tasks, directives, reports, alerts):
+                   imports, feedback, inbox, dossiers, tasks, directives, reports, alerts,
+                   wall):
         app.include_router(module.router)
