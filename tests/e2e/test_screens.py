@@ -33,10 +33,18 @@ SHOTS = {"overview": "/", "wall": "/wall", "indicator": "/indicators/CDS_TY_LE_H
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
+def _open(browser: Any, width: int, height: int, **options: Any) -> tuple[Any, Any]:
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    page = context.new_page()
+    # A page's first view on a busy machine warms the store's caches: allow for it.
+    page.set_default_timeout(90_000)
+    return context, page
+
+
 def _settled(page: Any) -> None:
     page.wait_for_load_state("networkidle")
     if page.locator("[data-figure]").count():
-        page.wait_for_selector("[data-figure][data-ready]", timeout=20_000)
+        page.wait_for_selector("[data-figure][data-ready]", timeout=60_000)
 
 
 def _with_lang(path: str, lang: str) -> str:
@@ -44,8 +52,7 @@ def _with_lang(path: str, lang: str) -> str:
 
 
 def test_no_page_spills_sideways_on_a_phone(browser: Any, demo_server: Server) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-    page = context.new_page()
+    context, page = _open(browser, 390, 844, locale="vi-VN")
     spilled: list[str] = []
     try:
         for signed_in, paths in ((False, PUBLIC_PAGES), (True, STAFF_PAGES)):
@@ -68,9 +75,7 @@ def test_no_page_spills_sideways_on_a_phone(browser: Any, demo_server: Server) -
 def test_the_main_pages_at_every_size(browser: Any, demo_server: Server, size: str,
                                       lang: str) -> None:
     width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height},
-                                  locale="vi-VN" if lang == "vi" else "en-GB")
-    page = context.new_page()
+    context, page = _open(browser, width, height, locale="vi-VN" if lang == "vi" else "en-GB")
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
@@ -87,6 +92,7 @@ def test_the_main_pages_at_every_size(browser: Any, demo_server: Server, size: s
 def test_the_leaders_first_screen_above_the_fold(page: Any, demo_server: Server) -> None:
     """At 1366×768: key figures with sparklines, targets at risk by name, the map or its
     tiles, and how old the data is, all starting above the fold."""
+    page.set_default_timeout(90_000)
     page.goto(demo_server.url + "/?lang=vi")
     _settled(page)
     fold = 768
@@ -106,9 +112,7 @@ def test_the_leaders_first_screen_above_the_fold(page: Any, demo_server: Server)
 
 
 def test_the_wall_fills_the_screen_and_turns(browser: Any, demo_server: Server) -> None:
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-US",
-                                  timezone_id="America/New_York")
-    page = context.new_page()
+    context, page = _open(browser, 1920, 1080, locale="en-US", timezone_id="America/New_York")
     try:
         page.goto(demo_server.url + "/wall?lang=vi&slides=room,panels&seconds=5")
         _settled(page)
