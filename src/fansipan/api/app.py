@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from fansipan import __version__
+from fansipan.analytics.engines import make_analytics_engine
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.api.citizens import install_citizens
 from fansipan.api.exchange import install_exchange
@@ -63,7 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     # Built empty; it loads from the store on the first question, not at start-up.
-    app.state.warehouse = Warehouse()
+    app.state.warehouse = Warehouse(make_analytics_engine(**settings.analytics_engine_options()))
     app.state.metrics = Metrics()
     # Innermost first: the guard's refusals still get the security headers and the log.
     app.add_middleware(RequestGuard, hosts=settings.hosts)
