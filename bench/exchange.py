@@ -3,6 +3,7 @@ CSV export.
 
     python bench/exchange.py                  # 1M-value CSV import, export, JSON API, 5M file
     python bench/exchange.py --values 200000 --big 1000000   # a quicker run
+    python bench/exchange.py --big-only       # the 5M file: import and audit verify memory
 
 Synthetic national dataset with a fixed seed (the one of bench/analytics.py: 34 provinces,
 3,300 communes, months from 2021-01), in a real SQLite store migrated by Alembic. Every
@@ -155,6 +156,18 @@ def child_import(url: str, path: str) -> None:
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
+def child_verify(url: str) -> None:
+    """Run in a subprocess: `fansipan audit verify` of the whole store, its peak memory."""
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        started = time.perf_counter()
+        report = verify_chain(session=session)
+        elapsed = time.perf_counter() - started
+    engine.dispose()
+    print(json.dumps({"elapsed": elapsed, "ok": report.ok, "changes": report.changes_covered,
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
 def big_import(folder: Path, values: int) -> dict[str, float]:
     n_ind = -(-values // (COMMUNES * 60))
     url = store(folder, n_ind)
@@ -165,6 +178,11 @@ def big_import(folder: Path, values: int) -> dict[str, float]:
                           capture_output=True, text=True, check=True)
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     result["file_mb"] = size / 2**20
+    checked = subprocess.run([sys.executable, __file__, "--child-verify", url],
+                             capture_output=True, text=True, check=True)
+    verified = json.loads(checked.stdout.strip().splitlines()[-1])
+    assert verified["ok"] and verified["changes"] == result["imported"], verified
+    result["verify_mb"], result["verify_s"] = verified["peak_mb"], verified["elapsed"]
     return result
 
 
@@ -175,10 +193,14 @@ def main() -> None:
     parser.add_argument("--api-values", type=int, default=200_000)
     parser.add_argument("--api-batch", type=int, default=50_000)
     parser.add_argument("--child", nargs=2)
+    parser.add_argument("--child-verify")
     parser.add_argument("--big-only", action="store_true", help="Only the 5M-value file")
     args = parser.parse_args()
     if args.child:
         child_import(*args.child)
+        return
+    if args.child_verify:
+        child_verify(args.child_verify)
         return
     print(f"Machine: {os.cpu_count()} cores, {platform.platform()}, Python "
           f"{platform.python_version()}, {datetime.now(UTC):%Y-%m-%d}", flush=True)
@@ -190,7 +212,9 @@ def main() -> None:
             rate = big["imported"] / big["elapsed"]
             print(f"| CSV import of {args.big:,} values ({big['file_mb']:.0f} MB file), peak "
                   f"resident memory | {big['peak_mb']:,.0f} MB ({rate:,.0f} values/s) "
-                  "| < 500 MB |")
+                  "| < 400 MB |")
+            print(f"| `audit verify` of those {args.big:,} values, peak resident memory | "
+                  f"{big['verify_mb']:,.0f} MB ({big['verify_s']:.1f} s) | < 300 MB |")
             return
         n_ind = -(-args.values // (COMMUNES * 60))
         url = store(folder, n_ind)
@@ -200,11 +224,11 @@ def main() -> None:
         rate = imported / elapsed
         rows.append((f"CSV import into SQLite, {written:,} values, validated and audited "
                      f"(chain verified: {audit_ok})", f"{rate:,.0f} values/s ({elapsed:.1f} s)",
-                     "≥ 100,000 values/s"))
+                     "≥ 150,000 values/s"))
         print(rows[-1], flush=True)
         elapsed, exported = csv_export(url, args.values)
         rows.append((f"CSV export, {exported:,} values", f"{exported / elapsed:,.0f} values/s "
-                     f"({elapsed:.2f} s)", "≥ 500,000 values/s"))
+                     f"({elapsed:.2f} s)", "≥ 1,000,000 values/s"))
         print(rows[-1], flush=True)
         api_folder = folder / "api"
         api_folder.mkdir()
@@ -221,8 +245,10 @@ def main() -> None:
         rows.append((f"CSV import of {args.big:,} values ({big['file_mb']:.0f} MB file), "
                      "peak resident memory of the importing process",
                      f"{big['peak_mb']:,.0f} MB ({big['imported'] / big['elapsed']:,.0f} "
-                     f"values/s)", "< 500 MB"))
-        print(rows[-1], flush=True)
+                     f"values/s)", "< 400 MB"))
+        rows.append((f"`audit verify` of those {args.big:,} values, peak resident memory",
+                     f"{big['verify_mb']:,.0f} MB ({big['verify_s']:.1f} s)", "< 300 MB"))
+        print(rows[-2:], flush=True)
     print()
     print("| measure | result | goal |")
     print("|---|---|---|")

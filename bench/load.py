@@ -105,10 +105,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     env = {**os.environ, "FANSIPAN_DATABASE_URL": url, "FANSIPAN_PORT": str(port),
            "FANSIPAN_HOST": "127.0.0.1", "PYTHONPATH": str(ROOT / "src")}
-    proc = subprocess.Popen([sys.executable, "-m", "fansipan.cli", "serve"], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "fansipan.cli", "serve", "--workers",
+                             str(workers)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -212,18 +213,21 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--store", default="sqlite",
                         help="sqlite (a fresh file) or a postgresql:// URL of an empty database")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server worker processes (fansipan serve --workers N)")
     args = parser.parse_args()
     (ROOT / "bench" / ".data").mkdir(exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="load-", dir=ROOT / "bench" / ".data"))
     url = (f"sqlite:///{folder}/load.sqlite3" if args.store == "sqlite" else args.store)
     fx = prepare(url)
     port = _free_port()
-    server = start_server(url, port)
+    server = start_server(url, port, args.workers)
     try:
         result = asyncio.run(run_load(f"http://127.0.0.1:{port}", fx, requests=args.requests,
                                       concurrency=args.concurrency))
     finally:
         stop_server(server)
+    print(f"{args.workers} worker process(es)")
     print(report(result, "SQLite" if args.store == "sqlite" else "PostgreSQL",
                  args.concurrency))
     for failure in result.failures:

@@ -53,6 +53,18 @@ fi
 py="$venv/bin/python"
 "$py" -m pip install --quiet --disable-pip-version-check --no-deps -e .
 
+# The single sign-on tests start a real OpenID provider (Node's oidc-provider), installed
+# exactly as its committed package-lock.json says.
+oidc=tests/support/oidc_provider
+if [ ! -d "$oidc/node_modules" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "Installing system packages: nodejs npm"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends nodejs npm
+  fi
+  (cd "$oidc" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 echo "== ruff"
 "$py" -m ruff check src tests bench scripts
 echo "== mypy --strict"

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from fastapi.testclient import TestClient
 
     from tests.support.accounts import Account
+    from tests.support.oidc import Platform
     from tests.support.stores import PostgresTemplates, SqliteTemplates
 
 from fansipan.settings import Settings
@@ -120,3 +121,18 @@ def officer(make_account: Callable[..., Account]) -> Account:
     from fansipan.domain.access import Role
 
     return make_account(Role.OFFICER, Role.LEADER, username="officer")
+
+
+@pytest.fixture(scope="session")
+def platform() -> Iterator[Platform]:
+    """The province's identity platform, played by a real OpenID provider."""
+    from tests.support.oidc import start_platform
+
+    try:
+        found = start_platform()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield found
+    finally:
+        found.stop()

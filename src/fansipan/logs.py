@@ -23,6 +23,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,  # which server worker (fansipan serve --workers N)
         }
         for key in _EXTRA_KEYS:
             value = getattr(record, key, None)

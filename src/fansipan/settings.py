@@ -52,6 +52,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()  # empty: X-Forwarded-* is never believed
     allowed_hosts: tuple[str, ...] = ()  # besides `host` and the loopback names
     shutdown_timeout: int = 30
+    workers: int = 1  # server processes `fansipan serve` runs (--workers overrides)
     # Working days: what the Government or the province announced beyond the library's
     # calendar (a day given off, a Saturday worked); see docs/reports.md.
     days_off: tuple[date, ...] = ()
@@ -75,6 +76,18 @@ class Settings:
     secrets_key: str | None = None
     outbound_max_mb: int = 1024  # the largest answer a connector reads
     outbound_timeout: int = 300  # seconds a connector's request may take, answer included
+    # Single sign-on with the province's identity platform (OpenID Connect); see
+    # docs/operations.md. An empty issuer: no SSO, the sign-in page offers passwords only.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str | None = None
+    oidc_scopes: str = "openid profile email"
+    oidc_redirect_url: str = ""  # empty: FANSIPAN_PUBLIC_URL (else the request's) + callback
+    oidc_new_accounts: str = "refuse"  # refuse | create (with no roles)
+    oidc_timeout: int = 10  # seconds for each request to the platform
+    # Roles and units from a claim: empty claim, Fansipan's own assignments stand.
+    oidc_role_claim: str = ""
+    oidc_role_map: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (value, role, units)
     # The analytics engine: duckdb (in process) or clickhouse (a server or cluster at
     # clickhouse_url; chDB in process when no URL is given). See docs/operations.md.
     analytics_engine: str = "duckdb"
@@ -105,6 +118,7 @@ class Settings:
         _check_range("FANSIPAN_LOCKOUT_MINUTES", self.lockout_minutes, 1, 24 * 60)
         _check_range("FANSIPAN_LOGIN_IP_MAX_FAILURES", self.login_ip_max_failures, 1, 10_000)
         _check_range("FANSIPAN_SHUTDOWN_TIMEOUT", self.shutdown_timeout, 1, 3600)
+        _check_range("FANSIPAN_WORKERS", self.workers, 1, 64)
         from fansipan.domain.report_periods import parse_cut_off
 
         try:
@@ -126,6 +140,8 @@ class Settings:
                 f"not {self.smtp_security!r}")
         _check_range("FANSIPAN_OUTBOUND_MAX_MB", self.outbound_max_mb, 1, 1 << 20)
         _check_range("FANSIPAN_OUTBOUND_TIMEOUT", self.outbound_timeout, 1, 24 * 3600)
+        _check_range("FANSIPAN_OIDC_TIMEOUT", self.oidc_timeout, 1, 120)
+        _check_oidc(self)
         if self.analytics_engine not in ANALYTICS_ENGINES:
             raise ConfigurationError(
                 msg("FANSIPAN_ANALYTICS_ENGINE must be one of {value}, not {engine}",
@@ -245,6 +261,15 @@ class Settings:
             smtp_password=env.get("FANSIPAN_SMTP_PASSWORD") or None,
             smtp_from=env.get("FANSIPAN_SMTP_FROM", "fansipan@localhost"),
             public_url=env.get("FANSIPAN_PUBLIC_URL", "").rstrip("/"),
+            oidc_issuer=env.get("FANSIPAN_OIDC_ISSUER", "").strip().rstrip("/"),
+            oidc_client_id=env.get("FANSIPAN_OIDC_CLIENT_ID", "").strip(),
+            oidc_client_secret=env.get("FANSIPAN_OIDC_CLIENT_SECRET") or None,
+            oidc_scopes=" ".join(env.get("FANSIPAN_OIDC_SCOPES", "openid profile email")
+                                 .replace(",", " ").split()),
+            oidc_redirect_url=env.get("FANSIPAN_OIDC_REDIRECT_URL", "").strip(),
+            oidc_new_accounts=env.get("FANSIPAN_OIDC_NEW_ACCOUNTS", "refuse").strip().lower(),
+            oidc_role_claim=env.get("FANSIPAN_OIDC_ROLE_CLAIM", "").strip(),
+            oidc_role_map=parse_role_map(env.get("FANSIPAN_OIDC_ROLE_MAP", "")),
             analytics_engine=env.get("FANSIPAN_ANALYTICS_ENGINE", "duckdb").strip().lower(),
             clickhouse_url=env.get("FANSIPAN_CLICKHOUSE_URL") or None,
             clickhouse_database=env.get("FANSIPAN_CLICKHOUSE_DATABASE", "fansipan").strip(),
@@ -276,12 +301,14 @@ _INT_SETTINGS = {
     "lockout_minutes": 15,
     "login_ip_max_failures": 30,
     "shutdown_timeout": 30,
+    "workers": 1,
     "smtp_port": 25,
     "alert_digest_hour": 7,
     "webhook_timeout": 10,
     "foresight_poll_seconds": 5,
     "outbound_max_mb": 1024,
     "outbound_timeout": 300,
+    "oidc_timeout": 10,
 }
 
 # A host name, an IPv4 or IPv6 address, `*.` before a domain, or `*` for any host.
@@ -297,6 +324,61 @@ _DEFAULT_WORDS = ("change", "secret", "default", "example", "password", "fansipa
 def _looks_default(secret: str) -> bool:
     lowered = secret.lower()
     return len(set(secret)) < 8 or any(word in lowered for word in _DEFAULT_WORDS)
+
+
+OIDC_NEW_ACCOUNTS = ("refuse", "create")
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+MAPPABLE_ROLES = ("leader", "officer", "approver")  # administrators are made in Fansipan
+
+
+def parse_role_map(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """`lanh-dao=leader@15;can-bo-bat-xat=officer@082,083`: a claim value, the role it
+    gives, and the units (codes as in force today; `*` for every unit; none for none)."""
+    found = []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        value, _, rest = part.partition("=")
+        role, _, units = rest.partition("@")
+        codes = tuple(u.strip() for u in units.split(",") if u.strip())
+        if not value.strip() or role.strip() not in MAPPABLE_ROLES:
+            raise ConfigurationError(msg(
+                "FANSIPAN_OIDC_ROLE_MAP takes entries such as lanh-dao=leader@15 separated by "
+                "semicolons, with a role among {roles}; {part} is not one",
+                roles=", ".join(MAPPABLE_ROLES), part=repr(part)))
+        found.append((value.strip(), role.strip(), codes))
+    return tuple(found)
+
+
+def _check_oidc(settings: Settings) -> None:
+    """Single sign-on is all or nothing: an issuer needs a client and an address to trust."""
+    if settings.oidc_new_accounts not in OIDC_NEW_ACCOUNTS:
+        raise ConfigurationError(msg("FANSIPAN_OIDC_NEW_ACCOUNTS must be one of {value}, not "
+                                     "{given}", value=", ".join(OIDC_NEW_ACCOUNTS),
+                                     given=repr(settings.oidc_new_accounts)))
+    if settings.oidc_role_map and not settings.oidc_role_claim:
+        raise ConfigurationError(msg("FANSIPAN_OIDC_ROLE_MAP needs FANSIPAN_OIDC_ROLE_CLAIM: the "
+                                     "claim whose values it maps (for example groups)"))
+    if not settings.oidc_issuer:
+        return
+    if not settings.oidc_client_id:
+        raise ConfigurationError(msg("FANSIPAN_OIDC_CLIENT_ID must be set with "
+                                     "FANSIPAN_OIDC_ISSUER (the client id the identity platform "
+                                     "gave Fansipan)"))
+    if "openid" not in settings.oidc_scopes.split():
+        raise ConfigurationError(msg("FANSIPAN_OIDC_SCOPES must include openid, not {scopes}",
+                                     scopes=repr(settings.oidc_scopes)))
+    for name, url in (("FANSIPAN_OIDC_ISSUER", settings.oidc_issuer),
+                      ("FANSIPAN_OIDC_REDIRECT_URL", settings.oidc_redirect_url)):
+        if not url:
+            continue
+        loopback = url.startswith(tuple(f"http://{h}" for h in _LOOPBACK_HOSTS))
+        if not (url.startswith("https://") or (loopback and settings.environment != "production")):
+            raise ConfigurationError(msg("{name} must be an https:// address (plain http only on "
+                                         "this machine, in development), not {url}", name=name,
+                                         url=repr(url)))
 
 
 def _check_range(name: str, value: int, low: int, high: int) -> None:

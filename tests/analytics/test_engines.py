@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pytest
 
 from fansipan.analytics.clickhouse import ClickHouseEngine
@@ -34,3 +35,11 @@ def test_bad_engine_settings_are_refused_by_name(env: dict[str, str], named: str
         Settings.from_env(env)
     assert named in str(refused.value)
     assert "secretpw" not in str(refused.value)  # a password in a URL is never echoed
+
+
+def test_changes_are_absorbed_after_the_memory_is_read() -> None:
+    engine = DuckDBEngine()
+    engine.execute("CREATE TABLE delta (ind INTEGER)")
+    assert engine.memory_bytes() >= 0
+    engine.append("delta", pa.table({"ind": pa.array([7], pa.int32())}))
+    assert engine.query("SELECT ind FROM delta").column("ind").to_pylist() == [7]

@@ -1,5 +1,6 @@
-"""Writes longer than one chunk: checked on a helper thread while the previous chunk is
-written, duplicates found across chunks, one audit event per chunk, all or nothing."""
+"""Writes longer than one chunk: staged while the store stays open, checked on a helper
+thread, duplicates found across chunks (naming the earlier row), one audit event per
+chunk of changes, all or nothing."""
 
 from __future__ import annotations
 
@@ -35,12 +36,12 @@ def test_chunks_audit_and_duplicates_across_them(session: Session,
                            query=AuditQuery(action="data.write"))
     assert len(events) == 3 and {e.detail.get("part") for e in events} == {None, 2, 3}
     before = counts(session)
-    # Row 5 repeats row 1 (created in an earlier chunk); row 7 repeats row 3 (unchanged).
+    # Row 5 repeats row 1 (an earlier chunk); row 7 repeats row 3 (a value left unchanged).
     again = write(session, [*rows(8, 9, 1), *rows(11, 8, 12, start=4), *rows(1, start=7)])
     assert not again.committed
     dup = {c.row: c.message for c in again.conflicts}
     assert set(dup) == {5, 7}
-    assert "earlier row" in dup[5] and "row 3" in dup[7]
+    assert "row 1 " in dup[5] and "row 3 " in dup[7]
     assert counts(session) == before
     partial = write(session, [*rows(8, 9, 10), *rows(8, start=4)], atomic=False)
     assert partial.committed and partial.created == 3 and partial.rejected_rows == 1

@@ -73,3 +73,41 @@ def test_backup_and_restore_round_trip(
     with engine.connect() as conn:
         assert store_digest(conn)["data_values"]["rows"] == 12
     engine.dispose()
+
+
+def test_restore_onto_a_new_machine_creates_the_data_directory(
+        tmp_path: Path, sqlite_templates: object) -> None:
+    """`fansipan restore BACKUP --data-dir NEW` where NEW does not exist yet (a new
+    machine): the folder is made, private to its owner, and the store is identical."""
+    from typer.testing import CliRunner
+
+    from fansipan.cli import app
+
+    url = sqlite_templates.new("reference", tmp_path)  # type: ignore[attr-defined]
+    engine = make_engine(url)
+    with Session(engine) as session:
+        write_values(session=session, actor="tests", source="tests", items=[
+            DataValueWrite(indicator="VT_TRAM_5G", unit="02683", period=f"2024-{m:02d}",
+                           value=m * 7) for m in range(1, 7)])
+    engine.dispose()
+    before = _dump(url)
+    backup = tmp_path / "old.backup"
+    cli = CliRunner()
+    made = cli.invoke(app, ["backup", str(backup)], env={"FANSIPAN_DATABASE_URL": url})
+    assert made.exit_code == 0, made.output
+    new = tmp_path / "new-machine" / "srv" / "fansipan"
+    assert not new.parent.exists()
+    done = cli.invoke(app, ["restore", str(backup), "--data-dir", str(new)],
+                      env={"FANSIPAN_DATABASE_URL": ""})
+    assert done.exit_code == 0, done.output
+    assert "trùng khớp với bản sao lưu" in done.output  # the CLI speaks Vietnamese by default
+    store = new / "fansipan.sqlite3"
+    assert store.is_file()
+    assert new.stat().st_mode & 0o777 == 0o700 and store.stat().st_mode & 0o777 == 0o600
+    after = _dump(f"sqlite:///{store}")
+    # The backup's own event went to the old store after its snapshot; the restore's
+    # event is the one new row of the new store.
+    events = after.pop("audit_events")
+    assert events[:-1] == before.pop("audit_events") and events[-1][4] == "backup.restore"
+    after.pop("audit_head"), before.pop("audit_head")
+    assert after == before and len(after["data_values"]) == 6

@@ -12,8 +12,11 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 from jinja2 import Environment
+from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Role
+from fansipan.services.exchange.workers import Worker, this_worker
+from fansipan.store.exchange_tables import JobRow
 from tests.support.accounts import Account
 from tests.web.test_forms import _sign_in
 
@@ -202,3 +205,27 @@ def test_a_title_that_looks_like_a_formula_stays_text_in_every_download(
     cells = [c for row in book.active.iter_rows() for c in row]  # type: ignore[union-attr]
     assert all(c.data_type != "f" for c in cells)
     assert any(c.value == "=HYPERLINK(\"http://x\",\"bấm\")" for c in cells)
+
+
+def test_a_report_job_whose_worker_died_reads_as_interrupted(
+        web: TestClient, leader_officer: Account, session: Session) -> None:
+    token = _sign_in(web, leader_officer)
+    r = web.post("/reports/jobs", data={"year": "2024", "format": "xlsx",
+                                        "csrf_token": token}, follow_redirects=False)
+    job_page = r.headers["location"]
+    for _ in range(600):
+        if 'data-status="done"' in web.get(job_page).text:
+            break
+    # As if the worker making it had been killed before it finished: the job's row names
+    # a process that no longer runs (this pid, started at another moment).
+    me = this_worker()
+    with session.begin():
+        row = session.get(JobRow, job_page.rsplit("/", 1)[1])
+        assert row is not None
+        row.status, row.finished_at = "running", None
+        row.worker = Worker(me.host, me.boot, me.pid, me.started + 1).tag
+    shown = web.get(job_page).text
+    assert 'data-status="interrupted"' in shown and "Bị dừng giữa chừng" in shown
+    assert "chưa lưu gì" in shown and 'http-equiv="refresh"' not in shown
+    assert 'id="job-file"' not in shown
+    assert web.get(f"{job_page}/file").status_code == 409

@@ -55,8 +55,10 @@ PAGES: dict[str, list[str]] = {
     "/dossiers/late": ["/dossiers/late"],
 }
 # Pages that are not for reading: files, redirects, the change counter, the API's docs
-# (Swagger UI's own words are its own).
+# (Swagger UI's own words are its own), and single sign-on (a redirect to the platform and
+# its return, 404 here without a platform; their pages are read in tests/security/test_sso.py).
 NOT_PAGES = {"/static/{digest}/{name:path}", "/lang/{code}", "/live", "/logout",
+             "/login/sso", "/login/sso/callback",
              "/api/docs", "/imports/template.xlsx", "/overview.{fmt}", "/indicators.{fmt}",
              "/targets.{fmt}", "/directives/{directive_id}/template.xlsx", "/dossiers.{fmt}",
              "/dossiers/late.{fmt}", "/feedback/map.{fmt}", "/feedback/photos/{name}",

@@ -116,10 +116,15 @@ class DuckDBEngine:
             cur.close()
 
     def memory_bytes(self) -> int:
-        row = self._con.execute(
-            "SELECT COALESCE(SUM(memory_usage_bytes), 0) FROM duckdb_memory()"
-        ).fetchone()
-        return int(row[0]) if row else 0
+        # A cursor of its own, read to the end: a half-read result on the connection
+        # would refuse the next append.
+        cur = self._con.cursor()
+        try:
+            rows = cur.execute(
+                "SELECT COALESCE(SUM(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()
+        finally:
+            cur.close()
+        return int(rows[0][0]) if rows else 0
 
     def close(self) -> None:
         self._con.close()

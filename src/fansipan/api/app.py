@@ -22,6 +22,7 @@ from fansipan.api.routes import (
     approvals,
     audit,
     auth,
+    catalogue,
     changes,
     clients,
     datavalues,
@@ -31,6 +32,7 @@ from fansipan.api.routes import (
     reports,
     targets,
     tasks,
+    unit_admin,
     units,
     users,
 )
@@ -72,7 +74,8 @@ def create_app(settings: Settings) -> FastAPI:
                        behind_tls=settings.behind_tls)
     install_error_handlers(app)
     app.include_router(health.router)
-    for module in (units, indicators, periods, datavalues, targets, changes, analytics):
+    for module in (units, unit_admin, catalogue, indicators, periods, datavalues, targets,
+                   changes, analytics):
         app.include_router(module.router, prefix=API_PREFIX)
     for module in (auth, users, clients, approvals, audit, reports):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -3,7 +3,6 @@ first byte is sent, and memory stays flat for any size."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
@@ -12,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from fansipan.http.uploads import spool_dir
+from fansipan.services.exchange.spool import spool_file
 from fansipan.settings import Settings
 
 
@@ -19,8 +19,7 @@ async def spooled_download(settings: Settings, write: Callable[[IO[bytes]], int]
                            media_type: str, file_name: str | None = None,
                            on_rows: Callable[[int], None] | None = None) -> StreamingResponse:
     """Run `write` (a blocking export) into a spool file, then stream that file."""
-    handle = tempfile.NamedTemporaryFile(dir=spool_dir(settings), prefix="export-",  # noqa: SIM115
-                                         delete=False)
+    handle = spool_file(spool_dir(settings), "export")
     path = Path(handle.name)
     try:
         with handle:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from fansipan.api.exchange_log import ExchangeLogMiddleware
 from fansipan.api.routes import (
@@ -16,10 +17,12 @@ from fansipan.api.routes import (
     exports,
     imports,
     jobs,
+    metadata,
     outbound,
     secrets,
     templates,
 )
+from fansipan.api.runner import runner_of
 from fansipan.http.uploads import spool_dir
 from fansipan.services.citizens.dossier_pull import PULL_TARGETS
 from fansipan.services.exchange.connector_runs import Runtime
@@ -32,12 +35,18 @@ API_PREFIX = "/api/v1"
 def install_exchange(app: FastAPI) -> None:
     """Imports, jobs, exports, DHIS2 compatibility, clients' log and connectors."""
     for module in (imports, jobs, exports, templates, exchange_admin, connectors, secrets,
-                   outbound):
+                   outbound, metadata):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(dhis2.router)
     app.state.exchange_log = LogWriter(app.state.session_factory)
     app.add_middleware(ExchangeLogMiddleware, writer=app.state.exchange_log)
     _schedule_connectors(app)
+
+
+def _after_stop(app: FastAPI) -> None:
+    """What a stopped or killed worker left: its jobs read as interrupted from now on,
+    their spooled files and other leftovers removed."""
+    runner_of(app).reap_when_ready()
 
 
 def _schedule_connectors(app: FastAPI) -> None:
@@ -46,6 +55,7 @@ def _schedule_connectors(app: FastAPI) -> None:
 
     @asynccontextmanager
     async def lifespan(a: FastAPI) -> AsyncIterator[Any]:
+        await run_in_threadpool(_after_stop, a)
         runtime = Runtime(spool=spool_dir(a.state.settings), settings=a.state.settings,
                           warehouse=a.state.warehouse, pull_targets=PULL_TARGETS)
         scheduler = ConnectorScheduler(a.state.session_factory, runtime)
@@ -56,6 +66,7 @@ def _schedule_connectors(app: FastAPI) -> None:
             finally:
                 # Before the app's own shutdown closes the store's connections.
                 scheduler.stop()
+                runner_of(a).close()
                 a.state.exchange_log.close()
 
     app.router.lifespan_context = lifespan

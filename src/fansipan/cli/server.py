@@ -15,6 +15,8 @@ from rich.progress import (
 from fansipan.cli.common import DataDir, Host, Port, _, figure, friendly, out, settings_from
 from fansipan.settings import Settings
 
+WORKER_HEALTHCHECK_SECONDS = 60  # how long a worker may take to answer its supervisor
+
 
 @friendly
 def demo(
@@ -56,10 +58,16 @@ def demo(
         run_server(settings)
 
 
+Workers = Annotated[int | None, typer.Option(
+    "--workers", min=1, max=64,
+    help="Server processes to run (default FANSIPAN_WORKERS, else 1); one per core.")]
+
+
 @friendly
-def serve(data_dir: DataDir = None, host: Host = None, port: Port = None) -> None:
+def serve(data_dir: DataDir = None, host: Host = None, port: Port = None,
+          workers: Workers = None) -> None:
     """Serve the API and the dashboard."""
-    settings = settings_from(data_dir, host, port)
+    settings = settings_from(data_dir, host, port).with_overrides(workers=workers)
     settings.check_can_serve()
     run_server(settings)
 
@@ -68,16 +76,37 @@ def run_server(settings: Settings) -> None:
     import uvicorn
 
     from fansipan.api.app import create_app
+    from fansipan.api.workers import WORKER_APP, prepare_workers
     from fansipan.logs import configure_logging
 
-    out.print(_("Fansipan is at [bold]{site}[/bold] (API docs: {docs}). Ctrl+C stops it.",
-                site=f"http://{settings.host}:{settings.port}/",
-                docs=f"http://{settings.host}:{settings.port}/api/docs"))
+    many = settings.workers > 1
+    site = f"http://{settings.host}:{settings.port}/"
+    docs = f"http://{settings.host}:{settings.port}/api/docs"
+    if many:
+        out.print(_("Fansipan is at [bold]{site}[/bold] (API docs: {docs}), {workers} worker "
+                    "processes. Ctrl+C stops it.", site=site, docs=docs,
+                    workers=figure(settings.workers)))
+    else:
+        out.print(_("Fansipan is at [bold]{site}[/bold] (API docs: {docs}). Ctrl+C stops it.",
+                    site=site, docs=docs))
     configure_logging()
     # SIGTERM or Ctrl+C: stop accepting, let requests in flight finish (up to the
     # shutdown timeout), then close the database pool in the app's lifespan.
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                # X-Forwarded-* is read by the app itself (api/proxies.py), from the
-                # proxies FANSIPAN_TRUSTED_PROXIES names only.
-                log_config=None, access_log=False, proxy_headers=False,
-                timeout_graceful_shutdown=settings.shutdown_timeout)
+    options: dict[str, object] = {
+        "host": settings.host, "port": settings.port, "log_config": None,
+        # X-Forwarded-* is read by the app itself (api/proxies.py), from the proxies
+        # FANSIPAN_TRUSTED_PROXIES names only.
+        "access_log": False, "proxy_headers": False,
+        "timeout_graceful_shutdown": settings.shutdown_timeout}
+    if many:
+        # Each worker is a process of its own that builds its app from the same settings
+        # (handed over in the environment); uvicorn restarts one that dies.
+        prepare_workers(settings)
+        # The supervisor kills a worker that does not answer its health check in time,
+        # and one still starting (importing the app) cannot: on a busy machine the
+        # default 5 s killed every worker before it started, over and over.
+        uvicorn.run(WORKER_APP, factory=True, workers=settings.workers,
+                    timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+                    **options)  # type: ignore[arg-type]
+    else:
+        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]

@@ -132,3 +132,35 @@ def users_end_sessions(username: str, data_dir: DataDir = None) -> None:
     with open_session(settings_from(data_dir)) as session:
         ended = end_sessions(session=session, principal=cli_principal(), username=username)
     out.print(_("Ended {count} session(s) of {username}.", count=ended, username=username))
+
+
+@app.command("link-sso")
+@friendly
+def users_link_sso(
+    username: str,
+    subject: Annotated[str, typer.Argument(help="The person's sub at the identity platform.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Link an account to the identity platform by subject; it loses its local password."""
+    from fansipan.services.trust.sso_links import SsoLink, link_account
+
+    settings = settings_from(data_dir)
+    with open_session(settings) as session:
+        link_account(session=session, settings=settings, principal=cli_principal(),
+                     data=SsoLink(username=username, subject=subject))
+    out.print(_("{username} now signs in through the identity platform (subject {subject}); "
+                "its local password and second factor were removed.", username=username,
+                subject=subject))
+
+
+@app.command("unlink-sso")
+@friendly
+def users_unlink_sso(username: str, data_dir: DataDir = None) -> None:
+    """Undo a link; the account then has no password until one is reset."""
+    from fansipan.services.trust.sso_links import unlink_account
+
+    settings = settings_from(data_dir)
+    with open_session(settings) as session:
+        unlink_account(session=session, principal=cli_principal(), username=username)
+    out.print(_("{username} no longer signs in through the identity platform; reset its "
+                "password to sign in locally.", username=username))

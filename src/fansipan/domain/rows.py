@@ -48,6 +48,24 @@ class WriteStrategy(StrEnum):
     DELETE = "delete"
 
 
+class WriteOp(StrEnum):
+    """What a checked row does to the store, decided against the value stored for its key
+    (one letter: it is kept for every row of a staged import)."""
+
+    CREATE = "c"
+    UPDATE = "u"  # a changed value, or a deleted one brought back
+    DELETE = "d"
+    UNCHANGED = "n"
+    EXISTS = "x"  # refused: strategy CREATE, and a value is stored
+    MISSING = "m"  # refused: strategy UPDATE, and no value is stored
+    LOCKED = "l"  # refused: the period was approved and locked meanwhile
+    OVER_OFFICIAL = "o"  # refused: an estimate, and the official figure is stored
+
+    @property
+    def writes(self) -> bool:
+        return self in (WriteOp.CREATE, WriteOp.UPDATE, WriteOp.DELETE)
+
+
 class ImportFormat(StrEnum):
     AUTO = "auto"
     JSON = "json"

@@ -6,9 +6,10 @@ reader's language at the edge."""
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from fansipan.domain.indicators import Indicator, ValueType
-from fansipan.domain.rows import Problem, RowConflict
+from fansipan.domain.rows import Problem, RowConflict, WriteOp, WriteStrategy
 from fansipan.domain.texts import text_problem
 from fansipan.errors import FieldError, Message, msg
 
@@ -62,6 +63,16 @@ def derived_entered(ind: Indicator, row: int) -> RowConflict:
     return RowConflict(row, "indicator", ind.code, msg(
         "{code} is computed from a formula and cannot be entered; enter its parts ({formula})",
         code=ind.code, formula=ind.formula), "derived_indicator")
+
+
+def retired_period(ind: Indicator, period_end: date, row: int) -> RowConflict | None:
+    """A retired indicator keeps its history but takes no value for a period that ends
+    on or after the day it was retired."""
+    if ind.retired_from is None or period_end < ind.retired_from:
+        return None
+    return RowConflict(row, "indicator", ind.code, msg(
+        "{code} was retired from {day}; it takes no value for a period ending then or later",
+        code=ind.code, day=ind.retired_from.strftime("%d/%m/%Y")), "retired_indicator")
 
 
 def counted_entered(ind: Indicator, row: int) -> RowConflict:
@@ -134,6 +145,40 @@ def locked(error: FieldError) -> RowConflict:
     """A refusal of `approvals.check_not_locked`, as a conflict of its row."""
     return RowConflict(error.row or 0, error.field, error.value, error.message, "locked",
                        Problem.LOCKED)
+
+
+# What the store holds for a key: value, comment, deleted, and whether it is an estimate.
+Stored = tuple[float | None, str | None, bool, bool]
+
+
+def decide_write(strategy: WriteStrategy, value: float | None, comment: str | None,
+                 stored: Stored | None, *, estimate: bool = False) -> WriteOp:
+    """What writing `value` and `comment` (an estimate, or the official figure) does, given
+    what is stored for the same key, or None when nothing was ever stored for it."""
+    if stored is not None and not stored[2]:  # a live value
+        if strategy is WriteStrategy.DELETE:
+            return WriteOp.DELETE
+        if strategy is WriteStrategy.CREATE:
+            return WriteOp.EXISTS
+        if estimate and not stored[3]:
+            return WriteOp.OVER_OFFICIAL  # domain.estimates: the official figure stays
+        if stored[0] == value and stored[1] == comment and stored[3] == estimate:
+            return WriteOp.UNCHANGED
+        return WriteOp.UPDATE
+    if strategy is WriteStrategy.DELETE:
+        return WriteOp.UNCHANGED
+    if strategy is WriteStrategy.UPDATE:
+        return WriteOp.MISSING
+    return WriteOp.UPDATE if stored is not None else WriteOp.CREATE
+
+
+def refused_for(op: WriteOp, row: int, period: str) -> RowConflict:
+    """The conflict of a row `decide_write` refused."""
+    if op is WriteOp.EXISTS:
+        return exists_already(row, period)
+    if op is WriteOp.OVER_OFFICIAL:
+        return estimate_over_official(row, period)
+    return nothing_to_update(row, period)
 
 
 def estimate_over_official(row: int, period: str) -> RowConflict:

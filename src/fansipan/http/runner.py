@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
+from fansipan.http.uploads import spool_dir
 from fansipan.services.exchange.jobs import JobRunner
 
 _LOCK = threading.Lock()
@@ -17,7 +18,8 @@ def runner_of(app: FastAPI) -> JobRunner:
     with _LOCK:
         runner: JobRunner | None = getattr(app.state, "jobs", None)
         if runner is None:
-            runner = app.state.jobs = JobRunner(app.state.session_factory)
+            runner = app.state.jobs = JobRunner(app.state.session_factory,
+                                                spool=spool_dir(app.state.settings))
         return runner
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from fastapi import Request
 from starlette.datastructures import UploadFile
 
 from fansipan.errors import FieldError, ValidationError, msg
+from fansipan.services.exchange.spool import spool_file
 from fansipan.settings import Settings
 
 MAX_UPLOAD = 8 * 2**30  # 8 GiB: a 5-million-row CSV is about 200 MB
@@ -46,8 +46,7 @@ def _too_big() -> ValidationError:
 async def spool(request: Request, settings: Settings, file_name: str | None = None) -> Spooled:
     """The request's body (or the first file of a multipart form) in a file of its own."""
     content_type = request.headers.get("content-type", "")
-    handle = tempfile.NamedTemporaryFile(dir=spool_dir(settings), prefix="upload-",  # noqa: SIM115
-                                         suffix=".part", delete=False)
+    handle = spool_file(spool_dir(settings), "upload", ".part")
     digest = hashlib.sha256()
     size = 0
     try:

@@ -105,6 +105,59 @@ def changes_digest(rows: Iterable[Mapping[str, object]]) -> str:
     return h.hexdigest()
 
 
+def changes_text(rows: Iterable[Sequence[Any]]) -> str:
+    """What `changes_digest` hashes, for rows that are tuples in CHANGE_FIELDS' order
+    (then, optionally, STATUS_FIELDS'): the same text, made in one C call per row (a
+    verification reads millions)."""
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    out = []
+    for r in rows:
+        old, new, at = r[7], r[8], r[11]
+        values = [r[0], r[1], r[2], r[3], r[4], r[5], r[6],
+                  None if old is None else repr(float(old)),
+                  None if new is None else repr(float(new)), r[9], r[10],
+                  canonical_time(at) if isinstance(at, datetime) else at, r[12]]
+        if len(r) > 13 and (r[13] or r[14]):
+            values += [r[13], r[14]]
+        out.append(encode(values))
+    out.append("")
+    return "\n".join(out)
+
+
+def change_tail(source: str, actor: str, at: datetime, batch: str | None) -> str:
+    """The end of every digest line of one write: the columns all its changes share."""
+    return "," + ",".join(json.dumps(x, ensure_ascii=False) for x in (
+        source, actor, canonical_time(at), batch)) + "]\n"
+
+
+def _num(value: float | None) -> str:
+    return "null" if value is None else f'"{float(value)!r}"'
+
+
+def change_lines(rows: Iterable[Sequence[Any]], tail: str,
+                 statuses: Iterable[tuple[str | None, str | None]] | None = None) -> str:
+    """`changes_digest`'s input for data-value change rows (id, record id, operation,
+    indicator, unit, period, old, new), written directly: the same text, at the speed a
+    million rows need. `tail` is `change_tail` of the write; `statuses`, when any row has
+    one, each row's (old status, new status), as `changes_digest` adds them."""
+    dumps_text = json.dumps
+    if statuses is None:
+        return "".join(
+            f'[{c},"data_value",{rid},"{op}",{i},{u},{dumps_text(p, ensure_ascii=False)},'
+            f"{_num(old)},{_num(new)}{tail}" for c, rid, op, i, u, p, old, new in rows)
+    return "".join(
+        f'[{c},"data_value",{rid},"{op}",{i},{u},{dumps_text(p, ensure_ascii=False)},'
+        f"{_num(old)},{_num(new)}{with_statuses(tail, s)}"
+        for (c, rid, op, i, u, p, old, new), s in zip(rows, statuses, strict=True))
+
+
+def with_statuses(tail: str, statuses: tuple[str | None, str | None]) -> str:
+    """A digest line's tail with its change's statuses, when it has any."""
+    if not any(statuses):
+        return tail
+    return tail[:-2] + "," + ",".join(json.dumps(s) for s in statuses) + "]\n"
+
+
 def lock_chain(session: Session) -> None:
     """Take the chain lock now (first in a transaction that will append later).
 

@@ -74,14 +74,21 @@ class ExchangeLogRow(Base):
 
 
 class JobRow(Base):
-    """A background job (a large import, a connector run) and its progress."""
+    """A background job (a large import, a connector run), its progress and its outcome.
+
+    Every server worker reads jobs from here, so any worker answers for any job. The
+    worker running a job refreshes `heartbeat_at` while it runs; an import's outcome is
+    written in the very transaction that commits its values.
+    """
 
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_actor_created", "actor", "created_at"),)
+    __table_args__ = (Index("ix_jobs_actor_created", "actor", "created_at"),
+                      Index("ix_jobs_status", "status"))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # import | pull | push
-    status: Mapped[str] = mapped_column(String(12))  # queued | running | done | failed
+    # queued | running | done | failed | interrupted (its worker stopped before the end)
+    status: Mapped[str] = mapped_column(String(12))
     actor: Mapped[str] = mapped_column(String(100))
     description: Mapped[str] = mapped_column(String(300), default="")
     total_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -93,6 +100,23 @@ class JobRow(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The server process that runs it ("host:boot:pid:start", see services.exchange.workers)
+    # and the spooled file it reads, removed when the job ends or is found interrupted.
+    worker: Mapped[str] = mapped_column(String(120), default="")
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    spool_path: Mapped[str] = mapped_column(String(500), default="")
+
+
+class LeaseRow(Base):
+    """A task that one server worker at a time may do (the connector schedule), held by
+    the worker named until it lapses; the holder renews it while it lives."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(120), default="")
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    renewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ImportRequestRow(Base):

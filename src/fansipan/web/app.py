@@ -22,6 +22,7 @@ from fansipan.web.views import (
     overview,
     reports,
     sectors,
+    sso,
     static,
     targets,
     tasks,
@@ -36,7 +37,7 @@ def install_web(app: FastAPI) -> None:
     app.state.web_templates = make_environment(assets)
     app.state.web_importer = HubImporter()
     app.state.error_page = problem_page  # a browser's error outside a page route
-    for module in (static, api_docs, account, overview, indicators, units, sectors, targets, entry,
-                   imports, feedback, inbox, dossiers, tasks, directives, reports, alerts,
-                   wall):
+    for module in (static, api_docs, account, sso, overview, indicators, units, sectors,
+                   targets, entry, imports, feedback, inbox, dossiers, tasks, directives,
+                   reports, alerts, wall):
         app.include_router(module.router)

@@ -178,6 +178,7 @@ DIRECTION_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "job_running": ("Đang tạo", "Running"),
     "job_done": ("Đã xong", "Done"),
     "job_failed": ("Không tạo được", "Failed"),
+    "job_interrupted": ("Bị dừng giữa chừng", "Interrupted"),
     "job_wait": ("Trang tự cập nhật mỗi giây.", "This page refreshes itself every second."),
     "download_file": ("Tải tệp báo cáo", "Download the file"),
 }

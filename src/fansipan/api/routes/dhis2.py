@@ -122,12 +122,12 @@ async def data_value_sets_import(
 
 
 @router.get("/system/tasks/DATAVALUE_IMPORT/{job_id}")
-def import_tasks(session: SessionDep, principal: PrincipalDep, runner: RunnerDep,
+def import_tasks(session: SessionDep, principal: PrincipalDep,
                  job_id: JobId) -> list[dict[str, Any]]:
     """The notifications of an `async` import, newest first, as DHIS2 lists them."""
-    job = get_job(session=session, runner=runner, principal=principal, job_id=job_id)
-    done = job.status in (JobStatus.DONE, JobStatus.FAILED)
-    level = "ERROR" if job.status is JobStatus.FAILED else "INFO"
+    job = get_job(session=session, principal=principal, job_id=job_id)
+    done = job.status.finished
+    level = "INFO" if job.status is JobStatus.DONE else "ERROR"
     text = ("Import done" if job.status is JobStatus.DONE else job.error or "Import failed"
             ) if done else f"Importing: {job.rows_read} values read ({job.percent or 0:.0f}%)"
     return [{"uid": job.id, "level": level, "category": "DATAVALUE_IMPORT",
@@ -136,12 +136,12 @@ def import_tasks(session: SessionDep, principal: PrincipalDep, runner: RunnerDep
 
 
 @router.get("/system/taskSummaries/DATAVALUE_IMPORT/{job_id}")
-def import_task_summary(session: SessionDep, principal: PrincipalDep, runner: RunnerDep,
+def import_task_summary(session: SessionDep, principal: PrincipalDep,
                         job_id: JobId) -> dict[str, Any]:
     """The import summary of a finished `async` import."""
-    job = get_job(session=session, runner=runner, principal=principal, job_id=job_id)
+    job = get_job(session=session, principal=principal, job_id=job_id)
     if job.summary is None:
-        return {"status": "RUNNING" if job.status is not JobStatus.FAILED else "ERROR",
+        return {"status": "ERROR" if job.status.finished else "RUNNING",
                 "description": job.error or "The import has not finished yet"}
     return dict(dhis2.web_message(job.summary)["response"])
 

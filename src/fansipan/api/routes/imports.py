@@ -77,8 +77,8 @@ async def imports_create(
         upload=Upload(spooled.path, spooled.size, spooled.file_name, spooled.content_type),
         options=options, background=run_async, idempotency_key=idempotency_key)
     if intake.summary is None:
-        job = await run_in_threadpool(get_job, session=session, runner=runner,
-                                      principal=principal, job_id=str(intake.job))
+        job = await run_in_threadpool(get_job, session=session, principal=principal,
+                                      job_id=str(intake.job))
         note(request, operation="import.async", job_id=job.id)
         return JSONResponse(job.model_dump(mode="json"), status_code=202,  # type: ignore[return-value]
                             headers={"Location": f"/api/v1/jobs/{job.id}"})

@@ -79,17 +79,16 @@ def report_job(request: Request, settings: SettingsDep, warehouse: WarehouseDep,
                            request=ReportRequest(**data.model_dump(exclude={"format"})),
                            fmt=data.format, settings=settings,
                            calendar=working_calendar(settings))
-    job: JobPublic = get_job(session=session, runner=runner, principal=principal,
-                             job_id=job_id)
+    job: JobPublic = get_job(session=session, principal=principal, job_id=job_id)
     return JSONResponse(job.model_dump(mode="json"), status_code=202,
                         headers={"Location": f"/api/v1/jobs/{job_id}"})
 
 
 @router.get("/jobs/{job_id}/file", response_class=Response, responses=FILE_RESPONSES)
-def report_job_file(session: SessionDep, principal: PrincipalDep, runner: RunnerDep,
+def report_job_file(session: SessionDep, principal: PrincipalDep,
                     job_id: Annotated[str, Path(min_length=1, max_length=64)]) -> Response:
     """The file of a finished report job (409 while it runs)."""
-    made = report_file(session=session, runner=runner, principal=principal, job_id=job_id)
+    made = report_file(session=session, principal=principal, job_id=job_id)
     return _file(made.name, made.media_type, made.data)
 
 

@@ -86,7 +86,7 @@ class CountingTransaction:
                  detail: dict[str, Any] | None = None) -> None:
         self.session = session
         self._writer = ValueWriter(session=session, source=RECORDS_SOURCE, actor=actor,
-                                   counts=True, audit_detail=detail)
+                                   counts=True, audit_detail=detail, lock_first=True)
         self._written = False
 
     def __enter__(self) -> CountingTransaction:
@@ -103,7 +103,10 @@ class CountingTransaction:
 
     @property
     def catalog(self) -> Catalog:
-        return self._writer.catalog
+        catalog = self._writer.catalog
+        if catalog is None:
+            raise RuntimeError("use CountingTransaction as a context manager")
+        return catalog
 
     def write(self, cells: Iterable[Cell]) -> None:
         """Write the counted cells (once per transaction, after the records changed)."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ from fansipan.services.exchange.connectors import (
 )
 from fansipan.services.exchange.imports import ImportOptions, ImportSummary, summarise
 from fansipan.services.exchange.outbound import read_outbound
+from fansipan.services.exchange.spool import spool_file
 from fansipan.services.trust.audit import record_alone
 from fansipan.services.trust.secrets import open_secret
 from fansipan.services.warehouse.writes import ValueWriter
@@ -188,8 +188,7 @@ class _Outcome:
 def _pull(session: Session, plan: _Plan, runtime: Runtime, outcome: _Outcome) -> None:
     connector = plan.connector
     mapping = FieldMapping.model_validate(connector.config.get("mapping") or {})
-    runtime.spool.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=runtime.spool, prefix="pull-", delete=False)  # noqa: SIM115
+    handle = spool_file(runtime.spool, "pull")
     handle.close()
     target = Path(handle.name)
     try:

@@ -157,10 +157,12 @@ def run_import(
     progress: Callable[[int, int], None] | None = None,
     schemes_from_payload: Callable[[dict[str, str]], tuple[IdScheme, IdScheme]] | None = None,
     job: str | None = None,
+    record: Callable[[Session, ImportSummary], None] | None = None,
 ) -> ImportSummary:
     """Import one spooled file; never raises for bad content (the summary says what is wrong).
 
-    Refusals of the sender itself (no permission to write) are raised.
+    Refusals of the sender itself (no permission to write) are raised. `record` gets the
+    summary inside the transaction that saves the values (a job keeps its outcome so).
     """
     with path.open("rb") as stream:
         head = stream.read(4096)
@@ -174,13 +176,18 @@ def run_import(
             detail["file"] = file_name[:200]
         if job:
             detail["job"] = job
+        def before_commit(s: Session, out: WriteOutcome, fmt: ImportFormat = fmt) -> None:
+            if record is not None:
+                record(s, summarise(out, options, fmt, job=job, numbers=numbers))
+
         numbers = number_reading(options, fmt)
         writer = ValueWriter(
             session=session, source=options.source, actor=actor, principal=principal,
             strategy=options.strategy, atomic=options.atomic, dry_run=options.dry_run,
             indicator_scheme=options.indicator_scheme, unit_scheme=options.unit_scheme,
             audit_detail=detail, numbers=numbers,
-            progress=(lambda rows: progress(rows, stream.tell())) if progress else None)
+            progress=(lambda rows: progress(rows, stream.tell())) if progress else None,
+            before_commit=before_commit if record is not None else None)
         problem: ValidationError | None = None
         rows: Iterator[tuple[Any, ...] | RowConflict] | None = None
         try:

@@ -72,13 +72,15 @@ def receive(*, session: Session, session_factory: SessionFactory, runner: JobRun
                             session=job_session, path=upload.path, options=options,
                             principal=principal, file_name=upload.file_name,
                             content_type=upload.content_type, progress=progress.advance,
-                            schemes_from_payload=schemes_from_payload, job=progress.id)
+                            schemes_from_payload=schemes_from_payload, job=progress.id,
+                            record=progress.record)
                 finally:
                     upload.path.unlink(missing_ok=True)
 
             job_id = runner.submit(
                 actor=principal.actor, kind="import", total_bytes=upload.size, work=work,
-                description=f"{upload.file_name or 'upload'} ({options.source})")
+                description=f"{upload.file_name or 'upload'} ({options.source})",
+                spool_path=upload.path)
             keep_file = True
             if idempotency_key:
                 remember(session, actor=principal.actor, key=idempotency_key, digest=digest,

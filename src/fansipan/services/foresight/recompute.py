@@ -46,7 +46,7 @@ def recompute_all(*, refresher: Refresher, principal: Principal, progress: Progr
         done = 0
         for start in range(0, len(keys), CHUNK):
             chunk: set[SeriesKey] = set(keys[start:start + CHUNK])
-            with refresher.lock:  # not at the same time as the refresher on the same rows
+            with refresher.writing():  # not with a refresher, of any worker, at once
                 series, odds = refresher.refresh_series(session, catalog, chunk, today,
                                                         change, report)
                 with session.begin():

@@ -20,14 +20,16 @@ and the sending of messages.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from fansipan.analytics.warehouse import Warehouse
@@ -35,6 +37,14 @@ from fansipan.domain.periods import Period, parse_period
 from fansipan.domain.reporting import ExpectedReport
 from fansipan.forecasting import Series
 from fansipan.services.catalog import Catalog, load_catalog
+from fansipan.services.exchange.leases import (
+    FORESIGHT,
+    FORESIGHT_WRITES,
+    exclusive,
+    hold_lease,
+    release_lease,
+)
+from fansipan.services.exchange.workers import this_worker
 from fansipan.services.foresight.delivery import queue_deliveries, queue_digests, send_pending
 from fansipan.services.foresight.direction_tasks import DirectionTasks
 from fansipan.services.foresight.forecasts import (
@@ -71,6 +81,10 @@ from fansipan.store.tables import ChangeRow
 log = logging.getLogger("fansipan.foresight")
 
 BATCH = 20_000  # changes read per step
+# How long the foresight lease lasts unless renewed: longer than one batch can take on a
+# loaded machine, so a busy holder never loses it mid-batch.
+LEASE_SECONDS = 300.0
+WRITES_SECONDS = 900.0  # the writes' lease, should a holder die holding it
 
 
 @dataclass
@@ -125,6 +139,18 @@ class Refresher:
         self.progress = Progress()
         self.lock = threading.Lock()
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Foresight's writes, one at a time: in this process and across the processes
+        over the store (a recomputation job on one worker, the refresher on another)."""
+        with self.lock, self.exclusive():
+            yield
+
+    def exclusive(self) -> contextlib.AbstractContextManager[None]:
+        """The store's side of `writing` (the caller holds `lock`)."""
+        return exclusive(self.session_factory, name=FORESIGHT_WRITES,
+                         holder=this_worker().tag, seconds=WRITES_SECONDS)
+
     def backlog(self) -> int:
         with self.session_factory() as session, session.begin():
             cursor = _cursor(session)
@@ -144,7 +170,11 @@ class Refresher:
         with self.lock:
             started = time.perf_counter()
             today = today or date.today()
-            report = self._run_once(today, limit)
+            if self.backlog():
+                with self.exclusive():
+                    report = self._run_once(today, limit)
+            else:
+                report = self._run_once(today, limit)  # nothing to write: no lease
             report.seconds = time.perf_counter() - started
             self.progress.last_run = report
             self.progress.at("idle")
@@ -258,11 +288,13 @@ class Refresher:
         with data), late-report and overdue-task alerts, and the digest."""
         today = today or date.today()
         report = RefreshReport()
-        with self.lock, self.session_factory() as session:
+        with self.lock, self.session_factory() as session, contextlib.ExitStack() as held:
             with session.begin():
                 state = session.get(ForesightStateRow, 1)
                 if state is None or (state.swept_on == today and not force):
                     return report
+            held.enter_context(self.exclusive())
+            with session.begin():
                 catalog = load_catalog(session)
             self.progress.at("sweep")
             written, reports = write_report_counts(session=session, catalog=catalog,
@@ -339,11 +371,18 @@ def _add(total: RefreshReport, r: RefreshReport) -> None:
 
 class ForesightWorker:
     """The refresher on one thread of the server: new changes every few seconds, the
-    daily chores, and the messages to send. A failure is logged; the loop goes on."""
+    daily chores, and the messages to send. A failure is logged; the loop goes on.
+
+    With several server workers each runs this loop, but only the one holding the
+    foresight lease in the store does the work (so each change is handled, and each
+    message sent, once); it renews the lease before every step and between batches, and
+    gives it up when it stops. One that is killed lets it lapse: another takes over
+    within `LEASE_SECONDS`."""
 
     def __init__(self, refresher: Refresher, every_seconds: float) -> None:
         self.refresher = refresher
         self.every = every_seconds
+        self.holder = this_worker().tag
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -362,12 +401,35 @@ class ForesightWorker:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
+        try:
+            with self.refresher.session_factory() as session:
+                release_lease(session=session, name=FORESIGHT, holder=self.holder)
+        except (OperationalError, ProgrammingError):
+            pass  # the store is gone or not migrated: the lease lapses by itself
+
+    def holds_lease(self) -> bool:
+        """Take or renew the foresight lease; whether this worker does the work now."""
+        try:
+            with self.refresher.session_factory() as session:
+                return hold_lease(session=session, name=FORESIGHT, holder=self.holder,
+                                  seconds=max(3 * self.every, LEASE_SECONDS))
+        except (OperationalError, ProgrammingError):
+            log.warning("foresight skipped: the store is not ready")
+            return False
+
+    def refresh(self) -> None:
+        """Every change after the cursor, a batch at a time, while the lease is held."""
+        while not self._stop.is_set() and self.holds_lease():
+            if self.refresher.run_once().changes < BATCH:
+                return
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            for step in (self.refresher.run, self.refresher.sweep, self.refresher.send):
+            for step in (self.refresh, self.refresher.sweep, self.refresher.send):
                 if self._stop.is_set():
                     return
+                if not self.holds_lease():
+                    break
                 _guarded(step)
             self._wake.wait(self.every)
             self._wake.clear()

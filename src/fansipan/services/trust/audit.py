@@ -8,6 +8,7 @@ keeping them all, and `export_events` ships them to a separate archive.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from fansipan.store.audit import (
     AuditRecord,
     append_events,
     audited_transaction,
-    changes_digest,
+    changes_text,
     event_fields,
     event_hash,
 )
@@ -139,19 +140,48 @@ class VerifyReport(BaseModel):
 
 @dataclass
 class _Walk:
+    """What a verification has found so far; memory stays flat however long the log."""
+
     problems: list[Message] = field(default_factory=list)
-    covered: set[int] = field(default_factory=set)
+    covered: int = 0
+    # Change numbers the events cover, as merged ranges [first, last] in order: a bulk
+    # write covers 50,000 at once, and consecutive writes merge into one range.
+    ranges: list[list[int]] = field(default_factory=list)
 
     def problem(self, text: Message) -> None:
         if len(self.problems) < 50:
             self.problems.append(text)
 
+    def cover(self, first: int, last: int, count: int) -> None:
+        self.covered += count
+        ranges = self.ranges
+        if ranges and ranges[-1][0] <= first <= ranges[-1][1] + 1:
+            ranges[-1][1] = max(ranges[-1][1], last)
+            return
+        ranges.append([first, last])
+        if len(ranges) > 1 and ranges[-2][0] > first:  # out of order: keep them sorted
+            ranges.sort()
+            merged = [ranges[0]]
+            for r in ranges[1:]:
+                if r[0] <= merged[-1][1] + 1:
+                    merged[-1][1] = max(merged[-1][1], r[1])
+                else:
+                    merged.append(r)
+            self.ranges = merged
+
 
 _PAGE = 5000
+_CHANGES_PAGE = 50_000
+# The statuses last: `changes_text` adds them only to a row that has one.
+_CHANGE_COLUMNS = [ChangeRow.__table__.c[name] for name in (*CHANGE_FIELDS, *STATUS_FIELDS)]
 
 
 def verify_chain(*, session: Session, principal: Principal | None = None) -> VerifyReport:
-    """Recompute every link and every data write's digest; report what does not match."""
+    """Recompute every link and every data write's digest; report what does not match.
+
+    Streams: events a page at a time, each write's change rows as they come, and the
+    change numbers the events cover as ranges, so memory stays flat at any size.
+    """
     if principal is not None:
         require(principal, Permission.READ_AUDIT)
     walk = _Walk()
@@ -160,8 +190,8 @@ def verify_chain(*, session: Session, principal: Principal | None = None) -> Ver
         prev, expected_id, count = GENESIS, 1, 0
         last = 0
         while True:
-            rows = session.scalars(select(AuditEventRow).where(AuditEventRow.id >= expected_id)
-                                   .order_by(AuditEventRow.id).limit(_PAGE)).all()
+            rows = session.execute(select(AuditEventRow.__table__).where(
+                AuditEventRow.id >= expected_id).order_by(AuditEventRow.id).limit(_PAGE)).all()
             if not rows:
                 break
             for r in rows:
@@ -172,45 +202,64 @@ def verify_chain(*, session: Session, principal: Principal | None = None) -> Ver
                 if r.prev_hash != prev:
                     walk.problem(msg("event {id} does not follow the event before it "
                                      "(removed or inserted events)", id=r.id))
-                fields = event_fields(r.id, r.at, r, r.detail)
+                fields = event_fields(r.id, r.at, r, r.detail)  # type: ignore[arg-type]
                 if event_hash(r.prev_hash, fields) != r.hash:
                     walk.problem(msg("event {id} ({action} by {actor}) was altered", id=r.id,
                                      action=r.action, actor=r.actor))
-                _check_changes(session, r, walk)
+                _check_changes(session, r.id, r.detail, walk)
                 prev, expected_id, last = r.hash, r.id + 1, r.id
         if head is None or head.last_id != last or head.last_hash != prev:
             walk.problem(msg("the newest events were removed (the chain head does not "
                              "match)"))
-        first_covered = min(walk.covered, default=None)
-        uncovered = session.scalars(select(ChangeRow.id).order_by(ChangeRow.id)).all()
-        before = 0
-        for change_id in uncovered:
-            if change_id in walk.covered:
+        before = _uncovered(session, walk)
+    return VerifyReport(ok=not walk.problems, events=count, changes_covered=walk.covered,
+                        changes_before_log=before, last_id=last, last_hash=prev,
+                        problems=[str(p) for p in walk.problems],
+                        problems_vi=[say(p, "vi") for p in walk.problems])
+
+
+def _check_changes(session: Session, event_id: int, detail_text: str, walk: _Walk) -> None:
+    if "changes_digest" not in (detail_text or ""):
+        return
+    detail = json.loads(detail_text or "{}")
+    if "changes_digest" not in detail:
+        return
+    first, last = int(detail["first_change"]), int(detail["last_change"])
+    digest = hashlib.sha256()
+    seen = 0
+    result = session.execute(select(*_CHANGE_COLUMNS).where(ChangeRow.id.between(first, last))
+                             .order_by(ChangeRow.id).execution_options(
+                                 yield_per=_CHANGES_PAGE))
+    for part in result.partitions():
+        digest.update(changes_text(part).encode())
+        seen += len(part)
+    if seen != last - first + 1 or digest.hexdigest() != detail["changes_digest"]:
+        walk.problem(msg("changes {first}–{last} of event {id} were altered or removed",
+                         first=first, last=last, id=event_id))
+    walk.cover(first, last, seen)
+
+
+def _uncovered(session: Session, walk: _Walk) -> int:
+    """Change rows no event covers: those older than the log are counted, the rest are
+    problems. Reads the change numbers as they come, beside the covered ranges."""
+    first_covered = walk.ranges[0][0] if walk.ranges else None
+    ranges = iter(walk.ranges)
+    current = next(ranges, None)
+    before = 0
+    result = session.execute(select(ChangeRow.id).order_by(ChangeRow.id)
+                             .execution_options(yield_per=_CHANGES_PAGE))
+    for part in result.partitions():
+        for (change_id,) in part:
+            while current is not None and change_id > current[1]:
+                current = next(ranges, None)
+            if current is not None and current[0] <= change_id:
                 continue
             if first_covered is None or change_id < first_covered:
                 before += 1  # written before this store had an audit log
             else:
                 walk.problem(msg("change {id} is in no audit event (written outside Fansipan, "
                                  "or its event was removed)", id=change_id))
-    return VerifyReport(ok=not walk.problems, events=count, changes_covered=len(walk.covered),
-                        changes_before_log=before, last_id=last, last_hash=prev,
-                        problems=[str(p) for p in walk.problems],
-                        problems_vi=[say(p, "vi") for p in walk.problems])
-
-
-def _check_changes(session: Session, event: AuditEventRow, walk: _Walk) -> None:
-    detail = json.loads(event.detail or "{}")
-    if "changes_digest" not in detail:
-        return
-    first, last = int(detail["first_change"]), int(detail["last_change"])
-    rows = session.scalars(select(ChangeRow).where(ChangeRow.id.between(first, last))
-                           .order_by(ChangeRow.id)).all()
-    as_dicts = [{name: getattr(r, name) for name in (*CHANGE_FIELDS, *STATUS_FIELDS)}
-                for r in rows]
-    if len(rows) != last - first + 1 or changes_digest(as_dicts) != detail["changes_digest"]:
-        walk.problem(msg("changes {first}–{last} of event {id} were altered or removed",
-                         first=first, last=last, id=event.id))
-    walk.covered.update(r.id for r in rows)
+    return before
 
 
 def export_events(*, session: Session, after_id: int = 0) -> Iterator[dict[str, Any]]:

@@ -150,17 +150,33 @@ def _file_digest(path: Path) -> dict[str, dict[str, object]]:
 
 
 def _restore_sqlite(settings: Settings, src: Path, replace: bool) -> None:
-    path = _sqlite_path(settings)
-    if Path(path).exists() and not replace and _file_digest(Path(path)):
+    path = Path(_sqlite_path(settings))
+    if path.exists() and not replace and _file_digest(path):
         raise Conflict(msg("The store {path} is not empty; pass --replace to overwrite it (stop "
-                           "the server first)", path=path))
-    source = sqlite3.connect(src)
-    target = sqlite3.connect(path, timeout=30)
+                           "the server first)", path=str(path)))
+    fresh = not path.exists()
+    # Restoring onto a new machine: the data directory may not exist yet. It holds the
+    # accounts' password digests, so only its owner may enter it.
     try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigurationError(msg(
+            "The data directory {folder} cannot be created ({reason}); create it, or choose "
+            "another with --data-dir", folder=str(path.parent), reason=exc.strerror)) from None
+    try:
+        source = sqlite3.connect(src)
+        target = sqlite3.connect(path, timeout=30)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
+    except sqlite3.Error as exc:
+        raise StoreUnavailable(msg(
+            "The backup could not be restored into {path}: {reason}; nothing usable was "
+            "written there", path=str(path), reason=str(exc))) from None
+    if fresh:
+        path.chmod(0o600)
 
 
 # --- PostgreSQL -------------------------------------------------------------------------

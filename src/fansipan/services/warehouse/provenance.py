@@ -10,9 +10,8 @@ figures belong in a store of their own."""
 from __future__ import annotations
 
 import threading
-import time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fansipan.domain.rows import ValueMark
@@ -23,9 +22,11 @@ DEMO_MARK = ValueMark(row="minh họa / illustrative",
                       note_vi="Số liệu minh họa, không phải số liệu chính thức",
                       note_en="Illustrative figures, not official statistics")
 FILE_SUFFIX = "-minh-hoa"  # before the extension of every file a demo store gives out
-RECHECK_SECONDS = 60.0  # a store without demo data is asked again after this long
 _LOCK = threading.Lock()
-_KNOWN: dict[str, tuple[bool, float]] = {}
+# Per store: whether demo values were found, and the last change number looked at. Only
+# changes after it are asked about, so any server worker sees demo data the moment it is
+# committed, at the cost of one look at the newest change number per page.
+_KNOWN: dict[str, tuple[bool, int]] = {}
 
 
 def has_demo_data(session: Session) -> bool:
@@ -37,17 +38,20 @@ def has_demo_data(session: Session) -> bool:
 
 
 def shows_demo_data(*, session: Session) -> bool:
-    """True once demo values were ever written (they are never taken out again); asked
-    of the store at most once a minute while the answer is no."""
+    """True once demo values were ever written (they are never taken out again, but a
+    store restored from a backup starts over)."""
     key = str(session.get_bind().engine.url)
-    now = time.monotonic()
     with _LOCK:
-        known = _KNOWN.get(key)
-    if known is not None and (known[0] or now - known[1] < RECHECK_SECONDS):
-        return known[0]
-    found = has_demo_data(session)
+        found, seen = _KNOWN.get(key, (False, -1))
+    with session.begin():
+        newest = int(session.scalar(select(func.coalesce(func.max(ChangeRow.id), 0))) or 0)
+        if newest < seen:  # another store now (a restore): look again from the start
+            found, seen = False, -1
+        if not found and newest > seen:
+            found = session.scalars(select(ChangeRow.id).where(
+                ChangeRow.id > seen, ChangeRow.source == DEMO_SOURCE).limit(1)).first() is not None
     with _LOCK:
-        _KNOWN[key] = (found, now)
+        _KNOWN[key] = (found, newest)
     return found
 
 

@@ -6,12 +6,14 @@ from alembic import context
 from sqlalchemy import Engine
 
 from fansipan.store import (  # noqa: F401 - registers the tables
+    catalogue_tables,
     citizens_tables,
     direction_tables,
     exchange_tables,
     foresight_tables,
     outbound_tables,
     security_tables,
+    sso_tables,
 )
 from fansipan.store.tables import Base
 

@@ -23,13 +23,15 @@ from fansipan.services.trust.auth import (
     login,
     logout,
 )
+from fansipan.services.trust.oidc import enabled as sso_enabled
+from fansipan.services.trust.oidc import end_session_url
 from fansipan.web.deps import Lang, Viewer, page_router
 from fansipan.web.pages import LANG_COOKIE, render
 
 router = page_router()
 
 
-def _local(target: str | None) -> str:
+def local_path(target: str | None) -> str:
     """Only a path on this site: never an open redirect to another origin."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
@@ -38,8 +40,8 @@ def _local(target: str | None) -> str:
 
 @router.get("/login")
 def login_page(request: Request, lang: Lang, next: str = "/") -> Response:
-    return render(request, "login.html", title=tr(lang, "Sign in"), next=_local(next),
-                  errors=[], username="")
+    return render(request, "login.html", title=tr(lang, "Sign in"), next=local_path(next),
+                  errors=[], username="", sso=sso_enabled(request.app.state.settings))
 
 
 @router.post("/login")
@@ -55,9 +57,9 @@ def login_submit(request: Request, session: SessionDep, settings: SettingsDep, l
     except FansipanError as exc:
         errors = exc.errors or [FieldError(field="password", message=exc.message)]
         return render(request, "login.html", status=exc.status,
-                      title=tr(lang, "Sign in"), next=_local(next), errors=errors,
-                      username=username)
-    target = "/password" if signed.must_change_password else _local(next)
+                      title=tr(lang, "Sign in"), next=local_path(next), errors=errors,
+                      username=username, sso=sso_enabled(settings))
+    target = "/password" if signed.must_change_password else local_path(next)
     response = RedirectResponse(target, status_code=303)
     age = settings.session_absolute_hours * 3600
     response.set_cookie(session_cookie_name(settings), signed.session_token, httponly=True,
@@ -69,12 +71,20 @@ def login_submit(request: Request, session: SessionDep, settings: SettingsDep, l
 
 @router.post("/logout")
 def logout_submit(request: Request, session: SessionDep, settings: SettingsDep,
-                  viewer: Viewer) -> Response:
+                  viewer: Viewer, lang: Lang) -> Response:
     token = request.cookies.get(session_cookie_name(settings))
     if token is None or not viewer.via.startswith("session:"):
         raise Unauthenticated(msg("You are not signed in with a session"))
+    # A session opened through the identity platform ends there too (RP-initiated logout).
+    home = (settings.public_url or str(request.base_url).rstrip("/")) + "/"
+    platform = end_session_url(session=session, settings=settings, session_token=token,
+                               after=home)
     logout(session=session, settings=settings, token=token, principal=viewer)
-    response = RedirectResponse("/", status_code=303)
+    # A page that moves on, not a redirect: a form's redirect to another origin is refused
+    # by our own policy (CSP form-action 'self').
+    response: Response = render(request, "sso_signed_out.html", title=tr(lang, "Signed out"),
+                                target=platform) if platform else RedirectResponse(
+                                    "/", status_code=303)
     for name in (session_cookie_name(settings), csrf_cookie_name(settings)):
         response.delete_cookie(name, path="/", secure=settings.behind_tls, httponly=True,
                                samesite="strict")
@@ -114,7 +124,7 @@ def password_submit(request: Request, session: SessionDep, settings: SettingsDep
 @router.get("/lang/{code}")
 def choose_language(code: str, next: str = "/") -> Response:
     """One click to English (or back): remembered in a cookie for a year."""
-    response = RedirectResponse(_local(next), status_code=303)
+    response = RedirectResponse(local_path(next), status_code=303)
     if code in LANGS:
         response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="lax", path="/",
                             httponly=True)

@@ -99,18 +99,15 @@ def report_job(request: Request, settings: SettingsDep, warehouse: WarehouseDep,
 
 @router.get("/reports/jobs/{job_id}")
 def report_job_page(request: Request, session: SessionDep, viewer: Viewer, lang: Lang,
-                    runner: RunnerDep, job_id: str) -> Response:
-    job = get_job(session=session, runner=runner, principal=viewer,
-                  job_id=job_id[:64])
+                    job_id: str) -> Response:
+    job = get_job(session=session, principal=viewer, job_id=job_id[:64])
     return render(request, "report_job.html", title=translate("report_job", lang), job=job,
                   refresh=job.status.value in ("queued", "running"))
 
 
 @router.get("/reports/jobs/{job_id}/file")
-def report_job_file(session: SessionDep, viewer: Viewer, runner: RunnerDep,
-                    job_id: str) -> Response:
-    made = report_file(session=session, runner=runner, principal=viewer,
-                       job_id=job_id[:64])
+def report_job_file(session: SessionDep, viewer: Viewer, job_id: str) -> Response:
+    made = report_file(session=session, principal=viewer, job_id=job_id[:64])
     return Response(made.data, media_type=made.media_type,
                     headers={"Content-Disposition": attachment(made.name),
                              "cache-control": "no-store"})

@@ -73,10 +73,9 @@ def submit_report(*, session_factory: SessionFactory, runner: JobRunner, warehou
                          total_bytes=STEPS, work=work)
 
 
-def report_file(*, session: Session, runner: JobRunner | None, principal: Principal,
-                job_id: str) -> ReportFile:
+def report_file(*, session: Session, principal: Principal, job_id: str) -> ReportFile:
     """The file a report job made, to the one who asked for it (or an administrator)."""
-    job = get_job(session=session, runner=runner, principal=principal, job_id=job_id)
+    job = get_job(session=session, principal=principal, job_id=job_id)
     if job.kind != "report":
         raise NotFound("Việc này không phải báo cáo / This job is not a report", [FieldError(
             field="job", value=job_id[:40], message="ask /api/v1/jobs for its result")])

@@ -1,0 +1,149 @@
+"""A large write is checked on a stage while the store stays open: an officer's entry
+saved in the middle of it goes through at once (on SQLite, too, whose one write lock the
+import used to hold from its first row to its last), the import then takes it into
+account, and stays all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fansipan.domain.estimates import ValueStatus
+from fansipan.domain.rows import RawValue, WriteStrategy
+from fansipan.services.trust.audit import verify_chain
+from fansipan.services.warehouse import writes
+from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
+from fansipan.services.warehouse.writes import ValueWriter
+from fansipan.store.engine import make_engine, make_session_factory
+from fansipan.store.tables import ChangeRow, DataValueRow, IndicatorRow, UnitRow
+
+MONTHS = [f"{2000 + m // 12}-{m % 12 + 1:02d}" for m in range(120)]
+SHARED = MONTHS[100]  # in the file, and saved by the officer while the file is checked
+
+
+def _stored(session: Session, period: str) -> float | None:
+    with session.begin():
+        return session.scalar(
+            select(DataValueRow.value).join(IndicatorRow,
+                                            IndicatorRow.id == DataValueRow.indicator_id)
+            .join(UnitRow, UnitRow.id == DataValueRow.unit_id)
+            .where(IndicatorRow.code == "VT_TRAM_5G", UnitRow.code == "02647",
+                   DataValueRow.period == period, DataValueRow.deleted.is_(False)))
+
+
+def _file(store_url: str, saved: list[str]) -> Iterator[RawValue]:
+    """The file's rows; after the first chunks are staged, an officer saves two values
+    through a connection of their own, as the server would."""
+    engine = make_engine(store_url)
+    try:
+        for n, period in enumerate(MONTHS, start=1):
+            if n == 80:
+                with make_session_factory(engine)() as other:
+                    write_values(session=other, actor="officer", source="web", items=[
+                        DataValueWrite(indicator="VT_TRAM_5G", unit="02647", period=SHARED,
+                                       value=9),
+                        DataValueWrite(indicator="VT_TRAM_5G", unit="02647",
+                                       period="2030-01", value=3)])
+                saved.append("saved")
+            yield RawValue(n, "VT_TRAM_5G", "02647", period, n)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writes, "CHUNK", 25)
+
+
+def test_an_entry_saved_during_a_large_import_goes_through(
+        session: Session, store_url: str) -> None:
+    saved: list[str] = []
+    writer = ValueWriter(session=session, source="import", actor="tests")
+    with writer:
+        writer.add(_file(store_url, saved))
+    out = writer.outcome
+    assert saved == ["saved"] and out.staged and out.committed
+    # The shared key was created by the officer meanwhile: the import updates it.
+    assert (out.created, out.updated, out.rows) == (119, 1, 120)
+    assert _stored(session, SHARED) == 101 and _stored(session, "2030-01") == 3
+    assert out.last_change is not None and out.first_change is not None
+    assert out.last_change - out.first_change + 1 == 120
+    report = verify_chain(session=session)
+    assert report.ok, report.problems
+
+
+def test_a_key_taken_meanwhile_refuses_an_all_or_nothing_import(
+        session: Session, store_url: str) -> None:
+    saved: list[str] = []
+    writer = ValueWriter(session=session, source="import", actor="tests",
+                         strategy=WriteStrategy.CREATE)
+    with writer:
+        writer.add(_file(store_url, saved))
+    out = writer.outcome
+    assert saved == ["saved"] and not out.committed
+    assert [(c.row, c.code) for c in out.conflicts] == [(101, "exists")]
+    # Nothing of the file was saved; the officer's two values were.
+    assert _stored(session, MONTHS[0]) is None
+    assert _stored(session, SHARED) == 9 and _stored(session, "2030-01") == 3
+    assert verify_chain(session=session).ok
+
+
+def _statuses(session: Session, period: str) -> tuple[str, float | None]:
+    with session.begin():
+        row = session.execute(
+            select(DataValueRow.status, DataValueRow.estimate_value)
+            .join(IndicatorRow, IndicatorRow.id == DataValueRow.indicator_id)
+            .join(UnitRow, UnitRow.id == DataValueRow.unit_id)
+            .where(IndicatorRow.code == "VT_TRAM_5G", UnitRow.code == "02647",
+                   DataValueRow.period == period)).one()
+        return str(row[0]), row[1]
+
+
+def _estimates(session: Session, values: dict[str, float]) -> None:
+    write_values(session=session, actor="officer", source="web", items=[
+        DataValueWrite(indicator="VT_TRAM_5G", unit="02647", period=p, value=v,
+                       status=ValueStatus.ESTIMATE) for p, v in values.items()])
+
+
+def test_a_staged_import_of_official_figures_replaces_estimates_and_keeps_them(
+        session: Session, store_url: str) -> None:
+    # Estimates of two months; the file brings the official figures: the same number for
+    # one (still a change: the figure becomes official), another number for the other.
+    _estimates(session, {MONTHS[4]: 5, MONTHS[9]: 77})
+    saved: list[str] = []
+    writer = ValueWriter(session=session, source="import", actor="tests")
+    with writer:
+        writer.add(_file(store_url, saved))
+    out = writer.outcome
+    assert out.staged and out.committed
+    assert (out.created, out.updated, out.unchanged) == (117, 3, 0)
+    assert _stored(session, MONTHS[4]) == 5 and _statuses(session, MONTHS[4]) == (
+        "official", 5)
+    assert _stored(session, MONTHS[9]) == 10 and _statuses(session, MONTHS[9]) == (
+        "official", 77)
+    assert _statuses(session, MONTHS[0]) == ("official", None)
+    with session.begin():
+        marked = session.execute(select(ChangeRow.period, ChangeRow.old_status,
+                                        ChangeRow.new_status)
+                                 .where(ChangeRow.batch == out.batch,
+                                        ChangeRow.old_status.is_not(None))).all()
+    assert sorted(marked) == [(MONTHS[4], "estimate", None), (MONTHS[9], "estimate", None)]
+    report = verify_chain(session=session)
+    assert report.ok, report.problems
+
+
+def test_a_large_write_of_estimates_is_written_directly(session: Session) -> None:
+    _estimates(session, dict.fromkeys(MONTHS[:60], 1.0))
+    assert _statuses(session, MONTHS[59]) == ("estimate", None)
+    writer = ValueWriter(session=session, source="web", actor="tests", estimate=True)
+    with writer:
+        writer.add(RawValue(n, "VT_TRAM_5G", "02647", p, 2) for n, p in
+                   enumerate(MONTHS, start=1))
+    out = writer.outcome
+    assert not out.staged and out.committed
+    assert (out.created, out.updated) == (60, 60)
+    assert _statuses(session, MONTHS[119]) == ("estimate", None)
+    assert verify_chain(session=session).ok
