@@ -43,15 +43,15 @@ def upgrade() -> None:
     op.create_index(op.f("ix_indicator_versions_indicator_id"), "indicator_versions",
                     ["indicator_id"])
     # Existing indicators: no group, none retired; their first version is their row.
-    with op.batch_alter_table("indicators") as batch_op:
-        batch_op.add_column(sa.Column("group_code", sa.String(length=40), nullable=True))
-        batch_op.add_column(sa.Column("retired_from", sa.Date(), nullable=True))
+    # Plain ADD COLUMN: a batch copy of `indicators` would break the foreign keys of a
+    # store that already holds values (SQLite recreates the table to alter it).
+    op.add_column("indicators", sa.Column("group_code", sa.String(length=40), nullable=True))
+    op.add_column("indicators", sa.Column("retired_from", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("indicators") as batch_op:
-        batch_op.drop_column("retired_from")
-        batch_op.drop_column("group_code")
+    op.drop_column("indicators", "retired_from")
+    op.drop_column("indicators", "group_code")
     op.drop_index(op.f("ix_indicator_versions_indicator_id"), table_name="indicator_versions")
     op.drop_table("indicator_versions")
     op.drop_table("indicator_groups")
