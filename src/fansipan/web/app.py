@@ -31,6 +31,7 @@ from fansipan.web.views import (
     targets,
     tasks,
     units,
+    wall,
 )
 
 
@@ -42,5 +43,6 @@ def install_web(app: FastAPI) -> None:
     app.state.error_page = problem_page  # a browser's error outside a page route
     for module in (static, api_docs, account, sso, overview, indicators, units, sectors,
                    targets, entry, imports, feedback, inbox, dossiers, tasks, directives,
-                   reports, alerts, admin_people, admin_approvals, admin_systems, admin_audit):
+                   reports, alerts, wall, admin_people, admin_approvals, admin_systems,
+                   admin_audit):
         app.include_router(module.router)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import decimal
 import math
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, format_timedelta
 from babel.numbers import format_decimal, format_percent
 
 from fansipan.domain.indicators import Indicator, Kind
@@ -132,6 +132,18 @@ def moment(value: datetime | None, lang: str = "vi") -> str:
     local = value.astimezone(LOCAL_ZONE)
     clock = format_time(local, format="HH:mm", locale=babel_locale(lang))
     return f"{clock} {day(local, lang)}"
+
+
+def ago(value: datetime | None, lang: str = "vi", now: datetime | None = None) -> str:
+    """`cập nhật 3 ngày trước` / `updated 3 days ago`: how old the data is, at a glance."""
+    if value is None:
+        return "—"
+    at = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    age = max((now or datetime.now(UTC)) - at, timedelta(0))
+    if age < timedelta(minutes=1):
+        return tr(lang, "updated just now")
+    return tr(lang, "updated {ago} ago",
+              ago=format_timedelta(age, threshold=1.1, locale=babel_locale(lang)))
 
 
 def trend_class(change: float | None, direction: str) -> str:

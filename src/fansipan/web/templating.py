@@ -66,6 +66,7 @@ def helpers(lang: str) -> dict[str, Any]:
         "change_text": lambda c, p, ind: formatting.change_text(c, p, ind, lang),
         "day": lambda v: formatting.day(v, lang),
         "moment": lambda v: formatting.moment(v, lang),
+        "ago": lambda v: formatting.ago(v, lang),
         "trend_class": formatting.trend_class,
         "plain": lambda v: formatting.plain(v, lang),
         "exact": lambda v: formatting.exact(v, lang),

@@ -113,30 +113,62 @@
     }, every);
   }
 
+  // The wall's slides turn by themselves; the dots below say which one is showing.
   function rotate() {
     var box = document.querySelector("[data-rotate]");
     if (!box) return;
     var slides = box.querySelectorAll(".slide");
+    clock();
     if (!slides.length) return;
+    var dots = document.getElementById("slide-dots");
+    var marks = [];
+    slides.forEach(function (slide, n) {
+      if (!dots) return;
+      var li = document.createElement("li");
+      var h = slide.querySelector("h2");
+      li.textContent = String(n + 1);
+      li.title = h ? h.textContent : "";
+      dots.appendChild(li);
+      marks.push(li);
+    });
     var i = 0;
-    slides[0].classList.add("current");
-    var seconds = Number(box.getAttribute("data-rotate")) || 15;
-    setInterval(function () {
+    var show = function (next) {
       slides[i].classList.remove("current");
-      i = (i + 1) % slides.length;
+      if (marks[i]) marks[i].removeAttribute("aria-current");
+      i = next;
       slides[i].classList.add("current");
-    }, seconds * 1000);
-    var clock = document.getElementById("wall-clock");
-    if (clock) {
-      var tick = function () {
-        var d = new Date();
-        var two = function (n) { return (n < 10 ? "0" : "") + n; };
-        clock.textContent = two(d.getHours()) + ":" + two(d.getMinutes()) + " " +
-          two(d.getDate()) + "/" + two(d.getMonth() + 1) + "/" + d.getFullYear();
-      };
-      tick();
-      setInterval(tick, 20000);
-    }
+      if (marks[i]) marks[i].setAttribute("aria-current", "step");
+      // A chart drawn while its slide was hidden has no size: fit it now.
+      if (window.Plotly) slides[i].querySelectorAll("[data-ready]").forEach(function (el) {
+        window.Plotly.Plots.resize(el);
+      });
+    };
+    show(0);
+    var seconds = Number(box.getAttribute("data-rotate")) || 20;
+    if (slides.length > 1) setInterval(function () { show((i + 1) % slides.length); }, seconds * 1000);
+  }
+
+  // The wall's clock tells Vietnam time whatever zone the screen's computer is set to.
+  function clock() {
+    var el = document.getElementById("wall-clock");
+    if (!el) return;
+    var out = el.querySelector("time");
+    var zone = el.getAttribute("data-zone") || "Asia/Ho_Chi_Minh";
+    var parts = function (d) {
+      var f = new Intl.DateTimeFormat("en-GB", {
+        timeZone: zone, hour: "2-digit", minute: "2-digit", day: "2-digit",
+        month: "2-digit", year: "numeric", hourCycle: "h23" });
+      var o = {};
+      f.formatToParts(d).forEach(function (p) { o[p.type] = p.value; });
+      return o;
+    };
+    var tick = function () {
+      var p = parts(new Date());
+      out.textContent = p.hour + ":" + p.minute + " " + p.day + "/" + p.month + "/" + p.year;
+      out.setAttribute("datetime", p.year + "-" + p.month + "-" + p.day + "T" + p.hour + ":" + p.minute + "+07:00");
+    };
+    tick();
+    setInterval(tick, 10000);
   }
 
   onReady(function () {

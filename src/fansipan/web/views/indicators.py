@@ -166,8 +166,10 @@ def map_figure(data: IndicatorPage, lang: str) -> dict[str, Any] | None:
             "colorscale": [[0, "#e3eef9"], [0.5, "#5b9bd5"], [1, "#0b3d6e"]],
             "reversescale": ind.direction.value == "down",
             "marker": {"line": {"color": "#333", "width": 1}},
-            "colorbar": {"thickness": 14, "len": 0.8,
-                         "separatethousands": True},
+            # The legend says what the colours measure, and in what.
+            "colorbar": {"thickness": 14, "len": 0.8, "separatethousands": True,
+                         "title": {"text": ind.unit_en if lang == "en" else ind.unit_vi,
+                                   "side": "top"}},
         }],
         "layout": {
             "map": {"style": "white-bg", "center": {"lon": 104.03, "lat": 22.36}, "zoom": 8.05},

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
+from typing import Any
 
 from fastapi import Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from fansipan.http.deps import SessionDep
 from fansipan.locale import tr
+from fansipan.services.insight.first_screen import at_risk, featured_page, yearly_series
 from fansipan.services.insight.overview import Overview, last_change, overview
 from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
-from fansipan.web.formatting import value_decimals
 from fansipan.web.pages import render
+from fansipan.web.sparklines import sparkline
 from fansipan.web.tables import Table, check_format, download
+from fansipan.web.views.indicators import map_figure, tiles, trend_figure
 
 router = page_router()
 
@@ -34,8 +37,32 @@ def overview_page(request: Request, session: SessionDep, warehouse: WarehouseDep
                   unit: str | None = UnitQuery) -> Response:
     data = _overview(session, warehouse, viewer, lang, year, unit)
     return render(request, "overview.html", title=tr(lang, "Overview"), data=data,
-                  body_class="overview", live=data.last_change,
-                  years=list(range(date.today().year, date.today().year - 6, -1)))
+                  body_class="overview", live=data.last_change, charts=True,
+                  years=list(range(date.today().year, date.today().year - 6, -1)),
+                  **first_screen(session, warehouse, viewer, data, lang))
+
+
+def first_screen(session: SessionDep, warehouse: WarehouseDep, viewer: Viewer,
+                 data: Overview, lang: str, figure: str | None = None) -> dict[str, Any]:
+    """What the first screen and the wall show beside the overview: sparklines, the
+    targets at risk by name, the map (or tiles) and trend of one key figure."""
+    series = (yearly_series(session=session, warehouse=warehouse, principal=viewer,
+                            codes=[i.indicator.code for i in data.latest],
+                            unit_uid=data.unit.uid)
+              if data.unit is not None else {})
+    risky, more_risky = at_risk(data.targets)
+    featured = featured_page(session=session, warehouse=warehouse, principal=viewer,
+                             data=data, lang=lang, code=figure)
+    return {
+        "sparks": {code: sparkline(points, tr(lang, "{first}–{last}", first=points[0].year,
+                                              last=points[-1].year))
+                   for code, points in series.items() if len(points) > 1},
+        "at_risk": risky, "more_at_risk": more_risky, "featured": featured,
+        "map_figure": map_figure(featured, lang) if featured else None,
+        "trend_figure": trend_figure(featured, lang) if featured else None,
+        "tiles": tiles(featured) if featured else [],
+        "updated": data.freshness[0].last_at if data.freshness else None,
+    }
 
 
 @router.get("/overview.{fmt}")
@@ -62,15 +89,6 @@ def headline_table(data: Overview, lang: str) -> Table:
                            item.label_en if lang == "en" else item.label_vi, item.value,
                            item.last_year, item.change, item.change_pct, item.no_change(lang)])
     return table
-
-
-@router.get("/wall")
-def wall_page(request: Request, session: SessionDep, warehouse: WarehouseDep, viewer: Viewer,
-              lang: Lang, year: int | None = YearQuery,
-              unit: str | None = UnitQuery) -> Response:
-    data = _overview(session, warehouse, viewer, lang, year, unit)
-    return render(request, "wall.html", title=tr(lang, "Wall screen"), data=data,
-                  body_class="wall", live=data.last_change, decimals=value_decimals)
 
 
 @router.get("/live")

@@ -1,0 +1,140 @@
+"""Every page at the three screens people use — the operations room's wall (1920×1080),
+a laptop (1366×768) and a phone (390×844) — in both languages: nothing spills sideways
+on a phone, the wall and the first screen show what a leader reads, and the main pages
+are photographed for docs/screenshots/."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import Server, shoot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+SIZES = {"1920": (1920, 1080), "1366": (1366, 768), "390": (390, 844)}
+
+# Every page a person opens, anonymously; the staff's pages after signing in.
+PUBLIC_PAGES = [
+    "/", "/wall", "/indicators", "/indicators/CDS_TY_LE_HO_INTERNET?period=2024",
+    "/indicators/CDS_TY_LE_HO_INTERNET?period=2024&unit=02647", "/units/10?period=2024",
+    "/sectors/telecom", "/targets", "/login", "/feedback/new", "/feedback/track",
+    "/feedback/map", "/khong-co-trang-nay",
+]
+STAFF_PAGES = [
+    "/", "/entry", "/imports", "/tasks", "/directives", "/directives/new", "/reports",
+    "/alerts", "/inbox", "/dossiers", "/dossiers/late", "/password",
+]
+# The pages photographed, at every size and in both languages (keep the set small).
+SHOTS = {"overview": "/", "wall": "/wall", "indicator": "/indicators/CDS_TY_LE_HO_INTERNET"}
+
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def _open(browser: Any, width: int, height: int, **options: Any) -> tuple[Any, Any]:
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    page = context.new_page()
+    # A page's first view on a busy machine warms the store's caches: allow for it.
+    page.set_default_timeout(90_000)
+    return context, page
+
+
+def _settled(page: Any) -> None:
+    page.wait_for_load_state("networkidle")
+    if page.locator("[data-figure]").count():
+        page.wait_for_selector("[data-figure][data-ready]", timeout=60_000)
+
+
+def _with_lang(path: str, lang: str) -> str:
+    return path + ("&" if "?" in path else "?") + f"lang={lang}"
+
+
+def test_no_page_spills_sideways_on_a_phone(browser: Any, demo_server: Server) -> None:
+    context, page = _open(browser, 390, 844, locale="vi-VN")
+    spilled: list[str] = []
+    try:
+        for signed_in, paths in ((False, PUBLIC_PAGES), (True, STAFF_PAGES)):
+            if signed_in:
+                sign_in(page, demo_server)
+            for path in paths:
+                for lang in ("vi", "en"):
+                    page.goto(demo_server.url + _with_lang(path, lang))
+                    _settled(page)
+                    extra = page.evaluate(OVERFLOW)
+                    if extra > 0:
+                        spilled.append(f"{path} ({lang}): {extra} px wider than the screen")
+    finally:
+        context.close()
+    assert not spilled, "\n".join(spilled)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_main_pages_at_every_size(browser: Any, demo_server: Server, size: str,
+                                      lang: str) -> None:
+    width, height = SIZES[size]
+    context, page = _open(browser, width, height, locale="vi-VN" if lang == "vi" else "en-GB")
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        for name, path in SHOTS.items():
+            page.goto(demo_server.url + _with_lang(path, lang))
+            _settled(page)
+            assert page.evaluate(OVERFLOW) <= 0, f"{path} spills sideways at {width} px"
+            shoot(page, demo_server, f"{name}-{lang}-{size}")
+    finally:
+        context.close()
+    assert not errors, errors
+
+
+def test_the_leaders_first_screen_above_the_fold(page: Any, demo_server: Server) -> None:
+    """At 1366×768: key figures with sparklines, targets at risk by name, the map or its
+    tiles, and how old the data is, all starting above the fold."""
+    page.set_default_timeout(90_000)
+    page.goto(demo_server.url + "/?lang=vi")
+    _settled(page)
+    fold = 768
+    fresh = page.locator("#freshness")
+    assert re.match(r"cập nhật (\d+ \S+ trước|vừa cập nhật)|vừa cập nhật",
+                    fresh.inner_text()), fresh.inner_text()
+    for selector in ("#freshness", ".kpi .spark", "#at-risk", ".map-panel"):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None and box["y"] < fold, f"{selector} is below the fold"
+    assert page.locator(".kpi .spark").count() >= 4
+    risky = page.locator("#at-risk .risk-list li")
+    assert risky.count() >= 1
+    first = risky.first.inner_text()
+    assert "Tỷ lệ" in first or "Số" in first or "Doanh thu" in first, first  # a name
+    assert re.search(r"đạt \d+(,\d)? % kế hoạch", first), first
+    assert page.locator(".map-panel .tile-grid li, .map-panel [data-ready]").count() >= 1
+
+
+def test_the_wall_fills_the_screen_and_turns(browser: Any, demo_server: Server) -> None:
+    context, page = _open(browser, 1920, 1080, locale="en-US", timezone_id="America/New_York")
+    try:
+        page.goto(demo_server.url + "/wall?lang=vi&slides=room,panels&seconds=5")
+        _settled(page)
+        dots = page.locator("#slide-dots li")
+        assert dots.count() == 2
+        assert page.locator("#slide-dots li[aria-current]").inner_text() == "1"
+        room = page.locator("#slide-room").bounding_box()
+        assert room is not None and room["width"] > 1800
+        for selector in ("#wall-trend", "#wall-risk", "#slide-room .tile-grid, #wall-map"):
+            assert page.locator(selector).first.is_visible(), selector
+        # The clock tells Vietnam time although the screen's computer is in New York.
+        shown = page.locator("#wall-clock time").inner_text()
+        vietnam = page.evaluate("""new Intl.DateTimeFormat('en-GB', {timeZone:
+            'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'})
+            .format(new Date())""")
+        assert shown.startswith(vietnam[:2]), (shown, vietnam)
+        assert "Cập nhật lần cuối" in page.locator("#wall-updated").inner_text()
+        page.wait_for_selector("#slide-panels.current", timeout=12_000)
+        assert page.locator("#slide-dots li[aria-current]").inner_text() == "2"
+        assert page.locator("#fb-panel").is_visible()
+        assert page.locator(".alerts-panel").is_visible()
+        shoot(page, demo_server, "wall-panels-vi-1920")
+        assert page.evaluate("document.documentElement.scrollHeight") <= 1080
+    finally:
+        context.close()
