@@ -18,8 +18,11 @@ checked equal. Prints a Markdown table for docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
 import platform
+import pstats
 import resource
 import statistics
 import subprocess
@@ -40,6 +43,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from fansipan.analytics.engines import make_analytics_engine  # noqa: E402
 from fansipan.analytics.warehouse import FACT_SCHEMA, Warehouse  # noqa: E402
 from fansipan.domain.periods import Period, PeriodType  # noqa: E402
 from fansipan.services.insight.analytics import (  # noqa: E402
@@ -220,10 +224,95 @@ def drop_keys(facts: pa.Table, world: World, keys: tuple[np.ndarray, ...]) -> pa
     return facts.filter(pa.array(mask))
 
 
+def where_time_goes(fn: Callable[[], object]) -> None:
+    """One run under cProfile: the functions that took the most time of their own."""
+    profiler = cProfile.Profile()
+    profiler.runcall(fn)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)
+    print("\n".join(line for line in out.getvalue().splitlines()[5:] if line.strip()))
+
+
+def measure(kind: str, warehouse: Warehouse, session: Session, world: World,
+            base: pa.Table, items: list[DataValueWrite], rows: dict[str, str],
+            bump: float = 1.0, profile: bool = False,
+            ) -> tuple[dict[str, tuple[float, AnalyticsResult]], float]:
+    """Load, time Q1–Q5 through the service, then freshness and absorbing changes."""
+    start = time.perf_counter()
+    warehouse.load_facts(base, last_change=0)
+    warehouse.sync(session)  # absorbs the values written through the store
+    load_s = time.perf_counter() - start
+    rows[f"{kind}: load into the engine (s)"] = f"{load_s:.1f}"
+    first = run_analytics(session=session, warehouse=warehouse,
+                          request=queries(world)["Q3 36-month series for one province"])
+    del first
+    results: dict[str, tuple[float, AnalyticsResult]] = {}
+    for name, request in queries(world).items():
+        def first(r: AnalyticsRequest = request) -> AnalyticsResult:
+            # Cells kept from an earlier answer are dropped: the engine works each out.
+            warehouse.forget_answers()
+            return run_analytics(session=session, warehouse=warehouse, request=r)
+
+        ms, result = timed(first)
+        again, _ = timed(lambda r=request: run_analytics(session=session,
+                                                         warehouse=warehouse, request=r))
+        assert isinstance(result, AnalyticsResult)
+        results[name] = (ms, result)
+        rows[f"{kind}: {name[:2]} asked again, cells kept (ms)"] = f"{again:.1f}"
+        print(f"{kind} {name}: {ms:.1f} ms first, {again:.1f} ms again "
+              f"({len(result.rows)} rows)", flush=True)
+        if profile:
+            where_time_goes(first)
+
+    # Raw scan baseline: Q1 as one plain GROUP BY over the same table in DuckDB.
+    communes = ", ".join(str(int(c)) for c in world.commune_ids[world.commune_province == 7])
+    table = "facts" if kind == "duckdb" else warehouse.sql.all_facts
+    raw_sql = f"""
+        SELECT ind, unit, pstart, SUM(value) AS value FROM {table} f
+        WHERE ind <= 10 AND pstart >= CAST('2024-01-01' AS DATE)
+          AND pend <= CAST('2024-12-31' AS DATE) AND unit IN ({communes})
+        GROUP BY ind, unit, pstart"""
+    raw_ms, _ = timed(lambda: warehouse.engine.query(raw_sql))
+
+    # Freshness: one value committed through the service, then the next answer.
+    q3 = queries(world)["Q3 36-month series for one province"]
+    # A value the store holds (one of the changed keys), so that the change retracts its
+    # old value on every engine; a value held only by the engine would be added to.
+    p07 = {world.commune_codes[int(i)] for i in np.flatnonzero(world.commune_province == 7)}
+    held = next(it for it in items if it.indicator == world.indicator_codes[0]
+                and it.unit in p07 and "2023-01" <= it.period <= "2025-12")
+    before = cells(run_analytics(session=session, warehouse=warehouse, request=q3))
+    start = time.perf_counter()
+    write_values(session=session, actor="bench", source="bench", items=[held.model_copy(
+        update={"value": 123456.0 + bump})])
+    committed = time.perf_counter()
+    after = cells(run_analytics(session=session, warehouse=warehouse, request=q3))
+    visible = time.perf_counter()
+    key = (world.indicator_codes[0], "P07", held.period)
+    fresh_ok = after[key] != before[key]
+
+    # Absorbing 10,000 changed values (updates of values the store holds).
+    updates = [it.model_copy(update={"value": float(it.value or 0) + bump}) for it in items]
+    write_values(session=session, items=updates, actor="bench", source="bench")
+    start_abs = time.perf_counter()
+    absorbed = warehouse.sync(session)
+    absorb_ms = (time.perf_counter() - start_abs) * 1000
+    rows[f"{kind}: freshness: commit → in the next answer"] = (
+        f"{'yes' if fresh_ok else 'NO'} ({(visible - committed) * 1000:.0f} ms for the next "
+        f"Q3, write itself {(committed - start) * 1000:.0f} ms)")
+    rows[f"{kind}: absorb {absorbed:,} changed values (ms)"] = f"{absorb_ms:.0f}"
+    rows[f"{kind}: engine memory (MB)"] = f"{warehouse.engine.memory_bytes() / 2**20:.0f}"
+    return results, raw_ms
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="4m")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--profile", action="store_true",
+                        help="print where each query's time goes (cProfile, one run each)")
+    parser.add_argument("--engine", choices=["duckdb", "clickhouse", "both"], default="duckdb",
+                        help="both: ClickHouse (chDB in process) beside DuckDB, answers compared")
     args = parser.parse_args()
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     n_ind = SIZES[args.size]
@@ -251,60 +340,27 @@ def main() -> None:
     if args.no_postgres:
         del facts  # the engine holds its own copy; keep the resident size honest
     rss_before = rss_mb()
+    engines = ["duckdb", "clickhouse"] if args.engine == "both" else [args.engine]
 
-    warehouse = Warehouse()
-    start = time.perf_counter()
-    warehouse.load_facts(base, last_change=0)
+    warehouses: dict[str, Warehouse] = {}
+    measured: dict[str, tuple[dict[str, tuple[float, AnalyticsResult]], float]] = {}
+    for kind in engines:
+        warehouse = Warehouse(make_analytics_engine(kind=kind))
+        warehouses[kind] = warehouse
+        measured[kind] = measure(kind, warehouse, session, world, base, items, rows,
+                                 bump=1.0 + len(measured), profile=args.profile)
     del base
-    warehouse.sync(session)  # absorbs the values written through the store
-    load_s = time.perf_counter() - start
-    rows["load into the engine (s)"] = f"{load_s:.1f}"
-    first = run_analytics(session=session, warehouse=warehouse,
-                          request=queries(world)["Q3 36-month series for one province"])
-    del first
-    results: dict[str, tuple[float, AnalyticsResult]] = {}
-    for name, request in queries(world).items():
-        ms, result = timed(lambda r=request: run_analytics(session=session,
-                                                           warehouse=warehouse, request=r))
-        assert isinstance(result, AnalyticsResult)
-        results[name] = (ms, result)
-        print(f"{name}: {ms:.1f} ms ({len(result.rows)} rows)", flush=True)
-
-    # Raw scan baseline: Q1 as one plain GROUP BY over the same table in DuckDB.
-    communes = ", ".join(str(int(c)) for c in world.commune_ids[world.commune_province == 7])
-    raw_sql = f"""
-        SELECT ind, unit, pstart, SUM(value) FROM facts
-        WHERE ind <= 10 AND pstart >= DATE '2024-01-01' AND pend <= DATE '2024-12-31'
-          AND unit IN ({communes})
-        GROUP BY ind, unit, pstart"""
-    raw_ms, _ = timed(lambda: warehouse.engine.query(raw_sql))
-
-    # Freshness: one value committed through the service, then the next answer.
-    q3 = queries(world)["Q3 36-month series for one province"]
-    unit = world.commune_codes[int(np.flatnonzero(world.commune_province == 7)[0])]
-    before = cells(run_analytics(session=session, warehouse=warehouse, request=q3))
-    start = time.perf_counter()
-    write_values(session=session, actor="bench", source="bench", items=[DataValueWrite(
-        indicator=world.indicator_codes[0], unit=unit, period="2024-06", value=123456.0)])
-    committed = time.perf_counter()
-    after = cells(run_analytics(session=session, warehouse=warehouse, request=q3))
-    visible = time.perf_counter()
-    key = (world.indicator_codes[0], "P07", "2024-06")
-    fresh_ok = after[key] != before[key]
-
-    # Absorbing 10,000 changed values (updates of values the store holds).
-    updates = [it.model_copy(update={"value": float(it.value or 0) + 1.0}) for it in items]
-    write_values(session=session, items=updates, actor="bench", source="bench")
-    start_abs = time.perf_counter()
-    absorbed = warehouse.sync(session)
-    absorb_ms = (time.perf_counter() - start_abs) * 1000
-    rows["freshness: commit → in the next answer"] = (
-        f"{'yes' if fresh_ok else 'NO'} ({(visible - committed) * 1000:.0f} ms for the next "
-        f"Q3, write itself {(committed - start) * 1000:.0f} ms)")
-    rows[f"absorb {absorbed:,} changed values (ms)"] = f"{absorb_ms:.0f}"
-    rows["engine memory (DuckDB, MB)"] = f"{warehouse.engine.memory_bytes() / 2**20:.0f}"
+    results = measured[engines[0]][0]
     rows["process resident (MB)"] = f"{rss_mb():.0f} (before load: {rss_before:.0f})"
     rows["peak resident (MB)"] = f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"
+    if len(engines) > 1:
+        # Both engines now hold the same values: every query must agree value by value.
+        same = all(
+            cells(run_analytics(session=session, warehouse=warehouses[engines[0]], request=r))
+            == cells(run_analytics(session=session, warehouse=warehouses[engines[1]],
+                                   request=r))
+            for r in queries(world).values())
+        rows["answers equal on DuckDB and ClickHouse"] = "yes" if same else "NO"
 
     pg: dict[str, float] = {}
     if not args.no_postgres:
@@ -319,12 +375,15 @@ def main() -> None:
           f"command: python bench/analytics.py --size {args.size}"
           f"{' --no-postgres' if args.no_postgres else ''}")
     print()
-    print("| query | Fansipan median (ms) | DHIS2-style PostgreSQL median (ms) |")
-    print("|---|---:|---:|")
-    for name, (ms, _) in results.items():
+    print("| query | " + " | ".join(f"Fansipan on {k} median (ms)" for k in engines)
+          + " | DHIS2-style PostgreSQL median (ms) |")
+    print("|---|" + "---:|" * (len(engines) + 1))
+    for name in results:
         other = f"{pg[name]:.1f}" if name in pg else "–"
-        print(f"| {name} | {ms:.1f} | {other} |")
-    print(f"| raw DuckDB scan of the same table, Q1 shape | {raw_ms:.1f} | |")
+        ours = " | ".join(f"{measured[k][0][name][0]:.1f}" for k in engines)
+        print(f"| {name} | {ours} | {other} |")
+    raws = " | ".join(f"{measured[k][1]:.1f}" for k in engines)
+    print(f"| raw scan of the same table in the same engine, Q1 shape | {raws} | |")
     print()
     print("| measure | value |")
     print("|---|---|")

@@ -21,6 +21,7 @@ SQLITE_FILE_NAME = "fansipan.sqlite3"
 LANGUAGES = ("vi", "en")
 ENVIRONMENTS = ("development", "production")
 SMTP_SECURITY = ("none", "starttls", "tls")
+ANALYTICS_ENGINES = ("duckdb", "clickhouse")
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,12 @@ class Settings:
     secrets_key: str | None = None
     outbound_max_mb: int = 1024  # the largest answer a connector reads
     outbound_timeout: int = 300  # seconds a connector's request may take, answer included
+    # The analytics engine: duckdb (in process) or clickhouse (a server or cluster at
+    # clickhouse_url; chDB in process when no URL is given). See docs/operations.md.
+    analytics_engine: str = "duckdb"
+    clickhouse_url: str | None = None  # http[s]://user:password@host:8123
+    clickhouse_database: str = "fansipan"
+    clickhouse_cluster: str | None = None  # a cluster name: replicated, sharded facts
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -119,6 +126,21 @@ class Settings:
                 f"not {self.smtp_security!r}")
         _check_range("FANSIPAN_OUTBOUND_MAX_MB", self.outbound_max_mb, 1, 1 << 20)
         _check_range("FANSIPAN_OUTBOUND_TIMEOUT", self.outbound_timeout, 1, 24 * 3600)
+        if self.analytics_engine not in ANALYTICS_ENGINES:
+            raise ConfigurationError(
+                msg("FANSIPAN_ANALYTICS_ENGINE must be one of {value}, not {engine}",
+                    value=", ".join(ANALYTICS_ENGINES), engine=repr(self.analytics_engine)))
+        for name, text in (("FANSIPAN_CLICKHOUSE_DATABASE", self.clickhouse_database),
+                           ("FANSIPAN_CLICKHOUSE_CLUSTER", self.clickhouse_cluster or "x")):
+            if not _IDENTIFIER.match(text):
+                raise ConfigurationError(
+                    msg("{name} takes a name of letters, digits and _ (such as fansipan), "
+                        "not {text}", name=name, text=repr(text)))
+        if self.clickhouse_url and not self.clickhouse_url.startswith(("http://", "https://")):
+            raise ConfigurationError(
+                msg("FANSIPAN_CLICKHOUSE_URL takes an address such as "
+                    "https://user:password@clickhouse.example:8443, not {url}",
+                    url=repr(self.clickhouse_url.split("@")[-1])))
         for key in self.secrets_keys:
             if len(key) < 32:
                 raise ConfigurationError(
@@ -165,6 +187,12 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / SQLITE_FILE_NAME).resolve()}"
+
+    def analytics_engine_options(self) -> dict[str, str | None]:
+        """The keyword arguments of `analytics.engines.make_analytics_engine`."""
+        return {"kind": self.analytics_engine, "clickhouse_url": self.clickhouse_url,
+                "clickhouse_database": self.clickhouse_database,
+                "clickhouse_cluster": self.clickhouse_cluster}
 
     @property
     def is_sqlite(self) -> bool:
@@ -217,6 +245,10 @@ class Settings:
             smtp_password=env.get("FANSIPAN_SMTP_PASSWORD") or None,
             smtp_from=env.get("FANSIPAN_SMTP_FROM", "fansipan@localhost"),
             public_url=env.get("FANSIPAN_PUBLIC_URL", "").rstrip("/"),
+            analytics_engine=env.get("FANSIPAN_ANALYTICS_ENGINE", "duckdb").strip().lower(),
+            clickhouse_url=env.get("FANSIPAN_CLICKHOUSE_URL") or None,
+            clickhouse_database=env.get("FANSIPAN_CLICKHOUSE_DATABASE", "fansipan").strip(),
+            clickhouse_cluster=env.get("FANSIPAN_CLICKHOUSE_CLUSTER", "").strip() or None,
             foresight_worker=env.get("FANSIPAN_FORESIGHT_WORKER", "1").strip().lower()
             not in ("0", "false", "no", "off"),
         )
@@ -254,6 +286,9 @@ _INT_SETTINGS = {
 
 # A host name, an IPv4 or IPv6 address, `*.` before a domain, or `*` for any host.
 _HOST_PATTERN = re.compile(r"^(\*|(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|[0-9A-Fa-f:]+)$")
+
+# A ClickHouse database or cluster name: it goes into statements, so nothing else.
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 
 # Values people copy from examples; a secret made of them is no secret.
 _DEFAULT_WORDS = ("change", "secret", "default", "example", "password", "fansipan", "xxxx")

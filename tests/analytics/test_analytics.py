@@ -6,6 +6,7 @@ below is worked out by hand in the comment beside it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -18,6 +19,7 @@ from fansipan.errors import ValidationError
 from fansipan.services.insight.analytics import AnalyticsRequest, AnalyticsResult, run_analytics
 from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
 from fansipan.services.warehouse.indicators import IndicatorCreate, create_indicator
+from tests.analytics.engines import KINDS, warehouse_of
 
 A, B = "02683", "02686"  # two communes of Bát Xát (082)
 C = "02644"  # Phường Cốc Lếu, in Lào Cai city (080)
@@ -59,10 +61,9 @@ def new_indicator(session: Session, code: str, units: Aggregation, time: Aggrega
         agg_time=time, levels=["commune"]))
 
 
-@pytest.fixture(params=["cube", "scan"])
-def warehouse(request: pytest.FixtureRequest) -> Warehouse:
-    """Every answer must be the same whether the month rollups serve it or a scan."""
-    return Warehouse(use_cube=request.param == "cube")
+@pytest.fixture(params=KINDS)
+def warehouse(request: pytest.FixtureRequest) -> Iterator[Warehouse]:
+    yield from warehouse_of(request.param)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fansipan.analytics.clickhouse import ClickHouseEngine
 from fansipan.analytics.warehouse import FACT_SCHEMA, IndicatorRule, Span, Warehouse
 from fansipan.domain.indicators import Aggregation
 from fansipan.domain.periods import Period, PeriodType
@@ -76,9 +77,7 @@ def estimates(w: Warehouse, h: Hierarchy) -> dict[tuple[int, int, str], bool]:
     return {(c.ind, c.unit, c.pid): c.estimate for c in cells if c.value is not None}
 
 
-@settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 10_000), full=st.booleans())
-def test_cube_and_scan_agree(seed: int, full: bool) -> None:
+def _case(seed: int, full: bool) -> tuple[list[Row], list[Row]]:
     rng = random.Random(seed)
     base: list[Row] = [(r.id, c, m, float(rng.randint(0, 50)), 1, int(rng.random() < 0.1))
                        for r in RULES for c in COMMUNES for m in range(12)
@@ -90,15 +89,41 @@ def test_cube_and_scan_agree(seed: int, full: bool) -> None:
         later.append((ind, c, m, -v, -1, -est))
         if rng.random() < 0.6:
             later.append((ind, c, m, float(rng.randint(0, 50)), 1, int(rng.random() < 0.3)))
+    return base, later
+
+
+Result = tuple[dict[tuple[int, int, str], float | None], dict[tuple[int, int, str], bool]]
+
+
+def _run(w: Warehouse, base: list[Row], later: list[Row]) -> Result:
     h = tree()
-    results = []
-    for use_cube in (True, False):
-        w = Warehouse(use_cube=use_cube)
-        w.load_facts(facts(base), last_change=1)
-        answers(w, h)  # builds the cube before the changes arrive, as in service
-        w.append_facts(facts(later), last_change=2)
-        results.append((answers(w, h), estimates(w, h)))
+    w.load_facts(facts(base), last_change=1)
+    answers(w, h)  # builds the cube before the changes arrive, as in service
+    w.append_facts(facts(later), last_change=2)
+    return answers(w, h), estimates(w, h)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), full=st.booleans())
+def test_cube_and_scan_agree(seed: int, full: bool) -> None:
+    base, later = _case(seed, full)
+    results = [_run(Warehouse(use_cube=use_cube), base, later) for use_cube in (True, False)]
     assert results[0] == results[1]
+
+
+# Few examples: each builds two ClickHouse warehouses (a second or two in chDB).
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(0, 10_000), full=st.booleans())
+def test_clickhouse_agrees_with_duckdb_value_by_value(seed: int, full: bool) -> None:
+    """ClickHouse's cube and its scan both give DuckDB's exact answers."""
+    base, later = _case(seed, full)
+    duck = _run(Warehouse(use_cube=False), base, later)
+    for use_cube in (True, False):
+        engine = ClickHouseEngine.in_process()
+        try:
+            assert _run(Warehouse(engine, use_cube=use_cube), base, later) == duck
+        finally:
+            engine.close()
 
 
 def test_complete_data_is_served_by_the_cube() -> None:

@@ -6,6 +6,7 @@ change in per cent. Every expected number is worked out in the comment beside it
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from fansipan.domain.periods import Period, parse_period, periods_between
 from fansipan.services.insight.analytics import AnalyticsResult, labelled_table, run_analytics
 from fansipan.services.insight.answers import AnalyticsRequest
 from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
+from tests.analytics.engines import KINDS, warehouse_of
 
 RECEIVED, ONLINE = "CNTT_HO_SO_TIEP_NHAN", "CNTT_HO_SO_TRUC_TUYEN"  # sums over time, units
 RATE = "CNTT_TY_LE_HO_SO_TRUC_TUYEN"  # 100 * ONLINE / RECEIVED, a share in per cent
@@ -60,9 +62,9 @@ def notes(result: AnalyticsResult) -> list[Any]:
     return list(result.meta.notes or [])
 
 
-@pytest.fixture(params=["cube", "scan"])
-def warehouse(request: pytest.FixtureRequest) -> Warehouse:
-    return Warehouse(use_cube=request.param == "cube")
+@pytest.fixture(params=KINDS)
+def warehouse(request: pytest.FixtureRequest) -> Iterator[Warehouse]:
+    yield from warehouse_of(request.param)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fansipan.analytics.clickhouse import ClickHouseEngine
 from fansipan.analytics.warehouse import FACT_SCHEMA, IndicatorRule, Span, Warehouse
 from fansipan.domain.indicators import Aggregation
 from fansipan.domain.periods import Period, PeriodType
@@ -49,7 +50,7 @@ def tree() -> Hierarchy:
     return Hierarchy(units, links, successions)
 
 
-def facts(rows: list[tuple[int, int, int, float, int]] | list[tuple[int, int, int, float, int, int]]
+def facts(rows: list[tuple[int, int, int, float, int]] | list[Row]
           ) -> pa.Table:
     """Month facts (indicator, unit, month, value, n[, est]): est 1 marks an estimate."""
     return pa.table({
@@ -72,6 +73,17 @@ def answers(w: Warehouse, h: Hierarchy) -> dict[tuple[int, int, str],
 @settings(max_examples=10, deadline=None)
 @given(seed=st.integers(0, 10_000), density=st.sampled_from([0.4, 0.8, 1.0]))
 def test_moved_totals_agree_with_the_scan_and_the_cube(seed: int, density: float) -> None:
+    base, later = _case(seed, density)
+    results = [_run(Warehouse(use_cube=use_cube, move_totals=move), base, later)
+               for use_cube, move in ((False, True), (False, False), (True, True))]
+    assert results[0] == results[1]
+    assert results[2] == results[1]
+
+
+Row = tuple[int, int, int, float, int, int]  # indicator, unit, month, value, n, est
+
+
+def _case(seed: int, density: float) -> tuple[list[Row], list[Row]]:
     rng = random.Random(seed)
     # Some values are estimates (ước thực hiện): the moved totals must say so as the scan does.
     base = [(r.id, c, m, float(rng.randint(0, 50)), 1, int(rng.random() < 0.3))
@@ -83,17 +95,31 @@ def test_moved_totals_agree_with_the_scan_and_the_cube(seed: int, density: float
         later.append((ind, c, m, -v, -1, -est))
         if rng.random() < 0.5:
             later.append((ind, c, m, float(rng.randint(0, 50)), 1, int(rng.random() < 0.3)))
+    return base, later
+
+
+def _run(w: Warehouse, base: list[Row], later: list[Row],
+         ) -> dict[tuple[int, int, str], tuple[float | None, bool]]:
     h = tree()
-    results = []
-    for use_cube, move in ((False, True), (False, False), (True, True)):
-        w = Warehouse(use_cube=use_cube, move_totals=move)
-        w.load_facts(facts(base), last_change=1)
-        answers(w, h)
-        w.append_facts(facts(later), last_change=2)
-        w.forget_answers()
-        results.append(answers(w, h))
-    assert results[0] == results[1]
-    assert results[2] == results[1]
+    w.load_facts(facts(base), last_change=1)
+    answers(w, h)
+    w.append_facts(facts(later), last_change=2)
+    w.forget_answers()
+    return answers(w, h)
+
+
+# Few examples: each builds two ClickHouse warehouses (a second or two in chDB).
+@settings(max_examples=2, deadline=None)
+@given(seed=st.integers(0, 10_000), density=st.sampled_from([0.4, 0.8, 1.0]))
+def test_clickhouse_moves_history_as_duckdb_does(seed: int, density: float) -> None:
+    base, later = _case(seed, density)
+    duck = _run(Warehouse(use_cube=False, move_totals=False), base, later)
+    for use_cube in (True, False):
+        engine = ClickHouseEngine.in_process()
+        try:
+            assert _run(Warehouse(engine, use_cube=use_cube), base, later) == duck
+        finally:
+            engine.close()
 
 
 def test_a_split_units_last_value_follows_its_share() -> None:

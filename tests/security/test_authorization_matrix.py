@@ -105,6 +105,11 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("GET", "/api/v1/units/{ref}"): [Case("/api/v1/units/082", ALL,
                                           params={"as_of": "2025-01-01"})],
     ("GET", "/api/v1/periods/{spec}"): [Case("/api/v1/periods/2024Q1", ALL)],
+    ("POST", "/api/v1/units"): [Case("/api/v1/units", ADMIN, json={
+        "code": "matrix-agency", "name_vi": "Cơ quan thử", "level": "agency", "parent": "15"})],
+    ("PATCH", "/api/v1/units/{ref}"): [Case("/api/v1/units/ubnd-tinh", ADMIN, json={})],
+    ("POST", "/api/v1/units/reorganisations"): [Case("/api/v1/units/reorganisations", ADMIN, json={
+        "effective": "2030-01-01", "successions": [{"old_code": "02686", "new_code": "02683"}]})],
     ("GET", "/api/v1/indicators"): [Case("/api/v1/indicators", ALL)],
     ("GET", "/api/v1/indicators/{code}"): [Case("/api/v1/indicators/VT_TRAM_5G", SIGNED_IN)],
     ("PUT", "/api/v1/indicators/{code}/visibility"): [
@@ -112,6 +117,30 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         # Publishing a rate over private parts needs the administrator's confirmation.
         Case("/api/v1/indicators/VT_TY_LE_BTS_DUNG_CHUNG/visibility", ADMIN,
              json={"public": True, "discloses_parts": True})],
+    # The catalogue as the administrator owns it.
+    ("POST", "/api/v1/indicators"): [Case("/api/v1/indicators", ADMIN, json={
+        "code": "MATRIX_NEW", "name_vi": "Chỉ tiêu thử", "name_en": "A trial",
+        "sector": "telecom", "formula": "VT_TRAM_5G * 2"})],
+    ("PATCH", "/api/v1/indicators/{code}"): [Case("/api/v1/indicators/VT_TRAM_5G", ADMIN, json={
+        "name_en": "5G base stations", "effective_from": "2025-01-01"})],
+    ("POST", "/api/v1/indicators/{code}/retire"): [
+        Case("/api/v1/indicators/VT_TRAM_5G/retire", ADMIN, json={"retired_from": None})],
+    ("DELETE", "/api/v1/indicators/{code}"): [Case("/api/v1/indicators/MATRIX_NONE", ADMIN)],
+    ("GET", "/api/v1/indicators/{code}/versions"): [
+        Case("/api/v1/indicators/VT_TRAM_5G/versions", ADMIN)],
+    ("POST", "/api/v1/indicators/preview"): [Case("/api/v1/indicators/preview", ADMIN, json={
+        "formula": "VT_TRAM_5G * 2", "units": ["082"], "periods": ["2024"]})],
+    ("GET", "/api/v1/metadata"): [Case("/api/v1/metadata", ADMIN, params={"shape": "dhis2"})],
+    ("POST", "/api/v1/metadata/import"): [Case("/api/v1/metadata/import", ADMIN, json={
+        "format": "fansipan-metadata", "version": 1, "groups": [
+            {"code": "matrix_group", "name_vi": "Nhóm", "name_en": "Group"}]})],
+    ("GET", "/api/v1/sectors"): [Case("/api/v1/sectors", ALL)],
+    ("PUT", "/api/v1/sectors/{code}"): [Case("/api/v1/sectors/matrix", ADMIN, json={
+        "name_vi": "Lĩnh vực thử", "name_en": "A trial sector"})],
+    ("GET", "/api/v1/indicator-groups"): [Case("/api/v1/indicator-groups", ALL)],
+    ("PUT", "/api/v1/indicator-groups/{code}"): [Case("/api/v1/indicator-groups/matrix", ADMIN,
+                                                      json={"name_vi": "Nhóm thử",
+                                                            "name_en": "A trial group"})],
     ("GET", "/api/v1/datavalues"): [
         Case("/api/v1/datavalues", READERS,
              params={"unit": "02683", "indicator": "VT_TRAM_5G"})],

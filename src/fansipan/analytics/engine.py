@@ -1,8 +1,9 @@
-"""The engine interface: Arrow tables in, SQL from `analytics.sql`, Arrow tables out.
+"""The engine interface: Arrow tables in, SQL from the engine's dialect, Arrow tables out.
 
-Everything engine-specific lives behind `Engine`, so a distributed engine (Spark SQL)
-can run the same statements later. The statements use only SQL that DuckDB and Spark
-SQL share (`arg_max`, `GROUP BY`, `NOT EXISTS`, `UNION ALL`).
+Everything engine-specific lives behind `Engine`: its SQL dialect (`statements`), and
+how the facts take in changes. DuckDB's statements use only SQL that DuckDB and Spark
+SQL share (`arg_max`, `GROUP BY`, `NOT EXISTS`, `UNION ALL`); ClickHouse's engine is
+in `analytics.clickhouse`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,24 @@ from typing import Protocol
 import duckdb
 import pyarrow as pa
 
+from fansipan.analytics.sql import Statements, compact_facts
+
 
 class Engine(Protocol):
     name: str
+    statements: Statements
+    # True: changes go to a `delta` table of retraction and insertion rows that scans
+    # net out; False: the facts table itself keeps one current row per key.
+    keeps_delta: bool
+
+    def load_facts(self, data: pa.Table) -> None:
+        """Replace every fact with `data` (rows of FACT_SCHEMA, one per key)."""
+
+    def absorb_facts(self, rows: pa.Table) -> None:
+        """Take in changed facts as retraction (n = -1) and insertion (n = +1) rows."""
+
+    def compact_facts(self) -> None:
+        """Fold absorbed changes into the facts (the answers stay the same)."""
 
     def create(self, table: str, data: pa.Table) -> None:
         """Create or replace a stored table from Arrow data."""
@@ -39,6 +55,8 @@ class DuckDBEngine:
     """In-process DuckDB: the embedded default."""
 
     name = "duckdb"
+    statements = Statements()
+    keeps_delta = True
 
     def __init__(self, *, threads: int | None = None, memory_limit: str | None = None) -> None:
         self._con = duckdb.connect(":memory:")
@@ -55,6 +73,18 @@ class DuckDBEngine:
                 self._con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _incoming")
             finally:
                 self._con.unregister("_incoming")
+
+    def load_facts(self, data: pa.Table) -> None:
+        self.create("facts", data)
+        self.execute("DELETE FROM delta")
+        self.execute(compact_facts())
+
+    def absorb_facts(self, rows: pa.Table) -> None:
+        self.append("delta", rows)
+
+    def compact_facts(self) -> None:
+        self.execute(compact_facts())
+        self.execute("DELETE FROM delta")
 
     def append(self, table: str, data: pa.Table) -> None:
         if data.num_rows == 0:
@@ -86,10 +116,15 @@ class DuckDBEngine:
             cur.close()
 
     def memory_bytes(self) -> int:
-        row = self._con.execute(
-            "SELECT COALESCE(SUM(memory_usage_bytes), 0) FROM duckdb_memory()"
-        ).fetchone()
-        return int(row[0]) if row else 0
+        # A cursor of its own, read to the end: a half-read result on the connection
+        # would refuse the next append.
+        cur = self._con.cursor()
+        try:
+            rows = cur.execute(
+                "SELECT COALESCE(SUM(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()
+        finally:
+            cur.close()
+        return int(rows[0][0]) if rows else 0
 
     def close(self) -> None:
         self._con.close()

@@ -1,4 +1,5 @@
-"""Every statement the engine runs, in SQL that DuckDB and Spark SQL both accept.
+"""Every statement the engine runs, in SQL that DuckDB and Spark SQL both accept
+(ClickHouse's spelling of the same statements is in `analytics.clickhouse_sql`).
 
 Stored tables:
   facts(ind, unit, ptype, pstart, pend, value, n, chg, est)  one row per key, as last
@@ -362,3 +363,30 @@ def data_present(*, with_delta: bool) -> str:
     JOIN f ON f.unit = r.src AND f.ind = p.ind AND f.pend >= p.a AND f.pend <= p.b
           AND f.pstart >= p.s
     """
+
+
+class Statements:
+    """The statements of one SQL dialect, as the warehouse asks for them.
+
+    This class is DuckDB's (and Spark SQL's); `analytics.clickhouse_sql` overrides
+    what ClickHouse spells differently.
+    """
+
+    all_facts = ALL_FACTS
+    create_facts = staticmethod(create_facts)
+    create_cube = staticmethod(create_cube)
+    cube_from = staticmethod(cube_from)
+    compact_cube = staticmethod(compact_cube)
+    cells_by_scan = staticmethod(cells_by_scan)
+    cube_sources = staticmethod(cube_sources)
+    cells_by_cube = staticmethod(cells_by_cube)
+    layered_indicators = staticmethod(layered_indicators)
+    non_month_indicators = staticmethod(non_month_indicators)
+    cells_by_moved_totals = staticmethod(cells_by_moved_totals)
+    latest_ends = staticmethod(latest_ends)
+    latest_ends_compacted = staticmethod(latest_ends_compacted)
+    data_present = staticmethod(data_present)
+
+    @staticmethod
+    def clear(table: str) -> str:
+        return f"DELETE FROM {table}"

@@ -23,7 +23,6 @@ import pyarrow as pa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fansipan.analytics import sql
 from fansipan.analytics.cells import (
     Cell,
     IndicatorRule,
@@ -91,13 +90,15 @@ class Warehouse:
     def __init__(self, engine: Engine | None = None, *, compact_ratio: float = 0.25,
                  use_cube: bool = True, move_totals: bool = True) -> None:
         self.engine: Engine = engine or DuckDBEngine()
+        self.sql = self.engine.statements
         self.use_cube = use_cube
         # Mapped sums and last values combined over time before they are moved onto
         # successors (sql.cells_by_moved_totals); off only to test it against the scan.
         self.move_totals = move_totals
-        self.engine.execute(sql.create_facts("facts"))
-        self.engine.execute(sql.create_facts("delta"))
-        self.engine.execute(sql.create_cube())
+        self.engine.execute(self.sql.create_facts("facts"))
+        if self.engine.keeps_delta:
+            self.engine.execute(self.sql.create_facts("delta"))
+        self.engine.execute(self.sql.create_cube())
         self.last_change = -1  # -1: nothing loaded yet
         self.base_rows = 0
         self.appended_rows = 0
@@ -157,9 +158,7 @@ class Warehouse:
     def load_facts(self, facts: pa.Table, *, last_change: int) -> None:
         """Replace everything with `facts` (also how benchmarks load big synthetic sets)."""
         with self._lock:
-            self.engine.create("facts", facts.cast(FACT_SCHEMA))
-            self.engine.execute("DELETE FROM delta")
-            self.engine.execute(sql.compact_facts())
+            self.engine.load_facts(facts.cast(FACT_SCHEMA))
             self.base_rows = facts.num_rows
             self.appended_rows = 0
             self.last_change = last_change
@@ -169,7 +168,7 @@ class Warehouse:
             self._latest.reset()
             self._kept.clear()
             self._probes.clear()
-            pairs = self.engine.query("SELECT DISTINCT ind, unit FROM facts")
+            pairs = self.engine.query(f"SELECT DISTINCT ind, unit FROM {self.sql.all_facts} x")
             self._pairs = set(pack(ints(pairs, "ind"), ints(pairs, "unit")))
 
     def _absorb(self, session: Session) -> int:
@@ -196,7 +195,7 @@ class Warehouse:
     def append_facts(self, rows: pa.Table, *, last_change: int) -> None:
         """Append already-built fact rows (insertions and retractions)."""
         with self._lock:
-            self.engine.append("delta", rows)
+            self.engine.absorb_facts(rows)
             self.appended_rows += rows.num_rows
             self.last_change = max(self.last_change, last_change)
             new_pairs = set(pack(ints(rows, "ind"), ints(rows, "unit"))) - self._pairs
@@ -215,7 +214,7 @@ class Warehouse:
                     self._cube_date = None  # new places of data: layering may have changed
                 else:
                     roll = self._trees.names[("mapped", self._cube_date)]
-                    delta = self.engine.query(sql.cube_from("newrows", roll, MONTH),
+                    delta = self.engine.query(self.sql.cube_from("newrows", roll, MONTH),
                                               {"newrows": rows})
                     self.engine.append("cube", delta)
             if self.appended_rows > self.compact_ratio * max(self.base_rows, 1):
@@ -232,14 +231,14 @@ class Warehouse:
         with self._lock:
             latest = self._latest
             if latest.ends is None:
-                query = (sql.latest_ends_compacted() if self.appended_rows == 0
-                         else sql.latest_ends())
+                query = (self.sql.latest_ends_compacted() if self.appended_rows == 0
+                         else self.sql.latest_ends())
                 table = self.engine.query(query)
                 latest.ends = dict(zip(ints(table, "ind"), dates(table, "pend"), strict=True))
                 latest.stale = set()
             elif latest.stale:
                 stale = sorted(latest.stale)
-                table = self.engine.query(sql.latest_ends(
+                table = self.engine.query(self.sql.latest_ends(
                     f"WHERE ind IN ({', '.join(str(i) for i in stale)})"))
                 for ind in stale:
                     latest.ends.pop(ind, None)
@@ -268,7 +267,8 @@ class Warehouse:
                     "rtype": pa.array([-2], pa.int8())})
                 inds = pa.table({"ind": pa.array(sorted({p.ind for p in todo}), pa.int32())})
                 answer = self.engine.query(
-                    sql.data_present(with_delta=self.appended_rows > 0),
+                    self.sql.data_present(
+                        with_delta=self.engine.keeps_delta and self.appended_rows > 0),
                     {"probes": table, "req": bounds, "inds": inds})
                 found = set(ints(answer, "key"))
                 for i, p in enumerate(todo):
@@ -278,11 +278,10 @@ class Warehouse:
     def compact(self) -> None:
         """Fold retractions away; runs when appended rows pass a share of the table."""
         with self._lock:
-            self.engine.execute(sql.compact_facts())
-            self.engine.execute("DELETE FROM delta")
+            self.engine.compact_facts()
             if self._cube_date is not None:
-                self.engine.execute(sql.compact_cube())
-            count = self.engine.query("SELECT COUNT(*) AS n FROM facts")
+                self.engine.execute(self.sql.compact_cube())
+            count = self.engine.query(f"SELECT COUNT(*) AS n FROM {self.sql.all_facts} x")
             self.base_rows = int(count.column("n")[0].as_py())
             self.appended_rows = 0
 
@@ -325,22 +324,23 @@ class Warehouse:
         self.engine.create("cube_ancs", pa.table({"anc": pa.array(sorted(ancs), pa.int32())}))
         self.engine.create("cube_inds", pa.table(
             {"ind": pa.array(sorted(self._cube_inds), pa.int32())}))
-        self.engine.execute("DELETE FROM cube")
-        self.engine.append("cube", self.engine.query(sql.cube_from(sql.ALL_FACTS, roll, MONTH)))
-        self.engine.create("cube_src", self.engine.query(sql.cube_sources(roll, MONTH)))
+        self.engine.execute(self.sql.clear("cube"))
+        self.engine.append("cube", self.engine.query(
+            self.sql.cube_from(self.sql.all_facts, roll, MONTH)))
+        self.engine.create("cube_src", self.engine.query(self.sql.cube_sources(roll, MONTH)))
         self._cube_date = epoch
         self._cube_ancs = ancs
         return roll
 
     def _coarser_now(self) -> set[int]:
         if self._coarser is None:
-            table = self.engine.query(sql.non_month_indicators(MONTH))
+            table = self.engine.query(self.sql.non_month_indicators(MONTH))
             self._coarser = set(ints(table, "ind"))
         return self._coarser
 
     def _layered_now(self) -> set[int]:
         if self._layered is None:
-            self._layered = set(ints(self.engine.query(sql.layered_indicators()), "ind"))
+            self._layered = set(ints(self.engine.query(self.sql.layered_indicators()), "ind"))
         return self._layered
 
     # -- answers -------------------------------------------------------------------
@@ -410,12 +410,13 @@ class Warehouse:
         shadow = any(r.id in self._layered_now() for r in rules)
         one_grain = not any(r.id in self._coarser_now() for r in rules)
         tree, _, succ = roll.partition("|")
+        with_delta = self.engine.keeps_delta and self.appended_rows > 0
         if succ and one_grain and not shadow and self.move_totals and all(
                 r.agg_time in _MOVABLE for r in rules):
-            query = sql.cells_by_moved_totals(tree, succ, with_delta=self.appended_rows > 0)
+            query = self.sql.cells_by_moved_totals(tree, succ, with_delta=with_delta)
         else:
-            query = sql.cells_by_scan(tree, with_delta=self.appended_rows > 0, shadow=shadow,
-                                      one_grain=one_grain, succ=succ or None)
+            query = self.sql.cells_by_scan(tree, with_delta=with_delta, shadow=shadow,
+                                           one_grain=one_grain, succ=succ or None)
         return query, {
             "req": req_table(periods), "tgt": tgt_table(unit_ids), "inds": inds_table(rules),
         }
@@ -472,7 +473,7 @@ class Warehouse:
             ]
             cube_cells = {(r.id, p.id) for r, p in served}
             for group_rules, group_periods in rectangles(served):
-                cube_plans.append((sql.cells_by_cube(), {
+                cube_plans.append((self.sql.cells_by_cube(), {
                     "req": req_table(group_periods), "tgt": tgt_table(cube_units),
                     "inds": inds_table(group_rules),
                 }))

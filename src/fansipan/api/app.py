@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from fansipan import __version__
+from fansipan.analytics.engines import make_analytics_engine
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.api.citizens import install_citizens
 from fansipan.api.exchange import install_exchange
@@ -21,6 +22,7 @@ from fansipan.api.routes import (
     approvals,
     audit,
     auth,
+    catalogue,
     changes,
     clients,
     datavalues,
@@ -30,6 +32,7 @@ from fansipan.api.routes import (
     reports,
     targets,
     tasks,
+    unit_admin,
     units,
     users,
 )
@@ -63,7 +66,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     # Built empty; it loads from the store on the first question, not at start-up.
-    app.state.warehouse = Warehouse()
+    app.state.warehouse = Warehouse(make_analytics_engine(**settings.analytics_engine_options()))
     app.state.metrics = Metrics()
     # Innermost first: the guard's refusals still get the security headers and the log.
     app.add_middleware(RequestGuard, hosts=settings.hosts)
@@ -71,7 +74,8 @@ def create_app(settings: Settings) -> FastAPI:
                        behind_tls=settings.behind_tls)
     install_error_handlers(app)
     app.include_router(health.router)
-    for module in (units, indicators, periods, datavalues, targets, changes, analytics):
+    for module in (units, unit_admin, catalogue, indicators, periods, datavalues, targets,
+                   changes, analytics):
         app.include_router(module.router, prefix=API_PREFIX)
     for module in (auth, users, clients, approvals, audit, reports):
         app.include_router(module.router, prefix=API_PREFIX)

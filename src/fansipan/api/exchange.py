@@ -16,6 +16,7 @@ from fansipan.api.routes import (
     exports,
     imports,
     jobs,
+    metadata,
     outbound,
     secrets,
     templates,
@@ -32,7 +33,7 @@ API_PREFIX = "/api/v1"
 def install_exchange(app: FastAPI) -> None:
     """Imports, jobs, exports, DHIS2 compatibility, clients' log and connectors."""
     for module in (imports, jobs, exports, templates, exchange_admin, connectors, secrets,
-                   outbound):
+                   outbound, metadata):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(dhis2.router)
     app.state.exchange_log = LogWriter(app.state.session_factory)

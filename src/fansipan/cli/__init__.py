@@ -13,6 +13,7 @@ from fansipan.cli import (
     feedback,
     foresight,
     indicators,
+    metadata,
     outbound,
     reports,
     secrets,
@@ -42,6 +43,7 @@ app.add_typer(dossiers.app, name="dossiers")
 app.add_typer(tasks.app, name="tasks")
 app.add_typer(reports.issuers, name="report-issuer")
 app.add_typer(foresight.app, name="alerts")
+app.add_typer(metadata.app, name="metadata")
 app.command()(server.demo)
 app.command()(server.serve)
 app.command()(foresight.forecast)

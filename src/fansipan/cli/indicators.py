@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from fansipan.cli.catalogue import register
 from fansipan.cli.common import (
     DataDir,
     _,
@@ -19,6 +20,7 @@ from fansipan.cli.common import (
 )
 
 app = typer.Typer(help="The indicator catalogue.", no_args_is_help=True)
+register(app)
 
 
 @app.command("list")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from fansipan.domain.formulas import Formula, check_formulas, parse_formula
@@ -91,6 +92,9 @@ class Indicator:
     #: Counted from a record dataset (field reports, dossiers) whenever a record changes;
     #: such a value is never entered by hand. None for an indicator people enter.
     record_dataset: str | None = None
+    group: str | None = None  # an administrator's indicator group
+    #: The first day it takes no more values (retired: kept with its history).
+    retired_from: date | None = None
 
     @property
     def is_derived(self) -> bool:

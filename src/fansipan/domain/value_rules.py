@@ -6,6 +6,7 @@ reader's language at the edge."""
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from fansipan.domain.indicators import Indicator, ValueType
 from fansipan.domain.rows import Problem, RowConflict
@@ -62,6 +63,16 @@ def derived_entered(ind: Indicator, row: int) -> RowConflict:
     return RowConflict(row, "indicator", ind.code, msg(
         "{code} is computed from a formula and cannot be entered; enter its parts ({formula})",
         code=ind.code, formula=ind.formula), "derived_indicator")
+
+
+def retired_period(ind: Indicator, period_end: date, row: int) -> RowConflict | None:
+    """A retired indicator keeps its history but takes no value for a period that ends
+    on or after the day it was retired."""
+    if ind.retired_from is None or period_end < ind.retired_from:
+        return None
+    return RowConflict(row, "indicator", ind.code, msg(
+        "{code} was retired from {day}; it takes no value for a period ending then or later",
+        code=ind.code, day=ind.retired_from.strftime("%d/%m/%Y")), "retired_indicator")
 
 
 def counted_entered(ind: Indicator, row: int) -> RowConflict:

@@ -7,8 +7,9 @@ change of metadata is seen by the next request without any cache to invalidate.
 from __future__ import annotations
 
 import difflib
+import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -16,12 +17,14 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from fansipan.domain.formulas import Formula, parse_formula
+from fansipan.domain.indicator_versions import Version, formula_on
 from fansipan.domain.indicators import Aggregation, Indicator, Kind, ValueType, parts_of
 from fansipan.domain.periods import PeriodType
 from fansipan.domain.targets import Direction
 from fansipan.domain.uids import is_uid
 from fansipan.domain.units import Hierarchy, ParentLink, Succession, Unit, UnitLevel
 from fansipan.errors import FieldError, Message, NotFound, msg
+from fansipan.store.catalogue_tables import IndicatorGroupRow, IndicatorVersionRow
 from fansipan.store.tables import (
     IndicatorRow,
     SectorRow,
@@ -49,6 +52,13 @@ class Catalog:
     # Changes whenever a unit, a parent link or a succession changes: the engine
     # rebuilds its tree tables when it does.
     tree_fingerprint: int = 0
+    # Every stored version of a definition, oldest first, by code (none: never edited).
+    versions: dict[str, tuple[Version, ...]] = field(default_factory=dict)
+    groups: dict[str, Sector] = field(default_factory=dict)
+
+    def formula_on(self, code: str, day: date) -> str | None:
+        """The formula of `code` in force on `day` (a period is read under it)."""
+        return formula_on(self.versions.get(code, ()), day, self.indicators[code].formula)
 
     def indicator(
         self, code: str, *, field: str = "indicator", row: int | None = None
@@ -115,6 +125,7 @@ _WHAT: dict[str, Message] = {
     "indicator code": msg("indicator code"),
     "unit code": msg("unit code"),
     "sector": msg("sector"),
+    "indicator group": msg("indicator group"),
 }
 
 
@@ -138,10 +149,12 @@ _CACHE_LOCK = threading.Lock()
 
 def _metadata_version(session: Session) -> tuple[object, ...]:
     parts = []
-    for table in (UnitRow, UnitParentRow, UnitSuccessionRow, IndicatorRow):
+    for table in (UnitRow, UnitParentRow, UnitSuccessionRow, IndicatorRow,
+                  IndicatorVersionRow):
         parts += [select(func.count()).select_from(table).scalar_subquery(),
                   select(func.max(table.id)).scalar_subquery()]
     parts.append(select(func.count()).select_from(SectorRow).scalar_subquery())
+    parts.append(select(func.count()).select_from(IndicatorGroupRow).scalar_subquery())
     return tuple(session.execute(select(*parts)).one())
 
 
@@ -191,6 +204,11 @@ def forget_catalog() -> None:
         _forgotten += 1
 
 
+def read_catalog(session: Session) -> Catalog:
+    """The catalogue as this transaction sees it, never cached (a dry run's changes)."""
+    return _read_catalog(session)
+
+
 def _read_catalog(session: Session) -> Catalog:
     unit_rows = session.scalars(select(UnitRow)).all()
     units = [
@@ -212,6 +230,12 @@ def _read_catalog(session: Session) -> Catalog:
     ]
     indicator_rows = session.scalars(select(IndicatorRow).order_by(IndicatorRow.code)).all()
     fingerprint = hash((tuple(units), tuple(links), tuple(successions)))
+    codes = {r.id: r.code for r in indicator_rows}
+    versions: dict[str, list[Version]] = {}
+    for v in session.scalars(select(IndicatorVersionRow).order_by(IndicatorVersionRow.version)):
+        versions.setdefault(codes[v.indicator_id], []).append(
+            Version(number=v.version, effective_from=v.effective_from,
+                    definition=json.loads(v.definition)))
     return Catalog(
         hierarchy=Hierarchy(units, links, successions),
         indicators={r.code: indicator_from_row(r) for r in indicator_rows},
@@ -223,6 +247,11 @@ def _read_catalog(session: Session) -> Catalog:
             for r in session.scalars(select(SectorRow).order_by(SectorRow.sort))
         },
         tree_fingerprint=fingerprint,
+        versions={c: tuple(vs) for c, vs in versions.items()},
+        groups={
+            r.code: Sector(r.code, r.name_vi, r.name_en)
+            for r in session.scalars(select(IndicatorGroupRow).order_by(IndicatorGroupRow.sort))
+        },
     )
 
 
@@ -237,5 +266,5 @@ def indicator_from_row(r: IndicatorRow) -> Indicator:
         min_value=r.min_value, max_value=r.max_value,
         description_vi=r.description_vi, description_en=r.description_en,
         source_vi=r.source_vi or "", source_en=r.source_en or "",
-        record_dataset=r.record_dataset,
+        record_dataset=r.record_dataset, group=r.group_code, retired_from=r.retired_from,
     )

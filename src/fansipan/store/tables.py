@@ -125,6 +125,10 @@ class IndicatorRow(Base):
                                                   server_default=false())
     # The record dataset the indicator is counted from; its values are never entered.
     record_dataset: Mapped[str | None] = mapped_column(String(40))
+    # An administrator's grouping (indicator_groups.code), and the first day the
+    # indicator takes no more values: one with data is retired, never deleted.
+    group_code: Mapped[str | None] = mapped_column(String(40))
+    retired_from: Mapped[date | None] = mapped_column(Date)
 
 
 class DataValueRow(Base):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from importlib import resources
+from typing import Any
 
 from fansipan.data.reference.csv_cells import Cells, Source, read_csv
 
@@ -12,6 +15,8 @@ UNITS_FILE = "units/laocai_units.csv"
 SUCCESSIONS_FILE = "units/laocai_successions.csv"
 AGENCIES_FILE = "units/agencies.csv"
 AGENCY_SUCCESSIONS_FILE = "units/agency_successions.csv"
+#: The 2025 reform as a reorganisation file, the shape an administrator loads.
+REORGANISATION_2025_FILE = "units/reorganisation_2025-07-01.json"
 
 #: Levels of administrative units in ``laocai_units.csv``.
 UNIT_LEVELS = frozenset({"province", "district", "commune"})
@@ -150,6 +155,15 @@ def read_agency_successions(source: Source | None = None) -> list[AgencySuccessi
         )
 
     return read_csv(source, AGENCY_SUCCESSIONS_FILE, _AGENCY_SUCCESSION_COLUMNS, parse)
+
+
+def read_reorganisation(packaged: str = REORGANISATION_2025_FILE) -> dict[str, Any]:
+    """A shipped reorganisation file, as the JSON object it holds."""
+    text = resources.files("fansipan.data").joinpath(packaged).read_text(encoding="utf-8")
+    loaded = json.loads(text)
+    if not isinstance(loaded, dict):
+        raise ValueError(f"{packaged}: expected a JSON object")
+    return loaded
 
 
 _UNIT_COLUMNS = ("code", "name", "level", "parent_code", "valid_from", "valid_to")

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from fansipan.analytics.warehouse import Cell, IndicatorRule, Span, Warehouse
-from fansipan.domain.formulas import Formula, expand
+from fansipan.domain.formulas import Formula, expand, parse_formula
 from fansipan.domain.indicators import Aggregation, Indicator
 from fansipan.domain.targets import Direction
 from fansipan.domain.units import Unit
@@ -25,6 +25,8 @@ from fansipan.services.insight.spans import Stretch
 
 # (indicator, unit id, span) → (value, sources, whether it includes an estimate)
 Values = dict[tuple[str, int, str], tuple[float | None, int, bool]]
+# The formulas of edited derived indicators in force on a day, as (code, text) pairs.
+FormulaSet = tuple[tuple[str, str | None], ...]
 
 
 def values_of(
@@ -44,26 +46,36 @@ def values_of(
     works out again only what an indicator needs and has not kept.
     """
     formulas = catalog.formulas
-    expanded: dict[str, Formula] = {}
+    unit_list = list({u.id: u for u in units}.values())
+    span_list = list({s.id: s for s in spans}.values())
+    # A derived indicator is computed for each span under the formulas in force on the
+    # span's last day: an edited formula leaves the periods before it as they were.
+    expanded: dict[tuple[str, str], Formula] = {}
+    refs_of: dict[str, set[str]] = {}
     base: dict[str, Indicator] = {}
+    on_day: dict[FormulaSet, dict[str, Formula]] = {}
+    inlined: dict[tuple[str, FormulaSet], Formula] = {}
     for ind in indicators:
         if ind.formula is None:
             base[ind.code] = ind
-        else:
-            expanded[ind.code] = expand(ind.code, formulas)
-            for ref in expanded[ind.code].references:
-                base[ref] = catalog.indicators[ref]
-    unit_list = list({u.id: u for u in units}.values())
-    span_list = list({s.id: s for s in spans}.values())
+            continue
+        mine = refs_of.setdefault(ind.code, set())
+        for span in (spans_of.get(ind.code, span_list) if spans_of is not None else span_list):
+            key, known = _formulas_on(catalog, formulas, span.end, on_day)
+            if (ind.code, key) not in inlined:
+                inlined[(ind.code, key)] = expand(ind.code, known)
+            formula = expanded[(ind.code, span.id)] = inlined[(ind.code, key)]
+            mine.update(formula.references)
+        for ref in mine:
+            base[ref] = catalog.indicators[ref]
     rules = [IndicatorRule.of(catalog.indicator_ids[c], i) for c, i in base.items()]
     needs: dict[int, list[Span]] | None = None
     if spans_of is not None:
         needs = {}
         for ind in indicators:
-            refs = expanded[ind.code].references if ind.code in expanded else [ind.code]
-            for ref in refs:
-                mine = needs.setdefault(catalog.indicator_ids[ref], [])
-                mine.extend(s for s in spans_of.get(ind.code, spans) if s not in mine)
+            for ref in sorted(refs_of.get(ind.code, {ind.code})):
+                wanted = needs.setdefault(catalog.indicator_ids[ref], [])
+                wanted.extend(s for s in spans_of.get(ind.code, spans) if s not in wanted)
     all_rules = [IndicatorRule.of(catalog.indicator_ids[c], i)
                  for c, i in catalog.indicators.items() if i.formula is None]
     cells: list[Cell] = warehouse.cells(
@@ -75,17 +87,32 @@ def values_of(
     codes = catalog.indicator_codes
     out: Values = {(codes[c.ind], c.unit, c.pid): (c.value, c.sources, c.estimate)
                    for c in cells}
-    for code, formula in expanded.items():
+    for (code, span_id), formula in expanded.items():
         for unit in unit_list:
-            for span in span_list:
-                parts = {ref: out.get((ref, unit.id, span.id), (None, 0, False))
-                         for ref in formula.references}
-                value = formula.evaluate({k: v for k, (v, _, _) in parts.items()})
-                if value is not None:
-                    out[(code, unit.id, span.id)] = (
-                        value, min(n for _, n, _ in parts.values()),
-                        any(e for v, _, e in parts.values() if v is not None))
+            parts = {ref: out.get((ref, unit.id, span_id), (None, 0, False))
+                     for ref in formula.references}
+            value = formula.evaluate({k: v for k, (v, _, _) in parts.items()})
+            if value is not None:
+                out[(code, unit.id, span_id)] = (
+                    value, min(n for _, n, _ in parts.values()),
+                    any(e for v, _, e in parts.values() if v is not None))
     return out
+
+
+def _formulas_on(catalog: Catalog, current: dict[str, Formula], day: date,
+                 seen: dict[FormulaSet, dict[str, Formula]],
+                 ) -> tuple[FormulaSet, dict[str, Formula]]:
+    """The catalogue's formulas as they stood on `day` (one dict per distinct set)."""
+    texts = tuple((c, catalog.formula_on(c, day)) for c in sorted(catalog.versions)
+                  if catalog.indicators[c].formula is not None)
+    found = seen.get(texts)
+    if found is None:
+        found = dict(current)
+        for code, text in texts:
+            if text is not None:
+                found[code] = parse_formula(text)
+        seen[texts] = found
+    return texts, found
 
 
 def add_last_year(catalog: Catalog, rows: list[AnswerRow], values: Values,

@@ -28,6 +28,7 @@ from fansipan.domain.value_rules import (
     not_counted,
     pending_conflict,
     plain_number,
+    retired_period,
     shown,
 )
 from fansipan.errors import FansipanError, Message, msg, pmsg
@@ -92,7 +93,8 @@ class RowChecker:
         if type(ind_ref) is str and type(unit_ref) is str and type(period_ref) is str:
             found = self._indicators.get(ind_ref)
             period = self._periods.get(period_ref)
-            if type(found) is tuple and type(period) is PeriodInfo:
+            if type(found) is tuple and type(period) is PeriodInfo and (
+                    found[1].retired_from is None or period.end < found[1].retired_from):
                 end = period.end
                 unit_id = self._units.get((unit_ref, end))
                 if unit_id is None:
@@ -180,6 +182,9 @@ class RowChecker:
                 fit = self._fit(ind_id, indicator, period)
                 if fit is not None:
                     problems.append(fit.at(row))
+                retired = retired_period(indicator, period.end, row)
+                if retired is not None and not self.deleting:
+                    problems.append(retired)
             if indicator.formula is not None:
                 problems.append(derived_entered(indicator, row))
             elif indicator.is_counted and not self.counts:

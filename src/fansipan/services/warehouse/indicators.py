@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -18,9 +20,10 @@ from fansipan.domain.indicators import (
 from fansipan.domain.periods import PeriodType
 from fansipan.domain.targets import Direction
 from fansipan.errors import Conflict, FieldError, ValidationError, msg
-from fansipan.services.catalog import load_catalog, unknown_message
+from fansipan.services.catalog import load_catalog
 from fansipan.services.trust.access import data_scope, require
 from fansipan.services.trust.audit import record, record_for
+from fansipan.services.warehouse.indicator_history import add_version, check_classes
 from fansipan.services.warehouse.reference import indicator_uid
 from fansipan.store.audit import AuditRecord, append_events, audited_transaction
 from fansipan.store.tables import IndicatorRow
@@ -55,6 +58,8 @@ class IndicatorPublic(BaseModel):
         default=False, description="An administrator confirmed that this derived indicator "
                                    "may be read by whoever may read it, although that "
                                    "discloses parts they could not read on their own")
+    group: str | None = None
+    retired_from: date | None = None
 
 
 class IndicatorVisibility(BaseModel):
@@ -77,7 +82,7 @@ def _public(uid: str, i: Indicator, public: bool = False,
         formula=i.formula, min_value=i.min_value, max_value=i.max_value,
         description_vi=i.description_vi, description_en=i.description_en,
         source_vi=i.source_vi, source_en=i.source_en, public=public,
-        discloses_parts=discloses,
+        discloses_parts=discloses, group=i.group, retired_from=i.retired_from,
     )
 
 
@@ -198,6 +203,7 @@ class IndicatorCreate(BaseModel):
     source_vi: str = Field(default="", max_length=300,
                            description="The body that produces the figures (Vietnamese)")
     source_en: str = Field(default="", max_length=300)
+    group: str | None = Field(default=None, description="An indicator group's code")
 
 
 def create_indicator(*, session: Session, data: IndicatorCreate,
@@ -214,14 +220,11 @@ def create_indicator(*, session: Session, data: IndicatorCreate,
             raise Conflict(msg("The indicator exists already"), [FieldError(
                 field="code", value=data.code, message=msg("{code} is already in the catalogue",
                                                            code=data.code))])
-        if data.sector not in catalog.sectors:
-            raise ValidationError(msg("Unknown sector"), [FieldError(
-                field="sector", value=data.sector,
-                message=unknown_message("sector", data.sector, catalog.sectors))])
+        check_classes(catalog, sector=data.sector, group=data.group)
         new = Indicator(**{**data.model_dump(), "levels": tuple(data.levels),
                            "kind": data.kind or default_kind(data.value_type)})
         check_catalogue([*catalog.indicators.values(), new])
-        session.add(IndicatorRow(
+        row = IndicatorRow(
             uid=indicator_uid(new.code), code=new.code, name_vi=new.name_vi,
             name_en=new.name_en, unit_vi=new.unit_vi, unit_en=new.unit_en, sector=new.sector,
             value_type=new.value_type.value, kind=new.kind.value, agg_units=new.agg_units.value,
@@ -230,8 +233,12 @@ def create_indicator(*, session: Session, data: IndicatorCreate,
             levels="|".join(new.levels), formula=new.formula, min_value=new.min_value,
             max_value=new.max_value, description_vi=new.description_vi,
             description_en=new.description_en, source_vi=new.source_vi,
-            source_en=new.source_en,
-        ))
+            source_en=new.source_en, group_code=new.group,
+        )
+        session.add(row)
+        session.flush()
+        add_version(session, row=row, indicator=new, effective_from=None, changed=[],
+                    actor=principal.actor if principal is not None else "system", note="")
         append_events(session, [
             record_for(principal, "indicator.create", target=new.code)
             if principal is not None else

@@ -19,6 +19,9 @@ from fansipan.domain.indicators import Aggregation, Indicator, Kind, ValueType, 
 from fansipan.domain.periods import PeriodType
 from fansipan.domain.targets import Direction
 from fansipan.domain.uids import make_uid
+from fansipan.services.warehouse.reorganisations import Reorganisation, apply_reorganisation
+from fansipan.services.warehouse.unit_rows import unit_uid as unit_uid
+from fansipan.services.warehouse.unit_rows import version_on
 from fansipan.store.audit import AuditRecord, append_events
 from fansipan.store.tables import (
     IndicatorRow,
@@ -29,9 +32,6 @@ from fansipan.store.tables import (
 )
 
 REFORM_DATE = date(2025, 7, 1)
-# Province-level successions of the 2025 reform (Resolution 202/2025/QH15): the
-# commune table lists communes only; the provinces merged whole into the new 15.
-PROVINCE_SUCCESSIONS = (("10", "15"), ("15", "15"))
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,6 @@ class LoadSummary:
     indicators: int
     sectors: int
     sources: int = 0  # existing indicators whose empty source was filled in
-
-
-def unit_uid(code: str, level: str, valid_from: date | None, valid_to: date | None) -> str:
-    return make_uid("unit", code, level, str(valid_from or ""), str(valid_to or ""))
 
 
 def indicator_uid(code: str) -> str:
@@ -127,16 +123,34 @@ def _load_indicators(session: Session) -> tuple[int, int]:
     return len(new), filled
 
 
+Shipped = tuple[str, str, str | None, str, date | None, date | None, str | None]
+
+
 def _load_units(session: Session) -> tuple[int, int]:
+    """The units before the 2025 reform from the unit list, then the reform through the
+    reorganisation mechanism an administrator uses, then the agencies."""
+    reform = Reorganisation.model_validate(ref.read_reorganisation())
+    admin_units: list[Shipped] = [
+        (u.code, u.name, None, u.level, u.valid_from, u.valid_to, u.parent_code)
+        for u in ref.read_units() if u.valid_from is None or u.valid_from < reform.effective]
+    added, rows = _add_units(session, admin_units)
+    report = apply_reorganisation(session, reform, dry_run=False)
+    agencies: list[Shipped] = [
+        (a.code, a.name_vi, a.name_en, "agency", a.valid_from, a.valid_to, a.parent_code)
+        for a in ref.read_agencies()]
+    added_agencies, agency_rows = _add_units(session, agencies)
+    units = [*rows, *agency_rows]
+    successions = (_load_successions(session, units, reform.effective)
+                   + _load_agency_successions(session, units))
+    return (added + report.created_count + added_agencies,
+            successions + report.successions_added)
+
+
+def _add_units(session: Session, shipped: list[Shipped]) -> tuple[int, list[UnitRow]]:
     stored = list(session.scalars(select(UnitRow)))
     existing = {r.uid: r for r in stored}
     rows: list[tuple[UnitRow, str | None]] = []
     added = 0
-    shipped: list[tuple[str, str, str | None, str, date | None, date | None, str | None]] = [
-        (u.code, u.name, None, u.level, u.valid_from, u.valid_to, u.parent_code)
-        for u in ref.read_units()]
-    shipped += [(a.code, a.name_vi, a.name_en, "agency", a.valid_from, a.valid_to, a.parent_code)
-                for a in ref.read_agencies()]
     for code, name_vi, name_en, level, valid_from, valid_to, parent_code in shipped:
         uid = unit_uid(code, level, valid_from, valid_to)
         row = existing.get(uid)
@@ -150,10 +164,8 @@ def _load_units(session: Session) -> tuple[int, int]:
         rows.append((row, parent_code))
     session.flush()
     if added:
-        _link_parents(session, rows)
-    units = [r for r, _ in rows]
-    successions = _load_successions(session, units) + _load_agency_successions(session, units)
-    return added, successions
+        _link_parents(session, rows, stored)
+    return added, [r for r, _ in rows]
 
 
 def _stored_overlap(stored: list[UnitRow], code: str, level: str, valid_from: date | None,
@@ -167,33 +179,18 @@ def _stored_overlap(stored: list[UnitRow], code: str, level: str, valid_from: da
                 None)
 
 
-def _version_at(rows: list[UnitRow], code: str, on: date | None) -> UnitRow | None:
-    """The version of `code` in force on `on` (codes are reused across the reform)."""
-    versions = [r for r in rows if r.code == code and r.level != "agency"]
-    if on is None:
-        return versions[0] if len(versions) == 1 else None
-    live = [
-        r for r in versions
-        if (r.valid_from is None or r.valid_from <= on) and (r.valid_to is None or on <= r.valid_to)
-    ]
-    if len(live) == 1:
-        return live[0]
-    # A unit that ended earlier (Tà Chải, merged in 2024) is still the one the code names.
-    ended = sorted((r for r in versions if r.valid_to is not None and r.valid_to < on),
-                   key=lambda r: r.valid_to or on)
-    return ended[-1] if not live and ended else None
-
-
-def _link_parents(session: Session, rows: list[tuple[UnitRow, str | None]]) -> None:
+def _link_parents(session: Session, rows: list[tuple[UnitRow, str | None]],
+                  stored: list[UnitRow]) -> None:
     linked = set(session.scalars(select(UnitParentRow.child_id)))
-    units = [r for r, _ in rows]
+    mine = {r.id for r, _ in rows}
+    units = [r for r, _ in rows] + [r for r in stored if r.id not in mine]
     for row, parent_code in rows:
         if not parent_code or row.id in linked:
             continue
         # The parent is the version in force while the child is: on its last day if
         # it ended, else on its first day, else today.
         on = row.valid_to or row.valid_from or date.today()
-        parent = _version_at(units, parent_code, on)
+        parent = version_on(units, parent_code, on)
         if parent is None:
             raise ValueError(f"unit {row.code} names parent {parent_code}, not in force on {on}")
         session.add(UnitParentRow(child_id=row.id, parent_id=parent.id,
@@ -201,22 +198,19 @@ def _link_parents(session: Session, rows: list[tuple[UnitRow, str | None]]) -> N
     session.flush()
 
 
-def _load_successions(session: Session, units: list[UnitRow]) -> int:
+def _load_successions(session: Session, units: list[UnitRow], reform: date) -> int:
+    """The communes' changes before the reform (its own come with its file)."""
     have = {(r.old_id, r.new_id) for r in session.scalars(select(UnitSuccessionRow))}
-    last_day = REFORM_DATE - timedelta(days=1)
     pairs: list[tuple[UnitRow, UnitRow, date, str]] = []
     for s in ref.read_successions():
-        old = _version_at(units, s.old_code, s.effective - timedelta(days=1))
-        new = _version_at(units, s.new_code, s.effective)
+        if s.effective == reform:
+            continue
+        old = version_on(units, s.old_code, s.effective - timedelta(days=1))
+        new = version_on(units, s.new_code, s.effective)
         if old is None or new is None:
             raise ValueError(f"succession {s.old_code} → {s.new_code} names a unit not loaded")
         change = "kept" if s.change.strip().lower().startswith("giữ") else "merged"
         pairs.append((old, new, s.effective, change))
-    for old_code, new_code in PROVINCE_SUCCESSIONS:
-        old = _version_at(units, old_code, last_day)
-        new = _version_at(units, new_code, REFORM_DATE)
-        if old is not None and new is not None:
-            pairs.append((old, new, REFORM_DATE, "merged"))
     return _add_successions(session, have, pairs)
 
 

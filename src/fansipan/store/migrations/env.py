@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 from fansipan.store import (  # noqa: F401 - registers the tables
+    catalogue_tables,
     citizens_tables,
     direction_tables,
     exchange_tables,

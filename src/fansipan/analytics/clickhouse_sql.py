@@ -1,0 +1,383 @@
+"""The warehouse's statements as ClickHouse spells them.
+
+The same tables and the same steps as `analytics.sql`, with three differences:
+  - `facts` is a ReplacingMergeTree keyed (and sorted) by ind, pstart, unit, ptype and
+    versioned by change number, with a `deleted` flag: a change is one more row for
+    its key, and `FINAL` reads the newest row of each key. There is no `delta`.
+  - ClickHouse has no correlated subqueries: "no value above it" is an anti join, and
+    a period's values are matched by a filtered cross join with the few periods asked.
+  - `argMax` for `arg_max`, and `GLOBAL IN` so that the facts may be a Distributed
+    table over shards (the small per-query tables live on the node asked).
+The client runs every statement with `prefer_column_name_to_alias` (so `SUM(value) AS
+value` reads the column inside the sum) and `join_use_nulls` (a missing match is NULL,
+as in standard SQL).
+"""
+
+from __future__ import annotations
+
+import re
+
+from fansipan.analytics import sql
+
+FACT_COLUMNS = "ind, unit, ptype, pstart, pend, value, n, chg, est"
+ALL_FACTS = f"(SELECT {FACT_COLUMNS} FROM facts FINAL WHERE deleted = 0)"
+FACT_TYPES = (
+    "ind Int32, unit Int32, ptype Int8, pstart Date32, pend Date32, value Float64, n Int8, "
+    "chg UInt64, est Int8, deleted UInt8"
+)
+SORT_KEY = "(ind, pstart, unit, ptype)"
+SETTINGS = {"prefer_column_name_to_alias": 1, "join_use_nulls": 1}
+
+
+def create_facts(name: str, cluster: str | None = None) -> str:
+    """The facts table; on a cluster, replicated shards under a Distributed table.
+
+    Rows of one key always go to one shard (sharded by indicator and unit), so `FINAL`
+    on each shard still sees every version of a key.
+    """
+    database, _, table = name.rpartition(".")
+    database = database or "currentDatabase()"
+    if cluster is None:
+        return (f"CREATE TABLE IF NOT EXISTS {name} ({FACT_TYPES}) "
+                f"ENGINE = ReplacingMergeTree(chg, deleted) ORDER BY {SORT_KEY}")
+    return (
+        f"CREATE TABLE IF NOT EXISTS {name}_local ON CLUSTER {cluster} ({FACT_TYPES}) "
+        f"ENGINE = ReplicatedReplacingMergeTree(chg, deleted) ORDER BY {SORT_KEY};\n"
+        f"CREATE TABLE IF NOT EXISTS {name} ON CLUSTER {cluster} AS {name}_local "
+        f"ENGINE = Distributed({cluster}, {database}, {table}_local, cityHash64(ind, unit))"
+    )
+
+
+def create_cube() -> str:
+    return (
+        "CREATE TABLE IF NOT EXISTS cube (ind Int32, anc Int32, mstart Date32, "
+        "s Float64, c Float64, e Float64) ENGINE = MergeTree ORDER BY (ind, anc, mstart)"
+    )
+
+
+def compact_cube() -> str:
+    return """
+        CREATE OR REPLACE TABLE cube ENGINE = MergeTree ORDER BY (ind, anc, mstart) AS
+        SELECT ind, anc, mstart, SUM(s) AS s, SUM(c) AS c, SUM(e) AS e FROM cube
+        GROUP BY ind, anc, mstart HAVING ABS(SUM(c)) > 1e-9
+    """
+
+
+def absorb(source: str) -> str:
+    """Changed facts as versioned rows: per key and change, the inserted value, or a
+    deletion when the change only retracted one."""
+    return f"""
+        SELECT ind, unit, ptype, pstart, any(pend) AS pend,
+               COALESCE(sumIf(value, n > 0), 0) AS value, CAST(1 AS Int8) AS n,
+               CAST(chg AS UInt64) AS chg, CAST(COALESCE(sumIf(est, n > 0), 0) AS Int8) AS est,
+               CAST(countIf(n > 0) = 0 AS UInt8) AS deleted
+        FROM {source}
+        GROUP BY ind, unit, ptype, pstart, chg
+    """
+
+
+def _current(sources: str = "SELECT src FROM scope") -> str:
+    return f"""
+        SELECT ind, unit, ptype, pstart, pend, value, est FROM facts FINAL
+        WHERE deleted = 0
+          AND ind GLOBAL IN (SELECT ind FROM inds)
+          AND pstart >= (SELECT MIN(rstart) FROM req)
+          AND pend <= (SELECT MAX(rend) FROM req)
+          AND unit GLOBAL IN ({sources})"""
+
+
+def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool = False,
+                  succ: str | None = None) -> str:
+    """`sql.cells_by_scan` in ClickHouse: the same steps, the same answer."""
+    del with_delta  # the facts are always current
+    if succ is None:
+        current = _current()
+    else:
+        sources = f"SELECT m.src AS src FROM {succ} m JOIN scope s ON s.src = m.succ"
+        current = f"""
+        SELECT c.ind AS ind, m.succ AS unit, c.ptype AS ptype, c.pstart AS pstart,
+               c.pend AS pend, SUM(c.value * m.share) AS value, MAX(c.est) AS est
+        FROM ({_current(sources)}) c
+        JOIN {succ} m ON m.src = c.unit
+        GROUP BY c.ind, m.succ, c.ptype, c.pstart, c.pend"""
+    chosen = """
+    chosen AS (SELECT * FROM inp),""" if one_grain else """
+    best AS (
+        SELECT ind, unit, pid, MIN(grain) AS grain FROM inp GROUP BY ind, unit, pid
+    ),
+    chosen AS (
+        SELECT i.* FROM inp i
+        JOIN best b ON b.ind = i.ind AND b.unit = i.unit AND b.pid = i.pid
+                   AND b.grain = i.grain
+    ),"""
+    frontier = """
+    covered AS (
+        SELECT q.anc AS anc, q.ind AS ind, q.pid AS pid, a.src AS src
+        FROM placed q JOIN above a ON a.anc = q.unit
+    ),
+    frontier AS (
+        SELECT p.* FROM placed p
+        LEFT ANTI JOIN covered q
+            ON q.anc = p.anc AND q.ind = p.ind AND q.pid = p.pid AND q.src = p.unit
+    )""" if shadow else """
+    frontier AS (SELECT * FROM placed)"""
+    return f"""
+    WITH scope AS (
+        SELECT r.anc AS anc, r.src AS src, r.share AS share
+        FROM {roll} r JOIN tgt t ON t.anc = r.anc
+    ),
+    cur AS ({current}),
+    inp AS (
+        SELECT c.ind AS ind, c.unit AS unit, c.pstart AS pstart, c.value AS value,
+               c.est AS est, r.pid AS pid,
+               CASE WHEN c.ptype = r.rtype THEN -1 ELSE c.ptype END AS grain
+        FROM cur c CROSS JOIN req r WHERE c.pstart >= r.rstart AND c.pend <= r.rend
+    ),{chosen}
+    timed AS (
+        SELECT i.ind AS ind, i.unit AS unit, i.pid AS pid,
+            CASE d.agg_time
+                WHEN 'sum' THEN SUM(i.value)
+                WHEN 'average' THEN AVG(i.value)
+                WHEN 'last' THEN argMax(i.value, i.pstart)
+                WHEN 'min' THEN MIN(i.value)
+                WHEN 'max' THEN MAX(i.value)
+                ELSE MAX(CASE WHEN i.grain = -1 THEN i.value END)
+            END AS value,
+            CASE d.agg_time
+                WHEN 'last' THEN argMax(i.est, i.pstart)
+                WHEN 'none' THEN MAX(CASE WHEN i.grain = -1 THEN i.est END)
+                ELSE MAX(i.est)
+            END AS est
+        FROM chosen i
+        JOIN inds d ON d.ind = i.ind
+        GROUP BY i.ind, i.unit, i.pid, d.agg_time
+    ),
+    {_over_units(frontier)}"""
+
+
+def _over_units(frontier: str) -> str:
+    """`sql._over_units` in ClickHouse."""
+    return f"""placed AS (
+        SELECT s.anc AS anc, t.ind AS ind, t.pid AS pid, t.unit AS unit, t.value AS value,
+               t.est AS est, s.share AS share
+        FROM timed t JOIN scope s ON s.src = t.unit
+        WHERE t.value IS NOT NULL
+    ),{frontier}
+    SELECT f.ind AS ind, f.anc AS unit, f.pid AS pid,
+        CASE d.agg_units
+            WHEN 'sum' THEN SUM(f.value * f.share)
+            WHEN 'average' THEN SUM(f.value * f.share) / SUM(f.share)
+            WHEN 'min' THEN MIN(f.value)
+            WHEN 'max' THEN MAX(f.value)
+            ELSE MAX(CASE WHEN f.unit = f.anc THEN f.value END)
+        END AS value,
+        COUNT(*) AS sources,
+        CASE WHEN d.agg_units IN ('sum', 'average', 'min', 'max') THEN MAX(f.est)
+             ELSE MAX(CASE WHEN f.unit = f.anc THEN f.est END)
+        END > 0 AS est
+    FROM frontier f JOIN inds d ON d.ind = f.ind
+    GROUP BY f.ind, f.anc, f.pid, d.agg_units
+    """
+
+
+_NO_SHADOW = """
+    frontier AS (SELECT * FROM placed)"""
+
+
+def cells_by_moved_totals(roll: str, succ: str, *, with_delta: bool) -> str:
+    """`sql.cells_by_moved_totals` in ClickHouse: the same steps, the same answer."""
+    del with_delta  # the facts are always current
+    sources = f"SELECT m.src AS src FROM {succ} m JOIN scope s ON s.src = m.succ"
+    return f"""
+    WITH scope AS (
+        SELECT r.anc AS anc, r.src AS src, r.share AS share
+        FROM {roll} r JOIN tgt t ON t.anc = r.anc
+    ),
+    cur AS ({_current(sources)}),
+    own AS (
+        SELECT c.ind AS ind, c.unit AS unit, r.pid AS pid, SUM(c.value) AS total,
+               MAX(c.pstart) AS latest, argMax(c.value, c.pstart) AS last_value,
+               MAX(c.est) AS any_est, argMax(c.est, c.pstart) AS last_est
+        FROM cur c CROSS JOIN req r WHERE c.pstart >= r.rstart AND c.pend <= r.rend
+        GROUP BY c.ind, c.unit, r.pid
+    ),
+    moved AS (
+        SELECT o.ind AS ind, m.succ AS unit, o.pid AS pid, o.total * m.share AS total,
+               o.latest AS latest, o.last_value * m.share AS last_value,
+               o.any_est AS any_est, o.last_est AS last_est
+        FROM own o JOIN {succ} m ON m.src = o.unit
+        JOIN (SELECT DISTINCT src FROM scope) s ON s.src = m.succ
+    ),
+    latest AS (SELECT ind, unit, pid, MAX(latest) AS latest FROM moved
+               GROUP BY ind, unit, pid),
+    timed AS (
+        SELECT m.ind AS ind, m.unit AS unit, m.pid AS pid,
+            CASE d.agg_time
+                WHEN 'sum' THEN SUM(m.total)
+                ELSE SUM(CASE WHEN m.latest = l.latest THEN m.last_value END)
+            END AS value,
+            CASE d.agg_time
+                WHEN 'sum' THEN MAX(m.any_est)
+                ELSE MAX(CASE WHEN m.latest = l.latest THEN m.last_est END)
+            END AS est
+        FROM moved m
+        JOIN latest l ON l.ind = m.ind AND l.unit = m.unit AND l.pid = m.pid
+        JOIN inds d ON d.ind = m.ind
+        GROUP BY m.ind, m.unit, m.pid, d.agg_time
+    ),
+    {_over_units(_NO_SHADOW)}"""
+
+
+def data_present(*, with_delta: bool) -> str:
+    """`sql.data_present` in ClickHouse."""
+    del with_delta
+    return f"""
+    WITH below AS (
+        SELECT a.anc AS anc, a.src AS src FROM above a
+        WHERE a.anc IN (SELECT unit FROM probes)
+        UNION ALL SELECT DISTINCT unit AS anc, unit AS src FROM probes
+    ),
+    f AS ({_current("SELECT src FROM below")})
+    SELECT DISTINCT p.key AS key FROM probes p
+    JOIN below r ON r.anc = p.unit
+    JOIN f ON f.unit = r.src AND f.ind = p.ind
+    WHERE f.pend >= p.a AND f.pend <= p.b AND f.pstart >= p.s
+    """
+
+
+def cells_by_cube() -> str:
+    """`sql.cells_by_cube` in ClickHouse."""
+    return """
+    WITH m AS (
+        SELECT cb.ind AS ind, cb.anc AS anc, r.pid AS pid, cb.mstart AS mstart,
+               SUM(cb.s) AS s, SUM(cb.c) AS c, SUM(cb.e) AS e
+        FROM cube cb
+        CROSS JOIN req r
+        WHERE cb.mstart >= r.rstart AND cb.mstart <= r.rend
+          AND cb.ind IN (SELECT ind FROM inds) AND cb.anc IN (SELECT anc FROM tgt)
+        GROUP BY cb.ind, cb.anc, r.pid, cb.mstart
+        HAVING SUM(cb.c) > 1e-9
+    ),
+    a AS (
+        SELECT ind, anc, pid, SUM(s) AS s_all, argMax(s, mstart) AS s_last,
+               COUNT(*) AS k, MIN(c) AS cmin, MAX(c) AS cmax,
+               SUM(e) AS e_all, argMax(e, mstart) AS e_last
+        FROM m GROUP BY ind, anc, pid
+    ),
+    judged AS (
+        SELECT a.ind AS ind, a.anc AS anc, a.pid AS pid, a.s_all AS s_all,
+            a.s_last AS s_last, a.k AS k, a.cmax AS cmax, a.e_all AS e_all,
+            a.e_last AS e_last, d.agg_time AS agg_time, d.agg_units AS agg_units,
+            (a.k = 1 OR (d.agg_time = 'sum' AND d.agg_units = 'sum')
+             OR (a.cmax - a.cmin < 1e-9 AND ABS(a.cmax - COALESCE(n.n, -1)) < 1e-9)) AS ok
+        FROM a JOIN inds d ON d.ind = a.ind
+        LEFT JOIN cube_src n ON n.ind = a.ind AND n.anc = a.anc
+    ),
+    summed AS (
+        SELECT j.*,
+            CASE j.agg_time WHEN 'last' THEN j.s_last WHEN 'average' THEN j.s_all / j.k
+                 ELSE j.s_all END AS total
+        FROM judged j
+    )
+    SELECT ind, anc AS unit, pid,
+        CASE agg_units WHEN 'sum' THEN total ELSE total / cmax END AS value,
+        CAST(ROUND(cmax) AS Int64) AS sources, ok,
+        CASE agg_time WHEN 'last' THEN e_last ELSE e_all END > 1e-9 AS est
+    FROM summed
+    """
+
+
+def cube_from(source: str, roll: str, month_type: int) -> str:
+    return f"""
+        SELECT f.ind AS ind, r.anc AS anc, f.pstart AS mstart,
+               SUM(f.value * r.share) AS s, SUM(f.n * r.share) AS c,
+               SUM(f.est * r.share) AS e
+        FROM {source} f
+        JOIN {roll} r ON r.src = f.unit
+        JOIN cube_ancs a ON a.anc = r.anc
+        JOIN cube_inds ci ON ci.ind = f.ind
+        WHERE f.ptype = {month_type}
+        GROUP BY f.ind, r.anc, f.pstart
+    """
+
+
+def cube_sources(roll: str, month_type: int) -> str:
+    return f"""
+        SELECT p.ind AS ind, r.anc AS anc, SUM(r.share) AS n
+        FROM (SELECT DISTINCT ind, unit FROM {ALL_FACTS} x WHERE ptype = {month_type}) p
+        JOIN {roll} r ON r.src = p.unit
+        JOIN cube_ancs a ON a.anc = r.anc
+        JOIN cube_inds ci ON ci.ind = p.ind
+        GROUP BY p.ind, r.anc
+    """
+
+
+def layered_indicators() -> str:
+    return f"""
+        WITH placed AS (SELECT DISTINCT ind, unit FROM {ALL_FACTS} x)
+        SELECT DISTINCT f.ind AS ind FROM placed f
+            JOIN above a ON a.src = f.unit
+            JOIN placed g ON g.ind = f.ind AND g.unit = a.anc
+    """
+
+
+class ClickHouseStatements(sql.Statements):
+    """The warehouse's statements in ClickHouse's dialect.
+
+    `facts` names the facts table, which may be in another database than the working
+    tables (every process keeps its own working tables; the facts can be shared).
+    Every read of the facts in this module is spelled `facts FINAL`.
+    """
+
+    compact_cube = staticmethod(compact_cube)
+
+    def __init__(self, facts: str = "facts", cluster: str | None = None) -> None:
+        self.facts = facts
+        self.cluster = cluster
+        self.all_facts = self._q(ALL_FACTS)
+
+    def _q(self, text: str) -> str:
+        return re.sub(r"(?<![.\w])facts FINAL", f"{self.facts} FINAL", text)
+
+    def create_facts(self, name: str) -> str:
+        return create_facts(self.facts if name == "facts" else name, self.cluster)
+
+    def create_cube(self) -> str:
+        return create_cube()
+
+    def cube_from(self, source: str, roll: str, month_type: int) -> str:
+        return self._q(cube_from(source, roll, month_type))
+
+    def cube_sources(self, roll: str, month_type: int) -> str:
+        return self._q(cube_sources(roll, month_type))
+
+    def layered_indicators(self) -> str:
+        return self._q(layered_indicators())
+
+    def non_month_indicators(self, month_type: int) -> str:
+        return self._q(sql.non_month_indicators(month_type).replace(sql.ALL_FACTS, ALL_FACTS))
+
+    def cells_by_scan(self, roll: str, *, with_delta: bool, shadow: bool,
+                      one_grain: bool = False, succ: str | None = None) -> str:
+        return self._q(cells_by_scan(roll, with_delta=with_delta, shadow=shadow,
+                                     one_grain=one_grain, succ=succ))
+
+    def cells_by_cube(self) -> str:
+        return cells_by_cube()
+
+    def cells_by_moved_totals(self, roll: str, succ: str, *, with_delta: bool) -> str:
+        return self._q(cells_by_moved_totals(roll, succ, with_delta=with_delta))
+
+    def latest_ends(self, where: str = "") -> str:
+        return self._q(sql.latest_ends(where).replace(sql.ALL_FACTS, ALL_FACTS))
+
+    def latest_ends_compacted(self) -> str:
+        # A ClickHouse facts table holds old versions until merged: never "compacted".
+        return self.latest_ends()
+
+    def data_present(self, *, with_delta: bool) -> str:
+        return self._q(data_present(with_delta=with_delta))
+
+    @staticmethod
+    def clear(table: str) -> str:
+        return f"TRUNCATE TABLE {table}"
