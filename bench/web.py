@@ -126,7 +126,8 @@ def prepare_national(work: Path) -> tuple[Settings, Warehouse, int]:
     session.close()
     warehouse = Warehouse()
     warehouse.load_facts(base, last_change=0)
-    settings = Settings(data_dir=work, database_url=f"sqlite:///{work / 'store.sqlite3'}")
+    settings = Settings(data_dir=work, database_url=f"sqlite:///{work / 'store.sqlite3'}",
+                        allowed_hosts=("testserver",))
     return settings, warehouse, base.num_rows + len(items)
 
 
@@ -145,7 +146,8 @@ def _without(facts: pa.Table, world: World, keys: set[tuple[int, int, int]]) -> 
 
 
 def prepare_demo_store(work: Path) -> tuple[Settings, Warehouse, int]:
-    settings = Settings(data_dir=work, database_url=f"sqlite:///{work / 'demo.sqlite3'}")
+    settings = Settings(data_dir=work, database_url=f"sqlite:///{work / 'demo.sqlite3'}",
+                        allowed_hosts=("testserver",))
     ready = prepare_demo(settings)
     return settings, Warehouse(), ready.demo.values
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.errors import PermissionDenied, msg
+from fansipan.services.catalog import hold_catalog
 from fansipan.settings import Settings
 from fansipan.store.engine import SessionFactory
 
@@ -20,6 +21,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def get_session(request: Request) -> Iterator[Session]:
     factory: SessionFactory = request.app.state.session_factory
     session = factory()
+    hold_catalog(session)
     try:
         yield session
     finally:

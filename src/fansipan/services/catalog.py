@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from fansipan.domain.formulas import Formula, parse_formula
@@ -158,24 +158,50 @@ def _metadata_version(session: Session) -> tuple[object, ...]:
     return tuple(session.execute(select(*parts)).one())
 
 
+_HOLD = "fansipan.catalog"
+_forgotten = 0  # how many times forget_catalog ran: a held catalogue older is dropped
+
+
+def hold_catalog(session: Session) -> None:
+    """Let `session` check the catalogue's version once: a request's session, whose
+    services each load the catalogue, sees one catalogue unless it writes."""
+    session.info[_HOLD] = None
+
+
+@event.listens_for(Session, "after_flush")
+def _release(session: Session, _context: object) -> None:
+    # A write may have added units or indicators: the next load checks again.
+    if _HOLD in session.info:
+        session.info[_HOLD] = None
+
+
 def load_catalog(session: Session) -> Catalog:
     """The catalogue, read again only when units, links or indicators were added."""
+    held = session.info.get(_HOLD)
+    if held is not None and held[0] == _forgotten:
+        return held[1]  # type: ignore[no-any-return]
+    forgotten = _forgotten
     version = _metadata_version(session)
     key = str(session.get_bind().engine.url)
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
     if cached is not None and cached[0] == version:
-        return cached[1]
-    catalog = _read_catalog(session)
-    with _CACHE_LOCK:
-        _CACHE[key] = (version, catalog)
+        catalog = cached[1]
+    else:
+        catalog = _read_catalog(session)
+        with _CACHE_LOCK:
+            _CACHE[key] = (version, catalog)
+    if _HOLD in session.info:
+        session.info[_HOLD] = (forgotten, catalog)
     return catalog
 
 
 def forget_catalog() -> None:
     """Drop cached catalogues (after an edit that adds no row, such as a rename)."""
+    global _forgotten
     with _CACHE_LOCK:
         _CACHE.clear()
+        _forgotten += 1
 
 
 def read_catalog(session: Session) -> Catalog:

@@ -18,6 +18,7 @@ date, so nothing is left to check.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -60,6 +61,15 @@ _DAYS: dict[tuple[int, int], list[date]] = {}
 _LOCK = threading.Lock()
 _KEEP = 32
 
+# What the tree and the catalogue alone decide of a pair, per catalogue (a new catalogue
+# is read whenever units, links or indicators change): comparable, not comparable, or the
+# probes that decide. The probes' answers are the warehouse's, kept until their indicator
+# changes, so a verdict is never older than the data it was made from.
+_Plan = Verdict | list[tuple["Unit", list[Probe]]] | None
+_PLANS: weakref.WeakKeyDictionary[Catalog, dict[tuple[object, ...], _Plan]] = (
+    weakref.WeakKeyDictionary())
+_PLANS_KEEP = 50_000
+
 
 class Likeness:
     """Judges pairs of figures of one answer."""
@@ -80,17 +90,25 @@ class Likeness:
         """The pairs that are not comparable, each with its reason."""
         verdicts: dict[Pair, Verdict] = {}
         wanted: dict[Pair, list[tuple[Unit, list[Probe]]]] = {}
+        with _LOCK:
+            plans = _PLANS.get(self.catalog)
+            if plans is None:
+                plans = _PLANS[self.catalog] = {}
+        context = (self.mapped, self.as_of, self.today)
         for pair in pairs:
-            if self._unchanged(pair):
-                continue
-            if self.mapped:
-                needs = self._needs(pair)
-                if needs is None:
-                    verdicts[pair] = Verdict(NO_PREDECESSOR)
-                elif needs:
-                    wanted[pair] = needs
-            elif not self._kept(pair):
-                verdicts[pair] = Verdict(self._why_not_kept(pair))
+            key = (context, pair)
+            if key in plans:
+                plan = plans[key]
+            else:
+                plan = self._plan(pair)
+                with _LOCK:
+                    if len(plans) >= _PLANS_KEEP:
+                        plans.clear()
+                    plans[key] = plan
+            if isinstance(plan, Verdict):
+                verdicts[pair] = plan
+            elif plan:
+                wanted[pair] = plan
         if wanted:
             probes = [p for needs in wanted.values() for _, ps in needs for p in ps]
             found = self.warehouse.present(
@@ -102,6 +120,19 @@ class Likeness:
                 if missing:
                     verdicts[pair] = Verdict(MISSING_DATA, missing)
         return verdicts
+
+    def _plan(self, pair: Pair) -> _Plan:
+        """A verdict, the probes that decide it, or None (comparable)."""
+        if self._unchanged(pair):
+            return None
+        if self.mapped:
+            needs = self._needs(pair)
+            if needs is None:
+                return Verdict(NO_PREDECESSOR)
+            return needs or None
+        if not self._kept(pair):
+            return Verdict(self._why_not_kept(pair))
+        return None
 
     # -- the fast path -------------------------------------------------------------------
 
