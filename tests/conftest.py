@@ -25,6 +25,11 @@ from fansipan.settings import Settings
 from fansipan.store.engine import make_engine, make_session_factory
 from tests.support.pgserver import PgServer, start_server
 
+# The CLI's consoles read the terminal's width once, when their module is first imported:
+# one width for the whole session keeps their tables alike whichever test imports them
+# first (with several workers, that order differs from run to run).
+os.environ["COLUMNS"] = "250"
+
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
