@@ -160,7 +160,9 @@ def parent(sqlite_templates: Any, tmp_path: Path) -> Iterator[tuple[str, Setting
     folder = tmp_path / "parent"
     folder.mkdir()
     url = sqlite_templates.new("reference", folder)
-    settings = Settings(data_dir=folder, database_url=url)
+    # Its own foresight refresher would write to the store while the test registers the
+    # child on it; the push under test does not need it.
+    settings = Settings(data_dir=folder, database_url=url, foresight_worker=False)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
                                            log_config=None, access_log=False))
