@@ -69,6 +69,10 @@ def test_a_bad_account_names_its_field_and_changes_nothing(
     r = web.post(PEOPLE, data={"username": admin.username, "all_units": "on",
                                "roles": ["leader"], "csrf_token": csrf}, params={"lang": "en"})
     assert r.status_code == 409 and "choose another username" in r.text
+    # "bao.json" would share its page's address with the download of an account "bao".
+    r = web.post(PEOPLE, data={"username": "bao.json", "roles": ["leader"],
+                               "csrf_token": csrf})
+    assert r.status_code == 422 and "không được kết thúc bằng .json" in r.text
     names = {row["username"] for row in web.get(f"{PEOPLE}.json").json()["rows"]}
     assert names == {admin.username}
 

@@ -71,6 +71,8 @@ _PYDANTIC: dict[str, Message] = {
     "dict_type": msg("must be an object"),
     "string_type": msg("must be text"),
     "extra_forbidden": msg("is not a known field; remove it"),
+    "name_download_ending": msg("must not end in .json, .csv or .xlsx (those endings name a "
+                                "page's downloads); choose another name"),
 }
 
 # An HTTP error of the framework (no such address, wrong method) said for people.

@@ -30,7 +30,7 @@ from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import require
 from fansipan.services.trust.accounts import (
-    USERNAME_PATTERN,
+    Name,
     UserCreate,
     create_user,
     manage_account,
@@ -50,7 +50,7 @@ BASIC_HELP = ("Send HTTP Basic credentials: the client id as the user name and i
 
 
 class ClientRegistration(BaseModel):
-    name: str = Field(pattern=USERNAME_PATTERN, examples=["lgsp-so-yte"],
+    name: Name = Field(examples=["lgsp-so-yte"],
                       description="The client id: lower-case letters, digits, . _ -")
     agency: str = Field(min_length=1, max_length=40, examples=["SO_TTTT"],
                         description="Code of the owning agency (a unit of level agency)")

@@ -31,7 +31,7 @@ from fansipan.services.exchange.connector_owners import connector_principal
 from fansipan.services.exchange.outbound import read_outbound
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import require
-from fansipan.services.trust.accounts import USERNAME_PATTERN
+from fansipan.services.trust.accounts import Name
 from fansipan.services.trust.audit import record
 from fansipan.services.trust.secrets import check_use
 from fansipan.settings import Settings
@@ -53,7 +53,7 @@ class ConnectorKind(StrEnum):
 class ConnectorCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(pattern=USERNAME_PATTERN, examples=["so-yte-tiem-chung"])
+    name: Name = Field(examples=["so-yte-tiem-chung"])
     kind: ConnectorKind
     agency: str = Field(min_length=1, max_length=40, examples=["so-tttt"],
                         description="Code of the agency the connector belongs to")

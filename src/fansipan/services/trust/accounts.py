@@ -8,8 +8,10 @@ initial or reset password is shown once and must be changed at first sign-in.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -33,6 +35,20 @@ from fansipan.store.security_tables import ApiTokenRow, AuthSessionRow, UserRow,
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
 
+# Names end up in addresses (/admin/people/{name}); a name that ends as a page's download
+# does would open the download of a shorter name instead of its own page.
+DOWNLOAD_ENDINGS = (".json", ".csv", ".xlsx")
+
+
+def _no_download_ending(value: str) -> str:
+    if value.endswith(DOWNLOAD_ENDINGS):
+        raise PydanticCustomError("name_download_ending", "must not end in .json, .csv or .xlsx")
+    return value
+
+
+# The name of an account, a connected system, a connector or a secret.
+Name = Annotated[str, Field(pattern=USERNAME_PATTERN), AfterValidator(_no_download_ending)]
+
 
 class ScopeWrite(BaseModel):
     all_units: bool = False
@@ -46,7 +62,7 @@ class ScopeWrite(BaseModel):
 
 
 class UserCreate(ScopeWrite):
-    username: str = Field(pattern=USERNAME_PATTERN, examples=["nguyen.van.a"])
+    username: Name = Field(examples=["nguyen.van.a"])
     display_name: str = Field(default="", max_length=200)
     email: str = Field(default="", max_length=200)
     roles: list[Role] = Field(default=[], max_length=len(Role))

@@ -28,7 +28,7 @@ from fansipan.errors import Conflict, FieldError, NotFound, PermissionDenied, Va
 from fansipan.exchange.http import origin_of
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import require
-from fansipan.services.trust.accounts import USERNAME_PATTERN
+from fansipan.services.trust.accounts import Name
 from fansipan.services.trust.audit import record
 from fansipan.settings import Settings
 from fansipan.store.audit import audited_transaction
@@ -41,7 +41,7 @@ _INFO = b"fansipan secret store v1"
 
 
 class SecretCreate(BaseModel):
-    name: str = Field(pattern=USERNAME_PATTERN, examples=["khoa-ioc-tinh"])
+    name: Name = Field(examples=["khoa-ioc-tinh"])
     kind: SecretKind = Field(description="basic: the value is 'id:key' sent as HTTP Basic; "
                                          "bearer: a token sent as 'Authorization: Bearer'")
     value: SecretStr = Field(min_length=1, max_length=4000)
