@@ -51,7 +51,7 @@ BASIC_HELP = ("Send HTTP Basic credentials: the client id as the user name and i
 
 class ClientRegistration(BaseModel):
     name: Name = Field(examples=["lgsp-so-yte"],
-                      description="The client id: lower-case letters, digits, . _ -")
+                       description="The client id: lower-case letters, digits, . _ -")
     agency: str = Field(min_length=1, max_length=40, examples=["SO_TTTT"],
                         description="Code of the owning agency (a unit of level agency)")
     contact: str = Field(default="", max_length=200)
