@@ -208,3 +208,30 @@ def test_a_targets_actual_follows_the_same_rule(
     full = evaluate_targets(session=session, warehouse=Warehouse(), year=2025,
                             as_of=date(2026, 1, 15), principal=SYSTEM)
     assert [i.actual for i in full.items] == [130]
+
+
+def test_a_rate_follows_the_parts_of_every_formula_it_has_had(
+        session: Session, make_account: Callable[..., Account]) -> None:
+    from fansipan.services.warehouse.catalogue_admin import IndicatorEdit, edit_indicator
+
+    put(session, (SUBSCRIBERS, "10", "2024-12", 540_000), (PEOPLE, A, "2024", 750_000))
+    admin = make_account(Role.ADMIN).principal
+    # From 2025 the figure is counted per station, a telecom matter alone; 2024 is still
+    # read under the old formula, per 100 people, and so still reveals the population.
+    edit_indicator(session=session, principal=admin, code=RATE, data=IndicatorEdit(
+        formula=f"{SUBSCRIBERS} / {STATIONS}", effective_from=date(2025, 1, 1),
+        note="tính theo trạm"))
+    telecom = make_account(Role.LEADER, sectors=["telecom"]).principal
+    with pytest.raises(PermissionDenied):
+        ask(session, telecom, indicators=[RATE], units=["10"], periods=["2024"],
+            as_of=date(2024, 12, 31))
+    for code in (SUBSCRIBERS, STATIONS):
+        set_visibility(session=session, principal=admin, code=code,
+                       data=IndicatorVisibility(public=True))
+    with pytest.raises(Conflict) as refused:
+        set_visibility(session=session, principal=admin, code=RATE,
+                       data=IndicatorVisibility(public=True))
+    assert PEOPLE in refused.value.errors[0].message
+    both = make_account(Role.LEADER, sectors=["telecom"], indicators=[PEOPLE]).principal
+    assert ask(session, both, indicators=[RATE], units=["10"], periods=["2024"],
+               as_of=date(2024, 12, 31))[0]["value"] == pytest.approx(72.0)

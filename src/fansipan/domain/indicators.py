@@ -144,14 +144,20 @@ def check_catalogue(indicators: Iterable[Indicator]) -> dict[str, Formula]:
     return check_formulas(formulas, seen)
 
 
-def parts_of(indicators: Mapping[str, Indicator]) -> dict[str, frozenset[str]]:
+def parts_of(indicators: Mapping[str, Indicator],
+             past: Mapping[str, Iterable[str]] | None = None) -> dict[str, frozenset[str]]:
     """Every indicator each derived one is computed from, through derived parts too.
 
     Reading a derived figure reveals its parts (a rate and one part give the other), so
     access to it follows theirs; see `fansipan.domain.access.readable_indicators`.
+    `past` gives the formulas of earlier definitions by code: a period still read under
+    an old formula reveals that formula's parts, so they count as well.
     """
-    direct = {c: parse_formula(i.formula).references for c, i in indicators.items()
-              if i.formula is not None}
+    direct: dict[str, frozenset[str]] = {}
+    for c, i in indicators.items():
+        texts = ([i.formula] if i.formula is not None else []) + list((past or {}).get(c, ()))
+        if texts:
+            direct[c] = frozenset().union(*(parse_formula(t).references for t in texts))
     out: dict[str, frozenset[str]] = {}
     for code in direct:
         found: set[str] = set()

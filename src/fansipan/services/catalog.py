@@ -106,6 +106,22 @@ class Catalog:
         """Each derived indicator's parts, through derived parts too."""
         return parts_of(self.indicators)
 
+    @cached_property
+    def parts_ever(self) -> dict[str, frozenset[str]]:
+        """The parts of every definition a derived indicator has had: what reading it,
+        over any period, can reveal (access follows these, not only today's)."""
+        past = {code: self.past_formulas(code) for code in self.versions}
+        return parts_of(self.indicators, past)
+
+    def past_formulas(self, code: str) -> list[str]:
+        """The formulas of the stored versions of `code`'s definition, oldest first."""
+        out = []
+        for v in self.versions.get(code, ()):
+            f = v.definition.get("formula")
+            if isinstance(f, str) and f:
+                out.append(f)
+        return out
+
     def units_named(self, ref: str, *, field: str = "unit") -> list[Unit]:
         """Every unit a code has named through time, or the one unit a uid names."""
         if is_uid(ref):

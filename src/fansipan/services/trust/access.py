@@ -153,7 +153,7 @@ def data_scope(session: Session, catalog: Catalog, principal: Principal) -> Scop
         else:
             allowed = {code for code, ind in catalog.indicators.items()
                        if code in principal.indicators or ind.sector in principal.sectors}
-        readable = readable_indicators(allowed, catalog.parts, disclosed)
+        readable = readable_indicators(allowed, catalog.parts_ever, disclosed)
         indicator_ids = frozenset(catalog.indicator_ids[c] for c in readable
                                   if c in catalog.indicator_ids)
     return Scope(principal=principal, unit_ids=unit_ids, indicator_ids=indicator_ids)

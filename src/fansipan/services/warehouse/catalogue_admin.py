@@ -239,9 +239,4 @@ def delete_indicator(*, session: Session, principal: Principal, code: str) -> No
 
 
 def _formula_texts(catalog: Catalog, code: str, ind: Indicator) -> list[str]:
-    texts = [ind.formula] if ind.formula else []
-    for v in catalog.versions.get(code, ()):
-        f = v.definition.get("formula")
-        if isinstance(f, str) and f:
-            texts.append(f)
-    return texts
+    return ([ind.formula] if ind.formula else []) + catalog.past_formulas(code)

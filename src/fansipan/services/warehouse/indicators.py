@@ -139,7 +139,7 @@ def set_visibility(*, session: Session, principal: Principal, code: str,
     with audited_transaction(session):
         catalog = load_catalog(session)
         ind = catalog.indicator(code)
-        parts = catalog.parts.get(ind.code, frozenset())
+        parts = catalog.parts_ever.get(ind.code, frozenset())
         if data.discloses_parts and not parts:
             raise ValidationError(msg("Only a derived indicator discloses parts"), [FieldError(
                 field="discloses_parts", value=ind.code,
