@@ -22,6 +22,10 @@ from statsforecast.models import (
     SeasonalNaive,
 )
 
+from fansipan.forecasting.quantiles import install
+
+install()
+
 __all__ = [
     "DEFAULT_CANDIDATES",
     "FAILED",
