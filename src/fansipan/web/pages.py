@@ -75,7 +75,9 @@ def render(request: Request, template: str, *, status: int = 200, title: object 
         **helpers(lang), title=say(title, lang), charts=charts, body_class=body_class,
         principal=principal, flags=nav_flags(principal), illustrative=illustrative,
         csrf=request.cookies.get(csrf_cookie_name(settings), ""), path=request.url.path,
-        here=quote(here, safe="/?=&"), **context)
+        # The whole address as one query value (`?next=...`): its own `?` and `&` encoded, so
+        # the language switch and the sign-in link bring back every parameter, not the first.
+        here=quote(here, safe="/"), **context)
     return HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
 
 

@@ -35,6 +35,10 @@ def local_path(target: str | None) -> str:
     """Only a path on this site: never an open redirect to another origin."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
+    # Browsers drop tabs and line breaks from an address ("/\t/example.org" reads as
+    # "//example.org", another site); no address of ours holds them or a space.
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in target):
+        return "/"
     return target
 
 
