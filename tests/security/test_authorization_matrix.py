@@ -309,6 +309,9 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("GET", "/indicators/{ref}"): [
         Case("/indicators/VT_TRAM_5G", READERS, params={"unit": "082", "period": "2024"}),
         Case("/indicators/VT_TRAM_5G.xlsx", READERS, params={"unit": "082", "period": "2024"})],
+    # The list of units: each viewer sees the units of its own scope.
+    ("GET", "/units"): [Case("/units", ALL, params={"q": "bat xat"})],
+    ("GET", "/units.{fmt}"): [Case("/units.csv", ALL, params={"q": "bat xat"})],
     # A unit's name and its units below are public reference data, as in /api/v1/units.
     ("GET", "/units/{ref}"): [
         Case("/units/082", READERS | {"anonymous"}, params={"period": "2024"})],

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from fansipan.domain.indicators import Indicator
 from fansipan.domain.periods import Period
+from fansipan.domain.search import matches
 from fansipan.http.deps import SessionDep
 from fansipan.locale import tr
 from fansipan.services.foresight.panels import forecast_panel
@@ -26,6 +27,8 @@ router = page_router()
 
 PeriodQuery = Query(default=None, max_length=24, description="A period: 2024, 2024Q1, 2024-03")
 UnitQuery = Query(default=None, max_length=40, description="A unit code or uid")
+SearchQuery = Query(default="", max_length=80,
+                    description="Words of a name or a code, with or without accents")
 
 
 def _list_table(indicators: list[Indicator], sectors: dict[str, str], lang: str) -> Table:
@@ -42,25 +45,32 @@ def _list_table(indicators: list[Indicator], sectors: dict[str, str], lang: str)
     return table
 
 
+def _found(indicators: list[Indicator], query: str) -> list[Indicator]:
+    """The indicators whose code or name, in either language, holds the search."""
+    return [i for i in indicators if matches(query, i.code, i.name_vi, i.name_en)]
+
+
 @router.get("/indicators")
 def indicator_list(request: Request, session: SessionDep, viewer: Viewer,
-                   lang: Lang) -> Response:
+                   lang: Lang, q: str = SearchQuery) -> Response:
     view = viewpoint(session, viewer)
     sectors = {c: (s.name_en if lang == "en" else s.name_vi)
                for c, s in view.catalog.sectors.items()}
-    groups = [(code, name, view.indicators(code)) for code, name in sectors.items()]
-    return render(request, "indicators.html", title=tr(lang, "Indicators"),
+    query = q.strip()
+    groups = [(code, name, _found(view.indicators(code), query))
+              for code, name in sectors.items()]
+    return render(request, "indicators.html", title=tr(lang, "Indicators"), query=query,
                   groups=[g for g in groups if g[2]])
 
 
 @router.get("/indicators.{fmt}")
 def indicator_list_table(fmt: str, session: SessionDep, viewer: Viewer, lang: Lang,
-                         mark: Mark) -> Response:
+                         mark: Mark, q: str = SearchQuery) -> Response:
     view = viewpoint(session, viewer)
     sectors = {c: (s.name_en if lang == "en" else s.name_vi)
                for c, s in view.catalog.sectors.items()}
-    return download(_list_table(view.indicators(), sectors, lang), check_format(fmt), mark=mark,
-                    lang=lang)
+    return download(_list_table(_found(view.indicators(), q.strip()), sectors, lang),
+                    check_format(fmt), mark=mark, lang=lang)
 
 
 @router.get("/indicators/{ref}")

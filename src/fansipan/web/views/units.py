@@ -9,14 +9,45 @@ from fastapi.responses import Response
 
 from fansipan.http.deps import SessionDep
 from fansipan.locale import tr
+from fansipan.services.insight.unit_list import MAX_QUERY, UnitList, unit_list
 from fansipan.services.insight.unit_page import UnitPage, unit_page
 from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
+from fansipan.web.labels import label
 from fansipan.web.pages import render
 from fansipan.web.tables import Table, check_format, download, split_format
 
 router = page_router()
 
 PeriodQuery = Query(default=None, max_length=24, description="A period: 2024, 2024Q1, 2024-03")
+SearchQuery = Query(default="", max_length=MAX_QUERY,
+                    description="Words of a name or a code, with or without accents")
+
+
+@router.get("/units")
+def unit_list_view(request: Request, session: SessionDep, viewer: Viewer, lang: Lang,
+                   q: str = SearchQuery) -> Response:
+    data = unit_list(session=session, principal=viewer, query=q)
+    return render(request, "units.html", title=tr(lang, "Units"), data=data)
+
+
+@router.get("/units.{fmt}")
+def unit_list_table(fmt: str, session: SessionDep, viewer: Viewer, lang: Lang, mark: Mark,
+                    q: str = SearchQuery) -> Response:
+    data = unit_list(session=session, principal=viewer, query=q)
+    return download(units_table(data, lang), check_format(fmt), mark=mark, lang=lang)
+
+
+def units_table(data: UnitList, lang: str) -> Table:
+    _t = partial(tr, lang)
+    table = Table(name="units", title=_t("Units"),
+                  keys=["code", "name", "level", "valid_from", "valid_to", "uid"],
+                  labels=[_t("Code"), _t("Name"), _t("Level"), _t("In force from"),
+                          _t("In force until"), _t("Identifier")])
+    for group in data.groups:
+        for u in group.units:
+            table.rows.append([u.ref.code, u.ref.name, label("level", group.level, lang),
+                               u.valid_from, u.valid_to, u.ref.uid])
+    return table
 
 
 @router.get("/units/{ref}")
