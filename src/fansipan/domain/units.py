@@ -242,6 +242,10 @@ class Hierarchy:
             return []
         return self._successors(last_parent.id, on, share, seen)
 
+    def succession_links(self, unit_id: int) -> list[Succession]:
+        """Succession links that start from this unit (to the units that took it over)."""
+        return list(self._successions.get(unit_id, ()))
+
     def predecessors(self, unit_id: int) -> list[Succession]:
         """Succession links that end in this unit."""
         return [s for links in self._successions.values() for s in links if s.new_id == unit_id]

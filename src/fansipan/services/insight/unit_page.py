@@ -12,8 +12,10 @@ from fansipan.domain.access import Principal
 from fansipan.domain.indicators import Indicator
 from fansipan.domain.periods import Period, parse_period
 from fansipan.domain.targets import TargetStatus
+from fansipan.errors import NotFound
 from fansipan.services.insight.analytics import AnalyticsRequest, reason_text, run_analytics
 from fansipan.services.insight.evaluation import TargetEvaluation
+from fansipan.services.insight.lineage import Lineage, lineage
 from fansipan.services.insight.overview import (
     as_float,
     evaluation,
@@ -55,6 +57,7 @@ class UnitPage:
     sector_names: dict[str, str]
     period_vi: str = ""  # the period as the figures cover it ("11 tháng đầu năm 2026")
     period_en: str = ""
+    lineage: Lineage | None = None  # when it began or ended in a reorganisation
 
     def period_label(self, lang: str) -> str:
         return (self.period_en if lang == "en" else self.period_vi) or self.period.label(lang)
@@ -65,8 +68,20 @@ def unit_page(*, session: Session, warehouse: Warehouse, principal: Principal, r
     today = today or date.today()
     view = viewpoint(session, principal)
     p = parse_period(period) if period else Period.year_of(today.year - 1)
-    unit = resolve_unit(view, ref, p.end)
+    try:
+        unit = resolve_unit(view, ref, p.end)
+    except NotFound:
+        # No period asked and the code's unit has ended: its last version, on its last day.
+        versions = [] if period else view.catalog.hierarchy.versions(ref.strip())
+        last = versions[-1].valid_to if versions else None
+        if last is None:
+            raise
+        unit = resolve_unit(view, ref, last)
     catalog = view.catalog
+    history = lineage(view, unit, today)
+    if period is None and history.last_full_year is not None and not unit.in_force(p.end):
+        # An ended unit opens on its last whole year, the last one with its own figures.
+        p = Period.year_of(history.last_full_year)
     uid = catalog.uid_of(unit)
     codes = [i.code for i in view.indicators()]
     rows: list[UnitIndicator] = []
@@ -107,4 +122,5 @@ def unit_page(*, session: Session, warehouse: Warehouse, principal: Principal, r
         rows=rows, sector_names={c: (s.name_en if lang == "en" else s.name_vi)
                                  for c, s in catalog.sectors.items()},
         period_vi=labels["vi"], period_en=labels["en"],
+        lineage=history if history.ended or history.predecessors else None,
     )
