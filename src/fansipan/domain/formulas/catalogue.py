@@ -14,11 +14,12 @@ from fansipan.errors import FieldError, ValidationError, msg
 
 
 def _cycle_message(cycle: list[str], members: list[str]) -> str:
-    text = "Derived indicators form a cycle: " + " → ".join(cycle)
+    path = " → ".join(cycle)
     others = [m for m in members if m not in cycle]
     if others:
-        text += f" (also caught in it: {', '.join(others)})"
-    return text
+        return msg("Derived indicators form a cycle: {path} (also caught in it: {others})",
+                   path=path, others=", ".join(others))
+    return msg("Derived indicators form a cycle: {path}", path=path)
 
 
 def _cycle_errors(
