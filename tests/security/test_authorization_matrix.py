@@ -495,6 +495,25 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("POST", "/api/v1/alert-rules"): [Case("/api/v1/alert-rules", ADMIN, json={
         "name": "Matrix", "kind": "outlier", "unit": "02683"})],
     # Administration pages: people and the audit log are the administrators'.
+    ("GET", "/admin/catalogue"): [Case("/admin/catalogue", ADMIN, params={"q": "dan so"})],
+    ("GET", "/admin/catalogue.{fmt}"): [Case("/admin/catalogue.json", ADMIN)],
+    ("POST", "/admin/catalogue/sectors"): [Case("/admin/catalogue/sectors", ADMIN, data={
+        "code": "matrix_web", "name_vi": "Lĩnh vực thử", "name_en": "A trial sector"})],
+    ("POST", "/admin/catalogue/groups"): [Case("/admin/catalogue/groups", ADMIN, data={
+        "code": "matrix_web", "name_vi": "Nhóm thử", "name_en": "A trial group"})],
+    ("GET", "/admin/catalogue/new"): [Case("/admin/catalogue/new", ADMIN)],
+    ("POST", "/admin/catalogue/new"): [Case("/admin/catalogue/new", ADMIN, data={
+        "code": "MATRIX_WEB", "name_vi": "Chỉ tiêu thử", "name_en": "A trial",
+        "sector": "telecom", "value_type": "number", "agg_units": "sum", "agg_time": "sum",
+        "direction": "up", "periodicity": "month", "formula": "VT_TRAM_5G * 3",
+        "action": "preview", "preview_units": "082", "preview_periods": "2024"})],
+    ("GET", "/admin/catalogue/{code}"): [Case("/admin/catalogue/VT_TRAM_5G", ADMIN)],
+    ("GET", "/admin/catalogue/{code}.json"): [Case("/admin/catalogue/VT_TRAM_5G.json", ADMIN)],
+    ("POST", "/admin/catalogue/{code}"): [Case("/admin/catalogue/VT_TRAM_5G", ADMIN, data={
+        "action": "delete"})],  # refused by the service (it has values): nothing changes
+    ("GET", "/admin/catalogue/{code}/edit"): [Case("/admin/catalogue/VT_TRAM_5G/edit", ADMIN)],
+    ("POST", "/admin/catalogue/{code}/edit"): [Case("/admin/catalogue/VT_TRAM_5G/edit", ADMIN,
+                                                    data={"name_vi": "", "action": "save"})],
     ("GET", "/admin/people"): [Case("/admin/people", ADMIN)],
     ("GET", "/admin/people.{fmt}"): [Case("/admin/people.csv", ADMIN)],
     ("POST", "/admin/people"): [Case("/admin/people", ADMIN, data={

@@ -12,6 +12,9 @@ from fansipan.web.views import (
     account,
     admin_approvals,
     admin_audit,
+    admin_catalogue,
+    admin_indicator,
+    admin_indicator_form,
     admin_people,
     admin_systems,
     alerts,
@@ -44,5 +47,5 @@ def install_web(app: FastAPI) -> None:
     for module in (static, api_docs, account, sso, overview, indicators, units, sectors,
                    targets, entry, imports, feedback, inbox, dossiers, tasks, directives,
                    reports, alerts, wall, admin_people, admin_approvals, admin_systems,
-                   admin_audit):
+                   admin_audit, admin_catalogue, admin_indicator_form, admin_indicator):
         app.include_router(module.router)
