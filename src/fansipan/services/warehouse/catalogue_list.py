@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
-from fansipan.domain.periods.parsing import fold
+from fansipan.domain.search import fold
 from fansipan.services.trust.access import require
 from fansipan.services.warehouse.classes import ClassPublic, list_classes
 from fansipan.services.warehouse.indicators import (
