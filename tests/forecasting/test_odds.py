@@ -9,6 +9,7 @@ from fansipan.domain.targets import Direction
 from fansipan.errors import ValidationError
 from fansipan.forecasting import (
     AttainmentRequest,
+    Forecast,
     ForecastOptions,
     Outlook,
     ReasonCode,
@@ -19,9 +20,15 @@ from fansipan.forecasting import (
     forecast_series,
     outlook_for,
 )
+from fansipan.forecasting.odds import BIAS_SHARE, MAX_LEAN
 from tests.forecasting.synthetic import monthly, seasonal, yearly
 
 YEAR_2025 = Period.year_of(2025)
+
+
+def lean(f: Forecast) -> float:
+    """The factor the odds' paths are centred by: half the backtest bias, bounded."""
+    return 1.0 + max(-MAX_LEAN, min(MAX_LEAN, BIAS_SHARE * f.bias))
 
 
 def test_outlook_thresholds_and_labels() -> None:
@@ -68,7 +75,7 @@ def test_a_year_total_comes_from_paths_not_from_summed_quantiles() -> None:
     a = estimate_attainment(series=s, target=Target(period=YEAR_2025, planned=1.0), forecast=f)
     assert a.simulated_periods == 12 and a.known_periods == 0 and a.paths == 1000
     assert a.lower_80 is not None and a.upper_80 is not None and a.expected is not None
-    assert a.expected == pytest.approx(sum(p.value for p in f.points), rel=0.03)
+    assert a.expected == pytest.approx(lean(f) * sum(p.value for p in f.points), rel=0.03)
     summed_bands = sum(p.upper_80 - p.lower_80 for p in f.points  # type: ignore[operator]
                        if p.upper_80 is not None)
     assert a.upper_80 - a.lower_80 < 0.6 * summed_bands  # months' noise partly cancels
@@ -80,7 +87,7 @@ def test_known_months_count_and_the_rest_is_simulated() -> None:
     s = monthly(values)
     f = forecast_series(series=s, horizon=12)
     total_known = float(np.sum(values[60:66]))
-    expected_rest = sum(p.value for p in f.points[:6])
+    expected_rest = lean(f) * sum(p.value for p in f.points[:6])
     a = estimate_attainment(series=s, target=Target(period=YEAR_2025, planned=0.0), forecast=f)
     assert a.known_periods == 6 and a.simulated_periods == 6
     assert a.expected == pytest.approx(total_known + expected_rest, rel=0.02)
@@ -140,7 +147,7 @@ def test_nothing_known_yet_and_a_quarter_target() -> None:
     s = monthly(values)
     f = forecast_series(series=s, horizon=12)
     q2 = Period.quarter_of(2025, 2)
-    expected = sum(p.value for p in f.points[3:6])
+    expected = lean(f) * sum(p.value for p in f.points[3:6])
     a = estimate_attainment(series=s, target=Target(period=q2, planned=expected * 0.9),
                             forecast=f)
     assert a.known_periods == 0 and a.simulated_periods == 3
@@ -189,3 +196,29 @@ def test_bad_targets_are_refused() -> None:
     with pytest.raises(ValidationError, match="paths"):
         estimate_attainment(series=s, target=Target(period=YEAR_2025, planned=1),
                             forecast=f, paths=5)
+
+
+def test_the_paths_lean_by_half_the_backtest_bias() -> None:
+    from dataclasses import replace
+
+    from fansipan.forecasting.metrics import relative_bias
+
+    mask = np.array([True, True, True, False])
+    assert relative_bias(np.array([103.0, 206.0, 309.0, 0.0]),
+                         np.array([100.0, 200.0, 300.0, 999.0]), mask) == pytest.approx(0.03)
+    assert relative_bias(np.array([1.0]), np.array([np.nan]), np.array([True])) == 0.0
+    # A series that keeps growing: the damped models run low on their backtest.
+    rng = np.random.default_rng(5)
+    values = seasonal(rng, 66, level=500.0, noise=0.03, growth=0.25)
+    s = monthly(values[:60])
+    f = forecast_series(series=s, horizon=12)
+    assert f.bias > 0
+    target = Target(period=YEAR_2025, planned=float(np.sum(values[60:])))
+    odds = {b: estimate_attainment(series=s, target=target, forecast=replace(f, bias=b))
+            for b in (-0.1, 0.0, 0.1, 5.0)}
+    p = {b: a.probability for b, a in odds.items()}
+    assert p[-0.1] < p[0.0] < p[0.1]  # type: ignore[operator]
+    # Half the bias, and never more than MAX_LEAN: the centre moves 5 % for a 10 % bias.
+    e = {b: a.expected for b, a in odds.items()}
+    assert e[0.1] == pytest.approx(1.05 * e[0.0], rel=0.01)  # type: ignore[operator]
+    assert e[5.0] == pytest.approx((1 + MAX_LEAN) * e[0.0], rel=0.01)  # type: ignore[operator]

@@ -25,7 +25,7 @@ from fansipan.forecasting.backtest import (
 )
 from fansipan.forecasting.fallback import Plain, no_data_reason, plain_forecast
 from fansipan.forecasting.frames import choose_jobs, long_frame
-from fansipan.forecasting.metrics import mase_scale
+from fansipan.forecasting.metrics import mase_scale, relative_bias
 from fansipan.forecasting.models import FAILED, ModelName, build, model_set
 from fansipan.forecasting.reasons import Reason, ReasonCode
 from fansipan.forecasting.results import (
@@ -188,6 +188,8 @@ def _assemble(
         seasonal_naive_mase=choice.baseline.mase, coverage=coverage,
         observations=len(s.observations), gaps_filled=r.filled, fell_back=False,
         reason=None, backtest=choice.plan, last_period=s.last_period,
+        bias=relative_bias(choice.holdouts.actual, choice.holdouts.mean[model],
+                           choice.holdouts.observed),
     )
 
 

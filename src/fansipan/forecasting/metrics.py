@@ -34,6 +34,16 @@ def mase_scale(y: Floats, observed: Bools, season_length: int) -> float | None:
     return None
 
 
+def relative_bias(actual: Floats, forecast: Floats, mask: Bools) -> float:
+    """How far the actual values ran above the forecasts, as a share of the forecasts
+    (+0.03: 3 % above), over the points in `mask` where both are finite; 0 when none."""
+    ok = mask & np.isfinite(actual) & np.isfinite(forecast)
+    size = float(np.abs(forecast[ok]).sum())
+    if not ok.any() or size == 0:
+        return 0.0
+    return float((actual[ok] - forecast[ok]).sum() / size)
+
+
 def mean_absolute_error(actual: Floats, forecast: Floats, mask: Bools) -> float:
     """Over the points in `mask`; NaN when the forecast failed at one of them."""
     if not mask.any():

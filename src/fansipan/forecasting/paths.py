@@ -5,7 +5,8 @@ model's dependence: a year's total is then the sum along each path, never a sum 
 quantiles. The paths are then put on the forecast's calibrated footing: their spread
 around the path mean is multiplied by the forecast's 80 % widening factor (the one the
 backtest measured), and a combination draws half of its paths from each member, both
-centred on the combination's mean.
+centred on the combination's mean. The centre may lean by a share of the backtest's
+bias (`PathRequest.lean`, set by the odds).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class PathRequest:
     model: ModelName
     horizon: int
     spread_factor: float
+    lean: float = 1.0  # the paths' centre is multiplied by it (see odds.BIAS_SHARE)
 
 
 def simulate_paths(
@@ -67,7 +69,7 @@ def simulate_paths(
 def _combine(drawn: list[Floats], paths: int, request: PathRequest) -> Floats | None:
     centres = [d.mean(axis=0) for d in drawn]
     centre = np.mean(centres, axis=0)
-    pooled = np.vstack([centre + request.spread_factor * (d - c)
+    pooled = np.vstack([request.lean * centre + request.spread_factor * (d - c)
                         for d, c in zip(drawn, centres, strict=True)])[:paths]
     result = pooled[:, : request.horizon]
     return result if np.isfinite(result).all() else None
