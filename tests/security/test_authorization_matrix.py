@@ -539,6 +539,20 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("GET", "/admin/audit.{fmt}"): [Case("/admin/audit.xlsx", ADMIN)],
     ("GET", "/admin/audit/{event_id}"): [Case("/admin/audit/1", ADMIN)],
     ("GET", "/admin/audit/{event_id}.json"): [Case("/admin/audit/1.json", ADMIN)],
+    # Units and reorganisations: the administrators', as in /api/v1/units (POST, PATCH).
+    ("GET", "/admin/units"): [Case("/admin/units", ADMIN, params={"q": "bat xat"})],
+    ("GET", "/admin/units.{fmt}"): [Case("/admin/units.json", ADMIN)],
+    ("GET", "/admin/units/new"): [Case("/admin/units/new", ADMIN)],
+    ("POST", "/admin/units/new"): [Case("/admin/units/new", ADMIN, data={
+        "level": "agency", "code": "matrix-web-agency", "name_vi": "Cơ quan thử",
+        "parent": "15"})],
+    ("GET", "/admin/units/{ref}/edit"): [Case("/admin/units/ubnd-tinh/edit", ADMIN)],
+    ("POST", "/admin/units/{ref}/edit"): [
+        Case("/admin/units/matrix-web-agency/edit", ADMIN, data={"name_vi": "Cơ quan thử"})],
+    ("GET", "/admin/units/reorganise"): [Case("/admin/units/reorganise", ADMIN)],
+    ("POST", "/admin/units/reorganise"): [Case("/admin/units/reorganise", ADMIN, data={})],
+    ("POST", "/admin/units/reorganise/apply"): [
+        Case("/admin/units/reorganise/apply", ADMIN, data={"digest": "0" * 64})],
     ("GET", "/api/v1/alert-rules/{rule_id}"): [Case("/api/v1/alert-rules/1", ADMIN)],
     ("PUT", "/api/v1/alert-rules/{rule_id}"): [Case("/api/v1/alert-rules/1", ADMIN, json={
         "name": "Matrix", "kind": "outlier", "unit": "02683", "active": False})],

@@ -6,6 +6,7 @@ reads (labels, sentences, coded values, errors), only names, codes and the delib
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 
 import pytest
@@ -67,6 +68,11 @@ PAGES: dict[str, list[str]] = {
     "/admin/approvals": ["/admin/approvals", "/admin/approvals?state=all"],
     "/admin/systems": ["/admin/systems"],
     "/admin/systems/connectors/{name}": ["/admin/systems/connectors/khong-co"],
+    "/admin/units": ["/admin/units", "/admin/units?level=district&status=ended",
+                     "/admin/units?q=bat xat"],
+    "/admin/units/new": ["/admin/units/new"],
+    "/admin/units/{ref}/edit": ["/admin/units/02683/edit", "/admin/units/082/edit"],
+    "/admin/units/reorganise": ["/admin/units/reorganise"],
 }
 # Pages that are not for reading: files, redirects, the change counter, the API's docs
 # (Swagger UI's own words are its own), and single sign-on (a redirect to the platform and
@@ -81,7 +87,7 @@ NOT_PAGES = {"/static/{digest}/{name:path}", "/lang/{code}", "/live", "/logout",
              "/admin/people.{fmt}", "/admin/people/{username}.json", "/admin/audit.{fmt}",
              "/admin/audit/{event_id}.json", "/admin/approvals.{fmt}", "/admin/systems.{fmt}",
              "/admin/systems/connectors/{name}.json", "/admin/catalogue.{fmt}",
-             "/admin/catalogue/{code}.json"}
+             "/admin/catalogue/{code}.json", "/admin/units.{fmt}"}
 ERRORS = ["/khong-co-trang-nay", "/indicators/NO_SUCH_CODE",
           "/indicators/CDS_TY_LE_HO_INTERNET?period=2024Q9", "/units/99999",
           "/sectors/khongco", "/?year=1700", "/targets.doc", "/static/0/khong.js",
@@ -203,6 +209,20 @@ def test_no_english_in_the_messages_forms_give_back(
         text = _check(web, "/imports", officer, "officer", problems, method="POST",
                       files={"file": (name, io.BytesIO(body), "text/csv")})
         assert "không" in text
+    # A unit that cannot be added, and reorganisation files that cannot be loaded.
+    admin = readers["admin"]
+    _check(web, "/admin/units/new", admin, "admin", problems, method="POST",
+           data={"level": "agency", "code": "Ban KKT", "name_vi": "Ban KKT"})
+    _check(web, "/admin/units/new", admin, "admin", problems, method="POST",
+           data={"level": "agency", "code": "ban-kkt", "parent": "99999"})
+    plan = {"effective": "2026-07-01", "units": [{"code": "02683", "level": "xa"}],
+            "successions": [{"old_code": "99999", "new_code": "02683"}]}
+    for body in (b"{not json", json.dumps(plan).encode(),
+                 json.dumps({**plan, "units": []}).encode()):
+        text = _check(web, "/admin/units/reorganise", admin, "admin", problems,
+                      method="POST", files={"file": ("plan.json", io.BytesIO(body),
+                                                     "application/json")})
+        assert "Dòng" in text
     assert not problems, "English words in Vietnamese messages:\n" + "\n".join(problems)
 
 

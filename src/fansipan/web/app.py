@@ -16,7 +16,9 @@ from fansipan.web.views import (
     admin_indicator,
     admin_indicator_form,
     admin_people,
+    admin_reorganise,
     admin_systems,
+    admin_units,
     alerts,
     api_docs,
     directives,
@@ -47,5 +49,6 @@ def install_web(app: FastAPI) -> None:
     for module in (static, api_docs, account, sso, overview, indicators, units, sectors,
                    targets, entry, imports, feedback, inbox, dossiers, tasks, directives,
                    reports, alerts, wall, admin_people, admin_approvals, admin_systems,
-                   admin_audit, admin_catalogue, admin_indicator_form, admin_indicator):
+                   admin_audit, admin_catalogue, admin_indicator_form, admin_indicator,
+                   admin_reorganise, admin_units):
         app.include_router(module.router)

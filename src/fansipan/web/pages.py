@@ -52,6 +52,7 @@ def nav_flags(principal: Principal) -> dict[str, bool]:
         "can_approve": principal.can(Permission.APPROVE),
         "can_manage_clients": principal.can(Permission.MANAGE_CLIENTS),
         "can_read_audit": principal.can(Permission.READ_AUDIT),
+        "can_manage_metadata": principal.can(Permission.MANAGE_METADATA),
     }
 
 
