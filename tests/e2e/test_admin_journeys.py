@@ -141,3 +141,62 @@ def test_an_approver_approves_and_locks_then_unlocks_with_a_reason(
     row = page.locator("#approvals-table tbody tr", has_text="2025-09")
     assert "open" in row.inner_text() and "Xã gửi lại" in row.inner_text()
     shoot(page, demo_server, "admin-approvals-en", full=True)
+
+
+MERGER_PLAN = {
+    "effective": "2026-07-01", "act": "Nghị quyết thử (minh họa)",
+    "units": [{"code": "02683", "name_vi": "Xã Bát Xát", "name_en": "Bat Xat commune",
+               "level": "commune", "parent_code": "15"}],
+    "successions": [{"old_code": "02683", "new_code": "02683"},
+                    {"old_code": "02686", "new_code": "02683"}],
+}
+
+
+def test_an_administrator_finds_adds_units_and_runs_a_reorganisation_dry(
+        page: Any, demo_server: Server, admin: str) -> None:
+    import json
+
+    sign_in(page, demo_server, ADMIN, admin)
+    page.click("nav.main-nav a[href='/admin/people']")
+    page.click("nav.admin-nav a[href='/admin/units']")
+    page.wait_for_selector("#units-table")
+    assert page.locator("h1").inner_text() == "Đơn vị"
+    page.fill("#f-q", "bat xat")
+    page.click("#units-filter button[type=submit]")
+    page.wait_for_url(re.compile(r"q=bat\+xat"))
+    rows = page.locator("#units-table tbody")
+    assert "Xã Bát Xát" in rows.inner_text() and "Huyện Bát Xát" in rows.inner_text()
+    assert "đã kết thúc" in rows.inner_text() and "còn hiệu lực" in rows.inner_text()
+    shoot(page, demo_server, "admin-units", full=True)
+    page.click("#new-unit")
+    page.select_option("#u-level", "agency")
+    page.fill("#u-code", "bql-kkt-e2e")
+    page.fill("#u-name", "Ban Quản lý Khu kinh tế (minh họa)")
+    page.fill("#u-parent", "15")
+    page.click("#new-unit-form button[type=submit]")
+    page.wait_for_selector("p.ok")
+    assert "Đã thêm đơn vị bql-kkt-e2e" in page.locator("p.ok").inner_text()
+    page.locator("#units-table a", has_text="bql-kkt-e2e").click()
+    page.fill("#e-name-en", "Economic Zone Authority (illustrative)")
+    page.click("#edit-unit-form button[type=submit]")
+    page.wait_for_selector("p.ok")
+    assert "Economic Zone Authority" in page.locator("#unit-facts").inner_text()
+    page.goto(f"{demo_server.url}/admin/units?level=district&lang=en")
+    assert page.locator("h1").inner_text() == "Units"
+    assert "ended" in page.locator("#units-table tbody").inner_text()
+    shoot(page, demo_server, "admin-units-en", full=True)
+    page.goto(f"{demo_server.url}/admin/units/reorganise")
+    page.set_input_files("#r-file", files=[{"name": "sap-xep-minh-hoa.json",
+                                            "mimeType": "application/json",
+                                            "buffer": json.dumps(MERGER_PLAN).encode()}])
+    page.click("#reorganise-upload button[type=submit]")
+    page.wait_for_selector("#reorganise-report")
+    assert "Chạy thử" in page.locator("#h-report").inner_text()
+    assert page.locator("#n-created").inner_text().startswith("1")
+    mapped = page.locator("#mapped-table tbody").inner_text()
+    assert "Xã A Mú Sung" in mapped and "02683" in mapped
+    assert page.locator("#reorganise-apply button").count() == 1
+    shoot(page, demo_server, "admin-reorganise-dry-run", full=True)
+    # Nothing changed: A Mú Sung is still in force, and nothing is loaded without Apply.
+    page.goto(f"{demo_server.url}/admin/units?q=02686&status=current")
+    assert "Xã A Mú Sung" in page.locator("#units-table tbody").inner_text()
