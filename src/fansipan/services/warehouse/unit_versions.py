@@ -7,7 +7,6 @@ those that start later, found by a name typed without its accents.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from typing import Literal
 
@@ -15,6 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
+from fansipan.domain.search import matches
 from fansipan.domain.units import Unit
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.trust.access import require
@@ -44,13 +44,6 @@ class UnitVersion(BaseModel):
     status: Status
 
 
-def fold(text: str) -> str:
-    """Lower case without accents (đ → d): "Bát Xát" and "bat xat" fold alike."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d"))
-    return " ".join("".join(c for c in decomposed
-                            if unicodedata.category(c) != "Mn").lower().split())
-
-
 def status_of(unit: Unit, today: date) -> Status:
     if unit.valid_to is not None and unit.valid_to < today:
         return "ended"
@@ -66,7 +59,6 @@ def list_unit_versions(*, session: Session, principal: Principal, query: UnitVer
     on = today or date.today()
     with session.begin():
         catalog = load_catalog(session)
-    wanted = fold(query.text)
     out = []
     for unit in catalog.hierarchy:
         status = status_of(unit, on)
@@ -74,8 +66,7 @@ def list_unit_versions(*, session: Session, principal: Principal, query: UnitVer
             continue
         if query.status is not None and status != query.status:
             continue
-        if wanted and not any(wanted in fold(t) for t in (unit.code, unit.name,
-                                                          unit.name_en or "")):
+        if not matches(query.text, unit.code, unit.name, unit.name_en):
             continue
         out.append(_version(catalog, unit, status, on))
     out.sort(key=lambda v: (LEVEL_ORDER.index(v.level) if v.level in LEVEL_ORDER else 9,
