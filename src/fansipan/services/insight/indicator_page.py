@@ -1,4 +1,9 @@
-"""An indicator's page: its figure, its children ranked, a map and the yearly trend."""
+"""An indicator's page: its figure, its children ranked, a map and the trend.
+
+The trend is by year; for an indicator entered by month, read for a month, a quarter or
+a half-year, it is the months up to the period's end, so the chosen stretch is seen
+against the months before it.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,8 @@ from fansipan.analytics.warehouse import Warehouse
 from fansipan.data.reference import read_geojson
 from fansipan.domain.access import Principal
 from fansipan.domain.indicators import Indicator
-from fansipan.domain.periods import Period, PeriodType, parse_period
+from fansipan.domain.periods import Period, PeriodType, parse_period, periods_between
+from fansipan.domain.periods.choices import ChoiceGroup, period_choices
 from fansipan.domain.units import Unit
 from fansipan.errors import FieldError, NotFound, ValidationError, msg
 from fansipan.services.catalog import Catalog
@@ -26,6 +32,7 @@ from fansipan.services.insight.analytics import (
 from fansipan.services.insight.overview import (
     as_float,
 )
+from fansipan.services.insight.spans import data_through
 from fansipan.services.warehouse.reference import REFORM_DATE
 from fansipan.services.warehouse.targets import (
     list_targets,
@@ -42,6 +49,7 @@ from fansipan.services.warehouse.viewpoints import (
 
 DISTRICT_MAP = "laocai_districts_2024"
 TREND_YEARS = 8
+TREND_MONTHS = 24
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,7 @@ class TrendPoint:
     label_en: str
     value: float | None
     target: float | None
-    partial: bool  # the running year: not final yet
+    partial: bool  # the running year (or month): not final yet
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,10 @@ class IndicatorPage:
     # The period as the figures cover it: "11 tháng đầu năm 2026" for a running year.
     period_vi: str = ""
     period_en: str = ""
+    # What the trend's points are: years, or months for a monthly indicator read by
+    # month, quarter or half-year.
+    trend_kind: PeriodType = PeriodType.YEAR
+    choices: list[ChoiceGroup] = field(default_factory=list)  # the period picker's
 
     def period_label(self, lang: str) -> str:
         return (self.period_en if lang == "en" else self.period_vi) or self.period.label(lang)
@@ -128,16 +140,37 @@ def indicator_page(*, session: Session, warehouse: Warehouse, principal: Princip
     total = figures.pop(0) if figures and figures[0].unit.uid == view.catalog.uid_of(chosen) \
         else None
     layer, reason = _map_layer(view.catalog, figures, chosen, p)
-    trend, mapped = _trend(session, warehouse, principal, view, ind, chosen, today)
+    kind = trend_kind(ind, p)
+    trend, mapped = _trend(session, warehouse, principal, view, ind, chosen, today, p, kind)
     sector = view.catalog.sectors.get(ind.sector)
+    through = data_through(view.catalog, warehouse.latest(), ind, today)
     return IndicatorPage(
         indicator=ind, sector_name=(sector.name_en if lang == "en" else sector.name_vi)
         if sector else ind.sector, period=p, unit=unit_ref(view.catalog, chosen), total=total,
         trail=breadcrumbs(view, chosen, p.end), children=figures, map=layer,
         no_map_reason=reason, trend=trend, targets_mapped=mapped,
         roots=[unit_ref(view.catalog, u) for u in roots],
-        period_vi=labels.get("vi", ""), period_en=labels.get("en", ""),
+        period_vi=labels.get("vi", ""), period_en=labels.get("en", ""), trend_kind=kind,
+        choices=period_choices(ind.periodicity, today, through, p),
     )
+
+
+def trend_kind(ind: Indicator, period: Period) -> PeriodType:
+    """Months for an indicator entered by month (or finer) read for less than a year;
+    years otherwise."""
+    if ind.periodicity.rank <= PeriodType.MONTH.rank and period.type is not PeriodType.YEAR:
+        return PeriodType.MONTH
+    return PeriodType.YEAR
+
+
+def trend_periods(kind: PeriodType, period: Period, today: date) -> list[Period]:
+    """The trend's periods, oldest first: the last eight years to today's, or the 24
+    months to the chosen period's last month (never past today's month)."""
+    if kind is PeriodType.YEAR:
+        return [Period.year_of(y) for y in range(today.year - TREND_YEARS + 1, today.year + 1)]
+    last = min(Period.month_of(period.end.year, period.end.month),
+               Period.month_of(today.year, today.month))
+    return periods_between(last.shift(-(TREND_MONTHS - 1)), last)
 
 
 def _root_with_data(session: Session, warehouse: Warehouse, principal: Principal,
@@ -233,11 +266,13 @@ def _map_layer(catalog: Catalog, figures: list[UnitFigure], unit: Unit,
 
 
 def _trend(session: Session, warehouse: Warehouse, principal: Principal, view: Viewpoint,
-           ind: Indicator, unit: Unit, today: date) -> tuple[list[TrendPoint], bool]:
-    """Yearly values with the planned ones, in today's units when the unit still exists."""
+           ind: Indicator, unit: Unit, today: date, period: Period,
+           kind: PeriodType) -> tuple[list[TrendPoint], bool]:
+    """Values of each year (or month) with the planned ones of the same kind, in today's
+    units when the unit still exists."""
     catalog = view.catalog
     mapped = unit.in_force(today)
-    years = [Period.year_of(y) for y in range(today.year - TREND_YEARS + 1, today.year + 1)]
+    years = trend_periods(kind, period, today)
     result = run_analytics(session=session, warehouse=warehouse, principal=principal,
                            request=AnalyticsRequest(
                                indicators=[ind.code], units=[catalog.uid_of(unit)],
@@ -251,7 +286,7 @@ def _trend(session: Session, warehouse: Warehouse, principal: Principal, view: V
         if t.indicator != ind.code:
             continue
         tp = parse_period(t.period)
-        if tp.type is not PeriodType.YEAR:
+        if tp.type is not kind:
             continue
         try:
             target_unit = catalog.unit(t.unit, tp.end)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Principal
 from fansipan.domain.indicators import Indicator
-from fansipan.domain.periods import Period, parse_period
+from fansipan.domain.periods import Period, PeriodType, last_complete_month, parse_period
+from fansipan.domain.periods.choices import ChoiceGroup, period_choices
 from fansipan.domain.targets import TargetStatus
 from fansipan.errors import NotFound
 from fansipan.services.insight.analytics import AnalyticsRequest, reason_text, run_analytics
@@ -22,6 +23,7 @@ from fansipan.services.insight.overview import (
 )
 from fansipan.services.warehouse.viewpoints import (
     UnitRef,
+    Viewpoint,
     breadcrumbs,
     resolve_unit,
     unit_ref,
@@ -58,6 +60,7 @@ class UnitPage:
     period_vi: str = ""  # the period as the figures cover it ("11 tháng đầu năm 2026")
     period_en: str = ""
     lineage: Lineage | None = None  # when it began or ended in a reorganisation
+    choices: list[ChoiceGroup] = field(default_factory=list)  # the period picker's
 
     def period_label(self, lang: str) -> str:
         return (self.period_en if lang == "en" else self.period_vi) or self.period.label(lang)
@@ -123,4 +126,19 @@ def unit_page(*, session: Session, warehouse: Warehouse, principal: Principal, r
                                  for c, s in catalog.sectors.items()},
         period_vi=labels["vi"], period_en=labels["en"],
         lineage=history if history.ended or history.predecessors else None,
+        choices=_choices(view, warehouse, today, p),
     )
+
+
+def _choices(view: Viewpoint, warehouse: Warehouse, today: date,
+             p: Period) -> list[ChoiceGroup]:
+    """Periods down to the finest the unit's indicators are entered at, named as the
+    newest data covers them."""
+    catalog = view.catalog
+    indicators = view.indicators()
+    finest = min((i.periodicity for i in indicators), key=lambda t: t.rank,
+                 default=PeriodType.YEAR)
+    latest = warehouse.latest()
+    ends = [latest[catalog.indicator_ids[i.code]] for i in indicators
+            if catalog.indicator_ids[i.code] in latest]
+    return period_choices(finest, today, last_complete_month(max(ends, default=None), today), p)

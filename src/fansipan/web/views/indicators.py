@@ -9,7 +9,6 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 
 from fansipan.domain.indicators import Indicator
-from fansipan.domain.periods import Period
 from fansipan.domain.search import matches
 from fansipan.http.deps import SessionDep
 from fansipan.locale import tr
@@ -90,7 +89,7 @@ def indicator_view(ref: str, request: Request, session: SessionDep, warehouse: W
               if band is not None and band.forecast is not None else None)
     return render(request, "indicator.html", title=ind.name(lang), data=data, charts=True,
                   trend_figure=trend_figure(data, lang), map_figure=map_figure(data, lang),
-                  tiles=tiles(data), periods=period_choices(data.period), band=band,
+                  tiles=tiles(data), band=band,
                   forecast_figure=figure)
 
 
@@ -112,21 +111,13 @@ def unit_table(data: IndicatorPage, lang: str) -> Table:
     return table
 
 
-def period_choices(current: Period) -> list[str]:
-    """Years around the one shown, newest first, for the period picker."""
-    from datetime import date
-
-    this = date.today().year
-    years = [str(y) for y in range(this, this - 8, -1)]
-    return years if current.id in years else [current.id, *years]
-
-
 def trend_figure(data: IndicatorPage, lang: str) -> dict[str, Any] | None:
     points = [p for p in data.trend if p.value is not None or p.target is not None]
     if not points:
         return None
     ind = data.indicator
-    # Bare years keep the axis short; the running year is marked and explained below.
+    # Bare ids (2026, 2026-03) keep the axis short; the running year or month is marked
+    # and explained below.
     labels = [p.period + ("*" if p.partial else "") for p in points]
     values = [p.value for p in points]
     shown = [number(v, value_decimals(v, ind.decimals), lang) for v in values]
