@@ -19,6 +19,7 @@ from fansipan.domain.access import Principal
 from fansipan.domain.indicators import Indicator
 from fansipan.domain.periods import Period, PeriodType, parse_period, periods_between
 from fansipan.domain.periods.choices import ChoiceGroup, period_choices
+from fansipan.domain.periods.cumulative import Reading, read_period
 from fansipan.domain.units import Unit
 from fansipan.errors import FieldError, NotFound, ValidationError, msg
 from fansipan.services.catalog import Catalog
@@ -29,6 +30,7 @@ from fansipan.services.insight.analytics import (
     reason_text,
     run_analytics,
 )
+from fansipan.services.insight.asks import span_of
 from fansipan.services.insight.overview import (
     as_float,
 )
@@ -112,9 +114,15 @@ class IndicatorPage:
     # month, quarter or half-year.
     trend_kind: PeriodType = PeriodType.YEAR
     choices: list[ChoiceGroup] = field(default_factory=list)  # the period picker's
+    to_date: bool = False  # the figures add up the year to `period` ("9 tháng đầu năm")
 
     def period_label(self, lang: str) -> str:
         return (self.period_en if lang == "en" else self.period_vi) or self.period.label(lang)
+
+    @property
+    def period_ref(self) -> str:
+        """The period as links and the picker send it: 2026Q3, or 2026-01..2026-09."""
+        return Reading(self.period, self.to_date).id
 
 
 def indicator_page(*, session: Session, warehouse: Warehouse, principal: Principal, code: str,
@@ -124,19 +132,21 @@ def indicator_page(*, session: Session, warehouse: Warehouse, principal: Princip
     view = viewpoint(session, principal)
     ind = view.catalog.indicator(code)
     view.scope.check_indicator(view.catalog, view.catalog.indicator_ids[ind.code])
-    p = parse_period(period) if period else Period.year_of(today.year - 1)
+    asked = read_period(period) if period else Reading(Period.year_of(today.year - 1))
+    p, to_date = asked.period, asked.to_date
     roots = home_units(view, principal, p.end)
     if unit:
         chosen = resolve_unit(view, unit, p.end)
     elif roots:
-        chosen = _root_with_data(session, warehouse, principal, view, ind, roots, p)
+        chosen = _root_with_data(session, warehouse, principal, view, ind, roots, p, to_date)
     else:
         raise NotFound(msg("None of your units is in force at the end of this period"),
                        [FieldError(field="period", value=p.id,
                                    message=msg("choose a period when your units existed"))])
     labels: dict[str, str] = {}
     figures = unit_figures(session=session, warehouse=warehouse, principal=principal,
-                           view=view, codes=[ind.code], unit=chosen, period=p, labels=labels)
+                           view=view, codes=[ind.code], unit=chosen, period=p, labels=labels,
+                           to_date=to_date)
     total = figures.pop(0) if figures and figures[0].unit.uid == view.catalog.uid_of(chosen) \
         else None
     layer, reason = _map_layer(view.catalog, figures, chosen, p)
@@ -151,7 +161,8 @@ def indicator_page(*, session: Session, warehouse: Warehouse, principal: Princip
         no_map_reason=reason, trend=trend, targets_mapped=mapped,
         roots=[unit_ref(view.catalog, u) for u in roots],
         period_vi=labels.get("vi", ""), period_en=labels.get("en", ""), trend_kind=kind,
-        choices=period_choices(ind.periodicity, today, through, p),
+        choices=period_choices(ind.periodicity, today, through, None if to_date else p),
+        to_date=to_date,
     )
 
 
@@ -174,24 +185,28 @@ def trend_periods(kind: PeriodType, period: Period, today: date) -> list[Period]
 
 
 def _root_with_data(session: Session, warehouse: Warehouse, principal: Principal,
-                    view: Viewpoint, ind: Indicator, roots: list[Unit], p: Period) -> Unit:
+                    view: Viewpoint, ind: Indicator, roots: list[Unit], p: Period,
+                    to_date: bool) -> Unit:
     """Of several top units (two provinces before the merger), the first with a value."""
     if len(roots) == 1:
         return roots[0]
     uids = [view.catalog.uid_of(u) for u in roots]
     result = run_analytics(session=session, warehouse=warehouse, principal=principal,
                            request=AnalyticsRequest(indicators=[ind.code], units=uids,
-                                                    periods=[p.id], as_of=p.end))
+                                                    periods=[p.id], as_of=p.end,
+                                                    cumulative=to_date))
     with_data = {str(r["unit_uid"]) for r in result.records()}
     return next((u for u, uid in zip(roots, uids, strict=True) if uid in with_data), roots[0])
 
 
 def unit_figures(*, session: Session, warehouse: Warehouse, principal: Principal,
                  view: Viewpoint, codes: list[str], unit: Unit, period: Period,
-                 labels: dict[str, str] | None = None) -> list[UnitFigure]:
+                 labels: dict[str, str] | None = None,
+                 to_date: bool = False) -> list[UnitFigure]:
     """The unit itself, then each of its children (as the tree stood at the period's end)
     that has a value, best rank first; for the first indicator of `codes`. `labels` gets
-    the period's name as the figures cover it, per language.
+    the period's name as the figures cover it, per language. With `to_date`, the figures
+    add up the year from January to the period's end.
 
     History is counted in the units of the period's end (mapped), so a commune created
     by the 2025 reform still compares with what its predecessors reported a year before,
@@ -203,11 +218,13 @@ def unit_figures(*, session: Session, warehouse: Warehouse, principal: Principal
                            request=AnalyticsRequest(
                                indicators=codes, units=[uid, f"{uid}/children"],
                                periods=[period.id], hierarchy="mapped", as_of=period.end,
-                               compare=True, rank=True, share_of_parent=True))
+                               compare=True, rank=True, share_of_parent=True,
+                               cumulative=to_date))
     h = catalog.hierarchy
+    answered = span_of(period, to_date).id  # the answer's id for the period asked
     if labels is not None:
-        labels.update(vi=period_label(result.meta, codes[0], period.id, "vi"),
-                      en=period_label(result.meta, codes[0], period.id, "en"))
+        labels.update(vi=period_label(result.meta, codes[0], answered, "vi"),
+                      en=period_label(result.meta, codes[0], answered, "en"))
     why = _reasons(result)
     by_uid = {catalog.uid_of(u): u for u in [unit, *h.children(unit.id, period.end)]}
     out: list[UnitFigure] = []

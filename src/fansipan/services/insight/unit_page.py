@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Principal
 from fansipan.domain.indicators import Indicator
-from fansipan.domain.periods import Period, PeriodType, last_complete_month, parse_period
+from fansipan.domain.periods import Period, PeriodType, last_complete_month
 from fansipan.domain.periods.choices import ChoiceGroup, period_choices
+from fansipan.domain.periods.cumulative import Reading, read_period
 from fansipan.domain.targets import TargetStatus
 from fansipan.errors import NotFound
 from fansipan.services.insight.analytics import AnalyticsRequest, reason_text, run_analytics
+from fansipan.services.insight.asks import span_of
 from fansipan.services.insight.evaluation import TargetEvaluation
 from fansipan.services.insight.lineage import Lineage, lineage
 from fansipan.services.insight.overview import (
@@ -61,16 +63,23 @@ class UnitPage:
     period_en: str = ""
     lineage: Lineage | None = None  # when it began or ended in a reorganisation
     choices: list[ChoiceGroup] = field(default_factory=list)  # the period picker's
+    to_date: bool = False  # the figures add up the year to `period` ("9 tháng đầu năm")
 
     def period_label(self, lang: str) -> str:
         return (self.period_en if lang == "en" else self.period_vi) or self.period.label(lang)
+
+    @property
+    def period_ref(self) -> str:
+        """The period as links and the picker send it: 2026Q3, or 2026-01..2026-09."""
+        return Reading(self.period, self.to_date).id
 
 
 def unit_page(*, session: Session, warehouse: Warehouse, principal: Principal, ref: str,
               period: str | None, today: date | None = None, lang: str = "vi") -> UnitPage:
     today = today or date.today()
     view = viewpoint(session, principal)
-    p = parse_period(period) if period else Period.year_of(today.year - 1)
+    asked = read_period(period) if period else Reading(Period.year_of(today.year - 1))
+    p, to_date = asked.period, asked.to_date
     try:
         unit = resolve_unit(view, ref, p.end)
     except NotFound:
@@ -93,14 +102,15 @@ def unit_page(*, session: Session, warehouse: Warehouse, principal: Principal, r
         result = run_analytics(session=session, warehouse=warehouse, principal=principal,
                                request=AnalyticsRequest(
                                    indicators=codes, units=[uid], periods=[p.id],
-                                   hierarchy="mapped", as_of=p.end, compare=True, rank=True))
+                                   hierarchy="mapped", as_of=p.end, compare=True, rank=True,
+                                   cumulative=to_date))
         report = evaluation(session, warehouse, principal, p.start.year, lang, today,
                              units=[uid])
         status: dict[str, TargetEvaluation] = {
             i.indicator: i for i in (report.items if report else [])
-            if i.period == p.id and i.unit == unit.code}
+            if i.period == p.id and i.unit == unit.code and not to_date}
         notes = {n["indicator"]: n for n in result.meta.notes or () if n["about"] == "change"}
-        named = result.meta.periods.get(p.id)
+        named = result.meta.periods.get(span_of(p, to_date).id)
         if named is not None:
             labels = {"vi": named["label_vi"], "en": named["label_en"]}
         for r in result.records():
@@ -126,12 +136,12 @@ def unit_page(*, session: Session, warehouse: Warehouse, principal: Principal, r
                                  for c, s in catalog.sectors.items()},
         period_vi=labels["vi"], period_en=labels["en"],
         lineage=history if history.ended or history.predecessors else None,
-        choices=_choices(view, warehouse, today, p),
+        choices=_choices(view, warehouse, today, None if to_date else p), to_date=to_date,
     )
 
 
 def _choices(view: Viewpoint, warehouse: Warehouse, today: date,
-             p: Period) -> list[ChoiceGroup]:
+             p: Period | None) -> list[ChoiceGroup]:
     """Periods down to the finest the unit's indicators are entered at, named as the
     newest data covers them."""
     catalog = view.catalog

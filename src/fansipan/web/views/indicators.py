@@ -24,7 +24,9 @@ from fansipan.web.tables import Table, check_format, download, split_format
 
 router = page_router()
 
-PeriodQuery = Query(default=None, max_length=24, description="A period: 2024, 2024Q1, 2024-03")
+PeriodQuery = Query(default=None, max_length=24,
+                    description="A period: 2024, 2024Q1, 2024-03, or 2024-01..2024-09 (the "
+                    "nine months from January)")
 UnitQuery = Query(default=None, max_length=40, description="A unit code or uid")
 SearchQuery = Query(default="", max_length=80,
                     description="Words of a name or a code, with or without accents")
@@ -96,7 +98,8 @@ def indicator_view(ref: str, request: Request, session: SessionDep, warehouse: W
 def unit_table(data: IndicatorPage, lang: str) -> Table:
     _t = partial(tr, lang)
     table = Table(
-        name=f"{data.indicator.code}-{data.unit.code}-{data.period.id}",
+        name=f"{data.indicator.code}-{data.unit.code}-{data.period.id}"
+             + ("-ytd" if data.to_date else ""),
         title=data.indicator.code,
         keys=["rank", "rank_of", "unit_code", "unit", "level", "value", "last_year", "change",
               "change_pct", "share_of_parent", "comparison"],
@@ -154,7 +157,7 @@ def map_figure(data: IndicatorPage, lang: str) -> dict[str, Any] | None:
         return None
     ind = data.indicator
     shown = [number(v, value_decimals(v, ind.decimals), lang) for v in layer.values]
-    link = f"/indicators/{ind.code}?period={data.period.id}&unit="
+    link = f"/indicators/{ind.code}?period={data.period_ref}&unit="
     return {
         "geojson": layer.geojson,
         "data": [{

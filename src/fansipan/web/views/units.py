@@ -18,7 +18,9 @@ from fansipan.web.tables import Table, check_format, download, split_format
 
 router = page_router()
 
-PeriodQuery = Query(default=None, max_length=24, description="A period: 2024, 2024Q1, 2024-03")
+PeriodQuery = Query(default=None, max_length=24,
+                    description="A period: 2024, 2024Q1, 2024-03, or 2024-01..2024-09 (the "
+                    "nine months from January)")
 SearchQuery = Query(default="", max_length=MAX_QUERY,
                     description="Words of a name or a code, with or without accents")
 
@@ -65,7 +67,8 @@ def unit_view(ref: str, request: Request, session: SessionDep, warehouse: Wareho
 
 def unit_indicators_table(data: UnitPage, lang: str) -> Table:
     _t = partial(tr, lang)
-    table = Table(name=f"{data.unit.code}-{data.period.id}", title=data.unit.code,
+    table = Table(name=f"{data.unit.code}-{data.period.id}" + ("-ytd" if data.to_date else ""),
+                  title=data.unit.code,
                   keys=["indicator", "name", "sector", "unit_of_measure", "value", "last_year",
                         "change", "change_pct", "rank", "rank_of", "planned", "status",
                         "comparison"],
