@@ -18,6 +18,7 @@ from fansipan.domain.access import Role
 from fansipan.services.insight.analytics import AnalyticsRequest, run_analytics
 from fansipan.services.trust.audit import AuditQuery, search_events
 from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
+from fansipan.settings import Settings
 from fansipan.store.tables import UnitRow, UnitSuccessionRow
 from tests.support.accounts import Account
 from tests.web.test_admin_people import sign_in
@@ -164,6 +165,24 @@ def test_a_reorganisation_dry_run_changes_nothing_then_apply_maps_history(
     [event] = search_events(session=session, principal=admin.principal,
                             query=AuditQuery(action="units.reorganise"))
     assert event.detail["created"] == 1
+
+
+def test_apply_loads_only_the_file_the_dry_run_checked(
+        client: TestClient, make_account: Callable[..., Account], session: Session,
+        settings: Settings) -> None:
+    admin = make_account(Role.ADMIN)
+    csrf = sign_in(client, admin.username)
+    before = counts(session)
+    r = upload(client, csrf, json.dumps(MERGER))
+    digest = re.search(r'name="digest" value="([0-9a-f]{64})"', r.text)
+    assert digest
+    kept = settings.data_dir / "spool" / "reorganisations" / f"{digest.group(1)}.json"
+    other = {**MERGER, "successions": [{"old_code": A_MU_SUNG, "new_code": BAT_XAT}]}
+    kept.write_text(json.dumps(other), encoding="utf-8")  # changed after its dry run
+    r = client.post(f"{REORGANISE}/apply", data={"digest": digest.group(1),
+                                                  "csrf_token": csrf})
+    assert r.status_code == 422 and "tải tệp lên lại" in r.text
+    assert counts(session) == before
 
 
 def test_the_2025_reform_file_runs_dry_on_the_page(

@@ -8,9 +8,11 @@ digest, so what is loaded is, byte for byte, what the dry run showed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
+import time
 from pathlib import Path
 
 from fastapi.exceptions import RequestValidationError
@@ -24,6 +26,7 @@ from fansipan.services.warehouse.reorganisations import Reorganisation
 from fansipan.settings import Settings
 
 MAX_FILE = 20 * 2**20  # the 2025 reform of a whole province is 30 kB
+KEEP_FOR = 24 * 3600  # seconds a previewed file waits for its Apply
 DIGEST = re.compile(r"[0-9a-f]{64}")
 _BAD = msg("The reorganisation file has problems; nothing was changed")
 
@@ -77,13 +80,21 @@ def _folder(settings: Settings) -> Path:
 
 
 def keep_file(settings: Settings, body: bytes) -> str:
-    """Keep a checked file until it is loaded; its digest names it."""
+    """Keep a checked file until it is loaded (a day at most); its digest names it."""
     digest = hashlib.sha256(body).hexdigest()
-    path = _folder(settings) / f"{digest}.json"
+    folder = _folder(settings)
+    stale = time.time() - KEEP_FOR
+    for old in folder.glob("*.json"):  # dry runs nobody applied
+        with contextlib.suppress(FileNotFoundError):
+            if old.stat().st_mtime < stale:
+                old.unlink()
+    path = folder / f"{digest}.json"
     if not path.exists():
         part = path.with_suffix(".part")
         part.write_bytes(body)
         part.replace(path)
+    else:
+        path.touch()  # previewed again: kept a day from now
     return digest
 
 

@@ -42,6 +42,7 @@ Text = Annotated[str, Query(max_length=100)]
 Ref = Annotated[str, Path(min_length=1, max_length=100)]
 LEVELS = ("province", "district", "commune", "agency")
 STATUSES = ("current", "ended", "upcoming")
+SHOWN = 1000  # rows of the page; a country's communes are in the downloads, whole
 CREATE_FIELDS = ("code", "name_vi", "name_en", "level", "parent", "valid_from")
 
 
@@ -74,7 +75,7 @@ def _list_page(request: Request, session: Session, viewer: Principal, lang: str,
                   units=units, levels=LEVELS, statuses=STATUSES, message=message,
                   errors=errors or [], typed=typed or {},
                   filters={"level": level, "status": status, "q": q},
-                  query=f"?{urlencode(asked)}" if asked else "")
+                  query=f"?{urlencode(asked)}" if asked else "", shown=SHOWN)
 
 
 @router.get("/admin/units")
