@@ -10,13 +10,13 @@ from __future__ import annotations
 import decimal
 import math
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time, format_timedelta
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import NumberPattern, parse_pattern
 
 from fansipan.domain.indicators import Indicator, Kind
 from fansipan.locale import tr
@@ -39,6 +39,25 @@ def _pattern(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
 
+# Parsed once: Babel's format_decimal parses its pattern on every call, and a page
+# formats hundreds of numbers. `apply` is what format_decimal then runs, so the text is
+# the same to the byte.
+@cache
+def _number_pattern(decimals: int) -> NumberPattern:
+    return parse_pattern(_pattern(decimals))
+
+
+@cache
+def _percent_pattern(decimals: int, lang: str) -> NumberPattern:
+    space = " " if lang == "vi" else ""  # Vietnamese writing sets the sign apart
+    return parse_pattern(_pattern(decimals) + space + "%")
+
+
+# A page shows the same figures on every view (and the same figure in its table, map
+# and chart): each text is kept, by the value's type too, so 1 and 1.0 stay apart.
+_KEPT_TEXTS: Final = 8192
+
+
 def _decimal(value: float | int) -> decimal.Decimal:
     # Through its shortest repr, so 0.1 is 0.1 and not 0.1000000000000000055…
     return decimal.Decimal(repr(value)) if isinstance(value, float) else decimal.Decimal(value)
@@ -55,9 +74,14 @@ def number(value: float | int | None, decimals: int = 0, lang: str = "vi") -> st
     """A value with thousands grouped; an em dash when there is none."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
+    return _number(type(value).__name__, value, max(0, decimals), lang)
+
+
+@lru_cache(maxsize=_KEPT_TEXTS)
+def _number(_kind: str, value: float | int, decimals: int, lang: str) -> str:
     with decimal.localcontext(_ROUNDING):
-        text = format_decimal(_decimal(value), format=_pattern(max(0, decimals)),
-                              locale=babel_locale(lang), decimal_quantization=True)
+        text = _number_pattern(decimals).apply(_decimal(value), babel_locale(lang),
+                                               decimal_quantization=True)
     return _tidy(text)
 
 
@@ -73,10 +97,15 @@ def percent(value: float | None, lang: str = "vi", decimals: int = 1) -> str:
     """A figure already in percent (34,5 means 34,5 %): `34,5 %` / `34.5%`."""
     if value is None or not math.isfinite(value):
         return "—"
-    space = " " if lang == "vi" else ""  # Vietnamese writing sets the sign apart
+    return _percent(type(value).__name__, value, lang, decimals)
+
+
+@lru_cache(maxsize=_KEPT_TEXTS)
+def _percent(_kind: str, value: float | int, lang: str, decimals: int) -> str:
     with decimal.localcontext(_ROUNDING):
-        text = format_percent(_decimal(value) / 100, format=_pattern(decimals) + space + "%",
-                              locale=babel_locale(lang), decimal_quantization=True)
+        text = _percent_pattern(decimals, lang).apply(_decimal(value) / 100,
+                                                      babel_locale(lang),
+                                                      decimal_quantization=True)
     return _tidy(text)
 
 
