@@ -14,7 +14,7 @@ from datetime import date
 from functools import cached_property
 
 from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from fansipan.domain.formulas import Formula, parse_formula
 from fansipan.domain.indicator_versions import Version, formula_on
@@ -178,10 +178,21 @@ _HOLD = "fansipan.catalog"
 _forgotten = 0  # how many times forget_catalog ran: a held catalogue older is dropped
 
 
+_KEPT = "fansipan.kept"
+
+
 def hold_catalog(session: Session) -> None:
     """Let `session` check the catalogue's version once: a request's session, whose
     services each load the catalogue, sees one catalogue unless it writes."""
     session.info[_HOLD] = None
+    session.info[_KEPT] = {}
+
+
+def request_kept(session: Session) -> dict[object, object] | None:
+    """What a request's session keeps of what it worked out (an access scope) until it
+    writes; None for any other session, which works everything out each time."""
+    kept = session.info.get(_KEPT)
+    return kept if isinstance(kept, dict) else None
 
 
 @event.listens_for(Session, "after_flush")
@@ -189,6 +200,15 @@ def _release(session: Session, _context: object) -> None:
     # A write may have added units or indicators: the next load checks again.
     if _HOLD in session.info:
         session.info[_HOLD] = None
+    if _KEPT in session.info:
+        session.info[_KEPT] = {}
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _release_on_statement(state: ORMExecuteState) -> None:
+    # An UPDATE or DELETE sent as a statement (publishing every indicator) flushes nothing.
+    if not state.is_select and _KEPT in state.session.info:
+        _release(state.session, None)
 
 
 def load_catalog(session: Session) -> Catalog:

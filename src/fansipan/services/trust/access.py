@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal, readable_indicators
 from fansipan.errors import FieldError, Message, PermissionDenied, Unauthenticated, msg
-from fansipan.services.catalog import Catalog
+from fansipan.services.catalog import Catalog, request_kept
 from fansipan.store.tables import IndicatorRow
 
 S = TypeVar("S", bound=Select[Any])
@@ -140,7 +140,21 @@ def data_scope(session: Session, catalog: Catalog, principal: Principal) -> Scop
 
     A derived indicator is in it only when all its parts are, unless an administrator
     confirmed that it discloses them: the rate and one part would give the other.
+    A request's session works it out once per principal and catalogue (a page asks it
+    of every service it calls), again after the session writes.
     """
+    kept = request_kept(session)
+    key = ("data_scope", principal)
+    found = kept.get(key) if kept is not None else None
+    if isinstance(found, tuple) and found[0] is catalog:
+        return found[1]  # type: ignore[no-any-return]
+    scope = _work_out_scope(session, catalog, principal)
+    if kept is not None:
+        kept[key] = (catalog, scope)
+    return scope
+
+
+def _work_out_scope(session: Session, catalog: Catalog, principal: Principal) -> Scope:
     unit_ids = units_in_scope(catalog, principal)
     indicator_ids: frozenset[int] | None = None
     if principal.public_only or not principal.all_indicators:
