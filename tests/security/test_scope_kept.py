@@ -1,20 +1,29 @@
 """A request's session works out an access scope once, and again as soon as it writes:
-a scope kept across a change of visibility would show a private indicator."""
+a scope kept across a change of visibility would show a private indicator. A series kept
+for the forecast panel is kept per asker's reach and only until a value changes."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from fansipan.domain.access import Principal
+from fansipan.analytics.warehouse import Warehouse
+from fansipan.domain.access import Principal, Role
+from fansipan.forecasting import Series
 from fansipan.services.catalog import hold_catalog, load_catalog
+from fansipan.services.foresight.series import SeriesKey, load_series
 from fansipan.services.trust.access import data_scope
+from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
 from fansipan.services.warehouse.indicators import (
     IndicatorVisibility,
     publish_all,
     set_visibility,
 )
 from fansipan.store.tables import IndicatorRow
+from tests.support.accounts import Account
 
 STATIONS = "VT_TRAM_5G"
 SYSTEM = Principal.system("tests")
@@ -69,3 +78,35 @@ def test_a_session_that_holds_nothing_works_it_out_each_time(session: Session) -
         assert data_scope(session, catalog, anonymous) is not data_scope(
             session, catalog, anonymous)
 
+
+RECEIVED = "CNTT_HO_SO_TIEP_NHAN"
+WARD = "02647"  # Phường Lào Cai from 2025-07-01: six old wards merged (Kim Tân among them)
+TODAY = date(2026, 1, 1)
+
+
+def _series(session: Session, warehouse: Warehouse, principal: Principal | None) -> Series:
+    with session.begin():
+        catalog = load_catalog(session)
+        key = SeriesKey(RECEIVED, catalog.unit(WARD, TODAY).id)
+    return load_series(session=session, warehouse=warehouse, catalog=catalog, keys=[key],
+                       today=TODAY, principal=principal)[key]
+
+
+def test_a_kept_series_is_the_askers_own_until_a_value_changes(
+        session: Session, make_account: Callable[..., Account]) -> None:
+    write_values(session=session, actor="tests", source="tests", items=[
+        DataValueWrite(indicator=RECEIVED, unit=u, period=p, value=v)
+        for u, p, v in (("02647", "2024-03", 40), ("02644", "2024-03", 60),
+                        (WARD, "2025-09", 70))])
+    warehouse = Warehouse()
+    whole = _series(session, warehouse, SYSTEM)
+    assert _series(session, warehouse, SYSTEM) is whole  # kept: nothing changed
+    assert {o.period.id: o.value for o in whole.observations}["2024-03"] == 100
+    # An account of the new ward alone may not read its predecessors' history.
+    ward = make_account(Role.OFFICER, units=[WARD], units_as_of="2025-07-01").principal
+    own = {o.period.id: o.value for o in _series(session, warehouse, ward).observations}
+    assert own == {"2025-09": 70}
+    write_values(session=session, actor="tests", source="tests", items=[
+        DataValueWrite(indicator=RECEIVED, unit=WARD, period="2025-10", value=5)])
+    moved = _series(session, warehouse, SYSTEM)
+    assert moved is not whole and {o.period.id for o in moved.observations} >= {"2025-10"}

@@ -120,6 +120,9 @@ class Warehouse:
         self._kept = KeptCells()
         self._probes = KeptProbes()
         self._latest = Latest()
+        # What services work out from the values (a forecast's series), kept until any
+        # value changes: see `kept_until_change`.
+        self._until_change: dict[object, object] = {}
 
     # -- keeping current ---------------------------------------------------------
 
@@ -168,6 +171,7 @@ class Warehouse:
             self._latest.reset()
             self._kept.clear()
             self._probes.clear()
+            self._until_change = {}
             pairs = self.engine.query(f"SELECT DISTINCT ind, unit FROM {self.sql.all_facts} x")
             self._pairs = set(pack(ints(pairs, "ind"), ints(pairs, "unit")))
 
@@ -206,6 +210,7 @@ class Warehouse:
                 self._coarser |= {i for i, t in zip(ints(rows, "ind"), ints(rows, "ptype"),
                                                      strict=True) if t != MONTH}
             changed = ints(rows, "ind")
+            self._until_change = {}
             self._latest.note(changed, dates(rows, "pend"), ints(rows, "n"))
             self._kept.forget(set(changed))
             self._probes.forget(set(changed))
@@ -225,6 +230,14 @@ class Warehouse:
         with self._lock:
             self._kept.clear()
             self._probes.clear()
+            self._until_change = {}
+
+    def kept_until_change(self) -> dict[object, object]:
+        """A place for answers worked out from the values as they stand after the last
+        `sync`: emptied by every change absorbed (and by `forget_answers`). Keys name
+        everything else an answer depends on (the day, the asker's scope)."""
+        with self._lock:
+            return self._until_change
 
     def latest(self) -> dict[int, date]:
         """The end of each indicator's latest period with a value (of any unit)."""

@@ -28,6 +28,7 @@ from fansipan.forecasting import Observation, Series
 from fansipan.forecasting.series import SEASON_LENGTHS
 from fansipan.services.catalog import Catalog
 from fansipan.services.insight.analytics import AnalyticsRequest, run_analytics
+from fansipan.services.trust.access import data_scope
 from fansipan.store.tables import DataValueRow
 
 HISTORY_YEARS: Final = 10
@@ -35,6 +36,10 @@ HISTORY_YEARS: Final = 10
 DEFAULT_HORIZONS: Final = {PeriodType.MONTH: 12, PeriodType.QUARTER: 4, PeriodType.YEAR: 3}
 # Units asked in one analytics question (a batch of series of one indicator).
 UNITS_PER_ASK: Final = 200
+# Series kept between changes: those of a page's question (one or a few), not a refresh's
+# thousands, and not more than a few thousand in all (a crawler walking every page).
+KEEP_ASKS_UP_TO: Final = 8
+KEEP_AT_MOST: Final = 2000
 
 
 @dataclass(frozen=True)
@@ -91,12 +96,43 @@ def load_series(*, session: Session, warehouse: Warehouse, catalog: Catalog,
                 principal: Principal | None = None) -> dict[SeriesKey, Series]:
     """The series of `keys`, read in as few analytics questions as their indicators allow.
 
-    With a principal, analytics refuses what lies outside its scope.
+    With a principal, analytics refuses what lies outside its scope. A series read before
+    is used again while no value has changed since (a page asks for the same series on
+    every view), for the same day, catalogue and reach of the asker.
     """
+    warehouse.sync(session)
+    kept = warehouse.kept_until_change()  # taken before reading: see kept_until_change
+    reach = _reach(session, catalog, principal)
+    out: dict[SeriesKey, Series] = {}
     by_indicator: dict[str, list[SeriesKey]] = {}
     for key in keys:
-        if forecastable(catalog.indicators[key.indicator]):
+        if not forecastable(catalog.indicators[key.indicator]):
+            continue
+        found = kept.get(("series", key, today, reach))
+        if isinstance(found, tuple) and found[0] is catalog:
+            out[key] = found[1]
+        else:
             by_indicator.setdefault(key.indicator, []).append(key)
+    read = _read_series(session, warehouse, catalog, by_indicator, today, principal)
+    if len(keys) <= KEEP_ASKS_UP_TO and len(kept) < KEEP_AT_MOST:
+        for key, series in read.items():
+            kept[("series", key, today, reach)] = (catalog, series)
+    out.update(read)
+    return out
+
+
+def _reach(session: Session, catalog: Catalog, principal: Principal | None) -> object:
+    """What of the asker shapes a series: the units and indicators of its scope."""
+    if principal is None:
+        return None
+    with session.begin():
+        scope = data_scope(session, catalog, principal)
+    return (scope.unit_ids, scope.indicator_ids)
+
+
+def _read_series(session: Session, warehouse: Warehouse, catalog: Catalog,
+                 by_indicator: dict[str, list[SeriesKey]], today: date,
+                 principal: Principal | None) -> dict[SeriesKey, Series]:
     out: dict[SeriesKey, Series] = {}
     for code, group in by_indicator.items():
         ind = catalog.indicators[code]
