@@ -38,12 +38,18 @@ def export(session: Session, fmt: ExportFormat, **query: object) -> bytes:
 
 def test_csv_json_and_xlsx_carry_every_value(session: Session) -> None:
     load(session)
-    rows = list(csv.DictReader(io.StringIO(export(session, ExportFormat.CSV).decode())))
+    body = export(session, ExportFormat.CSV)
+    # A byte-order mark first, so a spreadsheet reads the Vietnamese text as UTF-8.
+    assert body.startswith(b"\xef\xbb\xbfindicator,unit,period,")
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     got = {(r["indicator"], r["unit"], r["period"]): r["value"] for r in rows}
     assert got[("BC_DOANH_THU", "10", "2024-01")] == "1.5"
     assert got[("VT_TRAM_5G", "02647", "2024-02")] == "2"  # whole numbers stay whole
     assert got[("CDS_DAN_SO", "02647", "2024")] == "12345"
     assert len(rows) == len(VALUES) and rows[0]["last_updated"].endswith("Z")
+    # The machine formats keep to their standards' plain UTF-8, without the mark.
+    assert export(session, ExportFormat.DHIS2_CSV).startswith(b"dataelement,period,orgunit,")
+    assert not export(session, ExportFormat.SDMX_CSV).startswith(b"\xef\xbb\xbf")
     doc = json.loads(export(session, ExportFormat.JSON, units=["02644"]))
     assert doc["values"][0]["comment"] == "ghi chú" and len(doc["values"]) == 1
     book = load_workbook(io.BytesIO(export(session, ExportFormat.XLSX, periods=["2024"])))
@@ -55,14 +61,15 @@ def test_filters_and_change_feed(session: Session) -> None:
     load(session)
     one = export(session, ExportFormat.CSV, indicators=["VT_TRAM_5G"], units=["080"],
                  children=True, start="2024-02-01", end="2024-03-31")  # type: ignore[arg-type]
-    assert [r["period"] for r in csv.DictReader(io.StringIO(one.decode()))] == [
+    assert [r["period"] for r in csv.DictReader(io.StringIO(one.decode("utf-8-sig")))] == [
         "2024-02", "2024-03"]
-    rows = list(csv.DictReader(io.StringIO(export(session, ExportFormat.CSV).decode())))
+    rows = list(csv.DictReader(io.StringIO(
+        export(session, ExportFormat.CSV).decode("utf-8-sig"))))
     last = max(int(r["change"]) for r in rows)
     write_values(session=session, actor="tests", source="tests", items=[
         DataValueWrite(indicator="VT_TRAM_5G", unit="02647", period="2024-01", value=100)])
     since = list(csv.DictReader(io.StringIO(
-        export(session, ExportFormat.CSV, changed_after=last).decode())))
+        export(session, ExportFormat.CSV, changed_after=last).decode("utf-8-sig"))))
     assert [(r["period"], r["value"]) for r in since] == [("2024-01", "100")]
 
 

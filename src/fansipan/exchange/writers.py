@@ -63,6 +63,9 @@ def _marked(batch: Sequence[Sequence[Any]], mark: ValueMark | None) -> Sequence[
 def write_csv(batches: Batches, out: IO[bytes], progress: Progress = None, *,
               mark: ValueMark | None = None) -> int:
     text = _text(out)
+    # A byte-order mark, so a spreadsheet opened with a double click reads UTF-8 (our own
+    # import skips it). The DHIS2 and SDMX files below are for machines and go without.
+    text.write("\ufeff")
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(COLUMNS if mark is None else (*COLUMNS, MARK_COLUMN))
     rows = 0

@@ -83,6 +83,7 @@ def exchange_log_csv(
     def lines() -> Iterator[bytes]:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
+        buffer.write("\ufeff")  # so a spreadsheet reads the file as UTF-8
         writer.writerow(("id", *FIELDS))
         pending = [first] if first is not None else []
         for entry in [*pending, *entries]:
