@@ -46,8 +46,8 @@ def test_the_share_of_plan(actual: float | None, planned: float, direction: Dire
 
 
 def test_the_share_of_plan_in_words() -> None:
-    assert plan_share_text(103.79, "vi") == "Đạt 103,8% kế hoạch"
-    assert plan_share_text(1234.5, "vi") == "Đạt 1.234,5% kế hoạch"
-    assert plan_share_text(75, "vi", goal="mục tiêu năm 2025") == "Đạt 75,0% mục tiêu năm 2025"
+    assert plan_share_text(103.79, "vi") == "Đạt 103,8 % kế hoạch"
+    assert plan_share_text(1234.5, "vi") == "Đạt 1.234,5 % kế hoạch"
+    assert plan_share_text(75, "vi", goal="mục tiêu năm 2025") == "Đạt 75,0 % mục tiêu năm 2025"
     assert plan_share_text(75, "en") == "75.0% of plan"
     assert plan_share_text(None, "vi") == "—"

@@ -159,5 +159,5 @@ def test_the_evaluation_says_which_actuals_are_estimates_and_the_share_of_plan(
     assert dead.status is TargetStatus.EXCEEDED
     assert dead.plan_percent == pytest.approx(125.0)
     assert (dead.plan_text, dead.estimate, dead.figure_label) == (
-        "Đạt 125,0% kế hoạch", True, "Ước thực hiện")
+        "Đạt 125,0 % kế hoạch", True, "Ước thực hiện")
     assert report.estimates == 1

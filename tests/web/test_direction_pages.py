@@ -165,7 +165,7 @@ def test_targets_say_how_much_of_the_plan_and_which_figures_are_estimates(
     token = _sign_in(web, officer)
     page = web.get("/targets", params={"year": 2024}).text
     # 500 households online of 860 is 58,1 %, against a plan of 50 %.
-    assert "Đạt 116,3% kế hoạch" in page
+    assert "Đạt 116,3 % kế hoạch" in page
     # 2024 is over and its target judged: no odds "being computed" for it.
     assert "đang tính" not in page
     # An estimate for one more commune: the province's rate includes it, so it is one.
@@ -174,7 +174,7 @@ def test_targets_say_how_much_of_the_plan_and_which_figures_are_estimates(
     assert put.status_code == 200, put.text
     page = web.get("/targets", params={"year": 2024}).text
     assert 'class="estimate"' in page and "số ước thực hiện" in page
-    assert "Đạt 120,9% kế hoạch" in page  # (500 + 20) / 860 against 50 %
+    assert "Đạt 120,9 % kế hoạch" in page  # (500 + 20) / 860 against 50 %
     rows = list(csv.reader(io.StringIO(web.get("/targets.csv", params={"year": 2024})
                                        .content.decode("utf-8-sig"))))
     assert rows[1][-1] == "Ước thực hiện" and rows[1][8] == "120.9"

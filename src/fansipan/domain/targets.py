@@ -242,11 +242,13 @@ def percent_of_plan(*, actual: float | None, planned: float,
 
 
 def plan_share_text(share: float | None, lang: str, *, goal: str = "") -> str:
-    """"Đạt 103,8% kế hoạch" ("Đạt 75,0% mục tiêu năm 2025" with a `goal`), or a dash."""
+    """"Đạt 103,8 % kế hoạch" ("Đạt 75,0 % mục tiêu năm 2025" with a `goal`), or a dash.
+
+    Vietnamese writing sets the per cent sign apart, as the pages' other shares do."""
     if share is None:
         return "—"
     shown = f"{share:,.1f}"
     if lang == "en":
         return f"{shown}% of {goal or 'plan'}"
     shown = shown.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return f"Đạt {shown}% {goal or 'kế hoạch'}"
+    return f"Đạt {shown} % {goal or 'kế hoạch'}"

@@ -44,6 +44,7 @@ def map_figure(data: MapData, lang: str) -> dict[str, Any]:
     return {"data": traces, "layout": {
         "map": {"style": "white-bg", "center": {"lon": 104.31, "lat": 22.09}, "zoom": 7.6},
         "margin": {"t": 0, "r": 0, "b": 0, "l": 0}, "height": 560,
-        "legend": {"orientation": "h", "y": 0.01, "x": 0.01, "bgcolor": "rgba(255,255,255,.85)"},
+        "legend": {"orientation": "h", "y": 0.01, "x": 0.01, "bgcolor": "rgba(255,255,255,.85)",
+                   "title": {"text": translate("fb_map_legend", lang) + ":", "side": "left"}},
         "paper_bgcolor": "rgba(0,0,0,0)", "font": {"size": 14},
     }}

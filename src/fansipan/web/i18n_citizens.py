@@ -97,6 +97,7 @@ CITIZENS_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "fb_group_open": ("Đang xử lý", "Open"),
     "fb_group_closed": ("Đã xử lý", "Dealt with"),
     "fb_group_overdue": ("Quá hạn", "Overdue"),
+    "fb_map_legend": ("Phản ánh theo tình trạng xử lý", "Reports by how they stand"),
     "fb_map_note": ("Các phản ánh trong 90 ngày gần nhất (tối đa 1.000). Không hiển thị thông "
                     "tin cá nhân. Bấm vào một điểm để xem phản ánh.",
                     "Reports of the last 90 days (at most 1,000). No personal data is shown. "

@@ -73,7 +73,7 @@ def test_a_five_year_goal_beside_the_years_own_plan(session: Session) -> None:
     g = goals[0]
     # A rate is judged at its level: 40 % against 80 % is at risk, 50 % of the goal.
     assert (g.actual, g.status, g.goal_year) == (40.0, TargetStatus.AT_RISK, 2024)
-    assert g.plan_text == "Đạt 50,0% mục tiêu năm 2024"
+    assert g.plan_text == "Đạt 50,0 % mục tiêu năm 2024"
     assert g.horizon_label == "Giai đoạn 2021–2024"
     assert evaluate_horizons(session=session, warehouse=Warehouse(), year=2025) == []
     # The yearly evaluation of 2024 judges the year's own plan, not the plan's goal.
@@ -95,7 +95,7 @@ def test_a_flow_goal_adds_up_the_years_of_the_plan(session: Session) -> None:
     last = evaluate_horizons(session=session, warehouse=Warehouse(), year=2022,
                              as_of=date(2023, 1, 5))[0]
     assert (last.actual, last.status) == (120.0, TargetStatus.EXCEEDED)
-    assert last.plan_text == "Đạt 120,0% mục tiêu năm 2022"
+    assert last.plan_text == "Đạt 120,0 % mục tiêu năm 2022"
 
 
 def test_a_goal_is_set_for_the_last_year_of_its_plan(session: Session) -> None:

@@ -1,6 +1,6 @@
 """Targets judged against their actuals: đạt, vượt, không đạt, or progress before the end.
 
-Each judgement says how much of the plan was reached ("Đạt 103,8% kế hoạch") and whether
+Each judgement says how much of the plan was reached ("Đạt 103,8 % kế hoạch") and whether
 the actual is an estimate (ước thực hiện): one that includes an estimate is one. Targets
 of multi-year plans are judged in `insight.horizons`.
 """
@@ -48,7 +48,7 @@ class TargetEvaluation(BaseModel):
     status: TargetStatus
     status_label: str
     document: str
-    # "Đạt 103,8% kế hoạch": the share of the plan reached (None where it means nothing).
+    # "Đạt 103,8 % kế hoạch": the share of the plan reached (None where it means nothing).
     plan_percent: float | None = None
     plan_text: str = "—"
     # The actual is an estimate (ước thực hiện) or includes one.

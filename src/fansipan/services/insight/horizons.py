@@ -50,7 +50,7 @@ class HorizonEvaluation(BaseModel):
     status: TargetStatus
     status_label: str
     plan_percent: float | None
-    plan_text: str  # "Đạt 75,0% mục tiêu năm 2025"
+    plan_text: str  # "Đạt 75,0 % mục tiêu năm 2025"
     document: str  # the resolution
 
 

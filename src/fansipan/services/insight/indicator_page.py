@@ -20,6 +20,7 @@ from fansipan.domain.indicators import Indicator
 from fansipan.domain.periods import Period, PeriodType, parse_period, periods_between
 from fansipan.domain.periods.choices import ChoiceGroup, period_choices
 from fansipan.domain.periods.cumulative import Reading, read_period
+from fansipan.domain.targets import percent_of_plan
 from fansipan.domain.units import Unit
 from fansipan.errors import FieldError, NotFound, ValidationError, msg
 from fansipan.services.catalog import Catalog
@@ -80,6 +81,7 @@ class TrendPoint:
     value: float | None
     target: float | None
     partial: bool  # the running year (or month): not final yet
+    plan_percent: float | None = None  # "đạt X % kế hoạch" (plan ÷ actual if lower is better)
 
 
 @dataclass(frozen=True)
@@ -319,5 +321,12 @@ def _trend(session: Session, warehouse: Warehouse, principal: Principal, view: V
     partial = (result.meta.partial or {}).get(ind.code, {})
     return [TrendPoint(y.id, period_label(result.meta, ind.code, y.id, "vi"),
                        period_label(result.meta, ind.code, y.id, "en"), values.get(y.id),
-                       planned.get(y.id), partial=y.id in partial or y.end >= today)
+                       planned.get(y.id), partial=y.id in partial or y.end >= today,
+                       plan_percent=_plan_percent(values.get(y.id), planned.get(y.id), ind))
             for y in shown], mapped
+
+
+def _plan_percent(actual: float | None, planned: float | None, ind: Indicator) -> float | None:
+    if planned is None:
+        return None
+    return percent_of_plan(actual=actual, planned=planned, direction=ind.direction)

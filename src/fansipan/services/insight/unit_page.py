@@ -46,6 +46,7 @@ class UnitIndicator:
     change: float | None = None
     no_change_vi: str | None = None  # why the change is not given, when it is not
     no_change_en: str | None = None
+    plan_percent: float | None = None  # "đạt X % kế hoạch", from the target's evaluation
 
     def no_change(self, lang: str) -> str | None:
         return self.no_change_en if lang == "en" else self.no_change_vi
@@ -125,7 +126,8 @@ def unit_page(*, session: Session, warehouse: Warehouse, principal: Principal, r
                 ev.status if ev else None, ev.planned if ev else None,
                 change=as_float(r["change"]),
                 no_change_vi=reason_text(note, "vi") if note else None,
-                no_change_en=reason_text(note, "en") if note else None))
+                no_change_en=reason_text(note, "en") if note else None,
+                plan_percent=ev.plan_percent if ev else None))
     order = {c: n for n, c in enumerate(catalog.sectors)}
     rows.sort(key=lambda r: (order.get(r.indicator.sector, 99), r.indicator.code))
     kids = [u for u in catalog.hierarchy.children(unit.id, p.end) if view.sees_unit(u)]

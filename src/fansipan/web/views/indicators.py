@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from functools import partial
 from typing import Any
 
@@ -17,7 +18,7 @@ from fansipan.services.insight.indicator_page import IndicatorPage, indicator_pa
 from fansipan.services.warehouse.viewpoints import viewpoint
 from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
 from fansipan.web.forecast_figures import forecast_figure
-from fansipan.web.formatting import number, value_decimals
+from fansipan.web.formatting import number, percent, value_decimals
 from fansipan.web.labels import label
 from fansipan.web.pages import render
 from fansipan.web.tables import Table, check_format, download, split_format
@@ -138,7 +139,13 @@ def trend_figure(data: IndicatorPage, lang: str) -> dict[str, Any] | None:
             "x": labels, "y": [p.target for p in points], "connectgaps": True,
             "line": {"color": "#b45f06", "dash": "dash", "width": 2},
             "marker": {"symbol": "diamond", "size": 8},
-            "hovertemplate": "%{x}: %{y}<extra>" + tr(lang, "Planned") + "</extra>",
+            # The planned value as the page writes it, and how much of it was reached.
+            "customdata": [[number(p.target, value_decimals(p.target, ind.decimals), lang),
+                            tr(lang, "{percent} of plan",
+                               percent=percent(p.plan_percent, lang, 1))
+                            if p.plan_percent is not None else ""] for p in points],
+            "hovertemplate": "%{x}: %{customdata[0]}<br>%{customdata[1]}<extra>"
+                             + tr(lang, "Planned") + "</extra>",
         })
     unit = ind.unit_en if lang == "en" else ind.unit_vi
     return {"data": traces, "layout": {
@@ -172,8 +179,7 @@ def map_figure(data: IndicatorPage, lang: str) -> dict[str, Any] | None:
             "marker": {"line": {"color": "#333", "width": 1}},
             # The legend says what the colours measure, and in what.
             "colorbar": {"thickness": 14, "len": 0.8, "separatethousands": True,
-                         "title": {"text": ind.unit_en if lang == "en" else ind.unit_vi,
-                                   "side": "top"}},
+                         "title": {"text": legend_title(ind, lang), "side": "top"}},
         }],
         "layout": {
             "map": {"style": "white-bg", "center": {"lon": 104.03, "lat": 22.36}, "zoom": 8.05},
@@ -182,6 +188,13 @@ def map_figure(data: IndicatorPage, lang: str) -> dict[str, Any] | None:
             "paper_bgcolor": "rgba(0,0,0,0)",
         },
     }
+
+
+def legend_title(ind: Indicator, lang: str) -> str:
+    """The indicator's name in short lines, then its unit: "Tỷ lệ hộ gia đình có<br>…<br>(%)"."""
+    unit = ind.unit_en if lang == "en" else ind.unit_vi
+    lines = textwrap.wrap(ind.name(lang), 18)
+    return "<br>".join([*lines, f"({unit})"] if unit else lines)
 
 
 def tiles(data: IndicatorPage) -> list[dict[str, Any]]:
