@@ -145,7 +145,9 @@ def test_a_table_downloads_as_xlsx(page: Any, demo_server: Server) -> None:
 
 def test_other_pages_render(page: Any, demo_server: Server) -> None:
     for name, path in [("targets", "/targets?year=2021"), ("sector-telecom", "/sectors/telecom"),
-                       ("unit", "/units/15"), ("indicators", "/indicators")]:
+                       ("unit", "/units/15"), ("indicators", "/indicators"),
+                       ("indicators-search", "/indicators?q=dan so"),
+                       ("units-search", "/units?q=bat xat"), ("unit-ended", "/units/082")]:
         page.goto(demo_server.url + path)
         assert page.locator("main h1").count() == 1
         shoot(page, demo_server, name, full=name == "targets")
