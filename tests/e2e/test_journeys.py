@@ -56,7 +56,9 @@ def test_drill_from_province_to_district_to_commune(page: Any, demo_server: Serv
     district = page.locator(".crumbs [aria-current=page]").inner_text()
     assert page.locator(".tile-grid li").count() > 5, "a district shows its communes as tiles"
     assert "ranh giới" in page.locator("#no-map").inner_text()
-    shoot(page, demo_server, "indicator-district")
+    legend = page.locator("#tile-legend").inner_text()
+    assert legend.startswith("Tỷ lệ hộ gia đình có kết nối Internet (%)"), legend
+    shoot(page, demo_server, "indicator-district", full=True)
     # In the table: a commune.
     commune_link = page.locator("#unit-table tbody tr th a").first
     commune = commune_link.inner_text()
