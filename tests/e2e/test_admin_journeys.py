@@ -200,3 +200,69 @@ def test_an_administrator_finds_adds_units_and_runs_a_reorganisation_dry(
     # Nothing changed: A Mú Sung is still in force, and nothing is loaded without Apply.
     page.goto(f"{demo_server.url}/admin/units?q=02686&status=current")
     assert "Xã A Mú Sung" in page.locator("#units-table tbody").inner_text()
+
+
+def test_an_administrator_adds_a_derived_indicator_previews_and_changes_it(
+        page: Any, demo_server: Server, admin: str) -> None:
+    sign_in(page, demo_server, ADMIN, admin)
+    page.goto(f"{demo_server.url}/admin/people")
+    page.click("nav.admin-nav a[href='/admin/catalogue']")
+    page.wait_for_selector("#catalogue-table")
+    assert page.locator("h1").inner_text() == "Danh mục chỉ tiêu"
+    page.fill("#f-q", "dan so")
+    page.click("#catalogue-filter button[type=submit]")
+    page.wait_for_url(re.compile(r"q=dan"))
+    assert "CDS_DAN_SO" in page.locator("#catalogue-table tbody").inner_text()
+    assert "Dân số" in page.locator("#catalogue-table tbody").inner_text()
+    shoot(page, demo_server, "admin-catalogue", full=True)
+    page.goto(f"{demo_server.url}/admin/catalogue?sector=it_dx&lang=en")
+    assert page.locator("h1").inner_text() == "Indicator catalogue"
+    assert "derived" in page.locator("#catalogue-table tbody").inner_text()
+    shoot(page, demo_server, "admin-catalogue-en", full=True)
+
+    page.goto(f"{demo_server.url}/admin/catalogue")
+    page.click("#new-indicator")
+    page.wait_for_selector("#indicator-form")
+    page.fill("#i-code", "CDS_HO_CHUA_INTERNET")
+    page.fill("#i-name_vi", "Số hộ gia đình chưa có kết nối Internet (minh họa)")
+    page.fill("#i-name_en", "Households without an internet connection (illustrative)")
+    page.fill("#i-unit_vi", "hộ")
+    page.fill("#i-unit_en", "households")
+    page.select_option("#i-sector", "it_dx")
+    page.select_option("#i-value_type", "integer")
+    page.select_option("#i-agg_units", "none")
+    page.select_option("#i-agg_time", "none")
+    page.select_option("#i-direction", "down")
+    page.select_option("#i-periodicity", "year")
+    page.check("#i-levels input[value=commune]")
+    page.fill("#i-formula", "CDS_TONG_HO_GD - CDS_HO_CO_INTERNETT")
+    page.click("#preview-button")
+    page.wait_for_selector("#err-formula")
+    said = page.locator("#err-formula").inner_text()
+    assert "CDS_HO_CO_INTERNETT" in said and "CDS_HO_CO_INTERNET" in said
+    page.fill("#i-formula", "CDS_TONG_HO_GD - CDS_HO_CO_INTERNET")
+    page.fill("#i-preview_units", "15, 02647, 03006")
+    page.fill("#i-preview_periods", "2024, 2025")
+    page.click("#preview-button")
+    page.wait_for_selector("#preview-table")
+    cells = page.locator("#preview-table tbody").inner_text()
+    assert "2024" in cells and "2025" in cells and re.search(r"\d\.\d{3}", cells)
+    shoot(page, demo_server, "admin-indicator-edit", full=True)
+    page.click("#save-button")
+    page.wait_for_selector("#indicator-facts")
+    assert "Đã thêm chỉ tiêu." in page.locator("p.ok").inner_text()
+    assert "CDS_TONG_HO_GD - CDS_HO_CO_INTERNET" in page.locator("#indicator-formula").inner_text()
+
+    page.click("#edit-indicator")
+    page.wait_for_selector("#indicator-form")
+    page.fill("#i-name_vi", "Số hộ chưa có Internet (minh họa)")
+    page.fill("#i-decimals", "1")
+    page.fill("#i-effective_from", "2025-01-01")
+    page.fill("#i-note", "Tên ngắn gọn hơn cho báo cáo (minh họa)")
+    page.click("#save-button")
+    page.wait_for_selector("#versions-table")
+    latest = page.locator("#versions-table tbody tr").first.inner_text()
+    assert "01/01/2025" in latest and ADMIN in latest
+    assert "Số hộ chưa có Internet (minh họa)" in latest and "→" in latest
+    assert page.locator("#versions-table tbody tr").count() == 2
+    shoot(page, demo_server, "admin-indicator-history", full=True)

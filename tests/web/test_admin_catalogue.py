@@ -211,3 +211,25 @@ def test_only_administrators_manage_the_catalogue(
                                                "csrf_token": csrf})
     assert r.status_code == 403
     assert 'href="/admin/catalogue"' not in web.get("/").text
+
+
+def test_the_reporting_regime_and_its_due_day_are_set_on_the_indicators_page(
+        web: TestClient, make_account: Callable[..., Account]) -> None:
+    admin = make_account(Role.ADMIN)
+    csrf = sign_in(web, admin.username)
+    page = f"{CATALOGUE}/CDS_HO_CO_INTERNET"
+    assert "Chưa có chế độ báo cáo" in web.get(page).text
+    r = web.post(page, data={"action": "regime", "due": "day_of_month", "day": "",
+                             "month_offset": "1", "csrf_token": csrf})
+    assert r.status_code == 422 and "ngày" in r.text
+    assert web.get("/api/v1/regimes").json() == []
+    r = web.post(page, data={"action": "regime", "due": "day_of_month", "day": "5",
+                             "month_offset": "1", "regime_from": "2025-01-01",
+                             "csrf_token": csrf})
+    assert r.status_code == 200 and "Đã lưu chế độ báo cáo." in r.text
+    assert "hạn ngày 5" in r.text
+    regime = web.get("/api/v1/regimes").json()[0]
+    assert (regime["indicator"], regime["due"], regime["day"], regime["month_offset"]) == (
+        "CDS_HO_CO_INTERNET", "day_of_month", 5, 1)
+    assert regime["effective_from"] == "2025-01-01"
+    assert 'id="regime-form"' not in web.get(f"{CATALOGUE}/CDS_TY_LE_HO_INTERNET").text

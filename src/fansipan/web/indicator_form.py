@@ -118,8 +118,8 @@ def beside_fields(errors: list[FieldError]) -> dict[str, list[str]]:
 
 
 def preview_defaults(today: date) -> dict[str, str]:
-    """The province and the two years before this one: a first look at a formula."""
-    return {"preview_units": "10", "preview_periods": f"{today.year - 2}, {today.year - 1}"}
+    """The province (Lào Cai since the 2025 reform) and the two years before this one."""
+    return {"preview_units": "15", "preview_periods": f"{today.year - 2}, {today.year - 1}"}
 
 
 NOTHING_TO_PREVIEW = msg("write a formula to preview it")

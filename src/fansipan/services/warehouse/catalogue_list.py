@@ -1,5 +1,6 @@
 """The catalogue as the administrator reads it: every indicator (retired ones too), with
-the sectors and groups, filtered by sector and by words typed without accents."""
+the sectors and groups, filtered by sector and by what is typed, with or without accents
+(the same search as the other lists)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
-from fansipan.domain.search import fold
+from fansipan.domain.search import matches
 from fansipan.services.trust.access import require
 from fansipan.services.warehouse.classes import ClassPublic, list_classes
 from fansipan.services.warehouse.indicators import (
@@ -29,21 +30,13 @@ class CataloguePage(BaseModel):
     groups: list[ClassPublic]
 
 
-def matches(indicator: IndicatorPublic, words: list[str]) -> bool:
-    """Every word is in the code or a name, whatever the accents: "dan so" finds "Dân số"."""
-    haystack = fold(" ".join((indicator.code.replace("_", " "), indicator.code,
-                              indicator.name_vi, indicator.name_en)))
-    return all(w in haystack for w in words)
-
-
 def read_catalogue(*, session: Session, principal: Principal,
                    query: CatalogueQuery) -> CataloguePage:
     """The indicators an administrator manages, those the query keeps, in catalogue order."""
     require(principal, Permission.MANAGE_METADATA)
     every = list_indicators(session=session)
-    words = fold(query.text).split()
     kept = [i for i in every if (not query.sector or i.sector == query.sector)
-            and matches(i, words)]
+            and matches(query.text, i.code, i.name_vi, i.name_en)]
     return CataloguePage(indicators=kept, total=len(every),
                          sectors=list_classes(session=session, kind="sector"),
                          groups=list_classes(session=session, kind="group"))

@@ -21,6 +21,7 @@ from fansipan.domain.access import Principal
 from fansipan.errors import FansipanError, FieldError, Message, ValidationError, msg
 from fansipan.http.deps import AdminNetwork, SessionDep
 from fansipan.locale import tr
+from fansipan.services.foresight.regimes import RegimeWrite, list_regimes, set_regime
 from fansipan.services.warehouse.catalogue_admin import (
     IndicatorRetire,
     delete_indicator,
@@ -47,11 +48,13 @@ def _page(request: Request, session: Session, viewer: Principal, lang: str, code
     ind = read_indicator(session=session, principal=viewer, code=code)
     versions = list_versions(session=session, principal=viewer, code=ind.code)
     classes = read_classes(session=session, principal=viewer)
+    regime = next((r for r in list_regimes(session=session) if r.indicator == ind.code), None)
     return render(request, "admin_indicator.html", status=status,
                   title=tr(lang, "{code} — Indicator catalogue", code=ind.code), ind=ind,
                   versions=versions, message=message, errors=errors or [],
                   sectors={s.code: s for s in classes.sectors},
-                  groups={g.code: g for g in classes.groups}, today=date.today())
+                  groups={g.code: g for g in classes.groups}, today=date.today(),
+                  regime=regime)
 
 
 @router.get("/admin/catalogue/{code}.json")
@@ -84,6 +87,8 @@ async def indicator_action(code: Code, request: Request, session: SessionDep,
                     "Deleted the indicator {code}.", code=code))
             if action == "retire":
                 said = _retire(session, viewer, code, fields)
+            elif action == "regime":
+                said = _regime(session, viewer, code, fields)
             elif action == "restore":
                 retire_indicator(session=session, principal=viewer, code=code,
                                  data=IndicatorRetire(retired_from=None,
@@ -119,3 +124,16 @@ def _retire(session: Session, viewer: Principal, code: str, fields: dict[str, st
             field="retired_from", message=msg("give the first day it takes no values"))])
     retire_indicator(session=session, principal=viewer, code=code, data=data)
     return msg("Retired the indicator from {day}.", day=data.retired_from.strftime("%d/%m/%Y"))
+
+
+def _regime(session: Session, viewer: Principal, code: str, fields: dict[str, str]) -> Message:
+    """The reporting regime's deadline: working days after the cut-off, or a day of a
+    month counted from the period's last month; the rest keeps the regime's defaults."""
+    due = fields.get("due", "")
+    data = RegimeWrite.model_validate({
+        "due": due, "days": fields.get("days") or 2,
+        "day": fields.get("day") or None if due == "day_of_month" else None,
+        "month_offset": fields.get("month_offset") or 0,
+        "effective_from": fields.get("regime_from") or None})
+    set_regime(session=session, principal=viewer, indicator=code, data=data)
+    return msg("Saved the reporting regime.")
