@@ -81,7 +81,7 @@ def test_an_administrator_adds_indicators_an_officer_fills_them(
     # The same preview now shows the stored parts, in Vietnamese numbers.
     r = web.post(f"{CATALOGUE}/CDS_TY_LE_WIFI/edit", data={
         **derived, "action": "preview", "csrf_token": csrf})
-    assert r.status_code == 200 and "25,00" in r.text
+    assert r.status_code == 200 and "<strong>25,0</strong>" in r.text
     listed = web.get(f"{CATALOGUE}.json", params={"q": "wifi mien phi"}).json()
     assert {row["code"]: row["derived"] for row in listed["rows"]} == {
         "CDS_WIFI_MIEN_PHI": False, "CDS_TY_LE_WIFI": True}

@@ -34,7 +34,8 @@ OPTIONS: dict[str, list[str]] = {
     "agg_time": [a.value for a in Aggregation],
     "direction": [d.value for d in Direction],
     "periodicity": [p.value for p in PeriodType],
-    "levels": [u.value for u in UnitLevel],
+    # The levels data is entered at (the country is not one of the province's units).
+    "levels": [u.value for u in UnitLevel if u is not UnitLevel.COUNTRY],
 }
 
 
