@@ -48,7 +48,6 @@ def nav_flags(principal: Principal) -> dict[str, bool]:
         "signed_in": not principal.is_anonymous,
         "can_read_records": principal.can(Permission.READ_RECORDS),
         "can_manage_users": principal.can(Permission.MANAGE_USERS),
-        "can_manage_catalogue": principal.can(Permission.MANAGE_METADATA),
         "can_approve": principal.can(Permission.APPROVE),
         "can_manage_clients": principal.can(Permission.MANAGE_CLIENTS),
         "can_read_audit": principal.can(Permission.READ_AUDIT),
