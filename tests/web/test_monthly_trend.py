@@ -44,8 +44,9 @@ def test_a_month_chosen_trends_by_month(web: TestClient, filled: Session) -> Non
     last = fill(filled)
     page = web.get(f"/indicators/{MONTHLY}", params={"unit": PROVINCE, "period": last.id}).text
     assert "Diễn biến theo tháng" in page
-    # The months with data, oldest first, ending with the month chosen.
-    assert xs(page) == [last.shift(-n).id for n in range(11, -1, -1)]
+    # The months with data, oldest first, ending with the month chosen, written 03/2026.
+    assert xs(page) == [f"{m.index:02d}/{m.year}" for m in
+                        (last.shift(-n) for n in range(11, -1, -1))]
     data = trend(page)["data"]
     assert isinstance(data, list)
     assert data[0]["y"][-1] == 1000 and data[0]["y"][0] == 1011
@@ -62,9 +63,8 @@ def test_a_quarter_chosen_trends_by_month_to_its_end(web: TestClient, filled: Se
     quarter = period_containing(last.shift(-4).start, PeriodType.QUARTER)
     page = web.get(f"/indicators/{MONTHLY}",
                    params={"unit": PROVINCE, "period": quarter.id}).text
-    end = Period.month_of(quarter.end.year, quarter.end.month)
-    assert xs(page)[-1] == end.id
-    assert all(re.fullmatch(r"\d{4}-\d{2}", x) for x in xs(page))
+    assert xs(page)[-1] == f"{quarter.end.month:02d}/{quarter.end.year}"
+    assert all(re.fullmatch(r"\d{2}/\d{4}\*?", x) for x in xs(page))
 
 
 def test_a_year_chosen_still_trends_by_year(web: TestClient, filled: Session) -> None:
@@ -79,3 +79,16 @@ def test_a_yearly_indicator_trends_by_year(web: TestClient) -> None:
     page = web.get("/indicators/CDS_HO_CO_INTERNET",
                    params={"unit": "10", "period": "2024"}).text
     assert xs(page) == ["2023", "2024"]
+
+
+def test_two_years_of_months_are_read_on_hover(web: TestClient, filled: Session) -> None:
+    today = date.today()
+    last = Period.month_of(today.year, today.month).previous()
+    write_values(session=filled, actor="tests", source="tests", items=[
+        DataValueWrite(indicator=MONTHLY, unit=PROVINCE, period=last.shift(-n).id, value=5)
+        for n in range(14)])  # more than a dozen months: no figures written on the line
+    page = web.get(f"/indicators/{MONTHLY}", params={"unit": PROVINCE, "period": last.id}).text
+    data = trend(page)["data"]
+    assert isinstance(data, list)
+    assert len(data[0]["x"]) == 14 and data[0]["mode"] == "lines+markers"
+    assert "%{text}" in data[0]["hovertemplate"]

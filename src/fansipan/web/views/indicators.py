@@ -115,18 +115,30 @@ def unit_table(data: IndicatorPage, lang: str) -> Table:
     return table
 
 
+MAX_WRITTEN = 12  # trend points with their figure written above them
+
+
+def _axis_label(period: str) -> str:
+    """2026 stays 2026; 2026-03 becomes 03/2026, the month as Vietnamese dates write it."""
+    year, _, month = period.partition("-")
+    return f"{month}/{year}" if month else period
+
+
 def trend_figure(data: IndicatorPage, lang: str) -> dict[str, Any] | None:
     points = [p for p in data.trend if p.value is not None or p.target is not None]
     if not points:
         return None
     ind = data.indicator
-    # Bare ids (2026, 2026-03) keep the axis short; the running year or month is marked
-    # and explained below.
-    labels = [p.period + ("*" if p.partial else "") for p in points]
+    # Bare years and months as 03/2026 keep the axis short; the running year or month is
+    # marked and explained below.
+    labels = [_axis_label(p.period) + ("*" if p.partial else "") for p in points]
     values = [p.value for p in points]
     shown = [number(v, value_decimals(v, ind.decimals), lang) for v in values]
+    # Two years of months written above their points overlap: beyond a dozen points the
+    # figures are read on hover, and the table below the chart has them all.
+    mode = "lines+markers+text" if len(points) <= MAX_WRITTEN else "lines+markers"
     traces: list[dict[str, Any]] = [{
-        "type": "scatter", "mode": "lines+markers+text", "name": tr(lang, "Actual"),
+        "type": "scatter", "mode": mode, "name": tr(lang, "Actual"),
         "x": labels, "y": values, "text": shown, "textposition": "top center",
         "hovertemplate": "%{x}: %{text}<extra></extra>", "cliponaxis": False,
         "line": {"color": "#0b5394", "width": 3},
@@ -152,7 +164,8 @@ def trend_figure(data: IndicatorPage, lang: str) -> dict[str, Any] | None:
         "margin": {"t": 30, "r": 20, "b": 50, "l": 60}, "height": 320,
         "yaxis": {"title": {"text": unit}, "rangemode": "tozero",
                   "separatethousands": True, "automargin": True},
-        "xaxis": {"type": "category"}, "legend": {"orientation": "h", "y": -0.2},
+        "xaxis": {"type": "category", "automargin": True},
+        "legend": {"orientation": "h", "y": -0.2},
         "separators": ",." if lang == "vi" else ".,", "font": {"size": 14},
         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
     }}

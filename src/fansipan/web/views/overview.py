@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 
 from fansipan.http.deps import SessionDep
 from fansipan.locale import tr
+from fansipan.services.foresight.due_reports import reports_due
 from fansipan.services.insight.first_screen import at_risk, featured_page, yearly_series
 from fansipan.services.insight.overview import Overview, last_change, overview
 from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
@@ -39,6 +40,7 @@ def overview_page(request: Request, session: SessionDep, warehouse: WarehouseDep
     return render(request, "overview.html", title=tr(lang, "Overview"), data=data,
                   body_class="overview", live=data.last_change, charts=True,
                   years=list(range(date.today().year, date.today().year - 6, -1)),
+                  due=reports_due(session=session, principal=viewer, lang=lang),
                   **first_screen(session, warehouse, viewer, data, lang))
 
 
