@@ -38,6 +38,7 @@ def commune_officer(demo_server: Server) -> tuple[str, str]:
 
 def test_a_monthly_indicator_offers_every_kind_and_trends_by_month(
         page: Any, demo_server: Server) -> None:
+    page.set_default_timeout(90_000)  # the first view of a busy machine warms the caches
     today = date.today()
     month = f"{today.year}-{today.month - 1:02d}" if today.month > 1 else f"{today.year - 1}-12"
     page.goto(f"{demo_server.url}/indicators/{MONTHLY}?period={month}")
@@ -57,6 +58,7 @@ def test_a_monthly_indicator_offers_every_kind_and_trends_by_month(
 
 def test_an_officer_reads_what_their_commune_owes_and_opens_the_form(
         page: Any, demo_server: Server, commune_officer: tuple[str, str]) -> None:
+    page.set_default_timeout(90_000)
     username, password = commune_officer
     sign_in(page, demo_server, username, password)
     panel = page.locator("#due")
