@@ -56,3 +56,5 @@ def test_the_public_map_legend_has_a_title(web: TestClient) -> None:
     page = web.get("/feedback/map").text
     legend = _figure(page, "fig-fb-map")["layout"]["legend"]
     assert legend["title"]["text"] == "Phản ánh theo tình trạng xử lý:"
+    # Its attribution names the statistics office as it is called since March 2025.
+    assert "Mã đơn vị: Cục Thống kê (Bộ Tài chính)." in page and "Tổng cục" not in page

@@ -118,9 +118,11 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "tree_note": ("Đơn vị hành chính theo thời điểm {day}.",
                   "Administrative units as they stood on {day}."),
     "total": ("Tổng", "Total"),
-    "attribution": ("Ranh giới: Who's On First (CC0), Natural Earth. Mã đơn vị: Tổng cục "
-                    "Thống kê.", "Boundaries: Who's On First (CC0), Natural Earth. Codes: "
-                                 "General Statistics Office of Viet Nam."),
+    # The statistics office is Cục Thống kê (Ministry of Finance) since March 2025.
+    "attribution": ("Ranh giới: Who's On First (CC0), Natural Earth. Mã đơn vị: Cục Thống kê "
+                    "(Bộ Tài chính).", "Boundaries: Who's On First (CC0), Natural Earth. "
+                                      "Codes: National Statistics Office of Viet Nam "
+                                      "(Ministry of Finance)."),
     "other_years": ("Chọn kỳ", "Choose a period"),
     "unit_page": ("Trang đơn vị", "Unit page"),
     # Unit page
