@@ -133,6 +133,13 @@ def test_a_bad_formula_is_refused_beside_it_naming_the_part(
     assert r.status_code == 422 and _beside(r.text, "formula")
     assert 'id="preview-table"' not in r.text
     assert web.get(f"{CATALOGUE}/CDS_HAI_LAN.json").status_code == 404
+    r = web.post(f"{CATALOGUE}/new", data={**new, "code": "cds thu", "min_value": "mười"})
+    assert r.status_code == 422 and _beside(r.text, "min_value")
+    r = web.post(f"{CATALOGUE}/new", data={**new, "code": "cds thu", "decimals": "9"})
+    assert r.status_code == 422 and _beside(r.text, "code") and _beside(r.text, "decimals")
+    r = web.post(f"{CATALOGUE}/new", data={**new, "code": "CDS_DAN_SO"})
+    assert r.status_code == 409 and "CDS_DAN_SO" in _beside(r.text, "code")
+    assert web.get(f"{CATALOGUE}/CDS_DAN_SO.json").json()["indicator"]["name_vi"] == "Dân số"
     # A cycle: CDS_HAI_LAN is made from the rate, then the rate from CDS_HAI_LAN.
     _add(web, csrf, **{k: v for k, v in new.items() if k != "csrf_token"},
          formula="2 * CDS_TY_LE_HO_INTERNET")
