@@ -22,6 +22,7 @@ from fansipan.services.warehouse.indicators import (
     publish_all,
     set_visibility,
 )
+from fansipan.services.warehouse.targets import TargetWrite, set_target, target_rows
 from fansipan.store.tables import IndicatorRow
 from tests.support.accounts import Account
 
@@ -110,3 +111,24 @@ def test_a_kept_series_is_the_askers_own_until_a_value_changes(
         DataValueWrite(indicator=RECEIVED, unit=WARD, period="2025-10", value=5)])
     moved = _series(session, warehouse, SYSTEM)
     assert moved is not whole and {o.period.id for o in moved.observations} >= {"2025-10"}
+
+
+def test_a_requests_targets_are_read_once_and_again_after_a_write(session: Session) -> None:
+    hold_catalog(session)
+    anonymous = Principal.anonymous()
+
+    def listed() -> list[str]:
+        with session.begin():
+            catalog = load_catalog(session)
+            return [catalog.indicator_codes[r.indicator_id]
+                    for r in target_rows(session, catalog, anonymous)]
+
+    publish_all(session=session, principal=SYSTEM, why="tests")
+    before = listed()
+    set_target(session=session, actor="tests", data=TargetWrite(
+        indicator=RECEIVED, unit=WARD, period="2026", planned=100, document="test"))
+    assert listed() == [*before, RECEIVED]
+    with session.begin():
+        session.execute(update(IndicatorRow).where(IndicatorRow.code == RECEIVED)
+                        .values(public=False))
+    assert listed() == before  # the scope and the rows were both worked out again

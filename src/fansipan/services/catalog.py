@@ -189,8 +189,9 @@ def hold_catalog(session: Session) -> None:
 
 
 def request_kept(session: Session) -> dict[object, object] | None:
-    """What a request's session keeps of what it worked out (an access scope) until it
-    writes; None for any other session, which works everything out each time."""
+    """What a request's session keeps of what it worked out (an access scope, the rows of
+    the targets) until it writes or rolls back; None for any other session, which works
+    everything out each time."""
     kept = session.info.get(_KEPT)
     return kept if isinstance(kept, dict) else None
 
@@ -200,6 +201,13 @@ def _release(session: Session, _context: object) -> None:
     # A write may have added units or indicators: the next load checks again.
     if _HOLD in session.info:
         session.info[_HOLD] = None
+    if _KEPT in session.info:
+        session.info[_KEPT] = {}
+
+
+@event.listens_for(Session, "after_rollback")
+def _release_on_rollback(session: Session) -> None:
+    # A rollback expires the rows the session holds: none is handed out again.
     if _KEPT in session.info:
         session.info[_KEPT] = {}
 

@@ -19,7 +19,7 @@ from fansipan.domain.numbers import NumberStyle, parse_number
 from fansipan.domain.periods import Period, PeriodType, parse_period
 from fansipan.domain.texts import text_problem
 from fansipan.errors import FieldError, ValidationError, msg
-from fansipan.services.catalog import Catalog, load_catalog
+from fansipan.services.catalog import Catalog, load_catalog, request_kept
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import Scope, data_scope, require
 from fansipan.services.trust.audit import record_for
@@ -145,7 +145,21 @@ def _scope(session: Session, catalog: Catalog, principal: Principal | None) -> S
 def target_rows(session: Session, catalog: Catalog,
                 principal: Principal | None) -> list[TargetRow]:
     """The stored targets the principal may read (all of them without one), oldest first;
-    inside the caller's transaction."""
+    inside the caller's transaction. A request's session reads them once (a page shows
+    them in its targets panel and in its trend), again after it writes."""
+    kept = request_kept(session)
+    key = ("target_rows", principal)
+    found = kept.get(key) if kept is not None else None
+    if isinstance(found, tuple) and found[0] is catalog:
+        return list(found[1])
+    rows = _read_target_rows(session, catalog, principal)
+    if kept is not None:
+        kept[key] = (catalog, tuple(rows))
+    return rows
+
+
+def _read_target_rows(session: Session, catalog: Catalog,
+                      principal: Principal | None) -> list[TargetRow]:
     stmt = select(TargetRow).where(TargetRow.deleted.is_(False)).order_by(TargetRow.id)
     scope = _scope(session, catalog, principal)
     if scope is not None:
