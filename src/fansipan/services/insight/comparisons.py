@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import lru_cache
 
 from fansipan.analytics.warehouse import Cell, IndicatorRule, Span, Warehouse
 from fansipan.domain.formulas import Formula, expand, parse_formula
@@ -76,8 +77,7 @@ def values_of(
             for ref in sorted(refs_of.get(ind.code, {ind.code})):
                 wanted = needs.setdefault(catalog.indicator_ids[ref], [])
                 wanted.extend(s for s in spans_of.get(ind.code, spans) if s not in wanted)
-    all_rules = [IndicatorRule.of(catalog.indicator_ids[c], i)
-                 for c, i in catalog.indicators.items() if i.formula is None]
+    all_rules = _stored_rules(catalog)
     cells: list[Cell] = warehouse.cells(
         hierarchy=catalog.hierarchy, fingerprint=(catalog.tree_fingerprint,),
         rules=rules, all_rules=all_rules, unit_ids=[u.id for u in unit_list],
@@ -97,6 +97,14 @@ def values_of(
                     value, min(n for _, n, _ in parts.values()),
                     any(e for v, _, e in parts.values() if v is not None))
     return out
+
+
+@lru_cache(maxsize=4)
+def _stored_rules(catalog: Catalog) -> tuple[IndicatorRule, ...]:
+    """The rules of every stored (not derived) indicator: one catalogue's, made once for
+    every answer asked of it (a catalogue is replaced, never changed)."""
+    return tuple(IndicatorRule.of(catalog.indicator_ids[c], i)
+                 for c, i in catalog.indicators.items() if i.formula is None)
 
 
 def _formulas_on(catalog: Catalog, current: dict[str, Formula], day: date,
