@@ -108,5 +108,6 @@ def merged_facts(world: World, merged: Merged, facts: pa.Table) -> pa.Table:
         # Three communes' worth each: the new units carry their predecessors' size.
         "value": np.round(rng.gamma(2.0, 150.0, ind.size), 2),
         "n": np.ones(ind.size, dtype=np.int8), "chg": np.zeros(ind.size, dtype=np.int64),
+        "est": np.zeros(ind.size, dtype=np.int8),  # reported, not estimated
     }, schema=FACT_SCHEMA)
     return pa.concat_tables([before, after])
