@@ -1,16 +1,20 @@
 """Every page at the three screens people use — the operations room's wall (1920×1080),
 a laptop (1366×768) and a phone (390×844) — in both languages: nothing spills sideways
 on a phone, the wall and the first screen show what a leader reads, and the main pages
-are photographed for docs/screenshots/."""
+are photographed for docs/screenshots/; and every page at every size in both languages is
+photographed for an engineer to look at (`FANSIPAN_SHOTS`, never committed)."""
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.e2e.conftest import Server, shoot, sign_in
+from tests.web.vietnamese import english_words, visible_text
 
 pytestmark = pytest.mark.e2e
 
@@ -25,8 +29,14 @@ PUBLIC_PAGES = [
 ]
 STAFF_PAGES = [
     "/", "/entry", "/imports", "/tasks", "/directives", "/directives/new", "/reports",
-    "/alerts", "/inbox", "/dossiers", "/dossiers/late", "/password",
+    "/alerts", "/inbox", "/dossiers", "/dossiers/late?agency=02683&period=2025-03",
+    "/password",
 ]
+ADMIN_PAGES = [
+    "/admin/people", "/admin/approvals", "/admin/systems", "/admin/audit",
+    "/admin/catalogue", "/admin/units",
+]
+ADMIN = "quantri.shots"
 # The pages photographed, at every size and in both languages (keep the set small).
 SHOTS = {"overview": "/", "wall": "/wall", "indicator": "/indicators/CDS_TY_LE_HO_INTERNET"}
 
@@ -138,3 +148,66 @@ def test_the_wall_fills_the_screen_and_turns(browser: Any, demo_server: Server) 
         assert page.evaluate("document.documentElement.scrollHeight") <= 1080
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def administrator(demo_server: Server) -> str:
+    """The password of an administrator of the demo store, for the administration pages."""
+    from fansipan.domain.access import Role
+    from fansipan.settings import Settings
+    from fansipan.store.engine import make_engine, make_session_factory
+    from tests.support.accounts import make_account
+
+    engine = make_engine(demo_server.store_url)
+    with make_session_factory(engine)() as session:
+        settings = Settings(data_dir=Path(demo_server.shots))  # only its password rules
+        account = make_account(session, settings, Role.ADMIN, username=ADMIN)
+    engine.dispose()
+    return account.password or ""
+
+
+@pytest.fixture(scope="module")
+def every_shot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where every page's photographs go: `FANSIPAN_SHOTS`, else a temporary folder (the
+    curated docs/screenshots/ keeps only its own names)."""
+    folder = Path(os.environ.get("FANSIPAN_SHOTS") or tmp_path_factory.mktemp("every"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _name(who: str, path: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+    return f"{who}-{slug}"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("size", list(SIZES))
+def test_every_page_at_every_size(browser: Any, demo_server: Server, administrator: str,
+                                  every_shot: Path, size: str, lang: str) -> None:
+    """Every page anonymously, as an officer and as an administrator, photographed whole:
+    no page error, nothing wider than a phone, no English left on a Vietnamese page."""
+    width, height = SIZES[size]
+    context, page = _open(browser, width, height, locale="vi-VN" if lang == "vi" else "en-GB")
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(f"{page.url}: page error {e}"))
+    visits = (("public", None, PUBLIC_PAGES), ("staff", (demo_server.officer,
+              demo_server.password), STAFF_PAGES), ("admin", (ADMIN, administrator),
+              ADMIN_PAGES))
+    try:
+        for who, account, paths in visits:
+            if account:
+                context.clear_cookies()
+                sign_in(page, demo_server, *account)
+            for path in paths:
+                page.goto(demo_server.url + _with_lang(path, lang))
+                _settled(page)
+                if size == "390" and (extra := page.evaluate(OVERFLOW)) > 0:
+                    problems.append(f"{who} {path}: {extra} px wider than the screen")
+                if lang == "vi" and (words := english_words(visible_text(page.content()))):
+                    problems.append(f"{who} {path}: English on the Vietnamese page "
+                                    f"{sorted(set(words))}")
+                page.screenshot(path=str(every_shot / f"{_name(who, path)}-{lang}-{size}.png"),
+                                full_page=True)
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
