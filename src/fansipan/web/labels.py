@@ -86,6 +86,7 @@ _LABELS: Final[dict[tuple[str, str], Message]] = {
     ("source", "api"): msg("API"),
     ("source", "dhis2"): msg("DHIS2 exchange"),
     ("source", "reference"): msg("Reference data"),
+    ("source", "records"): msg("Counted from field reports and dossiers"),
     ("no_map", "reform"): msg(
         "Districts were abolished on 1 July 2025 and the new communes' boundaries are not "
         "available, so the figures are shown as coloured tiles and a table."),
