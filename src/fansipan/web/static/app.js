@@ -19,6 +19,11 @@
       var config = { displayModeBar: false, responsive: true, scrollZoom: false };
       var draw = function () {
         return window.Plotly.newPlot(el, fig.data, fig.layout, config).then(function () {
+          // MapLibre names its canvas "Map" in English whatever the page's language; the
+          // figure's own label already says, in the page's language, what the map shows.
+          el.querySelectorAll("[aria-label='Map']").forEach(function (c) {
+            c.setAttribute("aria-label", el.getAttribute("aria-label") || "");
+          });
           el.setAttribute("data-ready", "1");
           el.on("plotly_click", function (ev) {
             var p = ev && ev.points && ev.points[0];
