@@ -25,6 +25,6 @@ def prepare_demo_access(*, session: Session, settings: Settings) -> str | None:
     system = Principal.system("demo")
     publish_all(session=session, principal=system, why="demo: every indicator is illustrative")
     created = create_user(session=session, settings=settings, principal=system, data=UserCreate(
-        username=DEMO_ADMIN, display_name="Demo administrator",
+        username=DEMO_ADMIN, display_name="Quản trị hệ thống (minh họa)",
         roles=[Role.ADMIN, Role.LEADER, Role.OFFICER, Role.APPROVER], all_units=True))
     return created.initial_password
