@@ -29,7 +29,7 @@ PUBLIC_PAGES = [
 ]
 STAFF_PAGES = [
     "/", "/entry", "/imports", "/tasks", "/directives", "/directives/new", "/reports",
-    "/alerts", "/inbox", "/dossiers", "/dossiers/late?agency=02683&period=2025-03",
+    "/alerts", "/inbox", "/dossiers", "/dossiers/late?agency=so-vhttdl&period=2026-11",
     "/password",
 ]
 ADMIN_PAGES = [
