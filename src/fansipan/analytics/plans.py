@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pyarrow as pa
 
 from fansipan.analytics.cells import IndicatorRule, Span
+from fansipan.domain.indicators import Aggregation
 
 Plan = tuple[str, dict[str, pa.Table]]
+# Combined over time before they are moved into today's units (mapped history).
+MOVABLE = (Aggregation.SUM, Aggregation.LAST)
+
+
+def by_movability(rules: Sequence[IndicatorRule], mapped: bool) -> list[list[IndicatorRule]]:
+    """Mapped scans: the rules combined over time before moving, then the others."""
+    if not mapped:
+        return [list(rules)] if rules else []
+    movable = [r for r in rules if r.agg_time in MOVABLE]
+    rest = [r for r in rules if r.agg_time not in MOVABLE]
+    return [g for g in (movable, rest) if g]
 
 
 def rectangles(

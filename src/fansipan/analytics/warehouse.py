@@ -35,7 +35,7 @@ from fansipan.analytics.cells import (
 from fansipan.analytics.engine import DuckDBEngine, Engine
 from fansipan.analytics.facts import FACT_SCHEMA, FactRows, dates, ints, pack
 from fansipan.analytics.kept import KeptCells, KeptProbes, Latest, Probe
-from fansipan.analytics.plans import Plan, merge_scans, rectangles
+from fansipan.analytics.plans import MOVABLE, Plan, by_movability, merge_scans, rectangles
 from fansipan.analytics.trees import (
     boundaries,
     epoch_of,
@@ -65,16 +65,6 @@ __all__ = [
 MONTH = PeriodType.MONTH.rank
 _LOAD_CHUNK = 200_000
 _ESTIMATE = "estimate"  # domain.estimates.ValueStatus.ESTIMATE, as the store writes it
-_MOVABLE = (Aggregation.SUM, Aggregation.LAST)
-
-
-def _by_movability(rules: Sequence[IndicatorRule], mapped: bool) -> list[list[IndicatorRule]]:
-    """Mapped scans: the rules combined over time before moving, then the others."""
-    if not mapped:
-        return [list(rules)] if rules else []
-    movable = [r for r in rules if r.agg_time in _MOVABLE]
-    rest = [r for r in rules if r.agg_time not in _MOVABLE]
-    return [g for g in (movable, rest) if g]
 
 
 @dataclass
@@ -412,7 +402,7 @@ class Warehouse:
             # The cells the cube cannot be sure of, scanned together.
             unsure = [r for r in rules if r.id in unsure_inds]
             for roll, group in roll_of(list(unsure_spans.values())).items():
-                for part in _by_movability(unsure, "|" in roll):
+                for part in by_movability(unsure, "|" in roll):
                     scan_plans.append(self._scan(roll, part, group, sorted(unsure_units)))
         for query, inputs in merge_scans(scan_plans):
             out.extend(cell for cell, _ in read_cells(self.engine.query(query, inputs)))
@@ -425,7 +415,7 @@ class Warehouse:
         tree, _, succ = roll.partition("|")
         with_delta = self.engine.keeps_delta and self.appended_rows > 0
         if succ and one_grain and not shadow and self.move_totals and all(
-                r.agg_time in _MOVABLE for r in rules):
+                r.agg_time in MOVABLE for r in rules):
             query = self.sql.cells_by_moved_totals(tree, succ, with_delta=with_delta)
         else:
             query = self.sql.cells_by_scan(tree, with_delta=with_delta, shadow=shadow,
@@ -501,7 +491,7 @@ class Warehouse:
                 left |= {(r.id, p.id) for r in rules for p in ps if (r.id, p.id) in cube_cells}
             scan_rules = [r for r in rules if any((r.id, p.id) in left for p in ps)]
             scan_spans = [p for p in ps if any((r.id, p.id) in left for r in rules)]
-            for group in _by_movability(scan_rules, mapped):
+            for group in by_movability(scan_rules, mapped):
                 if scan_spans:
                     scan_plans.append(self._scan(roll, group, scan_spans, unit_ids))
         return cube_plans, scan_plans, roll_of
