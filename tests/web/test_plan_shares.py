@@ -46,3 +46,12 @@ def test_the_indicator_page_gives_the_share_for_each_planned_year(web: TestClien
     assert figure is not None
     planned = json.loads(figure.group(1))["data"][1]
     assert [f"đạt {share} % kế hoạch"] == [c[1] for c in planned["customdata"] if c[1]]
+
+
+def test_a_year_that_is_over_gives_no_odds_and_no_outlook(web: TestClient) -> None:
+    page = web.get("/targets", params={"year": 2024}).text
+    row = next(r for r in page.split("<tr>") if "CDS_TY_LE_HO_INTERNET" in r and "<td" in r)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+    # Planned, actual, share, status, odds, outlook, document: the odds and the outlook of
+    # a judged year are a plain dash, never "being computed" nor an empty cell.
+    assert cells[-3].strip() == "—" and cells[-2].strip() == "—", cells

@@ -40,7 +40,8 @@ ENGLISH = frozenset(_WORDS.split())
 
 # Names and fixed phrases that stay as they are in Vietnamese text.
 KEEP = ("Who's On First", "Natural Earth", "Fansipan", "GPL-3.0-or-later", "CC0",
-        "Ctrl+C", "HTTP Basic", "OpenAPI", "Tab hoặc Enter")
+        "Ctrl+C", "HTTP Basic", "OpenAPI", "Tab hoặc Enter",
+        "trang web")  # Vietnamese for a website: "nhập số liệu trên trang web"
 
 _WORD = re.compile(r"[A-Za-z0-9_'’.:/-]+")
 _VISIBLE_ATTRS = ("title", "aria-label", "alt", "placeholder")
