@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from pydantic import ValidationError as PydanticError
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
 
@@ -95,6 +96,11 @@ def _pydantic_message(error: dict[str, object]) -> str:
         except (KeyError, IndexError, ValueError):
             pass
     return str(error.get("msg"))
+
+
+def field_problems(exc: PydanticError) -> list[FieldError]:
+    """A form's validation errors as the API words them, one per field (for pages)."""
+    return translate(RequestValidationError(exc.errors())).errors
 
 
 def translate(exc: BaseException) -> Problem:

@@ -13,7 +13,6 @@ from functools import partial
 from typing import Annotated, Literal
 
 from fastapi import Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import ValidationError as PydanticError
 from sqlalchemy.orm import Session
@@ -22,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from fansipan.domain.access import Principal
 from fansipan.errors import FansipanError, FieldError, Message, msg
 from fansipan.http.deps import AdminNetwork, SessionDep
-from fansipan.http.errors import translate
+from fansipan.http.errors import field_problems
 from fansipan.locale import tr
 from fansipan.services.warehouse.catalogue_list import (
     CataloguePage,
@@ -89,10 +88,6 @@ def catalogue_table(fmt: str, session: SessionDep, viewer: Viewer, lang: Lang,
     return download(table, form, mark=None, lang=lang)
 
 
-def form_problems(exc: PydanticError) -> list[FieldError]:
-    return translate(RequestValidationError(exc.errors())).errors
-
-
 @router.post("/admin/catalogue/sectors")
 async def sector_save(request: Request, session: SessionDep, viewer: Viewer,
                       lang: Lang) -> Response:
@@ -123,7 +118,7 @@ async def _save_class(request: Request, session: Session, viewer: Principal, lan
             saved = save_class(session=session, principal=viewer, kind=kind,
                                code=fields.get("code", ""), data=data)
         except PydanticError as exc:
-            return again(status=422, errors=form_problems(exc))
+            return again(status=422, errors=field_problems(exc))
         except FansipanError as exc:
             if exc.status in (401, 403):
                 raise

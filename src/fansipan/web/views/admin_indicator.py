@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from fansipan.domain.access import Principal
 from fansipan.errors import FansipanError, FieldError, Message, ValidationError, msg
 from fansipan.http.deps import AdminNetwork, SessionDep
+from fansipan.http.errors import field_problems
 from fansipan.locale import tr
 from fansipan.services.foresight.regimes import RegimeWrite, list_regimes, set_regime
 from fansipan.services.warehouse.catalogue_admin import (
@@ -31,7 +32,7 @@ from fansipan.services.warehouse.catalogue_list import read_classes, read_indica
 from fansipan.services.warehouse.indicator_history import list_versions
 from fansipan.web.deps import Lang, Viewer, page_router
 from fansipan.web.pages import render
-from fansipan.web.views.admin_catalogue import catalogue_response, form_problems
+from fansipan.web.views.admin_catalogue import catalogue_response
 
 router = page_router()
 router.dependencies.append(AdminNetwork)
@@ -99,7 +100,7 @@ async def indicator_action(code: Code, request: Request, session: SessionDep,
                     field="action", value=action[:40], message=msg("choose one of the buttons"))])
         except PydanticError as exc:
             return _page(request, session, viewer, lang, code, status=422,
-                         errors=form_problems(exc))
+                         errors=field_problems(exc))
         except FansipanError as exc:
             if exc.status in (401, 403):
                 raise

@@ -23,6 +23,7 @@ from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Principal
 from fansipan.errors import FansipanError, FieldError, ValidationError
 from fansipan.http.deps import AdminNetwork, SessionDep
+from fansipan.http.errors import field_problems
 from fansipan.locale import tr
 from fansipan.services.insight.formula_preview import (
     FormulaPreview,
@@ -44,7 +45,6 @@ from fansipan.web.indicator_form import (
     shown_of,
 )
 from fansipan.web.pages import render
-from fansipan.web.views.admin_catalogue import form_problems
 
 router = page_router()
 router.dependencies.append(AdminNetwork)
@@ -126,7 +126,7 @@ def _submit(request: Request, session: Session, viewer: Principal, lang: str,
             return again(200, [], _preview(session, warehouse, viewer, code, typed))
         saved = _save(session, viewer, code, typed)
     except PydanticError as exc:
-        return again(422, form_problems(exc))
+        return again(422, field_problems(exc))
     except FansipanError as exc:
         if exc.status in (401, 403):
             raise

@@ -12,7 +12,6 @@ from functools import partial
 from typing import Annotated, TypedDict
 
 from fastapi import Path, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError as PydanticError
 from sqlalchemy.orm import Session
@@ -21,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from fansipan.domain.access import Principal, Role
 from fansipan.errors import FansipanError, FieldError, Message, ValidationError, msg
 from fansipan.http.deps import AdminNetwork, SessionDep, SettingsDep
-from fansipan.http.errors import translate
+from fansipan.http.errors import field_problems
 from fansipan.locale import tr
 from fansipan.services.trust.accounts import (
     ScopeWrite,
@@ -79,10 +78,6 @@ def _roles(form_roles: list[str]) -> list[str]:
     return [r for r in form_roles if r in ROLES]
 
 
-def _problems(exc: PydanticError) -> list[FieldError]:
-    return translate(RequestValidationError(exc.errors())).errors
-
-
 def _list_page(request: Request, session: SessionDep, viewer: Principal, lang: str, *,
                status: int = 200, message: str = "", secret: str = "",
                errors: list[FieldError] | None = None,
@@ -135,7 +130,7 @@ async def people_create(request: Request, session: SessionDep, settings: Setting
                 "email": fields.get("email", ""), "roles": roles, **_scope(fields)})
         except PydanticError as exc:
             return _list_page(request, session, viewer, lang, status=422,
-                              errors=_problems(exc), typed=typed)
+                              errors=field_problems(exc), typed=typed)
         try:
             made = create_user(session=session, settings=settings, principal=viewer, data=data)
         except FansipanError as exc:
@@ -197,7 +192,7 @@ async def person_action(username: Username, request: Request, session: SessionDe
             said, secret = _act(session, settings, viewer, username, action, fields, roles)
         except PydanticError as exc:
             return _person_page(request, session, viewer, lang, username, status=422,
-                                errors=_problems(exc))
+                                errors=field_problems(exc))
         except FansipanError as exc:
             if exc.status in (401, 403):
                 raise

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from fansipan.domain.access import Permission, Principal
 from fansipan.errors import FansipanError, FieldError, Message, msg
 from fansipan.http.deps import AdminNetwork, SessionDep
-from fansipan.http.errors import translate
+from fansipan.http.errors import field_problems
 from fansipan.locale import tr
 from fansipan.services.trust.access import require
 from fansipan.services.warehouse.unit_admin import UnitCreate, UnitEdit, add_unit, edit_unit
@@ -44,10 +44,6 @@ LEVELS = ("province", "district", "commune", "agency")
 STATUSES = ("current", "ended", "upcoming")
 SHOWN = 1000  # rows of the page; a country's communes are in the downloads, whole
 CREATE_FIELDS = ("code", "name_vi", "name_en", "level", "parent", "valid_from")
-
-
-def _problems(exc: PydanticError) -> list[FieldError]:
-    return translate(RequestValidationError(exc.errors())).errors
 
 
 def _query(level: str, status: str, q: str) -> UnitVersionQuery:
@@ -131,7 +127,7 @@ async def unit_create(request: Request, session: SessionDep, viewer: Viewer,
         try:
             data = UnitCreate.model_validate({k: v for k, v in fields.items() if v})
         except PydanticError as exc:
-            return _new_page(request, lang, code=422, errors=_problems(exc), typed=fields)
+            return _new_page(request, lang, code=422, errors=field_problems(exc), typed=fields)
         try:
             made = add_unit(session=session, principal=viewer, data=data)
         except FansipanError as exc:
@@ -181,7 +177,7 @@ async def unit_edit(ref: Ref, request: Request, session: SessionDep, viewer: Vie
         try:
             data = _edit_data(fields)
         except PydanticError as exc:
-            return _edit_page(request, session, lang, ref, code=422, errors=_problems(exc),
+            return _edit_page(request, session, lang, ref, code=422, errors=field_problems(exc),
                               typed=fields)
         try:
             changed = edit_unit(session=session, principal=viewer, ref=ref, data=data)
