@@ -18,8 +18,8 @@ The paths lean by half of the chosen model's backtest bias (`BIAS_SHARE`): a dam
 trend runs a few per cent low on a series that keeps growing, and the odds of a target
 set above today's level came out too low in the middle of the scale (of targets given
 70–80 %, 85 % were met). Half, not all, because three backtest windows measure the bias
-with noise: on the benchmark the whole bias overshot (targets given 60–70 % were met 58 %
-of the time), half brought every band within a few points of its odds. The lean is
+with noise: on a second seed the whole bias overshot (targets given 70–80 % were met 67 %
+of the time) while half did no harm (bench/odds_lean.py). The lean is
 bounded to ±10 % (`MAX_LEAN`) so a short, noisy backtest cannot move a forecast far.
 """
 
