@@ -122,13 +122,14 @@ def build_store(path: Path, n_ind: int) -> tuple[Session, World]:
             "agg_time": agg_time[i], "direction": "up", "decimals": 2, "periodicity": "month",
             "levels": "commune", "formula": None,
         } for i in range(n_ind)]
-        indicators.append({
+        # The ratio needs two base indicators; a one-indicator store has none.
+        indicators += [{
             "id": 1 + n_ind, "uid": "RATIOxxxxxx", "code": "R_RATIO", "name_vi": "Tỷ lệ",
             "name_en": "Ratio", "sector": "bench", "value_type": "percent", "kind": "rate",
             "agg_units": "none",
             "agg_time": "none", "direction": "up", "decimals": 2, "periodicity": "month",
             "levels": "commune", "formula": "100 * I001 / I000",
-        })
+        }] if n_ind >= 2 else []
         session.execute(insert(IndicatorRow), indicators)
     world = World(
         country_id=1, province_ids=[2 + p for p in range(PROVINCES)],
