@@ -80,3 +80,36 @@ def test_the_import_api_takes_a_file_and_answers_409_with_the_refused_rows(
     history = client.get("/api/v1/record-counts/DVC_TIEP_NHAN",
                          params={"unit": "so-tu-phap", "period": "2026-03"}, headers=officer)
     assert history.status_code == 200 and history.json()["value"] == 2
+
+
+def test_the_pages_name_the_period_and_say_how_late_in_hours_or_days(
+        client: TestClient, categories: Session, make_account: Callable[..., Account]) -> None:
+    from tests.web.test_staff_wording import PERIOD_CODE, read_text
+
+    load(categories, [*MARCH,
+                      # Due Friday 06/03 at 17:00, handed over at 00:12 that night.
+                      record("HS-4", completed_at="2026-03-07T00:12:00+07:00")])
+    leader = make_account(Role.LEADER, kind=PrincipalKind.CLIENT).headers
+    page = client.get("/dossiers", params={"period": "2026-03"}, headers=leader)
+    assert page.status_code == 200
+    assert not PERIOD_CODE.findall(read_text(page.text)), PERIOD_CODE.findall(page.text)
+    assert '<option value="2026-03" selected>Tháng 3/2026</option>' in page.text
+    late = client.get("/dossiers/late", params={"agency": "so-tu-phap", "period": "2026-03"},
+                      headers=leader)
+    assert not PERIOD_CODE.findall(read_text(late.text))
+    cells = {row.split("</th>")[0]: row.rsplit('<td class="num">', 1)[1].split("<")[0]
+             for row in late.text.split('<tr><th scope="row">')[1:]}
+    # 00:12 less 17:00 the day before: 7 h 12 min. HS-2: 06/03 17:00 to 12/03 10:00 is
+    # 5 days 17 hours, 5,7 days. HS-3 is open from 03/03 17:00 to the end of March
+    # (01/04 00:00): 28 days 7 hours, 28,3 days.
+    assert cells == {"HS-3": "28,3 ngày", "HS-2": "5,7 ngày", "HS-4": "7 giờ"}
+    assert "Thời gian quá hạn" in late.text
+    english = client.get("/dossiers/late", params={"agency": "so-tu-phap",
+                                                   "period": "2026-03", "lang": "en"},
+                         headers=leader).text
+    assert "7 hours" in english and "5.7 days" in english and "March 2026" in english
+    # Machines keep the number of days.
+    rows = client.get("/dossiers/late.json", params={"agency": "so-tu-phap",
+                                                     "period": "2026-03"},
+                      headers=leader).json()["rows"]
+    assert {r["number"]: r["days_late"] for r in rows}["HS-4"] == 0.3

@@ -24,7 +24,7 @@ def test_a_leader_records_a_directive_and_assigns_a_task(page: Any,
     assert page.locator("h1").inner_text().startswith("Nhiệm vụ trọng tâm năm")
     page.click("nav.views a[href='/directives/new']")
     page.fill("#d-number", "88/KH-UBND")
-    page.fill("#d-date", "2026-03-02")
+    page.fill("#d-date", "02/03/2026")
     page.fill("#d-issuer", "UBND tỉnh Lào Cai")
     page.fill("#d-unit", "ubnd-tinh")
     page.fill("#d-excerpt", "Kế hoạch phát triển hạ tầng số năm 2026 (minh họa)")

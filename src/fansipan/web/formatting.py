@@ -19,7 +19,9 @@ from babel.dates import format_date, format_time, format_timedelta
 from babel.numbers import NumberPattern, parse_pattern
 
 from fansipan.domain.indicators import Indicator, Kind
-from fansipan.locale import tr
+from fansipan.domain.periods import parse_period
+from fansipan.errors import FansipanError
+from fansipan.locale import tr, tr_n
 
 # Government offices read clock times in Indochina Time.
 LOCAL_ZONE: Final = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -199,3 +201,40 @@ def plain(value: float | None, lang: str = "vi") -> str:
     if "e" in text:
         text = f"{value:.15f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") if lang == "vi" else text
+
+
+def share(value: float | None, lang: str = "vi") -> str:
+    """A share in per cent as a sentence says it: `25 %` when whole, else `33,3 %`; one more
+    decimal where one would round a share that is not all or nothing to 100 % or 0 %."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    if value == int(value):
+        return percent(value, lang, 0)
+    decimals = 1
+    while decimals < 3 and round(value, decimals) in (0, 100):
+        decimals += 1
+    return percent(value, lang, decimals)
+
+
+def period_name(code: str, lang: str = "vi") -> str:
+    """A period's name as officials write it ("Tháng 11/2026", "November 2026") from its
+    code; a text that is not a period is shown as it is."""
+    try:
+        return parse_period(code).label(lang)
+    except FansipanError:
+        return code
+
+
+def lateness(days: float | None, lang: str = "vi") -> str:
+    """How long past due: `7 giờ` under a day (a tenth of a day says little to a reader),
+    `2,5 ngày` from a day on, `dưới 1 giờ` for minutes."""
+    if days is None or not math.isfinite(days):
+        return "—"
+    if days >= 1:
+        return tr(lang, "{days} days", days=number(days, 1, lang))
+    hours = round(days * 24)
+    if hours < 1:
+        return tr(lang, "under 1 hour")
+    if hours >= 24:  # 0,99 day rounds to a whole day, said as one
+        return tr(lang, "{days} days", days=number(1, 1, lang))
+    return tr_n(lang, "{n} hour", "{n} hours", hours)

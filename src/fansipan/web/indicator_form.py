@@ -17,8 +17,9 @@ from fansipan.domain.numbers import NumberStyle, read_number
 from fansipan.domain.periods import PeriodType
 from fansipan.domain.targets import Direction
 from fansipan.domain.units import UnitLevel
-from fansipan.errors import FieldError, msg
+from fansipan.errors import FieldError, ValidationError, msg
 from fansipan.services.warehouse.indicators import IndicatorPublic
+from fansipan.web.days import iso_day
 
 TEXTS = ("name_vi", "name_en", "description_vi", "description_en", "unit_vi", "unit_en",
          "source_vi", "source_en")
@@ -64,6 +65,14 @@ def _number(name: str, text: str, errors: list[FieldError]) -> float | None:
     return None
 
 
+def _day(name: str, text: str, errors: list[FieldError]) -> str | None:
+    try:
+        return iso_day(text, name) or None
+    except ValidationError as exc:
+        errors.extend(exc.errors)
+        return None
+
+
 def read_form(fields: dict[str, str], levels: list[str], *, creating: bool) -> Typed:
     """The service's fields from the form; a number that does not read is an error."""
     typed = Typed(shown={k: fields.get(k, "") for k in FIELDS}, levels=levels)
@@ -83,7 +92,8 @@ def read_form(fields: dict[str, str], levels: list[str], *, creating: bool) -> T
             data.pop("formula")
     else:
         data["group"] = data["group"] or ""  # "" takes the group away
-        data["effective_from"] = fields.get("effective_from", "") or None
+        data["effective_from"] = _day("effective_from", fields.get("effective_from", ""),
+                                      typed.errors)
         data["note"] = fields.get("note", "")
         if data["kind"] is None:
             data.pop("kind")

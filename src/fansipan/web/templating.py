@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from fansipan import locale
-from fansipan.web import formatting
+from fansipan.web import days, formatting
 from fansipan.web.assets import Assets
 from fansipan.web.i18n import translate
 from fansipan.web.labels import label, labels
@@ -61,10 +61,15 @@ def helpers(lang: str) -> dict[str, Any]:
         "labels": lambda kind, codes: labels(kind, codes, lang),
         "num": lambda v, d=0: formatting.number(v, formatting.value_decimals(v, d), lang),
         "pct": lambda v, d=1: formatting.percent(v, lang, d),
+        "share": lambda v: formatting.share(v, lang),
+        "period_name": lambda code: formatting.period_name(code, lang),
+        "lateness": lambda v: formatting.lateness(v, lang),
         "signed": lambda v, d=0: formatting.signed(v, d, lang),
         "signed_pct": lambda v: formatting.signed_percent(v, lang),
         "change_text": lambda c, p, ind: formatting.change_text(c, p, ind, lang),
         "day": lambda v: formatting.day(v, lang),
+        "shown_day": days.shown_day,
+        "day_pattern": days.PATTERN,
         "moment": lambda v: formatting.moment(v, lang),
         "ago": lambda v: formatting.ago(v, lang),
         "trend_class": formatting.trend_class,

@@ -8,7 +8,7 @@ Days are the province's days (UTC+7): "from 01/12/2026 to 01/12/2026" is that wh
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -22,6 +22,7 @@ from fansipan.http.deps import AdminNetwork, SessionDep
 from fansipan.locale import tr
 from fansipan.services.trust.audit import AuditQuery, search_events
 from fansipan.services.trust.audit_events import EXPORT_MAX, export_search, get_event
+from fansipan.web.days import read_day
 from fansipan.web.deps import Lang, Viewer, page_router
 from fansipan.web.labels import label
 from fansipan.web.pages import render
@@ -37,23 +38,9 @@ KINDS = ("user.", "token.", "auth.", "data.", "target.", "approval.", "indicator
          "connector.", "secret.", "outbound.", "export", "authz.")
 
 
-def parse_day(text: str, name: str) -> date | None:
-    """A day typed as 2026-12-01 (the date field) or 01/12/2026 (as people write it)."""
-    if not text:
-        return None
-    try:
-        if "/" in text:
-            d, m, y = (int(p) for p in text.split("/"))
-            return date(y, m, d)
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(msg("The day is not a date"), [FieldError(
-            field=name, value=text[:20], message=msg("write a day as dd/mm/yyyy"))]) from None
-
-
 def _query(actor: str, action: str, target: str, outcome: str, since: str, until: str,
            before: int) -> AuditQuery:
-    first, last = parse_day(since, "since"), parse_day(until, "until")
+    first, last = read_day(since, "since"), read_day(until, "until")
     if first and last and last < first:
         raise ValidationError(msg("The period ends before it begins"), [FieldError(
             field="until", value=until, message=msg("choose a day on or after the first day"))])

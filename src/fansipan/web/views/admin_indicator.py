@@ -30,6 +30,7 @@ from fansipan.services.warehouse.catalogue_admin import (
 )
 from fansipan.services.warehouse.catalogue_list import read_classes, read_indicator
 from fansipan.services.warehouse.indicator_history import list_versions
+from fansipan.web.days import iso_day
 from fansipan.web.deps import Lang, Viewer, page_router
 from fansipan.web.pages import render
 from fansipan.web.views.admin_catalogue import catalogue_response
@@ -118,7 +119,8 @@ def _retire(session: Session, viewer: Principal, code: str, fields: dict[str, st
     if not note:
         raise ValidationError(msg("A reason is needed"), [FieldError(
             field="note", message=msg("say why the indicator is retired"))])
-    data = IndicatorRetire.model_validate({"retired_from": fields.get("retired_from") or None,
+    data = IndicatorRetire.model_validate({"retired_from": iso_day(fields.get("retired_from"),
+                                                                   "retired_from") or None,
                                            "note": note})
     if data.retired_from is None:
         raise ValidationError(msg("A day is needed"), [FieldError(
@@ -135,6 +137,6 @@ def _regime(session: Session, viewer: Principal, code: str, fields: dict[str, st
         "due": due, "days": fields.get("days") or 2,
         "day": fields.get("day") or None if due == "day_of_month" else None,
         "month_offset": fields.get("month_offset") or 0,
-        "effective_from": fields.get("regime_from") or None})
+        "effective_from": iso_day(fields.get("regime_from"), "regime_from") or None})
     set_regime(session=session, principal=viewer, indicator=code, data=data)
     return msg("Saved the reporting regime.")

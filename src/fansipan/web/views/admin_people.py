@@ -41,6 +41,7 @@ from fansipan.services.trust.oversight import (
     revoke_account_token,
 )
 from fansipan.settings import Settings
+from fansipan.web.days import iso_day
 from fansipan.web.deps import Lang, Viewer, page_router
 from fansipan.web.labels import label, labels
 from fansipan.web.pages import render
@@ -69,7 +70,7 @@ def _scope(fields: dict[str, str]) -> dict[str, object]:
     units, indicators, sectors = (_codes(fields.get(k, "")) for k in
                                   ("units", "indicators", "sectors"))
     return {"all_units": fields.get("all_units") == "on" and not units, "units": units,
-            "units_as_of": fields.get("units_as_of") or None,
+            "units_as_of": iso_day(fields.get("units_as_of"), "units_as_of") or None,
             "all_indicators": not (indicators or sectors), "indicators": indicators,
             "sectors": sectors}
 
@@ -131,6 +132,9 @@ async def people_create(request: Request, session: SessionDep, settings: Setting
         except PydanticError as exc:
             return _list_page(request, session, viewer, lang, status=422,
                               errors=field_problems(exc), typed=typed)
+        except ValidationError as exc:
+            return _list_page(request, session, viewer, lang, status=422, errors=exc.errors,
+                              typed=typed)
         try:
             made = create_user(session=session, settings=settings, principal=viewer, data=data)
         except FansipanError as exc:

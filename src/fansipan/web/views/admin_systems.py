@@ -22,11 +22,11 @@ from fansipan.locale import tr
 from fansipan.services.exchange.clients import list_exchange_clients
 from fansipan.services.exchange.connectors import get_connector, list_connectors, list_runs
 from fansipan.services.exchange.exchange_log import ExchangeLogEntry, LogQuery, search_systems_log
+from fansipan.web.days import read_day
 from fansipan.web.deps import Lang, Viewer, page_router
 from fansipan.web.labels import label
 from fansipan.web.pages import render
 from fansipan.web.tables import Table, check_format, download
-from fansipan.web.views.admin_audit import parse_day
 
 router = page_router()
 router.dependencies.append(AdminNetwork)
@@ -37,7 +37,7 @@ LOG_PAGE = 100
 
 def _log(request: Request, session: SessionDep, viewer: Principal, client: str, outcome: str,
          since: str, until: str, limit: int) -> list[ExchangeLogEntry]:
-    first, last = parse_day(since, "since"), parse_day(until, "until")
+    first, last = read_day(since, "since"), read_day(until, "until")
     query = LogQuery(
         client=client or None, outcome=outcome or None,
         since=datetime.combine(first, time(0), tzinfo=VIETNAM) if first else None,

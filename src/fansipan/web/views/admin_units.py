@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from fansipan.domain.access import Permission, Principal
-from fansipan.errors import FansipanError, FieldError, Message, msg
+from fansipan.errors import FansipanError, FieldError, Message, ValidationError, msg
 from fansipan.http.deps import AdminNetwork, SessionDep
 from fansipan.http.errors import field_problems
 from fansipan.locale import tr
@@ -31,6 +31,7 @@ from fansipan.services.warehouse.unit_versions import (
     list_unit_versions,
 )
 from fansipan.services.warehouse.units import get_unit
+from fansipan.web.days import iso_day
 from fansipan.web.deps import Lang, Viewer, page_router
 from fansipan.web.labels import label
 from fansipan.web.pages import render
@@ -125,9 +126,13 @@ async def unit_create(request: Request, session: SessionDep, viewer: Viewer,
 
     def work() -> Response:
         try:
-            data = UnitCreate.model_validate({k: v for k, v in fields.items() if v})
+            data = UnitCreate.model_validate({k: v for k, v in fields.items() if v} | (
+                {"valid_from": iso_day(fields["valid_from"], "valid_from")}
+                if fields.get("valid_from") else {}))
         except PydanticError as exc:
             return _new_page(request, lang, code=422, errors=field_problems(exc), typed=fields)
+        except ValidationError as exc:
+            return _new_page(request, lang, code=422, errors=exc.errors, typed=fields)
         try:
             made = add_unit(session=session, principal=viewer, data=data)
         except FansipanError as exc:
@@ -163,7 +168,7 @@ def _edit_data(fields: dict[str, str]) -> UnitEdit:
     given: dict[str, Any] = {"name_vi": fields.get("name_vi", ""),
                              "name_en": fields.get("name_en") or None}
     if fields.get("valid_to"):
-        given["valid_to"] = fields["valid_to"]
+        given["valid_to"] = iso_day(fields["valid_to"], "valid_to")
     return UnitEdit.model_validate(given)
 
 
@@ -178,6 +183,9 @@ async def unit_edit(ref: Ref, request: Request, session: SessionDep, viewer: Vie
             data = _edit_data(fields)
         except PydanticError as exc:
             return _edit_page(request, session, lang, ref, code=422, errors=field_problems(exc),
+                              typed=fields)
+        except ValidationError as exc:
+            return _edit_page(request, session, lang, ref, code=422, errors=exc.errors,
                               typed=fields)
         try:
             changed = edit_unit(session=session, principal=viewer, ref=ref, data=data)

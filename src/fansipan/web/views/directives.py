@@ -3,7 +3,6 @@ whole task list from the XLSX template."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Form, Request
@@ -11,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from fansipan.domain.access import Permission
-from fansipan.errors import FansipanError, FieldError, ValidationError
+from fansipan.errors import FansipanError, FieldError
 from fansipan.http.deps import SessionDep, SettingsDep
 from fansipan.http.disposition import attachment
 from fansipan.http.uploads import spool
@@ -27,22 +26,13 @@ from fansipan.services.direction.task_import import import_tasks, task_template,
 from fansipan.services.direction.task_views import TaskQuery, list_tasks
 from fansipan.services.direction.tasks import create_tasks
 from fansipan.services.trust.access import require
+from fansipan.web.days import read_day
 from fansipan.web.deps import Lang, Viewer, WarehouseDep, page_router
 from fansipan.web.i18n import translate
 from fansipan.web.pages import render
 
 router = page_router()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _day(text: str, field: str) -> date | None:
-    if not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError("Ngày không đúng / Not a date", [FieldError(
-            field=field, value=text[:20], message="a date such as 2022-01-20")]) from None
 
 
 @router.get("/directives")
@@ -71,7 +61,7 @@ def directive_create(request: Request, session: SessionDep, viewer: Viewer, lang
     form = {"number": number, "issued_on": issued_on, "issuer": issuer, "excerpt": excerpt,
             "issuer_unit": issuer_unit, "working_days": working_days}
     try:
-        day = _day(issued_on, "issued_on")
+        day = read_day(issued_on, "issued_on")
         data = DirectiveCreate.model_validate({
             "number": number, "issued_on": day, "issuer": issuer, "excerpt": excerpt,
             "issuer_unit": issuer_unit.strip() or None, "working_days": bool(working_days)})
@@ -131,7 +121,7 @@ def directive_task(request: Request, session: SessionDep, settings: SettingsDep,
         days = int(within_days) if within_days.strip() else None
         data = TaskCreate.model_validate({
             "directive": directive_id, "title": title, "lead_unit": lead_unit.strip(),
-            "deadline": _day(deadline, "deadline"), "within_days": days,
+            "deadline": read_day(deadline, "deadline"), "within_days": days,
             "co_units": [u.strip() for u in co_units.split(",") if u.strip()],
             "description": description})
         create_tasks(session=session, principal=viewer, items=[data],

@@ -12,6 +12,7 @@ from fansipan.locale import tr
 from fansipan.services.warehouse.approvals import change_state
 from fansipan.services.warehouse.entry import entry_grid, save_entry
 from fansipan.web.deps import Lang, Viewer, page_router
+from fansipan.web.formatting import period_name
 from fansipan.web.pages import render
 
 router = page_router()
@@ -75,7 +76,8 @@ async def entry_save(request: Request, session: SessionDep, viewer: Viewer,
                                errors=exc.errors or [FieldError(field="approval",
                                                                 message=exc.message)])
             message += " " + tr(lang, "Submitted {unit}, {period} for approval.",
-                                unit=done.unit_name, period=done.period)
+                                unit=done.unit_name,
+                                period=period_name(done.period, lang))
         return _render(request, session, viewer, lang, unit, period, sector, message=message)
 
     return await run_in_threadpool(work)

@@ -7,6 +7,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from fansipan.domain.access import Permission
+from fansipan.domain.periods import parse_period
 from fansipan.http.deps import SessionDep, SettingsDep
 from fansipan.http.uploads import spool
 from fansipan.locale import tr
@@ -66,7 +67,9 @@ async def imports_upload(request: Request, session: SessionDep, settings: Settin
 def imports_template(request: Request, session: SessionDep, viewer: Viewer,
                      sector: str = Query(min_length=1, max_length=40),
                      unit: str = Query(min_length=1, max_length=40),
-                     period: str = Query(min_length=1, max_length=12)) -> Response:
+                     period: str = Query(min_length=1, max_length=24)) -> Response:
+    # The form shows the period's name ("Tháng 11/2026"); the file is named by its code.
+    period = parse_period(period).id
     body = _importer(request).template(session=session, principal=viewer, sector=sector,
                                        unit=unit, period=period)
     name = template_file_name(session=session, request=TemplateRequest(

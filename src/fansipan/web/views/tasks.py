@@ -3,7 +3,6 @@ task's page with its history and the forms to report on it or decide on it."""
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 from typing import Annotated
 
@@ -13,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from fansipan.domain.access import Permission
 from fansipan.domain.tasks import TaskStatus
-from fansipan.errors import FansipanError, FieldError
+from fansipan.errors import FansipanError, FieldError, ValidationError
 from fansipan.http.deps import SessionDep, SettingsDep
 from fansipan.http.uploads import spool
 from fansipan.services.direction.attachments import attach_file
@@ -27,6 +26,7 @@ from fansipan.services.direction.task_rates import group_rates
 from fansipan.services.direction.task_views import TaskQuery, list_tasks
 from fansipan.services.direction.tasks import get_task
 from fansipan.services.trust.access import require
+from fansipan.web.days import read_day
 from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
 from fansipan.web.i18n import translate
 from fansipan.web.pages import render
@@ -142,11 +142,15 @@ def task_event(request: Request, session: SessionDep, settings: SettingsDep,
     form = {"kind": kind, "on": on, "percent": percent, "new_deadline": new_deadline,
             "document": document, "reason": reason, "note": note}
     try:
+        day, deadline = read_day(on, "on"), read_day(new_deadline, "new_deadline")
+    except ValidationError as exc:
+        return _task_page(request, session, settings, warehouse, viewer, lang, task_id,
+                          status=422, form=form, errors=exc.errors)
+    try:
         data = TaskEventCreate(
-            kind=EventKind(kind), on=date.fromisoformat(on) if on else None,
+            kind=EventKind(kind), on=day,
             percent=float(percent.replace(",", ".")) if percent.strip() else None,
-            new_deadline=date.fromisoformat(new_deadline) if new_deadline else None,
-            document=document, reason=reason, note=note)
+            new_deadline=deadline, document=document, reason=reason, note=note)
     except ValueError:
         return _task_page(request, session, settings, warehouse, viewer, lang, task_id,
                           status=422, form=form, errors=[FieldError(
