@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fansipan.domain.periods import Period, PeriodType, cumulative_label, parse_period
+from fansipan.domain.periods.cumulative import to_date_label
 from fansipan.domain.periods.parsing import fold
 from fansipan.domain.relative_periods import parse_periods
 from fansipan.errors import ValidationError
@@ -95,3 +96,11 @@ def test_wrong_names_are_refused_with_the_reason(text: str) -> None:
     with pytest.raises(ValidationError) as caught:
         parse_period(text)
     assert "is not a period" in caught.value.message
+
+
+def test_a_year_read_to_date_is_named_for_its_last_month() -> None:
+    assert to_date_label(date(2026, 9, 30)) == "lũy kế đến hết tháng 9/2026"
+    assert to_date_label(date(2026, 11, 3), "en") == \
+        "year to date, to the end of November 2026"
+    with pytest.raises(ValidationError):
+        to_date_label(date(2026, 9, 30), "fr")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Final
 
 from fansipan.domain.periods.labels import EN_MONTHS, check_lang
@@ -45,6 +46,16 @@ def cumulative_label(period: Period, lang: str = "vi") -> str:
     if lang == "vi":
         return f"{months} tháng đầu năm {year}"
     return f"January–{EN_MONTHS[months - 1]} {year}"
+
+
+def to_date_label(day: date, lang: str = "vi") -> str:
+    """How a year's figure read from January to the end of `day`'s month is named beside
+    the year's target: "lũy kế đến hết tháng 9/2026", "year to date, to the end of
+    September 2026". Never "9 tháng đầu năm", which names a period of its own."""
+    check_lang(lang)
+    if lang == "vi":
+        return f"lũy kế đến hết tháng {day.month}/{day.year}"
+    return f"year to date, to the end of {EN_MONTHS[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ of multi-year plans are judged in `insight.horizons`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -17,7 +17,7 @@ from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.estimates import ValueStatus
 from fansipan.domain.indicators import Aggregation
-from fansipan.domain.periods import parse_period
+from fansipan.domain.periods import Period, PeriodType, parse_period
 from fansipan.domain.targets import (
     TargetStatus,
     TargetSummary,
@@ -98,14 +98,18 @@ def actuals_for(
 
 def figures_for(
     *, session: Session, warehouse: Warehouse, indicators: list[str], unit: str, period: str,
-    principal: Principal | None = None,
+    principal: Principal | None = None, to_date: Period | None = None,
 ) -> dict[str, tuple[float | None, bool]]:
-    """`actuals_for` with whether each actual is (or includes) an estimate."""
+    """`actuals_for` with whether each actual is (or includes) an estimate; with
+    `to_date`, the year's figures from January to that period's end instead."""
     p = parse_period(period)
+    # Counted in the units of the period's end either way, so the part of a year is
+    # the same territory as the year its target was set for.
     result = run_analytics(session=session, warehouse=warehouse, principal=principal,
                            request=AnalyticsRequest(indicators=indicators, units=[unit],
-                                                    periods=[p.id], hierarchy="mapped",
-                                                    as_of=p.end))
+                                                    periods=[(to_date or p).id],
+                                                    hierarchy="mapped", as_of=p.end,
+                                                    cumulative=to_date is not None))
     found: dict[str, tuple[float | None, bool]] = dict.fromkeys(indicators, (None, False))
     estimates = result.estimates()
     for key, value in result.values().items():
@@ -116,21 +120,29 @@ def figures_for(
 def evaluate_targets(
     *, session: Session, warehouse: Warehouse, year: int, as_of: date | None = None,
     lang: str = "vi", principal: Principal | None = None,
-    indicators: Sequence[str] = (), units: Sequence[str] = (),
+    indicators: Sequence[str] = (), units: Sequence[str] = (), to_date: Period | None = None,
 ) -> EvaluationReport:
     """Every target of a year against its actual: đạt / vượt / không đạt, or progress.
 
     With a principal, only the targets inside its scope are evaluated, and their actuals
     are what the principal may read; `indicators` and `units` (codes or uids) narrow the
     set further.
+
+    With `to_date` (a month, quarter or half of the year), the year's targets are read
+    as they stood at its end: each actual is the year from January to then, and its
+    progress is judged on the next day. Targets of shorter periods are left out: they
+    are not the year's, and a part of one is not what it was set for.
     """
     if principal is not None:
         require(principal, Permission.READ_DATA)
     today = as_of or date.today()
+    if to_date is not None:
+        today = min(today, to_date.end + timedelta(days=1))
     with session.begin():
         catalog = load_catalog(session)
         rows = [r for r in target_rows(session, catalog, principal)
                 if not r.horizon and parse_period(r.period).start.year == year
+                and (to_date is None or parse_period(r.period).type is PeriodType.YEAR)
                 and (not indicators or catalog.indicator_codes[r.indicator_id] in indicators)
                 and (not units or catalog.hierarchy.unit(r.unit_id).code in units
                      or catalog.unit_uids[r.unit_id] in units)]
@@ -144,7 +156,7 @@ def evaluate_targets(
     for (uid, period), group in asked.items():
         codes = [catalog.indicator_codes[r.indicator_id] for r in group]
         actuals = figures_for(session=session, warehouse=warehouse, indicators=codes,
-                              unit=uid, period=period, principal=principal)
+                              unit=uid, period=period, principal=principal, to_date=to_date)
         for row, code in zip(group, codes, strict=True):
             actual, estimate = actuals[code]
             items.append(_evaluate(catalog, row, actual, today, lang, estimate=estimate))
