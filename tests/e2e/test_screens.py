@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from fansipan.domain.periods import Period, PeriodType, period_containing
 from tests.e2e.conftest import Server, shoot, sign_in
 from tests.web.vietnamese import english_words, visible_text
 
@@ -210,4 +212,46 @@ def test_every_page_at_every_size(browser: Any, demo_server: Server, administrat
                                 full_page=True)
     finally:
         context.close()
+    assert not problems, "\n".join(problems)
+
+
+def _parts_of_the_year() -> dict[str, Period]:
+    """The last whole quarter and the last whole month, as the demo's data runs to today."""
+    today = date.today()
+    return {"quarter": period_containing(today, PeriodType.QUARTER).previous(),
+            "month": Period.month_of(today.year, today.month).previous()}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_overview_and_a_sector_at_a_quarter_and_a_month(
+        browser: Any, demo_server: Server, every_shot: Path, lang: str) -> None:
+    """A part of the year on the pages of key figures: chosen in the picker, named in the
+    figures, the year's targets labelled as read to its end; nothing spills on a phone and
+    no English is left on a Vietnamese page. Photographed for an engineer to look at."""
+    problems: list[str] = []
+    for size in ("1366", "390"):
+        width, height = SIZES[size]
+        context, page = _open(browser, width, height,
+                              locale="vi-VN" if lang == "vi" else "en-GB")
+        page.on("pageerror", lambda e: problems.append(f"page error {e}"))
+        try:
+            for kind, period in _parts_of_the_year().items():
+                for where, path in (("overview", "/"), ("sector", "/sectors/postal")):
+                    page.goto(demo_server.url + _with_lang(f"{path}?period={period.id}", lang))
+                    _settled(page)
+                    chosen = page.locator("#period option:checked").inner_text()
+                    if chosen != period.label(lang):
+                        problems.append(f"{where} {period.id}: picker shows {chosen!r}")
+                    to_date = page.locator("h2 small").all_inner_texts()
+                    wanted = "lũy kế đến hết tháng" if lang == "vi" else "year to date"
+                    if not any(wanted in t for t in to_date):
+                        problems.append(f"{where} {period.id}: targets not labelled {to_date}")
+                    if (extra := page.evaluate(OVERFLOW)) > 0:
+                        problems.append(f"{where} {period.id} at {size}: {extra} px too wide")
+                    if lang == "vi" and (words := english_words(visible_text(page.content()))):
+                        problems.append(f"{where} {period.id}: English {sorted(set(words))}")
+                    page.screenshot(path=str(every_shot / f"period-{where}-{kind}-{lang}-"
+                                                          f"{size}.png"), full_page=True)
+        finally:
+            context.close()
     assert not problems, "\n".join(problems)

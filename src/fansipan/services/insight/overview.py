@@ -1,10 +1,11 @@
-"""The overview: the year's targets per sector, headline figures and data freshness."""
+"""The overview: the year's targets per sector, headline figures and data freshness, for
+a year or a part of one (`page_periods`)."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -13,6 +14,9 @@ from sqlalchemy.orm import Session
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Principal
 from fansipan.domain.indicators import Indicator
+from fansipan.domain.periods import Period, PeriodType
+from fansipan.domain.periods.choices import ChoiceGroup
+from fansipan.domain.periods.cumulative import Reading, to_date_label
 from fansipan.domain.targets import TargetSummary
 from fansipan.domain.units import Unit
 from fansipan.errors import NotFound
@@ -22,7 +26,14 @@ from fansipan.services.insight.analytics import (
     reason_text,
     run_analytics,
 )
+from fansipan.services.insight.asks import span_of
 from fansipan.services.insight.evaluation import EvaluationReport, evaluate_targets
+from fansipan.services.insight.page_periods import (
+    newest_month,
+    page_choices,
+    read_page_period,
+    targets_to,
+)
 from fansipan.services.warehouse.viewpoints import (
     UnitRef,
     Viewpoint,
@@ -74,6 +85,36 @@ class Freshness:
 
 
 @dataclass(frozen=True)
+class PagePeriod:
+    """What a summary page says of the period it shows, beside its figures."""
+
+    reading: Reading  # the period asked: a year, or a part of one
+    choices: list[ChoiceGroup] = field(default_factory=list)  # the period picker's
+    # The day the year's targets are read to, when a part of the year is shown.
+    targets_to: date | None = None
+    period_vi: str = ""  # the part as the figures cover it ("2 tháng đầu quý IV/2026")
+    period_en: str = ""
+    yearly_only: int = 0  # indicators entered by year, which a part of a year cannot show
+
+    @property
+    def period_ref(self) -> str:
+        """The period as links and the picker send it: 2026Q3, or 2026-01..2026-09."""
+        return self.reading.id
+
+    @property
+    def whole_year(self) -> bool:
+        return self.reading.period.type is PeriodType.YEAR
+
+    def period_label(self, lang: str) -> str:
+        return (self.period_en if lang == "en" else self.period_vi) \
+            or self.reading.period.label(lang)
+
+    def targets_label(self, lang: str) -> str:
+        """"lũy kế đến hết tháng 9/2026" beside the year's targets; "" for a whole year."""
+        return to_date_label(self.targets_to, lang) if self.targets_to else ""
+
+
+@dataclass(frozen=True)
 class Overview:
     unit: UnitRef | None
     units: list[UnitRef]
@@ -84,21 +125,30 @@ class Overview:
     freshness: list[Freshness]
     last_change: int
     sector_names: dict[str, str]
+    shown: PagePeriod
 
 
 def overview(*, session: Session, warehouse: Warehouse, principal: Principal, lang: str,
-             year: int | None = None, unit: str | None = None,
+             year: int | None = None, unit: str | None = None, period: str | None = None,
              today: date | None = None) -> Overview:
-    """The year's targets, headline figures and freshness; a past year is seen from its end."""
+    """The year's targets, headline figures and freshness; a past year is seen from its end.
+
+    `period` (a quarter, a month, nine months...; else `year`) shows the figures of that
+    part of the year and the year's targets read to its end.
+    """
     today = today or date.today()
-    year = year or today.year
-    on = min(today, date(year, 12, 31))
+    asked = read_page_period(period, year, today)
+    p = asked.period
+    year = p.year
+    whole = p.type is PeriodType.YEAR
+    on = min(today, p.end)
     view = viewpoint(session, principal)
     homes = home_units(view, principal, on)
     home = resolve_unit(view, unit, on) if unit else (homes[0] if homes else None)
     # The targets of the unit shown, not of every unit the viewer may see.
     report = evaluation(session, warehouse, principal, year, lang, today,
-                        units=[view.catalog.uid_of(home)]) if home is not None else None
+                        units=[view.catalog.uid_of(home)],
+                        to_date=None if whole else p) if home is not None else None
     sectors: list[SectorTargets] = []
     headline_codes: list[str] = []
     if report is not None:
@@ -107,10 +157,9 @@ def overview(*, session: Session, warehouse: Warehouse, principal: Principal, la
     visible = view.indicators()
     if not headline_codes:
         headline_codes = [i.code for i in visible if i.formula is None][:HEADLINE_FALLBACK]
-    latest = (latest_values(session=session, warehouse=warehouse, principal=principal,
-                            view=view, codes=headline_codes, unit=home,
-                            today=today if year >= today.year else date(year + 1, 1, 1))
-              if home is not None and headline_codes else [])
+    latest, shown = figures_of(session=session, warehouse=warehouse, principal=principal,
+                               view=view, codes=headline_codes, unit=home, asked=asked,
+                               today=today)
     return Overview(
         unit=unit_ref(view.catalog, home) if home else None,
         units=[unit_ref(view.catalog, u) for u in homes], year=year, targets=report,
@@ -118,18 +167,88 @@ def overview(*, session: Session, warehouse: Warehouse, principal: Principal, la
         last_change=warehouse.last_change,
         sector_names={c: (s.name_en if lang == "en" else s.name_vi)
                       for c, s in view.catalog.sectors.items()},
+        shown=shown,
     )
+
+
+def figures_of(*, session: Session, warehouse: Warehouse, principal: Principal,
+               view: Viewpoint, codes: Sequence[str], unit: Unit | None, asked: Reading,
+               today: date) -> tuple[list[Latest], PagePeriod]:
+    """A summary page's figures of `codes` at `unit` for the period asked, and what the
+    page says of that period: for a year, each figure of that year so far (else the year
+    before, `latest_values`); for a part of a year, the part (`period_values`)."""
+    catalog = view.catalog
+    indicators = [catalog.indicators[c] for c in codes]
+    through = newest_month(catalog, warehouse, indicators, today)
+    p = asked.period
+    shown = PagePeriod(asked, page_choices(indicators, today, through, asked),
+                       targets_to(asked, through))
+    if unit is None or not codes:
+        return [], shown
+    if p.type is PeriodType.YEAR:
+        latest = latest_values(session=session, warehouse=warehouse, principal=principal,
+                               view=view, codes=codes, unit=unit,
+                               today=today if p.year >= today.year else date(p.year + 1, 1, 1))
+        return latest, shown
+    latest, names = period_values(session=session, warehouse=warehouse, principal=principal,
+                                  view=view, codes=codes, unit=unit, asked=asked,
+                                  on=min(today, p.end), today=today)
+    found = {item.indicator.code for item in latest}
+    yearly = sum(1 for i in indicators
+                 if i.code not in found and i.periodicity is PeriodType.YEAR)
+    return latest, PagePeriod(asked, shown.choices, shown.targets_to, names.get("vi", ""),
+                              names.get("en", ""), yearly)
 
 
 def evaluation(session: Session, warehouse: Warehouse, principal: Principal, year: int,
                 lang: str, today: date, units: Sequence[str] = (),
-                indicators: Sequence[str] = ()) -> EvaluationReport | None:
+                indicators: Sequence[str] = (),
+                to_date: Period | None = None) -> EvaluationReport | None:
     try:
         return evaluate_targets(session=session, warehouse=warehouse, year=year, as_of=today,
                                 lang=lang, principal=principal, units=units,
-                                indicators=indicators)
+                                indicators=indicators, to_date=to_date)
     except NotFound:
         return None
+
+
+def period_values(*, session: Session, warehouse: Warehouse, principal: Principal,
+                  view: Viewpoint, codes: Sequence[str], unit: Unit, asked: Reading,
+                  on: date, today: date) -> tuple[list[Latest], dict[str, str]]:
+    """Each indicator's figure for a part of a year (a quarter, a month, nine months...)
+    with the same months a year before, and the part's name per language.
+
+    Named, compared and refused exactly as the indicator page's figures are, by the
+    analytics' own rules: a part the data covers in part is named for its months and
+    compared with the same months a year before, history is counted in the units in
+    force on `on` (mapped), and a change is given only between figures of the same
+    territory (otherwise `no_change` says why).
+    """
+    p = asked.period
+    result = run_analytics(session=session, warehouse=warehouse, principal=principal,
+                           request=AnalyticsRequest(
+                               indicators=list(codes), units=[view.catalog.uid_of(unit)],
+                               periods=[p.id], hierarchy="mapped", as_of=on, compare=True,
+                               cumulative=asked.to_date, today=today))
+    answered = span_of(p, asked.to_date).id
+    named = result.meta.periods.get(answered)
+    names = {"vi": named["label_vi"], "en": named["label_en"]} if named else {}
+    notes = {n["indicator"]: n for n in result.meta.notes or () if n["about"] == "change"}
+    found: dict[str, Latest] = {}
+    for r in result.records():
+        code = str(r["indicator"])
+        value = r["value"]
+        if value is None:
+            continue
+        note = notes.get(code)
+        found[code] = Latest(
+            view.catalog.indicators[code], asked.id,
+            period_label(result.meta, code, answered, "vi"),
+            period_label(result.meta, code, answered, "en"), float(value),
+            as_float(r["last_year"]), as_float(r["change"]), as_float(r["change_pct"]),
+            reason_text(note, "vi") if note else None, reason_text(note, "en") if note else None,
+            estimate=bool(r["estimate"]))
+    return [found[c] for c in codes if c in found], names
 
 
 def latest_values(*, session: Session, warehouse: Warehouse, principal: Principal,

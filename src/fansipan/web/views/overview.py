@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 from typing import Any
 
@@ -13,7 +12,7 @@ from fansipan.http.deps import SessionDep
 from fansipan.locale import tr
 from fansipan.services.foresight.due_reports import reports_due
 from fansipan.services.insight.first_screen import at_risk, featured_page, yearly_series
-from fansipan.services.insight.overview import Overview, last_change, overview
+from fansipan.services.insight.overview import Overview, PagePeriod, last_change, overview
 from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
 from fansipan.web.pages import render
 from fansipan.web.sparklines import sparkline
@@ -22,24 +21,28 @@ from fansipan.web.views.indicators import map_figure, tiles, trend_figure
 
 router = page_router()
 
-YearQuery = Query(default=None, ge=2000, le=2100, description="The plan year")
+YearQuery = Query(default=None, ge=2000, le=2100,
+                  description="The plan year (the same as period=YEAR)")
+PeriodQuery = Query(default=None, max_length=24,
+                    description="A period: 2026, 2026S1, 2026Q3, 2026-11, or 2026-01..2026-09 "
+                    "(the nine months from January); by default the running year")
 UnitQuery = Query(default=None, max_length=40, description="A unit code or uid")
 
 
 def _overview(session: SessionDep, warehouse: WarehouseDep, viewer: Viewer, lang: str,
-              year: int | None, unit: str | None) -> Overview:
+              year: int | None, unit: str | None, period: str | None = None) -> Overview:
     return overview(session=session, warehouse=warehouse, principal=viewer, lang=lang,
-                    year=year, unit=unit)
+                    year=year, unit=unit, period=period)
 
 
 @router.get("/")
 def overview_page(request: Request, session: SessionDep, warehouse: WarehouseDep,
                   viewer: Viewer, lang: Lang, year: int | None = YearQuery,
-                  unit: str | None = UnitQuery) -> Response:
-    data = _overview(session, warehouse, viewer, lang, year, unit)
+                  unit: str | None = UnitQuery,
+                  period: str | None = PeriodQuery) -> Response:
+    data = _overview(session, warehouse, viewer, lang, year, unit, period)
     return render(request, "overview.html", title=tr(lang, "Overview"), data=data,
                   body_class="overview", live=data.last_change, charts=True,
-                  years=list(range(date.today().year, date.today().year - 6, -1)),
                   due=reports_due(session=session, principal=viewer, lang=lang),
                   **first_screen(session, warehouse, viewer, data, lang))
 
@@ -70,20 +73,21 @@ def first_screen(session: SessionDep, warehouse: WarehouseDep, viewer: Viewer,
 @router.get("/overview.{fmt}")
 def overview_table(fmt: str, session: SessionDep, warehouse: WarehouseDep, viewer: Viewer,
                    lang: Lang, mark: Mark, year: int | None = YearQuery,
-                   unit: str | None = UnitQuery) -> Response:
-    data = _overview(session, warehouse, viewer, lang, year, unit)
+                   unit: str | None = UnitQuery, period: str | None = PeriodQuery) -> Response:
+    data = _overview(session, warehouse, viewer, lang, year, unit, period)
     return download(headline_table(data, lang), check_format(fmt), mark=mark, lang=lang)
 
 
 def headline_table(data: Overview, lang: str) -> Table:
     _t = partial(tr, lang)
-    table = Table(name=f"overview-{data.year}", title=_t("Key indicators"),
+    table = Table(name=f"overview-{table_period(data.shown)}", title=_t("Key indicators"),
                   keys=["indicator", "name", "unit_of_measure", "unit", "period", "period_name",
                         "value", "last_year", "change", "change_pct", "comparison"],
                   labels=[_t("Code"), _t("Indicator"), _t("Unit of measure"), _t("Unit"),
                           _t("Period"), _t("Period name"), _t("Value"),
                           _t("Same period last year"), _t("Change"), _t("Change (%)"),
-                          _t("Comparison note")])
+                          _t("Comparison note")],
+                  note=period_note(data.shown, lang))
     for item in data.latest:
         ind = item.indicator
         table.rows.append([ind.code, ind.name(lang), ind.unit_en if lang == "en" else ind.unit_vi,
@@ -91,6 +95,17 @@ def headline_table(data: Overview, lang: str) -> Table:
                            item.label_en if lang == "en" else item.label_vi, item.value,
                            item.last_year, item.change, item.change_pct, item.no_change(lang)])
     return table
+
+
+def period_note(shown: PagePeriod, lang: str) -> str:
+    """A part of a year named on the table; a year's figures each name their own."""
+    return "" if shown.whole_year else shown.period_label(lang)
+
+
+def table_period(shown: PagePeriod) -> str:
+    """The period in a download's name: 2026Q3, or 2026-09-ytd for the nine months."""
+    reading = shown.reading
+    return reading.period.id + ("-ytd" if reading.to_date else "")
 
 
 @router.get("/live")
