@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from fansipan.domain.periods import Period, parse_period
 
@@ -24,6 +25,14 @@ def _period(pid: str) -> Period:
     return parse_period(pid)
 
 
+@lru_cache(maxsize=100_000)
+def _placed(pid: str) -> tuple[int, date, date]:
+    """A period's kind, first and last day: worked out once per period, not per row
+    (a period's end goes through the calendar)."""
+    p = _period(pid)
+    return p.type.rank, p.start, p.end
+
+
 class FactRows:
     """Accumulates fact rows column by column (cheaper than a list of tuples)."""
 
@@ -32,13 +41,13 @@ class FactRows:
 
     def add(self, ind: int, unit: int, pid: str, value: float, n: int, chg: int,
             est: int = 0) -> None:
-        p = _period(pid)
+        rank, start, end = _placed(pid)
         c = self.cols
         c["ind"].append(ind)
         c["unit"].append(unit)
-        c["ptype"].append(p.type.rank)
-        c["pstart"].append(p.start)
-        c["pend"].append(p.end)
+        c["ptype"].append(rank)
+        c["pstart"].append(start)
+        c["pend"].append(end)
         c["value"].append(value)
         c["n"].append(n)
         c["chg"].append(chg)
@@ -51,13 +60,29 @@ class FactRows:
         return len(self.cols["ind"])
 
 
-def pack(inds: list[int], units: list[int]) -> list[int]:
-    return [(i << 32) | u for i, u in zip(inds, units, strict=True)]
+def pairs_of(table: pa.Table) -> set[int]:
+    """The (indicator, unit) pairs of fact rows, each packed into one integer."""
+    ind = pc.drop_null(table.column("ind")).to_numpy().astype("int64")
+    unit = pc.drop_null(table.column("unit")).to_numpy().astype("int64")
+    packed: list[int] = ((ind << 32) | unit).tolist()
+    return set(packed)
 
 
 def ints(table: pa.Table, column: str) -> list[int]:
-    return [int(x) for x in table.column(column).to_pylist() if x is not None]
+    # Through NumPy: a list of Arrow scalars is built one Python object at a time.
+    ints_: list[int] = pc.drop_null(table.column(column)).to_numpy().astype("int64").tolist()
+    return ints_
 
 
 def dates(table: pa.Table, column: str) -> list[date]:
     return [d for d in table.column(column).to_pylist() if isinstance(d, date)]
+
+
+def last_ends(rows: pa.Table, *, sign: int) -> tuple[list[int], list[date]]:
+    """Per indicator, the latest period end among the rows that add (`sign` 1) or
+    retract (-1) a value: what `Latest.note` needs, worked out in Arrow."""
+    picked = rows.filter(pc.equal(rows.column("n"), pa.scalar(sign, pa.int8())))
+    if picked.num_rows == 0:
+        return [], []
+    ends = picked.group_by("ind").aggregate([("pend", "max")])
+    return ints(ends, "ind"), dates(ends, "pend_max")

@@ -33,7 +33,7 @@ from fansipan.analytics.cells import (
     tgt_table,
 )
 from fansipan.analytics.engine import DuckDBEngine, Engine
-from fansipan.analytics.facts import FACT_SCHEMA, FactRows, dates, ints, pack
+from fansipan.analytics.facts import FACT_SCHEMA, FactRows, dates, ints, last_ends, pairs_of
 from fansipan.analytics.kept import KeptCells, KeptProbes, Latest, Probe
 from fansipan.analytics.plans import MOVABLE, Plan, by_movability, merge_scans, rectangles
 from fansipan.analytics.trees import (
@@ -163,7 +163,7 @@ class Warehouse:
             self._probes.clear()
             self._until_change = {}
             pairs = self.engine.query(f"SELECT DISTINCT ind, unit FROM {self.sql.all_facts} x")
-            self._pairs = set(pack(ints(pairs, "ind"), ints(pairs, "unit")))
+            self._pairs = pairs_of(pairs)
 
     def _absorb(self, session: Session) -> int:
         with session.begin():
@@ -192,7 +192,7 @@ class Warehouse:
             self.engine.absorb_facts(rows)
             self.appended_rows += rows.num_rows
             self.last_change = max(self.last_change, last_change)
-            new_pairs = set(pack(ints(rows, "ind"), ints(rows, "unit"))) - self._pairs
+            new_pairs = pairs_of(rows) - self._pairs
             self._pairs |= new_pairs
             if new_pairs:
                 self._layered = None
@@ -201,7 +201,11 @@ class Warehouse:
                                                      strict=True) if t != MONTH}
             changed = ints(rows, "ind")
             self._until_change = {}
-            self._latest.note(changed, dates(rows, "pend"), ints(rows, "n"))
+            # Retractions first, against the ends known before this batch: an end can
+            # only be marked stale more often than needed, never less.
+            for sign in (-1, 1):
+                inds, ends = last_ends(rows, sign=sign)
+                self._latest.note(inds, ends, [sign] * len(inds))
             self._kept.forget(set(changed))
             self._probes.forget(set(changed))
             if self._cube_date is not None and self._trees is not None:
