@@ -15,6 +15,7 @@ from fansipan.domain.access import Principal, Role
 from fansipan.domain.calendar import vietnam_calendar
 from fansipan.domain.periods import Period
 from fansipan.services.catalog import load_catalog
+from fansipan.services.direction.clock import today_in_vietnam
 from fansipan.services.foresight.regimes import RegimeWrite, load_regimes, set_regime
 from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
 from tests.support.accounts import PASSWORD, Account
@@ -56,7 +57,7 @@ def vi_day(d: date) -> str:
 def regime_and_one_report(session: Session) -> tuple[Period, Period, Period]:
     """A monthly regime, each month due on the 20th of the next, in force for half a year;
     last month's report sent now, the one three months ago never sent."""
-    today = date.today()
+    today = today_in_vietnam()
     this = Period.month_of(today.year, today.month)
     set_regime(session=session, principal=SYSTEM, indicator=INDICATOR,
                data=RegimeWrite(due="day_of_month", day=20, month_offset=1,
@@ -80,7 +81,7 @@ def test_an_officer_sees_what_their_unit_owes(
     words = text_of(box)
     assert "Báo cáo đến hạn" in words
     # Overdue: three months ago, never sent — how many days late, from its deadline.
-    late_by = (date.today() - due_of(filled, missing)).days
+    late_by = (today_in_vietnam() - due_of(filled, missing)).days
     assert late_by > 0
     overdue = text_of(row_of(box, missing))
     assert f"Quá hạn {late_by} ngày" in overdue
@@ -90,8 +91,8 @@ def test_an_officer_sees_what_their_unit_owes(
     assert due_of(filled, missing) == date(after.year, after.index, 20)
     # Last month's, sent today: on time until the 20th, late after it.
     sent_row = text_of(row_of(box, sent))
-    assert "Đã nộp" in sent_row and vi_day(date.today()) in sent_row
-    assert ("muộn" in sent_row) == (date.today() > due_of(filled, sent))
+    assert "Đã nộp" in sent_row and vi_day(today_in_vietnam()) in sent_row
+    assert ("muộn" in sent_row) == (today_in_vietnam() > due_of(filled, sent))
     # This month's report is not yet due: its deadline is the 20th of next month.
     assert "Chưa nộp" in text_of(row_of(box, this))
     assert vi_day(due_of(filled, this)) in words
@@ -112,11 +113,11 @@ def test_the_panel_speaks_english(
     _, sent, missing = regime_and_one_report(filled)
     officer = make_account(Role.OFFICER, units=[MINE])
     words = text_of(panel(web.get("/", params={"lang": "en"}, headers=officer.headers).text))
-    late_by = (date.today() - due_of(filled, missing)).days
+    late_by = (today_in_vietnam() - due_of(filled, missing)).days
     assert "Reports due" in words
     assert f"{late_by} days overdue" in words
     assert "Not sent yet" in words
-    assert ("Sent late" if date.today() > due_of(filled, sent) else "Sent") in words
+    assert ("Sent late" if today_in_vietnam() > due_of(filled, sent) else "Sent") in words
     assert f"{missing.label('en')}" in words
 
 

@@ -11,14 +11,14 @@ and the counts never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Principal, Role
-from fansipan.domain.regimes import SubmissionStatus
+from fansipan.domain.regimes import SubmissionStatus, local_day
 from fansipan.domain.reporting import ExpectedReport
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.foresight.reporting import expected_reports, recent_months
@@ -75,7 +75,9 @@ def reports_due(*, session: Session, principal: Principal, today: date | None = 
     not yet due by deadline, then those sent lately; None for anyone else."""
     if not owes_reports(principal):
         return None
-    today = today or date.today()
+    # The province's day: a report sent at 00:30 in Hà Nội is sent on that day, whatever
+    # zone the server runs in.
+    today = today or local_day(datetime.now(UTC))
     with session.begin():
         catalog = load_catalog(session)
         scope = data_scope(session, catalog, principal)
