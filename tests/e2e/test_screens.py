@@ -148,8 +148,77 @@ def test_the_wall_fills_the_screen_and_turns(browser: Any, demo_server: Server) 
         assert page.locator(".alerts-panel").is_visible()
         shoot(page, demo_server, "wall-panels-vi-1920")
         assert page.evaluate("document.documentElement.scrollHeight") <= 1080
+        assert page.evaluate(WALL_FITS) == []
     finally:
         context.close()
+
+
+# What on the wall's showing slide is off the screen, under the footer or cut off by its
+# panel, in words; nothing when the wall fits. A row a list leaves out has no box: the line
+# under the list counts it.
+WALL_FITS = """() => {
+  const doc = document.documentElement, out = [];
+  const down = doc.scrollHeight - doc.clientHeight, side = doc.scrollWidth - doc.clientWidth;
+  if (down > 0) out.push(`the page scrolls down by ${down} px`);
+  if (side > 0) out.push(`the page scrolls sideways by ${side} px`);
+  const foot = document.querySelector('.wall-foot').getBoundingClientRect();
+  if (foot.bottom > doc.clientHeight + 0.5) out.push(`the footer ends at ${foot.bottom} px`);
+  const name = (el) => el.id ? '#' + el.id : el.tagName.toLowerCase() + '.'
+    + [...el.classList].join('.') + ' "' + el.textContent.trim().slice(0, 40) + '"';
+  const slide = document.querySelector('.slide.current');
+  const shown = 'h2, h3, p, li, .chart, .tile, .panel, .kpi, .room-targets, .room-map, .room-trend';
+  for (const el of slide.querySelectorAll(shown)) {
+    const box = el.getBoundingClientRect();
+    if (!box.width && !box.height) continue;
+    if (box.bottom > foot.top + 0.5) out.push(`${name(el)} ends at ${Math.round(box.bottom)} px,`
+      + ` under the footer at ${Math.round(foot.top)} px`);
+    if (box.right > doc.clientWidth + 0.5) out.push(`${name(el)} ends right of the screen`);
+  }
+  const boxes = '.panel, .kpi, .room-targets, .room-map, .room-trend, [data-fit]';
+  for (const el of slide.querySelectorAll(boxes)) {
+    const cut = el.scrollHeight - el.clientHeight;
+    if (cut > 1) out.push(`${name(el)} cuts off ${cut} px of what it holds`);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("size", list(SIZES))
+def test_every_slide_of_the_wall_fits_its_screen(browser: Any, demo_server: Server,
+                                                 every_shot: Path, size: str,
+                                                 lang: str) -> None:
+    """At 1920×1080 and 1366×768 every slide fills the screen exactly: no scroll either
+    way, nothing under the footer, nothing cut off by its panel; for a visitor and for a
+    signed-in leader, who also sees alerts and tasks. On a phone the wall may scroll
+    down, never sideways."""
+    width, height = SIZES[size]
+    context, page = _open(browser, width, height, locale="vi-VN" if lang == "vi" else "en-GB")
+    problems: list[str] = []
+    try:
+        for who in ("visitor", "leader"):
+            if who == "leader":
+                sign_in(page, demo_server)
+            page.goto(demo_server.url + f"/wall?lang={lang}&seconds=5")
+            _settled(page)
+            turns = page.locator("#slide-dots li").count()
+            assert turns >= 3, turns
+            for n in range(1, turns + 1):
+                page.wait_for_selector(f"#slide-dots li:nth-child({n})[aria-current]",
+                                       timeout=12_000)
+                slide = page.locator(".slide.current").get_attribute("id")
+                if size == "390":
+                    extra = page.evaluate(OVERFLOW)
+                    found = [f"{extra} px wider than the screen"] if extra > 0 else []
+                else:
+                    found = page.evaluate(WALL_FITS)
+                problems += [f"{who}, {slide}: {p}" for p in found]
+                page.wait_for_timeout(300)  # the charts' resize to the shown slide
+                page.screenshot(path=str(every_shot / f"wall-{who}-{slide}-{lang}-{size}.png"),
+                                full_page=size == "390")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
 
 
 @pytest.fixture(scope="module")

@@ -147,10 +147,41 @@
       if (window.Plotly) slides[i].querySelectorAll("[data-ready]").forEach(function (el) {
         window.Plotly.Plots.resize(el);
       });
+      fit(slides[i]);
     };
     show(0);
+    window.addEventListener("resize", function () { fit(slides[i]); });
     var seconds = Number(box.getAttribute("data-rotate")) || 20;
     if (slides.length > 1) setInterval(function () { show((i + 1) % slides.length); }, seconds * 1000);
+  }
+
+  // A list on the wall shows the rows its panel has room for, and the line under it says
+  // how many more there are: the wall never scrolls, and no row goes unmentioned. The line
+  // is shown while measuring, so that the rows leave room for it.
+  function fit(slide) {
+    var number = new Intl.NumberFormat(document.documentElement.lang || "vi");
+    slide.querySelectorAll("[data-fit]").forEach(function (list) {
+      var more = document.getElementById(list.getAttribute("data-fit"));
+      var rows = Array.prototype.slice.call(list.children);
+      var before = more ? Number(more.getAttribute("data-more")) || 0 : 0;
+      var say = function (n) {
+        if (!more) return;
+        var words = (more.getAttribute("data-words") || "").replace("{n}", number.format(n));
+        (more.querySelector("a") || more).textContent = words;
+        more.hidden = n === 0;
+      };
+      rows.forEach(function (row) { row.classList.remove("cut"); });
+      say(before + rows.length);
+      var bottom = list.getBoundingClientRect().bottom + 1;
+      var cut = 0;
+      rows.forEach(function (row) {
+        if (cut || row.getBoundingClientRect().bottom > bottom) {
+          row.classList.add("cut");
+          cut += 1;
+        }
+      });
+      say(before + cut);
+    });
   }
 
   // The wall's clock tells Vietnam time whatever zone the screen's computer is set to.

@@ -57,9 +57,15 @@ def wall_page(request: Request, session: SessionDep, settings: SettingsDep,
     shown = chosen_slides(slides)
     data = _overview(session, warehouse, viewer, lang, year, unit)
     extra = first_screen(session, warehouse, viewer, data, lang, figure=figure)
+    # The map and the trend fill the panels the screen gives them (wall.css), whatever its
+    # size, rather than a height of their own that may not fit.
+    for chart in (extra.get("map_figure"), extra.get("trend_figure")):
+        if chart is not None:
+            chart["layout"].pop("height", None)
+            chart["layout"]["autosize"] = True
     trend = extra.get("trend_figure")
-    if trend is not None:  # light words on the wall's dark ground, and room for the footer
-        trend["layout"].update(height=290, font={"size": 18, "color": "#f1f5f9"})
+    if trend is not None:  # light words on the wall's dark ground
+        trend["layout"]["font"] = {"size": 18, "color": "#f1f5f9"}
         trend["layout"]["yaxis"]["gridcolor"] = "#2b4764"
     panels: dict[str, Any] = {}
     if "panels" in shown:
