@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Server, sign_in
+from tests.e2e.conftest import Server, shoot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -96,6 +96,7 @@ def test_the_entry_grid_on_a_phone_puts_labels_above_full_width_fields(
         assert label["y"] + label["height"] <= field["y"] + 1, (label, field)
         comment = _box(page, "#entry-form input[id^='c-']")
         assert comment["x"] + comment["width"] <= PHONE[0], comment
+        shoot(page, demo_server, f"entry-{lang}-390", full=True)
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
