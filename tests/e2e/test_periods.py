@@ -72,4 +72,6 @@ def test_an_officer_reads_what_their_commune_owes_and_opens_the_form(
     period = href.split("period=")[1].split("&")[0]
     rows.first.locator("a").click()
     page.wait_for_url("**/entry?**")
-    assert page.locator("#e-period").input_value() == period
+    # The form names the period as officials write it ("Tháng 12/2026"), not by its code.
+    from fansipan.web.formatting import period_name
+    assert page.locator("#e-period").input_value() == period_name(period, "vi")

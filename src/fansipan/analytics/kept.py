@@ -13,6 +13,8 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import pyarrow as pa
+
 from fansipan.analytics.cells import Cell, IndicatorRule, Span
 
 _LIMIT = 300_000  # cells kept, about 60 MB
@@ -28,6 +30,25 @@ class Probe:
     a: date
     b: date
     s: date
+
+
+def probe_inputs(todo: Sequence[Probe]) -> dict[str, pa.Table]:
+    """The engine's inputs for asking `todo` in one query: the probes keyed by position,
+    one span bounding them all, and the indicators they name."""
+    probes = pa.table({
+        "key": pa.array(range(len(todo)), pa.int32()),
+        "ind": pa.array([p.ind for p in todo], pa.int32()),
+        "unit": pa.array([p.unit for p in todo], pa.int32()),
+        "a": pa.array([p.a for p in todo], pa.date32()),
+        "b": pa.array([p.b for p in todo], pa.date32()),
+        "s": pa.array([p.s for p in todo], pa.date32()),
+    })
+    bounds = pa.table({
+        "pid": ["probe"], "rstart": pa.array([min(p.s for p in todo)], pa.date32()),
+        "rend": pa.array([max(p.b for p in todo)], pa.date32()),
+        "rtype": pa.array([-2], pa.int8())})
+    inds = pa.table({"ind": pa.array(sorted({p.ind for p in todo}), pa.int32())})
+    return {"probes": probes, "req": bounds, "inds": inds}
 
 
 class KeptCells:

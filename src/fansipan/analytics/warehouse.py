@@ -34,7 +34,7 @@ from fansipan.analytics.cells import (
 )
 from fansipan.analytics.engine import DuckDBEngine, Engine
 from fansipan.analytics.facts import FACT_SCHEMA, FactRows, dates, ints, last_ends, pairs_of
-from fansipan.analytics.kept import KeptCells, KeptProbes, Latest, Probe
+from fansipan.analytics.kept import KeptCells, KeptProbes, Latest, Probe, probe_inputs
 from fansipan.analytics.plans import MOVABLE, Plan, by_movability, merge_scans, rectangles
 from fansipan.analytics.trees import (
     boundaries,
@@ -260,23 +260,10 @@ class Warehouse:
             todo = self._probes.missing(probes)
             if todo:
                 self._know_tree(hierarchy, fingerprint)
-                table = pa.table({
-                    "key": pa.array(range(len(todo)), pa.int32()),
-                    "ind": pa.array([p.ind for p in todo], pa.int32()),
-                    "unit": pa.array([p.unit for p in todo], pa.int32()),
-                    "a": pa.array([p.a for p in todo], pa.date32()),
-                    "b": pa.array([p.b for p in todo], pa.date32()),
-                    "s": pa.array([p.s for p in todo], pa.date32()),
-                })
-                bounds = pa.table({
-                    "pid": ["probe"], "rstart": pa.array([min(p.s for p in todo)], pa.date32()),
-                    "rend": pa.array([max(p.b for p in todo)], pa.date32()),
-                    "rtype": pa.array([-2], pa.int8())})
-                inds = pa.table({"ind": pa.array(sorted({p.ind for p in todo}), pa.int32())})
                 answer = self.engine.query(
                     self.sql.data_present(
                         with_delta=self.engine.keeps_delta and self.appended_rows > 0),
-                    {"probes": table, "req": bounds, "inds": inds})
+                    probe_inputs(todo))
                 found = set(ints(answer, "key"))
                 for i, p in enumerate(todo):
                     self._probes.put(p, i in found)
