@@ -36,18 +36,33 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 # Folders whose files share one costly session fixture (a demo store served to the
 # browser, a demo loaded for the reports): all their tests go to one worker.
 _SHARED_FOLDERS = ("e2e", "reports")
+# Files of a shared folder that get a worker and a demo server of their own: their pages
+# at every size are as long as the rest of the folder together.
+_OWN_BROWSER = {("e2e", "test_screens.py")}
 
 
+# The longest groups, handed out first so that none is left to run alone at the end.
+_LONG_FIRST = ("e2e/test_screens.py", "e2e", "api/test_schemathesis.py",
+               "security/test_authorization_matrix.py", "operations/test_workers.py")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups into the test ids
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Groups for `--dist loadgroup` (scripts/test.sh runs one worker per core): a file's
     tests stay together, so module fixtures are made once, and so do the folders above."""
     if not config.pluginmanager.hasplugin("xdist"):
         return
     root = Path(__file__).parent
+    groups: dict[str, str] = {}
     for item in items:
         parts = item.path.relative_to(root).parts
         group = parts[0] if parts[0] in _SHARED_FOLDERS else "/".join(parts)
+        if parts[:2] in _OWN_BROWSER:
+            group = "/".join(parts[:2])
+        groups[item.nodeid] = group
         item.add_marker(pytest.mark.xdist_group(group))
+    rank = {group: n for n, group in enumerate(_LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(groups[item.nodeid], len(rank)))
 
 
 @pytest.fixture(scope="session")

@@ -59,7 +59,7 @@ def test_officers_read_the_list_but_only_approvers_of_the_unit_act(
     sa_pa = make_account(Role.APPROVER, units=["088"], units_as_of="2025-01-01")
     web.post("/api/v1/approvals/082/2024-06/submit", headers=officer.headers)
     page = web.get(PAGE, headers=officer.headers)
-    assert page.status_code == 200 and "2024-06" in page.text
+    assert page.status_code == 200 and "Tháng 6/2024" in page.text
     assert 'value="approve"' not in page.text
     form = {"unit": "082", "period": "2024-06", "action": "approve"}
     assert web.post(PAGE, data=form, headers=officer.headers).status_code == 403

@@ -152,7 +152,23 @@
     show(0);
     window.addEventListener("resize", function () { fit(slides[i]); });
     var seconds = Number(box.getAttribute("data-rotate")) || 20;
-    if (slides.length > 1) setInterval(function () { show((i + 1) % slides.length); }, seconds * 1000);
+    if (slides.length < 2) return;
+    var timer = 0;
+    var turn = function () {
+      window.clearInterval(timer);
+      timer = window.setInterval(function () { show((i + 1) % slides.length); }, seconds * 1000);
+    };
+    turn();
+    // Whoever presents from the room's laptop moves on with the arrow keys or a dot, and
+    // the slide then stays its full time before the wall turns again.
+    var go = function (next) { show((next + slides.length) % slides.length); turn(); };
+    marks.forEach(function (li, n) {
+      li.addEventListener("click", function () { go(n); });
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowRight" || e.key === "PageDown") go(i + 1);
+      else if (e.key === "ArrowLeft" || e.key === "PageUp") go(i - 1);
+    });
   }
 
   // A list on the wall shows the rows its panel has room for, and the line under it says
