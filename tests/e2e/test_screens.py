@@ -180,7 +180,8 @@ def test_every_slide_of_the_wall_fits_its_screen(browser: Any, demo_server: Serv
         for who in ("visitor", "leader"):
             if who == "leader":
                 sign_in(page, demo_server)
-            page.goto(demo_server.url + f"/wall?lang={lang}&seconds=5")
+            # The wall would not turn by itself for ten minutes: the keys turn it.
+            page.goto(demo_server.url + f"/wall?lang={lang}&seconds=600")
             _settled(page)
             turns = page.locator("#slide-dots li").count()
             assert turns >= 3, turns
@@ -188,7 +189,7 @@ def test_every_slide_of_the_wall_fits_its_screen(browser: Any, demo_server: Serv
                 if n > 1:
                     page.keyboard.press("ArrowRight")  # as a presenter moves on
                 page.wait_for_selector(f"#slide-dots li:nth-child({n})[aria-current]",
-                                       timeout=12_000)
+                                       timeout=5_000)
                 slide = page.locator(".slide.current").get_attribute("id")
                 if size == "390":
                     extra = page.evaluate(OVERFLOW)
@@ -201,6 +202,11 @@ def test_every_slide_of_the_wall_fits_its_screen(browser: Any, demo_server: Serv
                     page.screenshot(path=str(every_shot / f"wall-{who}-{slide}-{lang}-"
                                                           f"{size}.png"),
                                     full_page=size == "390")
+            page.keyboard.press("ArrowRight")  # from the last slide round to the first
+            page.wait_for_selector("#slide-dots li:nth-child(1)[aria-current]", timeout=5_000)
+            page.locator(f"#slide-dots li:nth-child({turns})").click()
+            page.wait_for_selector(f"#slide-dots li:nth-child({turns})[aria-current]",
+                                   timeout=5_000)
     finally:
         context.close()
     assert not problems, "\n".join(problems)
