@@ -36,14 +36,19 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 # Folders whose files share one costly session fixture (a demo store served to the
 # browser, a demo loaded for the reports): all their tests go to one worker.
 _SHARED_FOLDERS = ("e2e", "reports")
-# Files of a shared folder that get a worker and a demo server of their own: their pages
-# at every size are as long as the rest of the folder together.
-_OWN_BROWSER = {("e2e", "test_screens.py")}
-
-
+# A file of a shared folder that gets a worker and a demo server of its own: its pages at
+# every size take as long as the rest of the folder together.
+_OWN_GROUP = ("e2e", "test_screens.py")
 # The longest groups, handed out first so that none is left to run alone at the end.
 _LONG_FIRST = ("e2e/test_screens.py", "e2e", "api/test_schemathesis.py",
                "security/test_authorization_matrix.py", "operations/test_workers.py")
+
+
+def _group(item: pytest.Item) -> str:
+    parts = item.path.relative_to(Path(__file__).parent).parts
+    if parts[0] in _SHARED_FOLDERS and parts[:2] != _OWN_GROUP:
+        return parts[0]
+    return "/".join(parts)
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups into the test ids
@@ -52,17 +57,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     tests stay together, so module fixtures are made once, and so do the folders above."""
     if not config.pluginmanager.hasplugin("xdist"):
         return
-    root = Path(__file__).parent
-    groups: dict[str, str] = {}
     for item in items:
-        parts = item.path.relative_to(root).parts
-        group = parts[0] if parts[0] in _SHARED_FOLDERS else "/".join(parts)
-        if parts[:2] in _OWN_BROWSER:
-            group = "/".join(parts[:2])
-        groups[item.nodeid] = group
-        item.add_marker(pytest.mark.xdist_group(group))
+        item.add_marker(pytest.mark.xdist_group(_group(item)))
     rank = {group: n for n, group in enumerate(_LONG_FIRST)}
-    items.sort(key=lambda item: rank.get(groups[item.nodeid], len(rank)))
+    items.sort(key=lambda item: rank.get(_group(item), len(rank)))
 
 
 @pytest.fixture(scope="session")
