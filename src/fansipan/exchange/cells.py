@@ -26,6 +26,11 @@ from operator import itemgetter
 from typing import Any
 
 RISKY = frozenset("=+-@\t\r")
+# Every CSV line ends as RFC 4180 says. Python's `csv` quotes a cell only for the
+# characters of its line end (besides the delimiter and the quote): with "\n" alone, a
+# comment holding a bare carriage return went out unquoted, and no CSV reader (ours
+# included) could read the file back.
+LINE_END = "\r\n"
 _STARTS = RISKY | {"'"}
 _FIRST = itemgetter(0)
 _NEEDS_QUOTE = re.compile(r"^'*[=+\-@\t\r]")

@@ -14,7 +14,7 @@ from typing import IO, Any
 from fansipan.domain.numbers import NumberReading, NumberStyle
 from fansipan.domain.rows import RowConflict
 from fansipan.errors import FieldError, Message, ValidationError, msg, pmsg
-from fansipan.exchange.cells import csv_row, read_text
+from fansipan.exchange.cells import LINE_END, csv_row, read_text
 from fansipan.exchange.columns import HEADER_HELP, is_vietnamese, positions
 
 # DHIS2's CSV columns, in DHIS2's order; a DHIS2 file is read by position when its
@@ -204,6 +204,6 @@ def combination(line: int, given: str) -> RowConflict:
 
 def write_csv(out: IO[str], header: Iterable[str], rows: Iterable[Iterable[object]]) -> None:
     """A plain table as CSV, every text cell inert (see `exchange.cells`)."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator=LINE_END)
     writer.writerow(csv_row(header))
     writer.writerows(csv_row(r) for r in rows)

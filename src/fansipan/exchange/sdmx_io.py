@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from fansipan.domain.rows import ValueMark
 from fansipan.errors import ValidationError
-from fansipan.exchange.cells import csv_value
+from fansipan.exchange.cells import LINE_END, csv_value
 
 AGENCY = "FANSIPAN"
 DSD_ID, FLOW_ID, VERSION = "DSD_VALUES", "DF_VALUES", "1.0"
@@ -144,7 +144,7 @@ def write_sdmx_csv(batches: Iterable[Sequence[Sequence[Any]]], out: IO[bytes],
         for column in frame.columns:
             if column != "OBS_VALUE":  # the numbers stay numbers
                 frame[column] = frame[column].map(csv_value)
-        text.write(frame.to_csv(index=False, header=not header_written, lineterminator="\n"))
+        text.write(frame.to_csv(index=False, header=not header_written, lineterminator=LINE_END))
         header_written = True
         rows += len(frame)
         page.clear()
@@ -158,7 +158,7 @@ def write_sdmx_csv(batches: Iterable[Sequence[Sequence[Any]]], out: IO[bytes],
                 flush()
     flush()
     if not header_written:
-        csv.writer(text, lineterminator="\n").writerow(
+        csv.writer(text, lineterminator=LINE_END).writerow(
             ["STRUCTURE", "STRUCTURE_ID", "ACTION", *DIMENSIONS, "OBS_VALUE",
              *([COMMENT] if mark is not None else [])])
     text.flush()

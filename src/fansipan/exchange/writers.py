@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from fansipan.domain.rows import EXPORT_COLUMNS as COLUMNS
 from fansipan.domain.rows import MARK_COLUMN, ValueMark
-from fansipan.exchange.cells import csv_rows, xlsx_row
+from fansipan.exchange.cells import LINE_END, csv_rows, xlsx_row
 from fansipan.exchange.csv_io import DHIS2_COLUMNS
 
 Batches = Iterable[Sequence[Sequence[Any]]]
@@ -66,7 +66,7 @@ def write_csv(batches: Batches, out: IO[bytes], progress: Progress = None, *,
     # A byte-order mark, so a spreadsheet opened with a double click reads UTF-8 (our own
     # import skips it). The DHIS2 and SDMX files below are for machines and go without.
     text.write("\ufeff")
-    writer = csv.writer(text, lineterminator="\n")
+    writer = csv.writer(text, lineterminator=LINE_END)
     writer.writerow(COLUMNS if mark is None else (*COLUMNS, MARK_COLUMN))
     rows = 0
     for batch in batches:
@@ -144,7 +144,7 @@ def write_dhis2_csv(batches: Batches, out: IO[bytes], progress: Progress = None,
     de, ou = _dhis2_ids(uids)
     combo = DEFAULT_COMBO if uids else "default"
     text = _text(out)
-    writer = csv.writer(text, lineterminator="\n")
+    writer = csv.writer(text, lineterminator=LINE_END)
     writer.writerow(DHIS2_COLUMNS)
     rows = 0
     for batch in batches:

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from fansipan.exchange.cells import csv_row, xlsx_row
+from fansipan.exchange.cells import LINE_END, csv_row, xlsx_row
 
 Value = str | float | int | bool | date | datetime | None
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -29,7 +29,7 @@ _VIETNAM = timezone(timedelta(hours=7))
 def to_csv(columns: Sequence[str], rows: Sequence[Sequence[Value]]) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens Vietnamese text correctly."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator=LINE_END)
     writer.writerow(csv_row(columns))
     writer.writerows(csv_row("" if v is None else v for v in row) for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from fansipan.exchange.cells import csv_row
+from fansipan.exchange.cells import LINE_END, csv_row
 from fansipan.http.deps import AdminNetwork, SessionDep, SettingsDep
 from fansipan.http.principals import PrincipalDep
 from fansipan.services.exchange.clients import (
@@ -82,7 +82,7 @@ def exchange_log_csv(
 
     def lines() -> Iterator[bytes]:
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv.writer(buffer, lineterminator=LINE_END)
         buffer.write("\ufeff")  # so a spreadsheet reads the file as UTF-8
         writer.writerow(("id", *FIELDS))
         pending = [first] if first is not None else []
