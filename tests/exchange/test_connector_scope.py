@@ -151,12 +151,12 @@ def test_integrators_see_and_run_only_their_own_connectors(
 
 def test_integrators_see_only_the_connected_systems_within_their_reach(
         hub: TestClient, make_account: Callable[..., Account]) -> None:
-    integrator = make_account(Role.INTEGRATOR, **BAT_XAT).headers
+    integrator = make_account(Role.INTEGRATOR, Role.OFFICER, **BAT_XAT).headers
     make_account(Role.OFFICER, username="lgsp.tinh", kind=PrincipalKind.CLIENT)
     make_account(Role.OFFICER, username="lgsp.sapa", kind=PrincipalKind.CLIENT,
                  units=["088"], units_as_of="2025-01-01")
     mine = hub.post("/api/v1/exchange/clients", headers=integrator, json={
-        "name": "lgsp.batxat", "agency": "so-tttt", **BAT_XAT, "write": True})
+        "name": "lgsp.batxat", "agency": "so-tttt", **BAT_XAT, "read": False, "write": True})
     assert mine.status_code == 201, mine.text
     seen = hub.get("/api/v1/exchange/clients", headers=integrator).json()
     assert [c["client_id"] for c in seen] == ["lgsp.batxat"]

@@ -76,7 +76,8 @@ NEW_USER = {"username": "matrix.new", "roles": ["leader"], "all_units": True}
 PUSH = {"name": "matrix.push", "kind": "push", "agency": "so-tttt", "units": ["082"],
         "units_as_of": "2024-12-31", "indicators": ["VT_TRAM_5G"], "periods": ["2024"],
         "url": "http://127.0.0.1:9/api", "retries": 0}
-NEW_CLIENT = {"username": "matrix.client2", "roles": ["officer"], "units": ["082"],
+# Integrators give connected systems only what they hold (posting reports is anyone's).
+NEW_CLIENT = {"username": "matrix.client2", "roles": ["reporter"], "units": ["082"],
               "units_as_of": "2025-01-01"}
 
 
@@ -259,7 +260,7 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("GET", "/api/v1/exchange/clients"): [Case("/api/v1/exchange/clients", CLIENTS)],
     ("POST", "/api/v1/exchange/clients"): [Case("/api/v1/exchange/clients", CLIENTS, json={
         "name": "matrix.lgsp", "agency": "so-tttt", "units": ["082"],
-        "units_as_of": "2025-01-01", "write": True})],
+        "units_as_of": "2025-01-01", "read": False, "report": True})],
     ("GET", "/api/v1/exchange/log"): [Case("/api/v1/exchange/log", ADMIN)],
     # A connector runs as its owner: pulling needs a role that writes (none of these
     # accounts holds both that and integrator), pushing reads only the owner's units.
@@ -596,7 +597,7 @@ def world(settings: Settings, session: Session,
     }
     for name in ("matrix.target", "matrix.other"):
         make_account(Role.LEADER, username=name)
-    make_account(Role.OFFICER, username="matrix.client", kind=PrincipalKind.CLIENT,
+    make_account(Role.REPORTER, username="matrix.client", kind=PrincipalKind.CLIENT,
                  **bat_xat)
     accounts["reporter"] = make_account(Role.REPORTER, username="matrix.reporter",
                                         kind=PrincipalKind.CLIENT)

@@ -244,7 +244,7 @@ def test_an_integrator_cannot_borrow_a_wider_reach(
     from fansipan.domain.access import PrincipalKind
 
     bat_xat = {"units": ["082"], "units_as_of": "2025-01-01"}
-    integrator = make_account(Role.INTEGRATOR, **bat_xat)
+    integrator = make_account(Role.INTEGRATOR, Role.OFFICER, **bat_xat)
     make_account(Role.OFFICER, username="lgsp.all", kind=PrincipalKind.CLIENT)
     make_account(Role.OFFICER, username="lgsp.batxat", kind=PrincipalKind.CLIENT, **bat_xat)
     h = integrator.headers

@@ -47,6 +47,11 @@ _WHAT: dict[Permission, Message] = {
 }
 
 
+def describe(permission: Permission) -> Message:
+    """What a permission lets one do, in words ("enter or import data (role officer)")."""
+    return _WHAT[permission]
+
+
 def require(principal: Principal, permission: Permission) -> None:
     """Raise unless the principal holds `permission` and may act at all."""
     if principal.must_change_password:

@@ -28,6 +28,7 @@ from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import require, units_in_scope
 from fansipan.services.trust.audit import record
+from fansipan.services.trust.delegation import check_account, check_delegation
 from fansipan.services.trust.passwords import check_password, hash_password, random_password
 from fansipan.settings import Settings
 from fansipan.store.audit import audited_transaction
@@ -201,7 +202,12 @@ def create_user(*, session: Session, settings: Settings, principal: Principal,
     with audited_transaction(session):
         catalog = load_catalog(session)
         rows = _scope_rows(catalog, data)
-        _check_grant(principal, catalog, data, rows)
+        uid_to_id = {uid: i for i, uid in catalog.unit_uids.items()}
+        check_delegation(principal, catalog, roles=data.roles, all_units=data.all_units,
+                         unit_ids=[uid_to_id[v] for k, v in rows if k == "unit"],
+                         all_indicators=data.all_indicators,
+                         indicators=[v for k, v in rows if k == "indicator"],
+                         sectors=[v for k, v in rows if k == "sector"])
         if session.scalar(select(UserRow.id).where(UserRow.username == data.username)):
             raise Conflict(msg("That username is taken"), [FieldError(
                 field="username", value=data.username, message=msg("choose another username"))])
@@ -225,20 +231,13 @@ def create_user(*, session: Session, settings: Settings, principal: Principal,
                              initial_password=password if data.password is None else None)
 
 
-def _check_grant(principal: Principal, catalog: Catalog, scope: ScopeWrite,
-                 rows: list[tuple[str, str]]) -> None:
-    """An integrator may give a connected system no more units than it holds itself."""
-    if principal.can(Permission.MANAGE_USERS):
-        return
-    if scope.all_units and not principal.all_units:
-        raise PermissionDenied(msg("You may not give a connected system every unit: you do not "
-                                   "hold every unit yourself"))
-    mine = units_in_scope(catalog, principal)
-    uid_to_id = {uid: i for i, uid in catalog.unit_uids.items()}
-    for kind, value in rows:
-        if kind == "unit" and mine is not None and uid_to_id[value] not in mine:
-            raise PermissionDenied(msg("Unit {value} is outside your own units; a connected system "
-                                       "can only get units you hold", value=value))
+def _check_given(session: Session, principal: Principal, catalog: Catalog,
+                 user: UserRow) -> None:
+    """The account as this change leaves it holds nothing its maker does not
+    (`services.trust.delegation`); inside the change's transaction, so a refusal undoes it."""
+    if not principal.can(Permission.MANAGE_USERS):
+        session.flush()
+        check_account(principal, catalog, principal_of(session, user))
 
 
 def update_user(*, session: Session, settings: Settings, principal: Principal, username: str,
@@ -275,13 +274,14 @@ def update_user(*, session: Session, settings: Settings, principal: Principal, u
                                                           by=f"disabled by {principal.actor}")
         if data.scope is not None:
             rows = _scope_rows(catalog, data.scope)
-            _check_grant(principal, catalog, data.scope, rows)
             session.execute(delete(UserScopeRow).where(UserScopeRow.user_id == user.id))
             session.add_all(UserScopeRow(user_id=user.id, kind=k, value=v) for k, v in rows)
             user.all_units, user.all_indicators = data.scope.all_units, data.scope.all_indicators
             changed["scope"] = [f"{k}:{v}" for k, v in rows]
             changed["all_units"], changed["all_indicators"] = user.all_units, user.all_indicators
         user.updated_at = _now()
+        if data.roles is not None or data.scope is not None:
+            _check_given(session, principal, catalog, user)
         session.flush()
         record(session, principal, "user.update", target=username, detail=changed)
         return _public(session, catalog, user)

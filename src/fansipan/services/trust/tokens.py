@@ -28,10 +28,12 @@ from fansipan.errors import (
     ValidationError,
     msg,
 )
+from fansipan.services.catalog import load_catalog
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import require
 from fansipan.services.trust.accounts import manage_account, principal_of
 from fansipan.services.trust.audit import record
+from fansipan.services.trust.delegation import check_account
 from fansipan.services.trust.digests import API_TOKEN_PREFIX, digest, new_api_token
 from fansipan.services.trust.reauth import confirm_password
 from fansipan.settings import Settings
@@ -97,9 +99,10 @@ def _owner(session: Session, principal: Principal, owner: str | None) -> UserRow
             raise PermissionDenied(msg("Tokens of a person are managed by that person; you can "
                                        "manage the tokens of connected systems"))
         if user is not None:
-            # A token acts with its system's reach: an integrator may not mint one for a
-            # system that reaches further than the integrator itself.
+            # A token acts with its system's reach and roles: an integrator may not mint
+            # one for a system that reaches or may do more than the integrator itself.
             manage_account(session, principal, user)
+            check_account(principal, load_catalog(session), principal_of(session, user))
     if user is None:
         raise NotFound(msg("No such account"), [FieldError(
             field="owner", value=owner, message=msg("there is no account by that name"))])
