@@ -284,9 +284,10 @@ class Warehouse:
     def _know_tree(self, h: Hierarchy, fingerprint: tuple[object, ...]) -> _Trees:
         """The tree tables of this fingerprint, made afresh when the tree changed."""
         if self._trees is None or self._trees.fingerprint != fingerprint:
-            self._trees = _Trees(fingerprint=fingerprint, marks=boundaries(h))
+            self._cube_date = None  # first: a tree that fails to build leaves no stale cube
+            marks = boundaries(h)
             self.engine.create("above", ever_above(h))
-            self._cube_date = None
+            self._trees = _Trees(fingerprint=fingerprint, marks=marks)
         return self._trees
 
     def _tree(self, h: Hierarchy, fingerprint: tuple[object, ...], mode: str, on: date) -> str:

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
+from itertools import pairwise
 
 from fansipan.errors import FieldError, NotFound, ValidationError, msg
 
@@ -285,3 +286,77 @@ def _span(unit: Unit) -> str:
     start = unit.valid_from.isoformat() if unit.valid_from else "…"
     end = unit.valid_to.isoformat() if unit.valid_to else "…"
     return f"{unit.name} ({start} – {end})"
+
+
+def tree_problems(h: Hierarchy) -> list[FieldError]:
+    """What would make the tree unreadable, each named by the unit's code: a version that
+    ends before it starts, two units with one code on one day (`find` could not choose), a
+    unit above itself on some day (its ancestors never end), and succession links that lead
+    back to where they started. Checked wherever units are written in bulk (a metadata
+    file, a reorganisation), before anything is kept."""
+    problems: list[FieldError] = []
+    for u in h:
+        if u.valid_from and u.valid_to and u.valid_to < u.valid_from - timedelta(days=1):
+            problems.append(FieldError(field="units", value=u.code, message=msg(
+                "{code} ends on {end}, before it starts on {start}", code=u.code,
+                end=u.valid_to.isoformat(), start=u.valid_from.isoformat())))
+    for code, versions in h._by_code.items():
+        ordered = sorted(versions, key=_start_key)
+        for a, b in pairwise(ordered):
+            if a.valid_to is None or (b.valid_from is not None and a.valid_to >= b.valid_from):
+                problems.append(FieldError(field="units", value=code, message=msg(
+                    "two units carry the code {code} at once: {first} and {second}", code=code,
+                    first=_span(a), second=_span(b))))
+    days = {date.min}
+    for dated in [*h, *(link for links in h._parent_links.values() for link in links)]:
+        days.add(dated.valid_from or date.min)
+        if dated.valid_to is not None and dated.valid_to < date.max:
+            days.add(dated.valid_to + timedelta(days=1))
+    looped: set[str] = set()
+    for day in sorted(days):
+        parent = _View.build(h, day).parent
+        for start in parent:
+            seen, current = {start}, parent.get(start)
+            while current is not None and current not in seen:
+                seen.add(current)
+                current = parent.get(current)
+            if current is not None and h.unit(current).code not in looped:
+                looped.add(h.unit(current).code)
+                problems.append(FieldError(field="parents", value=h.unit(current).code,
+                                           message=msg("{code} is above itself on {day}",
+                                                       code=h.unit(current).code,
+                                                       day=day.isoformat())))
+    problems.extend(_succession_loops(h))
+    return problems
+
+
+def _succession_loops(h: Hierarchy) -> list[FieldError]:
+    """The first loop of succession links (walked without recursion: files may be long)."""
+    done: set[int] = set()
+    for first in list(h._successions):
+        if first in done:
+            continue
+        path = {first}
+        stack = [(first, iter(h._successions.get(first, ())))]
+        while stack:
+            unit_id, links = stack[-1]
+            link = next(links, None)
+            if link is None:
+                stack.pop()
+                path.discard(unit_id)
+                done.add(unit_id)
+            elif link.new_id in path:
+                code = h.unit(link.new_id).code
+                return [FieldError(field="successions", value=code, message=msg(
+                    "succession links lead from {code} back to itself", code=code))]
+            elif link.new_id not in done:
+                path.add(link.new_id)
+                stack.append((link.new_id, iter(h._successions.get(link.new_id, ()))))
+    return []
+
+
+def check_tree(h: Hierarchy, message: str) -> None:
+    """Raise `ValidationError(message)` listing `tree_problems` when there are any."""
+    problems = tree_problems(h)
+    if problems:
+        raise ValidationError(message, problems)

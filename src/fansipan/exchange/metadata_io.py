@@ -200,3 +200,76 @@ def _units(items: list[dict[str, Any]], levels: dict[str, str],
                             "valid_from": units[-1]["valid_from"],
                             "valid_to": units[-1]["valid_to"]})
     return units, parents
+
+
+# The shapes a reader relies on: each list holds objects, each field named has this type
+# (text at most so long, a number, a list or an object of its own); "!" marks a field
+# that must be there. A field of another type would otherwise crash the reader or reach
+# a column too short for it; a field not named passes (both formats carry more).
+Shape = dict[str, Any]
+_ID = ("text", 11)
+_NAMED = {"!id": _ID, "code": ("text", 60), "name": ("text", 200), "description":
+          ("text", 100_000), "translations": [{"locale": ("text", 20), "property":
+                                               ("text", 40), "value": ("text", 100_000)}]}
+DHIS2_SHAPE: Shape = {
+    "dataElements": [{**_NAMED, "valueType": ("text", 40), "aggregationType": ("text", 40)}],
+    "indicators": [{**_NAMED, "numerator": ("text", 10_000), "denominator": ("text", 10_000),
+                    "decimals": "number", "indicatorType": {"factor": "number"}}],
+    "dataElementGroups": [{"id": _ID, "code": ("text", 40), "name": ("text", 200),
+                           "dataElements": [{"id": _ID}]}],
+    "indicatorGroups": [{"id": _ID, "code": ("text", 40), "name": ("text", 200),
+                         "indicators": [{"id": _ID}]}],
+    "organisationUnits": [{"!id": _ID, "code": ("text", 40), "!name": ("text", 200),
+                           "openingDate": ("text", 40), "closedDate": ("text", 40),
+                           "level": "number", "parent": {"id": _ID}}],
+}
+_CLASS = {"!code": ("text", 40), "!name_vi": ("text", 200), "!name_en": ("text", 200),
+          "sort": "number"}
+_DAY = ("text", 40)
+FANSIPAN_SHAPE: Shape = {
+    "sectors": [_CLASS], "groups": [_CLASS],
+    "indicators": [{"uid": _ID, "effective_from": _DAY, "retired_from": _DAY,
+                    "record_dataset": ("text", 40), "history": [{
+                        "effective_from": _DAY, "changed": [("text", 60)],
+                        "note": ("text", 2000), "definition": {}}]}],
+    "units": [{"!uid": _ID, "!code": ("text", 40), "!name_vi": ("text", 200),
+               "name_en": ("text", 200), "!level": ("text", 20), "valid_from": _DAY,
+               "valid_to": _DAY}],
+    "parents": [{"!child": _ID, "!parent": _ID, "valid_from": _DAY, "valid_to": _DAY}],
+    "successions": [{"!old": _ID, "!new": _ID, "!effective": _DAY, "change": ("text", 40),
+                     "share": "number"}],
+}
+MAX_SHAPE_PROBLEMS = 100
+
+
+def shape_problems(value: Any, shape: Any, where: str, out: list[FieldError]) -> None:
+    """Every place where `value` is not of `shape` (see DHIS2_SHAPE), at most 100."""
+    if len(out) >= MAX_SHAPE_PROBLEMS:
+        return
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            out.append(FieldError(field=where, message=msg("must be a list")))
+            return
+        for n, item in enumerate(value, start=1):
+            shape_problems(item, shape[0], f"{where}[{n}]", out)
+    elif isinstance(shape, dict):
+        if not isinstance(value, dict):
+            out.append(FieldError(field=where, message=msg("must be an object")))
+            return
+        for key, inner in shape.items():
+            name = key.lstrip("!")
+            if name not in value or value[name] is None:
+                if key.startswith("!"):
+                    out.append(FieldError(field=f"{where}.{name}", message=msg(
+                        "this field is required")))
+                continue
+            shape_problems(value[name], inner, f"{where}.{name}", out)
+    elif shape == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value \
+                or value in (float("inf"), float("-inf")):
+            out.append(FieldError(field=where, message=msg("must be a number")))
+    elif not isinstance(value, str):
+        out.append(FieldError(field=where, message=msg("must be text")))
+    elif len(value) > shape[1]:
+        out.append(FieldError(field=where, value=value[:40], message=msg(
+            "at most {limit} characters", limit=shape[1])))

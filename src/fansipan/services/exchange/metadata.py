@@ -12,6 +12,7 @@ all or nothing; a dry run does it in a transaction that is rolled back.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -24,19 +25,24 @@ from sqlalchemy.orm import Session
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.indicator_versions import DEFINITION_FIELDS
 from fansipan.domain.indicators import Indicator, check_catalogue, default_kind
+from fansipan.domain.units import check_tree
 from fansipan.errors import FieldError, ValidationError, msg
 from fansipan.exchange.metadata_io import (
+    DHIS2_SHAPE,
+    FANSIPAN_SHAPE,
     FORMAT,
     VERSION,
     check_document,
     from_dhis2,
     is_dhis2,
+    shape_problems,
     to_dhis2,
 )
 from fansipan.services.catalog import forget_catalog, indicator_from_row, read_catalog
 from fansipan.services.trust.access import require
 from fansipan.services.trust.audit import record, record_export
 from fansipan.services.warehouse.catalogue_admin import check_change, edited, write_row
+from fansipan.services.warehouse.classes import CODE as CLASS_CODE
 from fansipan.services.warehouse.indicator_history import (
     add_version,
     definition_of,
@@ -44,6 +50,7 @@ from fansipan.services.warehouse.indicator_history import (
 )
 from fansipan.services.warehouse.indicators import IndicatorCreate
 from fansipan.services.warehouse.reference import indicator_uid
+from fansipan.services.warehouse.unit_admin import AGENCY_CODE, UNIT_CODE
 from fansipan.store.audit import audited_transaction
 from fansipan.store.catalogue_tables import IndicatorGroupRow, IndicatorVersionRow
 from fansipan.store.tables import (
@@ -149,8 +156,13 @@ def import_metadata(*, session: Session, principal: Principal, document: dict[st
                     dry_run: bool) -> MetadataSummary:
     """Import a document (either shape); with `dry_run`, only count what would change."""
     require(principal, Permission.MANAGE_METADATA)
-    doc = from_dhis2(document, levels=DHIS2_LEVELS) if is_dhis2(document) else check_document(
-        document)
+    dhis2 = is_dhis2(document)
+    problems: list[FieldError] = []
+    shape_problems(document, DHIS2_SHAPE if dhis2 else FANSIPAN_SHAPE, "metadata", problems)
+    if problems:
+        raise ValidationError(msg("The metadata document has problems; nothing was imported"),
+                              problems)
+    doc = from_dhis2(document, levels=DHIS2_LEVELS) if dhis2 else check_document(document)
     if dry_run:
         with session.begin():
             try:
@@ -180,6 +192,8 @@ def _import(session: Session, principal: Principal, doc: dict[str, Any], *,
     session.flush()
     catalog = read_catalog(session)
     check_catalogue(catalog.indicators.values())
+    check_tree(catalog.hierarchy, msg("The metadata document has problems; nothing was "
+                                      "imported"))
     return summary
 
 
@@ -187,11 +201,12 @@ def _classes(session: Session, table: Any, items: list[dict[str, Any]]) -> KindC
     counts: Counter[str] = Counter()
     for n, item in enumerate(items, start=1):
         code, vi, en = item.get("code"), item.get("name_vi"), item.get("name_en")
-        if not code or not vi or not en:
+        if not code or not vi or not en or not re.fullmatch(CLASS_CODE, code):
             raise ValidationError(msg("The metadata document has problems; nothing was "
                                       "imported"), [FieldError(field="code", row=n,
                                                                value=str(code), message=msg(
-                                          "a sector or group needs a code and both names"))])
+                                          "a sector or group needs a code (such as "
+                                          "giao_thong) and both names"))])
         row = session.get(table, code)
         if row is None:
             session.add(table(code=code, name_vi=vi, name_en=en, sort=item.get("sort", 0)))
@@ -273,7 +288,8 @@ def _units(session: Session, items: list[dict[str, Any]]) -> tuple[KindCounts, d
     for n, item in enumerate(items, start=1):
         uid, code, name, level = (item.get(k) for k in ("uid", "code", "name_vi", "level"))
         if not uid or not code or not name or level not in (
-                "country", "province", "district", "commune", "agency"):
+                "country", "province", "district", "commune", "agency") or not (
+                AGENCY_CODE if level == "agency" else UNIT_CODE).fullmatch(code):
             raise ValidationError(msg("The metadata document has problems; nothing was "
                                       "imported"), [FieldError(field="units", row=n,
                                                                value=str(uid), message=msg(
@@ -334,19 +350,21 @@ def _successions(session: Session, items: list[dict[str, Any]],
     for n, item in enumerate(items, start=1):
         old, new = ids.get(item.get("old", "")), ids.get(item.get("new", ""))
         effective = _day(item.get("effective"), "effective", n)
-        if old is None or new is None or effective is None:
+        share = item.get("share", 1.0)
+        if old is None or new is None or effective is None or not 0 < share <= 1 or item.get(
+                "change", "merged") not in ("merged", "kept", "split"):
             raise ValidationError(msg("The metadata document has problems; nothing was "
                                       "imported"), [FieldError(field="successions", row=n,
                                                                value=str(item.get("old")),
                                                                message=msg(
                                           "a succession names a unit not in the document nor "
-                                          "in the store, or has no date"))])
+                                          "in the store, has no date, a share outside 0–1 or "
+                                          "a change other than merged, kept or split"))])
         if (old, new) in have:
             counts["unchanged"] += 1
             continue
         have.add((old, new))
         session.add(UnitSuccessionRow(old_id=old, new_id=new, effective=effective,
-                                      change=str(item.get("change", "merged"))[:40],
-                                      share=float(item.get("share", 1.0))))
+                                      change=item.get("change", "merged"), share=float(share)))
         counts["created"] += 1
     return KindCounts(**counts)

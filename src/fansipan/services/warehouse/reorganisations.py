@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
 from fansipan.domain.periods.parsing import parse_period
+from fansipan.domain.units import check_tree
 from fansipan.errors import FansipanError, FieldError, ValidationError, msg
 from fansipan.services.catalog import forget_catalog, read_catalog
 from fansipan.services.trust.access import require
@@ -144,6 +145,8 @@ def apply_reorganisation(session: Session, plan: Reorganisation, *,
                                   "changed"), errors)
     added = _add_links(session, links, plan.effective)
     session.flush()
+    check_tree(read_catalog(session).hierarchy,
+               msg("The reorganisation file has problems; nothing was changed"))
     spanning, values, targets = _spanning(session, [r.id for r in ending], plan.effective)
     mapped = _mapped(session, ending, plan.effective)
     return ReorganisationReport(
