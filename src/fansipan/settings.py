@@ -47,6 +47,7 @@ class Settings:
     login_max_failures: int = 5
     lockout_minutes: int = 15
     login_ip_max_failures: int = 30
+    reports_per_hour: int = 20  # citizens' reports from one address without signing in
     admin_networks: tuple[str, ...] = ()  # empty: administration from anywhere
     metrics_networks: tuple[str, ...] = ()  # empty: /metrics is closed
     trusted_proxies: tuple[str, ...] = ()  # empty: X-Forwarded-* is never believed
@@ -117,6 +118,7 @@ class Settings:
         _check_range("FANSIPAN_LOGIN_MAX_FAILURES", self.login_max_failures, 1, 100)
         _check_range("FANSIPAN_LOCKOUT_MINUTES", self.lockout_minutes, 1, 24 * 60)
         _check_range("FANSIPAN_LOGIN_IP_MAX_FAILURES", self.login_ip_max_failures, 1, 10_000)
+        _check_range("FANSIPAN_REPORTS_PER_HOUR", self.reports_per_hour, 1, 100_000)
         _check_range("FANSIPAN_SHUTDOWN_TIMEOUT", self.shutdown_timeout, 1, 3600)
         _check_range("FANSIPAN_WORKERS", self.workers, 1, 64)
         from fansipan.domain.report_periods import parse_cut_off
@@ -300,6 +302,7 @@ _INT_SETTINGS = {
     "login_max_failures": 5,
     "lockout_minutes": 15,
     "login_ip_max_failures": 30,
+    "reports_per_hour": 20,
     "shutdown_timeout": 30,
     "workers": 1,
     "smtp_port": 25,

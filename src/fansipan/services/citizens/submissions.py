@@ -15,7 +15,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,7 @@ from fansipan.domain.local_time import local_date
 from fansipan.domain.report_categories import Category, responsible_body
 from fansipan.domain.service_request_deadlines import expected_datetime
 from fansipan.domain.service_requests import receive_request
-from fansipan.errors import FieldError, ValidationError
+from fansipan.errors import FieldError, TooManyRequests, ValidationError, msg
 from fansipan.exchange.images import CleanImage
 from fansipan.exchange.open311.catalogue import definition_of
 from fansipan.exchange.open311.posting import NewServiceRequest, parse_post
@@ -43,7 +43,7 @@ from fansipan.services.citizens.report_store import (
 )
 from fansipan.services.citizens.working_days import add_working_days
 from fansipan.services.trust.access import require
-from fansipan.services.trust.audit import record_for
+from fansipan.services.trust.audit import count_recent, record_for
 from fansipan.store.audit import append_events
 
 CHANNELS = ("web", "open311", "staff")
@@ -58,6 +58,7 @@ class NewReport:
     channel: str
     commune: str | None = None
     photos: Sequence[CleanImage] = field(default=(), repr=False)
+    per_hour: int = 20  # reports an address may send in an hour without signing in
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,8 @@ def submit_report(*, session: Session, principal: Principal, report: NewReport,
             field="media", message=f"tối đa {MAX_PHOTOS} ảnh mỗi phản ánh / at most "
                                    f"{MAX_PHOTOS} photos a report")])
     received = at or utc_now()
+    if report.channel == "web" and principal.is_anonymous and principal.ip:
+        _throttle(session, principal.ip, report.per_hour)
     posted = report.posted
     with CountingTransaction(session, actor=principal.actor,
                              detail={"record": "service_request"}) as tx:
@@ -154,6 +157,17 @@ def submit_report(*, session: Session, principal: Principal, report: NewReport,
         commune=place.location.unit_code, commune_found=place.found, rating_key=key)
 
 
+def _throttle(session: Session, ip: str, per_hour: int) -> None:
+    """An address that sent `per_hour` reports without signing in in the last hour waits:
+    each report is routed, counted into the province's figures and read by an officer."""
+    with session.begin():
+        sent = count_recent(session, action="service_request.submit", actor="anonymous",
+                            ip=ip, since=datetime.now(UTC) - timedelta(hours=1))
+    if sent >= per_hour:
+        raise TooManyRequests(msg("Many reports were sent from your address in the last hour; "
+                                  "wait a while and send again, or call the hotline"))
+
+
 def _receiver(principal: Principal, channel: str) -> str:
     if channel == "web":
         return "citizen"
@@ -178,7 +192,8 @@ def _route(catalog: Catalog, category: Category, place: Place,
 
 
 def submit_form(*, session: Session, principal: Principal, pairs: Sequence[tuple[str, str]],
-                photos: Sequence[CleanImage], channel: str = "web") -> Receipt:
+                photos: Sequence[CleanImage], channel: str = "web",
+                per_hour: int = 20) -> Receipt:
     """A report from a form whose fields are named as Open311 names them, plus `commune`
     (the public page and staff taking a call use it); checked like a POST /requests."""
     with session.begin():
@@ -186,4 +201,4 @@ def submit_form(*, session: Session, principal: Principal, pairs: Sequence[tuple
     posted = parse_post(pairs, definitions=definitions)
     commune = next((v.strip() for k, v in pairs if k == "commune" and v.strip()), None)
     return submit_report(session=session, principal=principal, report=NewReport(
-        posted=posted, channel=channel, commune=commune, photos=photos))
+        posted=posted, channel=channel, commune=commune, photos=photos, per_hour=per_hour))

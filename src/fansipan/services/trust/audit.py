@@ -280,6 +280,16 @@ def export_events(*, session: Session, after_id: int = 0) -> Iterator[dict[str, 
         next_id = int(page[-1]["id"])
 
 
+def count_recent(session: Session, *, action: str, actor: str, ip: str,
+                 since: datetime) -> int:
+    """Events of one kind by one actor from one address since a moment (throttling)."""
+    return int(session.scalar(
+        select(func.count()).select_from(AuditEventRow).where(
+            AuditEventRow.action == action, AuditEventRow.actor == actor,
+            AuditEventRow.ip == ip, AuditEventRow.at >= since)
+    ) or 0)
+
+
 def count_recent_failures(session: Session, *, ip: str, since: datetime) -> int:
     """Failed sign-ins from one address since a moment (for per-address throttling)."""
     return int(session.scalar(

@@ -76,9 +76,10 @@ async def feedback_submit(request: Request, session: SessionDep, viewer: Viewer,
         try:
             photos = _clean(uploads)
             receipt = submit_form(session=session, principal=viewer,
-                                  pairs=_named(pairs), photos=photos)
+                                  pairs=_named(pairs), photos=photos,
+                                  per_hour=request.app.state.settings.reports_per_hour)
         except FansipanError as exc:
-            if exc.status in (401, 403):
+            if exc.status in (401, 403, 429):
                 raise
             errors = exc.errors or [FieldError(field="*", message=exc.message)]
             return _form_page(request, session, lang, service, status=422, errors=errors,
