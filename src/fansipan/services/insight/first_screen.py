@@ -1,6 +1,6 @@
 """What the leader's first screen and the wall add to the overview: each key figure's
-yearly series (for its sparkline), the targets at risk by name, and the figure drawn on
-the map and the trend chart."""
+yearly series (for its sparkline) and the figure drawn on the map and the trend chart.
+(The targets at risk by name come with their odds from `foresight.panels`.)"""
 
 from __future__ import annotations
 
@@ -12,15 +12,12 @@ from sqlalchemy.orm import Session
 
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Principal
-from fansipan.domain.targets import TargetStatus
 from fansipan.errors import FansipanError
 from fansipan.services.insight.analytics import AnalyticsRequest, run_analytics
-from fansipan.services.insight.evaluation import EvaluationReport, TargetEvaluation
 from fansipan.services.insight.indicator_page import IndicatorPage, indicator_page
 from fansipan.services.insight.overview import Overview
 
 SPARK_YEARS = 6  # the sparkline's complete years, oldest first
-AT_RISK_SHOWN = 8  # names on the first screen; the targets page lists the rest
 
 
 @dataclass(frozen=True)
@@ -57,17 +54,6 @@ def yearly_series(*, session: Session, warehouse: Warehouse, principal: Principa
         series.setdefault(str(r["indicator"]), []).append(
             SparkPoint(int(period), float(value)))
     return {code: sorted(points, key=lambda p: p.year) for code, points in series.items()}
-
-
-def at_risk(report: EvaluationReport | None, limit: int = AT_RISK_SHOWN,
-            ) -> tuple[list[TargetEvaluation], int]:
-    """The targets at risk of being missed, furthest from plan first, and how many more."""
-    if report is None:
-        return [], 0
-    found = [i for i in report.items if i.status is TargetStatus.AT_RISK]
-    found.sort(key=lambda i: (i.plan_percent if i.plan_percent is not None else -1.0,
-                              i.indicator_name))
-    return found[:limit], max(0, len(found) - limit)
 
 
 def featured_page(*, session: Session, warehouse: Warehouse, principal: Principal,

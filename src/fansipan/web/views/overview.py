@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse, Response
 from fansipan.http.deps import SessionDep
 from fansipan.locale import tr
 from fansipan.services.foresight.due_reports import reports_due
-from fansipan.services.insight.first_screen import at_risk, featured_page, yearly_series
+from fansipan.services.foresight.panels import targets_outlook
+from fansipan.services.insight.first_screen import featured_page, yearly_series
 from fansipan.services.insight.overview import Overview, PagePeriod, last_change, overview
 from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
 from fansipan.web.pages import render
@@ -50,19 +51,22 @@ def overview_page(request: Request, session: SessionDep, warehouse: WarehouseDep
 def first_screen(session: SessionDep, warehouse: WarehouseDep, viewer: Viewer,
                  data: Overview, lang: str, figure: str | None = None) -> dict[str, Any]:
     """What the first screen and the wall show beside the overview: sparklines, the
-    targets at risk by name, the map (or tiles) and trend of one key figure."""
+    targets at risk by name and the odds of the year's targets (`outlook`), the map (or
+    tiles) and trend of one key figure."""
     series = (yearly_series(session=session, warehouse=warehouse, principal=viewer,
                             codes=[i.indicator.code for i in data.latest],
                             unit_uid=data.unit.uid)
               if data.unit is not None else {})
-    risky, more_risky = at_risk(data.targets)
+    outlook = targets_outlook(session=session, principal=viewer, report=data.targets,
+                              lang=lang)
     featured = featured_page(session=session, warehouse=warehouse, principal=viewer,
                              data=data, lang=lang, code=figure)
     return {
         "sparks": {code: sparkline(points, tr(lang, "{first}–{last}", first=points[0].year,
                                               last=points[-1].year))
                    for code, points in series.items() if len(points) > 1},
-        "at_risk": risky, "more_at_risk": more_risky, "featured": featured,
+        "outlook": outlook, "at_risk": outlook.at_risk, "more_at_risk": outlook.more_at_risk,
+        "featured": featured,
         "map_figure": map_figure(featured, lang) if featured else None,
         "trend_figure": trend_figure(featured, lang) if featured else None,
         "tiles": tiles(featured) if featured else [],

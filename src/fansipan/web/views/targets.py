@@ -14,7 +14,7 @@ from fansipan.domain.numbers import NumberStyle, parse_number
 from fansipan.errors import FansipanError, FieldError, msg
 from fansipan.http.deps import SessionDep
 from fansipan.locale import tr
-from fansipan.services.foresight.panels import odds_by_target
+from fansipan.services.foresight.panels import targets_outlook
 from fansipan.services.insight.evaluation import EvaluationReport
 from fansipan.services.insight.horizons import evaluate_horizons
 from fansipan.services.insight.overview import evaluation
@@ -42,7 +42,7 @@ def _page(request: Request, session: SessionDep, warehouse: WarehouseDep, viewer
     report = _report(session, warehouse, viewer, lang, year)
     goals = evaluate_horizons(session=session, warehouse=warehouse, year=year, lang=lang,
                               principal=viewer)
-    odds = odds_by_target(session=session, principal=viewer, year=year, lang=lang)
+    odds = targets_outlook(session=session, principal=viewer, report=report, lang=lang).odds
     return render(request, "targets.html", status=status, odds=odds,
                   title=tr(lang, "Targets for {year}", year=year), report=report, year=year,
                   goals=goals,
@@ -62,7 +62,7 @@ def targets_table(fmt: str, session: SessionDep, warehouse: WarehouseDep, viewer
                   lang: Lang, mark: Mark, year: int | None = YearQuery) -> Response:
     year = year or date.today().year
     report = _report(session, warehouse, viewer, lang, year)
-    odds = odds_by_target(session=session, principal=viewer, year=year, lang=lang)
+    odds = targets_outlook(session=session, principal=viewer, report=report, lang=lang).odds
     _t = partial(tr, lang)
     table = Table(name=f"targets-{year}", title=_t("Targets"),
                   keys=["indicator", "name", "sector", "unit", "unit_name", "period", "planned",
