@@ -1,5 +1,6 @@
 """Foresight where the year's targets are shown: the odds of meeting each target on the
-overview (its targets at risk and its tiles), on the wall and on the targets page."""
+overview (its targets at risk and its tiles), on the wall and on the targets page; and the
+open alerts the reader may see, on the overview."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Principal, Role
+from fansipan.domain.alerts import Operator, RuleKind, Severity
 from fansipan.forecasting import Outlook
 from fansipan.services.foresight.odds import list_odds
+from fansipan.services.foresight.rules import AlertRuleWrite, create_rule
 from fansipan.services.warehouse.targets import TargetWrite, set_target
 from fansipan.web.formatting import percent
-from tests.services.foresight.conftest import COMMUNE, months, put, seasonal
+from tests.services.foresight.conftest import COMMUNE, INDICATOR, months, put, seasonal
 from tests.support.accounts import Account
 
 ONLINE = "CNTT_HO_SO_TRUC_TUYEN"  # dossiers received online: a monthly flow, higher is better
@@ -105,3 +108,31 @@ def test_odds_kept_from_before_a_year_was_judged_are_not_shown(
     assert line["odds"] is None and line["outlook"] == ""
     overview = client.get("/", params={"year": 2024}, headers=leader.headers).text
     assert 'class="odds"' not in overview and 'class="outlooks small"' not in overview
+
+
+def test_the_overview_shows_the_open_alerts_the_reader_may_see(
+        client: TestClient, session: Session,
+        make_account: Callable[..., Account]) -> None:
+    system = Principal.system("tests")
+    put(session, INDICATOR, COMMUNE, dict(zip(months(2021, 60), seasonal(60), strict=True)))
+    create_rule(session=session, principal=system, data=AlertRuleWrite(
+        name="Hồ sơ tăng đột biến", kind=RuleKind.THRESHOLD, indicator=INDICATOR,
+        unit=COMMUNE, operator=Operator.GT, threshold=2000, severity=Severity.CRITICAL))
+    put(session, INDICATOR, COMMUNE, {"2026-01": 2500})
+    _refresh(client)
+    here = make_account(Role.OFFICER, units=[COMMUNE], units_as_of="2026-01-01")
+    elsewhere = make_account(Role.OFFICER, units=["088"], units_as_of="2025-01-01")
+
+    panel = _section(client.get("/", headers=here.headers).text, 'class="panel alerts-panel"')
+    assert "1 cảnh báo đang mở" in panel and "2.500" in panel
+    assert 'class="badge sev-critical"' in panel and 'href="/alerts"' in panel
+    other = _section(client.get("/", headers=elsewhere.headers).text,
+                     'class="panel alerts-panel"')
+    assert "Không có cảnh báo nào đang mở." in other and "2.500" not in other
+    assert "alerts-panel" not in client.get("/").text  # alerts are for people signed in
+
+    put(session, INDICATOR, COMMUNE, {"2026-01": 500})  # corrected: the alert clears
+    _refresh(client)
+    cleared = _section(client.get("/", headers=here.headers).text,
+                       'class="panel alerts-panel"')
+    assert "Không có cảnh báo nào đang mở." in cleared and "2.500" not in cleared

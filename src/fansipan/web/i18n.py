@@ -72,9 +72,6 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "last_update": ("Cập nhật lần cuối", "Last update"),
     "changes_count": ("Số lần ghi", "Changes"),
     "no_changes": ("Chưa có số liệu nào được ghi.", "No data has been written yet."),
-    "alerts_soon": ("Cảnh báo và nhiệm vụ sẽ hiển thị ở đây khi các phân hệ này được đưa "
-                    "vào sử dụng.", "Alerts and tasks will appear here once those modules "
-                                    "are in service."),
     "st_exceeded": ("Vượt", "Exceeded"),
     "st_met": ("Đạt", "Met"),
     "st_missed": ("Không đạt", "Missed"),

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from fansipan.analytics.warehouse import Warehouse
-from fansipan.domain.access import Principal
+from fansipan.domain.access import Permission, Principal
 from fansipan.domain.alerts import AlertStatus, Severity
 from fansipan.domain.targets import TargetStatus
 from fansipan.errors import FansipanError
@@ -165,6 +165,8 @@ def alerts_panel(*, session: Session, principal: Principal, lang: str = "vi",
     """For the overview and the wall: nothing for anonymous visitors (alerts are internal)."""
     if principal.is_anonymous:
         return AlertsPanel(signed_in=False)
+    if not principal.can(Permission.READ_DATA):
+        return AlertsPanel(signed_in=True)  # an account that reads no data sees no alert
     found = [a for a in list_alerts(session=session, principal=principal, open_only=True,
                                     limit=500, lang=lang) if a.status is not AlertStatus.RESOLVED]
     counts = {s: sum(1 for a in found if a.severity is s) for s in Severity}

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from fansipan.http.deps import SessionDep
 from fansipan.locale import tr
 from fansipan.services.foresight.due_reports import reports_due
-from fansipan.services.foresight.panels import targets_outlook
+from fansipan.services.foresight.panels import alerts_panel, targets_outlook
 from fansipan.services.insight.first_screen import featured_page, yearly_series
 from fansipan.services.insight.overview import Overview, PagePeriod, last_change, overview
 from fansipan.web.deps import Lang, Mark, Viewer, WarehouseDep, page_router
@@ -45,6 +45,7 @@ def overview_page(request: Request, session: SessionDep, warehouse: WarehouseDep
     return render(request, "overview.html", title=tr(lang, "Overview"), data=data,
                   body_class="overview", live=data.last_change, charts=True,
                   due=reports_due(session=session, principal=viewer, lang=lang),
+                  alerts=alerts_panel(session=session, principal=viewer, lang=lang),
                   **first_screen(session, warehouse, viewer, data, lang))
 
 
