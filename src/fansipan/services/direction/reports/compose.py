@@ -3,7 +3,10 @@ tiêu, nhiệm vụ năm 2021", from what `content` gathered.
 
 I. Targets: the summary ("10/10 chỉ tiêu đạt và vượt kế hoạch, trong đó 5 chỉ tiêu vượt
 kế hoạch"), the table of plan, result, per cent of plan, status and whether each figure
-is official or an estimate; the multi-year goals. II. Key tasks: the completion rate over
+is official or an estimate; for part of a year, the odds of meeting the year's plan
+where they were worked out by the report's date, in a column and a sentence ("Theo dự
+báo ngày 04/12/2026, 5/8 chỉ tiêu có khả năng đạt kế hoạch năm từ 80% trở lên; …");
+the multi-year goals. II. Key tasks: the completion rate over
 tasks fallen due, the tasks and, when several units lead them, the rate of each.
 III. Next year's targets and tasks (a year report), or the tasks still open (part of a
 year). Then "Nơi nhận" and the signature block of the issuer.
@@ -16,6 +19,7 @@ from datetime import date
 from fansipan.domain.documents import Authority
 from fansipan.domain.numbers import format_number
 from fansipan.domain.targets import TargetStatus
+from fansipan.forecasting import AT_RISK_ODDS, ON_TRACK_ODDS, Outlook
 from fansipan.reports.model import (
     Block,
     Column,
@@ -86,6 +90,34 @@ def summary_sentence(c: ReportContent) -> str:
     return text + "."
 
 
+def odds_sentence(c: ReportContent) -> str | None:
+    """"Theo dự báo ngày 04/12/2026, 5/8 chỉ tiêu có khả năng đạt kế hoạch năm từ 80% trở
+    lên; 2 chỉ tiêu có nguy cơ không đạt, khả năng đạt từ 50% đến dưới 80% (…); 1 chỉ tiêu
+    khó đạt, khả năng đạt dưới 50% (…)." None when the report quotes no odds."""
+    quoted = [line for line in c.lines if line.odds is not None]
+    if not quoted or c.odds_on is None:
+        return None
+    on, risk = pct(100 * ON_TRACK_ODDS), pct(100 * AT_RISK_ODDS)
+    likely = sum(1 for line in quoted if line.outlook is Outlook.ON_TRACK)
+    text = (f"Theo dự báo ngày {_dmy(c.odds_on)}, {likely}/{len(quoted)} chỉ tiêu có khả "
+            f"năng đạt kế hoạch năm từ {on} trở lên")
+    for outlook, what in ((Outlook.AT_RISK, f"có nguy cơ không đạt, khả năng đạt từ {risk} "
+                                            f"đến dưới {on}"),
+                          (Outlook.OFF_TRACK, f"khó đạt, khả năng đạt dưới {risk}")):
+        named = sorted((line for line in quoted if line.outlook is outlook),
+                       key=lambda line: line.odds or 0.0)
+        if named:
+            text += (f"; {len(named)} chỉ tiêu {what} ("
+                     + "; ".join(f"{line.name} {_odds(line.odds)}" for line in named) + ")")
+    if len(quoted) < len(c.lines):
+        text += f"; {len(c.lines) - len(quoted)} chỉ tiêu chưa có dự báo"
+    return text + "."
+
+
+def _odds(odds: float | None) -> str:
+    return "-" if odds is None else pct(round(100 * odds))
+
+
 def task_sentence(c: ReportContent) -> str:
     r = c.rate
     who = f" của {in_text(c.unit.name)}" if not c.top else ""
@@ -111,21 +143,28 @@ def indicator_table(c: ReportContent) -> Table:
     year = c.period.year
     result = ("Ước TH " if c.estimates else "Thực hiện ") + (
         f"năm {year}" if c.period.is_year else c.period.figures_label("vi").lower())
+    with_odds = any(line.odds is not None for line in c.lines)
     rows = []
     for n, line in enumerate(c.lines, start=1):
+        odds: tuple[str | Number, ...] = ()
+        if with_odds:
+            odds = ("-" if line.odds is None else Number(round(100 * line.odds)),)
         rows.append((
             str(n), line.name, line.measure, Number(line.planned, line.decimals),
             None if line.actual is None else Number(line.actual, line.decimals),
             None if line.share is None else Number(round(line.share, 1), 1),
-            line.status_label, "Ước TH" if line.estimate else "Chính thức",
+            line.status_label, *odds, "Ước TH" if line.estimate else "Chính thức",
         ))
     return Table(
-        columns=(Column("STT", width=0.7, align="center"), Column("Chỉ tiêu", width=3.6),
+        columns=(Column("STT", width=0.7, align="center"),
+                 Column("Chỉ tiêu", width=2.5 if with_odds else 3.6),
                  Column("Đơn vị tính", width=1.1, align="center"),
                  Column(f"Kế hoạch năm {year}", numeric=True, width=1.2),
                  Column(result, numeric=True, width=1.25),
                  Column("Đạt % kế hoạch", numeric=True, width=1.0),
                  Column("Đánh giá", width=1.3, align="center"),
+                 *((Column("Khả năng đạt KH năm (%)", numeric=True, width=1.1),)
+                   if with_odds else ()),
                  Column("Số liệu", width=1.05, align="center")),
         rows=tuple(rows),
         caption=f"Bảng 1. Kết quả thực hiện các chỉ tiêu {c.period.label('vi')}",
@@ -139,6 +178,10 @@ def _table_notes(c: ReportContent) -> str:
                      "sẽ được thay bằng số chính thức khi có")
     if not c.period.is_year:
         notes.append("đánh giá theo tiến độ kế hoạch năm")
+    if c.odds_on is not None and any(line.odds is not None for line in c.lines):
+        notes.append("“Khả năng đạt KH năm”: tỷ lệ trong 1.000 kịch bản mô phỏng theo "
+                     "mô hình dự báo (số liệu đã có cộng phần còn lại của năm) mà chỉ tiêu "
+                     f"đạt kế hoạch năm, tính ngày {_dmy(c.odds_on)}")
     if c.illustrative:
         notes.append("số liệu minh họa, không phải số liệu chính thức")
     return ("Ghi chú: " + "; ".join(notes) + ".") if notes else ""
@@ -229,6 +272,9 @@ def compose(c: ReportContent) -> Report:
         blocks.append(Paragraph("Số liệu trong báo cáo là số liệu minh họa, không phải số liệu "
                                 "chính thức.", italic=True))
     blocks += [Heading("Kết quả thực hiện các chỉ tiêu", 1), Paragraph(summary_sentence(c))]
+    odds = odds_sentence(c)
+    if odds is not None:
+        blocks.append(Paragraph(odds))
     tables = 0
     if c.lines:
         tables += 1

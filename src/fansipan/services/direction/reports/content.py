@@ -3,7 +3,8 @@
 - the targets of the report's year at its unit, judged on the year's figures (a year
   report: met, exceeded, missed, each figure official or estimated) or on the figures
   from 1 January to the period's end (a report of part of the year: on track or at risk,
-  against the year's plan);
+  against the year's plan, with the odds of meeting it where foresight has worked them
+  out by the report's date);
 - the goals of multi-year plans that cover the year (`insight.horizons`);
 - the key tasks assigned in the year to the unit or units below it, as they stood at the
   end of the data cut-off window (or the report's date, if earlier), and their
@@ -13,7 +14,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -37,6 +38,7 @@ from fansipan.domain.targets import (
 from fansipan.domain.tasks import CompletionRate
 from fansipan.domain.units import Unit
 from fansipan.errors import NotFound
+from fansipan.forecasting import Outlook
 from fansipan.services.catalog import Catalog
 from fansipan.services.direction.clock import today_in_vietnam
 from fansipan.services.direction.reports.issuers import (
@@ -45,6 +47,7 @@ from fansipan.services.direction.reports.issuers import (
     draft_issuer,
 )
 from fansipan.services.direction.reports.numbers import find_number
+from fansipan.services.direction.reports.odds import stored_odds
 from fansipan.services.direction.shapes import TaskPublic
 from fansipan.services.direction.task_rates import RateRow, group_rates
 from fansipan.services.direction.task_views import TaskQuery, list_tasks
@@ -92,6 +95,9 @@ class IndicatorLine:
     status_label: str
     estimate: bool
     document: str
+    target_id: int | None = None  # the target's row (reports of part of a year)
+    odds: float | None = None  # of meeting the year's plan (0–1), where the report quotes it
+    outlook: Outlook | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,7 @@ class ReportContent:
     next_lines: list[PlanLine] = field(default_factory=list)
     next_tasks: list[TaskPublic] = field(default_factory=list)
     illustrative: bool = False
+    odds_on: date | None = None  # the day the odds quoted were worked out (the latest)
 
     @property
     def estimates(self) -> int:
@@ -158,7 +165,8 @@ def gather(*, session: Session, warehouse: Warehouse, principal: Principal,
             number = find_number(session, profile.code, issued_on.year, request.number).number
     top = catalog.hierarchy.parent(unit.id, period.end) is None
     as_of = max(period.start, min(period.window.end, issued_on))
-    lines = _lines(session, warehouse, principal, catalog, period, unit)
+    lines, odds_on = _with_odds(session, _lines(session, warehouse, principal, catalog,
+                                                period, unit), issued_on)
     horizons = evaluate_horizons(session=session, warehouse=warehouse, year=request.year,
                                  as_of=max(issued_on, period.end), principal=principal,
                                  units=[unit.code])
@@ -181,7 +189,21 @@ def gather(*, session: Session, warehouse: Warehouse, principal: Principal,
         issuer_code=profile.code if profile else None, issued_on=issued_on, number=number,
         as_of=as_of, summary=summarize_statuses(line.status for line in lines), lines=lines,
         horizons=horizons, tasks=tasks, rate=rate, by_unit=by_unit, next_lines=next_lines,
-        next_tasks=next_tasks, illustrative=shows_demo_data(session=session))
+        next_tasks=next_tasks, illustrative=shows_demo_data(session=session),
+        odds_on=odds_on)
+
+
+def _with_odds(session: Session, lines: list[IndicatorLine],
+               issued_on: date) -> tuple[list[IndicatorLine], date | None]:
+    """The lines with the odds of the targets still open, as worked out by the report's
+    date; and the latest day they were worked out on (None: no odds quoted)."""
+    found = stored_odds(session, {line.target_id for line in lines if line.target_id
+                                  is not None and not line.status.is_final}, issued_on)
+    out = [replace(line, odds=found[line.target_id].probability,
+                   outlook=found[line.target_id].outlook)
+           if line.target_id in found and not line.status.is_final else line
+           for line in lines]
+    return out, max((o.on for o in found.values()), default=None)
 
 
 def _lines(session: Session, warehouse: Warehouse, principal: Principal, catalog: Catalog,
@@ -254,7 +276,8 @@ def _progress_lines(session: Session, warehouse: Warehouse, principal: Principal
             planned=row.planned, actual=actual,
             share=percent_of_plan(actual=actual, planned=row.planned, direction=ind.direction),
             status=status, status_label=status.label("vi"),
-            estimate=actual is not None and estimates.get(key, False), document=row.document))
+            estimate=actual is not None and estimates.get(key, False), document=row.document,
+            target_id=row.id))
     out.sort(key=lambda line: (catalog.indicators[line.code].sector, line.code))
     return out
 
