@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -11,9 +12,19 @@ from sqlalchemy.orm import Session
 from fansipan.analytics.warehouse import Warehouse
 from fansipan.domain.access import Principal, Role
 from fansipan.errors import PermissionDenied, ValidationError
+from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.foresight.forecasts import get_forecast
+from fansipan.services.foresight.refresh import Refresher
+from fansipan.services.foresight.series import SeriesKey
 from fansipan.store.foresight_tables import ForecastRow
-from tests.services.foresight.conftest import COMMUNE, INDICATOR, TODAY, put
+from tests.services.foresight.conftest import (
+    COMMUNE,
+    INDICATOR,
+    TODAY,
+    months,
+    put,
+    seasonal,
+)
 from tests.support.accounts import Account
 
 SYSTEM = Principal.system("tests")
@@ -57,6 +68,54 @@ def test_the_stored_forecast_is_reused_until_a_value_moves(
     assert moved.computed_at > first.computed_at and moved.change > first.change
     with session.begin():
         assert session.scalar(select(func.count()).select_from(ForecastRow)) == 1
+
+
+def test_a_new_value_refreshes_only_the_series_that_hold_it(
+        session: Session, refresher: Refresher, history: dict[str, float],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    sa_pa = "03006"  # Phường Sa Pa: another commune's dossiers, under the same province
+    on_time = "CNTT_HO_SO_DUNG_HAN"  # another indicator of the same commune
+    put(session, INDICATOR, sa_pa, dict(zip(months(2021, 60), seasonal(60, seed=2),
+                                            strict=True)))
+    put(session, on_time, COMMUNE, dict(zip(months(2021, 60), seasonal(60, seed=3,
+                                                                         level=300),
+                                            strict=True)))
+    refresher.run(today=TODAY)
+
+    def stored() -> dict[tuple[str, str], tuple[int, object, int, str]]:
+        with session.begin():
+            catalog = load_catalog(session)
+            h = catalog.hierarchy
+            return {(catalog.indicator_codes[r.indicator_id], h.unit(r.unit_id).code):
+                    (r.id, r.computed_at, r.change_id, r.points)
+                    for r in session.scalars(select(ForecastRow))}
+
+    before = stored()
+    assert {(INDICATOR, COMMUNE), (INDICATOR, sa_pa), (INDICATOR, "15"),
+            (on_time, COMMUNE), (on_time, "15")} <= set(before)
+    examined: set[tuple[str, str]] = set()
+    refresh = refresher.refresh_series
+
+    def spy(session: Session, catalog: Catalog, keys: set[SeriesKey], *args: Any,
+            **kwargs: Any) -> Any:
+        examined.update((k.indicator, catalog.hierarchy.unit(k.unit_id).code) for k in keys)
+        return refresh(session, catalog, keys, *args, **kwargs)
+
+    monkeypatch.setattr(refresher, "refresh_series", spy)
+    put(session, INDICATOR, COMMUNE, {"2025-12": history["2025-12"] + 40})
+    done = refresher.run(today=TODAY)
+    after = stored()
+    # Only the series that read the commune's dossiers are looked at: the indicator and
+    # the derived ones reading it, at the commune and the province above it.
+    assert (INDICATOR, COMMUNE) in examined and (INDICATOR, "15") in examined
+    assert {unit for _, unit in examined} == {COMMUNE, "15"}
+    assert not {(INDICATOR, sa_pa), (on_time, COMMUNE), (on_time, "15")} & examined
+    moved = {k for k in before if after[k] != before[k]}
+    # The commune's series and the province's, which adds it in; nothing else.
+    assert moved == {(INDICATOR, COMMUNE), (INDICATOR, "15")}
+    assert done.forecasts == len(moved) and set(after) == set(before)
+    for k in moved:
+        assert after[k][2] > before[k][2]  # computed at the newer change
 
 
 def test_a_short_yearly_series_falls_back_and_says_so(session: Session) -> None:
