@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -11,7 +12,10 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from fansipan.cli import app as cli
-from fansipan.domain.access import Role
+from fansipan.domain.access import Principal, Role
+from fansipan.domain.alerts import Operator, RuleKind
+from fansipan.services.foresight.alerts import list_alerts
+from fansipan.services.foresight.rules import AlertRuleWrite, create_rule
 from tests.services.foresight.conftest import COMMUNE, INDICATOR, months, put, seasonal
 from tests.support.accounts import Account
 
@@ -115,3 +119,35 @@ def test_the_cli_prints_a_forecast_and_the_alerts(session: Session, store_url: s
     assert bad.exit_code == 1 and "lỗi:" in bad.output and "NO_SUCH" in bad.output
     listed = CliRunner().invoke(cli, ["alerts", "list", "--open"], env=env)
     assert listed.exit_code == 0 and "Không có cảnh báo." in listed.output
+
+
+def test_the_cli_lists_only_the_open_alerts_when_asked(session: Session, store_url: str,
+                                                       tmp_path: Path) -> None:
+    _history(session)
+    system = Principal.system("tests")
+    for name, operator, limit in (("Hồ sơ tăng đột biến", Operator.GT, 2000),
+                                  ("Hồ sơ giảm bất thường", Operator.LT, 10)):
+        create_rule(session=session, principal=system, data=AlertRuleWrite(
+            name=name, kind=RuleKind.THRESHOLD, indicator=INDICATOR, unit=COMMUNE,
+            operator=operator, threshold=limit))
+    env = {"FANSIPAN_DATABASE_URL": store_url, "FANSIPAN_DATA_DIR": str(tmp_path)}
+
+    def cli_says(*args: str) -> str:
+        done = CliRunner().invoke(cli, list(args), env=env)
+        assert done.exit_code == 0, done.output
+        return done.output
+
+    put(session, INDICATOR, COMMUNE, {"2026-01": 2500})
+    cli_says("alerts", "refresh")
+    put(session, INDICATOR, COMMUNE, {"2026-01": 5})  # the rise was a typo: it clears …
+    cli_says("alerts", "refresh")  # … and the value now falls below the other rule's limit
+    alerts = {a.status.value: a for a in list_alerts(session=session, principal=system)}
+    assert set(alerts) == {"open", "resolved"}
+    rise, fall = alerts["resolved"], alerts["open"]
+    assert "2.500" in rise.title and "2.500" not in fall.title
+
+    listed = cli_says("alerts", "list", "--open")
+    assert fall.title in listed and fall.status_label in listed
+    assert rise.title not in listed and rise.status_label not in listed
+    everything = cli_says("alerts", "list")
+    assert fall.title in everything and rise.title in everything
