@@ -22,8 +22,9 @@ def target(code: str, status: TargetStatus, *, sector: str = "it_dx", share: flo
         status=status, status_label=status.label("vi"), document="", plan_percent=share)
 
 
-def odds(item: TargetEvaluation, probability: float) -> tuple[TargetKey, OddsPublic]:
-    outlook = outlook_for(probability)
+def odds(item: TargetEvaluation, probability: float,
+         outlook: Outlook | None = None) -> tuple[TargetKey, OddsPublic]:
+    outlook = outlook or outlook_for(probability)
     return (item.indicator, item.unit, item.period), OddsPublic(
         target_id=1, indicator=item.indicator, indicator_name=item.indicator_name,
         unit=item.unit, unit_name=item.unit_name, period=item.period, planned=item.planned,
@@ -69,3 +70,15 @@ def test_a_judged_target_keeps_no_odds_and_nothing_is_counted_without_odds() -> 
     assert found.odds == {} and found.counts == {} and found.at_risk == []
     pending = outlook_of(report([target("C", TargetStatus.AT_RISK, share=50)]), {})
     assert pending.counts == {} and [line.odds for line in pending.at_risk] == [None]
+
+
+def test_odds_of_a_year_whose_months_are_all_in_count_by_what_they_say() -> None:
+    # Every month of the year entered (December's as an estimate) before it ends: nothing
+    # is left to simulate, so the odds are 1 (met by the figures) or 0 (missed by them).
+    done = target("A", TargetStatus.AT_RISK, share=99)
+    short = target("B", TargetStatus.ON_TRACK, share=97)
+    found = outlook_of(report([done, short]), dict([odds(done, 1.0, Outlook.MET),
+                                                    odds(short, 0.0, Outlook.MISSED)]))
+    assert found.counts == {"on_track": 1, "at_risk": 0, "off_track": 1}
+    assert [(line.target.indicator, line.flagged) for line in found.at_risk] == [
+        ("B", True), ("A", False)]

@@ -14,7 +14,7 @@ from fansipan.domain.access import Permission, Principal
 from fansipan.domain.alerts import AlertStatus, Severity
 from fansipan.domain.targets import TargetStatus
 from fansipan.errors import FansipanError
-from fansipan.forecasting import Outlook
+from fansipan.forecasting import Outlook, outlook_for
 from fansipan.services.catalog import load_catalog
 from fansipan.services.foresight.alerts import AlertPublic, list_alerts
 from fansipan.services.foresight.forecasts import ForecastPublic, get_forecast
@@ -24,9 +24,16 @@ from fansipan.services.insight.evaluation import EvaluationReport, TargetEvaluat
 
 TargetKey = tuple[str, str, str]  # indicator code, unit code, period
 AT_RISK_SHOWN = 8  # names on the first screen and the wall; the targets page lists the rest
-# The outlooks a target still open can have from its odds, in the order pages count them.
+# The outlooks pages count the targets still open by, from their odds: a target whose
+# months are all known has odds 1 or 0 (met or missed by the figures so far), and counts
+# as on track or off track with them.
 COUNTED = (Outlook.ON_TRACK, Outlook.AT_RISK, Outlook.OFF_TRACK)
 RISKY = frozenset({Outlook.AT_RISK, Outlook.OFF_TRACK})
+
+
+def counted_outlook(odds: OddsPublic | None) -> Outlook | None:
+    """On track, at risk or off track by the odds; None without odds."""
+    return None if odds is None or odds.probability is None else outlook_for(odds.probability)
 
 
 @dataclass(frozen=True)
@@ -79,8 +86,7 @@ class RiskLine:
     @property
     def flagged(self) -> bool:
         """Its odds put it at risk or off track (not only its pace)."""
-        return self.odds is not None and self.odds.probability is not None and \
-            self.odds.outlook in RISKY
+        return counted_outlook(self.odds) in RISKY
 
 
 @dataclass(frozen=True)
@@ -125,12 +131,12 @@ def outlook_of(report: EvaluationReport, stored: dict[TargetKey, OddsPublic],
     counts = dict.fromkeys((o.value for o in COUNTED), 0)
     by_sector: dict[str, dict[str, int]] = {}
     for item in still_open:
-        o = odds.get(target_key(item))
-        if o is None or o.probability is None or o.outlook not in COUNTED:
+        outlook = counted_outlook(odds.get(target_key(item)))
+        if outlook is None:
             continue
-        counts[o.outlook.value] += 1
+        counts[outlook.value] += 1
         sector = by_sector.setdefault(item.sector, dict.fromkeys((c.value for c in COUNTED), 0))
-        sector[o.outlook.value] += 1
+        sector[outlook.value] += 1
     lines = [RiskLine(i, odds.get(target_key(i))) for i in still_open]
     lines = [line for line in lines
              if line.flagged or line.target.status is TargetStatus.AT_RISK]

@@ -16,18 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fansipan.domain.local_time import local_date
-from fansipan.forecasting import Outlook
+from fansipan.forecasting import Outlook, outlook_for
 from fansipan.services.stamps import as_utc
 from fansipan.store.foresight_tables import TargetOddsRow
-
-# The outlooks of a target whose period still runs (met and missed are verdicts).
-STILL_OPEN = frozenset({Outlook.ON_TRACK, Outlook.AT_RISK, Outlook.OFF_TRACK})
 
 
 @dataclass(frozen=True)
 class StoredOdds:
     probability: float
-    outlook: Outlook
+    outlook: Outlook  # on track, at risk or off track, by the odds (1 or 0: all known)
     on: date  # the day (Vietnam time) the odds were worked out
 
 
@@ -40,7 +37,7 @@ def stored_odds(session: Session, target_ids: set[int], by: date) -> dict[int, S
             TargetOddsRow.target_id.in_(sorted(target_ids)))))
     out = {}
     for r in rows:
-        on, outlook = local_date(as_utc(r.computed_at)), Outlook(r.outlook)
-        if r.probability is not None and outlook in STILL_OPEN and on <= by:
-            out[r.target_id] = StoredOdds(r.probability, outlook, on)
+        on = local_date(as_utc(r.computed_at))
+        if r.probability is not None and on <= by:
+            out[r.target_id] = StoredOdds(r.probability, outlook_for(r.probability), on)
     return out
