@@ -110,7 +110,7 @@ def odds_sentence(c: ReportContent) -> str | None:
             text += (f"; {len(named)} chỉ tiêu {what} ("
                      + "; ".join(f"{line.name} {_odds(line.odds)}" for line in named) + ")")
     if len(quoted) < len(c.lines):
-        text += f"; {len(c.lines) - len(quoted)} chỉ tiêu chưa có dự báo"
+        text += f"; {len(c.lines) - len(quoted)} chỉ tiêu chưa tính được khả năng đạt"
     return text + "."
 
 
