@@ -60,3 +60,44 @@ def test_stored_connectors_get_their_owner_and_a_clear_error(empty_store_url: st
                             runtime=runtime)
         assert run.status == "failed" and says in run.message, run
     engine.dispose()
+
+
+def test_stored_connected_systems_get_their_creator_as_owner(empty_store_url: str) -> None:
+    """A system made by a person belongs to that person after the upgrade; one made from
+    the command line (or by a name no account holds) belongs to no one, so only
+    administrators manage it."""
+    from fansipan.domain.access import PrincipalKind, Role
+    from fansipan.services.trust.accounts import list_users
+    from fansipan.store.security_tables import UserRow
+
+    engine = make_engine(empty_store_url)
+    command.downgrade(alembic_config(engine), "0008_sso")
+    insert = text(
+        "INSERT INTO users (username, kind, display_name, email, must_change_password, roles, "
+        "all_units, all_indicators, active, failed_logins, totp_enabled, created_by, "
+        "created_at, updated_at) VALUES (:username, :kind, :display_name, :email, "
+        ":must_change_password, :roles, :all_units, :all_indicators, :active, :failed_logins, "
+        ":totp_enabled, :created_by, :created_at, :updated_at)")
+    with engine.begin() as conn:
+        for name, kind, by in [("int.old", "user", "cli:root"), ("lgsp.old", "client", "int.old"),
+                               ("lgsp.cli", "client", "cli:root"),
+                               ("lgsp.gone", "client", "int.gone"),
+                               ("lgsp.by-client", "client", "client:lgsp.old")]:
+            conn.execute(insert, {**USER, "username": name, "kind": kind, "created_by": by,
+                                  "roles": "integrator|officer" if kind == "user"
+                                  else "officer"})
+    upgrade_store(engine)
+    with make_session_factory(engine)() as session:
+        system = Principal.system("tests")
+        owners = {u.username: u.owner for u in list_users(session=session, principal=system,
+                                                           kind=PrincipalKind.CLIENT)}
+        assert owners == {"lgsp.old": "int.old", "lgsp.cli": None, "lgsp.gone": None,
+                          "lgsp.by-client": None}
+        with session.begin():
+            old = session.query(UserRow).filter_by(username="int.old").one()
+            assert old.owner_id is None
+            integrator = Principal(kind=PrincipalKind.USER, name="int.old", id=old.id,
+                                   roles=frozenset({Role.INTEGRATOR}), all_units=True)
+        assert [u.username for u in list_users(session=session, principal=integrator,
+                                               kind=PrincipalKind.CLIENT)] == ["lgsp.old"]
+    engine.dispose()

@@ -151,7 +151,8 @@ def test_integrators_see_and_run_only_their_own_connectors(
 
 def test_integrators_see_only_the_connected_systems_within_their_reach(
         hub: TestClient, make_account: Callable[..., Account]) -> None:
-    integrator = make_account(Role.INTEGRATOR, Role.OFFICER, **BAT_XAT).headers
+    integrator = make_account(Role.INTEGRATOR, Role.OFFICER, username="int.batxat",
+                              **BAT_XAT).headers
     make_account(Role.OFFICER, username="lgsp.tinh", kind=PrincipalKind.CLIENT)
     make_account(Role.OFFICER, username="lgsp.sapa", kind=PrincipalKind.CLIENT,
                  units=["088"], units_as_of="2025-01-01")
@@ -163,3 +164,81 @@ def test_integrators_see_only_the_connected_systems_within_their_reach(
     admin = make_account(Role.ADMIN).headers
     assert [c["client_id"] for c in hub.get("/api/v1/exchange/clients", headers=admin).json()
             ] == ["lgsp.batxat", "lgsp.sapa", "lgsp.tinh"]
+    # Owning a system is not enough: one that reaches beyond the owner's units stays the
+    # administrators' (its token would borrow that reach).
+    handed = hub.patch("/api/v1/users/lgsp.sapa", headers=admin, json={"owner": "int.batxat"})
+    assert handed.status_code == 200 and handed.json()["owner"] == "int.batxat", handed.text
+    seen = hub.get("/api/v1/exchange/clients", headers=integrator).json()
+    assert [c["client_id"] for c in seen] == ["lgsp.batxat"]
+    r = hub.post("/api/v1/clients/lgsp.sapa/tokens", headers=integrator, json={"name": "k"})
+    assert r.status_code == 403 and "outside yours" in r.json()["error"], r.text
+
+
+def test_integrators_see_and_run_only_the_connected_systems_they_own(
+        hub: TestClient, make_account: Callable[..., Account]) -> None:
+    """Two integrators of the same district: neither finds the other's system anywhere."""
+    one = make_account(Role.INTEGRATOR, Role.OFFICER, username="int.mot", **BAT_XAT).headers
+    other = make_account(Role.INTEGRATOR, Role.OFFICER, username="int.hai",
+                         **BAT_XAT).headers
+    made = hub.post("/api/v1/exchange/clients", headers=one, json={
+        "name": "lgsp.cua-mot", "agency": "so-tttt", **BAT_XAT, "write": True})
+    assert made.status_code == 201, made.text
+    key_id = made.json()["key_id"]
+    theirs = hub.post("/api/v1/clients", headers=other, json={
+        "username": "lgsp.cua-hai", "roles": ["officer"], **BAT_XAT})
+    assert theirs.status_code == 201, theirs.text
+    assert theirs.json()["user"]["owner"] == "int.hai"
+    for headers, own in [(one, "lgsp.cua-mot"), (other, "lgsp.cua-hai")]:
+        assert [c["client_id"] for c in hub.get("/api/v1/exchange/clients",
+                                                headers=headers).json()] == [own]
+        assert [c["username"] for c in hub.get("/api/v1/clients",
+                                               headers=headers).json()] == [own]
+        page = hub.get("/admin/systems", headers=headers)
+        assert page.status_code == 200 and own in page.text
+        assert ({"lgsp.cua-mot", "lgsp.cua-hai"} - {own}).pop() not in page.text
+    # Every route that names the first one's system answers the second as if it did not
+    # exist, exactly as for a name nobody holds.
+    routes = [("GET", "/api/v1/users/{name}", None),
+              ("PATCH", "/api/v1/users/{name}", {"display_name": "của tôi"}),
+              ("PATCH", "/api/v1/users/{name}", {"active": False}),
+              ("PATCH", "/api/v1/users/{name}", {"scope": BAT_XAT | {"all_indicators": True}}),
+              ("GET", "/api/v1/clients/{name}/tokens", None),
+              ("POST", "/api/v1/clients/{name}/tokens", {"name": "muon"}),
+              ("DELETE", f"/api/v1/clients/{{name}}/tokens/{key_id}", None)]
+    for method, path, body in routes:
+        foreign = hub.request(method, path.format(name="lgsp.cua-mot"), headers=other,
+                              json=body)
+        nobody = hub.request(method, path.format(name="lgsp.khong-co"), headers=other,
+                             json=body)
+        assert foreign.status_code == nobody.status_code == 404, (method, path, foreign.text)
+        assert foreign.json()["error"] == nobody.json()["error"]
+    # Nothing of it changed: the owner still finds it whole, its first key alive.
+    shown = hub.get("/api/v1/users/lgsp.cua-mot", headers=one).json()
+    assert shown["active"] and shown["display_name"] == "lgsp.cua-mot"
+    assert shown["owner"] == "int.mot"
+    keys = hub.get("/api/v1/clients/lgsp.cua-mot/tokens", headers=one).json()
+    assert [(k["id"], k["revoked"]) for k in keys] == [(key_id, False)]
+    # Its owner runs it: a new key, a change, the old key revoked.
+    assert hub.post("/api/v1/clients/lgsp.cua-mot/tokens", headers=one,
+                    json={"name": "key 2"}).status_code == 200
+    assert hub.patch("/api/v1/users/lgsp.cua-mot", headers=one,
+                     json={"display_name": "LGSP"}).status_code == 200
+    assert hub.delete(f"/api/v1/clients/lgsp.cua-mot/tokens/{key_id}",
+                      headers=one).status_code == 200
+    # Administrators see and run both, and may hand one over.
+    admin = make_account(Role.ADMIN).headers
+    assert [c["client_id"] for c in hub.get("/api/v1/exchange/clients", headers=admin).json()
+            ] == ["lgsp.cua-hai", "lgsp.cua-mot"]
+    assert hub.post("/api/v1/clients/lgsp.cua-mot/tokens", headers=admin,
+                    json={"name": "key 3"}).status_code == 200
+    given = hub.patch("/api/v1/users/lgsp.cua-mot", headers=admin, json={"owner": "int.hai"})
+    assert given.status_code == 200 and given.json()["owner"] == "int.hai", given.text
+    assert [c["client_id"] for c in hub.get("/api/v1/exchange/clients", headers=other).json()
+            ] == ["lgsp.cua-hai", "lgsp.cua-mot"]
+    assert hub.get("/api/v1/exchange/clients", headers=one).json() == []
+    # Only an administrator hands a system over, and only to a person.
+    assert hub.patch("/api/v1/users/lgsp.cua-hai", headers=other,
+                     json={"owner": "int.mot"}).status_code == 403
+    to_system = hub.patch("/api/v1/users/lgsp.cua-hai", headers=admin,
+                          json={"owner": "lgsp.cua-mot"})
+    assert to_system.status_code == 422, to_system.text

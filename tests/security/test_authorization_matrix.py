@@ -28,6 +28,7 @@ from fansipan.services.direction.shapes import DirectiveCreate, TaskCreate
 from fansipan.services.direction.tasks import create_tasks
 from fansipan.services.exchange.connectors import ConnectorCreate, create_connector
 from fansipan.services.exchange.outbound import DestinationCreate, allow_destination
+from fansipan.services.trust.accounts import UserCreate, create_user
 from fansipan.services.trust.audit import AuditQuery, search_events
 from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
 from fansipan.settings import Settings
@@ -597,8 +598,10 @@ def world(settings: Settings, session: Session,
     }
     for name in ("matrix.target", "matrix.other"):
         make_account(Role.LEADER, username=name)
-    make_account(Role.REPORTER, username="matrix.client", kind=PrincipalKind.CLIENT,
-                 **bat_xat)
+    # The integrator's own connected system (another's answers it 404, counted as allowed).
+    create_user(session=session, settings=settings, principal=accounts["integrator"].principal,
+                kind=PrincipalKind.CLIENT, data=UserCreate(
+                    username="matrix.client", roles=[Role.REPORTER], **bat_xat))
     accounts["reporter"] = make_account(Role.REPORTER, username="matrix.reporter",
                                         kind=PrincipalKind.CLIENT)
     _citizens_world(session)

@@ -245,8 +245,9 @@ def test_an_integrator_cannot_borrow_a_wider_reach(
 
     bat_xat = {"units": ["082"], "units_as_of": "2025-01-01"}
     integrator = make_account(Role.INTEGRATOR, Role.OFFICER, **bat_xat)
-    make_account(Role.OFFICER, username="lgsp.all", kind=PrincipalKind.CLIENT)
-    make_account(Role.OFFICER, username="lgsp.batxat", kind=PrincipalKind.CLIENT, **bat_xat)
+    mine = {"kind": PrincipalKind.CLIENT, "owner": integrator.username}
+    make_account(Role.OFFICER, username="lgsp.all", **mine)
+    make_account(Role.OFFICER, username="lgsp.batxat", **mine, **bat_xat)
     h = integrator.headers
     wide = client.post("/api/v1/clients/lgsp.all/tokens", json={"name": "x"}, headers=h)
     assert wide.status_code == 403 and "only an administrator" in wide.json()["error"]

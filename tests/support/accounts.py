@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Principal, PrincipalKind, Role
-from fansipan.services.trust.accounts import UserCreate, create_user
+from fansipan.services.trust.accounts import UserCreate, UserUpdate, create_user, update_user
 from fansipan.services.trust.auth import PasswordChange, change_password
 from fansipan.services.trust.tokens import TokenCreate, issue_token
 from fansipan.settings import Settings
@@ -42,8 +42,10 @@ def make_account(
     indicators: Sequence[str] = (),
     sectors: Sequence[str] = (),
     kind: PrincipalKind = PrincipalKind.USER,
+    owner: str | None = None,
 ) -> Account:
-    """A ready account: initial password already changed, one API token issued."""
+    """A ready account: initial password already changed, one API token issued; a
+    connected system belongs to `owner` (a person's username), else to no one."""
     name = username or f"user{next(_numbers)}"
     system = Principal.system("tests")
     data = UserCreate(
@@ -66,6 +68,9 @@ def make_account(
         issued = issue_token(session=session, settings=settings, principal=system,
                              data=TokenCreate(name="tests"), owner=name)
     del created
+    if owner is not None:
+        update_user(session=session, settings=settings, principal=system, username=name,
+                    data=UserUpdate(owner=owner))
     from fansipan.services.trust.tokens import token_principal
 
     principal = token_principal(session=session, settings=settings, token=issued.token,

@@ -1,5 +1,5 @@
 """Connected systems, connectors and the exchange log: administrators see all, an
-integrator only the systems within its reach and the connectors it owns."""
+integrator only the systems it owns within its reach and the connectors it owns."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def test_an_integrator_sees_only_its_own_systems_connectors_and_log(
     admin = make_account(Role.ADMIN)
     integrator = make_account(Role.INTEGRATOR, **BAT_XAT)
     ours = make_account(Role.LEADER, username="he.thong.bat.xat", kind=PrincipalKind.CLIENT,
-                        **BAT_XAT)
+                        owner=integrator.username, **BAT_XAT)
     theirs = make_account(Role.LEADER, username="he.thong.sa.pa", kind=PrincipalKind.CLIENT,
                           units=["088"], units_as_of="2025-01-01")
     for system, times in ((ours, 2), (theirs, 3)):

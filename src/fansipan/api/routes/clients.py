@@ -1,6 +1,6 @@
 """Connected systems (hệ thống kết nối) and their tokens: `/api/v1/clients`.
 
-Integrators manage them within their own units; administrators manage all.
+Integrators manage the ones they own, within their own units; administrators manage all.
 """
 
 from __future__ import annotations

@@ -22,7 +22,6 @@ from fansipan.domain.units import Unit, UnitLevel
 from fansipan.errors import (
     FieldError,
     NotFound,
-    PermissionDenied,
     Unauthenticated,
     ValidationError,
 )
@@ -33,7 +32,7 @@ from fansipan.services.trust.accounts import (
     Name,
     UserCreate,
     create_user,
-    manage_account,
+    manages,
 )
 from fansipan.services.trust.tokens import (
     TokenCreate,
@@ -147,7 +146,8 @@ class ClientPublic(BaseModel):
 
 
 def list_exchange_clients(*, session: Session, principal: Principal) -> list[ClientPublic]:
-    """Administrators see every connected system; an integrator those within its reach."""
+    """Administrators see every connected system; an integrator those it owns, while they
+    reach no unit beyond its own."""
     require(principal, Permission.MANAGE_CLIENTS)
     with session.begin():
         catalog = load_catalog(session)
@@ -155,18 +155,11 @@ def list_exchange_clients(*, session: Session, principal: Principal) -> list[Cli
             select(UserRow, ExchangeClientRow).outerjoin(
                 ExchangeClientRow, ExchangeClientRow.user_id == UserRow.id)
             .where(UserRow.kind == PrincipalKind.CLIENT.value).order_by(UserRow.username)).all()
-        if not principal.can(Permission.MANAGE_USERS):  # an integrator: its own reach only
-            rows = [r for r in rows if _within_reach(session, principal, r[0])]
+        if not principal.can(Permission.MANAGE_USERS):  # an integrator: its own only
+            rows = [r for r in rows if manages(session, principal, r[0])]
         return [ClientPublic(
             client_id=u.username,
             agency=catalog.hierarchy.unit(x.agency_id).code if x and x.agency_id else None,
             contact=x.contact if x else u.email, roles=[r for r in u.roles.split("|") if r],
             active=u.active, created_at=x.created_at if x else u.created_at) for u, x in rows]
 
-
-def _within_reach(session: Session, principal: Principal, user: UserRow) -> bool:
-    try:
-        manage_account(session, principal, user)
-    except PermissionDenied:
-        return False
-    return True

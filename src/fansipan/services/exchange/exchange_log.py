@@ -6,7 +6,7 @@ it sent, so an exchange can be attributed later (X-Road's message log). Rows are
 queued by the request and written by a background thread in small batches, because a
 long import may hold SQLite's write lock; `flush` writes what is queued at once.
 Administrators search and export it; an integrator reads the rows of the connected
-systems within its reach (`search_systems_log`), as the systems' list shows them.
+systems it owns (`search_systems_log`), as the systems' list shows them.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Accounts (tài khoản): people and connected systems, their roles and scopes.
 
-Administrators manage every account; integrators manage the connected systems
-(`kind` client, token only) within their own scope. Every change is audited, and an
-initial or reset password is shown once and must be changed at first sign-in.
+Administrators manage every account; an integrator manages the connected systems
+(`kind` client, token only) it owns, and only while they reach no unit beyond its own.
+Every change is audited, and an initial or reset password is shown once and must be
+changed at first sign-in.
 """
 
 from __future__ import annotations
@@ -78,6 +79,9 @@ class UserUpdate(BaseModel):
     roles: list[Role] | None = Field(default=None, max_length=len(Role))
     active: bool | None = None
     scope: ScopeWrite | None = None
+    owner: str | None = Field(default=None, max_length=64,
+                              description="A connected system's owner, a person account "
+                                          "(administrators only)")
 
 
 class UnitRef(BaseModel):
@@ -104,6 +108,7 @@ class UserPublic(BaseModel):
     password_changed_at: UtcDateTime | None
     created_at: UtcDateTime
     created_by: str
+    owner: str | None = Field(default=None, description="Who answers for a connected system")
 
 
 class UserCreated(BaseModel):
@@ -130,12 +135,22 @@ def _may_manage_some(principal: Principal) -> None:
         require(principal, Permission.MANAGE_USERS)
 
 
+def owns(principal: Principal, user: UserRow) -> bool:
+    """Whether the account is a connected system that `principal` owns."""
+    return (user.kind == PrincipalKind.CLIENT.value and principal.kind is PrincipalKind.USER
+            and principal.id is not None and user.owner_id == principal.id)
+
+
 def manage_account(session: Session, principal: Principal, user: UserRow) -> None:
-    """May `principal` manage this account? An integrator only a connected system that
-    reaches no unit beyond the integrator's own (else it could borrow its reach)."""
+    """May `principal` manage this account? An integrator only a connected system it owns
+    (another's is not found, as if it did not exist: a refusal would tell that the name
+    is taken), and only while it reaches no unit beyond the integrator's own (else the
+    integrator could borrow its reach)."""
     _manage(principal, user.kind)
     if principal.can(Permission.MANAGE_USERS):
         return
+    if not owns(principal, user):
+        raise _no_such_account(user.username)
     if user.all_units and not principal.all_units:
         raise PermissionDenied(msg("{username} reaches every unit; only an administrator may "
                                    "manage it", username=user.username))
@@ -212,8 +227,10 @@ def create_user(*, session: Session, settings: Settings, principal: Principal,
             raise Conflict(msg("That username is taken"), [FieldError(
                 field="username", value=data.username, message=msg("choose another username"))])
         now = _now()
+        owner = (principal.id if kind is PrincipalKind.CLIENT
+                 and principal.kind is PrincipalKind.USER else None)
         user = UserRow(
-            username=data.username, kind=kind.value, display_name=data.display_name,
+            username=data.username, kind=kind.value, owner_id=owner, display_name=data.display_name,
             email=data.email, password_hash=hash_password(password) if password else None,
             password_changed_at=now if password else None, must_change_password=bool(password),
             roles="|".join(sorted(r.value for r in data.roles)), all_units=data.all_units,
@@ -272,6 +289,8 @@ def update_user(*, session: Session, settings: Settings, principal: Principal, u
                 _revoke_sessions(session, user.id, principal.actor)
                 changed["tokens_revoked"] = revoke_tokens(session, user.id,
                                                           by=f"disabled by {principal.actor}")
+        if data.owner is not None:
+            changed["owner"] = _give_owner(session, principal, user, data.owner)
         if data.scope is not None:
             rows = _scope_rows(catalog, data.scope)
             session.execute(delete(UserScopeRow).where(UserScopeRow.user_id == user.id))
@@ -285,6 +304,20 @@ def update_user(*, session: Session, settings: Settings, principal: Principal, u
         session.flush()
         record(session, principal, "user.update", target=username, detail=changed)
         return _public(session, catalog, user)
+
+
+def _give_owner(session: Session, principal: Principal, user: UserRow, owner: str) -> str:
+    """An administrator hands a connected system to another person account."""
+    require(principal, Permission.MANAGE_USERS)
+    if user.kind != PrincipalKind.CLIENT.value:
+        raise ValidationError(msg("Only a connected system has an owner"), [FieldError(
+            field="owner", message=msg("leave it out for a person's account"))])
+    new = session.scalars(select(UserRow).where(UserRow.username == owner)).one_or_none()
+    if new is None or new.kind != PrincipalKind.USER.value:
+        raise ValidationError(msg("The owner must be a person's account"), [FieldError(
+            field="owner", value=owner[:64], message=msg("name a person's account"))])
+    user.owner_id = new.id
+    return new.username
 
 
 def reset_password(*, session: Session, principal: Principal, username: str) -> str:
@@ -363,15 +396,16 @@ def list_users(*, session: Session, principal: Principal,
         if kind is not None:
             stmt = stmt.where(UserRow.kind == kind.value)
         users = list(session.scalars(stmt))
-        if not principal.can(Permission.MANAGE_USERS):  # an integrator: its own reach only
-            users = [u for u in users if _manageable(session, principal, u)]
+        if not principal.can(Permission.MANAGE_USERS):  # an integrator: its own only
+            users = [u for u in users if manages(session, principal, u)]
         return [_public(session, catalog, u) for u in users]
 
 
-def _manageable(session: Session, principal: Principal, user: UserRow) -> bool:
+def manages(session: Session, principal: Principal, user: UserRow) -> bool:
+    """Whether `principal` may manage the account (see `manage_account`)."""
     try:
         manage_account(session, principal, user)
-    except PermissionDenied:
+    except (PermissionDenied, NotFound):
         return False
     return True
 
@@ -394,9 +428,13 @@ def get_account_row(session: Session, username: str) -> UserRow:
 def _get(session: Session, username: str) -> UserRow:
     user = session.scalars(select(UserRow).where(UserRow.username == username)).one_or_none()
     if user is None:
-        raise NotFound(msg("No such account"), [FieldError(
-            field="username", value=username, message=msg("there is no account by that name"))])
+        raise _no_such_account(username)
     return user
+
+
+def _no_such_account(username: str, field: str = "username") -> NotFound:
+    return NotFound(msg("No such account"), [FieldError(
+        field=field, value=username, message=msg("there is no account by that name"))])
 
 
 def _public(session: Session, catalog: Catalog, user: UserRow) -> UserPublic:
@@ -417,7 +455,13 @@ def _public(session: Session, catalog: Catalog, user: UserRow) -> UserPublic:
         must_change_password=user.must_change_password, totp_enabled=user.totp_enabled,
         locked_until=user.locked_until, password_changed_at=user.password_changed_at,
         created_at=user.created_at, created_by=user.created_by,
+        owner=_owner_name(session, user),
     )
+
+
+def _owner_name(session: Session, user: UserRow) -> str | None:
+    owner = session.get(UserRow, user.owner_id) if user.owner_id is not None else None
+    return owner.username if owner is not None else None
 
 
 def principal_of(session: Session, user: UserRow, *, via: str = "",

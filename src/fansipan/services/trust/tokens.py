@@ -31,7 +31,7 @@ from fansipan.errors import (
 from fansipan.services.catalog import load_catalog
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import require
-from fansipan.services.trust.accounts import manage_account, principal_of
+from fansipan.services.trust.accounts import manage_account, owns, principal_of
 from fansipan.services.trust.audit import record
 from fansipan.services.trust.delegation import check_account
 from fansipan.services.trust.digests import API_TOKEN_PREFIX, digest, new_api_token
@@ -98,6 +98,9 @@ def _owner(session: Session, principal: Principal, owner: str | None) -> UserRow
         if user is not None and user.kind != PrincipalKind.CLIENT.value:
             raise PermissionDenied(msg("Tokens of a person are managed by that person; you can "
                                        "manage the tokens of connected systems"))
+        if user is not None and not principal.can(Permission.MANAGE_USERS) and not owns(
+                principal, user):
+            user = None  # another's system: not found, as if it did not exist
         if user is not None:
             # A token acts with its system's reach and roles: an integrator may not mint
             # one for a system that reaches or may do more than the integrator itself.

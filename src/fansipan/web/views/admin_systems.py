@@ -1,7 +1,7 @@
 """Connected systems (hệ thống kết nối) and connectors, with their exchange log.
 
 Administrators see every system, connector and log row; an integrator sees the systems
-within its reach, the connectors it owns and those systems' log rows, as the API
+it owns (within its reach), the connectors it owns and those systems' log rows, as the API
 already answers it. The pages only read: registering systems and connectors, and their
 tokens, stay with the API, the CLI and the people pages.
 """
