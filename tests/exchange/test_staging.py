@@ -6,6 +6,7 @@ account, and stays all or nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -135,7 +136,7 @@ def test_a_staged_import_of_official_figures_replaces_estimates_and_keeps_them(
     assert report.ok, report.problems
 
 
-def test_a_large_write_of_estimates_is_written_directly(session: Session) -> None:
+def test_a_large_write_of_estimates_is_staged(session: Session) -> None:
     _estimates(session, dict.fromkeys(MONTHS[:60], 1.0))
     assert _statuses(session, MONTHS[59]) == ("estimate", None)
     writer = ValueWriter(session=session, source="web", actor="tests", estimate=True)
@@ -143,7 +144,85 @@ def test_a_large_write_of_estimates_is_written_directly(session: Session) -> Non
         writer.add(RawValue(n, "VT_TRAM_5G", "02647", p, 2) for n, p in
                    enumerate(MONTHS, start=1))
     out = writer.outcome
-    assert not out.staged and out.committed
+    assert out.staged and out.committed
     assert (out.created, out.updated) == (60, 60)
+    assert _statuses(session, MONTHS[0]) == ("estimate", None)
     assert _statuses(session, MONTHS[119]) == ("estimate", None)
-    assert verify_chain(session=session).ok
+    with session.begin():
+        marked = session.execute(select(ChangeRow.period, ChangeRow.old_status,
+                                        ChangeRow.new_status)
+                                 .where(ChangeRow.batch == out.batch)).all()
+    assert sorted(marked) == sorted([(p, "estimate", "estimate") for p in MONTHS[:60]]
+                                    + [(p, None, "estimate") for p in MONTHS[60:]])
+    report = verify_chain(session=session)
+    assert report.ok, report.problems
+
+
+def test_a_staged_estimate_never_replaces_an_official_figure(session: Session) -> None:
+    write_values(session=session, actor="officer", source="web", items=[DataValueWrite(
+        indicator="VT_TRAM_5G", unit="02647", period=MONTHS[70], value=7)])
+    writer = ValueWriter(session=session, source="web", actor="tests", estimate=True)
+    with writer:
+        writer.add(RawValue(n, "VT_TRAM_5G", "02647", p, 2) for n, p in
+                   enumerate(MONTHS, start=1))
+    out = writer.outcome
+    assert out.staged and not out.committed
+    assert [(c.row, c.code) for c in out.conflicts] == [(71, "estimate_over_official")]
+    assert _stored(session, MONTHS[0]) is None and _stored(session, MONTHS[70]) == 7
+    assert _statuses(session, MONTHS[70]) == ("official", None)
+
+
+def _state(session: Session, unit: str, batch: str) -> tuple[list[Any], list[Any]]:
+    """A unit's values (period, value, deleted, status, estimate kept) and the changes
+    of one write (period, operation, old and new value, old and new status)."""
+    with session.begin():
+        values = session.execute(
+            select(DataValueRow.period, DataValueRow.value, DataValueRow.deleted,
+                   DataValueRow.status, DataValueRow.estimate_value)
+            .join(UnitRow, UnitRow.id == DataValueRow.unit_id).where(UnitRow.code == unit)
+            .order_by(DataValueRow.period)).all()
+        changes = session.execute(
+            select(ChangeRow.period, ChangeRow.operation, ChangeRow.old_value,
+                   ChangeRow.new_value, ChangeRow.old_status, ChangeRow.new_status)
+            .where(ChangeRow.batch == batch).order_by(ChangeRow.period)).all()
+    return [tuple(v) for v in values], [tuple(c) for c in changes]
+
+
+def test_a_staged_write_of_estimates_does_what_the_direct_way_does(
+        session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same write, staged for one commune and direct for another, over the same
+    estimates, official figures and deleted values, leaves the same values and changes."""
+    outcomes = {}
+    for unit, chunk in (("02647", 25), ("02683", 1000)):
+        monkeypatch.setattr(writes, "CHUNK", 1000)
+        items = ([DataValueWrite(indicator="VT_TRAM_5G", unit=unit, period=p, value=1,
+                                 status=ValueStatus.ESTIMATE) for p in MONTHS[:30]]
+                 + [DataValueWrite(indicator="VT_TRAM_5G", unit=unit, period=p, value=5)
+                    for p in MONTHS[30:50]])
+        write_values(session=session, actor="officer", source="web", items=items)
+        gone = ValueWriter(session=session, source="web", actor="officer",
+                           strategy=WriteStrategy.DELETE)
+        with gone:  # a deleted estimate and a deleted official figure
+            gone.add(RawValue(n, "VT_TRAM_5G", unit, p, None) for n, p in
+                     enumerate(MONTHS[25:30] + MONTHS[45:50], start=1))
+        monkeypatch.setattr(writes, "CHUNK", chunk)
+        # Odd rows are estimates: over estimates, over nothing, over official figures
+        # (refused), over deleted values; even rows are official figures.
+        writer = ValueWriter(session=session, source="import", actor="tests", atomic=False,
+                             estimate=frozenset(range(1, 121, 2)))
+        with writer:
+            writer.add(RawValue(n, "VT_TRAM_5G", unit, p, n * 10 if n % 7 else 1)
+                       for n, p in enumerate(MONTHS, start=1))
+        out = writer.outcome
+        assert out.staged is (chunk == 25) and out.committed
+        outcomes[unit] = ((out.created, out.updated, out.deleted, out.unchanged),
+                          [(c.row, c.code) for c in out.conflicts],
+                          _state(session, unit, out.batch))
+    staged, direct = outcomes["02647"], outcomes["02683"]
+    assert staged == direct
+    assert {code for _row, code in staged[1]} == {"estimate_over_official"}
+    statuses = {(s[4], s[5]) for s in staged[2][1]}
+    assert statuses >= {("estimate", "estimate"), ("estimate", None), (None, "estimate"),
+                        (None, None)}
+    report = verify_chain(session=session)
+    assert report.ok, report.problems

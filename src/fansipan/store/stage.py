@@ -8,8 +8,9 @@ on meanwhile; on PostgreSQL they are the session's temporary tables. No business
 live here: the write service decides what each row does; these statements only move
 rows.
 
-- `fsp_stage` (indicator, unit, period) → the file's row, value, comment, and what the
-  row does (`domain.rows.WriteOp`); its key finds a row repeated anywhere in the file;
+- `fsp_stage` (indicator, unit, period) → the file's row, value, comment, what the row
+  does (`domain.rows.WriteOp`) and whether it is an estimate (ước thực hiện); its key
+  finds a row repeated anywhere in the file;
 - `fsp_stored` the same keys → what the store held when the row was checked (id, value,
   comment, deleted, whether it is an estimate), for the rows that had a stored value;
 - `fsp_periods` period → type, first and last day.
@@ -24,7 +25,8 @@ from typing import Any
 from sqlalchemy import Connection, DateTime, bindparam, text
 
 Key = tuple[int, int, str]
-StageRow = tuple[int, int, str, int, float | None, str | None, str]  # i, u, p, r, v, c, op
+# i, u, p, r, v, c, op, e (an estimate)
+StageRow = tuple[int, int, str, int, float | None, str | None, str, bool]
 # i, u, p, id, value, comment, deleted, estimate
 StoredRow = tuple[int, int, str, int, float | None, str | None, bool, bool]
 
@@ -44,7 +46,7 @@ def create(conn: Connection) -> None:
         conn.exec_driver_sql(
             "CREATE TEMP TABLE fsp_stage (i integer NOT NULL, u integer NOT NULL, p text NOT "
             "NULL, r bigint NOT NULL, v float8, c text, op char(1) NOT NULL, "
-            "PRIMARY KEY (i, u, p))")
+            "e boolean NOT NULL, PRIMARY KEY (i, u, p))")
         conn.exec_driver_sql(
             "CREATE TEMP TABLE fsp_stored (i integer NOT NULL, u integer NOT NULL, p text NOT "
             "NULL, did bigint NOT NULL, dval float8, dcom text, ddel boolean NOT NULL, "
@@ -56,8 +58,8 @@ def create(conn: Connection) -> None:
     conn.exec_driver_sql("PRAGMA temp.cache_size = -65536")
     conn.exec_driver_sql(
         "CREATE TEMP TABLE fsp_stage (i INTEGER NOT NULL, u INTEGER NOT NULL, p TEXT NOT NULL, "
-        "r INTEGER NOT NULL, v REAL, c TEXT, op TEXT NOT NULL, PRIMARY KEY (i, u, p)) "
-        "WITHOUT ROWID")
+        "r INTEGER NOT NULL, v REAL, c TEXT, op TEXT NOT NULL, e INTEGER NOT NULL, "
+        "PRIMARY KEY (i, u, p)) WITHOUT ROWID")
     conn.exec_driver_sql(
         "CREATE TEMP TABLE fsp_stored (i INTEGER NOT NULL, u INTEGER NOT NULL, p TEXT NOT "
         "NULL, did INTEGER NOT NULL, dval REAL, dcom TEXT, ddel INTEGER NOT NULL, "
@@ -101,19 +103,21 @@ def _values_insert(conn: Connection, verb: str, table: str, width: int,
 
 
 def add_rows(conn: Connection, rows: Sequence[StageRow]) -> int:
-    """Stage rows (i, u, p, r, v, c, op); a key staged before is left as it was. Returns how
-    many were staged (fewer than given when some repeat an earlier key)."""
+    """Stage rows (i, u, p, r, v, c, op, e); a key staged before is left as it was. Returns
+    how many were staged (fewer than given when some repeat an earlier key)."""
     if not rows:
         return 0
     if _pg(conn):
         result = conn.execute(text(
             "INSERT INTO fsp_stage SELECT * FROM unnest(CAST(:i AS integer[]), CAST(:u AS "
             "integer[]), CAST(:p AS text[]), CAST(:r AS bigint[]), CAST(:v AS float8[]), "
-            "CAST(:c AS text[]), CAST(:op AS text[])) ON CONFLICT DO NOTHING"),
+            "CAST(:c AS text[]), CAST(:op AS text[]), CAST(:e AS boolean[])) "
+            "ON CONFLICT DO NOTHING"),
             {name: [row[n] for row in rows] for n, name in enumerate("iuprvc")} |
-            {"op": [row[6] for row in rows]})
+            {"op": [row[6] for row in rows], "e": [row[7] for row in rows]})
         return int(result.rowcount)
-    return _values_insert(conn, "INSERT OR IGNORE", "fsp_stage", 7, rows)
+    return _values_insert(conn, "INSERT OR IGNORE", "fsp_stage", 8,
+                          [(*row[:7], 1 if row[7] else 0) for row in rows])
 
 
 def add_stored(conn: Connection, rows: Sequence[StoredRow]) -> None:
@@ -177,7 +181,8 @@ def changed_since(conn: Connection, after: int) -> int:
     deleted = "dv.deleted" if _pg(conn) else "coalesce(dv.deleted, 0)"
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {'' if _pg(conn) else 'temp.'}fsp_refresh")
     conn.execute(text(
-        "CREATE TEMP TABLE fsp_refresh AS SELECT s.i, s.u, s.p, s.v, s.c, s.op, dv.id AS did, "
+        "CREATE TEMP TABLE fsp_refresh AS SELECT s.i, s.u, s.p, s.v, s.c, s.op, s.e, "
+        "dv.id AS did, "
         f"dv.value AS dval, dv.comment AS dcom, {deleted} AS ddel, "
         "CASE WHEN dv.status = 'estimate' THEN 1 ELSE 0 END AS dest FROM fsp_stage s "
         "JOIN (SELECT DISTINCT indicator_id AS i, unit_id AS u, period AS p FROM changes "
@@ -192,7 +197,7 @@ def refreshed(conn: Connection, batch: int) -> Iterator[list[Any]]:
     last: tuple[int, int, str] = (-1, -1, "")
     while True:
         rows = conn.execute(text(
-            "SELECT i, u, p, v, c, op, did, dval, dcom, ddel, dest FROM fsp_refresh "
+            "SELECT i, u, p, v, c, op, e, did, dval, dcom, ddel, dest FROM fsp_refresh "
             "WHERE (i, u, p) > (:i, :u, :p) ORDER BY i, u, p LIMIT :n"),
             {"i": last[0], "u": last[1], "p": last[2], "n": batch}).all()
         if not rows:
@@ -232,17 +237,27 @@ def _day(value: object) -> date:
 
 def apply_creates(conn: Connection, first: int, *, source: str, actor: str,
                   now: datetime) -> int:
-    """Insert the staged new values in key order, numbered `first`, `first`+1, …"""
+    """Insert the staged new values in key order, numbered `first`, `first`+1, …, each an
+    estimate or an official figure as its row says."""
     deleted = "false" if _pg(conn) else "0"
     result = conn.execute(text(
         "INSERT INTO data_values (indicator_id, unit_id, period, period_type, period_start, "
         "period_end, value, comment, source, stored_by, created_at, updated_at, deleted, "
-        "change_id) SELECT s.i, s.u, s.p, pr.t, pr.s, pr.e, s.v, s.c, :source, :actor, :now, "
-        f":now, {deleted}, :first - 1 + row_number() OVER (ORDER BY s.i, s.u, s.p) "
+        "change_id, status) SELECT s.i, s.u, s.p, pr.t, pr.s, pr.e, s.v, s.c, :source, "
+        f":actor, :now, :now, {deleted}, :first - 1 + row_number() OVER (ORDER BY s.i, s.u, "
+        "s.p), CASE WHEN s.e THEN 'estimate' ELSE 'official' END "
         "FROM fsp_stage s JOIN fsp_periods pr ON pr.p = s.p WHERE s.op = 'c' "
         "ORDER BY s.i, s.u, s.p").bindparams(_NOW),
         {"first": first, "source": source, "actor": actor, "now": now})
     return int(result.rowcount)
+
+
+def mark_created_estimates(conn: Connection, first: int, last: int) -> None:
+    """The change rows of estimates just created (`first`..`last`) say they are."""
+    conn.execute(text(
+        "UPDATE changes SET new_status = 'estimate' WHERE id BETWEEN :a AND :b AND id IN "
+        "(SELECT change_id FROM data_values WHERE change_id BETWEEN :a AND :b AND "
+        "status = 'estimate')"), {"a": first, "b": last})
 
 
 def apply_rewrites(conn: Connection, first: int, *, source: str, actor: str, now: datetime,
@@ -252,8 +267,8 @@ def apply_rewrites(conn: Connection, first: int, *, source: str, actor: str, now
     pg = _pg(conn)
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {'' if pg else 'temp.'}fsp_order")
     conn.execute(text(
-        "CREATE TEMP TABLE fsp_order AS SELECT s.i, s.u, s.p, s.v, s.c, s.op, d.did, d.dval, "
-        "d.dcom, d.ddel, d.dest, :first - 1 + row_number() OVER (ORDER BY s.r) AS n "
+        "CREATE TEMP TABLE fsp_order AS SELECT s.i, s.u, s.p, s.v, s.c, s.op, s.e, d.did, "
+        "d.dval, d.dcom, d.ddel, d.dest, :first - 1 + row_number() OVER (ORDER BY s.r) AS n "
         "FROM fsp_stage s "
         "JOIN fsp_stored d ON d.i = s.i AND d.u = s.u AND d.p = s.p "
         "WHERE s.op IN ('u', 'd')"), {"first": first})
@@ -263,10 +278,11 @@ def apply_rewrites(conn: Connection, first: int, *, source: str, actor: str, now
         f"value = CASE WHEN o.op = 'd' THEN {target}.value ELSE o.v END, "
         f"comment = CASE WHEN o.op = 'd' THEN {target}.comment ELSE o.c END, "
         "deleted = (o.op = 'd'), change_id = o.n, source = :source, stored_by = :actor, "
-        # An official figure replacing an estimate keeps the estimate beside it (a deleted
-        # value keeps the status it had).
-        "status = CASE WHEN o.op = 'u' THEN 'official' ELSE "
-        f"{target}.status END, estimate_value = CASE WHEN o.op = 'u' AND o.dest THEN "
+        # An official figure replacing an estimate keeps the estimate beside it; a new
+        # estimate keeps none (a deleted value keeps the status it had).
+        "status = CASE WHEN o.op = 'u' AND o.e THEN 'estimate' WHEN o.op = 'u' THEN "
+        f"'official' ELSE {target}.status END, estimate_value = CASE WHEN o.op = 'u' AND o.e "
+        "THEN NULL WHEN o.op = 'u' AND o.dest THEN "
         f"(CASE WHEN o.ddel THEN NULL ELSE o.dval END) ELSE {target}.estimate_value END, "
         f"updated_at = :now FROM fsp_order o WHERE {target}.id = o.did").bindparams(_NOW),
         {"source": source, "actor": actor, "now": now}).rowcount
@@ -277,7 +293,8 @@ def apply_rewrites(conn: Connection, first: int, *, source: str, actor: str, now
         "o.did, CASE WHEN o.op = 'd' THEN 'delete' ELSE 'update' END, o.i, o.u, o.p, "
         "CASE WHEN o.op = 'd' THEN o.dval WHEN o.ddel THEN NULL ELSE o.dval END, "
         "CASE WHEN o.op = 'd' THEN NULL ELSE o.v END, :source, :actor, :now, :batch, "
-        "CASE WHEN o.dest AND NOT o.ddel THEN 'estimate' END, NULL "
+        "CASE WHEN o.dest AND NOT o.ddel THEN 'estimate' END, "
+        "CASE WHEN o.op <> 'd' AND o.e THEN 'estimate' END "
         "FROM fsp_order o").bindparams(_NOW),
         {"source": source, "actor": actor, "now": now, "batch": batch})
     return int(done)
@@ -293,6 +310,13 @@ def change_rows(conn: Connection, first: int, last: int, *,
         "SELECT id, record_id, operation, indicator_id, unit_id, period, old_value, "
         f"new_value{more} FROM changes WHERE id BETWEEN :a AND :b ORDER BY id"),
         {"a": first, "b": last}).all()
+
+
+def writes_estimates(conn: Connection) -> bool:
+    """Whether any staged row that creates or updates is an estimate."""
+    return conn.exec_driver_sql(
+        f"SELECT 1 FROM fsp_stage WHERE op IN ('c', 'u') AND e {'' if _pg(conn) else '= 1'} "
+        "LIMIT 1").first() is not None
 
 
 def replaces_estimates(conn: Connection) -> bool:

@@ -7,8 +7,9 @@ seconds. Now:
 
 1. **Stage** (no lock). Each chunk is checked (catalogue, scope, locked periods), then
    compared with the store as it stands, and kept on the stage (`store.stage`): what
-   each row does (create, update, delete, unchanged, or refused by the strategy) and
-   what the store held for its key. A key repeated anywhere in the file is found by the
+   each row does (create, update, delete, unchanged, or refused by the strategy or by
+   the rules of estimates), whether it is an estimate (ước thực hiện), and what the
+   store held for its key. A key repeated anywhere in the file is found by the
    stage's own key.
 2. **Apply** (one transaction, under the change lock). Keys that others wrote while the
    file was checked are compared again; periods approved meanwhile are checked again;
@@ -107,11 +108,11 @@ class StagedWrite:
             stored: list[stage.StoredRow] = []
             for r, key in zip(resolved, keys, strict=True):
                 current = existing.get(key)
-                # Staged rows are official figures (a write with estimates goes direct).
+                estimate = w.is_estimate(r.row)
                 op = decide_write(w.strategy, r.value, r.comment, None if current is None else
                                   (current.value, current.comment, current.deleted,
-                                   current.estimate))
-                rows.append((*key, r.row, r.value, r.comment, op.value))
+                                   current.estimate), estimate=estimate)
+                rows.append((*key, r.row, r.value, r.comment, op.value, estimate))
                 if current is not None:
                     stored.append((*key, current.id, current.value, current.comment,
                                    current.deleted, current.estimate))
@@ -181,13 +182,16 @@ class StagedWrite:
             bulk.insert_created_changes(self.session, first, first + creates - 1,
                                         source=w.source, actor=w.actor, now=w.now,
                                         batch=out.batch)
+            estimates = w.estimates and stage.writes_estimates(conn)
+            if estimates and creates:
+                stage.mark_created_estimates(conn, first, first + creates - 1)
             done = stage.apply_rewrites(conn, first + creates, source=w.source, actor=w.actor,
                                         now=w.now, batch=out.batch)
             if (made, done) != (creates, rewrites):
                 raise RuntimeError(f"the stage wrote {made} + {done} rows, not {creates} + "
                                    f"{rewrites}")
             out.first_change, out.last_change = first, first + total - 1
-            self._audit(conn, first, first + total - 1)
+            self._audit(conn, first, first + total - 1, estimates)
         out.committed = total > 0
         if w.before_commit is not None:
             w.before_commit(self.session, out)
@@ -201,9 +205,10 @@ class StagedWrite:
         out.updated = ops.get(WriteOp.UPDATE.value, 0)
         out.deleted = ops.get(WriteOp.DELETE.value, 0)
         out.unchanged = ops.get(WriteOp.UNCHANGED.value, 0)
-        refused = ops.get(WriteOp.EXISTS.value, 0) + ops.get(WriteOp.MISSING.value, 0)
+        strategy = (WriteOp.EXISTS, WriteOp.MISSING, WriteOp.OVER_OFFICIAL)
+        refused = sum(ops.get(op.value, 0) for op in strategy)
         if refused:
-            listed = stage.refused(conn, WriteOp.EXISTS.value + WriteOp.MISSING.value,
+            listed = stage.refused(conn, "".join(op.value for op in strategy),
                                    writes.MAX_CONFLICTS)
             w.reject(refused_for(WriteOp(op), row, period) for row, period, op in listed)
             w.reject_unlisted(refused - len(listed))
@@ -217,11 +222,11 @@ class StagedWrite:
         for batch in stage.refreshed(conn, _BATCH):
             ops: list[tuple[str, int, int, str]] = []
             stored: list[stage.StoredRow] = []
-            for i, u, p, v, c, op, did, dval, dcom, ddel, dest in batch:
+            for i, u, p, v, c, op, e, did, dval, dcom, ddel, dest in batch:
                 if str(op).strip() == WriteOp.LOCKED.value:
                     continue
                 now = None if did is None else (dval, dcom, bool(ddel), bool(dest))
-                decided = decide_write(strategy, v, c, now)
+                decided = decide_write(strategy, v, c, now, estimate=bool(e))
                 ops.append((decided.value, i, u, p))
                 if did is not None:
                     stored.append((i, u, p, did, dval, dcom, bool(ddel), bool(dest)))
@@ -245,11 +250,12 @@ class StagedWrite:
                                      for e in refused if e.row is not None])
                 w.reject(sorted((locked(e) for e in refused), key=lambda c: c.row))
 
-    def _audit(self, conn: Connection, first: int, last: int) -> None:
+    def _audit(self, conn: Connection, first: int, last: int, estimates: bool) -> None:
         """One audit event per chunk of changes, each with the digest of its rows."""
         w = self.writer
         size = writes.CHUNK
-        statuses = stage.replaces_estimates(conn)  # else no change row has a status
+        # Else no change row has a status.
+        statuses = estimates or stage.replaces_estimates(conn)
         for part, start in enumerate(range(first, last + 1, size), start=1):
             end = min(last, start + size - 1)
             rows = stage.change_rows(conn, start, end, statuses=statuses)

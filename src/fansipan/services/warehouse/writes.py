@@ -12,9 +12,10 @@ Two ways through, chosen by size:
   takes the change lock first, then checks, compares and writes;
 - **staged** (more than a chunk: a large file): the rows are checked and compared and
   kept on a stage while the store stays open to other writers, then applied in one short
-  transaction under the change lock (see `staging`). Still all or nothing. A write that
-  carries estimates (ước thực hiện: a form or an API batch, never a file) goes direct;
-  official figures on the stage replace stored estimates as they do directly.
+  transaction under the change lock (see `staging`). Still all or nothing. Estimates
+  (ước thực hiện) are staged as official figures are, by the same rules: an official
+  figure replaces a stored estimate and keeps it beside it, an estimate never replaces
+  an official figure.
 
 The change lock serialises writers, so change numbers are committed in the order they
 are handed out.
@@ -141,8 +142,7 @@ class ValueWriter:
         self._counts = counts
         self._lock_first = lock_first
         # Whether any row is an estimate: a write of official figures only pays nothing
-        # for estimates, and a write with estimates is never staged (it is a form or a
-        # batch, not a large file).
+        # for estimates.
         self.estimates = estimate is True or (not isinstance(estimate, bool) and bool(estimate))
         self._checker: RowChecker | None = None
         self._rejected_rows: set[int] = set()
@@ -218,7 +218,8 @@ class ValueWriter:
             raise RuntimeError("set the id schemes before the write begins")
         self._schemes = (indicator, unit)
 
-    def _is_estimate(self, row: int) -> bool:
+    def is_estimate(self, row: int) -> bool:
+        """Whether the row numbered `row` is an estimate."""
         chosen = self._estimate
         return chosen if isinstance(chosen, bool) else row in chosen
 
@@ -231,9 +232,8 @@ class ValueWriter:
     def add(self, rows: Rows) -> None:
         """Check and write rows; may be called many times inside one write.
 
-        The first call decides the way through: rows that fit in one chunk, or a write
-        with estimates, are written directly; more go on a stage (see the module's
-        docstring).
+        The first call decides the way through: rows that fit in one chunk are written
+        directly; more go on a stage (see the module's docstring).
         """
         iterator: Iterator[Any] = iter(rows)
         if self._staged is not None:
@@ -242,7 +242,7 @@ class ValueWriter:
         if not self._direct:
             head = list(islice(iterator, CHUNK))
             more = next(iterator, _END)
-            if more is not _END and not self.estimates:
+            if more is not _END:
                 from fansipan.services.warehouse.staging import StagedWrite
 
                 self._staged = StagedWrite(self)
@@ -394,7 +394,7 @@ class ValueWriter:
                 continue
             op = decide_write(strategy, r.value, r.comment, None if current is None else
                               (current.value, current.comment, current.deleted,
-                               current.estimate), estimate=self._is_estimate(r.row))
+                               current.estimate), estimate=self.is_estimate(r.row))
             if op is WriteOp.CREATE:
                 creates.append(r)
             elif op is WriteOp.UNCHANGED:
@@ -420,7 +420,7 @@ class ValueWriter:
         record_ids = self._insert(creates, first)
         rewritten = self._rewrite(changes, first + len(creates))
         statuses = (mark_estimates(self.session, creates, record_ids, first, changes,
-                                   self._is_estimate) if self.estimates or any(
+                                   self.is_estimate) if self.estimates or any(
             stored.estimate for _, stored, _ in changes) else None)
         if self.failed or self.dry_run:
             return  # rolled back at the end: no audit event, no digest to compute
