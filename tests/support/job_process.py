@@ -1,14 +1,18 @@
 """A separate process that imports one file as a background job, as a server does.
 
     python -m tests.support.job_process STORE_URL SPOOL_DIR FILE [--die-after-commit |
-                                                                   --die-mid-way]
+                                                                   --die-mid-way |
+                                                                   --die-while-applying]
 
 Spools FILE, submits it to a real `JobRunner` and prints "job <id>" once the job is
 queued; prints "done" when it has finished. With `--die-after-commit` the process kills
 itself with SIGKILL the instant after the transaction that saved the values commits
 (before the runner has done anything else): what a power cut or an OOM kill does. With
 `--die-mid-way` it writes in chunks of 50 rows and kills itself once the first chunk of
-a larger file has been checked, long before anything is committed.
+a larger file has been checked, long before anything is committed. With
+`--die-while-applying` it writes in chunks of 50 rows, so the file is staged, and kills
+itself inside the transaction that applies the stage, once the file's new values are in
+`data_values` but before that transaction commits (it prints "applying" first).
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Principal
@@ -29,6 +34,7 @@ from fansipan.services.exchange.intake import Upload, receive
 from fansipan.services.exchange.jobs import JobRunner, Progress
 from fansipan.services.exchange.spool import spool_file
 from fansipan.services.warehouse import writes
+from fansipan.store import stage
 from fansipan.store.engine import make_engine, make_session_factory
 
 
@@ -66,6 +72,18 @@ def main() -> int:
             os.kill(os.getpid(), signal.SIGKILL)
 
         Progress.advance = _advance  # type: ignore[method-assign]
+    if "--die-while-applying" in sys.argv:
+        writes.CHUNK = 50
+        apply_creates = stage.apply_creates
+
+        def _apply_creates(conn: Connection, first: int, **kw: Any) -> int:
+            made = apply_creates(conn, first, **kw)
+            staged = conn.exec_driver_sql("SELECT count(*) FROM fsp_stage").scalar_one()
+            print("applying", made, "of", staged, flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
+            return made
+
+        stage.apply_creates = _apply_creates
 
     runner = JobRunner(factory, spool=spool, heartbeat_seconds=0.2)
     with spool_file(spool, "upload", ".part") as handle, source.open("rb") as f:
