@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -60,6 +61,68 @@ def test_every_write_is_chained_and_tampering_is_found(session: Session,
     with session.begin():
         head = session.get(AuditHeadRow, 1)
         assert head is not None
+
+
+def test_tampering_on_a_later_page_of_events_is_found(session: Session,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """`verify_chain` reads events two at a time and change rows two at a time: what was
+    altered or removed far from the first page is found all the same."""
+    from fansipan.services.trust import audit
+
+    monkeypatch.setattr(audit, "_PAGE", 2)
+    monkeypatch.setattr(audit, "_CHANGES_PAGE", 2)
+    before = verify_chain(session=session)
+    assert before.ok, before.problems
+    for n in range(7):  # seven events of three changes each, after the reference data's
+        write_values(session=session, actor="tests", source="tests", items=[
+            DataValueWrite(indicator="VT_TRAM_5G", unit=unit, period=f"2023-{n + 1:02d}",
+                           value=n + 1) for unit in ("02683", "02647", "02686")])
+    report = verify_chain(session=session)
+    assert report.ok, report.problems
+    assert report.events == before.events + 7 and report.changes_covered == 21
+    last = report.last_id
+    writes = list(range(last - 6, last + 1))  # the seven write events, on the last pages
+    with session.begin():
+        detail = session.scalar(select(AuditEventRow.detail).where(
+            AuditEventRow.id == writes[5]))
+    assert detail is not None and '"changes_digest"' in detail
+    first_change = int(json.loads(detail)["first_change"])
+
+    # A change row of the sixth write, its event on a later page, its rows in two parts.
+    with session.begin():
+        session.execute(update(ChangeRow).where(ChangeRow.id == first_change + 2)
+                        .values(new_value=99))
+    problems = verify_chain(session=session).problems
+    assert problems == [f"changes {first_change}–{first_change + 2} of event {writes[5]} "
+                        "were altered or removed"], problems
+    with session.begin():
+        session.execute(update(ChangeRow).where(ChangeRow.id == first_change + 2)
+                        .values(new_value=6))
+    assert verify_chain(session=session).ok
+
+    # An event of the last page altered.
+    with session.begin():
+        session.execute(update(AuditEventRow).where(AuditEventRow.id == last)
+                        .values(actor="someone else"))
+    problems = verify_chain(session=session).problems
+    assert len(problems) == 1 and f"event {last} " in problems[0] and "altered" in problems[0]
+    with session.begin():
+        session.execute(update(AuditEventRow).where(AuditEventRow.id == last)
+                        .values(actor="tests"))
+    assert verify_chain(session=session).ok
+
+    # An event removed where a page begins (pages begin at odd ids): the gap and the
+    # broken link are both found, the events after it still read.
+    gone = next(i for i in writes[1:-1] if i % 2 == 1)
+    with session.begin():
+        session.execute(delete(AuditEventRow).where(AuditEventRow.id == gone))
+    found = verify_chain(session=session)
+    assert not found.ok and found.events == report.events - 1 and found.last_id == last
+    assert f"events {gone}–{gone} are missing" in found.problems
+    assert any(f"event {gone + 1} does not follow" in p for p in found.problems)
+    # Its three change rows are no longer covered by any event.
+    assert found.changes_covered == 18
+    assert sum("is in no audit event" in p for p in found.problems) == 3
 
 
 def test_an_approved_period_is_locked_until_an_approver_reopens_it(
