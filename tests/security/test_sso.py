@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from html import unescape
 from pathlib import Path
@@ -29,6 +30,7 @@ from fansipan.services.trust.sso_links import SsoLink, link_account
 from fansipan.settings import Settings, parse_role_map
 from fansipan.store.security_tables import AuditEventRow, AuthSessionRow, UserRow
 from fansipan.store.sso_tables import SsoLinkRow, SsoSignInRow
+from tests.exchange.sources import Remote, serve
 from tests.support.accounts import Account
 from tests.support.oidc import CLIENT_ID, CLIENT_SECRET, LAN, MINH, Platform, sign_in_at_platform
 
@@ -255,6 +257,21 @@ def test_the_platform_saying_no_is_refused(web: TestClient, session: Session) ->
     answer = web.get("/login/sso/callback", params={"state": state, "error": "access_denied"})
     assert answer.status_code == 401
     assert _last_failure(session) == "platform_error:access_denied"
+
+
+def test_a_discovery_document_naming_another_issuer_is_refused(
+        app_with: Callable[..., TestClient], platform: Platform) -> None:
+    """A server answering at the configured issuer's address with another issuer's
+    metadata (the real platform's endpoints) is not believed: nobody is sent on."""
+    with contextmanager(serve)(Remote()) as impostor:
+        impostor.json("/.well-known/openid-configuration", {
+            "issuer": platform.issuer, "authorization_endpoint": platform.issuer + "/auth",
+            "token_endpoint": platform.issuer + "/token",
+            "jwks_uri": platform.issuer + "/jwks"})
+        web = app_with(oidc_issuer=impostor.base)
+        answer = web.get("/login/sso", follow_redirects=False)
+        assert answer.status_code == 503 and "location" not in answer.headers, answer.text
+        assert [s.path for s in impostor.seen] == ["/.well-known/openid-configuration"]
 
 
 def test_the_button_and_routes_exist_only_when_configured(
