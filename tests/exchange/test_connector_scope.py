@@ -181,7 +181,8 @@ def test_integrators_see_and_run_only_the_connected_systems_they_own(
     other = make_account(Role.INTEGRATOR, Role.OFFICER, username="int.hai",
                          **BAT_XAT).headers
     made = hub.post("/api/v1/exchange/clients", headers=one, json={
-        "name": "lgsp.cua-mot", "agency": "so-tttt", **BAT_XAT, "write": True})
+        "name": "lgsp.cua-mot", "agency": "so-tttt", **BAT_XAT, "read": False,
+        "write": True})
     assert made.status_code == 201, made.text
     key_id = made.json()["key_id"]
     theirs = hub.post("/api/v1/clients", headers=other, json={

@@ -42,8 +42,10 @@ def test_an_integrator_gives_a_connected_system_no_more_than_it_holds(
     raised = client.patch("/api/v1/users/app.phan.anh", headers=alone, json={"roles": ["officer"]})
     assert raised.status_code == 403
     assert client.get("/api/v1/clients", headers=alone).json()[0]["roles"] == ["reporter"]
-    # A key for a system an administrator made with more than the integrator holds: no.
-    make_account(Role.OFFICER, username="lgsp.batxat", kind=PrincipalKind.CLIENT, **BAT_XAT)
+    # A key for a system of its own to which an administrator gave more than the
+    # integrator holds: no.
+    make_account(Role.OFFICER, username="lgsp.batxat", kind=PrincipalKind.CLIENT,
+                 owner="int.alone", **BAT_XAT)
     minted = client.post("/api/v1/clients/lgsp.batxat/tokens", headers=alone, json={"name": "k"})
     assert minted.status_code == 403, minted.text
 
