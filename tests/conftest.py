@@ -33,6 +33,24 @@ os.environ["COLUMNS"] = "250"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
+def _light_argon2() -> None:
+    """Argon2id at its lightest in the tests' own process. The tests make thousands of
+    accounts, each hashed twice and checked once; with the RFC 9106 profile (64 MiB, three
+    passes) that was a fifth of the suite's time. The hashes stay Argon2id, made and
+    checked by the same code; servers the tests start in processes of their own keep the
+    real profile (and rehash a light hash at its first sign-in, as they would an old one).
+    """
+    from argon2 import PasswordHasher
+
+    from fansipan.services.trust import passwords
+
+    light = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    passwords._hasher = lambda: light  # type: ignore[assignment]
+
+
+_light_argon2()
+
+
 # Folders whose files share one costly session fixture (a demo store served to the
 # browser, a demo loaded for the reports): all their tests go to one worker.
 _SHARED_FOLDERS = ("e2e", "reports")

@@ -71,12 +71,14 @@ def test_serve_logs_json_and_stops_gracefully_on_sigterm(store_url: str,
     proc = subprocess.Popen([sys.executable, "-m", "fansipan.cli", "serve"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        for _ in range(100):
+        # A minute to come up: a loaded machine takes far longer than a quiet one.
+        deadline, r = time.monotonic() + 60, None
+        while r is None and time.monotonic() < deadline and proc.poll() is None:
             try:
                 r = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1)
-                break
             except httpx.TransportError:
                 time.sleep(0.1)
+        assert r is not None, "the server did not answer within a minute"
         assert r.status_code == 200
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=30)
