@@ -514,6 +514,8 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("POST", "/admin/catalogue/{code}"): [Case("/admin/catalogue/VT_TRAM_5G", ADMIN, data={
         "action": "delete"})],  # refused by the service (it has values): nothing changes
     ("GET", "/admin/catalogue/{code}/edit"): [Case("/admin/catalogue/VT_TRAM_5G/edit", ADMIN)],
+    ("GET", "/admin/catalogue/{code}/edit.json"): [
+        Case("/admin/catalogue/VT_TRAM_5G/edit.json", ADMIN)],
     ("POST", "/admin/catalogue/{code}/edit"): [Case("/admin/catalogue/VT_TRAM_5G/edit", ADMIN,
                                                     data={"name_vi": "", "action": "save"})],
     ("GET", "/admin/people"): [Case("/admin/people", ADMIN)],
@@ -537,6 +539,26 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         Case("/admin/systems/connectors/matrix.owned", CLIENTS)],
     ("GET", "/admin/systems/connectors/{name}.json"): [
         Case("/admin/systems/connectors/matrix.owned.json", CLIENTS)],
+    # Registering a system, its keys and its connectors: the API's rules on the web.
+    ("POST", "/admin/systems/clients"): [Case("/admin/systems/clients", CLIENTS, data={
+        "name": "matrix.web-lgsp", "agency": "so-tttt", "report": "on", "units": "082",
+        "units_as_of": "01/01/2025"})],
+    ("GET", "/admin/systems/clients/{name}"): [
+        Case("/admin/systems/clients/matrix.client", CLIENTS)],
+    ("GET", "/admin/systems/clients/{name}.json"): [
+        Case("/admin/systems/clients/matrix.client.json", CLIENTS)],
+    ("POST", "/admin/systems/clients/{name}"): [Case("/admin/systems/clients/matrix.client",
+                                                     CLIENTS, data={
+                                                         "action": "issue_token",
+                                                         "token_name": "matrix"})],
+    ("POST", "/admin/systems/connectors"): [Case("/admin/systems/connectors", CLIENTS, data={
+        "name": "matrix.web-push", "kind": "push", "agency": "so-tttt",
+        "url": "http://127.0.0.1:9/api", "units": "082", "units_as_of": "31/12/2024",
+        "indicators": "VT_TRAM_5G", "periods": "2024", "retries": "0"})],
+    ("POST", "/admin/systems/connectors/{name}"): [
+        Case("/admin/systems/connectors/matrix.owned", CLIENTS, data={
+            "action": "save", "url": "http://127.0.0.1:9/api", "schedule_minutes": "30",
+            "retries": "0", "retry_seconds": "30"})],
     ("GET", "/admin/audit"): [Case("/admin/audit", ADMIN)],
     ("GET", "/admin/audit.{fmt}"): [Case("/admin/audit.xlsx", ADMIN)],
     ("GET", "/admin/audit/{event_id}"): [Case("/admin/audit/1", ADMIN)],
@@ -549,12 +571,15 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         "level": "agency", "code": "matrix-web-agency", "name_vi": "Cơ quan thử",
         "parent": "15"})],
     ("GET", "/admin/units/{ref}/edit"): [Case("/admin/units/ubnd-tinh/edit", ADMIN)],
+    ("GET", "/admin/units/{ref}/edit.json"): [Case("/admin/units/ubnd-tinh/edit.json", ADMIN)],
     ("POST", "/admin/units/{ref}/edit"): [
         Case("/admin/units/matrix-web-agency/edit", ADMIN, data={"name_vi": "Cơ quan thử"})],
     ("GET", "/admin/units/reorganise"): [Case("/admin/units/reorganise", ADMIN)],
     ("POST", "/admin/units/reorganise"): [Case("/admin/units/reorganise", ADMIN, data={})],
     ("POST", "/admin/units/reorganise/apply"): [
         Case("/admin/units/reorganise/apply", ADMIN, data={"digest": "0" * 64})],
+    ("GET", "/admin/units/reorganise/{digest}.json"): [
+        Case(f"/admin/units/reorganise/{'0' * 64}.json", ADMIN)],
     ("GET", "/api/v1/alert-rules/{rule_id}"): [Case("/api/v1/alert-rules/1", ADMIN)],
     ("PUT", "/api/v1/alert-rules/{rule_id}"): [Case("/api/v1/alert-rules/1", ADMIN, json={
         "name": "Matrix", "kind": "outlier", "unit": "02683", "active": False})],

@@ -9,8 +9,10 @@ import re
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Role
+from fansipan.services.trust.audit import AuditQuery, search_events
 from tests.support.accounts import Account
 from tests.web.test_admin_people import sign_in
 
@@ -36,13 +38,21 @@ def _add(web: TestClient, csrf: str, **fields: object) -> str:
 
 
 def test_an_administrator_adds_indicators_an_officer_fills_them(
-        web: TestClient, make_account: Callable[..., Account]) -> None:
+        web: TestClient, session: Session, make_account: Callable[..., Account]) -> None:
     admin = make_account(Role.ADMIN)
     officer = make_account(Role.OFFICER, Role.LEADER, units=[A], units_as_of="2025-01-01")
     csrf = sign_in(web, admin.username)
     r = web.post(f"{CATALOGUE}/groups", data={"code": "wifi", "name_vi": "Wifi công cộng",
                                               "name_en": "Public wifi", "csrf_token": csrf})
     assert r.status_code == 200 and "Đã lưu nhóm chỉ tiêu wifi." in r.text
+    r = web.post(f"{CATALOGUE}/sectors", data={"code": "it_dx", "name_vi": "Công nghệ thông "
+                                               "tin và chuyển đổi số", "name_en": "IT and "
+                                               "digital transformation", "sort": "3",
+                                               "csrf_token": csrf})
+    assert r.status_code == 200 and "Đã lưu lĩnh vực it_dx." in r.text
+    [renamed] = search_events(session=session, principal=admin.principal,
+                              query=AuditQuery(action="sector.edit", target="it_dx"))
+    assert renamed.actor == admin.username and renamed.detail["old"]["name_vi"]
     form = {**BASE, "code": "CDS_WIFI", "name_vi": "Điểm wifi công cộng",
             "name_en": "Public wifi points", "group": "wifi"}
     refused = web.post(f"{CATALOGUE}/new", data=form)  # no CSRF token: nothing is added
@@ -77,6 +87,27 @@ def test_an_administrator_adds_indicators_an_officer_fills_them(
     assert [row[4] for row in answer["rows"]] == [25.0]
     page = clerk.get("/indicators/CDS_TY_LE_WIFI", params={"unit": A, "period": "2024"})
     assert page.status_code == 200 and "25,0" in page.text
+    # The sector's page shows the new indicators with the officer's figures.
+    sector = clerk.get("/sectors/it_dx", params={"period": "2024"})
+    assert sector.status_code == 200
+    for code, value in (("CDS_WIFI", "8"), ("CDS_WIFI_MIEN_PHI", "2"),
+                        ("CDS_TY_LE_WIFI", "25,0")):
+        tile = re.search(rf'data-code="{code}">(.*?)</a>', sector.text, re.S)
+        assert tile and f'<span class="kpi-value">{value} ' in tile.group(1), code
+        assert "2024" in tile.group(1), code
+    assert "Tỷ lệ điểm wifi miễn phí" in sector.text
+    figures = {row["indicator"]: row["value"] for row in clerk.get(
+        "/sectors/it_dx.json", params={"period": "2024"}).json()["rows"]}
+    assert (figures["CDS_WIFI"], figures["CDS_WIFI_MIEN_PHI"], figures["CDS_TY_LE_WIFI"]) == (
+        8, 2, 25.0)
+    # Each addition is in the audit log: the group and the three indicators.
+    events = search_events(session=session, principal=admin.principal,
+                           query=AuditQuery(action="indicator.create"))
+    assert {e.target for e in events} >= {"CDS_WIFI", "CDS_WIFI_MIEN_PHI", "CDS_TY_LE_WIFI"}
+    assert {e.actor for e in events if e.target.startswith("CDS_")} == {admin.username}
+    [group] = search_events(session=session, principal=admin.principal,
+                            query=AuditQuery(action="group.create", target="wifi"))
+    assert group.actor == admin.username and group.detail["new"]["name_vi"] == "Wifi công cộng"
 
     # The same preview now shows the stored parts, in Vietnamese numbers.
     r = web.post(f"{CATALOGUE}/CDS_TY_LE_WIFI/edit", data={
@@ -108,6 +139,10 @@ def test_a_definition_change_is_a_version_with_its_day_and_author(
         "description_en": "Percentage of households that have an internet connection.",
         "csrf_token": csrf}, follow_redirects=False)
     assert r.status_code == 303, r.text[:2000]
+    twin = web.get(f"{CATALOGUE}/CDS_TY_LE_HO_INTERNET/edit.json").json()
+    assert twin["form"]["name_vi"] == "Tỷ lệ hộ gia đình có Internet"
+    assert twin["indicator"]["code"] == "CDS_TY_LE_HO_INTERNET"
+    assert "province" in twin["form"]["levels"]
     versions = web.get(f"{CATALOGUE}/CDS_TY_LE_HO_INTERNET.json").json()["versions"]
     assert versions[0]["effective_from"] == "2025-01-01"
     assert versions[0]["actor"] == admin.username and versions[0]["note"] == "Tên ngắn hơn"
@@ -207,7 +242,7 @@ def test_only_administrators_manage_the_catalogue(
     csrf = sign_in(web, leader.username)
     for path in (CATALOGUE, f"{CATALOGUE}.json", f"{CATALOGUE}/new",
                  f"{CATALOGUE}/CDS_DAN_SO", f"{CATALOGUE}/CDS_DAN_SO.json",
-                 f"{CATALOGUE}/CDS_DAN_SO/edit"):
+                 f"{CATALOGUE}/CDS_DAN_SO/edit", f"{CATALOGUE}/CDS_DAN_SO/edit.json"):
         assert web.get(path).status_code == 403, path
     r = web.post(f"{CATALOGUE}/new", data={**BASE, "code": "CDS_X", "name_vi": "x",
                                            "name_en": "x", "csrf_token": csrf})

@@ -176,13 +176,62 @@ def test_apply_loads_only_the_file_the_dry_run_checked(
     r = upload(client, csrf, json.dumps(MERGER))
     digest = re.search(r'name="digest" value="([0-9a-f]{64})"', r.text)
     assert digest
-    kept = settings.data_dir / "spool" / "reorganisations" / f"{digest.group(1)}.json"
+    [kept] = (settings.data_dir / "spool" / "reorganisations").glob(f"*/{digest.group(1)}.json")
     other = {**MERGER, "successions": [{"old_code": A_MU_SUNG, "new_code": BAT_XAT}]}
     kept.write_text(json.dumps(other), encoding="utf-8")  # changed after its dry run
     r = client.post(f"{REORGANISE}/apply", data={"digest": digest.group(1),
                                                   "csrf_token": csrf})
     assert r.status_code == 422 and "tải tệp lên lại" in r.text
     assert counts(session) == before
+
+
+def test_only_the_administrator_who_ran_the_dry_run_applies_it(
+        client: TestClient, make_account: Callable[..., Account], session: Session) -> None:
+    first, second = make_account(Role.ADMIN), make_account(Role.ADMIN)
+    csrf = sign_in(client, first.username)
+    before = counts(session)
+    r = upload(client, csrf, json.dumps(MERGER), "sap-xep.json")
+    digest = re.search(r'name="digest" value="([0-9a-f]{64})"', r.text)
+    assert digest
+    twin = client.get(f"{REORGANISE}/{digest.group(1)}.json")
+    assert twin.status_code == 200, twin.text[:500]
+    shown = twin.json()
+    assert (shown["file_name"], shown["report"]["dry_run"]) == ("sap-xep.json", True)
+    assert shown["report"]["created_count"] == 1 and shown["plan"]["effective"] == "2026-07-01"
+    assert {m["old_code"] for m in shown["report"]["mapped"]} >= {A_MU_SUNG}
+    other = TestClient(client.app)
+    token = sign_in(other, second.username)
+    r = other.post(f"{REORGANISE}/apply", data={"digest": digest.group(1), "csrf_token": token})
+    assert r.status_code == 403
+    assert "Chỉ quản trị viên đã chạy thử tệp này mới áp dụng được" in r.text
+    assert "Không có gì bị thay đổi" in r.text
+    r = other.post(f"{REORGANISE}/apply", data={"digest": digest.group(1), "csrf_token": token},
+                   params={"lang": "en"})
+    assert r.status_code == 403 and "Only the administrator who ran this file dry" in r.text
+    assert other.get(f"{REORGANISE}/{digest.group(1)}.json").status_code == 403
+    assert counts(session) == before  # nothing changed
+    refused = search_events(session=session, principal=first.principal, query=AuditQuery(
+        action="authz.denied", actor=second.username))
+    assert f"POST {REORGANISE}/apply" in {e.target for e in refused}
+    r = client.post(f"{REORGANISE}/apply", data={"digest": digest.group(1), "csrf_token": csrf})
+    assert r.status_code == 200 and counts(session) == (before[0] + 1, before[1] + 2)
+    assert client.get(f"{REORGANISE}/{digest.group(1)}.json").status_code == 422  # applied
+
+
+def test_the_edit_page_has_a_json_twin(
+        client: TestClient, make_account: Callable[..., Account]) -> None:
+    admin = make_account(Role.ADMIN)
+    sign_in(client, admin.username)
+    uid = client.get(f"{UNITS}.json", params={"q": BAT_XAT, "status": "current"}).json()[
+        "rows"][0]["uid"]
+    page = client.get(f"{UNITS}/{uid}/edit")
+    assert f'href="{UNITS}/{uid}/edit.json"' in page.text
+    twin = client.get(f"{UNITS}/{uid}/edit.json")
+    assert twin.status_code == 200 and twin.headers["cache-control"] == "no-store"
+    unit = twin.json()["unit"]
+    assert (unit["uid"], unit["code"], unit["name"]) == (uid, BAT_XAT, "Xã Bát Xát")
+    assert unit["valid_from"] == "2025-07-01" and unit["ancestors"]
+    assert client.get(f"{UNITS}/99999/edit.json").status_code == 404
 
 
 def test_the_2025_reform_file_runs_dry_on_the_page(
@@ -225,7 +274,8 @@ def test_non_administrators_are_refused_every_units_page(
         client: TestClient, make_account: Callable[..., Account]) -> None:
     leader = make_account(Role.LEADER)
     csrf = sign_in(client, leader.username)
-    for path in (UNITS, f"{UNITS}.json", f"{UNITS}/new", REORGANISE):
+    for path in (UNITS, f"{UNITS}.json", f"{UNITS}/new", REORGANISE, f"{UNITS}/15/edit.json",
+                 f"{REORGANISE}/{'0' * 64}.json"):
         assert client.get(path).status_code == 403, path
     r = client.post(f"{UNITS}/new", data={"level": "agency", "code": "x-y", "name_vi": "X",
                                           "csrf_token": csrf})

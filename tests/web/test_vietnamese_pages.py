@@ -68,6 +68,7 @@ PAGES: dict[str, list[str]] = {
     "/admin/approvals": ["/admin/approvals", "/admin/approvals?state=all"],
     "/admin/systems": ["/admin/systems"],
     "/admin/systems/connectors/{name}": ["/admin/systems/connectors/khong-co"],
+    "/admin/systems/clients/{name}": ["/admin/systems/clients/khong-co"],
     "/admin/units": ["/admin/units", "/admin/units?level=district&status=ended",
                      "/admin/units?q=bat xat"],
     "/admin/units/new": ["/admin/units/new"],
@@ -87,7 +88,9 @@ NOT_PAGES = {"/static/{digest}/{name:path}", "/lang/{code}", "/live", "/logout",
              "/admin/people.{fmt}", "/admin/people/{username}.json", "/admin/audit.{fmt}",
              "/admin/audit/{event_id}.json", "/admin/approvals.{fmt}", "/admin/systems.{fmt}",
              "/admin/systems/connectors/{name}.json", "/admin/catalogue.{fmt}",
-             "/admin/catalogue/{code}.json", "/admin/units.{fmt}"}
+             "/admin/catalogue/{code}.json", "/admin/units.{fmt}",
+             "/admin/systems/clients/{name}.json", "/admin/catalogue/{code}/edit.json",
+             "/admin/units/{ref}/edit.json", "/admin/units/reorganise/{digest}.json"}
 ERRORS = ["/khong-co-trang-nay", "/indicators/NO_SUCH_CODE",
           "/indicators/CDS_TY_LE_HO_INTERNET?period=2024Q9", "/units/99999",
           "/sectors/khongco", "/?year=1700", "/targets.doc", "/static/0/khong.js",
@@ -215,6 +218,20 @@ def test_no_english_in_the_messages_forms_give_back(
            data={"level": "agency", "code": "Ban KKT", "name_vi": "Ban KKT"})
     _check(web, "/admin/units/new", admin, "admin", problems, method="POST",
            data={"level": "agency", "code": "ban-kkt", "parent": "99999"})
+    # A connected system and a connector that cannot be registered.
+    system = {"name": "lgsp.thu", "agency": "so-khong-co", "units": "082", "read": "on"}
+    text = _check(web, "/admin/systems/clients", admin, "admin", problems, method="POST",
+                  data=system)
+    assert "không có cơ quan" in text
+    text = _check(web, "/admin/systems/clients", admin, "admin", problems, method="POST",
+                  data={**system, "agency": "so-tttt", "read": ""})
+    _check(web, "/admin/systems/clients", admin, "admin", problems, method="POST",
+           data={**system, "agency": "so-tttt", "units": "99999"})
+    text = _check(web, "/admin/systems/connectors", admin, "admin", problems, method="POST",
+                  data={"name": "day.len", "kind": "push", "agency": "so-tttt",
+                        "url": "http://127.0.0.1:9/api", "units": "082, 088",
+                        "indicators": "VT_TRAM_5G"})
+    assert "đúng một đơn vị" in text
     plan = {"effective": "2026-07-01", "units": [{"code": "02683", "level": "xa"}],
             "successions": [{"old_code": "99999", "new_code": "02683"}]}
     for body in (b"{not json", json.dumps(plan).encode(),

@@ -13,6 +13,8 @@ from fansipan.web.views import (
     admin_approvals,
     admin_audit,
     admin_catalogue,
+    admin_clients,
+    admin_connectors,
     admin_indicator,
     admin_indicator_form,
     admin_people,
@@ -49,6 +51,6 @@ def install_web(app: FastAPI) -> None:
     for module in (static, api_docs, account, sso, overview, indicators, units, sectors,
                    targets, entry, imports, feedback, inbox, dossiers, tasks, directives,
                    reports, alerts, wall, admin_people, admin_approvals, admin_systems,
-                   admin_audit, admin_catalogue, admin_indicator_form, admin_indicator,
-                   admin_reorganise, admin_units):
+                   admin_clients, admin_connectors, admin_audit, admin_catalogue,
+                   admin_indicator_form, admin_indicator, admin_reorganise, admin_units):
         app.include_router(module.router)

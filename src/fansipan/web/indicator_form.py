@@ -20,6 +20,7 @@ from fansipan.domain.units import UnitLevel
 from fansipan.errors import FieldError, ValidationError, msg
 from fansipan.services.warehouse.indicators import IndicatorPublic
 from fansipan.web.days import iso_day
+from fansipan.web.form_errors import beside
 
 TEXTS = ("name_vi", "name_en", "description_vi", "description_en", "unit_vi", "unit_en",
          "source_vi", "source_en")
@@ -117,15 +118,8 @@ def shown_of(ind: IndicatorPublic) -> dict[str, str]:
 
 def beside_fields(errors: list[FieldError]) -> dict[str, list[str]]:
     """Each error under the form field it concerns (the formula's when none is named)."""
-    placed: dict[str, list[str]] = {}
-    for e in errors:
-        name = e.field.split(".")[0]
-        if name == "name":  # the catalogue's check of both names
-            name = "name_vi"
-        elif name not in FIELDS:
-            name = "formula"
-        placed.setdefault(name, []).append(e.message)
-    return placed
+    # "name" is the catalogue's check of both names.
+    return beside(errors, FIELDS, fallback="formula", aliases={"name": "name_vi"})
 
 
 def preview_defaults(today: date) -> dict[str, str]:

@@ -3,7 +3,9 @@ between the dry run and the load.
 
 The page previews a file, then loads it when the administrator says so. The file is kept
 on the server under its SHA-256 between the two steps and the load reads it back by that
-digest, so what is loaded is, byte for byte, what the dry run showed.
+digest, so what is loaded is, byte for byte, what the dry run showed. Each administrator's
+dry runs are kept apart, with the report each gave: only the one who ran a file dry can
+apply it (or read its report again), since only that one has seen what it does.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError as PydanticError
 from pydantic_core import ErrorDetails
 
-from fansipan.errors import FieldError, ValidationError, msg
+from fansipan.domain.access import Principal
+from fansipan.errors import FieldError, PermissionDenied, ValidationError, msg
 from fansipan.http.errors import translate
 from fansipan.http.uploads import spool_dir
-from fansipan.services.warehouse.reorganisations import Reorganisation
+from fansipan.services.warehouse.reorganisations import Reorganisation, ReorganisationReport
 from fansipan.settings import Settings
 
 MAX_FILE = 20 * 2**20  # the 2025 reform of a whole province is 30 kB
@@ -73,21 +76,32 @@ def _row_error(error: ErrorDetails) -> FieldError:
                       message=said)
 
 
-def _folder(settings: Settings) -> Path:
+def _root(settings: Settings) -> Path:
     folder = spool_dir(settings) / "reorganisations"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
-def keep_file(settings: Settings, body: bytes) -> str:
-    """Keep a checked file until it is loaded (a day at most); its digest names it."""
+def _folder(settings: Settings, principal: Principal) -> Path:
+    """The folder of one administrator's dry runs (by account id: a name can be reused)."""
+    key = (f"u{principal.id}" if principal.id is not None
+           else "n" + hashlib.sha256(principal.name.encode()).hexdigest()[:16])
+    folder = _root(settings) / key
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def keep_file(settings: Settings, principal: Principal, body: bytes, *, file_name: str,
+              report: ReorganisationReport) -> str:
+    """Keep a checked file and its dry run's report until it is loaded (a day at most),
+    for the administrator who ran it; its digest names it."""
     digest = hashlib.sha256(body).hexdigest()
-    folder = _folder(settings)
     stale = time.time() - KEEP_FOR
-    for old in folder.glob("*.json"):  # dry runs nobody applied
+    for old in _root(settings).glob("**/*.json"):  # dry runs nobody applied
         with contextlib.suppress(FileNotFoundError):
             if old.stat().st_mtime < stale:
                 old.unlink()
+    folder = _folder(settings, principal)
     path = folder / f"{digest}.json"
     if not path.exists():
         part = path.with_suffix(".part")
@@ -95,26 +109,59 @@ def keep_file(settings: Settings, body: bytes) -> str:
         part.replace(path)
     else:
         path.touch()  # previewed again: kept a day from now
+    shown = {"file_name": file_name, "report": report.model_dump(mode="json")}
+    part = folder / f"{digest}.report.part"
+    part.write_text(json.dumps(shown, ensure_ascii=False), encoding="utf-8")
+    part.replace(folder / f"{digest}.report.json")
     return digest
 
 
-def kept_file(settings: Settings, digest: str) -> bytes:
-    """The file a dry run kept, checked against its digest, or a message to upload again."""
-    gone = ValidationError(msg("The previewed file is no longer kept; nothing was changed"),
+def _gone(digest: str) -> ValidationError:
+    return ValidationError(msg("The previewed file is no longer kept; nothing was changed"),
                            [FieldError(field="digest", value=digest[:64], message=msg(
                                "upload the file again and check its dry run"))])
+
+
+def _kept(settings: Settings, principal: Principal, digest: str, suffix: str) -> Path:
+    """One of the principal's kept files; another administrator's is refused by name."""
     if not DIGEST.fullmatch(digest):
-        raise gone
-    path = _folder(settings) / f"{digest}.json"
+        raise _gone(digest)
+    path = _folder(settings, principal) / f"{digest}{suffix}"
+    if path.is_file():
+        return path
+    if any(_root(settings).glob(f"*/{digest}{suffix}")):
+        raise PermissionDenied(msg(
+            "Only the administrator who ran this file dry can apply it; upload the file and "
+            "check its dry run yourself. Nothing was changed"), [FieldError(
+                field="digest", value=digest, message=msg(
+                    "this dry run is another administrator's"))])
+    raise _gone(digest)
+
+
+def kept_file(settings: Settings, principal: Principal, digest: str) -> bytes:
+    """The file the principal's dry run kept, checked against its digest, or a message to
+    upload it again."""
+    path = _kept(settings, principal, digest, ".json")
     try:
         body = path.read_bytes()
     except FileNotFoundError:
-        raise gone from None
+        raise _gone(digest) from None
     if hashlib.sha256(body).hexdigest() != digest:  # changed on disk since: never load it
-        raise gone
+        raise _gone(digest)
     return body
 
 
-def forget_file(settings: Settings, digest: str) -> None:
+def kept_report(settings: Settings, principal: Principal, digest: str) -> dict[str, object]:
+    """The file's name and the report its dry run gave, as the page showed them."""
+    path = _kept(settings, principal, digest, ".report.json")
+    try:
+        shown: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        raise _gone(digest) from None
+    return shown
+
+
+def forget_file(settings: Settings, principal: Principal, digest: str) -> None:
     if DIGEST.fullmatch(digest):
-        (_folder(settings) / f"{digest}.json").unlink(missing_ok=True)
+        for suffix in (".json", ".report.json"):
+            (_folder(settings, principal) / f"{digest}{suffix}").unlink(missing_ok=True)

@@ -194,6 +194,18 @@ def test_sectors_and_groups(session: Session, admin: Principal) -> None:
                data=ClassWrite(name_vi="Chuyển đổi số (CĐS)", name_en="Digital"))
     assert [g.name_vi for g in list_classes(session=session, kind="group")] == [
         "Chuyển đổi số (CĐS)"]
+    # Each save is an audit event with the names before and after; so is the indicator.
+    def event(action: str, target: str) -> dict[str, object]:
+        [found] = search_events(session=session, principal=admin,
+                                query=AuditQuery(action=action, target=target))
+        assert found.actor == "catalogue.admin"
+        return found.detail
+    assert event("sector.create", "giao_duc")["new"] == {
+        "name_vi": "Giáo dục", "name_en": "Education", "sort": 9}
+    assert event("group.create", "chuyen_doi_so")["old"] is None
+    assert event("group.edit", "chuyen_doi_so")["old"] == {
+        "name_vi": "Chuyển đổi số", "name_en": "Digital transformation", "sort": 0}
+    event("indicator.create", "GD_TRUONG")
     with pytest.raises(ValidationError) as unknown:
         edit_indicator(session=session, principal=admin, code="GD_TRUONG",
                        data=IndicatorEdit(group="chuyen_doi"))

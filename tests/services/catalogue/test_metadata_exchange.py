@@ -17,6 +17,7 @@ from fansipan.domain.access import Principal
 from fansipan.errors import ValidationError
 from fansipan.services.exchange.metadata import export_metadata, import_metadata
 from fansipan.services.insight.analytics import AnalyticsRequest, run_analytics
+from fansipan.services.trust.audit import AuditQuery, search_events
 from fansipan.services.warehouse.catalogue_admin import IndicatorEdit, edit_indicator
 from fansipan.services.warehouse.classes import ClassWrite, save_class
 from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
@@ -76,8 +77,14 @@ def test_two_instances_run_the_same_catalogue(session: Session, second: Session)
     assert dry.indicators.created == len(exported["indicators"])
     assert dry.units.created == len(exported["units"])
     assert export_metadata(session=second, principal=ADMIN)["indicators"] == []  # unchanged
+    assert search_events(session=second, principal=ADMIN,
+                         query=AuditQuery(action="metadata.import")) == []  # a dry run
     done = import_metadata(session=second, principal=ADMIN, document=wire, dry_run=False)
     assert done.model_dump(exclude={"dry_run"}) == dry.model_dump(exclude={"dry_run"})
+    [event] = search_events(session=second, principal=ADMIN,
+                            query=AuditQuery(action="metadata.import"))
+    assert event.actor == ADMIN.actor and event.target == wire["exported_at"][:60]
+    assert event.detail["indicators"]["created"] == len(exported["indicators"])
     mirror = export_metadata(session=second, principal=ADMIN)
     assert same(mirror) == same(exported)
     again = import_metadata(session=second, principal=ADMIN, document=wire, dry_run=False)

@@ -24,6 +24,7 @@ from fansipan.errors import (
     NotFound,
     Unauthenticated,
     ValidationError,
+    msg,
 )
 from fansipan.services.catalog import Catalog, load_catalog
 from fansipan.services.stamps import UtcDateTime
@@ -82,7 +83,8 @@ def register_client(*, session: Session, settings: Settings, principal: Principa
     require(principal, Permission.MANAGE_CLIENTS)
     if not (data.read or data.write or data.report):
         raise ValidationError("A client must be allowed to read, to write or to post reports",
-                              [FieldError(field="read", message="set read, write or report")])
+                              [FieldError(field="read",
+                                          message=msg("set read, write or report"))])
     with session.begin():
         agency = agency_unit(load_catalog(session), data.agency)
     roles = (([Role.LEADER] if data.read else []) + ([Role.OFFICER] if data.write else [])
@@ -114,7 +116,8 @@ def agency_unit(catalog: Catalog, code: str) -> Unit:
         known = sorted({u.code for u in catalog.hierarchy if u.level is UnitLevel.AGENCY})
         raise NotFound("Không có cơ quan này / Unknown agency", [FieldError(
             field="agency", value=code[:40],
-            message=f"there is no agency {code[:40]!r}; known: {', '.join(known)}")])
+            message=msg("there is no agency {code}; known: {value}", code=repr(code[:40]),
+                        value=", ".join(known)))])
     return agencies[0]
 
 

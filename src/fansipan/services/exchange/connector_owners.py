@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
-from fansipan.errors import FansipanError, FieldError, PermissionDenied
+from fansipan.errors import FansipanError, FieldError, PermissionDenied, msg
 from fansipan.services.catalog import Catalog
 from fansipan.services.trust.access import data_scope
 from fansipan.services.trust.accounts import principal_of
@@ -57,9 +57,9 @@ def connector_principal(session: Session, catalog: Catalog, *, connector: str,
             errors.extend(exc.errors)
             continue
         if not scope.allows_unit(unit.id):
-            errors.append(FieldError(field=f"units.{n}", value=ref,
-                                     message=f"{unit.code} ({unit.name}) is outside the units "
-                                             f"of {owner.username}"))
+            errors.append(FieldError(field=f"units.{n}", value=ref, message=msg(
+                "{code} ({name}) is outside the units of {owner}", code=unit.code,
+                name=unit.name, owner=owner.username)))
         unit_ids.add(unit.id)
     for n, code in enumerate(indicators):
         try:
@@ -68,9 +68,9 @@ def connector_principal(session: Session, catalog: Catalog, *, connector: str,
             errors.extend(exc.errors)
             continue
         if not scope.allows_indicator(catalog.indicator_ids[indicator.code]):
-            errors.append(FieldError(field=f"indicators.{n}", value=code,
-                                     message=f"{code} is outside the indicators of "
-                                             f"{owner.username}"))
+            errors.append(FieldError(field=f"indicators.{n}", value=code, message=msg(
+                "{code} is outside the indicators of {owner}", code=code,
+                owner=owner.username)))
         codes.add(indicator.code)
     if errors:
         raise PermissionDenied(
@@ -82,7 +82,7 @@ def connector_principal(session: Session, catalog: Catalog, *, connector: str,
             f"{owner.username} không nắm mọi đơn vị / Without units a connector reaches every "
             f"unit, and {owner.username} does not hold every unit; name the units it may "
             f"{'write' if pulls else 'read'}", [FieldError(field="units",
-                                                           message="name the owner's units")])
+                                                           message=msg("name the owner's units"))])
     return Principal(
         kind=base.kind, name=base.name, id=base.id, roles=base.roles,
         all_units=base.all_units and not units,

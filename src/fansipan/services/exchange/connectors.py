@@ -215,7 +215,7 @@ def _owner(session: Session, principal: Principal, name: str | None) -> UserRow:
     if user is None:
         raise NotFound("Không có tài khoản này / No such account", [FieldError(
             field="owner", value=(name or principal.name)[:64],
-            message="there is no account by that name")])
+            message=msg("there is no account by that name"))])
     return user
 
 
@@ -228,15 +228,24 @@ def _check_remote(session: Session, settings: Settings, *, url: str, credential:
     except http.OutboundRefused as exc:
         raise ValidationError("Địa chỉ không có trong danh sách được phép / The address is "
                               "not one connectors may reach (outbound allow-list)", [FieldError(
-                                  field="url", value=url[:200],
-                                  message=f"{exc.message}; an administrator lists it with "
-                                          "fansipan outbound allow")]) from None
+                                  field="url", value=url[:200], message=msg(
+                                      "connectors may not reach this address ({problem}); "
+                                      "an administrator lists it with fansipan outbound "
+                                      "allow", problem=exc.message))]) from None
     except http.FetchFailed as exc:
         raise ValidationError("Không kiểm tra được địa chỉ / The address cannot be checked "
                               "against the outbound allow-list", [FieldError(
-                                  field="url", value=url[:200], message=exc.message)]) from None
+                                  field="url", value=url[:200], message=msg(
+                                      "the address cannot be checked ({problem})",
+                                      problem=exc.message))]) from None
     if credential:
-        check_use(session, name=credential, owner_id=owner_id, url=url)
+        try:
+            check_use(session, name=credential, owner_id=owner_id, url=url)
+        except NotFound as exc:  # named by the connector's field, not the secret store's
+            raise NotFound(exc.message, [FieldError(
+                field="credential", value=credential[:100],
+                message=msg("there is no secret by that name; an administrator stores it "
+                            "with fansipan secrets add"))]) from None
 
 
 def create_connector(*, session: Session, settings: Settings, principal: Principal,
@@ -246,8 +255,8 @@ def create_connector(*, session: Session, settings: Settings, principal: Princip
     if data.kind is ConnectorKind.PUSH and (len(data.units) != 1 or not data.indicators):
         raise ValidationError("Kết nối đẩy gửi tổng của một đơn vị / A push connector sends "
                               "the totals of one unit", [FieldError(
-                                  field="units", message="name exactly one unit, and the "
-                                                         "indicators to send")])
+                                  field="units", message=msg("name exactly one unit, and "
+                                                             "the indicators to send"))])
     with audited_transaction(session):
         catalog = load_catalog(session)
         agency = agency_unit(catalog, data.agency)
@@ -258,7 +267,7 @@ def create_connector(*, session: Session, settings: Settings, principal: Princip
                             creating=True)
         if session.scalar(select(ConnectorRow.id).where(ConnectorRow.name == data.name)):
             raise Conflict("Tên kết nối đã có / That connector name is taken", [FieldError(
-                field="name", value=data.name, message="choose another name")])
+                field="name", value=data.name, message=msg("choose another name"))])
         _check_remote(session, settings, url=data.url, credential=data.credential,
                       owner_id=owner.id)
         now = datetime.now(UTC)

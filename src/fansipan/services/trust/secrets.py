@@ -24,7 +24,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from fansipan.domain.access import Permission, Principal
-from fansipan.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationError
+from fansipan.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+    msg,
+)
 from fansipan.exchange.http import origin_of
 from fansipan.services.stamps import UtcDateTime
 from fansipan.services.trust.access import require
@@ -255,14 +262,15 @@ def check_use(session: Session, *, name: str, owner_id: int | None, url: str) ->
         raise PermissionDenied(
             f"Bí mật {name} không được giao cho chủ của kết nối này / The secret {name} was "
             "not given to this connector's owner; ask an administrator to add the owner to "
-            "its users (fansipan secrets rotate)", [FieldError(field="credential", value=name,
-                                                                message="not given to the owner")])
+            "its users (fansipan secrets rotate)", [FieldError(
+                field="credential", value=name, message=msg("not given to the owner"))])
     if normal_origin(url) != row.origin:
         raise ValidationError(
             f"Bí mật {name} chỉ được gửi tới {row.origin} / The secret {name} is sent only to "
             f"its origin {row.origin}", [FieldError(
                 field="credential", value=name,
-                message=f"the connector's address is not on the secret's origin {row.origin}")])
+                message=msg("the connector's address is not on the secret's origin {origin}",
+                            origin=row.origin))])
     return row
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Path, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError as PydanticError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -81,6 +81,16 @@ def edit_form(code: Code, request: Request, session: SessionDep, viewer: Viewer,
     shown = {**shown_of(ind), **preview_defaults(date.today())}
     return _form(request, session, viewer, lang, code=ind.code, shown=shown,
                  levels=ind.levels, derived=ind.formula is not None)
+
+
+@router.get("/admin/catalogue/{code}/edit.json")
+def edit_form_json(code: Code, session: SessionDep, viewer: Viewer) -> Response:
+    """The definition the edit form starts from, and its fields as the form shows them
+    (the new-indicator form is blank and has no twin)."""
+    ind = read_indicator(session=session, principal=viewer, code=code)
+    return JSONResponse({"indicator": ind.model_dump(mode="json"),
+                         "form": {**shown_of(ind), "levels": ind.levels}},
+                        headers={"cache-control": "no-store"})
 
 
 async def _read(request: Request) -> tuple[dict[str, str], list[str]]:

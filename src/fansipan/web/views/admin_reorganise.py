@@ -1,14 +1,17 @@
 """A reorganisation (sắp xếp đơn vị hành chính) loaded from the web: upload, dry run, load.
 
 The upload is checked and run dry by `services.warehouse.reorganisations.reorganise`,
-which the API and the CLI call too; the page shows its report and keeps the file. "Apply"
-loads the kept file by its digest, so the plan loaded is the plan previewed.
+which the API and the CLI call too; the page shows its report and keeps the file, with
+its `.json` twin. "Apply" loads the kept file by its digest, so the plan loaded is the
+plan previewed, and only for the administrator who ran it dry.
 """
 
 from __future__ import annotations
 
-from fastapi import Request
-from fastapi.responses import Response
+from typing import Annotated
+
+from fastapi import Path, Request
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -29,12 +32,14 @@ from fansipan.web.reorganisation_files import (
     forget_file,
     keep_file,
     kept_file,
+    kept_report,
     read_plan,
 )
 
 router = page_router()
 router.dependencies.append(AdminNetwork)
 PAGE = "/admin/units/reorganise"
+Digest = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 def _page(request: Request, lang: str, *, code: int = 200,
@@ -89,7 +94,8 @@ async def reorganise_dry_run(request: Request, session: SessionDep, settings: Se
             return _page(request, lang, code=exc.status, file_name=file_name,
                          errors=exc.errors or [FieldError(field="file", message=exc.message)])
         return _page(request, lang, report=report, plan=plan, file_name=file_name,
-                     digest=keep_file(settings, body))
+                     digest=keep_file(settings, viewer, body, file_name=file_name,
+                                      report=report))
 
     return await run_in_threadpool(work)
 
@@ -104,16 +110,27 @@ async def reorganise_apply(request: Request, session: SessionDep, settings: Sett
 
     def work() -> Response:
         try:
-            plan = read_plan(kept_file(settings, digest))
+            plan = read_plan(kept_file(settings, viewer, digest))
             report = reorganise(session=session, principal=viewer, plan=plan, dry_run=False)
         except FansipanError as exc:
             if exc.status in (401, 403):
                 raise
             return _page(request, lang, code=exc.status,
                          errors=exc.errors or [FieldError(field="file", message=exc.message)])
-        forget_file(settings, digest)
+        forget_file(settings, viewer, digest)
         return _page(request, lang, report=report, plan=plan, message=msg(
             "The reorganisation from {day} is loaded.",
             day=report.effective.strftime("%d/%m/%Y")))
 
     return await run_in_threadpool(work)
+
+
+@router.get(f"{PAGE}/{{digest}}.json")
+def reorganise_report_json(digest: Digest, settings: SettingsDep, viewer: Viewer) -> Response:
+    """The dry run's report as the page showed it, with the plan it read (the twin of the
+    page that answered the upload; a loaded file's report is its audit event)."""
+    require(viewer, Permission.MANAGE_METADATA)
+    shown = kept_report(settings, viewer, digest)
+    plan = read_plan(kept_file(settings, viewer, digest))
+    return JSONResponse({"digest": digest, **shown, "plan": plan.model_dump(mode="json")},
+                        headers={"cache-control": "no-store"})

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from fastapi import Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError as PydanticError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -153,6 +153,16 @@ def _edit_page(request: Request, session: Session, lang: str, ref: str, *, code:
     return render(request, "admin_unit_edit.html", status=code,
                   title=tr(lang, "{name} — Units", name=unit.name), unit=unit,
                   message=message, errors=errors or [], typed=typed or {})
+
+
+@router.get("/admin/units/{ref}/edit.json")
+def unit_edit_json(ref: Ref, session: SessionDep, viewer: Viewer) -> Response:
+    """The version the edit page changes, as the page shows it (the new-unit form is blank
+    and has no twin: `/admin/units.json` lists every version)."""
+    require(viewer, Permission.MANAGE_METADATA)
+    unit = get_unit(session=session, ref=ref)
+    return JSONResponse({"unit": unit.model_dump(mode="json")},
+                        headers={"cache-control": "no-store"})
 
 
 @router.get("/admin/units/{ref}/edit")
