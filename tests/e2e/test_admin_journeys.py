@@ -1,6 +1,7 @@
 """Administration in a real browser (`-m e2e`): an administrator creates an account,
 resets its password and disables it; the audit log finds those changes and the values a
-data write changed, and downloads the search; every page in Vietnamese and English."""
+data write changed, and downloads the search; a connected system is registered, given a
+key, and its requests found in the exchange log; every page in Vietnamese and English."""
 
 from __future__ import annotations
 
@@ -109,6 +110,9 @@ def test_the_audit_log_finds_who_changed_what_and_downloads_it(
     change = page.locator("#changes-table tbody tr").inner_text()
     assert "VT_TRAM_5G" in change and "41" in change and "43" in change and "sửa" in change
     shoot(page, demo_server, "admin-audit-event", full=True)
+    page.goto(f"{page.url}?lang=en")
+    assert "changed" in page.locator("#changes-table tbody tr").inner_text()
+    shoot(page, demo_server, "admin-audit-event-en", full=True)
     page.goto(f"{demo_server.url}/admin/audit?action=user.&lang=en")
     found = page.locator("#audit-table tbody").inner_text()
     assert "user.create" in found and "kiem.tra.e2e" in found
@@ -205,6 +209,15 @@ def test_an_administrator_finds_adds_units_and_runs_a_reorganisation_dry(
     assert "Xã A Mú Sung" in mapped and "02683" in mapped
     assert page.locator("#reorganise-apply button").count() == 1
     shoot(page, demo_server, "admin-reorganise-dry-run", full=True)
+    page.goto(f"{demo_server.url}/lang/en?next=/admin/units/reorganise")
+    page.set_input_files("#r-file", files=[{"name": "reorganisation-illustrative.json",
+                                            "mimeType": "application/json",
+                                            "buffer": json.dumps(MERGER_PLAN).encode()}])
+    page.click("#reorganise-upload button[type=submit]")
+    page.wait_for_selector("#reorganise-report")
+    assert "Dry run" in page.locator("#h-report").inner_text()
+    shoot(page, demo_server, "admin-reorganise-dry-run-en", full=True)
+    page.goto(f"{demo_server.url}/lang/vi?next=/admin/units")
     # Nothing changed: A Mú Sung is still in force, and nothing is loaded without Apply.
     page.goto(f"{demo_server.url}/admin/units?q=02686&status=current")
     assert "Xã A Mú Sung" in page.locator("#units-table tbody").inner_text()
@@ -275,3 +288,113 @@ def test_an_administrator_adds_a_derived_indicator_previews_and_changes_it(
     assert "Số hộ chưa có Internet (minh họa)" in latest and "→" in latest
     assert page.locator("#versions-table tbody tr").count() == 2
     shoot(page, demo_server, "admin-indicator-history", full=True)
+    page.goto(f"{page.url.split('?')[0]}?lang=en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#versions-table tbody tr").count() == 2
+    shoot(page, demo_server, "admin-indicator-history-en", full=True)
+    # The same form in English, its preview on the stored values.
+    page.goto(f"{demo_server.url}/lang/en?next=/admin/catalogue/CDS_HO_CHUA_INTERNET/edit")
+    page.wait_for_selector("#indicator-form")
+    assert page.locator("h1").inner_text() == "Change CDS_HO_CHUA_INTERNET"
+    page.fill("#i-preview_units", "15, 02647, 03006")
+    page.fill("#i-preview_periods", "2024, 2025")
+    page.click("#preview-button")
+    page.wait_for_selector("#preview-table")
+    assert "Formula read as" in page.locator("#preview").inner_text()
+    shoot(page, demo_server, "admin-indicator-edit-en", full=True)
+
+
+def _call(server: Server, path: str, system: str, key: str) -> int:
+    """One request of a connected system, signed in with its id and key (HTTP Basic)."""
+    import httpx
+
+    return httpx.get(f"{server.url}{path}", auth=(system, key), timeout=30).status_code
+
+
+SYSTEM = "lgsp.so-yte"
+
+
+def test_an_administrator_registers_a_system_gives_it_a_key_and_reads_its_log(
+        page: Any, demo_server: Server, admin: str) -> None:
+    from fansipan.domain.access import Principal
+    from fansipan.services.exchange.outbound import DestinationCreate, allow_destination
+    from fansipan.store.engine import make_engine, make_session_factory
+
+    engine = make_engine(demo_server.store_url)
+    with make_session_factory(engine)() as session:  # where the province's parent listens
+        allow_destination(session=session, principal=Principal.system("e2e"),
+                          data=DestinationCreate(entry="127.0.0.1", note="minh họa"))
+    engine.dispose()
+    sign_in(page, demo_server, ADMIN, admin)
+    page.goto(f"{demo_server.url}/admin/people")
+    page.click("nav.admin-nav a[href='/admin/systems']")
+    page.wait_for_selector("#new-client")
+    assert page.locator("h1").inner_text() == "Hệ thống kết nối"
+    page.fill("#c-name", SYSTEM)
+    page.select_option("#c-agency", "so-y-te")
+    page.fill("#c-contact", "Phòng CNTT Sở Y tế, 0214 3840 123 (minh họa)")
+    page.check("#c-access input[name=write]")
+    page.fill("#c-units", "1")  # not a unit: refused beside the field, nothing made
+    page.click("#new-client button[type=submit]")
+    page.wait_for_selector("#err-c-units")
+    assert "1" in page.locator("#err-c-units").inner_text()
+    assert page.locator("#c-contact").input_value().startswith("Phòng CNTT Sở Y tế")
+    page.fill("#c-units", "15")
+    page.click("#new-client button[type=submit]")
+    page.wait_for_selector("#secret")
+    first = page.locator("#secret code").inner_text()
+    assert first.startswith("fsp_") or len(first) > 20
+    assert f"Đã đăng ký hệ thống kết nối {SYSTEM}." in page.locator("p.ok").inner_text()
+    # The system calls: it reads a data set and posts a value it may write.
+    dvs = "/dhis2/api/dataValueSets?dataElement=VT_TRAM_5G&orgUnit=15&period=2025&idScheme=CODE"
+    assert _call(demo_server, dvs, SYSTEM, first) == 200
+    assert _call(demo_server, "/api/v1/indicators", SYSTEM, first) == 200
+    assert _call(demo_server, "/api/v1/users", SYSTEM, first) == 403  # not its business
+    page.fill("#t-name", "LGSP 2026 (minh họa)")
+    page.fill("#t-days", "180")
+    page.click("#token-form button[type=submit]")
+    page.wait_for_selector("#secret")
+    second = page.locator("#secret code").inner_text()
+    assert second != first and "Đã cấp khóa LGSP 2026" in page.locator("p.ok").inner_text()
+    assert page.locator("#tokens-table tbody tr").count() == 2
+    logged = page.locator("#log-table tbody").inner_text()
+    assert "/dhis2/api/dataValueSets" in logged and "403" in logged
+    shoot(page, demo_server, "admin-system", full=True)
+    page.goto(f"{demo_server.url}/admin/systems/clients/{SYSTEM}?lang=en")
+    assert second not in page.content() and first not in page.content()  # shown once only
+    assert page.locator("#client-status").inner_text() == "Active"
+    assert "refused" in page.locator("#log-table").inner_text()
+    shoot(page, demo_server, "admin-system-en", full=True)
+    assert page.locator("#full-log").get_attribute("href").startswith(
+        f"/admin/systems?client={SYSTEM}")
+    page.goto(f"{demo_server.url}/admin/systems?client={SYSTEM}&lang=en")
+    assert page.locator("#log-table tbody tr").count() == 3
+    assert "refused" in page.locator("#log-table").inner_text()
+    shoot(page, demo_server, "admin-systems-en", full=True)
+
+    # A connector that sends the province's 5G stations up to a parent instance.
+    page.goto(f"{demo_server.url}/admin/systems")
+    page.fill("#k-name", "gui.so-lieu.trung-uong")
+    page.select_option("#k-kind", "push")
+    page.select_option("#k-agency", "so-kh-cn")
+    page.fill("#k-url", "http://127.0.0.1:9/dhis2/api")
+    page.fill("#k-units", "15")
+    page.fill("#k-indicators", "VT_TRAM_5G, VT_TRAM_BTS")
+    page.fill("#k-periods", "LAST_12_MONTHS")
+    page.fill("#k-schedule_minutes", "1440")
+    page.click("#new-connector button[type=submit]")
+    page.wait_for_selector("#connector-facts")
+    assert "Đã thêm kết nối gui.so-lieu.trung-uong." in page.locator("p.ok").inner_text()
+    page.fill("#e-schedule_minutes", "720")
+    page.click("#connector-save")
+    page.wait_for_selector("p.ok")
+    assert "Đã lưu kết nối." in page.locator("p.ok").inner_text()
+    assert "720" in page.locator("#connector-facts").inner_text()
+    shoot(page, demo_server, "admin-connector", full=True)
+    page.goto(f"{demo_server.url}/admin/systems?client={SYSTEM}")
+    assert SYSTEM in page.locator("#clients-table").inner_text()
+    assert "gui.so-lieu.trung-uong" in page.locator("#connectors-table").inner_text()
+    shoot(page, demo_server, "admin-systems", full=True)
+    page.goto(f"{demo_server.url}/admin/systems/connectors/gui.so-lieu.trung-uong?lang=en")
+    assert page.locator("#h-conn").inner_text() == "Sends data out"
+    shoot(page, demo_server, "admin-connector-en", full=True)
