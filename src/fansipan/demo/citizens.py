@@ -3,7 +3,8 @@
 A year of citizens' reports across the new province's 99 communes and wards, and a year
 of public-service dossiers of its agencies and communes, made up by code so that the
 report pages, the inbox, the dossier page and the counted indicators have something to
-show. Every description ends with "(minh họa)"; no name, phone or address is a real
+show; in the province's first year, only from 1 July 2025, when it and its communes came
+into being. Every description ends with "(minh họa)"; no name, phone or address is a real
 person's. Deterministic: the same `today` gives the same records.
 
 Reports follow the seasons a reader of Lào Cai would expect: landslides and damaged
@@ -13,7 +14,8 @@ routing table says, and handled the way bodies really do: most on time, the comm
 little slower, a few rejected with a reason, duplicates of a report already made, some
 another body's business, some reassigned; the newest still open, some of them overdue.
 Points are drawn inside the district the commune came from (the shipped boundaries have
-no communes), or inside old Yên Bái for its communes.
+no communes), or inside old Yên Bái for its communes, and kept only where the report
+intake places them in the province.
 """
 
 from __future__ import annotations
@@ -48,15 +50,22 @@ from fansipan.domain.units import Unit
 from fansipan.services.catalog import load_catalog
 from fansipan.services.citizens.categories import list_categories, load_categories
 from fansipan.services.citizens.dossier_import import import_dossiers
-from fansipan.services.citizens.places import communes_on
+from fansipan.services.citizens.places import communes_on, unit_finder
 from fansipan.services.citizens.report_import import Historic, load_reports
 from fansipan.services.citizens.working_days import add_working_days
+from fansipan.services.warehouse.reference import REFORM_DATE
 
 SEED = 2026
 ILLUSTRATIVE = "(minh họa)"
 ACTOR = "demo"
 REPORTS_PER_DAY = 7.5
 DOSSIERS_PER_DAY = 45
+
+
+def first_day(today: date) -> date:
+    """The first day of the demo's records: a year before `today`, and never before the
+    new province and its communes came into being (1 July 2025)."""
+    return max(today - timedelta(days=365), REFORM_DATE)
 
 
 def rng_for(*key: object) -> random.Random:
@@ -115,7 +124,7 @@ def _origins() -> dict[str, str]:
     """Each new commune's old district: the one most of its predecessors came from."""
     found: dict[str, Counter[str]] = defaultdict(Counter)
     for s in read_successions():
-        if s.effective == date(2025, 7, 1):
+        if s.effective == REFORM_DATE:
             found[s.new_code][s.old_district_code] += 1
     return {code: c.most_common(1)[0][0] for code, c in found.items()}
 
@@ -127,18 +136,41 @@ _CENTRES = {"03006": (22.3364, 103.8438), "02647": (22.4856, 103.9707),
             "04288": (21.6006, 104.5131)}
 
 
+# The shipped layers change on the merger day and not after: a point placed right on the
+# day before and on the day itself is placed right on every day.
+_LAYER_DAYS = (REFORM_DATE - timedelta(days=1), REFORM_DATE)
+_OLD_LAO_CAI, _OLD_YEN_BAI, _PROVINCE = "10", "15", "15"
+
+
 def point_in(commune: Unit, rng: random.Random) -> tuple[float, float]:
-    if commune.code in _CENTRES:
-        lat, long = _CENTRES[commune.code]
-        return round(lat + rng.uniform(-0.012, 0.012), 6), round(long + rng.uniform(
-            -0.012, 0.012), 6)
-    shape = _district_shapes().get(_origins().get(commune.code, ""), _yen_bai())
+    """A point near the town centre or inside the old district (old Yên Bái for its
+    communes), kept only where the report intake places it in the province: the shipped
+    province layer is drawn apart from the district layer, and along the borders a district
+    reaches a little into its neighbour (Sa Pa into Lai Châu)."""
+    shape = _district_shapes().get(_origins().get(commune.code, ""))
+    old_province = _OLD_LAO_CAI if shape is not None else _OLD_YEN_BAI
+    shape = shape or _yen_bai()
+    centre = _CENTRES.get(commune.code)
     box = shape.bbox
     for _ in range(200):
-        long, lat = rng.uniform(box.min_x, box.max_x), rng.uniform(box.min_y, box.max_y)
-        if contains(shape, long, lat):
-            return round(lat, 6), round(long, 6)
+        if centre is not None:
+            lat, long = centre[0] + rng.uniform(-0.012, 0.012), centre[1] + rng.uniform(
+                -0.012, 0.012)
+        else:
+            long, lat = rng.uniform(box.min_x, box.max_x), rng.uniform(box.min_y, box.max_y)
+        point = round(lat, 6), round(long, 6)
+        if (centre is not None or contains(shape, point[1], point[0])) and _placed_right(
+                *point, old_province):
+            return point
     raise RuntimeError(f"no point found for {commune.code}")
+
+
+def _placed_right(lat: float, long: float, old_province: str) -> bool:
+    """Whether the intake places the point in the commune's old province before the
+    merger, and in the province after it."""
+    before, after = (unit_finder().place(lat=lat, long=long, on=day) for day in _LAYER_DAYS)
+    return (before is not None and before.province_code == old_province
+            and after is not None and after.province_code == _PROVINCE)
 
 
 # --------------------------------------------------------------------------- reports
@@ -202,7 +234,7 @@ _REASONS = ("Nội dung phản ánh đã được xử lý trước đó, hiện
 def demo_reports(categories: dict[str, Category], communes: list[Unit],
                  today: date) -> list[Historic]:
     """The year before `today` of illustrative reports, oldest first, numbered by year."""
-    first = today - timedelta(days=365)
+    first = first_day(today)
     weights = [3.0 if c.name.startswith("Phường") else 1.0 for c in communes]
     made: list[ServiceRequest] = []
     counters: Counter[int] = Counter()
@@ -350,7 +382,7 @@ _LATE = {"so-nn-mt": 0.18, "so-xay-dung": 0.12, "so-noi-vu": 0.08}
 def demo_dossiers(communes: list[Unit], today: date) -> list[dict[str, object]]:
     """The year before `today` of illustrative dossiers, as the one-stop shop sends them."""
     calendar = vietnam_calendar()
-    first = today - timedelta(days=365)
+    first = first_day(today)
     now = datetime.combine(today, time(7, 0), tzinfo=VIETNAM)
     out: list[dict[str, object]] = []
     weights = [p[6] for p in _PROCEDURES]
