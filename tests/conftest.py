@@ -62,11 +62,25 @@ _LONG_FIRST = ("e2e/test_screens.py", "e2e", "api/test_schemathesis.py",
                "security/test_authorization_matrix.py", "operations/test_workers.py")
 
 
+# Long files whose tests run once per store: a group per store, so that the two halves
+# run side by side instead of one after the other at the end.
+_BY_STORE = ("api/test_schemathesis.py", "security/test_authorization_matrix.py")
+
+
 def _group(item: pytest.Item) -> str:
     parts = item.path.relative_to(Path(__file__).parent).parts
     if parts[0] in _SHARED_FOLDERS and parts[:2] != _OWN_GROUP:
         return parts[0]
-    return "/".join(parts)
+    path = "/".join(parts)
+    params = getattr(item, "callspec", None)
+    if path in _BY_STORE and params is not None and "store_url" in params.params:
+        # Not in brackets: xdist takes a test id ending in "]" for one without a group.
+        return f"{path}:{params.params['store_url']}"
+    return path
+
+
+def _rank_key(group: str) -> str:
+    return group.split(":", 1)[0]
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups into the test ids
@@ -78,7 +92,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         item.add_marker(pytest.mark.xdist_group(_group(item)))
     rank = {group: n for n, group in enumerate(_LONG_FIRST)}
-    items.sort(key=lambda item: rank.get(_group(item), len(rank)))
+    items.sort(key=lambda item: rank.get(_rank_key(_group(item)), len(rank)))
 
 
 @pytest.fixture(scope="session")
