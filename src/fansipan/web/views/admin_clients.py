@@ -9,7 +9,8 @@ answer to the form that made it (pages are never cached), and never again.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Path, Request
 from fastapi.responses import JSONResponse, Response
@@ -45,6 +46,8 @@ Client = Annotated[str, Path(min_length=1, max_length=64)]
 ACTIONS = ("disable", "enable", "issue_token", "revoke_token")
 RECENT = 20  # requests on a system's page; the list's log has the rest
 TOKEN_FIELDS = ("token_name", "expires_in_days")
+T = TypeVar("T")
+U = TypeVar("U")
 
 
 def codes(text: str) -> list[str]:
@@ -80,6 +83,29 @@ async def read_fields(request: Request) -> dict[str, str]:
         return {k: v.strip() for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
 
 
+def created(again: Callable[[int, list[FieldError]], Response], parse: Callable[[], T],
+            act: Callable[[T], U], done: Callable[[U], Response], *, refused: str,
+            other: str) -> tuple[Response, FansipanError | None]:
+    """A form that makes something: its fields read (`parse`), the service run (`act`),
+    then the page of what it made (`done`). What the fields or the service refuse goes
+    back to the form beside its field (`refused` for a 403 without one, `other` for the
+    rest) and is handed on for the audit; a lost session (401) is raised as on any page."""
+    try:
+        data = parse()
+    except PydanticError as exc:
+        return again(422, field_problems(exc)), None
+    except ValidationError as exc:
+        return again(422, exc.errors), None
+    try:
+        made = act(data)
+    except FansipanError as exc:
+        if exc.status == 401:
+            raise
+        return again(exc.status, exc.errors or [FieldError(
+            field=refused if exc.status == 403 else other, message=exc.message)]), exc
+    return done(made), None
+
+
 async def audited(request: Request, answer: tuple[Response, FansipanError | None]) -> Response:
     """A refusal the form shows beside its field is still a refused request: audited."""
     response, refused = answer
@@ -95,29 +121,18 @@ async def client_register(request: Request, session: SessionDep, settings: Setti
     fields = await read_fields(request)
 
     def work() -> tuple[Response, FansipanError | None]:
-        def again(status: int, errors: list[FieldError]) -> Response:
-            return systems_response(request, session, viewer, lang, status=status,
-                                    form="client", typed=fields, errors=errors)
-
-        try:
-            data = _registration(fields)
-        except PydanticError as exc:
-            return again(422, field_problems(exc)), None
-        except ValidationError as exc:
-            return again(422, exc.errors), None
-        try:
-            made = register_client(session=session, settings=settings, principal=viewer,
-                                   data=data)
-        except FansipanError as exc:
-            if exc.status == 401:
-                raise
-            return again(exc.status, exc.errors or [
-                FieldError(field="units" if exc.status == 403 else "name",
-                           message=exc.message)]), exc
-        return client_response(request, session, viewer, lang, made.client_id,
-                               secret=made.key, message=msg(
-                                   "Registered the connected system {name}.",
-                                   name=made.client_id)), None
+        return created(
+            lambda status, errors: systems_response(request, session, viewer, lang,
+                                                    status=status, form="client",
+                                                    typed=fields, errors=errors),
+            lambda: _registration(fields),
+            lambda data: register_client(session=session, settings=settings,
+                                         principal=viewer, data=data),
+            lambda made: client_response(request, session, viewer, lang, made.client_id,
+                                         secret=made.key, message=msg(
+                                             "Registered the connected system {name}.",
+                                             name=made.client_id)),
+            refused="units", other="name")
 
     return await audited(request, await run_in_threadpool(work))
 

@@ -36,7 +36,7 @@ from fansipan.web.days import iso_day
 from fansipan.web.deps import Lang, Viewer, page_router
 from fansipan.web.form_errors import beside
 from fansipan.web.pages import render
-from fansipan.web.views.admin_clients import audited, codes, read_fields
+from fansipan.web.views.admin_clients import audited, codes, created, read_fields
 from fansipan.web.views.admin_systems import agency_names, systems_response
 
 router = page_router()
@@ -71,26 +71,16 @@ async def connector_create(request: Request, session: SessionDep, settings: Sett
     fields = await read_fields(request)
 
     def work() -> tuple[Response, FansipanError | None]:
-        def again(status: int, errors: list[FieldError]) -> Response:
-            return systems_response(request, session, viewer, lang, status=status,
-                                    form="connector", typed=fields, errors=errors)
-
-        try:
-            data = _creation(fields)
-        except PydanticError as exc:
-            return again(422, field_problems(exc)), None
-        except ValidationError as exc:
-            return again(422, exc.errors), None
-        try:
-            made = create_connector(session=session, settings=settings, principal=viewer,
-                                    data=data)
-        except FansipanError as exc:
-            if exc.status == 401:
-                raise
-            return again(exc.status, exc.errors or [FieldError(
-                field="owner" if exc.status == 403 else "name", message=exc.message)]), exc
-        return RedirectResponse(f"/admin/systems/connectors/{made.name}?done=created",
-                                status_code=303), None
+        return created(
+            lambda status, errors: systems_response(request, session, viewer, lang,
+                                                    status=status, form="connector",
+                                                    typed=fields, errors=errors),
+            lambda: _creation(fields),
+            lambda data: create_connector(session=session, settings=settings,
+                                          principal=viewer, data=data),
+            lambda made: RedirectResponse(f"/admin/systems/connectors/{made.name}"
+                                          "?done=created", status_code=303),
+            refused="owner", other="name")
 
     return await audited(request, await run_in_threadpool(work))
 
