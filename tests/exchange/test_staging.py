@@ -5,6 +5,7 @@ account, and stays all or nothing."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -224,5 +225,83 @@ def test_a_staged_write_of_estimates_does_what_the_direct_way_does(
     statuses = {(s[4], s[5]) for s in staged[2][1]}
     assert statuses >= {("estimate", "estimate"), ("estimate", None), (None, "estimate"),
                         (None, None)}
+    report = verify_chain(session=session)
+    assert report.ok, report.problems
+
+
+# Values whose shortest form is long, tiny, huge, or a whole number sent as such.
+AWKWARD = [0.1, 1 / 3, 1e-7, 123456789012.5, 0.1 + 0.2, 5, 2.5e-320, 1e22, 0.0, 7.25]
+
+
+def _events(session: Session, batch: str) -> list[dict[str, Any]]:
+    from fansipan.store.security_tables import AuditEventRow
+
+    with session.begin():
+        details = session.scalars(select(AuditEventRow.detail)
+                                  .where(AuditEventRow.action == "data.write")
+                                  .order_by(AuditEventRow.id)).all()
+    found = [json.loads(d) for d in details]
+    return [d for d in found if d["batch"] == batch]
+
+
+def _staged_write(session: Session, values: dict[str, float], *,
+                  strategy: WriteStrategy = WriteStrategy.CREATE_AND_UPDATE
+                  ) -> writes.WriteOutcome:
+    writer = ValueWriter(session=session, source="import", actor="tests", strategy=strategy)
+    with writer:
+        writer.add(RawValue(n, "KTXH_THU_NSNN", "10", p, v)
+                   for n, (p, v) in enumerate(values.items(), start=1))
+    assert writer.outcome.staged and writer.outcome.committed
+    return writer.outcome
+
+
+def test_the_digest_of_staged_creations_is_made_from_the_stage(
+        session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The digest lines of created values are put together from the stage, not read back
+    from the change log, and say exactly what the change log says (the chain verifies),
+    for awkward numbers too; updates and deletes are read back, in the same events."""
+    from fansipan.store import stage
+
+    read_back: list[tuple[int, int]] = []
+    change_rows = stage.change_rows
+
+    def spy(conn: Any, first: int, last: int, **kw: Any) -> Any:
+        read_back.append((first, last))
+        return change_rows(conn, first, last, **kw)
+
+    monkeypatch.setattr(stage, "change_rows", spy)
+    first = {p: AWKWARD[n % len(AWKWARD)] for n, p in enumerate(MONTHS[:60])}
+    out = _staged_write(session, first)
+    assert out.created == 60 and read_back == []
+    assert [(e["created"], e.get("part")) for e in _events(session, out.batch)] == [
+        (25, None), (25, 2), (10, 3)]
+    # 20 new keys (created first, in key order), 30 changed values, 10 left as they were:
+    # the first event holds 20 creations and 5 updates.
+    second = {p: first[p] * 2 + 1 if n < 30 else first[p] for n, p in enumerate(MONTHS[:40])}
+    second |= {p: AWKWARD[n % len(AWKWARD)] / 7 for n, p in enumerate(MONTHS[60:80])}
+    again = _staged_write(session, second)
+    assert (again.created, again.updated, again.unchanged) == (20, 30, 10)
+    assert [(e["created"], e["updated"]) for e in _events(session, again.batch)] == [
+        (20, 5), (0, 25)]
+    assert again.first_change is not None
+    assert read_back == [(again.first_change + 20, again.first_change + 24),
+                         (again.first_change + 25, again.first_change + 49)]
+    gone = _staged_write(session, dict.fromkeys(MONTHS[50:80], 0.0),
+                         strategy=WriteStrategy.DELETE)
+    assert gone.deleted == 30
+    report = verify_chain(session=session)
+    assert report.ok, report.problems
+
+
+def test_a_staged_digest_reads_the_change_log_when_record_ids_are_not_in_step(
+        session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should the created values' record ids not follow their change numbers one for one,
+    their digest lines are read back from the change log, and still verify."""
+    from fansipan.store import stage
+
+    monkeypatch.setattr(stage, "created_offset", lambda *_a: None)
+    out = _staged_write(session, {p: AWKWARD[n % len(AWKWARD)]
+                                  for n, p in enumerate(MONTHS[:60])})
+    assert out.created == 60
     report = verify_chain(session=session)
     assert report.ok, report.problems

@@ -130,8 +130,35 @@ def change_tail(source: str, actor: str, at: datetime, batch: str | None) -> str
         source, actor, canonical_time(at), batch)) + "]\n"
 
 
-def _num(value: float | None) -> str:
+def digest_number(value: float | None) -> str:
+    """A value as a digest line writes it (`changes_digest`: the float's repr, quoted)."""
     return "null" if value is None else f'"{float(value)!r}"'
+
+
+def digest_text(value: str) -> str:
+    """A text cell (a period) as a digest line writes it."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+_num = digest_number
+
+
+def created_line_part(indicator: int, unit: int, period_text: str,
+                      value: float | None) -> str:
+    """The part of a created value's digest line that its row decides (indicator, unit,
+    period, old and new value; `period_text` is `digest_text` of the period); `created_line`
+    adds the rest once the change and record ids are known."""
+    if value is None:
+        return f"{indicator},{unit},{period_text},null,null"
+    return f'{indicator},{unit},{period_text},null,"{float(value)!r}"'
+
+
+def created_line(parts: Iterable[Sequence[str]], first: int, offset: int, tail: str) -> str:
+    """The digest lines of created values numbered from change `first` (record id: change id
+    + `offset`), from their `created_line_part`s (one-item rows, as a cursor gives them):
+    the same text as `change_lines`."""
+    return "".join([f'[{c},"data_value",{c + offset},"create",{part[0]}{tail}'
+                    for c, part in enumerate(parts, first)])
 
 
 def change_lines(rows: Iterable[Sequence[Any]], tail: str,

@@ -9,8 +9,10 @@ live here: the write service decides what each row does; these statements only m
 rows.
 
 - `fsp_stage` (indicator, unit, period) → the file's row, value, comment, what the row
-  does (`domain.rows.WriteOp`) and whether it is an estimate (ước thực hiện); its key
-  finds a row repeated anywhere in the file;
+  does (`domain.rows.WriteOp`), whether it is an estimate (ước thực hiện), and the
+  part of its audit digest line that the file decides (`store.audit.created_line_part`,
+  made while the row is in hand, so the digest of a created value is never read back
+  from `changes`); its key finds a row repeated anywhere in the file;
 - `fsp_stored` the same keys → what the store held when the row was checked (id, value,
   comment, deleted, whether it is an estimate), for the rows that had a stored value;
 - `fsp_periods` period → type, first and last day.
@@ -18,15 +20,18 @@ rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from datetime import date, datetime
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection, DateTime, bindparam, text
 
+from fansipan.store.audit import created_line
+
 Key = tuple[int, int, str]
-# i, u, p, r, v, c, op, e (an estimate)
-StageRow = tuple[int, int, str, int, float | None, str | None, str, bool]
+# i, u, p, r, v, c, op, e (an estimate), dl (its digest line's part, if it creates)
+StageRow = tuple[int, int, str, int, float | None, str | None, str, bool, str]
 # i, u, p, id, value, comment, deleted, estimate
 StoredRow = tuple[int, int, str, int, float | None, str | None, bool, bool]
 
@@ -46,7 +51,7 @@ def create(conn: Connection) -> None:
         conn.exec_driver_sql(
             "CREATE TEMP TABLE fsp_stage (i integer NOT NULL, u integer NOT NULL, p text NOT "
             "NULL, r bigint NOT NULL, v float8, c text, op char(1) NOT NULL, "
-            "e boolean NOT NULL, PRIMARY KEY (i, u, p))")
+            "e boolean NOT NULL, dl text NOT NULL, PRIMARY KEY (i, u, p))")
         conn.exec_driver_sql(
             "CREATE TEMP TABLE fsp_stored (i integer NOT NULL, u integer NOT NULL, p text NOT "
             "NULL, did bigint NOT NULL, dval float8, dcom text, ddel boolean NOT NULL, "
@@ -59,7 +64,7 @@ def create(conn: Connection) -> None:
     conn.exec_driver_sql(
         "CREATE TEMP TABLE fsp_stage (i INTEGER NOT NULL, u INTEGER NOT NULL, p TEXT NOT NULL, "
         "r INTEGER NOT NULL, v REAL, c TEXT, op TEXT NOT NULL, e INTEGER NOT NULL, "
-        "PRIMARY KEY (i, u, p)) WITHOUT ROWID")
+        "dl TEXT NOT NULL, PRIMARY KEY (i, u, p)) WITHOUT ROWID")
     conn.exec_driver_sql(
         "CREATE TEMP TABLE fsp_stored (i INTEGER NOT NULL, u INTEGER NOT NULL, p TEXT NOT "
         "NULL, did INTEGER NOT NULL, dval REAL, dcom TEXT, ddel INTEGER NOT NULL, "
@@ -94,30 +99,28 @@ def _values_insert(conn: Connection, verb: str, table: str, width: int,
     one = "(" + ",".join("?" * width) + ")"
     for start in range(0, len(rows), per):
         part = rows[start:start + per]
-        params: list[object] = []
-        for row in part:
-            params.extend(row)
         sql = f"{verb} INTO {table} VALUES " + ",".join([one] * len(part)) + tail
-        done += conn.exec_driver_sql(sql, tuple(params)).rowcount
+        done += conn.exec_driver_sql(sql, tuple(chain.from_iterable(part))).rowcount
     return done
 
 
 def add_rows(conn: Connection, rows: Sequence[StageRow]) -> int:
-    """Stage rows (i, u, p, r, v, c, op, e); a key staged before is left as it was. Returns
-    how many were staged (fewer than given when some repeat an earlier key)."""
+    """Stage rows (i, u, p, r, v, c, op, e, dl); a key staged before is left as it was.
+    Returns how many were staged (fewer than given when some repeat an earlier key)."""
     if not rows:
         return 0
     if _pg(conn):
         result = conn.execute(text(
             "INSERT INTO fsp_stage SELECT * FROM unnest(CAST(:i AS integer[]), CAST(:u AS "
             "integer[]), CAST(:p AS text[]), CAST(:r AS bigint[]), CAST(:v AS float8[]), "
-            "CAST(:c AS text[]), CAST(:op AS text[]), CAST(:e AS boolean[])) "
-            "ON CONFLICT DO NOTHING"),
+            "CAST(:c AS text[]), CAST(:op AS text[]), CAST(:e AS boolean[]), "
+            "CAST(:dl AS text[])) ON CONFLICT DO NOTHING"),
             {name: [row[n] for row in rows] for n, name in enumerate("iuprvc")} |
-            {"op": [row[6] for row in rows], "e": [row[7] for row in rows]})
+            {"op": [row[6] for row in rows], "e": [row[7] for row in rows],
+             "dl": [row[8] for row in rows]})
         return int(result.rowcount)
-    return _values_insert(conn, "INSERT OR IGNORE", "fsp_stage", 8,
-                          [(*row[:7], 1 if row[7] else 0) for row in rows])
+    # SQLite binds a bool as the integer 0 or 1, as the column holds it.
+    return _values_insert(conn, "INSERT OR IGNORE", "fsp_stage", 9, rows)
 
 
 def add_stored(conn: Connection, rows: Sequence[StoredRow]) -> None:
@@ -298,6 +301,39 @@ def apply_rewrites(conn: Connection, first: int, *, source: str, actor: str, now
         "FROM fsp_order o").bindparams(_NOW),
         {"source": source, "actor": actor, "now": now, "batch": batch})
     return int(done)
+
+
+def created_offset(conn: Connection, first: int, last: int) -> int | None:
+    """`record id - change id` of the values just created with changes `first`..`last`,
+    when it is the same for all of them (one statement inserted them, in change order,
+    while the change lock was held); else None."""
+    count, low, high = conn.execute(text(
+        "SELECT count(*), min(id - change_id), max(id - change_id) FROM data_values "
+        "WHERE change_id BETWEEN :a AND :b"), {"a": first, "b": last}).one()
+    if int(count) != last - first + 1 or low is None or low != high:
+        return None
+    return int(low)
+
+
+def created_lines(conn: Connection, first: int, offset: int, tail: str,
+                  size: int) -> Generator[tuple[int, str]]:
+    """The audit digest's lines of the values `apply_creates` numbered from `first` (record
+    ids: change id + `offset`), in change order, `size` lines at a time: (how many, their
+    text), as `store.audit.change_lines` writes them. Made from the parts kept on the
+    stage, so nothing is read back from `changes`. `tail` is `store.audit.change_tail` of
+    the write."""
+    # The driver's own cursor (SQLAlchemy's rows cost more than the line itself), a
+    # server-side one on PostgreSQL: one chunk of lines in memory at a time.
+    raw: Any = conn.connection.dbapi_connection
+    cursor = raw.cursor("fsp_lines") if _pg(conn) else raw.cursor()
+    try:
+        cursor.execute("SELECT dl FROM fsp_stage WHERE op = 'c' ORDER BY i, u, p")
+        change = first
+        while rows := cursor.fetchmany(size):
+            yield len(rows), created_line(rows, change, offset, tail)
+            change += len(rows)
+    finally:
+        cursor.close()
 
 
 def change_rows(conn: Connection, first: int, last: int, *,

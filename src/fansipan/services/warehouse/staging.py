@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select
@@ -39,7 +39,7 @@ from fansipan.errors import Conflict as LockedError
 from fansipan.services.warehouse import writes
 from fansipan.services.warehouse.approvals import check_not_locked
 from fansipan.store import bulk, stage
-from fansipan.store.audit import change_lines
+from fansipan.store.audit import change_lines, created_line_part, digest_text
 from fansipan.store.changes import hold_change_lock, reserve_changes
 from fansipan.store.failures import store_unavailable
 from fansipan.store.security_tables import ApprovalRow
@@ -64,7 +64,7 @@ class StagedWrite:
         engine = writer.session.get_bind()
         self.conn: Connection = engine.connect()  # type: ignore[union-attr]
         self.session = Session(bind=self.conn, expire_on_commit=False)
-        self._periods: set[str] = set()
+        self._periods: dict[str, str] = {}  # staged period → as a digest line writes it
         try:
             with self.session.begin():
                 connection = self.session.connection()
@@ -97,25 +97,36 @@ class StagedWrite:
         with self.session.begin():
             conn = self.session.connection()
             resolved = w.unlocked(self.session, checked.resolved, problems)
-            keys = [r.key for r in resolved]
+            keys = (checked.keys if len(checked.keys) == len(resolved)
+                    else [r.key for r in resolved])
             existing = bulk.find_existing(self.session, keys)
             new_periods = {r.period.id: r.period for r in resolved
                            if r.period.id not in self._periods}
             stage.add_periods(conn, [(p.id, p.type_name, p.start, p.end)
                                      for p in new_periods.values()])
-            self._periods |= set(new_periods)
+            periods = self._periods
+            periods.update((p, digest_text(p)) for p in new_periods)
             rows: list[stage.StageRow] = []
             stored: list[stage.StoredRow] = []
+            strategy = w.strategy
+            # What a row does when nothing was ever stored for its key depends on the
+            # strategy alone (`decide_write`): decided once, not per row.
+            fresh = decide_write(strategy, None, None, None).value
+            same = w.estimate_for_all
             for r, key in zip(resolved, keys, strict=True):
-                current = existing.get(key)
-                estimate = w.is_estimate(r.row)
-                op = decide_write(w.strategy, r.value, r.comment, None if current is None else
-                                  (current.value, current.comment, current.deleted,
-                                   current.estimate), estimate=estimate)
-                rows.append((*key, r.row, r.value, r.comment, op.value, estimate))
-                if current is not None:
+                row, value, comment = r.row, r.value, r.comment
+                current = existing.get(key) if existing else None
+                estimate = same if same is not None else w.is_estimate(row)
+                if current is None:
+                    op = fresh
+                else:
+                    op = decide_write(strategy, value, comment, (
+                        current.value, current.comment, current.deleted, current.estimate),
+                        estimate=estimate).value
                     stored.append((*key, current.id, current.value, current.comment,
                                    current.deleted, current.estimate))
+                rows.append((*key, row, value, comment, op, estimate,
+                             created_line_part(key[0], key[1], periods[key[2]], value)))
             if stage.add_rows(conn, rows) < len(rows):
                 earlier = stage.staged_rows(conn, keys)
                 problems.extend(duplicate(r.row, earlier[key], r.period.id)
@@ -191,7 +202,7 @@ class StagedWrite:
                 raise RuntimeError(f"the stage wrote {made} + {done} rows, not {creates} + "
                                    f"{rewrites}")
             out.first_change, out.last_change = first, first + total - 1
-            self._audit(conn, first, first + total - 1, estimates)
+            self._audit(conn, first, first + total - 1, estimates, creates)
         out.committed = total > 0
         if w.before_commit is not None:
             w.before_commit(self.session, out)
@@ -250,23 +261,46 @@ class StagedWrite:
                                      for e in refused if e.row is not None])
                 w.reject(sorted((locked(e) for e in refused), key=lambda c: c.row))
 
-    def _audit(self, conn: Connection, first: int, last: int, estimates: bool) -> None:
-        """One audit event per chunk of changes, each with the digest of its rows."""
+    def _audit(self, conn: Connection, first: int, last: int, estimates: bool,
+               creates: int) -> None:
+        """One audit event per chunk of changes, each with the digest of its rows.
+
+        The changes `first`..`first + creates - 1` are the values just created, in key
+        order: their digest lines are put together from the stage, as they were written.
+        The other changes (updates, deletes), and every change of a write that meets
+        estimates (their lines carry statuses), are read back from `changes`."""
         w = self.writer
         size = writes.CHUNK
         # Else no change row has a status.
         statuses = estimates or stage.replaces_estimates(conn)
-        for part, start in enumerate(range(first, last + 1, size), start=1):
-            end = min(last, start + size - 1)
-            rows = stage.change_rows(conn, start, end, statuses=statuses)
-            ops = [r[2] for r in rows]
-            lines = (change_lines([r[:8] for r in rows], w.digest_tail,
-                                  [(r[8], r[9]) for r in rows]) if statuses
-                     else change_lines(rows, w.digest_tail))
-            digest = hashlib.sha256(lines.encode()).hexdigest()
-            w.audit(self.session, start, end, created=ops.count("create"),
-                    updated=ops.count("update"), deleted=ops.count("delete"), digest=digest,
-                    part=part)
+        made = first + creates  # the first change that is not a creation
+        lines_made: Generator[tuple[int, str]] | None = None
+        if creates and not statuses:
+            offset = stage.created_offset(conn, first, made - 1)
+            if offset is not None:
+                lines_made = stage.created_lines(conn, first, offset, w.digest_tail, size)
+        try:
+            for part, start in enumerate(range(first, last + 1, size), start=1):
+                end = min(last, start + size - 1)
+                created, lines = 0, ""
+                if lines_made is not None and start < made:
+                    created, lines = next(lines_made, (0, ""))
+                    if created != min(end, made - 1) - start + 1:
+                        raise RuntimeError(f"the stage gave {created} created values for "
+                                           f"changes {start}..{end}")
+                rows = (stage.change_rows(conn, start + created, end, statuses=statuses)
+                        if start + created <= end else [])
+                ops = [r[2] for r in rows]
+                lines += (change_lines([r[:8] for r in rows], w.digest_tail,
+                                       [(r[8], r[9]) for r in rows]) if statuses
+                          else change_lines(rows, w.digest_tail))
+                digest = hashlib.sha256(lines.encode()).hexdigest()
+                w.audit(self.session, start, end, created=created + ops.count("create"),
+                        updated=ops.count("update"), deleted=ops.count("delete"),
+                        digest=digest, part=part)
+        finally:
+            if lines_made is not None:
+                lines_made.close()  # lets go of the statement that reads the stage
 
     def _close(self) -> None:
         with contextlib.suppress(Exception):

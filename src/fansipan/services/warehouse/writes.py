@@ -224,6 +224,13 @@ class ValueWriter:
         return chosen if isinstance(chosen, bool) else row in chosen
 
     @property
+    def estimate_for_all(self) -> bool | None:
+        """True when every row is an estimate, False when none is; None when it depends on
+        the row (`is_estimate`)."""
+        chosen = self._estimate
+        return chosen if isinstance(chosen, bool) else None
+
+    @property
     def failed(self) -> bool:
         return self.atomic and self.outcome.conflict_count > 0
 
