@@ -62,18 +62,20 @@ def facts(rows: list[Row]) -> pa.Table:
     }, schema=FACT_SCHEMA)
 
 
-def answers(w: Warehouse, h: Hierarchy) -> dict[tuple[int, int, str], float | None]:
+def answers(w: Warehouse, h: Hierarchy, units: list[int] | None = None
+            ) -> dict[tuple[int, int, str], float | None]:
     cells = w.cells(hierarchy=h, fingerprint=(1,), rules=RULES, all_rules=RULES,
-                    unit_ids=[1, 2, 3, *COMMUNES], periods=SPANS, mapped=False, on=None,
-                    today=TODAY)
+                    unit_ids=units or [1, 2, 3, *COMMUNES], periods=SPANS, mapped=False,
+                    on=None, today=TODAY)
     return {(c.ind, c.unit, c.pid): None if c.value is None else round(c.value, 6)
             for c in cells}
 
 
-def estimates(w: Warehouse, h: Hierarchy) -> dict[tuple[int, int, str], bool]:
+def estimates(w: Warehouse, h: Hierarchy, units: list[int] | None = None
+              ) -> dict[tuple[int, int, str], bool]:
     cells = w.cells(hierarchy=h, fingerprint=(1,), rules=RULES, all_rules=RULES,
-                    unit_ids=[1, 2, 3, *COMMUNES], periods=SPANS, mapped=False, on=None,
-                    today=TODAY)
+                    unit_ids=units or [1, 2, 3, *COMMUNES], periods=SPANS, mapped=False,
+                    on=None, today=TODAY)
     return {(c.ind, c.unit, c.pid): c.estimate for c in cells if c.value is not None}
 
 
@@ -95,12 +97,13 @@ def _case(seed: int, full: bool) -> tuple[list[Row], list[Row]]:
 Result = tuple[dict[tuple[int, int, str], float | None], dict[tuple[int, int, str], bool]]
 
 
-def _run(w: Warehouse, base: list[Row], later: list[Row]) -> Result:
+def _run(w: Warehouse, base: list[Row], later: list[Row],
+         units: list[int] | None = None) -> Result:
     h = tree()
     w.load_facts(facts(base), last_change=1)
     answers(w, h)  # builds the cube before the changes arrive, as in service
     w.append_facts(facts(later), last_change=2)
-    return answers(w, h), estimates(w, h)
+    return answers(w, h, units), estimates(w, h, units)
 
 
 @settings(max_examples=25, deadline=None)
@@ -109,6 +112,23 @@ def test_cube_and_scan_agree(seed: int, full: bool) -> None:
     base, later = _case(seed, full)
     results = [_run(Warehouse(use_cube=use_cube), base, later) for use_cube in (True, False)]
     assert results[0] == results[1]
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), full=st.booleans())
+def test_units_with_nothing_below_them_agree_with_the_scan(seed: int, full: bool) -> None:
+    """Asked for communes alone, the answer that skips combining over units is the
+    scan's, on DuckDB and on ClickHouse."""
+    base, later = _case(seed, full)
+    results = [_run(Warehouse(use_cube=False, leaf_scans=leaf), base, later, COMMUNES)
+               for leaf in (True, False)]
+    assert results[0] == results[1]
+    assert results[0][0]  # the communes have answers to compare
+    engine = ClickHouseEngine.in_process()
+    try:
+        assert _run(Warehouse(engine, use_cube=False), base, later, COMMUNES) == results[1]
+    finally:
+        engine.close()
 
 
 # Few examples: each builds two ClickHouse warehouses (a second or two in chDB).

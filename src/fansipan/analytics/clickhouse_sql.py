@@ -16,8 +16,10 @@ as in standard SQL).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from fansipan.analytics import sql
+from fansipan.analytics.cells import IndicatorRule
 
 FACT_COLUMNS = "ind, unit, ptype, pstart, pend, value, n, chg, est"
 ALL_FACTS = f"(SELECT {FACT_COLUMNS} FROM facts FINAL WHERE deleted = 0)"
@@ -86,8 +88,8 @@ def _current(sources: str = "SELECT src FROM scope") -> str:
           AND unit GLOBAL IN ({sources})"""
 
 
-def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool = False,
-                  succ: str | None = None) -> str:
+def cells_by_scan(roll: str, rules: Sequence[IndicatorRule], *, with_delta: bool,
+                  shadow: bool, one_grain: bool = False, succ: str | None = None) -> str:
     """`sql.cells_by_scan` in ClickHouse: the same steps, the same answer."""
     del with_delta  # the facts are always current
     if succ is None:
@@ -100,16 +102,6 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool 
         FROM ({_current(sources)}) c
         JOIN {succ} m ON m.src = c.unit
         GROUP BY c.ind, m.succ, c.ptype, c.pstart, c.pend"""
-    chosen = """
-    chosen AS (SELECT * FROM inp),""" if one_grain else """
-    best AS (
-        SELECT ind, unit, pid, MIN(grain) AS grain FROM inp GROUP BY ind, unit, pid
-    ),
-    chosen AS (
-        SELECT i.* FROM inp i
-        JOIN best b ON b.ind = i.ind AND b.unit = i.unit AND b.pid = i.pid
-                   AND b.grain = i.grain
-    ),"""
     frontier = """
     covered AS (
         SELECT q.anc AS anc, q.ind AS ind, q.pid AS pid, a.src AS src
@@ -127,56 +119,61 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool 
         FROM {roll} r JOIN tgt t ON t.anc = r.anc
     ),
     cur AS ({current}),
-    inp AS (
+    {_over_time(rules, one_grain)},
+    {_over_units(rules, frontier)}"""
+
+
+def cells_of_leaves(rules: Sequence[IndicatorRule], *, with_delta: bool,
+                    one_grain: bool) -> str:
+    """`sql.cells_of_leaves` in ClickHouse."""
+    del with_delta  # the facts are always current
+    return f"""
+    WITH cur AS ({_current("SELECT anc FROM tgt")}),
+    {_over_time(rules, one_grain)}
+    SELECT ind, unit, pid, value, toInt64(1) AS sources, est > 0 AS est
+    FROM timed WHERE value IS NOT NULL
+    """
+
+
+def _over_time(rules: Sequence[IndicatorRule], one_grain: bool) -> str:
+    """`sql._over_time` in ClickHouse."""
+    chosen = """
+    chosen AS (SELECT * FROM inp),""" if one_grain else """
+    best AS (
+        SELECT ind, unit, pid, MIN(grain) AS grain FROM inp GROUP BY ind, unit, pid
+    ),
+    chosen AS (
+        SELECT i.* FROM inp i
+        JOIN best b ON b.ind = i.ind AND b.unit = i.unit AND b.pid = i.pid
+                   AND b.grain = i.grain
+    ),"""
+    value, est = sql.rule_exprs(rules, sql.time_exprs("argMax"), "i.ind", over_units=False)
+    return f"""inp AS (
         SELECT c.ind AS ind, c.unit AS unit, c.pstart AS pstart, c.value AS value,
                c.est AS est, r.pid AS pid,
                CASE WHEN c.ptype = r.rtype THEN -1 ELSE c.ptype END AS grain
         FROM cur c CROSS JOIN req r WHERE c.pstart >= r.rstart AND c.pend <= r.rend
     ),{chosen}
     timed AS (
-        SELECT i.ind AS ind, i.unit AS unit, i.pid AS pid,
-            CASE d.agg_time
-                WHEN 'sum' THEN SUM(i.value)
-                WHEN 'average' THEN AVG(i.value)
-                WHEN 'last' THEN argMax(i.value, i.pstart)
-                WHEN 'min' THEN MIN(i.value)
-                WHEN 'max' THEN MAX(i.value)
-                ELSE MAX(CASE WHEN i.grain = -1 THEN i.value END)
-            END AS value,
-            CASE d.agg_time
-                WHEN 'last' THEN argMax(i.est, i.pstart)
-                WHEN 'none' THEN MAX(CASE WHEN i.grain = -1 THEN i.est END)
-                ELSE MAX(i.est)
-            END AS est
+        SELECT i.ind AS ind, i.unit AS unit, i.pid AS pid, {value} AS value, {est} AS est
         FROM chosen i
-        JOIN inds d ON d.ind = i.ind
-        GROUP BY i.ind, i.unit, i.pid, d.agg_time
-    ),
-    {_over_units(frontier)}"""
+        GROUP BY i.ind, i.unit, i.pid
+    )"""
 
 
-def _over_units(frontier: str) -> str:
+def _over_units(rules: Sequence[IndicatorRule], frontier: str) -> str:
     """`sql._over_units` in ClickHouse."""
+    value, est = sql.rule_exprs(rules, sql.UNIT_EXPRS, "f.ind", over_units=True)
     return f"""placed AS (
         SELECT s.anc AS anc, t.ind AS ind, t.pid AS pid, t.unit AS unit, t.value AS value,
                t.est AS est, s.share AS share
         FROM timed t JOIN scope s ON s.src = t.unit
         WHERE t.value IS NOT NULL
     ),{frontier}
-    SELECT f.ind AS ind, f.anc AS unit, f.pid AS pid,
-        CASE d.agg_units
-            WHEN 'sum' THEN SUM(f.value * f.share)
-            WHEN 'average' THEN SUM(f.value * f.share) / SUM(f.share)
-            WHEN 'min' THEN MIN(f.value)
-            WHEN 'max' THEN MAX(f.value)
-            ELSE MAX(CASE WHEN f.unit = f.anc THEN f.value END)
-        END AS value,
-        COUNT(*) AS sources,
-        CASE WHEN d.agg_units IN ('sum', 'average', 'min', 'max') THEN MAX(f.est)
-             ELSE MAX(CASE WHEN f.unit = f.anc THEN f.est END)
-        END > 0 AS est
-    FROM frontier f JOIN inds d ON d.ind = f.ind
-    GROUP BY f.ind, f.anc, f.pid, d.agg_units
+    SELECT f.ind AS ind, f.anc AS unit, f.pid AS pid, {value} AS value,
+        COUNT(*) AS sources, {est} > 0 AS est
+    FROM frontier f
+    GROUP BY f.ind, f.anc, f.pid
     """
 
 
@@ -184,9 +181,11 @@ _NO_SHADOW = """
     frontier AS (SELECT * FROM placed)"""
 
 
-def cells_by_moved_totals(roll: str, succ: str, *, with_delta: bool) -> str:
+def cells_by_moved_totals(roll: str, succ: str, rules: Sequence[IndicatorRule], *,
+                          with_delta: bool) -> str:
     """`sql.cells_by_moved_totals` in ClickHouse: the same steps, the same answer."""
     del with_delta  # the facts are always current
+    value, est = sql.moved_exprs(rules)
     sources = f"SELECT m.src AS src FROM {succ} m JOIN scope s ON s.src = m.succ"
     return f"""
     WITH scope AS (
@@ -211,21 +210,12 @@ def cells_by_moved_totals(roll: str, succ: str, *, with_delta: bool) -> str:
     latest AS (SELECT ind, unit, pid, MAX(latest) AS latest FROM moved
                GROUP BY ind, unit, pid),
     timed AS (
-        SELECT m.ind AS ind, m.unit AS unit, m.pid AS pid,
-            CASE d.agg_time
-                WHEN 'sum' THEN SUM(m.total)
-                ELSE SUM(CASE WHEN m.latest = l.latest THEN m.last_value END)
-            END AS value,
-            CASE d.agg_time
-                WHEN 'sum' THEN MAX(m.any_est)
-                ELSE MAX(CASE WHEN m.latest = l.latest THEN m.last_est END)
-            END AS est
+        SELECT m.ind AS ind, m.unit AS unit, m.pid AS pid, {value} AS value, {est} AS est
         FROM moved m
         JOIN latest l ON l.ind = m.ind AND l.unit = m.unit AND l.pid = m.pid
-        JOIN inds d ON d.ind = m.ind
-        GROUP BY m.ind, m.unit, m.pid, d.agg_time
+        GROUP BY m.ind, m.unit, m.pid
     ),
-    {_over_units(_NO_SHADOW)}"""
+    {_over_units(rules, _NO_SHADOW)}"""
 
 
 def data_present(*, with_delta: bool) -> str:
@@ -245,9 +235,26 @@ def data_present(*, with_delta: bool) -> str:
     """
 
 
-def cells_by_cube() -> str:
+def cells_by_cube(rules: Sequence[IndicatorRule], *, months_only: bool = False) -> str:
     """`sql.cells_by_cube` in ClickHouse."""
-    return """
+    if months_only:
+        value = sql.by_rule("cb.ind", [(r.id, "SUM(cb.s)" if r.agg_units.value == "sum"
+                                        else "SUM(cb.s) / SUM(cb.c)") for r in rules])
+        return f"""
+        SELECT cb.ind AS ind, cb.anc AS unit, r.pid AS pid, {value} AS value,
+               CAST(ROUND(SUM(cb.c)) AS Int64) AS sources, TRUE AS ok,
+               SUM(cb.e) > 1e-9 AS est
+        FROM cube cb
+        CROSS JOIN req r
+        WHERE cb.mstart >= r.rstart AND cb.mstart <= r.rend
+          AND cb.ind IN (SELECT ind FROM inds) AND cb.anc IN (SELECT anc FROM tgt)
+        GROUP BY cb.ind, cb.anc, r.pid
+        HAVING SUM(cb.c) > 1e-9
+        """
+    value, ok, est, needs_sources = sql.cube_exprs(rules)
+    sources = ("LEFT JOIN cube_src n ON n.ind = a.ind AND n.anc = a.anc"
+               if needs_sources else "")
+    return f"""
     WITH m AS (
         SELECT cb.ind AS ind, cb.anc AS anc, r.pid AS pid, cb.mstart AS mstart,
                SUM(cb.s) AS s, SUM(cb.c) AS c, SUM(cb.e) AS e
@@ -263,27 +270,10 @@ def cells_by_cube() -> str:
                COUNT(*) AS k, MIN(c) AS cmin, MAX(c) AS cmax,
                SUM(e) AS e_all, argMax(e, mstart) AS e_last
         FROM m GROUP BY ind, anc, pid
-    ),
-    judged AS (
-        SELECT a.ind AS ind, a.anc AS anc, a.pid AS pid, a.s_all AS s_all,
-            a.s_last AS s_last, a.k AS k, a.cmax AS cmax, a.e_all AS e_all,
-            a.e_last AS e_last, d.agg_time AS agg_time, d.agg_units AS agg_units,
-            (a.k = 1 OR (d.agg_time = 'sum' AND d.agg_units = 'sum')
-             OR (a.cmax - a.cmin < 1e-9 AND ABS(a.cmax - COALESCE(n.n, -1)) < 1e-9)) AS ok
-        FROM a JOIN inds d ON d.ind = a.ind
-        LEFT JOIN cube_src n ON n.ind = a.ind AND n.anc = a.anc
-    ),
-    summed AS (
-        SELECT j.*,
-            CASE j.agg_time WHEN 'last' THEN j.s_last WHEN 'average' THEN j.s_all / j.k
-                 ELSE j.s_all END AS total
-        FROM judged j
     )
-    SELECT ind, anc AS unit, pid,
-        CASE agg_units WHEN 'sum' THEN total ELSE total / cmax END AS value,
-        CAST(ROUND(cmax) AS Int64) AS sources, ok,
-        CASE agg_time WHEN 'last' THEN e_last ELSE e_all END > 1e-9 AS est
-    FROM summed
+    SELECT a.ind AS ind, a.anc AS unit, a.pid AS pid, {value} AS value,
+        CAST(ROUND(a.cmax) AS Int64) AS sources, {ok} AS ok, {est} > 1e-9 AS est
+    FROM a {sources}
     """
 
 
@@ -357,16 +347,22 @@ class ClickHouseStatements(sql.Statements):
     def non_month_indicators(self, month_type: int) -> str:
         return self._q(sql.non_month_indicators(month_type).replace(sql.ALL_FACTS, ALL_FACTS))
 
-    def cells_by_scan(self, roll: str, *, with_delta: bool, shadow: bool,
-                      one_grain: bool = False, succ: str | None = None) -> str:
-        return self._q(cells_by_scan(roll, with_delta=with_delta, shadow=shadow,
+    def cells_by_scan(self, roll: str, rules: Sequence[IndicatorRule], *, with_delta: bool,
+                      shadow: bool, one_grain: bool = False, succ: str | None = None) -> str:
+        return self._q(cells_by_scan(roll, rules, with_delta=with_delta, shadow=shadow,
                                      one_grain=one_grain, succ=succ))
 
-    def cells_by_cube(self) -> str:
-        return cells_by_cube()
+    def cells_of_leaves(self, rules: Sequence[IndicatorRule], *, with_delta: bool,
+                        one_grain: bool) -> str:
+        return self._q(cells_of_leaves(rules, with_delta=with_delta, one_grain=one_grain))
 
-    def cells_by_moved_totals(self, roll: str, succ: str, *, with_delta: bool) -> str:
-        return self._q(cells_by_moved_totals(roll, succ, with_delta=with_delta))
+    def cells_by_cube(self, rules: Sequence[IndicatorRule], *,
+                      months_only: bool = False) -> str:
+        return cells_by_cube(rules, months_only=months_only)
+
+    def cells_by_moved_totals(self, roll: str, succ: str, rules: Sequence[IndicatorRule], *,
+                              with_delta: bool) -> str:
+        return self._q(cells_by_moved_totals(roll, succ, rules, with_delta=with_delta))
 
     def latest_ends(self, where: str = "") -> str:
         return self._q(sql.latest_ends(where).replace(sql.ALL_FACTS, ALL_FACTS))

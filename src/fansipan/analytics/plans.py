@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pyarrow as pa
 
@@ -41,22 +42,30 @@ def rectangles(
     return [(rs, key_periods[k]) for k, rs in by_periods.items()]
 
 
-def merge_scans(
-    plans: list[tuple[str, dict[str, pa.Table]]],
-) -> list[tuple[str, dict[str, pa.Table]]]:
-    """Scans over the same tree, periods and units become one query for all indicators."""
-    merged: dict[tuple[str, bytes, bytes], tuple[str, dict[str, pa.Table]]] = {}
-    out: list[tuple[str, dict[str, pa.Table]]] = []
-    for query, inputs in plans:
-        key = (query, _digest(inputs["req"]), _digest(inputs["tgt"]))
-        if key in merged:
-            _, prev = merged[key]
-            prev["inds"] = pa.concat_tables([prev["inds"], inputs["inds"]])
+@dataclass(frozen=True)
+class ScanAsk:
+    """A scan before its statement is written: scans of the same shape over the same
+    tree, periods and units are merged first, and the statement is then written for
+    the rules of all their indicators."""
+
+    shape: tuple[object, ...]  # which statement, with its flags
+    roll: str
+    periods: tuple[Span, ...]
+    unit_ids: tuple[int, ...]
+    rules: tuple[IndicatorRule, ...]
+
+
+def merge_scans(asks: list[ScanAsk]) -> list[ScanAsk]:
+    """Scans of one shape over the same tree, periods and units become one query for
+    all their indicators."""
+    merged: dict[tuple[object, ...], ScanAsk] = {}
+    for ask in asks:
+        key = (ask.shape, ask.roll, ask.periods, ask.unit_ids)
+        prev = merged.get(key)
+        if prev is None:
+            merged[key] = ask
         else:
-            merged[key] = (query, dict(inputs))
-    return out + list(merged.values())
-
-
-def _digest(table: pa.Table) -> bytes:
-    return repr(table.to_pydict()).encode()
-
+            known = {r.id for r in prev.rules}
+            merged[key] = ScanAsk(prev.shape, prev.roll, prev.periods, prev.unit_ids,
+                                  prev.rules + tuple(r for r in ask.rules if r.id not in known))
+    return list(merged.values())

@@ -23,6 +23,63 @@ Per-query inputs:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
+from fansipan.analytics.cells import IndicatorRule
+
+Exprs = Mapping[str, tuple[str, str]]  # rule → (value, estimate) expressions
+
+
+def time_exprs(last: str = "arg_max") -> dict[str, tuple[str, str]]:
+    """One source unit's values over a period (`i` rows of `chosen`), by `agg_time`.
+    `none` takes only a value stored for exactly that period (grain -1)."""
+    return {
+        "sum": ("SUM(i.value)", "MAX(i.est)"),
+        "average": ("AVG(i.value)", "MAX(i.est)"),
+        "last": (f"{last}(i.value, i.pstart)", f"{last}(i.est, i.pstart)"),
+        "min": ("MIN(i.value)", "MAX(i.est)"),
+        "max": ("MAX(i.value)", "MAX(i.est)"),
+        "none": ("MAX(CASE WHEN i.grain = -1 THEN i.value END)",
+                 "MAX(CASE WHEN i.grain = -1 THEN i.est END)"),
+    }
+
+
+# Sources combined into a unit (`f` rows of `frontier`), by `agg_units`; `none` takes
+# only the unit's own value.
+UNIT_EXPRS: dict[str, tuple[str, str]] = {
+    "sum": ("SUM(f.value * f.share)", "MAX(f.est)"),
+    "average": ("SUM(f.value * f.share) / SUM(f.share)", "MAX(f.est)"),
+    "min": ("MIN(f.value)", "MAX(f.est)"),
+    "max": ("MAX(f.value)", "MAX(f.est)"),
+    "none": ("MAX(CASE WHEN f.unit = f.anc THEN f.value END)",
+             "MAX(CASE WHEN f.unit = f.anc THEN f.est END)"),
+}
+
+
+def by_rule(key: str, named: Sequence[tuple[int, str]]) -> str:
+    """One expression per indicator, as a CASE on the indicator's id only where the
+    indicators asked need different ones. Written out for the indicators of the query
+    (rather than joined from `inds`), so that the engine works out only the aggregates
+    those indicators use."""
+    groups: dict[str, list[int]] = {}
+    for ind, expr in named:
+        groups.setdefault(expr, []).append(ind)
+    if len(groups) == 1:
+        return next(iter(groups))
+    whens = " ".join(f"WHEN {key} IN ({', '.join(str(i) for i in sorted(ids))}) THEN {expr}"
+                     for expr, ids in groups.items())
+    return f"CASE {whens} END"
+
+
+def rule_exprs(rules: Sequence[IndicatorRule], exprs: Exprs, key: str, *,
+               over_units: bool) -> tuple[str, str]:
+    """The value and estimate expressions for `rules`, by time or by units."""
+    def rule(r: IndicatorRule) -> str:
+        name = (r.agg_units if over_units else r.agg_time).value
+        return name if name in exprs else "none"
+    return (by_rule(key, [(r.id, exprs[rule(r)][0]) for r in rules]),
+            by_rule(key, [(r.id, exprs[rule(r)][1]) for r in rules]))
+
 
 def create_facts(name: str) -> str:
     return (
@@ -106,8 +163,8 @@ def _current(with_delta: bool, sources: str = "SELECT src FROM scope") -> str:
     """
 
 
-def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool = False,
-                  succ: str | None = None) -> str:
+def cells_by_scan(roll: str, rules: Sequence[IndicatorRule], *, with_delta: bool,
+                  shadow: bool, one_grain: bool = False, succ: str | None = None) -> str:
     """The exact answer for every (indicator, unit, period) asked for.
 
     Per source unit, values inside the period are combined over time by the
@@ -118,6 +175,7 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool 
     `one_grain`: every value of the indicators asked is of one period type, so there
     is no finer-or-exact choice to make. `succ` (history mapped into today's units):
     values are first moved onto the units that succeeded theirs, then combined.
+    `rules` are the indicators of `inds`, whose rules the statement is written for.
     """
     if succ is None:
         current = _current(with_delta)
@@ -129,6 +187,38 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool 
         FROM ({_current(with_delta, sources)}) c
         JOIN {succ} m ON m.src = c.unit
         GROUP BY c.ind, m.succ, c.ptype, c.pstart, c.pend"""
+    frontier = """
+    frontier AS (
+        SELECT p.* FROM placed p
+        WHERE NOT EXISTS (
+            SELECT 1 FROM placed q JOIN above a ON a.anc = q.unit AND a.src = p.unit
+            WHERE q.anc = p.anc AND q.ind = p.ind AND q.pid = p.pid
+        )
+    )""" if shadow else _NO_SHADOW
+    return f"""
+    WITH scope AS (
+        SELECT r.anc, r.src, r.share FROM {roll} r JOIN tgt t ON t.anc = r.anc
+    ),
+    cur AS ({current}),
+    {_over_time(rules, one_grain)},
+    {_over_units(rules, frontier)}"""
+
+
+def cells_of_leaves(rules: Sequence[IndicatorRule], *, with_delta: bool,
+                    one_grain: bool) -> str:
+    """`cells_by_scan` where every unit asked has no unit below it in the tree of the
+    periods asked: each is its own only source, so combining over units changes
+    nothing and the answer is the values combined over time."""
+    return f"""
+    WITH cur AS ({_current(with_delta, "SELECT anc FROM tgt")}),
+    {_over_time(rules, one_grain)}
+    SELECT ind, unit, pid, value, CAST(1 AS BIGINT) AS sources, est > 0 AS est
+    FROM timed WHERE value IS NOT NULL
+    """
+
+
+def _over_time(rules: Sequence[IndicatorRule], one_grain: bool) -> str:
+    """From `cur` to `timed`: one value per indicator, source unit and period asked."""
     chosen = """
     chosen AS (SELECT * FROM inp),""" if one_grain else """
     best AS (
@@ -139,69 +229,32 @@ def cells_by_scan(roll: str, *, with_delta: bool, shadow: bool, one_grain: bool 
         JOIN best b ON b.ind = i.ind AND b.unit = i.unit AND b.pid = i.pid
                    AND b.grain = i.grain
     ),"""
-    frontier = """
-    frontier AS (
-        SELECT p.* FROM placed p
-        WHERE NOT EXISTS (
-            SELECT 1 FROM placed q JOIN above a ON a.anc = q.unit AND a.src = p.unit
-            WHERE q.anc = p.anc AND q.ind = p.ind AND q.pid = p.pid
-        )
-    )""" if shadow else """
-    frontier AS (SELECT * FROM placed)"""
-    return f"""
-    WITH scope AS (
-        SELECT r.anc, r.src, r.share FROM {roll} r JOIN tgt t ON t.anc = r.anc
-    ),
-    cur AS ({current}),
-    inp AS (
+    value, est = rule_exprs(rules, time_exprs(), "i.ind", over_units=False)
+    return f"""inp AS (
         SELECT c.ind, c.unit, c.pstart, c.value, c.est, r.pid,
                CASE WHEN c.ptype = r.rtype THEN -1 ELSE c.ptype END AS grain
         FROM cur c JOIN req r ON c.pstart >= r.rstart AND c.pend <= r.rend
     ),{chosen}
     timed AS (
-        SELECT i.ind, i.unit, i.pid,
-            CASE d.agg_time
-                WHEN 'sum' THEN SUM(i.value)
-                WHEN 'average' THEN AVG(i.value)
-                WHEN 'last' THEN arg_max(i.value, i.pstart)
-                WHEN 'min' THEN MIN(i.value)
-                WHEN 'max' THEN MAX(i.value)
-                ELSE MAX(CASE WHEN i.grain = -1 THEN i.value END)
-            END AS value,
-            CASE d.agg_time
-                WHEN 'last' THEN arg_max(i.est, i.pstart)
-                WHEN 'none' THEN MAX(CASE WHEN i.grain = -1 THEN i.est END)
-                ELSE MAX(i.est)
-            END AS est
+        SELECT i.ind, i.unit, i.pid, {value} AS value, {est} AS est
         FROM chosen i
-        JOIN inds d ON d.ind = i.ind
-        GROUP BY i.ind, i.unit, i.pid, d.agg_time
-    ),
-    {_over_units(frontier)}"""
+        GROUP BY i.ind, i.unit, i.pid
+    )"""
 
 
-def _over_units(frontier: str) -> str:
+def _over_units(rules: Sequence[IndicatorRule], frontier: str) -> str:
     """From `timed` (one value per indicator, source unit and period) to the answer:
     sources combined over units by the unit rule, after `frontier` (shadowing)."""
+    value, est = rule_exprs(rules, UNIT_EXPRS, "f.ind", over_units=True)
     return f"""placed AS (
         SELECT s.anc, t.ind, t.pid, t.unit, t.value, t.est, s.share
         FROM timed t JOIN scope s ON s.src = t.unit
         WHERE t.value IS NOT NULL
     ),{frontier}
-    SELECT f.ind, f.anc AS unit, f.pid,
-        CASE d.agg_units
-            WHEN 'sum' THEN SUM(f.value * f.share)
-            WHEN 'average' THEN SUM(f.value * f.share) / SUM(f.share)
-            WHEN 'min' THEN MIN(f.value)
-            WHEN 'max' THEN MAX(f.value)
-            ELSE MAX(CASE WHEN f.unit = f.anc THEN f.value END)
-        END AS value,
-        COUNT(*) AS sources,
-        CASE WHEN d.agg_units IN ('sum', 'average', 'min', 'max') THEN MAX(f.est)
-             ELSE MAX(CASE WHEN f.unit = f.anc THEN f.est END)
-        END > 0 AS est
-    FROM frontier f JOIN inds d ON d.ind = f.ind
-    GROUP BY f.ind, f.anc, f.pid, d.agg_units
+    SELECT f.ind, f.anc AS unit, f.pid, {value} AS value, COUNT(*) AS sources,
+        {est} > 0 AS est
+    FROM frontier f
+    GROUP BY f.ind, f.anc, f.pid
     """
 
 
@@ -209,7 +262,19 @@ _NO_SHADOW = """
     frontier AS (SELECT * FROM placed)"""
 
 
-def cells_by_moved_totals(roll: str, succ: str, *, with_delta: bool) -> str:
+def moved_exprs(rules: Sequence[IndicatorRule]) -> tuple[str, str]:
+    """Over time, for totals moved onto successors: a sum of the parts' sums, or the
+    parts' last values in the successor's latest month."""
+    exprs = {"sum": ("SUM(m.total)", "MAX(m.any_est)"),
+             "last": ("SUM(CASE WHEN m.latest = l.latest THEN m.last_value END)",
+                      "MAX(CASE WHEN m.latest = l.latest THEN m.last_est END)")}
+    named = [(r.id, exprs["sum" if r.agg_time.value == "sum" else "last"]) for r in rules]
+    return (by_rule("m.ind", [(i, v) for i, (v, _) in named]),
+            by_rule("m.ind", [(i, e) for i, (_, e) in named]))
+
+
+def cells_by_moved_totals(roll: str, succ: str, rules: Sequence[IndicatorRule], *,
+                          with_delta: bool) -> str:
     """`cells_by_scan` for history mapped into today's units, for indicators that add up
     or keep their last value over time, whose values are all of one period type and
     never at two levels of one branch.
@@ -221,6 +286,7 @@ def cells_by_moved_totals(roll: str, succ: str, *, with_delta: bool) -> str:
     instead of moving every monthly value onto its successor and grouping them again.
     """
     sources = f"SELECT m.src FROM {succ} m JOIN scope s ON s.src = m.succ"
+    value, est = moved_exprs(rules)
     return f"""
     WITH scope AS (
         SELECT r.anc, r.src, r.share FROM {roll} r JOIN tgt t ON t.anc = r.anc
@@ -242,21 +308,12 @@ def cells_by_moved_totals(roll: str, succ: str, *, with_delta: bool) -> str:
     latest AS (SELECT ind, unit, pid, MAX(latest) AS latest FROM moved
                GROUP BY ind, unit, pid),
     timed AS (
-        SELECT m.ind, m.unit, m.pid,
-            CASE d.agg_time
-                WHEN 'sum' THEN SUM(m.total)
-                ELSE SUM(CASE WHEN m.latest = l.latest THEN m.last_value END)
-            END AS value,
-            CASE d.agg_time
-                WHEN 'sum' THEN MAX(m.any_est)
-                ELSE MAX(CASE WHEN m.latest = l.latest THEN m.last_est END)
-            END AS est
+        SELECT m.ind, m.unit, m.pid, {value} AS value, {est} AS est
         FROM moved m
         JOIN latest l ON l.ind = m.ind AND l.unit = m.unit AND l.pid = m.pid
-        JOIN inds d ON d.ind = m.ind
-        GROUP BY m.ind, m.unit, m.pid, d.agg_time
+        GROUP BY m.ind, m.unit, m.pid
     ),
-    {_over_units(_NO_SHADOW)}"""
+    {_over_units(rules, _NO_SHADOW)}"""
 
 
 def cube_sources(roll: str, month_type: int) -> str:
@@ -271,15 +328,47 @@ def cube_sources(roll: str, month_type: int) -> str:
     """
 
 
-def cells_by_cube() -> str:
+def cube_exprs(rules: Sequence[IndicatorRule]) -> tuple[str, str, str, bool]:
+    """Value, sureness and estimate of a period read from its months (`a` rows of
+    `cells_by_cube`), by rule; and whether sureness needs `cube_src`."""
+    values, oks, ests = [], [], []
+    for r in rules:
+        total = {"last": "a.s_last", "average": "(a.s_all / a.k)"}.get(r.agg_time.value,
+                                                                       "a.s_all")
+        values.append((r.id, total if r.agg_units.value == "sum" else f"{total} / a.cmax"))
+        oks.append((r.id, "TRUE" if r.agg_time.value == r.agg_units.value == "sum" else
+                    "(a.cmax - a.cmin < 1e-9 AND ABS(a.cmax - COALESCE(n.n, -1)) < 1e-9)"))
+        ests.append((r.id, "a.e_last" if r.agg_time.value == "last" else "a.e_all"))
+    ok = by_rule("a.ind", oks)
+    return (by_rule("a.ind", values), "TRUE" if ok == "TRUE" else f"(a.k = 1 OR {ok})",
+            by_rule("a.ind", ests), ok != "TRUE")
+
+
+def cells_by_cube(rules: Sequence[IndicatorRule], *, months_only: bool = False) -> str:
     """Answers from the month rollups, for additive indicators at units with children.
 
     A month is read as it is. A longer period is a sum of its months when values add
     up over time; for a last value or an average over time it can be read from the
     months only when every source that has ever reported reported in each month that
-    has data (`ok`); other cells are left to an exact scan.
+    has data (`ok`); other cells are left to an exact scan. `months_only`: every period
+    asked holds one month's start at most, which is then read as it is.
     """
-    return """
+    if months_only:
+        value = by_rule("c.ind", [(r.id, "SUM(c.s)" if r.agg_units.value == "sum"
+                                   else "SUM(c.s) / SUM(c.c)") for r in rules])
+        return f"""
+        SELECT c.ind, c.anc AS unit, r.pid, {value} AS value,
+               CAST(ROUND(SUM(c.c)) AS BIGINT) AS sources, TRUE AS ok, SUM(c.e) > 1e-9 AS est
+        FROM cube c
+        JOIN req r ON c.mstart >= r.rstart AND c.mstart <= r.rend
+        WHERE c.ind IN (SELECT ind FROM inds) AND c.anc IN (SELECT anc FROM tgt)
+        GROUP BY c.ind, c.anc, r.pid
+        HAVING SUM(c.c) > 1e-9
+        """
+    value, ok, est, needs_sources = cube_exprs(rules)
+    sources = ("LEFT JOIN cube_src n ON n.ind = a.ind AND n.anc = a.anc"
+               if needs_sources else "")
+    return f"""
     WITH m AS (
         SELECT c.ind, c.anc, r.pid, c.mstart, SUM(c.s) AS s, SUM(c.c) AS c, SUM(c.e) AS e
         FROM cube c
@@ -293,25 +382,10 @@ def cells_by_cube() -> str:
                COUNT(*) AS k, MIN(c) AS cmin, MAX(c) AS cmax,
                SUM(e) AS e_all, arg_max(e, mstart) AS e_last
         FROM m GROUP BY ind, anc, pid
-    ),
-    judged AS (
-        SELECT a.*, d.agg_time, d.agg_units,
-            (a.k = 1 OR (d.agg_time = 'sum' AND d.agg_units = 'sum')
-             OR (a.cmax - a.cmin < 1e-9 AND ABS(a.cmax - COALESCE(n.n, -1)) < 1e-9)) AS ok
-        FROM a JOIN inds d ON d.ind = a.ind
-        LEFT JOIN cube_src n ON n.ind = a.ind AND n.anc = a.anc
-    ),
-    summed AS (
-        SELECT j.*,
-            CASE j.agg_time WHEN 'last' THEN j.s_last WHEN 'average' THEN j.s_all / j.k
-                 ELSE j.s_all END AS total
-        FROM judged j
     )
-    SELECT ind, anc AS unit, pid,
-        CASE agg_units WHEN 'sum' THEN total ELSE total / cmax END AS value,
-        CAST(ROUND(cmax) AS BIGINT) AS sources, ok,
-        CASE agg_time WHEN 'last' THEN e_last ELSE e_all END > 1e-9 AS est
-    FROM summed
+    SELECT a.ind, a.anc AS unit, a.pid, {value} AS value,
+        CAST(ROUND(a.cmax) AS BIGINT) AS sources, {ok} AS ok, {est} > 1e-9 AS est
+    FROM a {sources}
     """
 
 
@@ -383,6 +457,7 @@ class Statements:
     layered_indicators = staticmethod(layered_indicators)
     non_month_indicators = staticmethod(non_month_indicators)
     cells_by_moved_totals = staticmethod(cells_by_moved_totals)
+    cells_of_leaves = staticmethod(cells_of_leaves)
     latest_ends = staticmethod(latest_ends)
     latest_ends_compacted = staticmethod(latest_ends_compacted)
     data_present = staticmethod(data_present)

@@ -35,7 +35,14 @@ from fansipan.analytics.cells import (
 from fansipan.analytics.engine import DuckDBEngine, Engine
 from fansipan.analytics.facts import FACT_SCHEMA, FactRows, dates, ints, last_ends, pairs_of
 from fansipan.analytics.kept import KeptCells, KeptProbes, Latest, Probe, probe_inputs
-from fansipan.analytics.plans import MOVABLE, Plan, by_movability, merge_scans, rectangles
+from fansipan.analytics.plans import (
+    MOVABLE,
+    Plan,
+    ScanAsk,
+    by_movability,
+    merge_scans,
+    rectangles,
+)
 from fansipan.analytics.trees import (
     boundaries,
     epoch_of,
@@ -72,19 +79,25 @@ class _Trees:
     fingerprint: tuple[object, ...]
     marks: list[date]
     names: dict[tuple[str, date], str] = field(default_factory=dict)
+    # Per tree "as of" a date: the units in force then with no unit below them.
+    leaves: dict[str, frozenset[int]] = field(default_factory=dict)
 
 
 class Warehouse:
     """One per process: the columnar copy of the store's values, plus the cube."""
 
     def __init__(self, engine: Engine | None = None, *, compact_ratio: float = 0.25,
-                 use_cube: bool = True, move_totals: bool = True) -> None:
+                 use_cube: bool = True, move_totals: bool = True,
+                 leaf_scans: bool = True) -> None:
         self.engine: Engine = engine or DuckDBEngine()
         self.sql = self.engine.statements
         self.use_cube = use_cube
         # Mapped sums and last values combined over time before they are moved onto
         # successors (sql.cells_by_moved_totals); off only to test it against the scan.
         self.move_totals = move_totals
+        # Units with nothing below them answered without combining over units
+        # (sql.cells_of_leaves); off only to test it against the scan.
+        self.leaf_scans = leaf_scans
         self.engine.execute(self.sql.create_facts("facts"))
         if self.engine.keeps_delta:
             self.engine.execute(self.sql.create_facts("delta"))
@@ -301,6 +314,9 @@ class Warehouse:
             table = builders[mode](h, key[1])
             self.engine.create(name, table)
             trees.names[key] = name
+            if mode == "as_of":
+                trees.leaves[name] = frozenset(
+                    u.id for u in h.in_force(key[1]) if not h.children(u.id, key[1]))
         return name
 
     def _ensure_cube(self, h: Hierarchy, fingerprint: tuple[object, ...],
@@ -375,7 +391,7 @@ class Warehouse:
         return kept + out
 
     def _run(self, rules: Sequence[IndicatorRule], periods: Sequence[Span],
-             cube_plans: list[Plan], scan_plans: list[Plan],
+             cube_plans: list[Plan], scan_plans: list[ScanAsk],
              roll_of: Callable[[list[Span]], dict[str, list[Span]]]) -> list[Cell]:
         out: list[Cell] = []
         spans = {p.id: p for p in periods}
@@ -396,24 +412,46 @@ class Warehouse:
             for roll, group in roll_of(list(unsure_spans.values())).items():
                 for part in by_movability(unsure, "|" in roll):
                     scan_plans.append(self._scan(roll, part, group, sorted(unsure_units)))
-        for query, inputs in merge_scans(scan_plans):
+        for ask in merge_scans(scan_plans):
+            query, inputs = self._render(ask)
             out.extend(cell for cell, _ in read_cells(self.engine.query(query, inputs)))
         return out
 
     def _scan(self, roll: str, rules: list[IndicatorRule], periods: list[Span],
-              unit_ids: Sequence[int]) -> tuple[str, dict[str, pa.Table]]:
-        shadow = any(r.id in self._layered_now() for r in rules)
+              unit_ids: Sequence[int]) -> ScanAsk:
         one_grain = not any(r.id in self._coarser_now() for r in rules)
         tree, _, succ = roll.partition("|")
         with_delta = self.engine.keeps_delta and self.appended_rows > 0
-        if succ and one_grain and not shadow and self.move_totals and all(
-                r.agg_time in MOVABLE for r in rules):
-            query = self.sql.cells_by_moved_totals(tree, succ, with_delta=with_delta)
+        leaves = (self._trees.leaves.get(tree)
+                  if self._trees and self.leaf_scans and not succ else None)
+        if leaves is not None and leaves.issuperset(unit_ids):
+            # Each unit asked is its own only source; shadowing cannot arise.
+            shape: tuple[object, ...] = ("leaves", one_grain, with_delta)
         else:
-            query = self.sql.cells_by_scan(tree, with_delta=with_delta, shadow=shadow,
-                                           one_grain=one_grain, succ=succ or None)
+            shadow = any(r.id in self._layered_now() for r in rules)
+            moved = bool(succ) and one_grain and not shadow and self.move_totals and all(
+                r.agg_time in MOVABLE for r in rules)
+            shape = ("moved" if moved else "scan", one_grain, with_delta, shadow)
+        return ScanAsk(shape, roll, tuple(periods), tuple(unit_ids), tuple(rules))
+
+    def _render(self, ask: ScanAsk) -> Plan:
+        """The statement and inputs of a scan, written for the rules of its indicators."""
+        kind, one_grain, with_delta, *rest = ask.shape
+        tree, _, succ = ask.roll.partition("|")
+        rules = list(ask.rules)
+        if kind == "leaves":
+            query = self.sql.cells_of_leaves(rules, with_delta=bool(with_delta),
+                                             one_grain=bool(one_grain))
+        elif kind == "moved":
+            query = self.sql.cells_by_moved_totals(tree, succ, rules,
+                                                   with_delta=bool(with_delta))
+        else:
+            query = self.sql.cells_by_scan(tree, rules, with_delta=bool(with_delta),
+                                           shadow=bool(rest[0]), one_grain=bool(one_grain),
+                                           succ=succ or None)
         return query, {
-            "req": req_table(periods), "tgt": tgt_table(unit_ids), "inds": inds_table(rules),
+            "req": req_table(ask.periods), "tgt": tgt_table(ask.unit_ids),
+            "inds": inds_table(rules),
         }
 
     def _plan(
@@ -427,7 +465,7 @@ class Warehouse:
         mapped: bool,
         on: date | None,
         today: date,
-    ) -> tuple[list[Plan], list[Plan], Callable[[list[Span]], dict[str, list[Span]]]]:
+    ) -> tuple[list[Plan], list[ScanAsk], Callable[[list[Span]], dict[str, list[Span]]]]:
         """Which cells the cube answers and which need a scan, and over which tree."""
         if self.use_cube:
             self._ensure_cube(h, fingerprint, all_rules, today)
@@ -468,11 +506,13 @@ class Warehouse:
             ]
             cube_cells = {(r.id, p.id) for r, p in served}
             for group_rules, group_periods in rectangles(served):
-                cube_plans.append((self.sql.cells_by_cube(), {
+                months_only = all(_one_month_start(p) for p in group_periods)
+                cube_plans.append((self.sql.cells_by_cube(group_rules,
+                                                          months_only=months_only), {
                     "req": req_table(group_periods), "tgt": tgt_table(cube_units),
                     "inds": inds_table(group_rules),
                 }))
-        scan_plans: list[Plan] = []
+        scan_plans: list[ScanAsk] = []
         rest_units = [u for u in unit_ids if u not in set(cube_units)]
         for roll, ps in roll_of(list(periods)).items():
             # One scan for every indicator and period the cube leaves over: each query
@@ -487,3 +527,8 @@ class Warehouse:
                 if scan_spans:
                     scan_plans.append(self._scan(roll, group, scan_spans, unit_ids))
         return cube_plans, scan_plans, roll_of
+
+
+def _one_month_start(span: Span) -> bool:
+    """At most one month's first day falls inside the span."""
+    return (span.start.year, span.start.month) == (span.end.year, span.end.month)
