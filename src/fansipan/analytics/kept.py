@@ -52,13 +52,15 @@ def probe_inputs(todo: Sequence[Probe]) -> dict[str, pa.Table]:
 
 
 class KeptCells:
-    """Cells per indicator: (context, rule, unit, span) → value and sources, or None for a
-    cell worked out to have no data. `context` is what else an answer depends on (the
-    tree, mapped or not, the tree date, today)."""
+    """Cells per indicator: (context, rule, span) → unit → the cell, or None for a cell
+    worked out to have no data. `context` is what else an answer depends on (the tree,
+    mapped or not, the tree date, today). Units are the innermost key, so keeping or
+    finding thousands of cells hashes a context, a rule and a span once per span."""
 
     def __init__(self, limit: int = _LIMIT) -> None:
         self.limit = limit
-        self._by_ind: dict[int, dict[tuple[Hashable, ...], Cell | None]] = {}
+        self._by_ind: dict[int, dict[tuple[Hashable, IndicatorRule, Span],
+                                     dict[int, Cell | None]]] = {}
         self._size = 0
 
     def split(self, context: Hashable, rules: Sequence[IndicatorRule],
@@ -75,17 +77,12 @@ class KeptCells:
             found: list[Cell] = []
             complete = kept is not None
             wanted = needs.get(rule.id, spans) if needs is not None else spans
-            for unit in unit_ids if complete else ():
-                for span in wanted:
-                    key = (context, rule, unit, span)
-                    if kept is None or key not in kept:
-                        complete = False
-                        break
-                    cell = kept[key]
-                    if cell is not None:
-                        found.append(cell)
-                if not complete:
+            for span in wanted if kept is not None else ():
+                units = kept.get((context, rule, span)) if kept is not None else None
+                if units is None or not all(u in units for u in unit_ids):
+                    complete = False
                     break
+                found.extend(c for c in map(units.__getitem__, unit_ids) if c is not None)
             if complete:
                 out.extend(found)
             else:
@@ -100,19 +97,22 @@ class KeptCells:
             return  # a national roll-up is asked rarely and would push everything out
         if self._size + asked > self.limit:
             self.clear()
-        found = {(c.ind, c.unit, c.pid): c for c in cells}
+        found: dict[tuple[int, str], dict[int, Cell]] = {}
+        for c in cells:
+            found.setdefault((c.ind, c.pid), {})[c.unit] = c
+        empty: dict[int, Cell] = {}
         for rule in rules:
             kept = self._by_ind.setdefault(rule.id, {})
-            for unit in unit_ids:
-                for span in spans:
-                    key = (context, rule, unit, span)
-                    if key not in kept:
-                        self._size += 1
-                    kept[key] = found.get((rule.id, unit, span.id))
+            for span in spans:
+                units = kept.setdefault((context, rule, span), {})
+                before = len(units)
+                cells_of = found.get((rule.id, span.id), empty)
+                units.update(zip(unit_ids, map(cells_of.get, unit_ids), strict=True))
+                self._size += len(units) - before
 
     def forget(self, changed: set[int]) -> None:
         for ind in changed:
-            self._size -= len(self._by_ind.pop(ind, {}))
+            self._size -= sum(len(units) for units in self._by_ind.pop(ind, {}).values())
 
     def clear(self) -> None:
         self._by_ind.clear()

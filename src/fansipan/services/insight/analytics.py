@@ -148,16 +148,17 @@ def _answer(catalog: Catalog, warehouse: Warehouse, ask: Ask, request: Analytics
     rows: list[AnswerRow] = []
     notes: list[Note] = []
     units = [(u, catalog.uid_of(u)) for u in ask.units]
+    limited = disclosure.limited
     for ind in ask.indicators:
         places = places_of(ind)
         code = ind.code
+        spans = [plan[code][p.id].span for p in ask.periods]
         for unit, uid in units:
-            for p in ask.periods:
-                span = plan[code][p.id].span
+            for span in spans:
                 found = values.get((code, unit.id, span.id))
                 if found is None or found[0] is None:
                     continue
-                hidden = disclosure.hidden_sources(unit, span)
+                hidden = disclosure.hidden_sources(unit, span) if limited else None
                 if hidden:
                     notes.append(_note(catalog, code, uid, span.id, "value",
                                        Verdict(OUTSIDE_SCOPE, tuple(hidden))))
@@ -203,6 +204,8 @@ def _engine_values(catalog: Catalog, warehouse: Warehouse, ask: Ask,
                 spans_of.setdefault(code, []).append(engine[span])
     raw = values_of(catalog, warehouse, ask.indicators, units, list(engine.values()), request,
                     today, spans_of)
+    if all(asked is span for span, asked in engine.items()):
+        return raw  # every figure was asked under its own id
     values: Values = {}
     for code, stretches in plan.items():
         for s in stretches.values():

@@ -4,6 +4,7 @@ with the names and labels that go beside the codes."""
 from __future__ import annotations
 
 from datetime import date
+from operator import attrgetter
 from typing import Literal, NotRequired
 
 from pydantic import BaseModel, Field
@@ -51,6 +52,7 @@ COLUMNS = (
 
 
 CellValue = str | float | int | bool | None
+_COLUMNS_OF = attrgetter(*COLUMNS)
 
 
 class AnswerRow:
@@ -72,7 +74,7 @@ class AnswerRow:
         self.rank_of: int | None = None
 
     def as_list(self) -> list[CellValue]:
-        return [getattr(self, c) for c in COLUMNS]
+        return list(_COLUMNS_OF(self))
 
 
 class IndicatorMeta(TypedDict):
