@@ -72,11 +72,13 @@ def values_of(
     rules = [IndicatorRule.of(catalog.indicator_ids[c], i) for c, i in base.items()]
     needs: dict[int, list[Span]] | None = None
     if spans_of is not None:
-        needs = {}
+        # Each span once per indicator, in the order first asked (a dict keeps it).
+        wanted: dict[int, dict[Span, None]] = {}
         for ind in indicators:
             for ref in sorted(refs_of.get(ind.code, {ind.code})):
-                wanted = needs.setdefault(catalog.indicator_ids[ref], [])
-                wanted.extend(s for s in spans_of.get(ind.code, spans) if s not in wanted)
+                wanted.setdefault(catalog.indicator_ids[ref], {}).update(
+                    dict.fromkeys(spans_of.get(ind.code, spans)))
+        needs = {ind: list(asked) for ind, asked in wanted.items()}
     all_rules = _stored_rules(catalog)
     cells: list[Cell] = warehouse.cells(
         hierarchy=catalog.hierarchy, fingerprint=(catalog.tree_fingerprint,),
