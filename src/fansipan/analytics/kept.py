@@ -52,15 +52,15 @@ def probe_inputs(todo: Sequence[Probe]) -> dict[str, pa.Table]:
 
 
 class KeptCells:
-    """Cells per indicator: (context, rule, span) → unit → the cell, or None for a cell
+    """Cells per indicator: (context, rule) → span → unit → the cell, or None for a cell
     worked out to have no data. `context` is what else an answer depends on (the tree,
-    mapped or not, the tree date, today). Units are the innermost key, so keeping or
-    finding thousands of cells hashes a context, a rule and a span once per span."""
+    mapped or not, the tree date, today). Nested this way, keeping or finding thousands
+    of cells hashes a context and a rule once per indicator and a span once per span."""
 
     def __init__(self, limit: int = _LIMIT) -> None:
         self.limit = limit
-        self._by_ind: dict[int, dict[tuple[Hashable, IndicatorRule, Span],
-                                     dict[int, Cell | None]]] = {}
+        self._by_ind: dict[int, dict[tuple[Hashable, IndicatorRule],
+                                     dict[Span, dict[int, Cell | None]]]] = {}
         self._size = 0
 
     def split(self, context: Hashable, rules: Sequence[IndicatorRule],
@@ -73,12 +73,12 @@ class KeptCells:
         out: list[Cell] = []
         missing: list[IndicatorRule] = []
         for rule in rules:
-            kept = self._by_ind.get(rule.id)
+            kept = self._by_ind.get(rule.id, {}).get((context, rule))
             found: list[Cell] = []
             complete = kept is not None
             wanted = needs.get(rule.id, spans) if needs is not None else spans
             for span in wanted if kept is not None else ():
-                units = kept.get((context, rule, span)) if kept is not None else None
+                units = kept.get(span) if kept is not None else None
                 if units is None or not all(u in units for u in unit_ids):
                     complete = False
                     break
@@ -97,22 +97,24 @@ class KeptCells:
             return  # a national roll-up is asked rarely and would push everything out
         if self._size + asked > self.limit:
             self.clear()
-        found: dict[tuple[int, str], dict[int, Cell]] = {}
+        found: dict[int, dict[str, dict[int, Cell]]] = {}
         for c in cells:
-            found.setdefault((c.ind, c.pid), {})[c.unit] = c
+            found.setdefault(c.ind, {}).setdefault(c.pid, {})[c.unit] = c
         empty: dict[int, Cell] = {}
         for rule in rules:
-            kept = self._by_ind.setdefault(rule.id, {})
+            kept = self._by_ind.setdefault(rule.id, {}).setdefault((context, rule), {})
+            cells_of = found.get(rule.id, {})
             for span in spans:
-                units = kept.setdefault((context, rule, span), {})
+                units = kept.setdefault(span, {})
                 before = len(units)
-                cells_of = found.get((rule.id, span.id), empty)
-                units.update(zip(unit_ids, map(cells_of.get, unit_ids), strict=True))
+                units.update(zip(unit_ids, map(cells_of.get(span.id, empty).get, unit_ids),
+                                 strict=True))
                 self._size += len(units) - before
 
     def forget(self, changed: set[int]) -> None:
         for ind in changed:
-            self._size -= sum(len(units) for units in self._by_ind.pop(ind, {}).values())
+            for spans in self._by_ind.pop(ind, {}).values():
+                self._size -= sum(len(units) for units in spans.values())
 
     def clear(self) -> None:
         self._by_ind.clear()

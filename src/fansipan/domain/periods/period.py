@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import total_ordering
+from functools import cached_property, total_ordering
 
 from fansipan.domain.periods.labels import period_label
 from fansipan.domain.periods.messages import not_a_period, period_error
@@ -68,9 +68,10 @@ class Period:
 
     # -- identity and dates ------------------------------------------------------------------
 
-    @property
+    @cached_property
     def id(self) -> str:
-        """The canonical identifier, e.g. 2022Q1; `parse_period` reads it back."""
+        """The canonical identifier, e.g. 2022Q1; `parse_period` reads it back. Kept on
+        the period once made (a frozen period never changes; answers ask it by thousands)."""
         return format_id(self.type, self.year, self.index)
 
     def __str__(self) -> str:
