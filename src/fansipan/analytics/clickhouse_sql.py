@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 
 from fansipan.analytics import sql
-from fansipan.analytics.cells import IndicatorRule
+from fansipan.analytics.cells import IndicatorRule, Span
 
 FACT_COLUMNS = "ind, unit, ptype, pstart, pend, value, n, chg, est"
 ALL_FACTS = f"(SELECT {FACT_COLUMNS} FROM facts FINAL WHERE deleted = 0)"
@@ -78,28 +78,32 @@ def absorb(source: str) -> str:
     """
 
 
-def _current(sources: str = "SELECT src FROM scope") -> str:
+FROM_INPUTS = """ind GLOBAL IN (SELECT ind FROM inds)
+          AND pstart >= (SELECT MIN(rstart) FROM req)
+          AND pend <= (SELECT MAX(rend) FROM req)"""
+
+
+def _current(sources: str = "SELECT src FROM scope", bounds: str = FROM_INPUTS) -> str:
     return f"""
         SELECT ind, unit, ptype, pstart, pend, value, est FROM facts FINAL
         WHERE deleted = 0
-          AND ind GLOBAL IN (SELECT ind FROM inds)
-          AND pstart >= (SELECT MIN(rstart) FROM req)
-          AND pend <= (SELECT MAX(rend) FROM req)
+          AND {bounds}
           AND unit GLOBAL IN ({sources})"""
 
 
 def cells_by_scan(roll: str, rules: Sequence[IndicatorRule], *, with_delta: bool,
-                  shadow: bool, one_grain: bool = False, succ: str | None = None) -> str:
+                  shadow: bool, one_grain: bool = False, succ: str | None = None,
+                  bounds: str = FROM_INPUTS) -> str:
     """`sql.cells_by_scan` in ClickHouse: the same steps, the same answer."""
     del with_delta  # the facts are always current
     if succ is None:
-        current = _current()
+        current = _current(bounds=bounds)
     else:
         sources = f"SELECT m.src AS src FROM {succ} m JOIN scope s ON s.src = m.succ"
         current = f"""
         SELECT c.ind AS ind, m.succ AS unit, c.ptype AS ptype, c.pstart AS pstart,
                c.pend AS pend, SUM(c.value * m.share) AS value, MAX(c.est) AS est
-        FROM ({_current(sources)}) c
+        FROM ({_current(sources, bounds)}) c
         JOIN {succ} m ON m.src = c.unit
         GROUP BY c.ind, m.succ, c.ptype, c.pstart, c.pend"""
     frontier = """
@@ -124,11 +128,11 @@ def cells_by_scan(roll: str, rules: Sequence[IndicatorRule], *, with_delta: bool
 
 
 def cells_of_leaves(rules: Sequence[IndicatorRule], *, with_delta: bool,
-                    one_grain: bool) -> str:
+                    one_grain: bool, bounds: str = FROM_INPUTS) -> str:
     """`sql.cells_of_leaves` in ClickHouse."""
     del with_delta  # the facts are always current
     return f"""
-    WITH cur AS ({_current("SELECT anc FROM tgt")}),
+    WITH cur AS ({_current("SELECT anc FROM tgt", bounds)}),
     {_over_time(rules, one_grain)}
     SELECT ind, unit, pid, value, toInt64(1) AS sources, est > 0 AS est
     FROM timed WHERE value IS NOT NULL
@@ -182,7 +186,7 @@ _NO_SHADOW = """
 
 
 def cells_by_moved_totals(roll: str, succ: str, rules: Sequence[IndicatorRule], *,
-                          with_delta: bool) -> str:
+                          with_delta: bool, bounds: str = FROM_INPUTS) -> str:
     """`sql.cells_by_moved_totals` in ClickHouse: the same steps, the same answer."""
     del with_delta  # the facts are always current
     value, est = sql.moved_exprs(rules)
@@ -192,7 +196,7 @@ def cells_by_moved_totals(roll: str, succ: str, rules: Sequence[IndicatorRule], 
         SELECT r.anc AS anc, r.src AS src, r.share AS share
         FROM {roll} r JOIN tgt t ON t.anc = r.anc
     ),
-    cur AS ({_current(sources)}),
+    cur AS ({_current(sources, bounds)}),
     own AS (
         SELECT c.ind AS ind, c.unit AS unit, r.pid AS pid, SUM(c.value) AS total,
                MAX(c.pstart) AS latest, argMax(c.value, c.pstart) AS last_value,
@@ -348,21 +352,29 @@ class ClickHouseStatements(sql.Statements):
         return self._q(sql.non_month_indicators(month_type).replace(sql.ALL_FACTS, ALL_FACTS))
 
     def cells_by_scan(self, roll: str, rules: Sequence[IndicatorRule], *, with_delta: bool,
-                      shadow: bool, one_grain: bool = False, succ: str | None = None) -> str:
+                      shadow: bool, one_grain: bool = False, succ: str | None = None,
+                      bounds: str = FROM_INPUTS) -> str:
         return self._q(cells_by_scan(roll, rules, with_delta=with_delta, shadow=shadow,
-                                     one_grain=one_grain, succ=succ))
+                                     one_grain=one_grain, succ=succ, bounds=bounds))
 
     def cells_of_leaves(self, rules: Sequence[IndicatorRule], *, with_delta: bool,
-                        one_grain: bool) -> str:
-        return self._q(cells_of_leaves(rules, with_delta=with_delta, one_grain=one_grain))
+                        one_grain: bool, bounds: str = FROM_INPUTS) -> str:
+        return self._q(cells_of_leaves(rules, with_delta=with_delta, one_grain=one_grain,
+                                       bounds=bounds))
+
+    @staticmethod
+    def asked(rules: Sequence[IndicatorRule], periods: Sequence[Span], *,
+              day: str = "toDate32('{}')", among: str = "GLOBAL IN") -> str:
+        return sql.asked(rules, periods, day=day, among=among)
 
     def cells_by_cube(self, rules: Sequence[IndicatorRule], *,
                       months_only: bool = False) -> str:
         return cells_by_cube(rules, months_only=months_only)
 
     def cells_by_moved_totals(self, roll: str, succ: str, rules: Sequence[IndicatorRule], *,
-                              with_delta: bool) -> str:
-        return self._q(cells_by_moved_totals(roll, succ, rules, with_delta=with_delta))
+                              with_delta: bool, bounds: str = FROM_INPUTS) -> str:
+        return self._q(cells_by_moved_totals(roll, succ, rules, with_delta=with_delta,
+                                             bounds=bounds))
 
     def latest_ends(self, where: str = "") -> str:
         return self._q(sql.latest_ends(where).replace(sql.ALL_FACTS, ALL_FACTS))

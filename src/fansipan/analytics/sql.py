@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from fansipan.analytics.cells import IndicatorRule
+from fansipan.analytics.cells import IndicatorRule, Span
 
 Exprs = Mapping[str, tuple[str, str]]  # rule → (value, estimate) expressions
 
@@ -133,15 +133,31 @@ def compact_facts() -> str:
     """
 
 
-def _current(with_delta: bool, sources: str = "SELECT src FROM scope") -> str:
+# The facts a query may need, bounded by its inputs (`asked` gives them as literals).
+FROM_INPUTS = """ind IN (SELECT ind FROM inds)
+          AND pstart >= (SELECT MIN(rstart) FROM req)
+          AND pend <= (SELECT MAX(rend) FROM req)"""
+
+
+def asked(rules: Sequence[IndicatorRule], periods: Sequence[Span], *,
+          day: str = "DATE '{}'", among: str = "IN") -> str:
+    """`FROM_INPUTS` written out: the indicators and the first and last days asked as
+    literals, so that the engine skips whole blocks of facts (sorted by indicator, then
+    period) before it reads a row, where a join on the inputs would read them."""
+    inds = ", ".join(str(i) for i in sorted({r.id for r in rules}))
+    first = day.format(min(p.start for p in periods).isoformat())
+    last = day.format(max(p.end for p in periods).isoformat())
+    return f"ind {among} ({inds}) AND pstart >= {first} AND pend <= {last}"
+
+
+def _current(with_delta: bool, sources: str = "SELECT src FROM scope",
+             bounds: str = FROM_INPUTS) -> str:
     """The current value of each key inside the asked ranges, retractions netted out.
 
     Only keys touched since the last compaction are grouped; the rest of `facts` is
     read as it is, which keeps the common case a plain filtered scan.
     """
-    where = f"""ind IN (SELECT ind FROM inds)
-          AND pstart >= (SELECT MIN(rstart) FROM req)
-          AND pend <= (SELECT MAX(rend) FROM req)
+    where = f"""{bounds}
           AND unit IN ({sources})"""
     if not with_delta:
         return f"SELECT ind, unit, ptype, pstart, pend, value, est FROM facts WHERE {where}"
@@ -164,7 +180,8 @@ def _current(with_delta: bool, sources: str = "SELECT src FROM scope") -> str:
 
 
 def cells_by_scan(roll: str, rules: Sequence[IndicatorRule], *, with_delta: bool,
-                  shadow: bool, one_grain: bool = False, succ: str | None = None) -> str:
+                  shadow: bool, one_grain: bool = False, succ: str | None = None,
+                  bounds: str = FROM_INPUTS) -> str:
     """The exact answer for every (indicator, unit, period) asked for.
 
     Per source unit, values inside the period are combined over time by the
@@ -175,16 +192,17 @@ def cells_by_scan(roll: str, rules: Sequence[IndicatorRule], *, with_delta: bool
     `one_grain`: every value of the indicators asked is of one period type, so there
     is no finer-or-exact choice to make. `succ` (history mapped into today's units):
     values are first moved onto the units that succeeded theirs, then combined.
-    `rules` are the indicators of `inds`, whose rules the statement is written for.
+    `rules` are the indicators of `inds`, whose rules the statement is written for;
+    `bounds` (see `asked`) limits the facts read to what the inputs can need.
     """
     if succ is None:
-        current = _current(with_delta)
+        current = _current(with_delta, bounds=bounds)
     else:
         sources = f"SELECT m.src FROM {succ} m JOIN scope s ON s.src = m.succ"
         current = f"""
         SELECT c.ind, m.succ AS unit, c.ptype, c.pstart, c.pend,
                SUM(c.value * m.share) AS value, MAX(c.est) AS est
-        FROM ({_current(with_delta, sources)}) c
+        FROM ({_current(with_delta, sources, bounds)}) c
         JOIN {succ} m ON m.src = c.unit
         GROUP BY c.ind, m.succ, c.ptype, c.pstart, c.pend"""
     frontier = """
@@ -205,12 +223,12 @@ def cells_by_scan(roll: str, rules: Sequence[IndicatorRule], *, with_delta: bool
 
 
 def cells_of_leaves(rules: Sequence[IndicatorRule], *, with_delta: bool,
-                    one_grain: bool) -> str:
+                    one_grain: bool, bounds: str = FROM_INPUTS) -> str:
     """`cells_by_scan` where every unit asked has no unit below it in the tree of the
     periods asked: each is its own only source, so combining over units changes
     nothing and the answer is the values combined over time."""
     return f"""
-    WITH cur AS ({_current(with_delta, "SELECT anc FROM tgt")}),
+    WITH cur AS ({_current(with_delta, "SELECT anc FROM tgt", bounds)}),
     {_over_time(rules, one_grain)}
     SELECT ind, unit, pid, value, CAST(1 AS BIGINT) AS sources, est > 0 AS est
     FROM timed WHERE value IS NOT NULL
@@ -274,7 +292,7 @@ def moved_exprs(rules: Sequence[IndicatorRule]) -> tuple[str, str]:
 
 
 def cells_by_moved_totals(roll: str, succ: str, rules: Sequence[IndicatorRule], *,
-                          with_delta: bool) -> str:
+                          with_delta: bool, bounds: str = FROM_INPUTS) -> str:
     """`cells_by_scan` for history mapped into today's units, for indicators that add up
     or keep their last value over time, whose values are all of one period type and
     never at two levels of one branch.
@@ -291,7 +309,7 @@ def cells_by_moved_totals(roll: str, succ: str, rules: Sequence[IndicatorRule], 
     WITH scope AS (
         SELECT r.anc, r.src, r.share FROM {roll} r JOIN tgt t ON t.anc = r.anc
     ),
-    cur AS ({_current(with_delta, sources)}),
+    cur AS ({_current(with_delta, sources, bounds)}),
     own AS (
         SELECT c.ind, c.unit, r.pid, SUM(c.value) AS total, MAX(c.pstart) AS latest,
                arg_max(c.value, c.pstart) AS last_value, MAX(c.est) AS any_est,
@@ -458,6 +476,7 @@ class Statements:
     non_month_indicators = staticmethod(non_month_indicators)
     cells_by_moved_totals = staticmethod(cells_by_moved_totals)
     cells_of_leaves = staticmethod(cells_of_leaves)
+    asked = staticmethod(asked)
     latest_ends = staticmethod(latest_ends)
     latest_ends_compacted = staticmethod(latest_ends_compacted)
     data_present = staticmethod(data_present)

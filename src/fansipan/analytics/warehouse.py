@@ -439,16 +439,17 @@ class Warehouse:
         kind, one_grain, with_delta, *rest = ask.shape
         tree, _, succ = ask.roll.partition("|")
         rules = list(ask.rules)
+        bounds = self.sql.asked(rules, ask.periods)
         if kind == "leaves":
             query = self.sql.cells_of_leaves(rules, with_delta=bool(with_delta),
-                                             one_grain=bool(one_grain))
+                                             one_grain=bool(one_grain), bounds=bounds)
         elif kind == "moved":
             query = self.sql.cells_by_moved_totals(tree, succ, rules,
-                                                   with_delta=bool(with_delta))
+                                                   with_delta=bool(with_delta), bounds=bounds)
         else:
             query = self.sql.cells_by_scan(tree, rules, with_delta=bool(with_delta),
                                            shadow=bool(rest[0]), one_grain=bool(one_grain),
-                                           succ=succ or None)
+                                           succ=succ or None, bounds=bounds)
         return query, {
             "req": req_table(ask.periods), "tgt": tgt_table(ask.unit_ids),
             "inds": inds_table(rules),

@@ -202,11 +202,14 @@ def add_rank(catalog: Catalog, rows: list[AnswerRow], values: Values,
     """
     family_of = {u.id: key for key, family in families.items() for u in family}
     ranked: dict[tuple[str, Family, str], list[float]] = {}
+    places: dict[str, int] = {}
     for (code, unit_id, pid), (value, _, _) in values.items():
         if value is not None and unit_id in family_of and pid in spans:
+            digits = places.get(code)
+            if digits is None:
+                digits = places[code] = places_of(catalog.indicators[code])
             # Rounded as the rows are, so a value shown equal to another ranks equal.
-            shown = round(value, places_of(catalog.indicators[code]))
-            ranked.setdefault((code, family_of[unit_id], pid), []).append(shown)
+            ranked.setdefault((code, family_of[unit_id], pid), []).append(round(value, digits))
     for scores in ranked.values():
         scores.sort()
     readable: dict[tuple[Family, str], bool] = {}
