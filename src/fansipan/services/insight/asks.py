@@ -41,10 +41,12 @@ def resolve_ask(catalog: Catalog, request: AnalyticsRequest, today: date,
              user_units: Sequence[str]) -> Ask:
     errors: list[FieldError] = []
     indicators: list[Indicator] = []
+    seen: set[str] = set()
     for code in request.indicators:
         try:
             ind = catalog.indicator(code, field="indicators")
-            if ind not in indicators:
+            if ind.code not in seen:
+                seen.add(ind.code)
                 indicators.append(ind)
         except FansipanError as exc:
             errors.extend(exc.errors)
