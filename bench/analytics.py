@@ -236,7 +236,7 @@ def where_time_goes(fn: Callable[[], object]) -> None:
 
 def measure(kind: str, warehouse: Warehouse, session: Session, world: World,
             base: pa.Table, items: list[DataValueWrite], rows: dict[str, str],
-            bump: float = 1.0, profile: bool = False,
+            bump: float = 1.0, profile: bool = False, phases_too: bool = False,
             ) -> tuple[dict[str, tuple[float, AnalyticsResult]], float]:
     """Load, time Q1–Q5 through the service, then freshness and absorbing changes."""
     start = time.perf_counter()
@@ -264,6 +264,11 @@ def measure(kind: str, warehouse: Warehouse, session: Session, world: World,
               f"({len(result.rows)} rows)", flush=True)
         if profile:
             where_time_goes(first)
+        if phases_too:
+            from bench.phases import phases
+
+            for label, depth, part in phases(warehouse, first):
+                print(f"    {'  ' * depth}{label}: {part:.1f} ms", flush=True)
 
     # Raw scan baseline: Q1 as one plain GROUP BY over the same table in DuckDB.
     communes = ", ".join(str(int(c)) for c in world.commune_ids[world.commune_province == 7])
@@ -312,6 +317,8 @@ def main() -> None:
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--profile", action="store_true",
                         help="print where each query's time goes (cProfile, one run each)")
+    parser.add_argument("--phases", action="store_true",
+                        help="print each first answer's time by phase (clocks, median of 9)")
     parser.add_argument("--engine", choices=["duckdb", "clickhouse", "both"], default="duckdb",
                         help="both: ClickHouse (chDB in process) beside DuckDB, answers compared")
     args = parser.parse_args()
@@ -349,7 +356,8 @@ def main() -> None:
         warehouse = Warehouse(make_analytics_engine(kind=kind))
         warehouses[kind] = warehouse
         measured[kind] = measure(kind, warehouse, session, world, base, items, rows,
-                                 bump=1.0 + len(measured), profile=args.profile)
+                                 bump=1.0 + len(measured), profile=args.profile,
+                                 phases_too=args.phases)
     del base
     results = measured[engines[0]][0]
     rows["process resident (MB)"] = f"{rss_mb():.0f} (before load: {rss_before:.0f})"
