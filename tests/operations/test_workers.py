@@ -10,6 +10,7 @@ worker processes behind one port, with one connector schedule between them.
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -142,6 +143,11 @@ def test_serve_runs_the_workers_asked_for_with_one_schedule_and_one_refresher(
         workers = [pid for pid in servers.children(server.process.pid)
                    if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
         assert len(workers) == 2, workers
+        # Sixteen keep-alive connections opened at once are spread over both workers
+        # (each listens on a socket of its own): on one shared socket, the first worker
+        # to wake took nearly all of them and kept them.
+        held = _connections_by_process(server.port, workers, 16)
+        assert all(held[pid] >= 2 for pid in workers), held
         for _ in range(40):
             assert httpx.get(f"{server.url}/readyz", timeout=30).status_code == 200
         holders: dict[str, str] = {}
@@ -166,3 +172,47 @@ def test_serve_runs_the_workers_asked_for_with_one_schedule_and_one_refresher(
         assert lease_holder(session=session, name=CONNECTOR_SCHEDULE) is None
         assert lease_holder(session=session, name=FORESIGHT) is None
     engine.dispose()
+
+
+def _connections_by_process(port: int, pids: list[int], count: int) -> dict[int, int]:
+    """Open `count` connections at once, answer one request on each, and count how many
+    each process holds (its socket descriptors among the port's established ones)."""
+    deadline = time.monotonic() + 300  # until every worker listens (one may still import)
+    while len(_sockets(port, "0A")) < len(pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    opened = [socket.create_connection(("127.0.0.1", port), timeout=60) for _ in range(count)]
+    try:
+        for sock in opened:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        for sock in opened:
+            answer = b""
+            while b"\r\n\r\n" not in answer:
+                answer += sock.recv(4096)
+            assert answer.startswith(b"HTTP/1.1 200"), answer[:100]
+        inodes = _sockets(port, "01")
+        held = {}
+        for pid in pids:
+            held[pid] = sum(1 for fd in Path(f"/proc/{pid}/fd").iterdir()
+                            if _link(fd) in inodes)
+        return held
+    finally:
+        for sock in opened:
+            sock.close()
+
+
+def _link(path: Path) -> str:
+    try:
+        return str(path.readlink())
+    except OSError:
+        return ""
+
+
+def _sockets(port: int, state: str) -> set[str]:
+    """The sockets on local `port` in a state of /proc/net/tcp (01 established, 0A listening)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rpartition(":")[2], 16) == port and fields[3] == state:
+                found.add(f"socket:[{fields[9]}]")
+    return found

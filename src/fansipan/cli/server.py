@@ -76,7 +76,7 @@ def run_server(settings: Settings) -> None:
     import uvicorn
 
     from fansipan.api.app import create_app
-    from fansipan.api.workers import WORKER_APP, prepare_workers
+    from fansipan.api.workers import WORKER_APP, can_share_port, prepare_workers, shared_port
     from fansipan.logs import configure_logging
 
     many = settings.workers > 1
@@ -105,8 +105,21 @@ def run_server(settings: Settings) -> None:
         # The supervisor kills a worker that does not answer its health check in time,
         # and one still starting (importing the app) cannot: on a busy machine the
         # default 5 s killed every worker before it started, over and over.
-        uvicorn.run(WORKER_APP, factory=True, workers=settings.workers,
-                    timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
-                    **options)  # type: ignore[arg-type]
+        options["timeout_worker_healthcheck"] = WORKER_HEALTHCHECK_SECONDS
+        if not can_share_port():
+            uvicorn.run(WORKER_APP, factory=True, workers=settings.workers,
+                        **options)  # type: ignore[arg-type]
+            return
+        from uvicorn.supervisors import Multiprocess
+
+        # uvicorn.run's way with several workers, but each worker listens on its own
+        # socket on the address (api/workers.py), so connections are spread evenly.
+        config = uvicorn.Config(WORKER_APP, factory=True, workers=settings.workers,
+                                **options)  # type: ignore[arg-type]
+        sock = shared_port(settings.host, settings.port)
+        try:
+            Multiprocess(config, sockets=[sock]).run()
+        finally:
+            sock.close()
     else:
         uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
