@@ -43,7 +43,11 @@ class LogWriter:
     def __init__(self, session_factory: SessionFactory) -> None:
         self.session_factory = session_factory
         self._queue: queue.Queue[dict[str, Any]] = queue.Queue(maxsize=100_000)
+        # One flush at a time, held while the rows are written (which may wait seconds
+        # for SQLite's write lock); `record` never takes it, for it runs on the server's
+        # event loop, and every request of the process would wait with it.
         self._lock = threading.Lock()
+        self._starting = threading.Lock()
         self._thread: threading.Thread | None = None
         self._closed = threading.Event()
 
@@ -53,7 +57,10 @@ class LogWriter:
         except queue.Full:
             log.error("exchange log queue full; dropped %s", entry)
             return
-        with self._lock:
+        thread = self._thread
+        if thread is not None and thread.is_alive():
+            return
+        with self._starting:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="fansipan-exchange-log",
                                                 daemon=True)
