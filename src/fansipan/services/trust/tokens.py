@@ -13,6 +13,7 @@ reset and disabling the account revoke the account's tokens for good.
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, Field
@@ -189,9 +190,10 @@ def token_principal(*, session: Session, settings: Settings, token: str,
                     ip: str) -> Principal:
     """The principal an API token acts as; raise when it is unknown, expired or revoked."""
     now = _now()
+    token_digest = digest(settings, token)
     with session.begin():
         row = session.scalars(select(ApiTokenRow).where(
-            ApiTokenRow.digest == digest(settings, token))).one_or_none()
+            ApiTokenRow.digest == token_digest)).one_or_none()
         user = session.get(UserRow, row.user_id) if row is not None else None
         if row is None or user is None or row.revoked_at is not None or not user.active:
             raise Unauthenticated(msg("The API token is unknown or revoked; ask for a new one"))
@@ -201,11 +203,31 @@ def token_principal(*, session: Session, settings: Settings, token: str,
         principal = principal_of(session, user, via=f"token:{row.id}", ip=ip)
         stale = row.last_used_at is None or _aware(row.last_used_at) + TOUCH_EVERY <= now
         token_id = row.id
-    if stale:
+    if stale and _first_to_touch(token_digest, now):
         with session.begin():
             session.execute(update(ApiTokenRow).where(ApiTokenRow.id == token_id)
                             .values(last_used_at=now))
     return principal
+
+
+# When this process last wrote each token's last use, by digest: the requests that
+# arrive together with a stale token would otherwise all write it, each waiting for the
+# store's write lock (SQLite's is one for the whole store) before it can answer.
+_TOUCHED: dict[str, datetime] = {}
+_TOUCHED_LOCK = threading.Lock()
+
+
+def _first_to_touch(token_digest: str, now: datetime) -> bool:
+    """True for one request of this process per token and TOUCH_EVERY."""
+    with _TOUCHED_LOCK:
+        last = _TOUCHED.get(token_digest)
+        if last is not None and now - TOUCH_EVERY < last <= now:
+            return False
+        if len(_TOUCHED) > 10_000:
+            for key in [k for k, at in _TOUCHED.items() if at + TOUCH_EVERY <= now]:
+                del _TOUCHED[key]
+        _TOUCHED[token_digest] = now
+        return True
 
 
 def _check_lineage(session: Session, row: ApiTokenRow, now: datetime) -> None:
