@@ -216,3 +216,33 @@ def _sockets(port: int, state: str) -> set[str]:
             if int(fields[1].rpartition(":")[2], 16) == port and fields[3] == state:
                 found.add(f"socket:[{fields[9]}]")
     return found
+
+
+def test_each_worker_gets_its_own_socket_and_no_second_server_joins_the_address() -> None:
+    from multiprocessing.reduction import ForkingPickler
+
+    from fansipan.api.workers import shared_port
+
+    port = servers.free_port()
+    held, guard = shared_port("127.0.0.1", port)
+    worker = None
+    try:
+        # What a worker process receives: a socket of its own on the same address.
+        worker = ForkingPickler.loads(ForkingPickler.dumps(held))
+        assert type(worker) is socket.socket and worker.fileno() != held.fileno()
+        assert worker.getsockname() == ("127.0.0.1", port)
+        worker.listen()
+        with pytest.raises(OSError, match="another fansipan serve"):  # a second `serve --workers`
+            shared_port("127.0.0.1", port)
+        plain = socket.socket()
+        plain.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        with plain, pytest.raises(OSError, match="in use"):  # a one-worker `serve`, or any other
+            plain.bind(("127.0.0.1", port))
+    finally:
+        if worker is not None:
+            worker.close()
+        held.close()
+        guard.close()
+    again, guard = shared_port("127.0.0.1", port)  # free again once the first has gone
+    again.close()
+    guard.close()

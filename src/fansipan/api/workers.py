@@ -16,8 +16,10 @@ processes of the same user join such a group of sockets.
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
+import sys
 from typing import Any
 
 from fastapi import FastAPI
@@ -66,10 +68,26 @@ def _bound(sock: socket.socket, address: tuple[Any, ...]) -> socket.socket:
     return sock
 
 
-def shared_port(host: str, port: int) -> socket.socket:
-    """Bind `host:port` for workers that will each listen on it with a socket of their own."""
+def shared_port(host: str, port: int) -> tuple[socket.socket, socket.socket]:
+    """Bind `host:port` for workers that will each listen on it with a socket of their own.
+
+    Returns the address's socket and a guard to keep open as long: SO_REUSEPORT would let
+    a second server of the same user join the address unnoticed and take half of its
+    connections, so the guard (a name in Linux's abstract socket namespace, which only one
+    process can hold and which goes with it) makes a second one fail as any taken address.
+    """
+    guard = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        guard.bind(f"\0fansipan-serve {host} {port}")
+    except OSError:
+        guard.close()
+        raise OSError(errno.EADDRINUSE, f"another fansipan serve holds {host}:{port}") from None
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return _bound(SharedPort(family, socket.SOCK_STREAM), (host, port))
+    try:
+        return _bound(SharedPort(family, socket.SOCK_STREAM), (host, port)), guard
+    except BaseException:
+        guard.close()
+        raise
 
 
 def own_socket(family: int, address: tuple[Any, ...]) -> socket.socket:
@@ -78,4 +96,4 @@ def own_socket(family: int, address: tuple[Any, ...]) -> socket.socket:
 
 
 def can_share_port() -> bool:
-    return hasattr(socket, "SO_REUSEPORT")
+    return sys.platform == "linux" and hasattr(socket, "SO_REUSEPORT")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from typing import Annotated
 
 import typer
@@ -110,16 +112,22 @@ def run_server(settings: Settings) -> None:
             uvicorn.run(WORKER_APP, factory=True, workers=settings.workers,
                         **options)  # type: ignore[arg-type]
             return
+        from uvicorn.config import STARTUP_FAILURE
         from uvicorn.supervisors import Multiprocess
 
         # uvicorn.run's way with several workers, but each worker listens on its own
         # socket on the address (api/workers.py), so connections are spread evenly.
         config = uvicorn.Config(WORKER_APP, factory=True, workers=settings.workers,
                                 **options)  # type: ignore[arg-type]
-        sock = shared_port(settings.host, settings.port)
+        try:
+            sock, guard = shared_port(settings.host, settings.port)
+        except OSError as exc:  # the address is taken: as uvicorn.run says and exits
+            logging.getLogger("uvicorn.error").error(exc)
+            sys.exit(STARTUP_FAILURE)
         try:
             Multiprocess(config, sockets=[sock]).run()
         finally:
             sock.close()
+            guard.close()
     else:
         uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
