@@ -25,7 +25,11 @@ from fansipan.domain.targets import Direction
 from fansipan.domain.uids import is_uid
 from fansipan.domain.units import Hierarchy, ParentLink, Succession, Unit, UnitLevel
 from fansipan.errors import FieldError, Message, NotFound, msg
-from fansipan.store.catalogue_tables import IndicatorGroupRow, IndicatorVersionRow
+from fansipan.store.catalogue_tables import (
+    CatalogueVersionRow,
+    IndicatorGroupRow,
+    IndicatorVersionRow,
+)
 from fansipan.store.tables import (
     IndicatorRow,
     SectorRow,
@@ -174,6 +178,8 @@ def _version_query() -> Select[Any]:
                   select(func.max(table.id)).scalar_subquery()]
     parts.append(select(func.count()).select_from(SectorRow).scalar_subquery())
     parts.append(select(func.count()).select_from(IndicatorGroupRow).scalar_subquery())
+    # Raised by the store on any change, renames and edits by another process included.
+    parts.append(select(CatalogueVersionRow.version).scalar_subquery())
     return select(*parts)
 
 

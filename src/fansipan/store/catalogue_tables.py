@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fansipan.store.tables import Base
@@ -42,3 +52,14 @@ class IndicatorVersionRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     actor: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CatalogueVersionRow(Base):
+    """One number, raised by the store's own triggers on every change to the tables the
+    catalogue is read from (migration 0018), so that every process sees any edit."""
+
+    __tablename__ = "catalogue_version"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_catalogue_version_one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
