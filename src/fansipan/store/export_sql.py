@@ -7,7 +7,7 @@ ISO 8601 text in UTC. That is what lets a CSV export run at the speed of the dri
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -52,12 +52,28 @@ def _sql(pg: bool, f: Filters) -> tuple[str, dict[str, Any]]:
            "JOIN units u ON u.id = dv.unit_id WHERE 1 = 1")
     params: dict[str, Any] = {}
 
+    def bind(name: str, value: object) -> str:
+        params[name] = value
+        return f"%({name})s" if pg else f":{name}"
+
+    sql += where(f, pg, bind) + " ORDER BY dv.id"
+    if f.limit is not None:
+        sql += f" LIMIT {int(f.limit)}"
+    return sql, params
+
+
+def where(f: Filters, pg: bool, bind: Callable[[str, object], str]) -> str:
+    """The filters as ` AND …` conditions on `dv` (`data_values`), every value bound
+    through `bind(name, value)`, which returns its placeholder. The one place the export's
+    filters become SQL, for the row-by-row query above and the columnar one
+    (`store.export_arrow`)."""
+    sql = ""
+
     def among(column: str, name: str, values: Sequence[object], kind: str) -> str:
         if pg:
-            params[name] = list(values)
-            return f" AND {column} = ANY(CAST(%({name})s AS {kind}[]))"
-        params.update({f"{name}{n}": v for n, v in enumerate(values)})
-        return f" AND {column} IN ({', '.join(f':{name}{n}' for n in range(len(values)))})"
+            return f" AND {column} = ANY(CAST({bind(name, list(values))} AS {kind}[]))"
+        marks = ", ".join(bind(f"{name}{n}", v) for n, v in enumerate(values))
+        return f" AND {column} IN ({marks})"
 
     if f.indicator_ids is not None:
         sql += among("dv.indicator_id", "ind", f.indicator_ids, "integer")
@@ -70,14 +86,10 @@ def _sql(pg: bool, f: Filters) -> tuple[str, dict[str, Any]]:
                                 ("dv.updated_at >=", "since", f.updated_since),
                                 ("dv.change_id >", "after", f.changed_after)):
         if given is not None:
-            params[name] = _bindable(given, pg)
-            sql += f" AND {column} {'%(' + name + ')s' if pg else ':' + name}"
+            sql += f" AND {column} {bind(name, _bindable(given, pg))}"
     if not f.include_deleted:
         sql += " AND dv.deleted = false" if pg else " AND dv.deleted = 0"
-    sql += " ORDER BY dv.id"
-    if f.limit is not None:
-        sql += f" LIMIT {int(f.limit)}"
-    return sql, params
+    return sql
 
 
 def _bindable(value: object, pg: bool) -> object:
