@@ -8,11 +8,13 @@ turns it into store filters; `export_batches` streams the rows; the writers in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -24,7 +26,10 @@ from fansipan.services.catalog import Catalog, load_catalog, unknown_message
 from fansipan.services.trust.access import Scope, data_scope, require
 from fansipan.services.trust.audit import record_alone
 from fansipan.services.warehouse.provenance import demo_mark, marked_name
+from fansipan.store.export_arrow import sqlite_file, stored_rows
 from fansipan.store.export_sql import Filters, export_cursor
+
+T = TypeVar("T")
 
 
 class ExportFormat(StrEnum):
@@ -193,14 +198,58 @@ def export_file_name(*, session: Session, stem: str, fmt: ExportFormat) -> str:
     return f"{marked_name(stem, demo_mark(session=session))}.{MEDIA[fmt][1]}"
 
 
+def write_csv_columnar(*, session: Session, filters: Filters, out: IO[bytes],
+                       progress: Callable[[int], None] | None = None,
+                       mark: ValueMark | None = None) -> int | None:
+    """A CSV export of a SQLite store read column by column (`store.export_arrow`,
+    `exchange.csv_columns`): the bytes `write_export` writes, several times sooner. None,
+    with nothing written, when the store is not a SQLite file (PostgreSQL, a store in
+    memory): the export then goes row by row."""
+    path = sqlite_file(session)
+    if path is None or session.in_transaction():
+        # (In a transaction of its own, the export must see what it has not committed yet:
+        # the row-by-row path refuses such a session, as it always has.)
+        return None
+    from fansipan.exchange.csv_columns import write_csv_columns
+
+    if (filters.indicator_ids is not None and not filters.indicator_ids) or (
+            filters.unit_ids is not None and not filters.unit_ids):
+        return write_csv_columns((), _no_codes(), _no_codes(), out, progress, mark=mark)
+    # Reading the next batch (SQLite, in C) overlaps with writing this one; the reading
+    # thread has stopped (`closing`) before the store's connection closes.
+    with stored_rows(path, filters) as stored, closing(_read_ahead(stored.batches)) as batches:
+        return write_csv_columns(batches, stored.indicators, stored.units, out, progress,
+                                 mark=mark)
+
+
+def _read_ahead(batches: Iterator[T]) -> Generator[T]:
+    """The items of `batches`, each next one read on a thread while this one is used."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fansipan-export") as pool:
+        ahead = pool.submit(next, batches, None)
+        while (batch := ahead.result()) is not None:
+            ahead = pool.submit(next, batches, None)
+            yield batch
+
+
+def _no_codes() -> Any:
+    import pyarrow as pa
+
+    return pa.table({"id": pa.array([], pa.int64()), "code": pa.array([], pa.string()),
+                     "uid": pa.array([], pa.string())})
+
+
 def export_to(*, session: Session, principal: Principal, query: ExportQuery,
               fmt: ExportFormat, out: IO[bytes], progress: Callable[[int], None] | None = None,
               uids: bool = True) -> int:
     """Check, write and audit one export; returns how many values it holds. A demo
     store's values are marked on every row."""
     filters = prepare_export(session=session, principal=principal, query=query)
-    rows = write_export(fmt, export_batches(session=session, filters=filters), out, progress,
-                        uids=uids, mark=demo_mark(session=session))
+    mark = demo_mark(session=session)
+    rows = write_csv_columnar(session=session, filters=filters, out=out, progress=progress,
+                              mark=mark) if fmt is ExportFormat.CSV else None
+    if rows is None:
+        rows = write_export(fmt, export_batches(session=session, filters=filters), out,
+                            progress, uids=uids, mark=mark)
     audit_export(session=session, principal=principal, fmt=fmt.value, filters=filters,
                  rows=rows)
     return rows
