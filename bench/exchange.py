@@ -53,6 +53,7 @@ from fansipan.services.exchange.exports import (  # noqa: E402
 from fansipan.services.exchange.imports import ImportOptions, run_import  # noqa: E402
 from fansipan.services.trust.audit import verify_chain  # noqa: E402
 from fansipan.store.engine import make_engine, make_session_factory  # noqa: E402
+from fansipan.store.migrate import upgrade_store  # noqa: E402
 
 FIRST_YEAR = 2021
 
@@ -133,12 +134,16 @@ def timed_export(url: str, values: int, *, rows_only: bool = False
 
 
 def kept_store(path: Path, values: int) -> str:
-    """A store of `values` imported values at `path`, built and imported only once."""
+    """A store of `values` imported values at `path`, built and imported only once (and
+    migrated to the code's schema when it is reused)."""
     url = f"sqlite:///{path}"
     if path.exists():
         with sqlite3.connect(path) as db:
             (count,) = db.execute("SELECT count(*) FROM data_values").fetchone()
         if count >= values:
+            engine = make_engine(url)
+            upgrade_store(engine)
+            engine.dispose()
             return url
         raise SystemExit(f"{path} holds {count:,} values, fewer than {values:,}: remove it")
     n_ind = -(-values // (COMMUNES * 60))
