@@ -18,9 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
+from fansipan.cli import app as cli
 from fansipan.domain.access import Principal
 from fansipan.domain.rows import ValueMark
 from fansipan.services.exchange import exports
@@ -35,8 +38,10 @@ from fansipan.services.exchange.exports import (
 )
 from fansipan.services.warehouse.datavalues import DataValueWrite, write_values
 from fansipan.services.warehouse.provenance import DEMO_MARK
+from fansipan.settings import Settings
 from fansipan.store import export_arrow
 from fansipan.store.export_sql import Filters
+from tests.support.accounts import Account
 
 COMMENTS: list[str | None] = [
     None, "", "plain", "a,b", 'say "hi", twice ""', "bare\rCR", "line\nfeed", "both\r\nends",
@@ -229,3 +234,27 @@ def test_an_output_that_fails_stops_the_reading_before_the_store_closes(
     monkeypatch.setattr(export_arrow, "_batches", reading)
     columnar, rows = _both(stored, ExportQuery())
     assert columnar == rows
+
+
+@SQLITE
+def test_the_api_and_the_cli_export_csv_column_by_column(
+        stored: Session, client: TestClient, officer: Account, settings: Settings,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The front ends call `export_to` with a session of their own: none of them may hold
+    it inside a transaction, or the export would quietly go row by row."""
+    went_by_rows: list[str] = []
+    by_rows = exports.write_export
+
+    def spy(fmt: ExportFormat, *args: Any, **kwargs: Any) -> int:
+        went_by_rows.append(fmt.value)
+        return by_rows(fmt, *args, **kwargs)
+
+    monkeypatch.setattr(exports, "write_export", spy)
+    answer = client.get("/api/v1/exports", params={"format": "csv"}, headers=officer.headers)
+    assert answer.status_code == 200 and answer.content.count(b"\r\n") > 50
+    out = tmp_path / "values.csv"
+    done = CliRunner().invoke(cli, ["export", "--format", "csv", "-o", str(out)],
+                              env={"FANSIPAN_DATABASE_URL": str(settings.database_url)})
+    assert done.exit_code == 0, done.output
+    assert out.read_bytes() == answer.content
+    assert went_by_rows == []
