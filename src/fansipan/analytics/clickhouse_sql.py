@@ -141,23 +141,13 @@ def cells_of_leaves(rules: Sequence[IndicatorRule], *, with_delta: bool,
 
 def _over_time(rules: Sequence[IndicatorRule], one_grain: bool) -> str:
     """`sql._over_time` in ClickHouse."""
-    chosen = """
-    chosen AS (SELECT * FROM inp),""" if one_grain else """
-    best AS (
-        SELECT ind, unit, pid, MIN(grain) AS grain FROM inp GROUP BY ind, unit, pid
-    ),
-    chosen AS (
-        SELECT i.* FROM inp i
-        JOIN best b ON b.ind = i.ind AND b.unit = i.unit AND b.pid = i.pid
-                   AND b.grain = i.grain
-    ),"""
     value, est = sql.rule_exprs(rules, sql.time_exprs("argMax"), "i.ind", over_units=False)
     return f"""inp AS (
         SELECT c.ind AS ind, c.unit AS unit, c.pstart AS pstart, c.value AS value,
                c.est AS est, r.pid AS pid,
                CASE WHEN c.ptype = r.rtype THEN -1 ELSE c.ptype END AS grain
         FROM cur c CROSS JOIN req r WHERE c.pstart >= r.rstart AND c.pend <= r.rend
-    ),{chosen}
+    ),{sql.chosen(one_grain)}
     timed AS (
         SELECT i.ind AS ind, i.unit AS unit, i.pid AS pid, {value} AS value, {est} AS est
         FROM chosen i

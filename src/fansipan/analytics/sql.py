@@ -235,9 +235,11 @@ def cells_of_leaves(rules: Sequence[IndicatorRule], *, with_delta: bool,
     """
 
 
-def _over_time(rules: Sequence[IndicatorRule], one_grain: bool) -> str:
-    """From `cur` to `timed`: one value per indicator, source unit and period asked."""
-    chosen = """
+def chosen(one_grain: bool) -> str:
+    """`chosen`: the rows of `inp` that count, the stored value of exactly the period
+    asked where there is one, else those of the finest kind present (any one kind, when
+    all values are of one period type). The same in every dialect."""
+    return """
     chosen AS (SELECT * FROM inp),""" if one_grain else """
     best AS (
         SELECT ind, unit, pid, MIN(grain) AS grain FROM inp GROUP BY ind, unit, pid
@@ -247,12 +249,16 @@ def _over_time(rules: Sequence[IndicatorRule], one_grain: bool) -> str:
         JOIN best b ON b.ind = i.ind AND b.unit = i.unit AND b.pid = i.pid
                    AND b.grain = i.grain
     ),"""
+
+
+def _over_time(rules: Sequence[IndicatorRule], one_grain: bool) -> str:
+    """From `cur` to `timed`: one value per indicator, source unit and period asked."""
     value, est = rule_exprs(rules, time_exprs(), "i.ind", over_units=False)
     return f"""inp AS (
         SELECT c.ind, c.unit, c.pstart, c.value, c.est, r.pid,
                CASE WHEN c.ptype = r.rtype THEN -1 ELSE c.ptype END AS grain
         FROM cur c JOIN req r ON c.pstart >= r.rstart AND c.pend <= r.rend
-    ),{chosen}
+    ),{chosen(one_grain)}
     timed AS (
         SELECT i.ind, i.unit, i.pid, {value} AS value, {est} AS est
         FROM chosen i
