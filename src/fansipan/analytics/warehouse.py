@@ -35,14 +35,8 @@ from fansipan.analytics.cells import (
 from fansipan.analytics.engine import DuckDBEngine, Engine
 from fansipan.analytics.facts import FACT_SCHEMA, FactRows, dates, ints, last_ends, pairs_of
 from fansipan.analytics.kept import KeptCells, KeptProbes, Latest, Probe, probe_inputs
-from fansipan.analytics.plans import (
-    MOVABLE,
-    Plan,
-    ScanAsk,
-    by_movability,
-    merge_scans,
-    rectangles,
-)
+from fansipan.analytics.plans import Plan, ScanAsk, by_movability, merge_scans, rectangles
+from fansipan.analytics.scans import one_month_start, render, scan_ask
 from fansipan.analytics.trees import (
     boundaries,
     epoch_of,
@@ -413,47 +407,18 @@ class Warehouse:
                 for part in by_movability(unsure, "|" in roll):
                     scan_plans.append(self._scan(roll, part, group, sorted(unsure_units)))
         for ask in merge_scans(scan_plans):
-            query, inputs = self._render(ask)
+            query, inputs = render(self.sql, ask)
             out.extend(cell for cell, _ in read_cells(self.engine.query(query, inputs)))
         return out
 
     def _scan(self, roll: str, rules: list[IndicatorRule], periods: list[Span],
               unit_ids: Sequence[int]) -> ScanAsk:
-        one_grain = not any(r.id in self._coarser_now() for r in rules)
-        tree, _, succ = roll.partition("|")
-        with_delta = self.engine.keeps_delta and self.appended_rows > 0
-        leaves = (self._trees.leaves.get(tree)
-                  if self._trees and self.leaf_scans and not succ else None)
-        if leaves is not None and leaves.issuperset(unit_ids):
-            # Each unit asked is its own only source; shadowing cannot arise.
-            shape: tuple[object, ...] = ("leaves", one_grain, with_delta)
-        else:
-            shadow = any(r.id in self._layered_now() for r in rules)
-            moved = bool(succ) and one_grain and not shadow and self.move_totals and all(
-                r.agg_time in MOVABLE for r in rules)
-            shape = ("moved" if moved else "scan", one_grain, with_delta, shadow)
-        return ScanAsk(shape, roll, tuple(periods), tuple(unit_ids), tuple(rules))
-
-    def _render(self, ask: ScanAsk) -> Plan:
-        """The statement and inputs of a scan, written for the rules of its indicators."""
-        kind, one_grain, with_delta, *rest = ask.shape
-        tree, _, succ = ask.roll.partition("|")
-        rules = list(ask.rules)
-        bounds = self.sql.asked(rules, ask.periods)
-        if kind == "leaves":
-            query = self.sql.cells_of_leaves(rules, with_delta=bool(with_delta),
-                                             one_grain=bool(one_grain), bounds=bounds)
-        elif kind == "moved":
-            query = self.sql.cells_by_moved_totals(tree, succ, rules,
-                                                   with_delta=bool(with_delta), bounds=bounds)
-        else:
-            query = self.sql.cells_by_scan(tree, rules, with_delta=bool(with_delta),
-                                           shadow=bool(rest[0]), one_grain=bool(one_grain),
-                                           succ=succ or None, bounds=bounds)
-        return query, {
-            "req": req_table(ask.periods), "tgt": tgt_table(ask.unit_ids),
-            "inds": inds_table(rules),
-        }
+        tree = roll.partition("|")[0]
+        leaves = self._trees.leaves.get(tree) if self._trees and self.leaf_scans else None
+        return scan_ask(roll, rules, periods, unit_ids, leaves=leaves,
+                        layered=self._layered_now(), coarser=self._coarser_now(),
+                        with_delta=self.engine.keeps_delta and self.appended_rows > 0,
+                        move_totals=self.move_totals)
 
     def _plan(
         self,
@@ -507,7 +472,7 @@ class Warehouse:
             ]
             cube_cells = {(r.id, p.id) for r, p in served}
             for group_rules, group_periods in rectangles(served):
-                months_only = all(_one_month_start(p) for p in group_periods)
+                months_only = all(one_month_start(p) for p in group_periods)
                 cube_plans.append((self.sql.cells_by_cube(group_rules,
                                                           months_only=months_only), {
                     "req": req_table(group_periods), "tgt": tgt_table(cube_units),
@@ -529,7 +494,3 @@ class Warehouse:
                     scan_plans.append(self._scan(roll, group, scan_spans, unit_ids))
         return cube_plans, scan_plans, roll_of
 
-
-def _one_month_start(span: Span) -> bool:
-    """At most one month's first day falls inside the span."""
-    return (span.start.year, span.start.month) == (span.end.year, span.end.month)
