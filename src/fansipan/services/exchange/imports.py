@@ -30,7 +30,8 @@ from fansipan.exchange.columns import normalise
 from fansipan.exchange.csv_io import read_csv
 from fansipan.exchange.json_io import load_json, read_data_value_set, read_values, schemes_of
 from fansipan.locale import say
-from fansipan.services.warehouse.writes import ValueWriter, WriteOutcome
+from fansipan.services.warehouse.write_outcome import WriteOutcome
+from fansipan.services.warehouse.writes import ValueWriter
 from fansipan.store.exchange_tables import ImportRequestRow
 
 

@@ -21,7 +21,8 @@ from fansipan.services.trust.access import require
 from fansipan.services.warehouse.approvals import ApprovalPublic, ApprovalState, list_approvals
 from fansipan.services.warehouse.datavalues import ValueQuery, list_values
 from fansipan.services.warehouse.viewpoints import UnitRef, Viewpoint, unit_ref, viewpoint
-from fansipan.services.warehouse.writes import ValueWriter, WriteOutcome
+from fansipan.services.warehouse.write_outcome import WriteOutcome
+from fansipan.services.warehouse.writes import ValueWriter
 
 SOURCE = "web"
 MAX_UNITS = 400  # choices in the unit picker

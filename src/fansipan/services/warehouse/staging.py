@@ -46,7 +46,8 @@ from fansipan.store.security_tables import ApprovalRow
 from fansipan.store.tables import ChangeRow
 
 if TYPE_CHECKING:
-    from fansipan.services.warehouse.writes import Checked, ValueWriter
+    from fansipan.services.warehouse.write_outcome import Checked
+    from fansipan.services.warehouse.writes import ValueWriter
 
 _BATCH = 50_000  # staged rows read back at a time (bounds memory)
 

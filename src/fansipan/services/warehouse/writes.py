@@ -29,7 +29,6 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice
 from types import TracebackType
@@ -56,6 +55,12 @@ from fansipan.services.trust.audit import record_for
 from fansipan.services.warehouse.approvals import check_not_locked
 from fansipan.services.warehouse.checks import RowChecker
 from fansipan.services.warehouse.estimate_marks import mark_estimates
+from fansipan.services.warehouse.write_outcome import (
+    BeforeCommit,
+    Checked,
+    Rows,
+    WriteOutcome,
+)
 from fansipan.store import bulk
 from fansipan.store.audit import AuditRecord, append_events, change_lines, change_tail
 from fansipan.store.changes import hold_change_lock, reserve_changes
@@ -67,39 +72,6 @@ if TYPE_CHECKING:
 CHUNK = 50_000  # rows checked and written per step; bounds memory for any file size
 MAX_CONFLICTS = 1000  # conflicts listed in full; the rest are counted
 _END = object()
-
-# Called inside the write's own transaction just before it commits, with what it did:
-# whatever it writes commits with the values or not at all (a job's outcome).
-BeforeCommit = Callable[[Session, "WriteOutcome"], None]
-Rows = Iterable[RawValue | tuple[Any, ...] | RowConflict]
-
-
-@dataclass
-class WriteOutcome:
-    """What a write did (or, when not committed, would have done)."""
-
-    batch: str
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    deleted: int = 0
-    unchanged: int = 0
-    conflicts: list[RowConflict] = field(default_factory=list)
-    conflict_count: int = 0
-    rejected_rows: int = 0
-    first_change: int | None = None
-    last_change: int | None = None
-    committed: bool = False
-    staged: bool = False  # checked on a stage, then applied in one short transaction
-
-
-@dataclass
-class Checked:
-    rows: int
-    resolved: list[ResolvedValue]
-    keys: list[tuple[int, int, str]]
-    problems: list[RowConflict]
-
 
 class ValueWriter:
     """Write many values in one transaction; use as a context manager around `add`."""
