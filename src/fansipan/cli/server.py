@@ -123,6 +123,9 @@ def run_server(settings: Settings) -> None:
             sock, guard = shared_port(settings.host, settings.port)
         except OSError as exc:  # the address is taken: as uvicorn.run says and exits
             logging.getLogger("uvicorn.error").error(exc)
+            out.print(_("The address {address} is taken (another server, perhaps another "
+                        "fansipan serve, holds it): stop that one or choose another "
+                        "--port.", address=f"{settings.host}:{settings.port}"))
             sys.exit(STARTUP_FAILURE)
         try:
             Multiprocess(config, sockets=[sock]).run()
