@@ -42,6 +42,11 @@ TYPES = pa.schema(_FIELDS)
 _CODE_FIELDS: list[pa.Field[Any]] = [pa.field("id", pa.int64()), pa.field("code", pa.string()),
                                      pa.field("uid", pa.string())]
 _CODES = pa.schema(_CODE_FIELDS)
+
+
+def no_codes() -> pa.Table:
+    """The codes table of an export with nothing in scope."""
+    return _CODES.empty_table()
 # One row of those types, which sorts first (`id` NULL): the driver reads its types from it.
 _TYPED = ("SELECT NULL AS id, 0 AS indicator_id, 0 AS unit_id, '' AS period, 0.5 AS value, "
           "'' AS comment, '' AS stored_by, '' AS updated_at, 0 AS deleted, '' AS created_at, "

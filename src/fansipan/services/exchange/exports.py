@@ -26,7 +26,7 @@ from fansipan.services.catalog import Catalog, load_catalog, unknown_message
 from fansipan.services.trust.access import Scope, data_scope, require
 from fansipan.services.trust.audit import record_alone
 from fansipan.services.warehouse.provenance import demo_mark, marked_name
-from fansipan.store.export_arrow import sqlite_file, stored_rows
+from fansipan.store.export_arrow import no_codes, sqlite_file, stored_rows
 from fansipan.store.export_sql import Filters, export_cursor
 
 T = TypeVar("T")
@@ -138,11 +138,16 @@ def _check_asked(catalog: Catalog, scope: Scope, query: ExportQuery,
         scope.check_indicator(catalog, indicator_id)
 
 
+def nothing_in_scope(filters: Filters) -> bool:
+    """The asker's scope leaves no indicator or no unit to export."""
+    return (filters.indicator_ids is not None and not filters.indicator_ids) or (
+        filters.unit_ids is not None and not filters.unit_ids)
+
+
 def export_batches(*, session: Session, filters: Filters) -> Iterator[Sequence[Any]]:
     """Rows in the order of `store.export_sql.COLUMNS`, in batches, in one read transaction."""
-    if (filters.indicator_ids is not None and not filters.indicator_ids) or (
-            filters.unit_ids is not None and not filters.unit_ids):
-        return  # nothing in scope
+    if nothing_in_scope(filters):
+        return
     with session.begin():
         yield from export_cursor(session, filters)
 
@@ -212,9 +217,8 @@ def write_csv_columnar(*, session: Session, filters: Filters, out: IO[bytes],
         return None
     from fansipan.exchange.csv_columns import write_csv_columns
 
-    if (filters.indicator_ids is not None and not filters.indicator_ids) or (
-            filters.unit_ids is not None and not filters.unit_ids):
-        return write_csv_columns((), _no_codes(), _no_codes(), out, progress, mark=mark)
+    if nothing_in_scope(filters):
+        return write_csv_columns((), no_codes(), no_codes(), out, progress, mark=mark)
     # Reading the next batch (SQLite, in C) overlaps with writing this one; the reading
     # thread has stopped (`closing`) before the store's connection closes.
     with stored_rows(path, filters) as stored, closing(_read_ahead(stored.batches)) as batches:
@@ -229,13 +233,6 @@ def _read_ahead(batches: Iterator[T]) -> Generator[T]:
         while (batch := ahead.result()) is not None:
             ahead = pool.submit(next, batches, None)
             yield batch
-
-
-def _no_codes() -> Any:
-    import pyarrow as pa
-
-    return pa.table({"id": pa.array([], pa.int64()), "code": pa.array([], pa.string()),
-                     "uid": pa.array([], pa.string())})
 
 
 def export_to(*, session: Session, principal: Principal, query: ExportQuery,
