@@ -74,19 +74,19 @@ class KeptCells:
         missing: list[IndicatorRule] = []
         for rule in rules:
             kept = self._by_ind.get(rule.id, {}).get((context, rule))
-            found: list[Cell] = []
-            complete = kept is not None
+            if kept is None:
+                missing.append(rule)
+                continue
             wanted = needs.get(rule.id, spans) if needs is not None else spans
-            for span in wanted if kept is not None else ():
-                units = kept.get(span) if kept is not None else None
+            found: list[Cell] = []
+            for span in wanted:
+                units = kept.get(span)
                 if units is None or not all(u in units for u in unit_ids):
-                    complete = False
+                    missing.append(rule)
                     break
                 found.extend(c for c in map(units.__getitem__, unit_ids) if c is not None)
-            if complete:
-                out.extend(found)
             else:
-                missing.append(rule)
+                out.extend(found)
         return out, missing
 
     def put(self, context: Hashable, rules: Sequence[IndicatorRule], unit_ids: Sequence[int],

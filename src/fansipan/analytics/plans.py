@@ -43,12 +43,23 @@ def rectangles(
 
 
 @dataclass(frozen=True)
+class Shape:
+    """Which statement a scan takes: `leaves` (units with nothing below them), `moved`
+    (mapped history combined before it is moved) or `scan`; with its flags."""
+
+    kind: str
+    one_grain: bool
+    with_delta: bool
+    shadow: bool = False
+
+
+@dataclass(frozen=True)
 class ScanAsk:
     """A scan before its statement is written: scans of the same shape over the same
     tree, periods and units are merged first, and the statement is then written for
     the rules of all their indicators."""
 
-    shape: tuple[object, ...]  # which statement, with its flags
+    shape: Shape
     roll: str
     periods: tuple[Span, ...]
     unit_ids: tuple[int, ...]

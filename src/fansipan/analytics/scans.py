@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
 from fansipan.analytics.cells import IndicatorRule, Span, inds_table, req_table, tgt_table
-from fansipan.analytics.plans import MOVABLE, Plan, ScanAsk
+from fansipan.analytics.plans import MOVABLE, Plan, ScanAsk, Shape
 from fansipan.analytics.sql import Statements
 
 
@@ -28,30 +28,30 @@ def scan_ask(roll: str, rules: Sequence[IndicatorRule], periods: Sequence[Span],
     succ = roll.partition("|")[2]
     if leaves is not None and not succ and all(u in leaves for u in unit_ids):
         # Each unit asked is its own only source; shadowing cannot arise.
-        shape: tuple[object, ...] = ("leaves", one_grain, with_delta)
+        shape = Shape("leaves", one_grain, with_delta)
     else:
         shadow = any(r.id in layered for r in rules)
         moved = bool(succ) and one_grain and not shadow and move_totals and all(
             r.agg_time in MOVABLE for r in rules)
-        shape = ("moved" if moved else "scan", one_grain, with_delta, shadow)
+        shape = Shape("moved" if moved else "scan", one_grain, with_delta, shadow)
     return ScanAsk(shape, roll, tuple(periods), tuple(unit_ids), tuple(rules))
 
 
 def render(sql: Statements, ask: ScanAsk) -> Plan:
     """The statement and inputs of a scan, written for the rules of its indicators."""
-    kind, one_grain, with_delta, *rest = ask.shape
+    shape = ask.shape
     tree, _, succ = ask.roll.partition("|")
     rules = list(ask.rules)
     bounds = sql.asked(rules, ask.periods)
-    if kind == "leaves":
-        query = sql.cells_of_leaves(rules, with_delta=bool(with_delta),
-                                    one_grain=bool(one_grain), bounds=bounds)
-    elif kind == "moved":
-        query = sql.cells_by_moved_totals(tree, succ, rules, with_delta=bool(with_delta),
+    if shape.kind == "leaves":
+        query = sql.cells_of_leaves(rules, with_delta=shape.with_delta,
+                                    one_grain=shape.one_grain, bounds=bounds)
+    elif shape.kind == "moved":
+        query = sql.cells_by_moved_totals(tree, succ, rules, with_delta=shape.with_delta,
                                           bounds=bounds)
     else:
-        query = sql.cells_by_scan(tree, rules, with_delta=bool(with_delta),
-                                  shadow=bool(rest[0]), one_grain=bool(one_grain),
+        query = sql.cells_by_scan(tree, rules, with_delta=shape.with_delta,
+                                  shadow=shape.shadow, one_grain=shape.one_grain,
                                   succ=succ or None, bounds=bounds)
     return query, {"req": req_table(ask.periods), "tgt": tgt_table(ask.unit_ids),
                    "inds": inds_table(rules)}
