@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Final
 
 from fansipan.domain.periods.period_type import PeriodType
@@ -23,9 +22,7 @@ def days_in_year(year: int) -> int:
     return 366 if calendar.isleap(year) else 365
 
 
-@lru_cache(maxsize=8192)
 def format_id(ptype: PeriodType, year: int, index: int) -> str:
-    # Kept: answers of thousands of cells name the same few periods again and again.
     if ptype is PeriodType.YEAR:
         return f"{year:04d}"
     if ptype is PeriodType.SIX_MONTH:
