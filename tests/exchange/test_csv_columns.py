@@ -183,16 +183,22 @@ def test_an_empty_scope_writes_the_header_alone(session: Session) -> None:
     assert out.getvalue() == rows.getvalue()
 
 
-def test_export_to_takes_the_columnar_path_on_sqlite_only(
-        stored: Session, store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    went_by_rows: list[str] = []
+@pytest.fixture
+def went_by_rows(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The formats of the exports that went row by row (`write_export`), in order."""
+    formats: list[str] = []
     by_rows = exports.write_export
 
     def spy(fmt: ExportFormat, *args: Any, **kwargs: Any) -> int:
-        went_by_rows.append(fmt.value)
+        formats.append(fmt.value)
         return by_rows(fmt, *args, **kwargs)
 
     monkeypatch.setattr(exports, "write_export", spy)
+    return formats
+
+
+def test_export_to_takes_the_columnar_path_on_sqlite_only(
+        stored: Session, store_url: str, went_by_rows: list[str]) -> None:
     for fmt in (ExportFormat.CSV, ExportFormat.JSON, ExportFormat.DHIS2_CSV):
         export_to(session=stored, principal=Principal.system("tests"), query=ExportQuery(),
                   fmt=fmt, out=io.BytesIO())
@@ -239,17 +245,9 @@ def test_an_output_that_fails_stops_the_reading_before_the_store_closes(
 @SQLITE
 def test_the_api_and_the_cli_export_csv_column_by_column(
         stored: Session, client: TestClient, officer: Account, settings: Settings,
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        went_by_rows: list[str], tmp_path: Path) -> None:
     """The front ends call `export_to` with a session of their own: none of them may hold
     it inside a transaction, or the export would quietly go row by row."""
-    went_by_rows: list[str] = []
-    by_rows = exports.write_export
-
-    def spy(fmt: ExportFormat, *args: Any, **kwargs: Any) -> int:
-        went_by_rows.append(fmt.value)
-        return by_rows(fmt, *args, **kwargs)
-
-    monkeypatch.setattr(exports, "write_export", spy)
     answer = client.get("/api/v1/exports", params={"format": "csv"}, headers=officer.headers)
     assert answer.status_code == 200 and answer.content.count(b"\r\n") > 50
     out = tmp_path / "values.csv"
